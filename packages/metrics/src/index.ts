@@ -1,0 +1,9 @@
+/**
+ * @since 0.1.0
+ */
+export * as Metrics from "./Metrics.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as PrebuildState from "./PrebuildState.js"

@@ -1,0 +1,22 @@
+import * as path from "node:path"
+import { defineConfig } from "vitest/config"
+
+const pkg = (name: string) => path.join(import.meta.dirname, "packages", name, "src", "index.ts")
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@warmpool/terraform": pkg("terraform"),
+      "@warmpool/metrics": pkg("metrics"),
+      "@warmpool/render": pkg("render"),
+      "@warmpool/prebuilds": pkg("prebuilds"),
+      "@warmpool/server": pkg("server"),
+      "@warmpool/cli": pkg("cli")
+    }
+  },
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000
+  }
+})
