@@ -1,0 +1,274 @@
+/**
+ * Terraform types (cty types): primitives, collections, structural types and the dynamic
+ * pseudo-type `any`.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export type Type =
+  | PrimitiveType
+  | DynamicType
+  | ListType
+  | SetType
+  | MapType
+  | TupleType
+  | ObjectType
+
+/**
+ * @since 0.1.0
+ */
+export interface PrimitiveType {
+  readonly _tag: "String" | "Number" | "Bool"
+}
+
+/**
+ * The dynamic pseudo-type (`any`): the type of a value whose type is not known yet.
+ *
+ * @since 0.1.0
+ */
+export interface DynamicType {
+  readonly _tag: "Dynamic"
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface ListType {
+  readonly _tag: "List"
+  readonly element: Type
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface SetType {
+  readonly _tag: "Set"
+  readonly element: Type
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface MapType {
+  readonly _tag: "Map"
+  readonly element: Type
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface TupleType {
+  readonly _tag: "Tuple"
+  readonly elements: ReadonlyArray<Type>
+}
+
+/**
+ * An object type; attribute names in lexical order. `optional` lists attributes declared with
+ * `optional(...)` in a type constraint (only type constraints have them).
+ *
+ * @since 0.1.0
+ */
+export interface ObjectType {
+  readonly _tag: "Object"
+  readonly attributes: ReadonlyMap<string, Type>
+  readonly optional?: ReadonlySet<string> | undefined
+}
+
+/**
+ * @since 0.1.0
+ */
+export const string: PrimitiveType = { _tag: "String" }
+
+/**
+ * @since 0.1.0
+ */
+export const number: PrimitiveType = { _tag: "Number" }
+
+/**
+ * @since 0.1.0
+ */
+export const bool: PrimitiveType = { _tag: "Bool" }
+
+/**
+ * @since 0.1.0
+ */
+export const dynamic: DynamicType = { _tag: "Dynamic" }
+
+/**
+ * @since 0.1.0
+ */
+export const list = (element: Type): ListType => ({ _tag: "List", element })
+
+/**
+ * @since 0.1.0
+ */
+export const set = (element: Type): SetType => ({ _tag: "Set", element })
+
+/**
+ * @since 0.1.0
+ */
+export const map = (element: Type): MapType => ({ _tag: "Map", element })
+
+/**
+ * @since 0.1.0
+ */
+export const tuple = (elements: ReadonlyArray<Type>): TupleType => ({ _tag: "Tuple", elements })
+
+/**
+ * Build an object type; attributes are stored in lexical order.
+ *
+ * @since 0.1.0
+ */
+export const object = (
+  attributes: Iterable<readonly [string, Type]>,
+  optional?: ReadonlySet<string>
+): ObjectType => {
+  const sorted = [...attributes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return optional && optional.size > 0
+    ? { _tag: "Object", attributes: new Map(sorted), optional }
+    : { _tag: "Object", attributes: new Map(sorted) }
+}
+
+/**
+ * @since 0.1.0
+ */
+export const emptyObject: ObjectType = { _tag: "Object", attributes: new Map() }
+
+/**
+ * @since 0.1.0
+ */
+export const emptyTuple: TupleType = { _tag: "Tuple", elements: [] }
+
+/**
+ * Structural equality of types.
+ *
+ * @since 0.1.0
+ */
+export const equals = (a: Type, b: Type): boolean => {
+  if (a === b) return true
+  if (a._tag !== b._tag) return false
+  switch (a._tag) {
+    case "String":
+    case "Number":
+    case "Bool":
+    case "Dynamic":
+      return true
+    case "List":
+    case "Set":
+    case "Map":
+      return equals(a.element, (b as ListType).element)
+    case "Tuple": {
+      const be = (b as TupleType).elements
+      return a.elements.length === be.length && a.elements.every((t, i) => equals(t, be[i]!))
+    }
+    case "Object": {
+      const ba = (b as ObjectType).attributes
+      if (a.attributes.size !== ba.size) return false
+      for (const [k, t] of a.attributes) {
+        const u = ba.get(k)
+        if (u === undefined || !equals(t, u)) return false
+      }
+      return true
+    }
+  }
+}
+
+/**
+ * `true` when the type contains `any` somewhere.
+ *
+ * @since 0.1.0
+ */
+export const hasDynamic = (t: Type): boolean => {
+  switch (t._tag) {
+    case "Dynamic":
+      return true
+    case "List":
+    case "Set":
+    case "Map":
+      return hasDynamic(t.element)
+    case "Tuple":
+      return t.elements.some(hasDynamic)
+    case "Object":
+      for (const u of t.attributes.values()) if (hasDynamic(u)) return true
+      return false
+    default:
+      return false
+  }
+}
+
+/**
+ * @since 0.1.0
+ */
+export const isPrimitive = (t: Type): t is PrimitiveType =>
+  t._tag === "String" || t._tag === "Number" || t._tag === "Bool"
+
+/**
+ * @since 0.1.0
+ */
+export const isCollection = (t: Type): t is ListType | SetType | MapType =>
+  t._tag === "List" || t._tag === "Set" || t._tag === "Map"
+
+/**
+ * The canonical HCL type text, without spaces, object attributes sorted:
+ * `object({age=number,list=list(string),name=string})`, `set(string)`, `tuple([string,number])`,
+ * `any`. Optional attributes print as `optional(T)`.
+ *
+ * @since 0.1.0
+ */
+export const toString = (t: Type): string => {
+  switch (t._tag) {
+    case "String":
+      return "string"
+    case "Number":
+      return "number"
+    case "Bool":
+      return "bool"
+    case "Dynamic":
+      return "any"
+    case "List":
+      return `list(${toString(t.element)})`
+    case "Set":
+      return `set(${toString(t.element)})`
+    case "Map":
+      return `map(${toString(t.element)})`
+    case "Tuple":
+      return `tuple([${t.elements.map(toString).join(",")}])`
+    case "Object":
+      return `object({${
+        [...t.attributes].map(([k, u]) => `${k}=${t.optional?.has(k) ? `optional(${toString(u)})` : toString(u)}`)
+          .join(",")
+      }})`
+  }
+}
+
+/**
+ * A friendly name for messages, as Terraform words it: `string`, `list of string`,
+ * `object`, `tuple`, `dynamic`.
+ *
+ * @since 0.1.0
+ */
+export const friendlyName = (t: Type): string => {
+  switch (t._tag) {
+    case "String":
+      return "string"
+    case "Number":
+      return "number"
+    case "Bool":
+      return "bool"
+    case "Dynamic":
+      return "dynamic"
+    case "List":
+      return `list of ${friendlyName(t.element)}`
+    case "Set":
+      return `set of ${friendlyName(t.element)}`
+    case "Map":
+      return `map of ${friendlyName(t.element)}`
+    case "Tuple":
+      return "tuple"
+    case "Object":
+      return "object"
+  }
+}
