@@ -1,0 +1,129 @@
+/**
+ * Extracting `data "coder_workspace_preset"` instances (RENDER.md §5.1), with the prebuild
+ * settings warmpool's reconciler needs beyond the wire format (expiration TTL, scheduling).
+ */
+import type { Evaluation, Evaluator } from "@warmpool/terraform"
+import { TfNumber, Value } from "@warmpool/terraform"
+import type * as RenderOutput from "../RenderOutput.js"
+import { diagnostic, primitiveText, typeName } from "./text.js"
+
+/** A preset's prebuild settings (not part of the wire format). */
+export interface PrebuildSettings {
+  /** `expiration_policy.ttl` in seconds; `null` when absent (no expiry). */
+  readonly ttlSeconds: number | null
+  /** `scheduling.timezone`; `""` when there is no scheduling. */
+  readonly timezone: string
+  readonly schedules: ReadonlyArray<{ readonly cron: string; readonly instances: number }>
+}
+
+/** An extracted preset. */
+export interface ExtractedPreset {
+  readonly preset: RenderOutput.Preset
+  readonly settings: PrebuildSettings
+}
+
+const known = (result: Evaluator.Result | undefined): Value.Value | undefined =>
+  result === undefined ? undefined : result.value
+
+const truncatedNumber = (value: Value.Value | undefined): number | undefined => {
+  if (value === undefined) return undefined
+  if (value._tag === "Number") return TfNumber.toNumber(TfNumber.truncate(value.value))
+  if (value._tag === "String") {
+    const parsed = TfNumber.parse(value.value)
+    return parsed === undefined ? undefined : TfNumber.toNumber(TfNumber.truncate(parsed))
+  }
+  return undefined
+}
+
+const parametersOf = (value: Value.Value | undefined): Record<string, string> => {
+  const out: Record<string, string> = {}
+  if (value === undefined) return out
+  const entries = value._tag === "Object" ? value.attributes : value._tag === "Map" ? value.entries : undefined
+  if (entries === undefined) return out
+  for (const [key, element] of entries) {
+    const text = primitiveText(element)
+    if (text !== undefined) out[key] = element._tag === "Number" ? TfNumber.toString(element.value) : text
+  }
+  return out
+}
+
+const defaultOf = (value: Value.Value | undefined): boolean => {
+  if (value === undefined) return false
+  if (value._tag === "Bool") return value.value
+  if (value._tag === "String") return value.value === "true"
+  return false
+}
+
+const settingsOf = (instance: Evaluation.BlockInstance): PrebuildSettings => {
+  const prebuilds = instance.nested("prebuilds")[0]
+  const policy = prebuilds?.nested("expiration_policy")[0]
+  const ttl = truncatedNumber(known(policy?.attribute("ttl")))
+  const scheduling = prebuilds?.nested("scheduling")[0]
+  const timezoneValue = known(scheduling?.attribute("timezone"))
+  const schedules = (scheduling?.nested("schedule") ?? []).flatMap((schedule) => {
+    const cron = known(schedule.attribute("cron"))
+    const instances = truncatedNumber(known(schedule.attribute("instances")))
+    return cron?._tag === "String" && instances !== undefined ? [{ cron: cron.value, instances }] : []
+  })
+  return {
+    ttlSeconds: ttl === undefined || ttl <= 0 ? null : ttl,
+    timezone: timezoneValue?._tag === "String" ? timezoneValue.value : "",
+    schedules
+  }
+}
+
+/** Extract one preset instance (the "Multiple default presets" rule is applied by the caller). */
+export const extractPreset = (instance: Evaluation.BlockInstance): ExtractedPreset => {
+  const diagnostics: Array<RenderOutput.Diagnostic> = []
+  const label = instance.block.name
+  const nameResult = instance.attribute("name")
+  let name = ""
+  if (nameResult !== undefined && nameResult.value._tag === "String") {
+    name = nameResult.value.value
+  } else {
+    const got = nameResult === undefined ? "<nil>" : nameResult.value._tag === "Unknown" ? "unknown" : typeName(nameResult.value)
+    diagnostics.push(
+      diagnostic("error", `Invalid "name" attribute for block coder_workspace_preset.${label}`, `Expected a string, got "${got}"`)
+    )
+  }
+  const prebuildBlocks = instance.nested("prebuilds")
+  const prebuilds = prebuildBlocks.length === 0
+    ? null
+    : { instances: Math.max(0, truncatedNumber(known(prebuildBlocks[0]!.attribute("instances"))) ?? 0) }
+  return {
+    preset: {
+      name,
+      parameters: parametersOf(known(instance.attribute("parameters"))),
+      default: defaultOf(known(instance.attribute("default"))),
+      prebuilds,
+      diagnostics
+    },
+    settings: settingsOf(instance)
+  }
+}
+
+/** Apply the default rule: the first default wins, every later one gets an error. */
+export const applyDefaultRule = (presets: ReadonlyArray<ExtractedPreset>): Array<ExtractedPreset> => {
+  let first: string | undefined
+  return presets.map((extracted) => {
+    if (!extracted.preset.default) return extracted
+    if (first === undefined) {
+      first = extracted.preset.name
+      return extracted
+    }
+    return {
+      ...extracted,
+      preset: {
+        ...extracted.preset,
+        diagnostics: [
+          ...extracted.preset.diagnostics,
+          diagnostic(
+            "error",
+            "Multiple default presets",
+            `Only one preset can be marked as default. "${first}" is already marked as default`
+          )
+        ]
+      }
+    }
+  })
+}

@@ -1,0 +1,176 @@
+/**
+ * One render: evaluate a compiled template for an owner and parameter values, then extract
+ * parameters, presets, tags and variables (RENDER.md §3–§6). Never throws.
+ */
+import type { CompiledTemplate, Owner } from "@warmpool/terraform"
+import { Evaluation, Plan } from "@warmpool/terraform"
+import * as RenderOutput from "../RenderOutput.js"
+import { extractParameter } from "./parameter.js"
+import { applyDefaultRule, type ExtractedPreset, extractPreset, type PrebuildSettings } from "./preset.js"
+import { extractTags } from "./tags.js"
+import { compareBytes, diagnostic, wire } from "./text.js"
+import { extractVariables } from "./variables.js"
+
+/** What a render needs besides the compiled template. */
+export interface RenderInputs {
+  readonly owner: Owner.WorkspaceOwner
+  /** Parameter values keyed by the parameter's `name`; always strings. */
+  readonly values: Readonly<Record<string, string>>
+  /** Root variable values (JSON); they override tfvars files. */
+  readonly tfvars?: Readonly<Record<string, unknown>> | undefined
+  /** A plan (`terraform show -json` output); `""`, absent and `{}` mean no plan. */
+  readonly plan?: string | undefined
+  /** A plan file inside the template, read when `plan` means no plan. */
+  readonly planPath?: string | undefined
+}
+
+/** A render's output and what else the callers need to know about it. */
+export interface Rendered {
+  readonly output: RenderOutput.RenderOutput
+  /** Per preset, in output order: settings the wire format does not carry. */
+  readonly presetSettings: ReadonlyArray<PrebuildSettings>
+  /** An impure function (`timestamp`, `uuid`, `bcrypt`) was called: never cache this output. */
+  readonly impure: boolean
+}
+
+const stopped = (diagnostics: ReadonlyArray<RenderOutput.Diagnostic>): Rendered => ({
+  output: RenderOutput.failed(diagnostics),
+  presetSettings: [],
+  impure: false
+})
+
+const compareParameters = (a: RenderOutput.Parameter, b: RenderOutput.Parameter): number =>
+  a.order !== b.order ? a.order - b.order : compareBytes(a.name, b.name)
+
+const renderUnsafe = (
+  template: CompiledTemplate.CompiledTemplate,
+  inputs: RenderInputs,
+  options: { readonly full: boolean }
+): Rendered => {
+  if (template.fatal) return stopped([wire(template.fatal)])
+  const plan = Plan.planFromInputs(template.files, inputs.plan, inputs.planPath)
+  if (plan._tag === "Left") return stopped([wire(plan.left)])
+  const evaluation = Evaluation.evaluate(template, {
+    owner: inputs.owner,
+    parameterValues: inputs.values,
+    tfvars: inputs.tfvars,
+    plan: plan.right
+  })
+  if (options.full) evaluation.forceAll()
+  const instances = evaluation.instances()
+
+  const parameterErrors: Array<RenderOutput.Diagnostic> = []
+  const parameters: Array<RenderOutput.Parameter> = []
+  const addresses = new Map<string, Array<string>>()
+  for (const instance of instances) {
+    for (const block of instance.blocks("data", "coder_parameter")) {
+      const extracted = extractParameter(block)
+      if (extracted._tag === "Dropped") {
+        parameterErrors.push(...extracted.diagnostics)
+        continue
+      }
+      parameters.push(extracted.parameter)
+      const list = addresses.get(extracted.parameter.name) ?? []
+      list.push(`data.coder_parameter.${block.block.name}`)
+      addresses.set(extracted.parameter.name, list)
+    }
+  }
+  const duplicates = [...addresses].filter(([, list]) => list.length > 1).sort(([a], [b]) => compareBytes(a, b))
+  for (const [name, list] of duplicates) {
+    parameterErrors.push(
+      diagnostic(
+        "error",
+        `Found ${list.length} duplicate parameters with name "${name}", this is not allowed`,
+        list.map((address) => `block "${address}"`).join("\n")
+      )
+    )
+  }
+  parameters.sort(compareParameters)
+
+  const extractedPresets: Array<ExtractedPreset> = []
+  for (const instance of instances) {
+    for (const block of instance.blocks("data", "coder_workspace_preset")) extractedPresets.push(extractPreset(block))
+  }
+  const presets = applyDefaultRule(extractedPresets)
+
+  const tagInstances = instances.flatMap((instance) => instance.blocks("data", "coder_workspace_tags"))
+  const tags = extractTags(tagInstances)
+  const variables = extractVariables(evaluation)
+
+  const diagnostics = [
+    ...evaluation.diagnostics().map(wire),
+    ...template.diagnostics.map(wire),
+    ...parameterErrors,
+    ...tags.diagnostics
+  ]
+  return {
+    output: {
+      parameters,
+      presets: presets.map((p) => p.preset),
+      tags: Object.fromEntries(Object.entries(tags.tags).sort(([a], [b]) => compareBytes(a, b))),
+      unusable_tags: tags.unusable,
+      variables,
+      diagnostics
+    },
+    presetSettings: presets.map((p) => p.settings),
+    impure: evaluation.impure()
+  }
+}
+
+/**
+ * Render a compiled template. `full` evaluates every block, local and output, not only what
+ * the output needs (the result is the same; used to check selective evaluation).
+ */
+export const renderTemplate = (
+  template: CompiledTemplate.CompiledTemplate,
+  inputs: RenderInputs,
+  options: { readonly full: boolean } = { full: false }
+): Rendered => {
+  try {
+    return renderUnsafe(template, inputs, options)
+  } catch (defect) {
+    return stopped([
+      diagnostic(
+        "error",
+        "Internal error while rendering template",
+        defect instanceof Error ? `${defect.name}: ${defect.message}` : String(defect)
+      )
+    ])
+  }
+}
+
+/**
+ * RENDER.md §5.2: re-render each preset that has prebuild instances and no error yet with its
+ * own parameters, and attach the errors.
+ */
+export const validatePresets = (
+  template: CompiledTemplate.CompiledTemplate,
+  inputs: RenderInputs,
+  output: RenderOutput.RenderOutput
+): RenderOutput.RenderOutput => {
+  const presets = output.presets.map((preset) => {
+    if (preset.prebuilds === null || preset.prebuilds.instances <= 0) return preset
+    if (preset.diagnostics.some((d) => d.severity === "error")) return preset
+    const rerendered = renderTemplate(template, { ...inputs, values: preset.parameters }).output
+    const extra: Array<RenderOutput.Diagnostic> = []
+    if (RenderOutput.hasErrors(rerendered)) {
+      extra.push(...rerendered.diagnostics)
+    } else {
+      const names = new Set(rerendered.parameters.map((p) => p.name))
+      for (const key of Object.keys(preset.parameters).sort(compareBytes)) {
+        if (!names.has(key)) {
+          extra.push(
+            diagnostic("error", "Undefined Parameter", `Preset parameter "${key}" is not defined by the template.`)
+          )
+        }
+      }
+      for (const parameter of rerendered.parameters) {
+        for (const d of parameter.diagnostics) {
+          if (d.severity === "error") extra.push({ ...d, summary: `Parameter ${parameter.name}: ${d.summary}` })
+        }
+      }
+    }
+    return extra.length === 0 ? preset : { ...preset, diagnostics: [...preset.diagnostics, ...extra] }
+  })
+  return { ...output, presets }
+}

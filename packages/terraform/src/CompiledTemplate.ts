@@ -1,0 +1,362 @@
+/**
+ * A `CompiledTemplate` is everything about a template version that does not depend on the owner,
+ * the parameter values, tfvars or a plan: every module's blocks with every expression parsed and
+ * compiled once. Evaluating it for new inputs (`Evaluation.evaluate`) parses nothing. This is the
+ * object the `TemplateCache` stores.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Diagnostic from "./Diagnostic.js"
+import * as Evaluator from "./Evaluator.js"
+import type { HclParser } from "./HclParser.js"
+import * as CompileBody from "./internal/compileBody.js"
+import * as Loader from "./Loader.js"
+import type { TemplateFiles } from "./TemplateFiles.js"
+import * as TypeConstraint from "./TypeConstraint.js"
+
+/**
+ * A compiled expression with the attribute name it came from.
+ *
+ * @since 0.1.0
+ */
+export type Expression = Evaluator.Compiled
+
+/**
+ * A block body: attributes, nested blocks of the block's schema (static, in source order) and
+ * `dynamic` blocks.
+ *
+ * @since 0.1.0
+ */
+export interface Body {
+  readonly attributes: ReadonlyMap<string, Expression>
+  readonly blocks: ReadonlyMap<string, ReadonlyArray<Body>>
+  readonly dynamics: ReadonlyArray<DynamicBlock>
+}
+
+/**
+ * `dynamic "type" { for_each = ..., iterator = ..., content { ... } }`
+ *
+ * @since 0.1.0
+ */
+export interface DynamicBlock {
+  readonly type: string
+  readonly forEach: Expression | undefined
+  readonly iterator: string
+  readonly content: Body
+}
+
+/**
+ * A `data` or `resource` block.
+ *
+ * @since 0.1.0
+ */
+export interface Block {
+  readonly source: Loader.Block
+  readonly kind: "data" | "resource"
+  readonly type: string
+  readonly name: string
+  /** `data.coder_parameter.region` or `coder_agent.main`. */
+  readonly address: string
+  readonly count: Expression | undefined
+  readonly forEach: Expression | undefined
+  /** The body without the meta-arguments (`count`, `for_each`, `depends_on`, `provider`, `lifecycle`). */
+  readonly body: Body
+}
+
+/**
+ * A `variable` block.
+ *
+ * @since 0.1.0
+ */
+export interface Variable {
+  readonly source: Loader.Block
+  readonly name: string
+  /** The declared type constraint, when there is one and it decodes. */
+  readonly constraint: TypeConstraint.TypeConstraint | undefined
+  /** `Failed to decode variable type for <name>` when the `type` does not decode. */
+  readonly typeError: Diagnostic.Diagnostic | undefined
+  readonly default: Expression | undefined
+  readonly description: Expression | undefined
+  readonly nullable: Expression | undefined
+  readonly sensitive: Expression | undefined
+}
+
+/**
+ * A `module` block.
+ *
+ * @since 0.1.0
+ */
+export interface ModuleCall {
+  readonly source: Loader.Block
+  readonly name: string
+  readonly sourceAddress: string | undefined
+  readonly count: Expression | undefined
+  readonly forEach: Expression | undefined
+  /** The module's inputs: attributes other than `source version count for_each providers depends_on`. */
+  readonly inputs: ReadonlyMap<string, Expression>
+  /** `undefined` when the module is not loaded (RENDER.md §1.3). */
+  readonly module: Module | undefined
+}
+
+/**
+ * One module (a directory), compiled.
+ *
+ * @since 0.1.0
+ */
+export interface Module {
+  readonly dir: string
+  readonly callPath: ReadonlyArray<string>
+  readonly variables: ReadonlyMap<string, Variable>
+  readonly locals: ReadonlyMap<string, Expression>
+  readonly outputs: ReadonlyMap<string, Expression>
+  /** `data` and `resource` blocks in address order (duplicates kept, in source order). */
+  readonly blocks: ReadonlyArray<Block>
+  /** Blocks by address; several when an address is declared twice. */
+  readonly blocksByAddress: ReadonlyMap<string, ReadonlyArray<Block>>
+  /** Every declared resource type (for resolving `<type>.<name>` references). */
+  readonly resourceTypes: ReadonlySet<string>
+  readonly calls: ReadonlyArray<ModuleCall>
+  readonly callsByName: ReadonlyMap<string, ModuleCall>
+  /** Whether the module declares `data "coder_workspace_owner" "me"`. */
+  readonly declaresOwner: boolean
+}
+
+/**
+ * Which owner fields the template can read: none, some, or all of them (when an expression
+ * reads the whole owner object).
+ *
+ * @since 0.1.0
+ */
+export type OwnerReads = { readonly _tag: "None" } | { readonly _tag: "Fields"; readonly fields: ReadonlySet<string> } | {
+  readonly _tag: "All"
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface CompiledTemplate {
+  readonly files: TemplateFiles
+  readonly root: Module
+  /** Values from `*.tfvars` / `*.tfvars.json` files, compiled (evaluated in an empty scope). */
+  readonly tfvars: ReadonlyMap<string, Expression>
+  /** Load and compile diagnostics (parse errors, override warnings, ...). */
+  readonly diagnostics: ReadonlyArray<Diagnostic.Diagnostic>
+  /** A diagnostic that stops every render (`Failed to load tfvars from files`). */
+  readonly fatal: Diagnostic.Diagnostic | undefined
+  /** The owner data the template can read: drives the render cache's owner digest. */
+  readonly ownerReads: OwnerReads
+}
+
+const blockMeta = new Set(["count", "for_each", "depends_on", "provider", "lifecycle"])
+const moduleMeta = new Set(["source", "version", "count", "for_each", "providers", "depends_on"])
+
+/**
+ * The nested block types warmpool's schema knows (RENDER.md §1.2): everything else is an
+ * attribute.
+ */
+const nestedBlocksOf = (kind: string, type: string | undefined): CompileBody.BlockSchema => {
+  if (kind === "data" && type === "coder_parameter") return CompileBody.parameterBlocks
+  if (kind === "data" && type === "coder_workspace_preset") return CompileBody.presetBlocks
+  return CompileBody.noBlocks
+}
+
+const compileModule = (loaded: Loader.LoadedModule, diagnostics: Array<Diagnostic.Diagnostic>): Module => {
+  const variables = new Map<string, Variable>()
+  const locals = new Map<string, Expression>()
+  const outputs = new Map<string, Expression>()
+  const blocks: Array<Block> = []
+  const resourceTypes = new Set<string>()
+  let declaresOwner = false
+  for (const source of loaded.blocks) {
+    const context = CompileBody.contextOf(source)
+    switch (source.kind) {
+      case "variable": {
+        if (source.name === undefined) break
+        const typeRaw = source.body["type"]
+        let constraint: TypeConstraint.TypeConstraint | undefined
+        let typeError: Diagnostic.Diagnostic | undefined
+        if (typeRaw !== undefined) {
+          const expression = CompileBody.parseRaw(typeRaw, context)
+          const decoded = TypeConstraint.fromExpression(expression.expression)
+          if (decoded._tag === "Right") constraint = decoded.right
+          else {
+            typeError = Diagnostic.error(
+              `Failed to decode variable type for ${source.name}`,
+              decoded.left.detail || decoded.left.summary,
+              { address: source.address, range: context.range }
+            )
+          }
+        }
+        const attribute = (name: string) =>
+          source.body[name] === undefined ? undefined : CompileBody.compileRaw(source.body[name], context)
+        variables.set(source.name, {
+          source,
+          name: source.name,
+          constraint,
+          typeError,
+          default: attribute("default"),
+          description: attribute("description"),
+          nullable: attribute("nullable"),
+          sensitive: attribute("sensitive")
+        })
+        break
+      }
+      case "locals": {
+        for (const [name, raw] of Object.entries(source.body)) locals.set(name, CompileBody.compileRaw(raw, context))
+        break
+      }
+      case "output": {
+        if (source.name === undefined) break
+        const value = source.body["value"]
+        outputs.set(
+          source.name,
+          CompileBody.compileRaw(value === undefined ? null : value, context)
+        )
+        break
+      }
+      case "data":
+      case "resource": {
+        if (source.type === undefined || source.name === undefined) break
+        if (source.kind === "resource") resourceTypes.add(source.type)
+        if (source.kind === "data" && source.type === "coder_workspace_owner" && source.name === "me") {
+          declaresOwner = true
+        }
+        const meta = (name: string) =>
+          source.body[name] === undefined ? undefined : CompileBody.compileRaw(source.body[name], context)
+        blocks.push({
+          source,
+          kind: source.kind,
+          type: source.type,
+          name: source.name,
+          address: source.kind === "data" ? `data.${source.type}.${source.name}` : `${source.type}.${source.name}`,
+          count: meta("count"),
+          forEach: meta("for_each"),
+          body: CompileBody.compileBody(source.body, nestedBlocksOf(source.kind, source.type), blockMeta, context)
+        })
+        break
+      }
+      default:
+        break
+    }
+  }
+  const blocksByAddress = new Map<string, Array<Block>>()
+  for (const block of blocks) {
+    const group = blocksByAddress.get(block.address)
+    if (group) group.push(block)
+    else blocksByAddress.set(block.address, [block])
+  }
+  const calls: Array<ModuleCall> = loaded.calls.map((call) => {
+    const context = CompileBody.contextOf(call.block)
+    const inputs = new Map<string, Expression>()
+    for (const [name, raw] of Object.entries(call.block.body)) {
+      if (!moduleMeta.has(name)) inputs.set(name, CompileBody.compileRaw(raw, context))
+    }
+    const meta = (name: string) =>
+      call.block.body[name] === undefined ? undefined : CompileBody.compileRaw(call.block.body[name], context)
+    return {
+      source: call.block,
+      name: call.name,
+      sourceAddress: call.source,
+      count: meta("count"),
+      forEach: meta("for_each"),
+      inputs,
+      module: call.module === undefined ? undefined : compileModule(call.module, diagnostics)
+    }
+  })
+  return {
+    dir: loaded.dir,
+    callPath: loaded.callPath,
+    variables,
+    locals,
+    outputs,
+    blocks,
+    blocksByAddress,
+    resourceTypes,
+    calls,
+    callsByName: new Map(calls.map((call) => [call.name, call])),
+    declaresOwner
+  }
+}
+
+const ownerReadsOf = (root: Module): OwnerReads => {
+  const fields = new Set<string>()
+  let all = false
+  const visitExpression = (expression: Expression) => {
+    for (const reference of expression.references) {
+      const parts = reference.parts
+      if (parts[0] !== "data" || parts[1] !== "coder_workspace_owner" || parts[2] !== "me") continue
+      const field = parts[3]
+      if (typeof field === "string") fields.add(field)
+      else all = true
+    }
+  }
+  const visitBody = (body: Body) => {
+    for (const expression of body.attributes.values()) visitExpression(expression)
+    for (const nested of body.blocks.values()) for (const b of nested) visitBody(b)
+    for (const dynamic of body.dynamics) {
+      if (dynamic.forEach) visitExpression(dynamic.forEach)
+      visitBody(dynamic.content)
+    }
+  }
+  const visitModule = (module: Module) => {
+    if (module.declaresOwner) {
+      for (const variable of module.variables.values()) {
+        if (variable.default) visitExpression(variable.default)
+      }
+      for (const expression of module.locals.values()) visitExpression(expression)
+      for (const expression of module.outputs.values()) visitExpression(expression)
+      for (const block of module.blocks) {
+        if (block.count) visitExpression(block.count)
+        if (block.forEach) visitExpression(block.forEach)
+        visitBody(block.body)
+      }
+      for (const call of module.calls) {
+        if (call.count) visitExpression(call.count)
+        if (call.forEach) visitExpression(call.forEach)
+        for (const expression of call.inputs.values()) visitExpression(expression)
+      }
+    }
+    for (const call of module.calls) if (call.module) visitModule(call.module)
+  }
+  visitModule(root)
+  if (all) return { _tag: "All" }
+  return fields.size === 0 ? { _tag: "None" } : { _tag: "Fields", fields }
+}
+
+/**
+ * Compile a loaded template.
+ *
+ * @since 0.1.0
+ */
+export const fromLoaded = (loaded: Loader.LoadedTemplate): CompiledTemplate => {
+  const diagnostics: Array<Diagnostic.Diagnostic> = [...loaded.diagnostics]
+  const root = compileModule(loaded.root, diagnostics)
+  const tfvarsContext = CompileBody.syntheticContext("terraform.tfvars")
+  const tfvars = new Map<string, Expression>()
+  for (const [name, raw] of loaded.tfvars) tfvars.set(name, CompileBody.compileRaw(raw, tfvarsContext))
+  return {
+    files: loaded.files,
+    root,
+    tfvars,
+    diagnostics,
+    fatal: loaded.fatal,
+    ownerReads: ownerReadsOf(root)
+  }
+}
+
+/**
+ * Load and compile a template version.
+ *
+ * @since 0.1.0
+ */
+export const compile = (files: TemplateFiles): Effect.Effect<CompiledTemplate, never, HclParser> =>
+  Effect.map(Loader.load(files), fromLoaded)
+
+/**
+ * Compile a standalone expression source (for `warmpool eval` and tests).
+ *
+ * @since 0.1.0
+ */
+export const compileExpression = (source: string, file = "<expression>"): Expression =>
+  CompileBody.compileSource(source, file)

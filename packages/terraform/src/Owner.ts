@@ -1,0 +1,95 @@
+/**
+ * The workspace owner, as `data "coder_workspace_owner" "me"` exposes it (RENDER.md §1.1, §2.8).
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import * as T from "./Type.js"
+import * as V from "./Value.js"
+
+/**
+ * @since 0.1.0
+ */
+export const RbacRole = Schema.Struct({
+  name: Schema.optionalWith(Schema.String, { default: () => "" }),
+  org_id: Schema.optionalWith(Schema.String, { default: () => "" })
+})
+
+/**
+ * The owner input. Missing fields become `""` or `[]`. There are no token or private-key fields:
+ * reading one from a template is an error.
+ *
+ * @since 0.1.0
+ */
+export const WorkspaceOwner = Schema.Struct({
+  id: Schema.optionalWith(Schema.String, { default: () => "" }),
+  name: Schema.optionalWith(Schema.String, { default: () => "" }),
+  full_name: Schema.optionalWith(Schema.String, { default: () => "" }),
+  email: Schema.optionalWith(Schema.String, { default: () => "" }),
+  ssh_public_key: Schema.optionalWith(Schema.String, { default: () => "" }),
+  groups: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+  login_type: Schema.optionalWith(Schema.String, { default: () => "" }),
+  rbac_roles: Schema.optionalWith(Schema.Array(RbacRole), { default: () => [] })
+})
+
+/**
+ * @since 0.1.0
+ */
+export type WorkspaceOwner = typeof WorkspaceOwner.Type
+
+/**
+ * The owner whose fields are all empty (a `null` owner in the conformance cases).
+ *
+ * @since 0.1.0
+ */
+export const empty: WorkspaceOwner = {
+  id: "",
+  name: "",
+  full_name: "",
+  email: "",
+  ssh_public_key: "",
+  groups: [],
+  login_type: "",
+  rbac_roles: []
+}
+
+/**
+ * The attribute names a template can read.
+ *
+ * @since 0.1.0
+ */
+export const fields: ReadonlyArray<keyof WorkspaceOwner> = [
+  "email",
+  "full_name",
+  "groups",
+  "id",
+  "login_type",
+  "name",
+  "rbac_roles",
+  "ssh_public_key"
+]
+
+const roleType = T.object([["name", T.string], ["org_id", T.string]])
+
+/**
+ * The owner as a Terraform object value.
+ *
+ * @since 0.1.0
+ */
+export const toValue = (owner: WorkspaceOwner): V.Value =>
+  V.object([
+    ["id", V.string(owner.id)],
+    ["name", V.string(owner.name)],
+    ["full_name", V.string(owner.full_name)],
+    ["email", V.string(owner.email)],
+    ["ssh_public_key", V.string(owner.ssh_public_key)],
+    ["groups", V.list(T.string, owner.groups.map(V.string))],
+    ["login_type", V.string(owner.login_type)],
+    [
+      "rbac_roles",
+      V.list(
+        roleType,
+        owner.rbac_roles.map((role) => V.object([["name", V.string(role.name)], ["org_id", V.string(role.org_id)]]))
+      )
+    ]
+  ])
