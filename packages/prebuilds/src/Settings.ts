@@ -1,0 +1,117 @@
+/**
+ * The reconciler's settings (`PREBUILDS.md` §2) with their defaults, readable through
+ * `effect/Config`, and the per-preset concurrency derived from the store's pool size (§3.13).
+ *
+ * @since 0.1.0
+ */
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
+import { parseDurationMillis } from "./internal/durationText.js"
+
+/**
+ * @since 0.1.0
+ */
+export interface Settings {
+  /** Time between two cycles; never zero (see {@link reconciliationIntervalFrom}). */
+  readonly reconciliationInterval: Duration.Duration
+  /** Added once per failed build to the last failure's time (§3.9). */
+  readonly backoffInterval: Duration.Duration
+  /** How far back failed builds count for the backoff (§3.9). */
+  readonly backoffLookback: Duration.Duration
+  /** Consecutive failed builds that hard-limit a preset (§3.10); `0` disables the limit. */
+  readonly failureHardLimit: number
+}
+
+/**
+ * The interval used when the configured one is zero or negative.
+ *
+ * @since 0.1.0
+ */
+export const fallbackReconciliationInterval: Duration.Duration = Duration.minutes(5)
+
+/**
+ * The defaults of §2: interval 1m, backoff interval 1m, lookback 1h, hard limit 3.
+ *
+ * @since 0.1.0
+ */
+export const defaults: Settings = {
+  reconciliationInterval: Duration.minutes(1),
+  backoffInterval: Duration.minutes(1),
+  backoffLookback: Duration.hours(1),
+  failureHardLimit: 3
+}
+
+/**
+ * The effective interval for a configured value in milliseconds: `<= 0` (or not a number)
+ * falls back to 5 minutes.
+ *
+ * @since 0.1.0
+ */
+export const reconciliationIntervalFrom = (millis: number): Duration.Duration =>
+  millis > 0 ? Duration.millis(millis) : fallbackReconciliationInterval
+
+/**
+ * The defaults with some fields replaced (tests use a 5 s backoff interval, for instance).
+ * A zero reconciliation interval is replaced by the 5-minute fallback.
+ *
+ * @since 0.1.0
+ */
+export const make = (overrides: Partial<Settings> = {}): Settings => {
+  const settings = { ...defaults, ...overrides }
+  return Duration.greaterThan(settings.reconciliationInterval, Duration.zero)
+    ? settings
+    : { ...settings, reconciliationInterval: fallbackReconciliationInterval }
+}
+
+/**
+ * Per-preset concurrency for a store with `poolSize` connections:
+ * `clamp(floor(poolSize / 2), 1, 5)`, and `1` for anything that is not a number.
+ *
+ * @since 0.1.0
+ */
+export const presetConcurrency = (poolSize: number): number => {
+  const half = Math.floor(poolSize / 2)
+  if (!Number.isFinite(half)) return poolSize === Infinity ? 5 : 1
+  return Math.min(Math.max(half, 1), 5)
+}
+
+const durationText = (name: string) =>
+  Config.string(name).pipe(
+    Config.mapOrFail((text) =>
+      Either.mapLeft(parseDurationMillis(text), (message) => ConfigError.InvalidData([], message))
+    )
+  )
+
+const nonNegativeDuration = (name: string, fallback: Duration.Duration) =>
+  durationText(name).pipe(
+    Config.mapOrFail((millis) =>
+      millis >= 0
+        ? Either.right(Duration.millis(millis))
+        : Either.left(ConfigError.InvalidData([], `${name} must not be negative`))
+    ),
+    Config.withDefault(fallback)
+  )
+
+/**
+ * The settings from configuration, under the `PREBUILDS` prefix (with the environment provider:
+ * `PREBUILDS_RECONCILIATION_INTERVAL`, `PREBUILDS_RECONCILIATION_BACKOFF_INTERVAL`,
+ * `PREBUILDS_RECONCILIATION_BACKOFF_LOOKBACK_PERIOD`, `PREBUILDS_FAILURE_HARD_LIMIT`). Durations
+ * accept Go syntax (`90s`, `1h30m`) or Effect's (`5 minutes`). Missing keys take the defaults;
+ * an interval `<= 0` becomes 5 minutes; negative backoff durations or hard limits are errors.
+ *
+ * @since 0.1.0
+ */
+export const config: Config.Config<Settings> = Config.all({
+  reconciliationInterval: durationText("RECONCILIATION_INTERVAL").pipe(
+    Config.map(reconciliationIntervalFrom),
+    Config.withDefault(defaults.reconciliationInterval)
+  ),
+  backoffInterval: nonNegativeDuration("RECONCILIATION_BACKOFF_INTERVAL", defaults.backoffInterval),
+  backoffLookback: nonNegativeDuration("RECONCILIATION_BACKOFF_LOOKBACK_PERIOD", defaults.backoffLookback),
+  failureHardLimit: Config.integer("FAILURE_HARD_LIMIT").pipe(
+    Config.validate({ message: "FAILURE_HARD_LIMIT must not be negative", validation: (n) => n >= 0 }),
+    Config.withDefault(defaults.failureHardLimit)
+  )
+}).pipe(Config.nested("PREBUILDS"))
