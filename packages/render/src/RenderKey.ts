@@ -1,0 +1,86 @@
+/**
+ * The render-cache key: template version, owner digest, values digest (ARCHITECTURE.md decision
+ * 4). Equality and hashing cover the three digests only; the key also carries the request it was
+ * made from, so the cache's lookup can render it.
+ *
+ * @since 0.1.0
+ */
+import type { CompiledTemplate } from "@warmpool/terraform"
+import { Owner } from "@warmpool/terraform"
+import * as Equal from "effect/Equal"
+import * as Hash from "effect/Hash"
+import { createHash } from "node:crypto"
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex")
+
+const compareCodePoints = (a: string, b: string): number => (a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b)))
+
+/**
+ * The canonical encoding of parameter values: the (name, value) pairs sorted by name (byte-wise)
+ * as a JSON array of two-element arrays. JSON string escaping makes it injective:
+ * `{a: "1,b:2"}` and `{a: "1", b: "2"}` encode differently.
+ *
+ * @since 0.1.0
+ */
+export const canonicalValues = (values: Readonly<Record<string, string>>): string => {
+  const names = Object.keys(values)
+  if (names.length > 1) names.sort(compareCodePoints)
+  return JSON.stringify(names.map((name) => [name, values[name]]))
+}
+
+/**
+ * SHA-256 (hex) of the canonical encoding of the values; independent of key order.
+ *
+ * @since 0.1.0
+ */
+export const valuesDigest = (values: Readonly<Record<string, string>>): string => sha256(canonicalValues(values))
+
+/**
+ * The owner digest for a compiled template: a constant when the template never reads
+ * `data.coder_workspace_owner` (renders are then shared across owners), otherwise SHA-256 of the
+ * owner fields the template can read.
+ *
+ * @since 0.1.0
+ */
+export const ownerDigest = (reads: CompiledTemplate.OwnerReads, owner: Owner.WorkspaceOwner): string => {
+  if (reads._tag === "None") return "-"
+  const fields = reads._tag === "All" ? Owner.fields : Owner.fields.filter((field) => reads.fields.has(field))
+  return sha256(JSON.stringify(fields.map((field) => [field, owner[field]])))
+}
+
+/**
+ * @since 0.1.0
+ */
+export class RenderKey<A = unknown> implements Equal.Equal {
+  /** `versionId`, owner digest and values digest joined by NUL: the identity of the key. */
+  readonly id: string
+  constructor(
+    readonly templateVersionId: string,
+    readonly ownerDigest: string,
+    readonly valuesDigest: string,
+    /** What to render on a miss; not part of the identity. */
+    readonly request: A
+  ) {
+    this.id = `${templateVersionId}\u0000${ownerDigest}\u0000${valuesDigest}`
+  }
+  [Equal.symbol](that: Equal.Equal): boolean {
+    return that instanceof RenderKey && that.id === this.id
+  }
+  [Hash.symbol](): number {
+    return Hash.cached(this, Hash.string(this.id))
+  }
+}
+
+/**
+ * Build the key of a render request.
+ *
+ * @since 0.1.0
+ */
+export const make = <A>(
+  templateVersionId: string,
+  template: CompiledTemplate.CompiledTemplate,
+  owner: Owner.WorkspaceOwner,
+  values: Readonly<Record<string, string>>,
+  request: A
+): RenderKey<A> =>
+  new RenderKey(templateVersionId, ownerDigest(template.ownerReads, owner), valuesDigest(values), request)

@@ -1,0 +1,117 @@
+/**
+ * The `Renderer` service: dynamic parameters of a Coder-style template (RENDER.md), directly on
+ * a `CompiledTemplate`, or by template version id through the `TemplateCache` (and the
+ * `RenderCache`).
+ *
+ * @since 0.1.0
+ */
+import { Metrics } from "@warmpool/metrics"
+import type { CompiledTemplate } from "@warmpool/terraform"
+import { Owner } from "@warmpool/terraform"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type { PrebuildSettings } from "./internal/preset.js"
+import { type Rendered, type RenderInputs, validatePresets } from "./internal/render.js"
+import { timedRender } from "./internal/timedRender.js"
+import { RenderCache } from "./RenderCache.js"
+import * as RenderKey from "./RenderKey.js"
+import type * as RenderOutput from "./RenderOutput.js"
+import { TemplateCache } from "./TemplateCache.js"
+import type { TemplateNotFound } from "./TemplateSource.js"
+
+export type { PrebuildSettings, Rendered, RenderInputs }
+
+/**
+ * A render of a compiled template.
+ *
+ * @since 0.1.0
+ */
+export interface RenderRequest {
+  readonly template: CompiledTemplate.CompiledTemplate
+  readonly owner?: Owner.WorkspaceOwner | undefined
+  readonly values?: Readonly<Record<string, string>> | undefined
+  readonly tfvars?: Readonly<Record<string, unknown>> | undefined
+  /** Plan JSON text; `""`, absent and `{}` mean no plan. */
+  readonly plan?: string | undefined
+  /** A plan file inside the template, read when `plan` means no plan. */
+  readonly planPath?: string | undefined
+}
+
+/**
+ * A render of a stored template version (the reconciler's and the API's path).
+ *
+ * @since 0.1.0
+ */
+export interface VersionRenderRequest {
+  readonly templateVersionId: string
+  readonly owner: Owner.WorkspaceOwner
+  readonly values: Readonly<Record<string, string>>
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface RendererShape {
+  /** Render a compiled template (no cache). */
+  readonly render: (request: RenderRequest) => Effect.Effect<RenderOutput.RenderOutput>
+  /** Render with the details callers beyond the wire format need (preset settings, purity). */
+  readonly renderDetailed: (request: RenderRequest) => Effect.Effect<Rendered>
+  /** RENDER.md §5.2: re-render presets with prebuilds and attach their errors. */
+  readonly validatePresets: (
+    request: RenderRequest,
+    output: RenderOutput.RenderOutput
+  ) => Effect.Effect<RenderOutput.RenderOutput>
+  /** Through the template cache and the render cache. */
+  readonly renderCached: (request: VersionRenderRequest) => Effect.Effect<Rendered, TemplateNotFound>
+  /** Through the template cache only (the builder's introspection render). */
+  readonly renderUncached: (request: VersionRenderRequest) => Effect.Effect<Rendered, TemplateNotFound>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Renderer extends Context.Tag("@warmpool/render/Renderer")<Renderer, RendererShape>() {}
+
+const inputsOf = (request: RenderRequest): RenderInputs => ({
+  owner: request.owner ?? Owner.empty,
+  values: request.values ?? {},
+  tfvars: request.tfvars,
+  plan: request.plan,
+  planPath: request.planPath
+})
+
+/**
+ * The live layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Renderer, never, TemplateCache | RenderCache | Metrics.Metrics> = Layer.effect(
+  Renderer,
+  Effect.gen(function*() {
+    const metrics = yield* Metrics.Metrics
+    const templates = yield* TemplateCache
+    const renders = yield* RenderCache
+    const renderDetailed = (request: RenderRequest) => timedRender(metrics, "uncached", request.template, inputsOf(request))
+    return {
+      renderDetailed,
+      render: (request) => Effect.map(renderDetailed(request), (r) => r.output),
+      validatePresets: (request, output) => Effect.sync(() => validatePresets(request.template, inputsOf(request), output)),
+      renderCached: (request) =>
+        Effect.flatMap(templates.get(request.templateVersionId), (template) =>
+          renders.get(
+            RenderKey.make(request.templateVersionId, template, request.owner, request.values, {
+              template,
+              inputs: { owner: request.owner, values: request.values }
+            })
+          )),
+      renderUncached: (request) =>
+        Effect.flatMap(
+          templates.get(request.templateVersionId),
+          (template) => timedRender(metrics, "uncached", template, { owner: request.owner, values: request.values })
+        )
+    }
+  })
+)

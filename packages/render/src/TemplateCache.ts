@@ -1,0 +1,121 @@
+/**
+ * The `TemplateCache`: template version id → `CompiledTemplate`, on Effect's `Cache` (versions are
+ * immutable, so an entry is only ever dropped for idleness, age or capacity). This is the cache
+ * that removes the parse cost an output-only cache leaves in place.
+ *
+ * @since 0.1.0
+ */
+import { Metrics } from "@warmpool/metrics"
+import type { CompiledTemplate } from "@warmpool/terraform"
+import { CompiledTemplate as Compiled, HclParser } from "@warmpool/terraform"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import type * as Scope from "effect/Scope"
+import * as CacheSettings from "./CacheSettings.js"
+import { StringKey } from "./internal/cacheKey.js"
+import * as ManagedCache from "./internal/managedCache.js"
+import type { TemplateNotFound } from "./TemplateSource.js"
+import { TemplateSource } from "./TemplateSource.js"
+
+/**
+ * @since 0.1.0
+ */
+export interface TemplateCacheStats {
+  readonly entries: number
+  /** Template compilations performed since the layer started. */
+  readonly compilations: number
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface TemplateCacheShape {
+  readonly get: (templateVersionId: string) => Effect.Effect<CompiledTemplate.CompiledTemplate, TemplateNotFound>
+  readonly stats: Effect.Effect<TemplateCacheStats>
+  readonly sweep: Effect.Effect<void>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class TemplateCache extends Context.Tag("@warmpool/render/TemplateCache")<TemplateCache, TemplateCacheShape>() {}
+
+const compiler = Effect.gen(function*() {
+  const source = yield* TemplateSource
+  const parser = yield* HclParser.HclParser
+  let compilations = 0
+  const compile = (templateVersionId: string) =>
+    source.files(templateVersionId).pipe(
+      Effect.flatMap((files) => Compiled.compile(files)),
+      Effect.tap(() => Effect.sync(() => compilations++)),
+      Effect.provideService(HclParser.HclParser, parser)
+    )
+  return { compile, compilations: () => compilations }
+})
+
+/**
+ * A cache with explicit settings; its sweep fiber lives in the current scope.
+ *
+ * @since 0.1.0
+ */
+export const make = (
+  settings: CacheSettings.CacheSettings
+): Effect.Effect<TemplateCacheShape, never, Scope.Scope | TemplateSource | HclParser.HclParser | Metrics.Metrics> =>
+  Effect.gen(function*() {
+    const metrics = yield* Metrics.Metrics
+    const { compilations, compile } = yield* compiler
+    const cache = yield* ManagedCache.make({
+      ...settings,
+      lookup: (key: StringKey) => compile(key.id),
+      cacheable: () => true,
+      observer: {
+        hit: Metric.increment(metrics.templateCacheHits),
+        miss: Metric.increment(metrics.templateCacheMisses),
+        evicted: () => Effect.void,
+        size: (entries) => Metric.set(metrics.templateCacheSize, entries)
+      }
+    })
+    return {
+      get: (templateVersionId) => cache.get(new StringKey(templateVersionId)),
+      stats: Effect.map(cache.size, (entries) => ({ entries, compilations: compilations() })),
+      sweep: cache.sweep
+    }
+  })
+
+/**
+ * The live layer, configured by `TEMPLATE_CACHE_TTL`, `TEMPLATE_CACHE_MAX_AGE`,
+ * `TEMPLATE_CACHE_SWEEP_INTERVAL` and `TEMPLATE_CACHE_CAPACITY` (default 256 versions).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = Layer.scoped(
+  TemplateCache,
+  Effect.flatMap(CacheSettings.config("TEMPLATE_CACHE", 256), make)
+)
+
+/**
+ * A live layer with explicit settings.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith = (settings: CacheSettings.CacheSettings) => Layer.scoped(TemplateCache, make(settings))
+
+/**
+ * The no-op layer: loads and compiles on every `get`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerNoop: Layer.Layer<TemplateCache, never, TemplateSource | HclParser.HclParser> = Layer.effect(
+  TemplateCache,
+  Effect.map(compiler, ({ compilations, compile }) => ({
+    get: compile,
+    stats: Effect.sync(() => ({ entries: 0, compilations: compilations() })),
+    sweep: Effect.void
+  }))
+)

@@ -1,0 +1,38 @@
+/**
+ * A render actually performed, timed with `Clock` and recorded in
+ * `warmpool_render_duration_seconds{cache, outcome}`.
+ */
+import { Metrics } from "@warmpool/metrics"
+import type { CompiledTemplate } from "@warmpool/terraform"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as RenderOutput from "../RenderOutput.js"
+import { type Rendered, type RenderInputs, renderTemplate } from "./render.js"
+
+export const timedRender = (
+  metrics: Metrics.MetricsShape,
+  path: Metrics.RenderPath,
+  template: CompiledTemplate.CompiledTemplate,
+  inputs: RenderInputs
+): Effect.Effect<Rendered> =>
+  Effect.gen(function*() {
+    const start = yield* Clock.currentTimeNanos
+    const rendered = renderTemplate(template, inputs)
+    const end = yield* Clock.currentTimeNanos
+    yield* Metrics.rendered(
+      metrics,
+      path,
+      RenderOutput.hasErrors(rendered.output) ? "failure" : "success",
+      Number(end - start) / 1e9
+    )
+    return rendered
+  })
+
+/** Freeze a value and everything reachable from it. */
+export const deepFreeze = <A>(value: A): A => {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key])
+  }
+  return value
+}
