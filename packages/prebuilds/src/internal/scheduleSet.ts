@@ -67,20 +67,14 @@ const startsWithWildcard = (field: string): boolean => field.split(",")[0]!.spli
 
 const dayMasks = (cron: Cron.Cron, dayField: string, weekdayField: string): ReadonlyArray<number> => {
   const domMask = maskOf(cron.days, allDaysOfMonth, (day) => day - 1)
+  // Both fields restricted and neither starts with `*`: classic cron, either field is enough.
+  const either = cron.days.size !== 0 && cron.weekdays.size !== 0 && !startsWithWildcard(dayField) &&
+    !startsWithWildcard(weekdayField)
   const days: Array<number> = []
-  const bothRestricted = cron.days.size !== 0 && cron.weekdays.size !== 0
-  const conjunctive = bothRestricted && (startsWithWildcard(dayField) || startsWithWildcard(weekdayField))
   for (let weekday = 0; weekday < 7; weekday++) {
     const weekdayMatches = cron.weekdays.size === 0 || cron.weekdays.has(weekday)
-    if (!bothRestricted) {
-      // One field (or neither) restricts: the other one is `*`.
-      days.push(weekdayMatches ? domMask : 0)
-    } else if (conjunctive) {
-      days.push(weekdayMatches ? domMask : 0)
-    } else {
-      // Both restrict, classic cron: either field matching is enough.
-      days.push(weekdayMatches ? allDaysOfMonth : domMask)
-    }
+    if (either) days.push(weekdayMatches ? allDaysOfMonth : domMask)
+    else days.push(weekdayMatches ? domMask : 0)
   }
   return days
 }
