@@ -1,0 +1,49 @@
+/**
+ * Offsets to positions: a line table over one source string, shifted by the caller's starting
+ * position when the source is a fragment of a larger file.
+ */
+import type { Pos, Range } from "../Diagnostic.js"
+
+const origin: Pos = { line: 1, column: 1, offset: 0 }
+
+/**
+ * Converts 0-based offsets in `src` to `Pos` / `Range` values in the caller's coordinates.
+ */
+export class SourceMap {
+  private lineStarts: Array<number> | undefined
+
+  constructor(readonly src: string, readonly file: string, readonly start: Pos = origin) {}
+
+  private starts(): Array<number> {
+    if (this.lineStarts !== undefined) return this.lineStarts
+    const starts = [0]
+    let i = this.src.indexOf("\n")
+    while (i >= 0) {
+      starts.push(i + 1)
+      i = this.src.indexOf("\n", i + 1)
+    }
+    this.lineStarts = starts
+    return starts
+  }
+
+  /** The position of `offset` (0 ≤ offset ≤ src.length). */
+  pos(offset: number): Pos {
+    const starts = this.starts()
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if (starts[mid]! <= offset) lo = mid
+      else hi = mid - 1
+    }
+    const column = offset - starts[lo]!
+    return lo === 0
+      ? { line: this.start.line, column: this.start.column + column, offset: this.start.offset + offset }
+      : { line: this.start.line + lo, column: column + 1, offset: this.start.offset + offset }
+  }
+
+  /** The range `[from, to)`. */
+  range(from: number, to: number): Range {
+    return { file: this.file, start: this.pos(from), end: this.pos(to) }
+  }
+}
