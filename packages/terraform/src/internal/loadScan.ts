@@ -186,6 +186,11 @@ class Scanner {
         this.pos += 2
         continue
       }
+      if ((c === DOLLAR || c === PERCENT) && src.charCodeAt(this.pos + 1) === c && src.charCodeAt(this.pos + 2) === LBRACE) {
+        out += src[this.pos] + "{"
+        this.pos += 3
+        continue
+      }
       out += src[this.pos]
       this.pos++
     }
