@@ -476,7 +476,7 @@ export const tryLog = (a: TfNumber, base: TfNumber): TfNumber | undefined => {
   const x = toFloat64Arg(un(a))
   const y = toFloat64Arg(un(base))
   if (x === undefined || y === undefined) return undefined
-  const r = Math.log(x) / Math.log(y)
+  const r = F64.goLog(x) / F64.goLog(y)
   return r !== r ? undefined : fromFloat64(r)
 }
 

@@ -111,15 +111,145 @@ export const ldexp = (frac: number, e: number): number => {
   return f * 2 ** -1021 * 2 ** (total + 1021)
 }
 
+const fromBitsUnsigned = (hi: number, lo: number): number => {
+  view.setUint32(0, hi >>> 0)
+  view.setUint32(4, lo >>> 0)
+  return view.getFloat64(0)
+}
+
+/**
+ * `a × b + c` with a single rounding (the fused multiply-add of the processor), computed exactly on
+ * BigInts. Finite operands only.
+ *
+ * @internal
+ */
+export const fma = (a: number, b: number, c: number): number => {
+  if (a === 0 || b === 0 || !Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) return a * b + c
+  const x = fromDouble(a)
+  const y = fromDouble(b)
+  const pm = x.neg !== y.neg ? -(x.mag * y.mag) : x.mag * y.mag
+  const pe = x.exp + y.exp
+  if (c === 0) return toDouble(Big.normalize(pm < 0n, pm < 0n ? -pm : pm, pe)!)
+  const z = fromDouble(c)
+  const cm = z.neg ? -z.mag : z.mag
+  const e = pe < z.exp ? pe : z.exp
+  const sum = (pm << BigInt(pe - e)) + (cm << BigInt(z.exp - e))
+  if (sum === 0n) return 0
+  return toDouble(Big.normalize(sum < 0n, sum < 0n ? -sum : sum, e)!)
+}
+
+// Constants of the amd64 natural logarithm (the fdlibm polynomial).
+const LOG_HALF_SQRT2 = 7.07106781186547524401e-01
+const LOG_LN2_HI = 6.93147180369123816490e-01
+const LOG_LN2_LO = 1.90821492927058770002e-10
+const LOG_L1 = 6.666666666666735130e-01
+const LOG_L2 = 3.999999999940941908e-01
+const LOG_L3 = 2.857142874366239149e-01
+const LOG_L4 = 2.222219843214978396e-01
+const LOG_L5 = 1.818357216161805012e-01
+const LOG_L6 = 1.531383769920937332e-01
+const LOG_L7 = 1.479819860511658591e-01
+
+/**
+ * Go's `math.Log` as it runs on amd64 (the same operation sequence, so the same bits), including its
+ * handling of subnormal arguments, which it does not renormalize.
+ *
+ * @internal
+ */
+export const goLog = (x: number): number => {
+  if (x === 0) return -Infinity
+  if (x !== x) return x
+  if (x < 0 || Object.is(x, -0)) return NaN
+  if (x === Infinity) return x
+  view.setFloat64(0, x)
+  const hi = view.getUint32(0)
+  const lo = view.getUint32(4)
+  let k = ((hi >>> 20) & 0x7ff) - 0x3fe
+  let f1 = fromBitsUnsigned((hi & 0xfffff) | 0x3fe00000, lo)
+  if (f1 <= LOG_HALF_SQRT2) {
+    k -= 1
+    f1 *= 2
+  }
+  const f = f1 - 1
+  const s = f / (2 + f)
+  const s2 = s * s
+  const s4 = s2 * s2
+  const t1 = s2 * (LOG_L1 + s4 * (LOG_L3 + s4 * (LOG_L5 + s4 * LOG_L7)))
+  const t2 = s4 * (LOG_L2 + s4 * (LOG_L4 + s4 * LOG_L6))
+  const r = t1 + t2
+  const hfsq = 0.5 * f * f
+  return k * LOG_LN2_HI - ((hfsq - (s * (hfsq + r) + k * LOG_LN2_LO)) - f)
+}
+
+const EXP_LOG2E = 1.4426950408889634073599246810018920
+const EXP_LN2U = 0.69314718055966295651160180568695068359375
+const EXP_LN2L = 0.28235290563031577122588448175013436025525412068e-12
+const EXP_OVERFLOW = 7.09782712893384e+02
+const EXP_C2 = 1.6666666666666666667e-1
+const EXP_C3 = 4.1666666666666666667e-2
+const EXP_C4 = 8.3333333333333333333e-3
+const EXP_C5 = 1.3888888888888888889e-3
+const EXP_C6 = 1.9841269841269841270e-4
+const EXP_C7 = 2.4801587301587301587e-5
+
+const roundHalfEvenInt32 = (t: number): number => {
+  if (!(t >= -2147483648 && t < 2147483648)) return -2147483648
+  const f = Math.floor(t)
+  const d = t - f
+  const r = d < 0.5 ? f : d > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1
+  return r > 2147483647 ? -2147483648 : r
+}
+
+const pow2 = (k: number): number => fromBitsUnsigned(k << 20, 0)
+
+/**
+ * Go's `math.Exp` as it runs on amd64 processors with FMA (the code path Terraform takes on current
+ * x86 servers): range reduction by `k ln 2`, a degree-7 polynomial on a sixteenth of the remainder,
+ * four squarings, and scaling by `2^k`. Without FMA Go rounds differently in the last bit.
+ *
+ * @internal
+ */
+export const goExp = (x: number): number => {
+  if (x !== x || x === Infinity) return x
+  if (x === -Infinity) return 0
+  if (x > EXP_OVERFLOW) return Infinity
+  let k = roundHalfEvenInt32(EXP_LOG2E * x)
+  const kf = k
+  let r = fma(-kf, EXP_LN2U, x)
+  r = fma(-kf, EXP_LN2L, r)
+  r *= 0.0625
+  let p = EXP_C7
+  p = fma(p, r, EXP_C6)
+  p = fma(p, r, EXP_C5)
+  p = fma(p, r, EXP_C4)
+  p = fma(p, r, EXP_C3)
+  p = fma(p, r, EXP_C2)
+  p = fma(p, r, 0.5)
+  p = fma(p, r, 1)
+  r *= p
+  r *= r + 2
+  r *= r + 2
+  r *= r + 2
+  r = fma(r, r + 2, 1)
+  k += 0x3ff
+  if (k <= 0) {
+    if (k < -52) return 0
+    r *= pow2(k + 0x3fe)
+    k = 1
+  } else if (k >= 0x7ff) {
+    return Infinity
+  }
+  return r * pow2(k)
+}
+
 const isOddInt = (x: number): boolean => {
   if (Math.abs(x) >= 2 ** 53) return false
   return Number.isInteger(x) && Math.abs(x % 2) === 1
 }
 
 /**
- * Go's `math.Pow(x, y)` computed on doubles. Results with integer exponents are bit-identical to Go;
- * fractional exponents use `Math.exp`/`Math.log`, which may differ from Go's assembly versions in the
- * last bit.
+ * Go's `math.Pow(x, y)` computed on doubles, bit-identical to Go on amd64 with FMA (fractional
+ * exponents go through `goExp` and `goLog`).
  *
  * @internal
  */
@@ -157,7 +287,7 @@ export const goPow = (x: number, y: number): number => {
       yf--
       yi++
     }
-    a1 = Math.exp(yf * Math.log(x))
+    a1 = goExp(yf * goLog(x))
   }
   let [x1, xe] = frexp(x)
   for (let i = yi; i !== 0; i = Math.floor(i / 2)) {
