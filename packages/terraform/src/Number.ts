@@ -10,7 +10,7 @@
  * - Safe integers (|n| < 2^53) are held as plain JS numbers and stay that way while results remain safe
  *   integers; everything else is a BigInt mantissa and a binary exponent.
  * - ±Inf exist (from `pow`, `log`, …). There is no NaN and no negative zero: `-0` is `0`.
- * - Binary exponents are limited to ±65536 (magnitudes up to about 10^19728): larger results become
+ * - Binary exponents are limited to ±16384 (magnitudes from about 10^-4932 to 10^4932): larger results become
  *   ±Inf and smaller ones 0. Go allows ±2^31 but could not print such numbers in reasonable time either.
  *
  * @since 0.1.0
@@ -50,8 +50,8 @@ const wrap = (x: Num): TfNumber => x as unknown as TfNumber
 const LITERAL_PREC = 512
 const INT_PREC = 64
 const FLOAT64_PREC = 53
-const MAX_EXP = 65536
-const MIN_EXP = -65536
+const MAX_EXP = 16384
+const MIN_EXP = -16384
 const MAX_SAFE = 9007199254740991n
 
 const isSmall = (x: Num): boolean => x.s - x.s === 0

@@ -410,10 +410,10 @@ describe("Number: errors are values", () => {
   })
 
   it("values beyond the exponent range become infinite or zero", () => {
-    expect(N.toString(p("1e30000"))).toBe("+Inf")
-    expect(N.toString(p("-1e30000"))).toBe("-Inf")
-    expect(N.toString(p("1e-30000"))).toBe("0")
-    expect(N.toString(N.multiply(p("1e15000"), p("1e15000")))).toBe("+Inf")
+    expect(N.toString(p("1e6000"))).toBe("+Inf")
+    expect(N.toString(p("-1e6000"))).toBe("-Inf")
+    expect(N.toString(p("1e-6000"))).toBe("0")
+    expect(N.toString(N.multiply(p("1e3000"), p("1e3000")))).toBe("+Inf")
   })
 })
 
