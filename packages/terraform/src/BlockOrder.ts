@@ -8,9 +8,9 @@
  *
  * @since 0.1.0
  */
-import type { Block } from "./Loader.js"
 import { compareCodePoints } from "./internal/loadPaths.js"
 import { scan } from "./internal/loadScan.js"
+import type { Block } from "./Loader.js"
 
 /**
  * A block header found in the source: `type "label" … {`.

@@ -101,8 +101,7 @@ const boot: Effect.Effect<Hcl2Json, HclParseError> = Effect.tryPromise({
 }).pipe(
   Effect.timeoutFail({
     duration: bootTimeout,
-    onTimeout: () =>
-      new HclParseError({ file: "", message: "the HCL parser did not start in time", range: undefined })
+    onTimeout: () => new HclParseError({ file: "", message: "the HCL parser did not start in time", range: undefined })
   })
 )
 

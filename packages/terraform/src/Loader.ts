@@ -331,7 +331,9 @@ export const load = (
         if (hasConfig(dir)) return { dir }
         return { reason: `module directory "${entry}" has no configuration files` }
       }
-      if (source === undefined) return { reason: "the module has no literal source and no entry in the module manifest" }
+      if (source === undefined) {
+        return { reason: "the module has no literal source and no entry in the module manifest" }
+      }
       return { reason: `module source "${source}" is not available locally` }
     }
 
@@ -377,4 +379,3 @@ export const load = (
       fatal: tfvars.fatal
     }
   })
-

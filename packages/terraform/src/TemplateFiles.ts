@@ -230,7 +230,11 @@ export const fromRecord = (
     const reason = invalidPathReason(path)
     if (reason !== undefined) {
       return Either.left(
-        new TemplateFilesError({ reason: "InvalidPath", path, message: `invalid path ${JSON.stringify(path)}: ${reason}` })
+        new TemplateFilesError({
+          reason: "InvalidPath",
+          path,
+          message: `invalid path ${JSON.stringify(path)}: ${reason}`
+        })
       )
     }
     const value = record[path]!
@@ -306,16 +310,28 @@ export const fromDirectory = (
     const includeCache = options?.includeTerraformCache ?? false
     const root = yield* fs.realPath(dir).pipe(
       Effect.mapError((e) =>
-        new TemplateFilesError({ reason: "NotFound", path: dir, message: `cannot open template directory: ${e.message}` })
+        new TemplateFilesError({
+          reason: "NotFound",
+          path: dir,
+          message: `cannot open template directory: ${e.message}`
+        })
       )
     )
     const rootInfo = yield* fs.stat(root).pipe(
       Effect.mapError((e) =>
-        new TemplateFilesError({ reason: "NotFound", path: dir, message: `cannot open template directory: ${e.message}` })
+        new TemplateFilesError({
+          reason: "NotFound",
+          path: dir,
+          message: `cannot open template directory: ${e.message}`
+        })
       )
     )
     if (rootInfo.type !== "Directory") {
-      return yield* new TemplateFilesError({ reason: "NotADirectory", path: dir, message: `"${dir}" is not a directory` })
+      return yield* new TemplateFilesError({
+        reason: "NotADirectory",
+        path: dir,
+        message: `"${dir}" is not a directory`
+      })
     }
     const contents = new Map<string, Uint8Array>()
     const warnings: Array<Diagnostic.Diagnostic> = []

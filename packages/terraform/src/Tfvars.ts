@@ -80,7 +80,9 @@ export const parseHclTfvars = (
     if (text.trim() === "") return Either.right({})
     const block = scan(text).blocks[0]
     if (block !== undefined) {
-      return Either.left(`${block.line},${block.column}: Unexpected "${block.type}" block; Blocks are not allowed here.`)
+      return Either.left(
+        `${block.line},${block.column}: Unexpected "${block.type}" block; Blocks are not allowed here.`
+      )
     }
     const parser = yield* HclParser
     const parsed = yield* Effect.either(parser.parse(file, text))

@@ -254,7 +254,8 @@ resource "docker_container" "c" {
   it.effect("overrides also merge module, output, provider and resource blocks", () =>
     Effect.gen(function*() {
       const t = yield* loadRecord({
-        "main.tf": `module "m" {\n  source = "./nowhere"\n}\noutput "o" {\n  value = 1\n}\nprovider "docker" {\n  host = "a"\n}\nresource "null_resource" "r" {}\n`,
+        "main.tf":
+          `module "m" {\n  source = "./nowhere"\n}\noutput "o" {\n  value = 1\n}\nprovider "docker" {\n  host = "a"\n}\nresource "null_resource" "r" {}\n`,
         "override.tf":
           `module "m" {\n  source = "./m"\n}\noutput "o" {\n  value = 2\n}\nprovider "docker" {\n  host = "b"\n}\nresource "null_resource" "r" {\n  count = 0\n}\n`,
         "m/main.tf": `output "x" {\n  value = 1\n}\n`
@@ -360,7 +361,9 @@ describe("Overrides: warnings and errors", () => {
       const lines = diagnosticLines(t)
       expect(lines.length).toBe(2)
       expect(lines[0]).toMatch(/^warning\|Parse terraform files\|b_override\.tf: .+/)
-      expect(lines[1]).toMatch(/^warning\|Override file merging disabled due to an error\|Parse terraform files; b_override\.tf: /)
+      expect(lines[1]).toMatch(
+        /^warning\|Override file merging disabled due to an error\|Parse terraform files; b_override\.tf: /
+      )
       expect(Diagnostic.hasErrors(t.diagnostics)).toBe(false)
       expect(blockAt(t.root, "variable.v").body).toEqual({ default: 1 })
     }))

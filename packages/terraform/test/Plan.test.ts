@@ -4,7 +4,11 @@ import * as Plan from "../src/Plan.js"
 import * as TemplateFiles from "../src/TemplateFiles.js"
 
 const plan = (rootModule: unknown, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ format_version: "1.2", prior_state: { format_version: "1.0", values: { root_module: rootModule } }, ...extra })
+  JSON.stringify({
+    format_version: "1.2",
+    prior_state: { format_version: "1.0", values: { root_module: rootModule } },
+    ...extra
+  })
 
 const data = (address: string, type: string, name: string, values: unknown, index?: number | string) => ({
   address,
@@ -78,7 +82,11 @@ describe("Plan.parsePlan", () => {
   const failures: ReadonlyArray<[string, string, RegExp]> = [
     ["not JSON", "{not json", /^unable to parse plan JSON: .+/],
     ["an array", "[]", /^unable to parse plan JSON: the plan is not a JSON object$/],
-    ["no format version", `{"prior_state": {}}`, /^unable to parse plan JSON: unexpected plan input, format version is missing$/],
+    [
+      "no format version",
+      `{"prior_state": {}}`,
+      /^unable to parse plan JSON: unexpected plan input, format version is missing$/
+    ],
     [
       "an unsupported format version",
       `{"format_version": "2.0"}`,
@@ -99,7 +107,10 @@ describe("Plan.parsePlan", () => {
 
   it("tolerates odd shapes inside a valid plan", () => {
     const text = plan({
-      resources: [null, 1, { mode: "data" }, data("data.x.y", "x", "y", undefined), { ...data("data.x.z", "x", "z", {}), index: true }],
+      resources: [null, 1, { mode: "data" }, data("data.x.y", "x", "y", undefined), {
+        ...data("data.x.z", "x", "z", {}),
+        index: true
+      }],
       child_modules: [null, { resources: [] }, { address: "", resources: [data("d", "x", "w", {})] }]
     })
     expect(summary(Plan.parsePlan(text))).toEqual({ "": [["x", "y", undefined, null], ["x", "z", undefined, {}]] })
@@ -127,7 +138,9 @@ describe("Plan files and inputs", () => {
 
   it("reads planJsonPath from the snapshot", () => {
     expect(summary(Plan.readPlanFile(files, "plan.json"))).toEqual({ "": [["http", "x", undefined, { body: "file" }]] })
-    expect(summary(Plan.readPlanFile(files, "./plan.json"))).toEqual({ "": [["http", "x", undefined, { body: "file" }]] })
+    expect(summary(Plan.readPlanFile(files, "./plan.json"))).toEqual({
+      "": [["http", "x", undefined, { body: "file" }]]
+    })
     const missing = Plan.readPlanFile(files, "nope.json")
     expect(Either.isLeft(missing) && missing.left.detail).toBe(
       "unable to open plan JSON file: open nope.json: file does not exist"

@@ -7,8 +7,7 @@ import * as Tfvars from "../src/Tfvars.js"
 import { loadRecord } from "./utils/loadRecord.js"
 
 const files = (record: Record<string, string>) => Either.getOrThrow(TemplateFiles.fromRecord(record))
-const collect = (record: Record<string, string>) =>
-  Tfvars.collect(files(record)).pipe(Effect.provide(HclParser.layer))
+const collect = (record: Record<string, string>) => Tfvars.collect(files(record)).pipe(Effect.provide(HclParser.layer))
 
 describe("Tfvars", () => {
   it("finds every *.tfvars and *.tfvars.json file in directory-walk order", () => {
@@ -39,7 +38,8 @@ describe("Tfvars", () => {
     Effect.gen(function*() {
       const result = yield* collect({
         ".hidden.tfvars": `a = "hidden"\nb = "hidden"\n`,
-        "1.tfvars": `a = "one"\nexpr = var.x\nlist = [1, "two", true]\nobj = { k = "v", n = 1.5 }\ntmpl = "x-\${local.y}"\n`,
+        "1.tfvars":
+          `a = "one"\nexpr = var.x\nlist = [1, "two", true]\nobj = { k = "v", n = 1.5 }\ntmpl = "x-\${local.y}"\n`,
         "2.tfvars.json": `{"b": {"json": [1, null]}, "c": 3}`,
         "sub/3.tfvars": `c = 4\n`
       })
@@ -61,13 +61,22 @@ describe("Tfvars", () => {
 
   it.effect("empty files are fine", () =>
     Effect.gen(function*() {
-      const result = yield* collect({ "a.tfvars": "", "b.tfvars": "\n  \n", "c.tfvars.json": "", "d.tfvars.json": " {} " })
+      const result = yield* collect({
+        "a.tfvars": "",
+        "b.tfvars": "\n  \n",
+        "c.tfvars.json": "",
+        "d.tfvars.json": " {} "
+      })
       expect(result.fatal).toBeUndefined()
       expect(result.values.size).toBe(0)
     }))
 
   const failures: ReadonlyArray<[string, Record<string, string>, RegExp]> = [
-    ["HCL syntax", { "a.tfvars": "x = 1\n", "bad.tfvars": "y = (\n" }, /^failed to load tfvars from bad\.tfvars: \d+,\d+: /],
+    [
+      "HCL syntax",
+      { "a.tfvars": "x = 1\n", "bad.tfvars": "y = (\n" },
+      /^failed to load tfvars from bad\.tfvars: \d+,\d+: /
+    ],
     ["JSON syntax", { "bad.tfvars.json": "{ nope" }, /^failed to load tfvars from bad\.tfvars\.json: .+/],
     ["JSON that is not an object", { "bad.tfvars.json": "[1]" }, /the root value must be a JSON object$/],
     [

@@ -22,19 +22,26 @@ const normaliseDynamic = (value: unknown): Record<string, unknown> => {
   if (!isRecord(value)) return out
   for (const [type, specs] of Object.entries(value)) {
     if (type === "//") continue
-    setOwn(out, type, asList(specs).map((spec) => {
-      const copy: Record<string, unknown> = {}
-      for (const [key, v] of Object.entries(spec)) {
-        if (key === "//") continue
-        setOwn(copy, key, key === "content" ? normaliseNested(type, v) : v)
-      }
-      return copy
-    }))
+    setOwn(
+      out,
+      type,
+      asList(specs).map((spec) => {
+        const copy: Record<string, unknown> = {}
+        for (const [key, v] of Object.entries(spec)) {
+          if (key === "//") continue
+          setOwn(copy, key, key === "content" ? normaliseNested(type, v) : v)
+        }
+        return copy
+      })
+    )
   }
   return out
 }
 
-const normaliseBody = (body: Record<string, unknown>, blocks: ReadonlySet<string> | undefined): Record<string, unknown> => {
+const normaliseBody = (
+  body: Record<string, unknown>,
+  blocks: ReadonlySet<string> | undefined
+): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(body)) {
     if (key === "//") continue
@@ -45,7 +52,11 @@ const normaliseBody = (body: Record<string, unknown>, blocks: ReadonlySet<string
   return out
 }
 
-const topBody = (kind: string, labels: ReadonlyArray<string>, body: Record<string, unknown>): Record<string, unknown> => {
+const topBody = (
+  kind: string,
+  labels: ReadonlyArray<string>,
+  body: Record<string, unknown>
+): Record<string, unknown> => {
   if (kind === "locals") {
     const locals: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(body)) if (key !== "//") setOwn(locals, key, value)
@@ -78,7 +89,9 @@ const mergeLevels = (a: unknown, b: unknown): unknown => {
   if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b]
   if (isRecord(a) && isRecord(b)) {
     const out: Record<string, unknown> = { ...a }
-    for (const [key, value] of Object.entries(b)) setOwn(out, key, Object.hasOwn(out, key) ? mergeLevels(out[key], value) : value)
+    for (const [key, value] of Object.entries(b)) {
+      setOwn(out, key, Object.hasOwn(out, key) ? mergeLevels(out[key], value) : value)
+    }
     return out
   }
   return b

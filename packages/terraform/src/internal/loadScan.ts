@@ -186,7 +186,9 @@ class Scanner {
         this.pos += 2
         continue
       }
-      if ((c === DOLLAR || c === PERCENT) && src.charCodeAt(this.pos + 1) === c && src.charCodeAt(this.pos + 2) === LBRACE) {
+      if (
+        (c === DOLLAR || c === PERCENT) && src.charCodeAt(this.pos + 1) === c && src.charCodeAt(this.pos + 2) === LBRACE
+      ) {
         out += src[this.pos] + "{"
         this.pos += 3
         continue
@@ -220,7 +222,9 @@ class Scanner {
         this.templateSequence(c === PERCENT)
         continue
       }
-      if ((c === DOLLAR || c === PERCENT) && src.charCodeAt(this.pos + 1) === c && src.charCodeAt(this.pos + 2) === LBRACE) {
+      if (
+        (c === DOLLAR || c === PERCENT) && src.charCodeAt(this.pos + 1) === c && src.charCodeAt(this.pos + 2) === LBRACE
+      ) {
         this.pos += 3
         continue
       }
@@ -235,7 +239,9 @@ class Scanner {
     this.pos += 2
     if (directive) {
       let p = this.pos
-      while (p < src.length && (src.charCodeAt(p) === TILDE || src.charCodeAt(p) === SPACE || src.charCodeAt(p) === TAB)) {
+      while (
+        p < src.length && (src.charCodeAt(p) === TILDE || src.charCodeAt(p) === SPACE || src.charCodeAt(p) === TAB)
+      ) {
         p++
       }
       const word = /^[a-z]+/.exec(src.slice(p, p + 8))?.[0]
@@ -267,7 +273,9 @@ class Scanner {
         while (p < src.length && (src.charCodeAt(p) === SPACE || src.charCodeAt(p) === TAB)) p++
         if (src.startsWith(marker, p)) {
           let q = p + marker.length
-          while (q < src.length && (src.charCodeAt(q) === SPACE || src.charCodeAt(q) === TAB || src.charCodeAt(q) === CR)) {
+          while (
+            q < src.length && (src.charCodeAt(q) === SPACE || src.charCodeAt(q) === TAB || src.charCodeAt(q) === CR)
+          ) {
             q++
           }
           if (q >= src.length || src.charCodeAt(q) === NL) {
@@ -288,7 +296,9 @@ class Scanner {
         this.templateSequence(c === PERCENT)
         continue
       }
-      if ((c === DOLLAR || c === PERCENT) && src.charCodeAt(this.pos + 1) === c && src.charCodeAt(this.pos + 2) === LBRACE) {
+      if (
+        (c === DOLLAR || c === PERCENT) && src.charCodeAt(this.pos + 1) === c && src.charCodeAt(this.pos + 2) === LBRACE
+      ) {
         this.pos += 3
         continue
       }
