@@ -11,6 +11,7 @@ const origin: Pos = { line: 1, column: 1, offset: 0 }
  */
 export class SourceMap {
   private lineStarts: Array<number> | undefined
+  private lastLine = 0
 
   constructor(readonly src: string, readonly file: string, readonly start: Pos = origin) {}
 
@@ -29,12 +30,17 @@ export class SourceMap {
   /** The position of `offset` (0 ≤ offset ≤ src.length). */
   pos(offset: number): Pos {
     const starts = this.starts()
-    let lo = 0
-    let hi = starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1
-      if (starts[mid]! <= offset) lo = mid
-      else hi = mid - 1
+    let lo = this.lastLine
+    // parsing moves forward: the line of the previous lookup, or the next one, is the usual answer
+    if (!(starts[lo]! <= offset && (lo + 1 === starts.length || starts[lo + 1]! > offset))) {
+      lo = 0
+      let hi = starts.length - 1
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1
+        if (starts[mid]! <= offset) lo = mid
+        else hi = mid - 1
+      }
+      this.lastLine = lo
     }
     const column = offset - starts[lo]!
     return lo === 0

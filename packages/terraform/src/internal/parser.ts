@@ -195,6 +195,17 @@ export class Parser {
   failUnexpected(summary: string, detail: string): Ast.NullLiteral {
     const t = this.peek()
     if (t === L.INVALID) {
+      const c = this.src.charCodeAt(this.ts)
+      if (c === 126 || c === 38 || c === 124 || c === 94) {
+        return this.fail(
+          "Unsupported operator",
+          `HCL has no bitwise operators: ${
+            JSON.stringify(this.tokenText())
+          } is not an operator (booleans use ! && ||).`,
+          this.ts,
+          this.te
+        )
+      }
       return this.fail(
         "Invalid character",
         `The character ${JSON.stringify(this.tokenText())} has no meaning in an expression.`,
@@ -527,16 +538,7 @@ export class Parser {
     let expandFinal = false
     let h = 0
     for (;;) {
-      if (this.peek() === L.RPAREN) break
-      if (this.tt === L.EOF && !this.fatal) {
-        this.fail(
-          "Unterminated function call",
-          "The input ended before the \")\" that closes this function call.",
-          start,
-          nameEnd + 1
-        )
-        break
-      }
+      if (this.peek() === L.RPAREN || this.fatal) break
       args.push(this.parseExpression())
       h = Math.max(h, this.h)
       const t = this.peek()
@@ -596,17 +598,7 @@ export class Parser {
     const elements: Array<Ast.Expression> = []
     let h = 0
     for (;;) {
-      const t = this.peek()
-      if (t === L.RBRACK) break
-      if (t === L.EOF && !this.fatal) {
-        this.fail(
-          "Unterminated tuple constructor expression",
-          "The input ended before the \"]\" that closes this tuple.",
-          start,
-          start + 1
-        )
-        break
-      }
+      if (this.peek() === L.RBRACK || this.fatal) break
       elements.push(this.parseExpression())
       h = Math.max(h, this.h)
       const n = this.peek()
@@ -658,11 +650,7 @@ export class Parser {
         this.next()
         continue
       }
-      if (t === L.RBRACE) break
-      if (t === L.EOF) {
-        if (!this.fatal) unterminated()
-        break
-      }
+      if (t === L.RBRACE || this.fatal) break
       const keyStart = this.ts
       const keyExpression = this.parseExpression()
       h = Math.max(h, this.h)
@@ -794,7 +782,7 @@ export class Parser {
     if (t === close) this.next()
     else if (t === L.EOF && !this.fatal) {
       this.fail(
-        "Unterminated 'for' expression",
+        "Invalid 'for' expression",
         `The input ended before the "${object ? "}" : "]"}" that closes this 'for' expression.`,
         start,
         start + 1
