@@ -219,13 +219,13 @@ export const load = (
       Effect.gen(function*() {
         const text = files.readText(path) ?? ""
         if (path.endsWith(".json")) {
-          let document: unknown
+          let normalised: Record<string, unknown> | string
           try {
-            document = JSON.parse(text)
+            // Both steps can exhaust the stack on absurdly nested documents: that is a parse error.
+            normalised = normaliseJsonConfig(JSON.parse(text))
           } catch (e) {
             return parseError(e instanceof Error ? e.message : String(e))
           }
-          const normalised = normaliseJsonConfig(document)
           if (typeof normalised === "string") return parseError(normalised)
           return { _tag: "Ok", parsed: normalised, headers: undefined } as const
         }

@@ -425,3 +425,19 @@ export const fromDirectory = (
     yield* walk(".", root, new Set([root]), 0)
     return new Snapshot(contents, warnings) as TemplateFiles
   })
+
+/**
+ * A snapshot failure as a top-level diagnostic that stops the render (RENDER.md §6): `Files not
+ * found` when the directory cannot be read, `Template files rejected` for bad paths and broken
+ * limits; the detail is the error's message.
+ *
+ * @since 0.1.0
+ */
+export const toDiagnostic = (error: TemplateFilesError): Diagnostic.Diagnostic =>
+  Diagnostic.error(
+    error.reason === "NotFound" || error.reason === "NotADirectory" || error.reason === "ReadError"
+      ? "Files not found"
+      : "Template files rejected",
+    error.message,
+    { code: "template_files" }
+  )

@@ -7,6 +7,16 @@ const parse = (file: string, content: string) =>
   HclParser.parse(file, content).pipe(Effect.either, Effect.provide(HclParser.layer))
 
 describe("HclParser", () => {
+  it.effect("boots once and is safe under concurrent first use (runs first in this file)", () =>
+    Effect.gen(function*() {
+      const results = yield* Effect.forEach(
+        Array.from({ length: 16 }, (_, i) => i),
+        (i) => parse(`f${i}.tf`, `x${i} = ${i}\n`),
+        { concurrency: "unbounded" }
+      )
+      expect(results).toEqual(Array.from({ length: 16 }, (_, i) => Either.right({ [`x${i}`]: i })))
+    }))
+
   it.effect("parses block structure into hcl2json's shape", () =>
     Effect.gen(function*() {
       const result = yield* parse(
@@ -57,16 +67,6 @@ locals {
       expect(error.message).not.toContain("broken.tf")
       expect(error.range?.start.line).toBe(3)
       expect(error.range?.file).toBe("broken.tf")
-    }))
-
-  it.effect("is safe under concurrent first use", () =>
-    Effect.gen(function*() {
-      const results = yield* Effect.forEach(
-        Array.from({ length: 16 }, (_, i) => i),
-        (i) => parse(`f${i}.tf`, `x${i} = ${i}\n`),
-        { concurrency: "unbounded" }
-      )
-      expect(results).toEqual(Array.from({ length: 16 }, (_, i) => Either.right({ [`x${i}`]: i })))
     }))
 
   it.effect("refuses deeply nested sources instead of crashing the WASM runtime", () =>

@@ -191,6 +191,20 @@ describe("Loader: configuration files", () => {
       expect(addresses(t.root)).toEqual(["variable.ok@main.tf:1"])
     }))
 
+  it.effect("turns stack-exhausting .tf.json documents into parse errors", () =>
+    Effect.gen(function*() {
+      let dynamic = "{}"
+      for (let i = 0; i < 20000; i++) dynamic = `{"dynamic": {"x": {"content": ${dynamic}}}}`
+      const t = yield* loadRecord({
+        "main.tf": `variable "ok" {}\n`,
+        "deep.tf.json": `{"data": {"coder_parameter": {"p": ${dynamic}}}}`
+      })
+      const lines = diagnosticLines(t)
+      expect(lines.length).toBe(1)
+      expect(lines[0]).toMatch(/^error\|Parse terraform files\|deep\.tf\.json: .+/)
+      expect(addresses(t.root)).toEqual(["variable.ok@main.tf:1"])
+    }))
+
   it.effect("includes the snapshot's warnings first", () =>
     Effect.gen(function*() {
       const warning = {

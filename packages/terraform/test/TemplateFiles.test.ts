@@ -196,6 +196,16 @@ describe("TemplateFiles.fromDirectory", () => {
         yield* read(path.join(root, "a.tf"))
       ].map((r) => Either.isLeft(r) ? r.left.reason : "ok")
       expect(reasons).toEqual(["TooManyFiles", "FileTooLarge", "TotalTooLarge", "TooDeep", "NotFound", "NotADirectory"])
+      const missing = yield* read(path.join(root, "nope"))
+      if (Either.isLeft(missing)) {
+        const diagnostic = TemplateFiles.toDiagnostic(missing.left)
+        expect([diagnostic.severity, diagnostic.summary]).toEqual(["error", "Files not found"])
+        expect(diagnostic.detail).toContain("cannot open template directory")
+      }
+      const tooMany = yield* read(root, { maxFiles: 2 })
+      if (Either.isLeft(tooMany)) {
+        expect(TemplateFiles.toDiagnostic(tooMany.left).summary).toBe("Template files rejected")
+      }
       expect(Either.isRight(yield* read(root, { maxFiles: 3, maxTotalBytes: 7, maxDepth: 1 }))).toBe(true)
     }))
 })
