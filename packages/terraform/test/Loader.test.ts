@@ -1,6 +1,7 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as fc from "fast-check"
 import * as path from "node:path"
 import * as BlockOrder from "../src/BlockOrder.js"
 import * as HclParser from "../src/HclParser.js"
@@ -369,5 +370,62 @@ describe("Loader: modules", () => {
         "new/main.tf": `locals {}\n`
       })
       expect(t.root.calls[0]!.module?.dir).toBe("new")
+    }))
+})
+
+describe("Loader: robustness", () => {
+  const base: Record<string, string> = {
+    "main.tf": `data "coder_parameter" "p" {
+  name = "p"
+  option {
+    value = "\${local.v}"
+  }
+  dynamic "option" {
+    for_each = [1]
+    content {
+      value = <<-EOT
+        x
+      EOT
+    }
+  }
+}
+module "m" {
+  source = "./m"
+}
+locals {
+  v = "a"
+}
+`,
+    "override.tf": `data "coder_parameter" "p" {\n  name = "q"\n}\nlocals {\n  v = "b"\n}\n`,
+    "m/main.tf": `variable "x" {}\n`,
+    "extra.tf.json": `{"variable": {"j": {"type": "string"}}}`,
+    "a.tfvars": `x = 1\n`,
+    "b.tfvars.json": `{"y": 2}`,
+    ".terraform/modules/modules.json": `{"Modules": []}`
+  }
+  const paths = Object.keys(base)
+  const mutation = fc.record({
+    file: fc.constantFrom(...paths),
+    at: fc.nat(),
+    remove: fc.nat({ max: 8 }),
+    insert: fc.oneof(
+      fc.string({ maxLength: 6 }),
+      fc.constantFrom("{", "}", "\"", "${", "<<EOT\n", "\n", "#", "/*", "(", "[", "module \"z\" {", "../")
+    )
+  })
+
+  it.effect("never fails or dies on mutated templates (property)", () =>
+    Effect.gen(function*() {
+      const samples = fc.sample(fc.array(mutation, { minLength: 1, maxLength: 4 }), { numRuns: 60, seed: 3 })
+      for (const mutations of samples) {
+        const record = { ...base }
+        for (const m of mutations) {
+          const text = record[m.file]!
+          const at = m.at % (text.length + 1)
+          record[m.file] = text.slice(0, at) + m.insert + text.slice(at + m.remove)
+        }
+        const exit = yield* Effect.exit(loadRecord(record))
+        expect(exit._tag, JSON.stringify(mutations)).toBe("Success")
+      }
     }))
 })
