@@ -1,7 +1,7 @@
 /**
  * Terraform's numeric functions (`abs`, `ceil`, `floor`, `log`, `max`, `min`, `parseint`, `pow`,
  * `signum`) with go-cty's semantics: exact where cty is exact, through float64 where cty goes
- * through `math.Log` / `math.Pow`.
+ * through `math.Log` / `math.Pow` (Number.ts reproduces Go's algorithms for both).
  *
  * @since 0.1.0
  */
@@ -15,17 +15,23 @@ import { goQuote, numberOf, toGoInt, total, wholeNumberMessage } from "./string.
 
 const num = (name: string): Parameter => ({ name, type: T.number })
 
-const minusOne = N.negate(N.one)
+const minusOne = N.fromInteger(-1)
+const plusOne = N.fromInteger(1)
+const zero = N.fromInteger(0)
 
-/** A float64 result as a number; NaN is what go-cty cannot hold (it panics). */
-const fromFloat = (f: number): Value | FunctionError =>
-  Number.isNaN(f) ? new FunctionError("panic in function implementation: Float.SetFloat64(NaN)") : V.numberFromJs(f)
+const doubleRange =
+  "179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368.000000"
 
-/** Go's `math.Pow` special cases where JavaScript's `Math.pow` differs. */
-const goPow = (x: number, y: number): number => {
-  if (y === 0 || x === 1) return 1
-  if (x === -1 && !Number.isFinite(y) && !Number.isNaN(y)) return 1
-  return Math.pow(x, y)
+/**
+ * A `pow` or `log` result; `undefined` from Number.ts means Terraform fails: gocty refuses a
+ * finite operand beyond the float64 range, and cty panics on a NaN result.
+ */
+const floatResult = (result: N.TfNumber | undefined, operands: ReadonlyArray<N.TfNumber>): Value | FunctionError => {
+  if (result !== undefined) return V.number(result)
+  if (operands.some((x) => !N.isInfinite(x) && !Number.isFinite(N.toNumber(x)))) {
+    return new FunctionError(`value must be between -${doubleRange} and ${doubleRange}`)
+  }
+  return new FunctionError("panic in function implementation: Float.SetFloat64(NaN)")
 }
 
 const digitValue = (code: number, base: number): number => {
@@ -129,7 +135,10 @@ export const mathFunctions: ReadonlyArray<FunctionDefinition> = [
     name: "log",
     parameters: [num("num"), num("base")],
     returnType: T.number,
-    impl: (args) => fromFloat(Math.log(N.toNumber(numberOf(args[0]))) / Math.log(N.toNumber(numberOf(args[1]))))
+    impl: (args) => {
+      const operands = [numberOf(args[0]), numberOf(args[1])]
+      return floatResult(N.tryLog(operands[0]!, operands[1]!), operands)
+    }
   }),
   extremum("max"),
   extremum("min"),
@@ -150,7 +159,10 @@ export const mathFunctions: ReadonlyArray<FunctionDefinition> = [
     name: "pow",
     parameters: [num("num"), num("power")],
     returnType: T.number,
-    impl: (args) => fromFloat(goPow(N.toNumber(numberOf(args[0])), N.toNumber(numberOf(args[1]))))
+    impl: (args) => {
+      const operands = [numberOf(args[0]), numberOf(args[1])]
+      return floatResult(N.tryPow(operands[0]!, operands[1]!), operands)
+    }
   }),
   total({
     name: "signum",
@@ -159,7 +171,7 @@ export const mathFunctions: ReadonlyArray<FunctionDefinition> = [
     impl: (args) => {
       const n = toGoInt(numberOf(args[0]))
       if (n === undefined) return new FunctionError(wholeNumberMessage)
-      return V.number(n < 0n ? minusOne : n > 0n ? N.one : N.zero)
+      return V.number(n < 0n ? minusOne : n > 0n ? plusOne : zero)
     }
   })
 ]

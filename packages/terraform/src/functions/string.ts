@@ -435,6 +435,26 @@ const trimDecimal = (mant: string, exp: number): Decimal => {
 }
 
 /** Go's `decimal.round(n)`: keep `n` digits, rounding half to even. */
+/**
+ * The exact decimal expansion of a finite number's magnitude, for rounding at a requested
+ * precision as Go does (ties are real ties only when the binary value is exactly halfway).
+ * `N.exactKey` spells a number as a safe integer or as `<hex mantissa>p<binary exponent>`; any
+ * other spelling falls back to the shortest decimal.
+ */
+const exactDecimalOf = (n: N.TfNumber): Decimal => {
+  const key = N.exactKey(n)
+  const parts = /^-?([0-9a-f]+)p(-?[0-9]+)$/.exec(key)
+  if (parts !== null) {
+    const mantissa = BigInt("0x" + parts[1]!)
+    const exp = Number(parts[2]!)
+    if (exp >= 0) return decimalOf((mantissa << BigInt(exp)).toString())
+    const digits = (mantissa * 5n ** BigInt(-exp)).toString()
+    return trimDecimal(digits, digits.length + exp)
+  }
+  if (/^-?[0-9]+$/.test(key)) return decimalOf(key.replace("-", ""))
+  return decimalOf(N.toString(n).replace("-", ""))
+}
+
 const roundDecimal = (d: Decimal, n: number): Decimal => {
   if (n < 0 || n >= d.mant.length) return d
   const digit = d.mant[n]!
@@ -535,7 +555,12 @@ const formatFloatVerb = (verb: Verb, n: N.TfNumber): string => {
   const negative = infinite ? N.sign(n) < 0 : text.startsWith("-")
   const fmt = verb.mode
   const effectivePrec = prec >= 0 ? prec : (fmt === "g" || fmt === "G" ? -1 : 6)
-  let body = infinite ? "Inf" : floatText(decimalOf(negative ? text.slice(1) : text), fmt, effectivePrec)
+  const digits = infinite
+    ? undefined
+    : effectivePrec < 0
+    ? decimalOf(negative ? text.slice(1) : text)
+    : exactDecimalOf(n)
+  let body = digits === undefined ? "Inf" : floatText(digits, fmt, effectivePrec)
   let sign = ""
   if (negative) sign = "-"
   else if (infinite) sign = verb.space ? " " : "+"

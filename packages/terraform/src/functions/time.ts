@@ -280,7 +280,7 @@ const timecmpImpl = (args: ReadonlyArray<Value>): Value | FunctionError => {
   const b = parseTimestamp(stringOf(args[1]))
   if (typeof b === "string") return new FunctionError(b, 1)
   const c = a.unixNanos === b.unixNanos ? 0 : a.unixNanos < b.unixNanos ? -1 : 1
-  return V.number(c === 0 ? N.zero : c < 0 ? N.negate(N.one) : N.one)
+  return V.number(N.fromInteger(c))
 }
 
 const formatdateImpl = (args: ReadonlyArray<Value>): Value | FunctionError => {
