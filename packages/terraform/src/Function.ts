@@ -44,6 +44,11 @@ export interface Parameter {
    * of the return type without calling `impl`).
    */
   readonly allowUnknown?: boolean
+  /**
+   * Call `impl` (or `returnType`) even when the argument's type is not known yet (an unknown or
+   * null of type `any`); otherwise such a call returns the dynamic unknown.
+   */
+  readonly allowDynamicType?: boolean
 }
 
 /**

@@ -272,3 +272,64 @@ export const friendlyName = (t: Type): string => {
       return "object"
   }
 }
+
+/**
+ * The name of a type as a conversion target, as cty words it in conversion errors:
+ * `any type`, `list of string`, `map of any single type`, `object`.
+ *
+ * @since 0.1.0
+ */
+export const friendlyNameForConstraint = (t: Type): string => {
+  switch (t._tag) {
+    case "Dynamic":
+      return "any type"
+    case "List":
+    case "Set":
+    case "Map": {
+      const noun = t._tag === "List" ? "list" : t._tag === "Set" ? "set" : "map"
+      return t.element._tag === "Dynamic"
+        ? `${noun} of any single type`
+        : `${noun} of ${friendlyNameForConstraint(t.element)}`
+    }
+    default:
+      return friendlyName(t)
+  }
+}
+
+/**
+ * The same type with every `optional` marker removed, at every depth (the type a value of a
+ * type constraint actually has).
+ *
+ * @since 0.1.0
+ */
+export const withoutOptional = (t: Type): Type => {
+  switch (t._tag) {
+    case "List":
+    case "Set":
+    case "Map": {
+      const e = withoutOptional(t.element)
+      return e === t.element ? t : { _tag: t._tag, element: e }
+    }
+    case "Tuple": {
+      let changed = false
+      const elements = t.elements.map((e) => {
+        const u = withoutOptional(e)
+        if (u !== e) changed = true
+        return u
+      })
+      return changed ? { _tag: "Tuple", elements } : t
+    }
+    case "Object": {
+      let changed = t.optional !== undefined
+      const attributes = new Map<string, Type>()
+      for (const [k, u] of t.attributes) {
+        const v = withoutOptional(u)
+        if (v !== u) changed = true
+        attributes.set(k, v)
+      }
+      return changed ? { _tag: "Object", attributes } : t
+    }
+    default:
+      return t
+  }
+}

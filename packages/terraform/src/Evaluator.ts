@@ -1,0 +1,133 @@
+/**
+ * The expression evaluator: an expression AST is compiled once into a tree of closures that
+ * evaluates many times against different scopes, with Terraform's value semantics (RENDER.md
+ * §2.1–§2.4): errors are diagnostics collected next to a partial value, never exceptions.
+ *
+ * @since 0.1.0
+ */
+import type * as Ast from "./Ast.js"
+import * as Diagnostic from "./Diagnostic.js"
+import type { FileAccess } from "./Function.js"
+import { Compiler } from "./internal/evalCompile.js"
+import { type Compiled as CompiledNode, EvalContext } from "./internal/evalContext.js"
+import { referencesOf } from "./internal/evalReferences.js"
+import * as V from "./Value.js"
+
+/**
+ * What an expression's names resolve against.
+ *
+ * @since 0.1.0
+ */
+export interface Scope {
+  /**
+   * Resolve a static reference: `parts` = root name then attribute names / literal keys
+   * (`["data","coder_parameter","p",0,"value"]`). Return the value of the prefix the scope owns
+   * and how many parts it consumed (>= 1), an error, or undefined for an unknown root. The
+   * evaluator applies the remaining parts itself.
+   */
+  readonly resolve: (parts: ReadonlyArray<string | number>, range: Diagnostic.Range) => Resolution | undefined
+  /** The template's files, for file functions. */
+  readonly files: FileAccess
+}
+
+/**
+ * @since 0.1.0
+ */
+export type Resolution =
+  | { readonly value: V.Value; readonly consumed: number }
+  | { readonly error: Diagnostic.Diagnostic }
+
+/**
+ * The outcome of one evaluation: the (possibly partial) value, the errors, and whether an impure
+ * function (`timestamp`, `uuid`, `bcrypt`) was called.
+ *
+ * @since 0.1.0
+ */
+export interface Result {
+  readonly value: V.Value
+  readonly errors: ReadonlyArray<Diagnostic.Diagnostic>
+  readonly impure: boolean
+}
+
+/**
+ * A compiled expression.
+ *
+ * @since 0.1.0
+ */
+export interface Compiled {
+  readonly evaluate: (scope: Scope) => Result
+  /** The static references of the expression (names bound by `for` / splats excluded). */
+  readonly references: ReadonlyArray<Ast.Reference>
+  readonly expression: Ast.Expression
+  /** The value, when the expression is a constant (no references, no errors). */
+  readonly constant?: V.Value | undefined
+}
+
+const noErrors: ReadonlyArray<Diagnostic.Diagnostic> = Object.freeze([])
+const noSlots: Array<V.Value> = []
+
+const messageOf = (defect: unknown): string =>
+  defect instanceof Error ? defect.message : typeof defect === "string" ? defect : "unexpected failure"
+
+const internalError = (expression: Ast.Expression, defect: unknown): Diagnostic.Diagnostic =>
+  Diagnostic.error("Internal error while evaluating expression", messageOf(defect), { range: expression.range })
+
+/**
+ * Compile an expression. With error `parseDiagnostics`, every evaluation reports them and gives
+ * the dynamic unknown.
+ *
+ * @since 0.1.0
+ */
+export const compile = (
+  expression: Ast.Expression,
+  parseDiagnostics: ReadonlyArray<Diagnostic.Diagnostic> = []
+): Compiled => {
+  let references: ReadonlyArray<Ast.Reference>
+  try {
+    references = referencesOf(expression)
+  } catch {
+    references = []
+  }
+  const parseErrors = parseDiagnostics.filter(Diagnostic.isError)
+  if (parseErrors.length > 0) {
+    const failed: Result = Object.freeze({ value: V.DynamicUnknown, errors: Object.freeze(parseErrors), impure: false })
+    return { evaluate: () => failed, references, expression }
+  }
+  const compiler = new Compiler()
+  let root: CompiledNode
+  try {
+    root = compiler.compile(expression, undefined)
+  } catch (defect) {
+    const failed: Result = Object.freeze({
+      value: V.DynamicUnknown,
+      errors: Object.freeze([internalError(expression, defect)]),
+      impure: false
+    })
+    return { evaluate: () => failed, references, expression }
+  }
+  if (root.constant !== undefined) {
+    const result: Result = Object.freeze({ value: root.constant, errors: noErrors, impure: false })
+    return { evaluate: () => result, references, expression, constant: root.constant }
+  }
+  const slotCount = compiler.slotCount
+  const run = root.run
+  const evaluate = (scope: Scope): Result => {
+    const ctx = new EvalContext(scope, slotCount === 0 ? noSlots : new Array<V.Value>(slotCount))
+    let value: V.Value
+    try {
+      value = run(ctx)
+    } catch (defect) {
+      ctx.fail(internalError(expression, defect))
+      value = V.DynamicUnknown
+    }
+    return { value, errors: ctx.errors ?? noErrors, impure: ctx.impure }
+  }
+  return { evaluate, references, expression }
+}
+
+/**
+ * Compile and evaluate once (for one-off evaluations such as `warmpool eval`).
+ *
+ * @since 0.1.0
+ */
+export const evaluate = (expression: Ast.Expression, scope: Scope): Result => compile(expression).evaluate(scope)

@@ -1,0 +1,335 @@
+/**
+ * Function calls: registry lookup, `...` expansion, arity, argument conversion, null / unknown
+ * handling per parameter, impl errors as diagnostics; and the `try` / `can` special forms,
+ * whose arguments are evaluated lazily so that their errors can be caught.
+ */
+import type * as Ast from "../Ast.js"
+import { ConversionFailure, convertValue } from "../Convert.js"
+import type * as Diagnostic from "../Diagnostic.js"
+import { type FunctionDefinition, FunctionError, type Parameter } from "../Function.js"
+import * as Functions from "../Functions.js"
+import * as T from "../Type.js"
+import * as V from "../Value.js"
+import { type Compiled, type EvalContext, type Node, quote, rangeText } from "./evalContext.js"
+
+const levenshtein = (a: string, b: string): number => {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
+      previous = current
+    }
+  }
+  return row[b.length]!
+}
+
+const suggestion = (name: string): string => {
+  for (const candidate of Functions.names()) {
+    if (levenshtein(name, candidate) < 3) return ` Did you mean ${quote(candidate)}?`
+  }
+  return ""
+}
+
+const unknownFunction = (call: Ast.FunctionCall): Node => {
+  const detail = call.name.includes("::")
+    ? `There is no function named ${quote(call.name)}.`
+    : `There is no function named ${quote(call.name)}.${suggestion(call.name)}`
+  return (ctx) => {
+    ctx.error("Call to unknown function", detail, call.range)
+    return V.DynamicUnknown
+  }
+}
+
+const isValue = (x: unknown): x is V.Value =>
+  typeof x === "object" && x !== null && typeof (x as { _tag?: unknown })._tag === "string" &&
+  !(x instanceof FunctionError)
+
+/** Is the argument unusable by a parameter that does not accept unknowns? */
+const notWhollyKnown = (v: V.Value): boolean => {
+  switch (v._tag) {
+    case "String":
+    case "Number":
+    case "Bool":
+    case "Null":
+      return false
+    case "Unknown":
+      return true
+    default:
+      return !V.isWhollyKnown(v)
+  }
+}
+
+const reportFunctionError = (
+  ctx: EvalContext,
+  call: Ast.FunctionCall,
+  definition: FunctionDefinition,
+  error: FunctionError,
+  argumentRanges: ReadonlyArray<Diagnostic.Range>
+): void => {
+  const i = error.argument
+  const parameter = i === undefined
+    ? undefined
+    : i < definition.parameters.length
+    ? definition.parameters[i]
+    : definition.variadic
+  if (parameter !== undefined && i !== undefined) {
+    ctx.error(
+      "Invalid function argument",
+      `Invalid value for ${quote(parameter.name)} parameter: ${error.message}.`,
+      argumentRanges[i] ?? call.range
+    )
+  } else {
+    ctx.error("Error in function call", `Call to function ${quote(call.name)} failed: ${error.message}.`, call.range)
+  }
+}
+
+const messageOf = (defect: unknown): string =>
+  defect instanceof Error ? defect.message : typeof defect === "string" ? defect : "unexpected failure"
+
+/** Apply a definition to converted arguments (cty's `Function.Call`). */
+const apply = (
+  ctx: EvalContext,
+  call: Ast.FunctionCall,
+  definition: FunctionDefinition,
+  args: ReadonlyArray<V.Value>,
+  argumentRanges: ReadonlyArray<Diagnostic.Range>
+): V.Value => {
+  const parameters = definition.parameters
+  const parameterOf = (i: number): Parameter => (i < parameters.length ? parameters[i]! : definition.variadic!)
+  let dynamicArgument = false
+  let unknownArgument = false
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    const p = parameterOf(i)
+    if (a._tag === "Null" && !p.allowNull) {
+      reportFunctionError(ctx, call, definition, new FunctionError("argument must not be null", i), argumentRanges)
+      return V.DynamicUnknown
+    }
+    if (a._tag === "Unknown" && a.type._tag === "Dynamic" && !p.allowDynamicType) {
+      dynamicArgument = true
+    }
+    if (!p.allowUnknown && notWhollyKnown(a)) unknownArgument = true
+  }
+  if (definition.impure) ctx.impure = true
+  if (dynamicArgument) return V.DynamicUnknown
+  try {
+    if (unknownArgument) {
+      const rt = definition.returnType
+      if (typeof rt !== "function") return V.unknownOf(rt)
+      const t = rt(args)
+      if (t instanceof FunctionError) {
+        reportFunctionError(ctx, call, definition, t, argumentRanges)
+        return V.DynamicUnknown
+      }
+      return V.unknownOf(t)
+    }
+    const result = definition.impl(args, ctx.functions)
+    if (result instanceof FunctionError) {
+      reportFunctionError(ctx, call, definition, result, argumentRanges)
+      return V.DynamicUnknown
+    }
+    if (!isValue(result)) {
+      ctx.error("Error in function call", `Call to function ${quote(call.name)} failed: no result.`, call.range)
+      return V.DynamicUnknown
+    }
+    return result
+  } catch (defect) {
+    ctx.error(
+      "Error in function call",
+      `Call to function ${quote(call.name)} failed: ${messageOf(defect)}.`,
+      call.range
+    )
+    return V.DynamicUnknown
+  }
+}
+
+/** Expand the value of a trailing `...` argument into argument values. */
+const expansion = (ctx: EvalContext, value: V.Value, range: Diagnostic.Range): ReadonlyArray<V.Value> | V.Value => {
+  const t = value._tag === "Null" || value._tag === "Unknown" ? value.type : undefined
+  if (
+    value._tag === "Null" && (t!._tag === "Dynamic" || t!._tag === "Tuple" || t!._tag === "List" || t!._tag === "Set")
+  ) {
+    ctx.error(
+      "Invalid expanding argument value",
+      "The expanding argument (indicated by ...) must not be null.",
+      range
+    )
+    return V.DynamicUnknown
+  }
+  if (
+    value._tag === "Unknown" &&
+    (t!._tag === "Dynamic" || t!._tag === "Tuple" || t!._tag === "List" || t!._tag === "Set")
+  ) {
+    return V.DynamicUnknown
+  }
+  if (value._tag === "Tuple" || value._tag === "List" || value._tag === "Set") return value.elements
+  ctx.error(
+    "Invalid expanding argument value",
+    "The expanding argument (indicated by ...) must be of a tuple, list, or set type.",
+    range
+  )
+  return V.DynamicUnknown
+}
+
+/** Compile a call to a registered function. */
+const compileRegistered = (
+  call: Ast.FunctionCall,
+  definition: FunctionDefinition,
+  args: ReadonlyArray<Compiled>
+): Node => {
+  const parameters = definition.parameters
+  const variadic = definition.variadic
+  const arityProblem = (count: number): readonly [string, string] | undefined => {
+    if (count < parameters.length) {
+      return [
+        "Not enough function arguments",
+        `Function ${quote(call.name)} expects${
+          variadic ? " at least" : ""
+        } ${parameters.length} argument(s). Missing value for ${quote(parameters[count]!.name)}.`
+      ]
+    }
+    if (variadic === undefined && count > parameters.length) {
+      return [
+        "Too many function arguments",
+        `Function ${quote(call.name)} expects only ${parameters.length} argument(s).`
+      ]
+    }
+    return undefined
+  }
+  const staticArity = call.expandFinal ? undefined : arityProblem(args.length)
+  const ranges = args.map((a) => a.expression.range)
+  const n = args.length
+  if (staticArity !== undefined) {
+    return (ctx) => {
+      ctx.error(staticArity[0], staticArity[1], call.range)
+      return V.DynamicUnknown
+    }
+  }
+  const convert = (ctx: EvalContext, value: V.Value, i: number, range: Diagnostic.Range): V.Value => {
+    const p = i < parameters.length ? parameters[i]! : variadic!
+    const c = convertValue(value, p.type)
+    if (c instanceof ConversionFailure) {
+      ctx.error("Invalid function argument", `Invalid value for ${quote(p.name)} parameter: ${c.message}.`, range)
+      return V.DynamicUnknown
+    }
+    return c
+  }
+  if (!call.expandFinal) {
+    return (ctx) => {
+      const mark = ctx.errorCount
+      const values = new Array<V.Value>(n)
+      for (let i = 0; i < n; i++) values[i] = convert(ctx, args[i]!.run(ctx), i, ranges[i]!)
+      if (ctx.errorCount > mark) return V.DynamicUnknown
+      return apply(ctx, call, definition, values, ranges)
+    }
+  }
+  return (ctx) => {
+    const mark = ctx.errorCount
+    const last = args[n - 1]!
+    const lastValue = last.run(ctx)
+    if (ctx.errorCount > mark) return V.DynamicUnknown
+    const expanded = expansion(ctx, lastValue, last.expression.range)
+    if (!Array.isArray(expanded)) return expanded as V.Value
+    const count = n - 1 + expanded.length
+    const arity = arityProblem(count)
+    if (arity !== undefined) {
+      ctx.error(arity[0], arity[1], call.range)
+      return V.DynamicUnknown
+    }
+    const values = new Array<V.Value>(count)
+    const argumentRanges = new Array<Diagnostic.Range>(count)
+    for (let i = 0; i < n - 1; i++) {
+      argumentRanges[i] = ranges[i]!
+      values[i] = convert(ctx, args[i]!.run(ctx), i, ranges[i]!)
+    }
+    for (let j = 0; j < expanded.length; j++) {
+      const i = n - 1 + j
+      argumentRanges[i] = last.expression.range
+      values[i] = convert(ctx, (expanded as ReadonlyArray<V.Value>)[j]!, i, last.expression.range)
+    }
+    if (ctx.errorCount > mark) return V.DynamicUnknown
+    return apply(ctx, call, definition, values, argumentRanges)
+  }
+}
+
+const tryDetail = (failures: ReadonlyArray<Diagnostic.Diagnostic>): string => {
+  let text = "no expression succeeded:\n"
+  for (const d of failures) {
+    text += d.range === undefined
+      ? `- ${d.summary}\n  ${d.detail}\n`
+      : `- ${d.summary} (at ${rangeText(d.range)})\n  ${d.detail}\n`
+  }
+  return `${text}\nAt least one expression must produce a successful result`
+}
+
+/** `try(a, b, ...)`: the first argument that evaluates without errors. */
+const compileTry = (call: Ast.FunctionCall, args: ReadonlyArray<Compiled>): Node => {
+  if (args.length === 0) {
+    return (ctx) => {
+      ctx.error(
+        "Error in function call",
+        `Call to function "try" failed: at least one argument is required.`,
+        call.range
+      )
+      return V.DynamicUnknown
+    }
+  }
+  return (ctx) => {
+    let failures: Array<Diagnostic.Diagnostic> | undefined
+    for (const arg of args) {
+      const mark = ctx.errorCount
+      const value = arg.run(ctx)
+      if (ctx.errorCount > mark) {
+        const taken = ctx.take(mark)
+        if (failures === undefined) failures = taken
+        else failures.push(...taken)
+        continue
+      }
+      if (notWhollyKnown(value)) return V.DynamicUnknown
+      return value
+    }
+    ctx.error("Error in function call", `Call to function "try" failed: ${tryDetail(failures ?? [])}.`, call.range)
+    return V.DynamicUnknown
+  }
+}
+
+const UnknownBool = V.unknownOf(T.bool)
+
+/** `can(x)`: whether `x` evaluates without errors. */
+const compileCan = (call: Ast.FunctionCall, args: ReadonlyArray<Compiled>): Node => {
+  if (args.length !== 1) {
+    const [summary, detail] = args.length === 0
+      ? ["Not enough function arguments", `Function "can" expects 1 argument(s). Missing value for "expression".`]
+      : ["Too many function arguments", `Function "can" expects only 1 argument(s).`]
+    return (ctx) => {
+      ctx.error(summary, detail, call.range)
+      return V.DynamicUnknown
+    }
+  }
+  const arg = args[0]!
+  return (ctx) => {
+    const mark = ctx.errorCount
+    const value = arg.run(ctx)
+    if (ctx.errorCount > mark) {
+      ctx.take(mark)
+      return V.False
+    }
+    return notWhollyKnown(value) ? UnknownBool : V.True
+  }
+}
+
+/** The function name without Terraform's `core::` namespace. */
+const baseName = (name: string): string => (name.startsWith("core::") ? name.slice(6) : name)
+
+/** Compile a function call (its arguments already compiled). */
+export const compileCall = (call: Ast.FunctionCall, args: ReadonlyArray<Compiled>): Node => {
+  const name = baseName(call.name)
+  if (name === "try") return compileTry(call, args)
+  if (name === "can") return compileCan(call, args)
+  const definition = Functions.lookup(name)
+  if (definition === undefined) return unknownFunction(call)
+  return compileRegistered(call, definition, args)
+}

@@ -1,0 +1,103 @@
+/**
+ * `templatefile(path, vars)`: read a file of the template version, parse it as a template (no
+ * backslash escapes), and evaluate it with `vars` as its only variables.
+ */
+import * as Evaluator from "../Evaluator.js"
+import { type FunctionContext, type FunctionDefinition, FunctionError } from "../Function.js"
+import * as Functions from "../Functions.js"
+import * as Parser from "../Parser.js"
+import * as T from "../Type.js"
+import * as V from "../Value.js"
+import { rangeText } from "./evalContext.js"
+
+const cache = new Map<string, Evaluator.Compiled>()
+let depth = 0
+
+const identifier = /^[\p{L}_][\p{L}\p{N}_-]*$/u
+
+const compileTemplate = (source: string, path: string): Evaluator.Compiled | FunctionError => {
+  const key = `${path}\u0000${source}`
+  const cached = cache.get(key)
+  if (cached !== undefined) return cached
+  const parsed = Parser.parseTemplate(source, { file: path, escapes: false })
+  const error = parsed.diagnostics.find((d) => d.severity === "error")
+  if (error !== undefined) {
+    return new FunctionError(`${error.range ? rangeText(error.range) + ": " : ""}${error.summary}; ${error.detail}`)
+  }
+  const compiled = Evaluator.compile(parsed.expression)
+  if (cache.size > 256) cache.clear()
+  cache.set(key, compiled)
+  return compiled
+}
+
+const render = (args: ReadonlyArray<V.Value>, context: FunctionContext): V.Value | FunctionError => {
+  const [pathValue, vars] = args
+  if (vars!._tag === "Unknown") return V.DynamicUnknown
+  const entries = vars!._tag === "Map" ? vars!.entries : vars!._tag === "Object" ? vars!.attributes : undefined
+  if (entries === undefined) return new FunctionError("invalid vars value: must be a map", 1)
+  for (const name of entries.keys()) {
+    if (!identifier.test(name)) {
+      return new FunctionError(
+        `invalid template variable name ${
+          JSON.stringify(name)
+        }: must start with a letter, followed by zero or more letters, digits, and underscores`,
+        1
+      )
+    }
+  }
+  const path = (pathValue as V.StringValue).value
+  const read = readFile(path, context)
+  if (read instanceof FunctionError) return read
+  const compiled = compileTemplate(read, path)
+  if (compiled instanceof FunctionError) return compiled
+  for (const reference of compiled.references) {
+    const root = reference.parts[0] as string
+    if (!entries.has(root)) {
+      const r = reference.range
+      const rootRange = {
+        ...r,
+        end: { ...r.start, column: r.start.column + root.length, offset: r.start.offset + root.length }
+      }
+      return new FunctionError(
+        `vars map does not contain key ${JSON.stringify(root)}, referenced at ${rangeText(rootRange)}`,
+        1
+      )
+    }
+  }
+  if (depth > 0) return new FunctionError("cannot recursively call templatefile from inside templatefile call")
+  depth++
+  try {
+    const result = compiled.evaluate({
+      files: context.files,
+      resolve: (parts) => {
+        const v = entries.get(parts[0] as string)
+        return v === undefined ? undefined : { value: v, consumed: 1 }
+      }
+    })
+    if (result.errors.length > 0) {
+      const d = result.errors[0]!
+      const more = result.errors.length > 1 ? `, and ${result.errors.length - 1} other diagnostic(s)` : ""
+      return new FunctionError(`${d.range ? rangeText(d.range) + ": " : ""}${d.summary}; ${d.detail}${more}`)
+    }
+    return result.value
+  } finally {
+    depth--
+  }
+}
+
+/** Read through `file`, so that the sandbox rules are the same. */
+const readFile = (path: string, context: FunctionContext): string | FunctionError => {
+  const fileDefinition = Functions.lookup("file")
+  if (fileDefinition === undefined) return new FunctionError("file access is not available")
+  const r = fileDefinition.impl([V.string(path)], context)
+  if (r instanceof FunctionError) return new FunctionError(r.message, r.argument === undefined ? undefined : 0)
+  return r._tag === "String" ? r.value : new FunctionError("no such file")
+}
+
+/** @internal */
+export const templatefileFunction: FunctionDefinition = {
+  name: "templatefile",
+  parameters: [{ name: "path", type: T.string }, { name: "vars", type: T.dynamic, allowUnknown: true }],
+  returnType: T.dynamic,
+  impl: (args, context) => render(args, context)
+}
