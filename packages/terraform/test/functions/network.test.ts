@@ -151,7 +151,7 @@ describe("network properties", () => {
         const net = Cidr.parseCidr(`${text}/128`)!
         const printed = Cidr.ipToString(net.ip)
         expect(Cidr.ipToString(Cidr.parseCidr(`${printed}/128`)!.ip)).toEqual(printed)
-        expect(Cidr.ipToInt(Cidr.parseCidr(`${printed}/128`)!.ip).value).toEqual(Cidr.ipToInt(net.ip).value)
+        expect(Cidr.ipToInt(Cidr.parseCidr(`${printed}/128`)!.ip!).value).toEqual(Cidr.ipToInt(net.ip!).value)
       })
     )
   })
