@@ -27,3 +27,13 @@ export * as Settings from "./Settings.js"
  * @since 0.1.0
  */
 export * as Snapshot from "./Snapshot.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Migrations from "./Migrations.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Store from "./Store.js"

@@ -1,0 +1,637 @@
+/**
+ * The prebuilds `Store` (`PREBUILDS.md` §3, §6.3, §7, §8; ARCHITECTURE.md decision 7): templates
+ * and their versions (files stored content-addressed), presets, the settings row, the reconcile
+ * lock with the seven reads of a cycle, the writes of the reconciler and of claims, provisioner
+ * jobs and the store-derived metric counts.
+ *
+ * One implementation on `@effect/sql`, three layers: {@link layerSqlite} (the embedded default, a
+ * file), {@link layerMemory} (`:memory:` SQLite, tests) and {@link layerPg} (PostgreSQL, several
+ * replicas). Every method is an `Effect` failing with {@link StoreError}; instants are passed in
+ * by callers (who read Effect's `Clock`) and stored as epoch milliseconds.
+ *
+ * @since 0.1.0
+ */
+import type * as PgClient from "@effect/sql-pg/PgClient"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import type * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import type {
+  Agent,
+  OrganizationId,
+  PrebuildsSettings,
+  PrebuildStatus,
+  PresetId,
+  ProvisionerJob,
+  ProvisionerJobId,
+  ProvisionerWorkerId,
+  ScheduleSpec,
+  TemplateId,
+  TemplateVersionId,
+  UserId,
+  Workspace,
+  WorkspaceBuild,
+  WorkspaceBuildId,
+  WorkspaceId
+} from "./Domain.js"
+import { fromSqlError, StoreError } from "./internal/storeError.js"
+import { withFaults as decorateWithFaults } from "./internal/storeFaults.js"
+import { filesDigest as computeFilesDigest } from "./internal/storeFiles.js"
+import { makeStore } from "./internal/storeMake.js"
+import type { Settings } from "./Settings.js"
+import type { Snapshot } from "./Snapshot.js"
+
+export {
+  /**
+   * A failed store operation: `reason` is `Database`, `Conflict`, `NotFound`, `Migration` or
+   * `Injected`; `operation` names the method.
+   *
+   * @since 0.1.0
+   */
+  StoreError
+}
+
+// ---------------------------------------------------------------------------
+// Values
+// ---------------------------------------------------------------------------
+
+/**
+ * A template as stored. `activeVersionId` is `null` until a version is activated.
+ *
+ * @since 0.1.0
+ */
+export interface StoredTemplate {
+  readonly id: TemplateId
+  readonly organizationId: OrganizationId | null
+  readonly name: string
+  readonly activeVersionId: TemplateVersionId | null
+  readonly deleted: boolean
+  readonly deprecationMessage: string
+}
+
+/**
+ * A template version. `digest` identifies its files (see {@link filesDigest}).
+ *
+ * @since 0.1.0
+ */
+export interface StoredVersion {
+  readonly id: TemplateVersionId
+  readonly templateId: TemplateId
+  readonly name: string
+  readonly digest: string
+  readonly createdAt: DateTime.Utc
+}
+
+/**
+ * A template with its organization's name (`""` without one) and its versions, oldest first.
+ *
+ * @since 0.1.0
+ */
+export interface TemplateListing extends StoredTemplate {
+  readonly organizationName: string
+  readonly versions: ReadonlyArray<{
+    readonly id: TemplateVersionId
+    readonly name: string
+    readonly createdAt: DateTime.Utc
+    readonly active: boolean
+  }>
+}
+
+/**
+ * A preset extracted from a version's files at import, with the diagnostics of its validation
+ * (`PREBUILDS.md` §6.3). Any diagnostic with `severity: "error"` stores the preset as
+ * `validation_failed`; otherwise it starts `healthy`.
+ *
+ * @since 0.1.0
+ */
+export interface PresetImport {
+  readonly name: string
+  readonly parameters: Readonly<Record<string, string>>
+  readonly desiredInstances: number | null
+  readonly ttlSeconds: number | null
+  readonly schedulingTimezone: string
+  readonly schedules: ReadonlyArray<ScheduleSpec>
+  readonly isDefault: boolean
+  readonly validationDiagnostics: ReadonlyArray<unknown>
+}
+
+/**
+ * The input of {@link StoreShape.importVersion}. File contents are bytes or UTF-8 text.
+ *
+ * @since 0.1.0
+ */
+export interface ImportVersionInput {
+  readonly templateId: TemplateId
+  readonly name: string
+  readonly files: Readonly<Record<string, Uint8Array | string>>
+  readonly presets: ReadonlyArray<PresetImport>
+  readonly activate: boolean
+  readonly now: DateTime.Utc
+}
+
+/**
+ * A preset as stored: the fields of `Domain.Preset` plus the import's `isDefault` flag and
+ * validation diagnostics.
+ *
+ * @since 0.1.0
+ */
+export interface StoredPreset {
+  readonly id: PresetId
+  readonly templateVersionId: TemplateVersionId
+  readonly name: string
+  readonly parameters: Readonly<Record<string, string>>
+  readonly desiredInstances: number | null
+  readonly ttlSeconds: number | null
+  readonly lastInvalidatedAt: DateTime.Utc | null
+  readonly schedulingTimezone: string
+  readonly schedules: ReadonlyArray<ScheduleSpec>
+  readonly prebuildStatus: PrebuildStatus
+  readonly isDefault: boolean
+  readonly validationDiagnostics: ReadonlyArray<unknown>
+}
+
+/**
+ * A build with its provisioner job. `orphan` deletes skip the provisioner (§3.8 CancelPending).
+ *
+ * @since 0.1.0
+ */
+export interface BuildWithJob {
+  readonly build: WorkspaceBuild
+  readonly job: ProvisionerJob
+  readonly orphan: boolean
+}
+
+/**
+ * The ids written by {@link StoreShape.createPrebuild}.
+ *
+ * @since 0.1.0
+ */
+export interface CreatedPrebuild {
+  readonly workspaceId: WorkspaceId
+  readonly buildId: WorkspaceBuildId
+  readonly jobId: ProvisionerJobId
+  readonly templateVersionId: TemplateVersionId
+}
+
+/**
+ * The outcome of {@link StoreShape.deletePrebuild}:
+ *
+ * - `Enqueued`: a `delete` build and its pending job were written;
+ * - `NotOwned`: the system user no longer owns the workspace (probably claimed): nothing written;
+ * - `AlreadyDeleted`: the workspace is deleted: nothing written;
+ * - `BuildInProgress`: its latest build is still pending, running or canceling: nothing written
+ *   (builds never overlap).
+ *
+ * @since 0.1.0
+ */
+export type DeletePrebuildResult = Data.TaggedEnum<{
+  Enqueued: {
+    readonly workspaceId: WorkspaceId
+    readonly buildId: WorkspaceBuildId
+    readonly jobId: ProvisionerJobId
+  }
+  NotOwned: { readonly workspaceId: WorkspaceId; readonly ownerId: UserId }
+  AlreadyDeleted: { readonly workspaceId: WorkspaceId }
+  BuildInProgress: { readonly workspaceId: WorkspaceId; readonly jobId: ProvisionerJobId }
+}>
+
+/**
+ * Constructors and matchers of {@link DeletePrebuildResult}.
+ *
+ * @since 0.1.0
+ */
+export const DeletePrebuildResult = Data.taggedEnum<DeletePrebuildResult>()
+
+/**
+ * The input of {@link StoreShape.claim} (§7).
+ *
+ * @since 0.1.0
+ */
+export interface ClaimInput {
+  readonly templateId: TemplateId
+  readonly presetId: PresetId
+  readonly userId: UserId
+  /** The workspace's new name. */
+  readonly name: string
+  readonly now: DateTime.Utc
+  /** The claim build's parameter values; the preset's values when absent. */
+  readonly parameters?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * A claimed prebuild: the workspace as it is now (owned by the user) and its claim build.
+ *
+ * @since 0.1.0
+ */
+export interface ClaimedPrebuild {
+  readonly workspace: Workspace
+  readonly buildId: WorkspaceBuildId
+  readonly buildNumber: number
+  readonly jobId: ProvisionerJobId
+  readonly templateVersionId: TemplateVersionId
+}
+
+/**
+ * A job handed to a provisioner, with what it needs to run it.
+ *
+ * @since 0.1.0
+ */
+export interface AcquiredJob extends BuildWithJob {
+  readonly workspace: Workspace
+  readonly templateName: string
+  readonly organizationId: OrganizationId | null
+  readonly parameters: Readonly<Record<string, string>>
+}
+
+/**
+ * How a job ended. `agents` (optional) replaces the workspace's set of agents: each named agent
+ * is created or updated (`ready` → `ready`, else `starting`) and the others are marked deleted.
+ *
+ * @since 0.1.0
+ */
+export interface JobCompletion {
+  readonly status: "succeeded" | "failed" | "canceled"
+  readonly now: DateTime.Utc
+  readonly agents?: ReadonlyArray<{ readonly name: string; readonly ready: boolean }> | undefined
+  readonly error?: string | undefined
+}
+
+/**
+ * The store-derived counters of §8 for one (template name, preset name, organization name).
+ *
+ * @since 0.1.0
+ */
+export interface PrebuildCount {
+  readonly templateName: string
+  readonly presetName: string
+  readonly organizationName: string
+  /** Build-1 builds initiated by the system user, any outcome (deleted templates excluded). */
+  readonly created: number
+  /** Those whose job failed. */
+  readonly failed: number
+  /** Those whose workspace someone else owns now. */
+  readonly claimed: number
+}
+
+/**
+ * The reads available inside the reconcile lock; on PostgreSQL they run in the lock's
+ * read-only repeatable-read transaction (one consistent view for the whole cycle).
+ *
+ * @since 0.1.0
+ */
+export interface SnapshotReads {
+  /** The seven reads of §3.4 at `now`, with the settings' lookback and hard limit. */
+  readonly snapshot: (now: DateTime.Utc, settings: Settings) => Effect.Effect<Snapshot, StoreError>
+  /** The settings row (read 0: the pause flag). */
+  readonly settings: () => Effect.Effect<PrebuildsSettings, StoreError>
+}
+
+/**
+ * A filter of {@link StoreShape.workspaces}.
+ *
+ * @since 0.1.0
+ */
+export interface WorkspaceFilter {
+  readonly templateId?: TemplateId | undefined
+  readonly ownerId?: UserId | undefined
+  readonly includeDeleted?: boolean | undefined
+}
+
+// ---------------------------------------------------------------------------
+// The service
+// ---------------------------------------------------------------------------
+
+/**
+ * @since 0.1.0
+ */
+export interface StoreShape {
+  /** `sqlite` or `pg`. */
+  readonly dialect: "sqlite" | "pg"
+  /** The connection pool's size (1 on SQLite), for the per-preset concurrency (§3.13). */
+  readonly maxConnections: number
+
+  // Readiness
+  /** Succeeds when the database answers. */
+  readonly ping: Effect.Effect<void, StoreError>
+  /** Whether every migration has been applied. */
+  readonly migrationsApplied: Effect.Effect<boolean, StoreError>
+
+  // Organizations, templates and versions
+  /** The organization with this name, created when missing. */
+  readonly ensureOrganization: (name: string) => Effect.Effect<OrganizationId, StoreError>
+  /** A new template (`Conflict` when a live template of the organization has the name). */
+  readonly createTemplate: (input: {
+    readonly name: string
+    readonly organizationId?: OrganizationId | null | undefined
+  }) => Effect.Effect<StoredTemplate, StoreError>
+  /** The live template with this name in the organization, created when missing. */
+  readonly ensureTemplate: (
+    name: string,
+    organizationId?: OrganizationId | null
+  ) => Effect.Effect<StoredTemplate, StoreError>
+  readonly template: (id: TemplateId) => Effect.Effect<Option.Option<StoredTemplate>, StoreError>
+  /** Templates (deleted ones only on request) with their versions, by name. */
+  readonly listTemplates: (options?: {
+    readonly includeDeleted?: boolean | undefined
+  }) => Effect.Effect<ReadonlyArray<TemplateListing>, StoreError>
+  /** Soft-deletes a template: its prebuilds drain, its presets create nothing. */
+  readonly deleteTemplate: (id: TemplateId) => Effect.Effect<void, StoreError>
+  /** Sets the deprecation message (`""` lifts the deprecation). */
+  readonly deprecateTemplate: (id: TemplateId, message: string) => Effect.Effect<void, StoreError>
+  /**
+   * Stores a version: its files (blobs deduplicated by SHA-256), its presets (status from their
+   * validation diagnostics) and, when `activate`, makes it the active version. One transaction.
+   */
+  readonly importVersion: (input: ImportVersionInput) => Effect.Effect<TemplateVersionId, StoreError>
+  /** Makes a version of the template its active version. */
+  readonly activateVersion: (templateId: TemplateId, versionId: TemplateVersionId) => Effect.Effect<void, StoreError>
+  readonly templateVersion: (id: TemplateVersionId) => Effect.Effect<Option.Option<StoredVersion>, StoreError>
+  /** The files of a version (`NotFound` for an unknown version). */
+  readonly versionFiles: (id: TemplateVersionId) => Effect.Effect<Record<string, Uint8Array>, StoreError>
+  /** The newest version of the template with exactly these files (see {@link filesDigest}). */
+  readonly findVersionByDigest: (
+    templateId: TemplateId,
+    digest: string
+  ) => Effect.Effect<Option.Option<TemplateVersionId>, StoreError>
+
+  // Presets
+  readonly presetsOfVersion: (versionId: TemplateVersionId) => Effect.Effect<ReadonlyArray<StoredPreset>, StoreError>
+  readonly presetById: (id: PresetId) => Effect.Effect<Option.Option<StoredPreset>, StoreError>
+  /**
+   * Moves a preset's status along §3.11 and returns the stored status afterwards. Idempotent.
+   * `healthy → hard_limited` and `healthy | hard_limited → validation_failed` are applied
+   * (diagnostics replace the stored ones when given); `validation_failed → hard_limited` leaves
+   * it `validation_failed`; going back to `healthy` is a `Conflict` (only a new version does that).
+   */
+  readonly setPresetStatus: (
+    id: PresetId,
+    status: PrebuildStatus,
+    diagnostics?: ReadonlyArray<unknown>
+  ) => Effect.Effect<PrebuildStatus, StoreError>
+  /** Sets `lastInvalidatedAt = now` (§5). */
+  readonly invalidatePreset: (id: PresetId, now: DateTime.Utc) => Effect.Effect<void, StoreError>
+
+  // Settings
+  readonly settings: () => Effect.Effect<PrebuildsSettings, StoreError>
+  readonly setPaused: (paused: boolean) => Effect.Effect<void, StoreError>
+
+  // The reconcile lock
+  /**
+   * Runs `body` if this caller wins the reconcile lock (§3.2), `None` when another holder has
+   * it. PostgreSQL: a read-only repeatable-read transaction holding
+   * `pg_try_advisory_xact_lock`; `reads` go through it, and it ends (releasing the lock) after
+   * `body`. SQLite: a process-local try-lock. Writes made by `body` always run in short
+   * transactions of their own, on other connections.
+   */
+  readonly withReconcileLock: <A, E, R>(
+    body: (reads: SnapshotReads) => Effect.Effect<A, E, R>
+  ) => Effect.Effect<Option.Option<A>, E | StoreError, R>
+
+  // Writes of the reconciler (each its own transaction)
+  /**
+   * Creates one prebuild of a preset on its template's active version: the workspace (owned by
+   * the system user), build 1 `start` with the preset id and `parameters` (the preset's values
+   * when absent), and its pending job. `Conflict` when the preset's version is not active or
+   * the template is deleted.
+   */
+  readonly createPrebuild: (input: {
+    readonly presetId: PresetId
+    readonly name: string
+    readonly now: DateTime.Utc
+    readonly parameters?: Readonly<Record<string, string>> | undefined
+  }) => Effect.Effect<CreatedPrebuild, StoreError>
+  /** Enqueues a `delete` build of a prebuild after re-reading (and locking) it. */
+  readonly deletePrebuild: (workspaceId: WorkspaceId, now: DateTime.Utc) => Effect.Effect<
+    DeletePrebuildResult,
+    StoreError
+  >
+  /**
+   * §3.8 CancelPending: cancels the preset's build-1 creates still pending (unpicked) on a
+   * non-active version, and deletes each affected workspace with an orphan `delete` build that
+   * completes at once (no provisioner). Returns the number of cancelled jobs.
+   */
+  readonly cancelPending: (presetId: PresetId, now: DateTime.Utc) => Effect.Effect<number, StoreError>
+  /** Hands the oldest claimable prebuild of the preset to a user (§7), with its claim build. */
+  readonly claim: (input: ClaimInput) => Effect.Effect<Option.Option<ClaimedPrebuild>, StoreError>
+
+  // Jobs, builds and agents
+  /** Takes the oldest pending job (marks it `running` for `workerId`). */
+  readonly acquireJob: (
+    workerId: ProvisionerWorkerId,
+    now: DateTime.Utc
+  ) => Effect.Effect<Option.Option<AcquiredJob>, StoreError>
+  /**
+   * Ends a pending or running job (`Conflict` when it has already ended). A succeeded `delete`
+   * marks the workspace and its agents deleted.
+   */
+  readonly completeJob: (jobId: ProvisionerJobId, completion: JobCompletion) => Effect.Effect<
+    ProvisionerJob,
+    StoreError
+  >
+  /**
+   * Sets the readiness of a workspace's live agents (all of them, or the one named); returns
+   * how many changed.
+   */
+  readonly setAgentReady: (
+    workspaceId: WorkspaceId,
+    ready: boolean,
+    agentName?: string
+  ) => Effect.Effect<number, StoreError>
+  readonly agents: (workspaceId: WorkspaceId) => Effect.Effect<ReadonlyArray<Agent>, StoreError>
+  /** Jobs waiting for a provisioner (pending, not cancelled), oldest first. */
+  readonly pendingJobs: () => Effect.Effect<ReadonlyArray<BuildWithJob>, StoreError>
+  readonly buildParameters: (buildId: WorkspaceBuildId) => Effect.Effect<Record<string, string>, StoreError>
+  readonly latestBuild: (workspaceId: WorkspaceId) => Effect.Effect<Option.Option<BuildWithJob>, StoreError>
+  readonly workspace: (id: WorkspaceId) => Effect.Effect<Option.Option<Workspace>, StoreError>
+  /** Workspaces (live ones unless `includeDeleted`), oldest first. */
+  readonly workspaces: (filter?: WorkspaceFilter) => Effect.Effect<ReadonlyArray<Workspace>, StoreError>
+
+  // Metrics
+  /** The store-derived counters of §8, by (template, preset, organization) name. */
+  readonly prebuildCounts: () => Effect.Effect<ReadonlyArray<PrebuildCount>, StoreError>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Store extends Context.Tag("@warmpool/prebuilds/Store")<Store, StoreShape>() {}
+
+/**
+ * The digest identifying a set of files: SHA-256 over the path-sorted `(path, sha256(content))`
+ * pairs, each field length-prefixed (an injective encoding). Equal digests ⇔ equal files.
+ *
+ * @since 0.1.0
+ */
+export const filesDigest: (files: Readonly<Record<string, Uint8Array | string>>) => string = computeFilesDigest
+
+// ---------------------------------------------------------------------------
+// Layers
+// ---------------------------------------------------------------------------
+
+/**
+ * Options of every store constructor.
+ *
+ * @since 0.1.0
+ */
+export interface StoreOptions {
+  /** Run the migrations when the store starts (default `true`). */
+  readonly migrate?: boolean | undefined
+  /**
+   * PostgreSQL: the advisory lock id of the reconcile lock. Default: derived from the
+   * connection's current schema, so deployments in separate schemas of one database never
+   * contend; replicas of one deployment share it.
+   */
+  readonly reconcileLockId?: bigint | undefined
+}
+
+/**
+ * The store on the `SqlClient` of the context (SQLite or PostgreSQL).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: StoreOptions = {}
+): Effect.Effect<StoreShape, StoreError, SqlClient.SqlClient | Scope.Scope> => makeStore(options)
+
+/**
+ * The store on the `SqlClient` provided to the layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: StoreOptions = {}): Layer.Layer<Store, StoreError, SqlClient.SqlClient> =>
+  Layer.scoped(Store, make(options))
+
+/**
+ * Options of {@link layerSqlite}.
+ *
+ * @since 0.1.0
+ */
+export interface SqliteOptions extends StoreOptions {
+  /** A database file (created when missing), or `:memory:`. */
+  readonly filename: string
+}
+
+/**
+ * The SQLite client the store uses (exported so that tests and tools can share it).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const sqliteClientLayer = (filename: string): Layer.Layer<SqlClient.SqlClient, StoreError> =>
+  SqliteClient.layer({ filename }).pipe(
+    Layer.mapError((error) =>
+      new StoreError({ operation: "open", reason: "Database", message: String(error), cause: error })
+    )
+  )
+
+/**
+ * The embedded store: SQLite in one file (one process).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerSqlite = (options: SqliteOptions): Layer.Layer<Store, StoreError> =>
+  layer(options).pipe(Layer.provide(sqliteClientLayer(options.filename)))
+
+/**
+ * An in-memory SQLite store (tests, `warmpool simulate`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory = (options: StoreOptions = {}): Layer.Layer<Store, StoreError> =>
+  layerSqlite({ ...options, filename: ":memory:" })
+
+/**
+ * Options of {@link layerPg}.
+ *
+ * @since 0.1.0
+ */
+export interface PgOptions extends StoreOptions {
+  /** `postgres://user:password@host:port/database`. */
+  readonly url: string | Redacted.Redacted
+  /** Pool size (default 10). The reconcile lock holds one connection for a whole cycle. */
+  readonly maxConnections?: number | undefined
+  /** A schema to use instead of the default search path (it must exist). */
+  readonly schema?: string | undefined
+}
+
+const withSchema = (url: string, schema: string | undefined): string => {
+  if (schema === undefined) return url
+  const parsed = new URL(url)
+  parsed.searchParams.set("options", `-c search_path=${schema}`)
+  return parsed.toString()
+}
+
+/**
+ * The PostgreSQL client the store uses (exported so that tests and tools can share it).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const pgClientLayer = (options: PgOptions): Layer.Layer<SqlClient.SqlClient, StoreError> => {
+  const url = typeof options.url === "string" ? options.url : Redacted.value(options.url)
+  return PgClient.layer({
+    url: Redacted.make(withSchema(url, options.schema)),
+    maxConnections: options.maxConnections ?? 10,
+    applicationName: "warmpool"
+  }).pipe(Layer.mapError((error) => fromSqlError("open", error)))
+}
+
+/**
+ * The store on PostgreSQL (several replicas may share it).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerPg = (options: PgOptions): Layer.Layer<Store, StoreError> =>
+  layer(options).pipe(Layer.provide(pgClientLayer(options)))
+
+// ---------------------------------------------------------------------------
+// Faults
+// ---------------------------------------------------------------------------
+
+/**
+ * Options of {@link withFaults}.
+ *
+ * @since 0.1.0
+ */
+export interface FaultOptions {
+  /**
+   * The probability that a call fails, read on every call (an `Effect`, e.g. a `Ref`'s `get`,
+   * lets a test stop the faults).
+   */
+  readonly rate: number | Effect.Effect<number>
+  /**
+   * Where a write fails: `before` it runs (nothing written, the default), `after` it committed
+   * (written, but reported failed), or `either` (half each).
+   */
+  readonly when?: "before" | "after" | "either" | undefined
+}
+
+/**
+ * The store with injected failures (`StoreError` with reason `Injected`) for fault tests: each
+ * call, including the lock and the reads inside it, fails with probability `rate`, drawn from
+ * Effect's `Random` (seed it with `Effect.withRandom(Random.make(seed))` for a reproducible run).
+ *
+ * @since 0.1.0
+ */
+export const withFaults: (store: StoreShape, options: FaultOptions) => StoreShape = decorateWithFaults
+
+/**
+ * A layer replacing the `Store` of its input with {@link withFaults}.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWithFaults = (options: FaultOptions): Layer.Layer<Store, never, Store> =>
+  Layer.effect(Store, Effect.map(Store, (store) => withFaults(store, options)))
