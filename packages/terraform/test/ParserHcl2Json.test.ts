@@ -35,6 +35,7 @@ describe("parseHcl2JsonString", () => {
     ["\\${a}", "(tpl \"\\\\\" (interp a))"],
     ["\\n${a}", "(tpl \"\\\\n\" (interp a))"],
     ["line1\nline2 ${a}\n", "(tpl \"line1\\nline2 \" (interp a) \"\\n\")"],
+    ["cr\r${a}", "(tpl \"cr\\r\" (interp a))"],
     // `$${` and `%%{` are the literal sequences
     ["$${a}", "\"${a}\""],
     ["a$${b}c", "\"a${b}c\""],

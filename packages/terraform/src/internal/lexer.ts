@@ -50,7 +50,7 @@ export const ARROW = 34
 export const INVALID = 35
 /** `/*` without its closing `*\/`. */
 export const UNTERMINATED_COMMENT = 36
-/** A number literal followed by a second fraction (`1.2.3`). */
+/** A run of digits, dots and exponents that is not a number (`1.2.3`). */
 export const BAD_NUMBER = 37
 
 /** Human-readable token names, for messages. */
@@ -104,6 +104,26 @@ const isAsciiIdContinue = (c: number): boolean =>
   (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57
+
+/** `[0-9]+ ("." [0-9]*)? ([eE] [+-]? [0-9]+)?` over `src[from, to)`, which starts and ends with a digit. */
+const isDecimal = (src: string, from: number, to: number): boolean => {
+  let i = from
+  while (i < to && isDigit(src.charCodeAt(i))) i++
+  if (i < to && src.charCodeAt(i) === 46) {
+    i++
+    while (i < to && isDigit(src.charCodeAt(i))) i++
+  }
+  if (i < to) {
+    const e = src.charCodeAt(i)
+    if (e !== 101 && e !== 69) return false
+    i++
+    const s = src.charCodeAt(i)
+    if (s === 43 || s === 45) i++
+    if (i >= to) return false
+    while (i < to && isDigit(src.charCodeAt(i))) i++
+  }
+  return i === to
+}
 
 /**
  * Length (in UTF-16 code units) of the identifier character at `pos`, or 0 when there is none.
@@ -176,12 +196,10 @@ export class Lexer {
           continue
         }
         case 13: {
-          if (pos + 1 < n && src.charCodeAt(pos + 1) === 10) {
-            if (newlines) return this.set(NEWLINE, pos, pos + 2)
-            pos += 2
-          } else {
-            pos++
-          }
+          // a carriage return is only valid as part of \r\n
+          if (pos + 1 >= n || src.charCodeAt(pos + 1) !== 10) return this.set(INVALID, pos, pos + 1)
+          if (newlines) return this.set(NEWLINE, pos, pos + 2)
+          pos += 2
           continue
         }
         case 10: {
@@ -288,33 +306,27 @@ export class Lexer {
     return nl > pos && this.src.charCodeAt(nl - 1) === 13 ? nl - 1 : nl
   }
 
+  /**
+   * A number literal: as in HCL's scanner, the longest run of digits, dots and exponent markers
+   * (`e`, `E`, optionally followed by a sign) that ends with a digit. Runs that are not a valid
+   * decimal (`1.2.3`, `9e9.5`) are one invalid token.
+   */
   private number(pos: number): void {
     const src = this.src
     const n = this.limit
     let i = pos + 1
-    while (i < n && isDigit(src.charCodeAt(i))) i++
-    let fraction = false
-    if (i + 1 < n && src.charCodeAt(i) === 46 && isDigit(src.charCodeAt(i + 1))) {
-      fraction = true
-      i += 2
-      while (i < n && isDigit(src.charCodeAt(i))) i++
+    let end = i
+    while (i < n) {
+      const c = src.charCodeAt(i)
+      if (isDigit(c)) end = ++i
+      else if (c === 46) i++
+      else if (c === 101 || c === 69) {
+        i++
+        const s = i < n ? src.charCodeAt(i) : 0
+        if (s === 43 || s === 45) i++
+      } else break
     }
-    const e = i < n ? src.charCodeAt(i) : 0
-    if (e === 101 || e === 69) {
-      let j = i + 1
-      const s = j < n ? src.charCodeAt(j) : 0
-      if (s === 43 || s === 45) j++
-      if (j < n && isDigit(src.charCodeAt(j))) {
-        i = j + 1
-        while (i < n && isDigit(src.charCodeAt(i))) i++
-      }
-    }
-    if (fraction && i + 1 < n && src.charCodeAt(i) === 46 && isDigit(src.charCodeAt(i + 1))) {
-      // `1.2.3`: not a number HCL accepts
-      while (i < n && (isDigit(src.charCodeAt(i)) || src.charCodeAt(i) === 46)) i++
-      return this.set(BAD_NUMBER, pos, i)
-    }
-    this.set(NUMBER, pos, i)
+    this.set(isDecimal(src, pos, end) ? NUMBER : BAD_NUMBER, pos, end)
   }
 
   /** For `<<`, `<<-`: the end of `<<[-]IDENT\n`, or 0 when this is not a heredoc introducer. */

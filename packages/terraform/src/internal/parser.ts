@@ -677,7 +677,9 @@ export class Parser {
       if (s === L.ASSIGN || s === L.COLON) this.next()
       else {
         if (s === L.EOF && !this.fatal) unterminated()
-        else {
+        else if (s === L.COMMA || s === L.NEWLINE) {
+          this.failUnexpected("Missing attribute value", "An object key must be followed by \"=\" and the value.")
+        } else {
           this.failUnexpected(
             "Missing key/value separator",
             "An object key must be followed by \"=\" (or \":\") and the value."

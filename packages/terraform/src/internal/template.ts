@@ -164,6 +164,18 @@ export const scanTemplate = (
       end = i + 1
       break
     }
+    if (c === 13 && mode !== TemplateMode.Hcl2Json && (mode === TemplateMode.Quoted || src.charCodeAt(i + 1) !== 10)) {
+      // a carriage return is only valid as part of \r\n, and never in a quoted string
+      if (mode === TemplateMode.Quoted) {
+        p.fail(
+          "Invalid multi-line string",
+          "A quoted string cannot contain a line break: write \\n, or use a heredoc for text on several lines.",
+          i,
+          i + 1
+        )
+      } else p.fail("Invalid character", "A carriage return is only valid before a newline.", i, i + 1)
+      break
+    }
     if (c === 10) { // \n
       if (!lineTokens) {
         p.fail(
