@@ -158,12 +158,15 @@ const values = typed(
 
 const concatType = (args: ReadonlyArray<V.Value>): T.Type | FunctionError => {
   if (args.length === 0) return new FunctionError("at least one argument is required")
-  const first = V.typeOf(args[0]!)
-  if (first._tag === "List" && args.every((a) => T.equals(V.typeOf(a), first))) return first
+  const types = args.map(V.typeOf)
+  if (types.every((t) => t._tag === "List")) {
+    const unified = unify(types)
+    if (unified !== undefined && unified._tag === "List") return unified
+  }
   const elements: Array<T.Type> = []
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!
-    const t = V.typeOf(a)
+    const t = types[i]!
     if (t._tag === "Tuple") elements.push(...t.elements)
     else if (t._tag === "List") {
       if (a._tag !== "List") return T.dynamic

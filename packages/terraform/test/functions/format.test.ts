@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import { stringFunctions } from "../../src/functions/string.js"
+import * as N from "../../src/Number.js"
 import * as T from "../../src/Type.js"
 import type { Value } from "../../src/Value.js"
 import * as V from "../../src/Value.js"
@@ -187,5 +188,58 @@ describe("formatlist", () => {
     expect(formatlist(s("<%s>"), V.list(T.string, [s("a"), V.unknownOf(T.string)]))).toEqual(["<a>", "(unknown)"])
     expect(formatlist(s("%s"), V.unknownOf(T.list(T.string)))).toEqual("(unknown)")
     expect(formatlist(s("%s"), V.DynamicUnknown)).toEqual("(unknown)")
+  })
+})
+
+/** `%.<p>f` of the exact binary value, rounding half to even, by rational arithmetic. */
+const referenceFixed = (x: N.TfNumber, p: number): string => {
+  const key = N.exactKey(x)
+  const parts = /^(-?)([0-9a-f]+)p(-?[0-9]+)$/.exec(key)
+  let num: bigint
+  let den = 1n
+  let negative: boolean
+  if (parts === null) {
+    negative = key.startsWith("-")
+    num = BigInt(key.replace("-", "")) * 10n ** BigInt(p)
+  } else {
+    negative = parts[1] === "-"
+    const m = BigInt("0x" + parts[2])
+    const e = Number(parts[3])
+    num = m * 10n ** BigInt(p)
+    if (e >= 0) num <<= BigInt(e)
+    else den = 1n << BigInt(-e)
+  }
+  let q = num / den
+  const r2 = 2n * (num % den)
+  if (r2 > den || (r2 === den && (q & 1n) === 1n)) q++
+  const digits = q.toString().padStart(p + 1, "0")
+  const body = p === 0 ? digits : digits.slice(0, digits.length - p) + "." + digits.slice(digits.length - p)
+  return (negative ? "-" : "") + body
+}
+
+describe("format rounding", () => {
+  it("%.Nf rounds the exact binary value half to even", () => {
+    const decimal = fc.tuple(
+      fc.boolean(),
+      fc.stringMatching(/^[0-9]{1,6}$/),
+      fc.stringMatching(/^[0-9]{0,8}5?$/)
+    ).map(([neg, i, f]) => `${neg ? "-" : ""}${i}${f === "" ? "" : "." + f}`)
+    fc.assert(
+      fc.property(decimal, fc.integer({ min: 0, max: 40 }), (text, p) => {
+        const x = N.parse(text)!
+        expect(format(s(`%.${p}f`), V.number(x))).toEqual(referenceFixed(x, p))
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it("%.Nf of float64 results shows their exact digits", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1e-3, max: 1e6, noNaN: true }), fc.integer({ min: 0, max: 30 }), (d, p) => {
+        const x = N.fromFloat64(d)
+        expect(format(s(`%.${p}f`), V.number(x))).toEqual(referenceFixed(x, p))
+      }),
+      { numRuns: 300 }
+    )
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import { stringFunctions } from "../../src/functions/string.js"
+import { graphemes, graphemesBySegmenter, stringFunctions } from "../../src/functions/string.js"
 import * as T from "../../src/Type.js"
 import type { Value } from "../../src/Value.js"
 import * as V from "../../src/Value.js"
@@ -225,6 +225,42 @@ describe("string function properties", () => {
           expect(low).toEqual(text.toLowerCase())
         }
       })
+    )
+  })
+
+  it("the grapheme fast paths agree with Intl.Segmenter", () => {
+    const samples = fc.oneof(
+      fc.string({ unit: "grapheme" }),
+      fc.string({ unit: "grapheme-composite" }),
+      fc.string({ unit: "binary" }),
+      fc.array(
+        fc.constantFrom(
+          "a",
+          "é",
+          "e\u0301",
+          "\r",
+          "\n",
+          "\u200d",
+          "👍",
+          "🏽",
+          "🇺",
+          "🇸",
+          "\u1100",
+          "\u1161",
+          "각",
+          "\u0600",
+          "\ufe0f",
+          "ก",
+          "\u0e33"
+        ),
+        { maxLength: 8 }
+      ).map((xs) => xs.join(""))
+    )
+    fc.assert(
+      fc.property(samples, (text) => {
+        expect(graphemes(text)).toEqual(graphemesBySegmenter(text))
+      }),
+      { numRuns: 2000 }
     )
   })
 
