@@ -16,6 +16,7 @@ import type * as Ast from "./Ast.js"
 import type { Diagnostic, Pos } from "./Diagnostic.js"
 import * as D from "./Diagnostic.js"
 import * as L from "./internal/lexer.js"
+import { SourceMap } from "./internal/lexSource.js"
 import { Parser } from "./internal/parser.js"
 import { scanTemplate, TemplateMode } from "./internal/template.js"
 
@@ -36,7 +37,8 @@ export interface ParseOptions {
   readonly start?: Pos | undefined
   /**
    * The deepest tree accepted (default `defaultMaxDepth`); deeper input gives the error
-   * `Expression too deeply nested`.
+   * `Expression too deeply nested`. Far larger values are bounded by the JavaScript stack
+   * (around a thousand levels), which then gives the same error.
    */
   readonly maxDepth?: number | undefined
 }
@@ -72,7 +74,7 @@ const guarded = (options: ParseOptions | undefined, body: () => ParseResult): Pa
   try {
     return body()
   } catch (e) {
-    // Not reached by any known input; kept so that a bug never escapes as an exception.
+    // A stack overflow (possible only with `maxDepth` far above the default) or a bug: still a value.
     const at = options?.start ?? { line: 1, column: 1, offset: 0 }
     const range = { file: options?.file ?? "", start: at, end: at }
     const tooDeep = e instanceof RangeError
@@ -135,9 +137,8 @@ export const parseTemplate = (source: string, options?: TemplateOptions): ParseR
  */
 export const parseHcl2JsonString = (value: string, options?: ParseOptions): ParseResult => {
   if (!value.includes("${") && !value.includes("%{")) {
-    const c = config(options, true)
-    const p = new Parser(value, value.length, c)
-    return { expression: { _tag: "StringLiteral", value, range: p.map.range(0, value.length) }, diagnostics: [] }
+    const map = new SourceMap(value, options?.file ?? "", options?.start)
+    return { expression: { _tag: "StringLiteral", value, range: map.range(0, value.length) }, diagnostics: [] }
   }
   return guarded(options, () => {
     const p = new Parser(value, value.length, config(options, true))

@@ -475,6 +475,27 @@ describe("parseExpression: nesting limit", () => {
   })
 })
 
+describe("parseExpression: large inputs", () => {
+  it("parses megabytes of input", () => {
+    const items = Array.from({ length: 20_000 }, (_, i) => `{a = "x${i}-\${var.y[${i}]}", b = f(${i}, c.d[*].e)}`)
+    const tuple = "[\n" + items.join(",\n") + "\n]"
+    expect(tuple.length).toBeGreaterThan(1_000_000)
+    const r = parseExpression(tuple)
+    expect(r.diagnostics).toEqual([])
+    expect(r.expression._tag === "Tuple" && r.expression.elements.length).toBe(20_000)
+    expect(r.expression._tag === "Tuple" && at(r.expression.elements[19_999]!.range)).toBe("20001:1-20001:55")
+
+    const heredoc = "<<EOT\n" + "line ${x} and text\n".repeat(60_000) + "EOT\n"
+    const h = parseExpression(heredoc)
+    expect(h.diagnostics).toEqual([])
+    expect(h.expression._tag === "Template" && h.expression.parts.length).toBe(120_001)
+
+    const quoted = "\"" + "abc\\n".repeat(200_000) + "\""
+    const q = parseExpression(quoted)
+    expect(q.expression._tag === "StringLiteral" && q.expression.value.length).toBe(800_000)
+  })
+})
+
 describe("parseTemplate", () => {
   const rows: ReadonlyArray<readonly [string, boolean | undefined, string]> = [
     ["plain text", undefined, "\"plain text\""],

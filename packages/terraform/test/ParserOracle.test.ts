@@ -229,9 +229,11 @@ const requireCorpus = process.env.WARMPOOL_REQUIRE_CORPUS === "1"
 const expectedCorpus = process.env.WARMPOOL_CORPUS ?? path.resolve(repoRoot, "../shared/corpus")
 
 describe.skipIf(corpus === undefined && !requireCorpus)(
-  corpus === undefined
-    ? `Parser against HCL on the corpus (SKIPPED: no corpus folder at ${expectedCorpus}; set WARMPOOL_CORPUS)`
-    : "Parser against HCL on the corpus",
+  corpus !== undefined
+    ? "Parser against HCL on the corpus"
+    : requireCorpus
+    ? `Parser against HCL on the corpus (REQUIRED by WARMPOOL_REQUIRE_CORPUS=1, but missing at ${expectedCorpus})`
+    : `Parser against HCL on the corpus (SKIPPED: no corpus folder at ${expectedCorpus}; set WARMPOOL_CORPUS)`,
   () => {
     it("finds the corpus folder", () => {
       expect(corpus, `no corpus at ${expectedCorpus} and WARMPOOL_REQUIRE_CORPUS=1`).toBeDefined()
