@@ -154,5 +154,5 @@ export const describePg = (title: string, suite: (backend: Backend) => void): vo
 /** Runs a test body on a fresh database of `backend`. */
 export const onFresh =
   (backend: Backend, options?: Store.StoreOptions) =>
-  <A, E>(body: Effect.Effect<A, E, StoreServices>): Effect.Effect<A, unknown> =>
+  <A, E, R>(body: Effect.Effect<A, E, R>): Effect.Effect<A, unknown, Exclude<R, StoreServices>> =>
     Effect.provide(body, backend.layer(options))

@@ -176,7 +176,7 @@ export const addBuild = (
       VALUES (${randomUUID()}, ${workspaceId}, ${options.versionId ?? latest[0]!.template_version_id as string},
         ${buildNumber}, ${options.transition},
         ${options.presetId !== undefined ? options.presetId : (latest[0]!.preset_id as string | null)},
-        ${options.initiatorId ?? SystemUserId}, ${jobId}, 0, ${now})`
+        ${options.initiatorId ?? SystemUserId}, ${jobId}, FALSE, ${now})`
     if (options.status !== "pending") yield* setJobStatus(jobId, options.status, { now: options.now ?? T0 })
     return { jobId, buildNumber }
   })
