@@ -134,6 +134,15 @@ describe("string functions", () => {
     expect((run("replace", s(big), s(""), s(big)) as { error: string }).error).toMatch(/longer than/)
   })
 
+  it("turns an exception inside an implementation into a FunctionError", () => {
+    expect(run("upper", n(5))).toEqual({
+      error: "unexpected failure in function implementation: expected a string argument, got Number"
+    })
+    expect(run("substr")).toEqual({
+      error: "unexpected failure in function implementation: expected a string argument, got undefined"
+    })
+  })
+
   it("startswith accepts an unknown string when the prefix is empty", () => {
     const startswith = find(stringFunctions, "startswith")
     expect(startswith.parameters[0]!.allowUnknown).toBe(true)
