@@ -22,12 +22,15 @@ const bind = (scope: Scope | undefined, keyVar: string | undefined, valueVar: st
   return keyVar === undefined ? withValue : { name: keyVar, next: withValue }
 }
 
-/** The literal key of an index step, or undefined when the key is computed. */
+/**
+ * The literal key of an index step: a string, or a whole number that can index a list; undefined
+ * when the key is computed (or a number no list index can be).
+ */
 const literalKey = (key: Ast.Expression): string | number | undefined => {
   if (key._tag === "StringLiteral") return key.value
   if (key._tag === "NumberLiteral") {
     const n = Number(key.text)
-    return Number.isFinite(n) ? n : undefined
+    return Number.isSafeInteger(n) && n >= 0 ? n : undefined
   }
   return undefined
 }
