@@ -102,7 +102,10 @@ export const make = (
  * @since 0.1.0
  * @category layers
  */
-export const layer = Layer.scoped(RenderCache, Effect.flatMap(CacheSettings.config("RENDER_CACHE", 10_000), (s) => make(s)))
+export const layer = Layer.scoped(
+  RenderCache,
+  Effect.flatMap(CacheSettings.config("RENDER_CACHE", 10_000), (s) => make(s))
+)
 
 /**
  * A live layer with explicit settings.

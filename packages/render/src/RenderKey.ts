@@ -13,7 +13,10 @@ import { createHash } from "node:crypto"
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex")
 
-const compareCodePoints = (a: string, b: string): number => (a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b)))
+const compareCodePoints = (
+  a: string,
+  b: string
+): number => (a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b)))
 
 /**
  * The canonical encoding of parameter values: the (name, value) pairs sorted by name (byte-wise)

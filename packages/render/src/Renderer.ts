@@ -7,17 +7,20 @@
  */
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
-import { Owner } from "@warmpool/terraform"
+import { HclParser, Owner } from "@warmpool/terraform"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { PrebuildSettings } from "./internal/preset.js"
 import { type Rendered, type RenderInputs, validatePresets } from "./internal/render.js"
 import { timedRender } from "./internal/timedRender.js"
+import * as RenderCacheModule from "./RenderCache.js"
 import { RenderCache } from "./RenderCache.js"
 import * as RenderKey from "./RenderKey.js"
 import type * as RenderOutput from "./RenderOutput.js"
+import * as TemplateCacheModule from "./TemplateCache.js"
 import { TemplateCache } from "./TemplateCache.js"
+import * as TemplateSource from "./TemplateSource.js"
 import type { TemplateNotFound } from "./TemplateSource.js"
 
 export type { PrebuildSettings, Rendered, RenderInputs }
@@ -94,11 +97,13 @@ export const layer: Layer.Layer<Renderer, never, TemplateCache | RenderCache | M
     const metrics = yield* Metrics.Metrics
     const templates = yield* TemplateCache
     const renders = yield* RenderCache
-    const renderDetailed = (request: RenderRequest) => timedRender(metrics, "uncached", request.template, inputsOf(request))
+    const renderDetailed = (request: RenderRequest) =>
+      timedRender(metrics, "uncached", request.template, inputsOf(request))
     return {
       renderDetailed,
       render: (request) => Effect.map(renderDetailed(request), (r) => r.output),
-      validatePresets: (request, output) => Effect.sync(() => validatePresets(request.template, inputsOf(request), output)),
+      validatePresets: (request, output) =>
+        Effect.sync(() => validatePresets(request.template, inputsOf(request), output)),
       renderCached: (request) =>
         Effect.flatMap(templates.get(request.templateVersionId), (template) =>
           renders.get(
@@ -114,4 +119,19 @@ export const layer: Layer.Layer<Renderer, never, TemplateCache | RenderCache | M
         )
     }
   })
+)
+
+/**
+ * A renderer for compiled templates only: no caches, no stored versions, no metrics (the CLI's
+ * `render` and tests). `renderCached` / `renderUncached` answer `TemplateNotFound`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerStandalone: Layer.Layer<Renderer> = layer.pipe(
+  Layer.provide(TemplateCacheModule.layerNoop),
+  Layer.provide(RenderCacheModule.layerNoop),
+  Layer.provide(TemplateSource.layerFromMap(new Map())),
+  Layer.provide(HclParser.layer),
+  Layer.provide(Metrics.layerNoop)
 )

@@ -29,7 +29,9 @@ export interface TemplateSourceShape {
  * @since 0.1.0
  * @category tags
  */
-export class TemplateSource extends Context.Tag("@warmpool/render/TemplateSource")<TemplateSource, TemplateSourceShape>() {}
+export class TemplateSource
+  extends Context.Tag("@warmpool/render/TemplateSource")<TemplateSource, TemplateSourceShape>()
+{}
 
 /**
  * A source over a fixed map of versions (tests, the CLI).

@@ -8,7 +8,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Diagnostic from "./Diagnostic.js"
-import * as Evaluator from "./Evaluator.js"
+import type * as Evaluator from "./Evaluator.js"
 import type { HclParser } from "./HclParser.js"
 import * as CompileBody from "./internal/compileBody.js"
 import * as Loader from "./Loader.js"
@@ -128,9 +128,12 @@ export interface Module {
  *
  * @since 0.1.0
  */
-export type OwnerReads = { readonly _tag: "None" } | { readonly _tag: "Fields"; readonly fields: ReadonlySet<string> } | {
-  readonly _tag: "All"
-}
+export type OwnerReads =
+  | { readonly _tag: "None" }
+  | { readonly _tag: "Fields"; readonly fields: ReadonlySet<string> }
+  | {
+    readonly _tag: "All"
+  }
 
 /**
  * @since 0.1.0

@@ -622,7 +622,11 @@ class ModuleInstanceImpl implements ModuleInstance {
 
   // -- references ------------------------------------------------------------------------------
 
-  resolve(parts: ReadonlyArray<string | number>, range: Diagnostic.Range, repetition: Repetition): Resolution | undefined {
+  resolve(
+    parts: ReadonlyArray<string | number>,
+    range: Diagnostic.Range,
+    repetition: Repetition
+  ): Resolution | undefined {
     const root = parts[0]
     const attr = parts[1]
     switch (root) {

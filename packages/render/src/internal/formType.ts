@@ -5,7 +5,10 @@
 import type * as RenderOutput from "../RenderOutput.js"
 import { diagnostic } from "./text.js"
 
-type Row = { readonly withOptions: ReadonlyArray<RenderOutput.FormType>; readonly without: ReadonlyArray<RenderOutput.FormType> }
+type Row = {
+  readonly withOptions: ReadonlyArray<RenderOutput.FormType>
+  readonly without: ReadonlyArray<RenderOutput.FormType>
+}
 
 /** @internal */
 export const truthTable: Record<RenderOutput.ParameterType, Row> = {

@@ -186,7 +186,7 @@ export const make = <K extends Keyed, V, E>(
         }
         if (Exit.isFailure(outcome)) {
           yield* generation.cache.invalidate(key)
-          return yield* outcome
+          return yield* Effect.failCause(outcome.cause)
         }
         const either = outcome.value
         const value = Either.merge(either)

@@ -62,7 +62,11 @@ const extractOptions = (
     const name = body.attribute("name")!
     if (name.value._tag !== "String") {
       diagnostics.push(
-        diagnostic("error", `Invalid "name" attribute for block option`, `Expected a string, got "${typeName(name.value)}"`)
+        diagnostic(
+          "error",
+          `Invalid "name" attribute for block option`,
+          `Expected a string, got "${typeName(name.value)}"`
+        )
       )
     }
     const value = hclString(body.attribute("value"))
@@ -113,7 +117,9 @@ const extractStyling = (result: Evaluator.Result | undefined): RenderOutput.Para
   return styling
 }
 
-const parameterValue = (instance: Evaluation.BlockInstance): { readonly hcl: RenderOutput.HclString; readonly state: "absent" | "null" | "unknown" | "invalid" | "valid" } => {
+const parameterValue = (
+  instance: Evaluation.BlockInstance
+): { readonly hcl: RenderOutput.HclString; readonly state: "absent" | "null" | "unknown" | "invalid" | "valid" } => {
   const value = instance.parameterValue()
   const invalid = (state: "absent" | "null" | "unknown" | "invalid") => ({
     hcl: { value: valueReference(instance), valid: false },
@@ -222,7 +228,11 @@ export const extractParameter = (instance: Evaluation.BlockInstance): Extracted 
       required
     })
   }
-  return { _tag: "Parameter", parameter, address: instance.module.address === "" ? instance.address : `${instance.module.address}.${instance.address}` }
+  return {
+    _tag: "Parameter",
+    parameter,
+    address: instance.module.address === "" ? instance.address : `${instance.module.address}.${instance.address}`
+  }
 }
 
 const orderOf = (result: Evaluator.Result | undefined): number => {

@@ -21,7 +21,8 @@ export interface ParameterFacts {
   readonly required: boolean
 }
 
-const usageDetail = "The value of a parameter is required to be sourced (default or input) for the parameter to function."
+const usageDetail =
+  "The value of a parameter is required to be sourced (default or input) for the parameter to function."
 
 const goBools = new Set(["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"])
 
@@ -61,7 +62,11 @@ const optionChecks = (facts: ParameterFacts): ReadonlyArray<RenderOutput.Diagnos
   for (const option of facts.options) {
     if (names.has(option.name)) {
       return [
-        diagnostic("error", "Option names must be unique.", `multiple options found with the same name "${option.name}"`)
+        diagnostic(
+          "error",
+          "Option names must be unique.",
+          `multiple options found with the same name "${option.name}"`
+        )
       ]
     }
     names.add(option.name)
@@ -98,7 +103,11 @@ const membership = (facts: ParameterFacts, x: string, label: string): RenderOutp
   if (facts.formType !== "multi-select") {
     if (values.includes(x)) return undefined
     const empty = x === "" ? ". The value is empty, did you forget to set it with a default or from user input?" : ""
-    return diagnostic("error", `${label} must be a valid option${empty}`, `the value "${x}" must be defined as one of options`)
+    return diagnostic(
+      "error",
+      `${label} must be a valid option${empty}`,
+      `the value "${x}" must be defined as one of options`
+    )
   }
   const list = stringList(x)
   if (list === undefined) {
@@ -146,7 +155,9 @@ const validationFailure = (
         return `compile regex "${regex}": ${e instanceof Error ? e.message : String(e)}`
       }
       if (validation.validation_error === "") return "an error must be specified with a regex validation"
-      return compiled.matcher(x).find() ? undefined : `${validation.validation_error} (value "${x}" does not match "${regex}")`
+      return compiled.matcher(x).find()
+        ? undefined
+        : `${validation.validation_error} (value "${x}" does not match "${regex}")`
     }
     case "number": {
       const custom = validation.validation_error
@@ -214,7 +225,9 @@ export const validateParameter = (facts: ParameterFacts): Array<RenderOutput.Dia
   if (facts.valueState === "invalid") {
     out.push(diagnostic("error", "Parameter value is not valid", usageDetail))
   } else if (facts.valueState === "unknown") {
-    out.push(diagnostic("error", "Parameter value is unknown, it likely includes a reference without a value", usageDetail))
+    out.push(
+      diagnostic("error", "Parameter value is unknown, it likely includes a reference without a value", usageDetail)
+    )
   }
   if (facts.invalidOptions > 0) {
     out.push(

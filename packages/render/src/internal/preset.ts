@@ -2,8 +2,8 @@
  * Extracting `data "coder_workspace_preset"` instances (RENDER.md §5.1), with the prebuild
  * settings warmpool's reconciler needs beyond the wire format (expiration TTL, scheduling).
  */
-import type { Evaluation, Evaluator } from "@warmpool/terraform"
-import { TfNumber, Value } from "@warmpool/terraform"
+import type { Evaluation, Evaluator, Value } from "@warmpool/terraform"
+import { TfNumber } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"
 import { diagnostic, primitiveText, typeName } from "./text.js"
 
@@ -81,9 +81,17 @@ export const extractPreset = (instance: Evaluation.BlockInstance): ExtractedPres
   if (nameResult !== undefined && nameResult.value._tag === "String") {
     name = nameResult.value.value
   } else {
-    const got = nameResult === undefined ? "<nil>" : nameResult.value._tag === "Unknown" ? "unknown" : typeName(nameResult.value)
+    const got = nameResult === undefined
+      ? "<nil>"
+      : nameResult.value._tag === "Unknown"
+      ? "unknown"
+      : typeName(nameResult.value)
     diagnostics.push(
-      diagnostic("error", `Invalid "name" attribute for block coder_workspace_preset.${label}`, `Expected a string, got "${got}"`)
+      diagnostic(
+        "error",
+        `Invalid "name" attribute for block coder_workspace_preset.${label}`,
+        `Expected a string, got "${got}"`
+      )
     )
   }
   const prebuildBlocks = instance.nested("prebuilds")

@@ -48,7 +48,7 @@ const renderUnsafe = (
   options: { readonly full: boolean }
 ): Rendered => {
   if (template.fatal) return stopped([wire(template.fatal)])
-  const plan = Plan.planFromInputs(template.files, inputs.plan, inputs.planPath)
+  const plan = Plan.fromInput(template.files, { planJson: inputs.plan, planJsonPath: inputs.planPath })
   if (plan._tag === "Left") return stopped([wire(plan.left)])
   const evaluation = Evaluation.evaluate(template, {
     owner: inputs.owner,

@@ -48,8 +48,6 @@ interface Parsed {
   readonly diagnostics: ReadonlyArray<Diagnostic.Diagnostic>
 }
 
-const computedKey = /^\$\{\(([\s\S]*)\)\}$/
-
 /** A raw hcl2json / Terraform-JSON value as an expression. */
 export const parseRaw = (raw: unknown, context: Context): Parsed => {
   const diagnostics: Array<Diagnostic.Diagnostic> = []
@@ -67,10 +65,8 @@ export const parseRaw = (raw: unknown, context: Context): Parsed => {
     const items: Array<Ast.ObjectItem> = []
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       if (key.includes("${") || key.includes("%{")) {
-        const inner = computedKey.exec(key)
-        const parsed = inner
-          ? Parser.parseExpression(`(${inner[1]})`, { file: context.file })
-          : Parser.parseHcl2JsonString(key, { file: context.file })
+        // `${(expr)}` keys parse to `Parens(expr)`; other templated keys to templates.
+        const parsed = Parser.parseHcl2JsonString(key, { file: context.file })
         diagnostics.push(...parsed.diagnostics)
         items.push({ key: { _tag: "ObjectKeyExpression", expression: parsed.expression, range }, value: go(item) })
       } else {

@@ -143,7 +143,9 @@ export const deepMerge = (base: V.Value, over: V.Value): V.Value => {
 
 /** The key of one data-source instance in a module instance. */
 export const planKey = (moduleAddress: string, type: string, name: string, key: number | string | undefined): string =>
-  `${moduleAddress}\u0000${type}.${name}\u0000${key === undefined ? "" : typeof key === "number" ? `#${key}` : `$${key}`}`
+  `${moduleAddress}\u0000${type}.${name}\u0000${
+    key === undefined ? "" : typeof key === "number" ? `#${key}` : `$${key}`
+  }`
 
 /** Index plan data resources by module instance, address and instance key. */
 export const indexPlan = (plan: Plan.PlanData): Map<string, V.Value> => {
