@@ -149,6 +149,40 @@ describeEachBackend("Store claims (§7)", (backend) => {
       expect((yield* store.workspaces({ ownerId: SystemUserId })).length).toBe(1)
     })))
 
+  it.effect("claims racing deletes (§10 R2): a workspace is either claimed or deleted, never both", () =>
+    fresh(Effect.gen(function*() {
+      const store = yield* Store.Store
+      const fixture = yield* importTemplate("r2", { presets: [presetImport("p", { desiredInstances: 6 })] })
+      const presetId = fixture.presets.p!
+      const ids: Array<WorkspaceId> = []
+      for (let i = 0; i < 6; i++) ids.push((yield* prebuild(presetId, { now: at(i) })).workspaceId)
+      // Deleted first: the delete build is the latest, so the claim passes over it.
+      expect((yield* store.deletePrebuild(ids[0]!, at(MINUTE)))._tag).toBe("Enqueued")
+      const racers = [
+        ...ids.slice(1).map((id) => Effect.map(store.deletePrebuild(id, at(MINUTE)), (r) => ({ delete: r }))),
+        ...Array.from(
+          { length: 5 },
+          (_, i) => Effect.map(claimFor(fixture.templateId, presetId, `r${i}`), (c) => ({ claim: c }))
+        )
+      ]
+      const results = yield* Effect.all(racers, { concurrency: "unbounded" })
+      const claimed = new Set(
+        results.flatMap((r) => "claim" in r && Option.isSome(r.claim) ? [r.claim.value] : [])
+      )
+      expect(claimed.has(ids[0]!)).toBe(false)
+      for (const result of results) {
+        if (!("delete" in result)) continue
+        const { workspaceId } = result.delete
+        const owner = Option.getOrThrow(yield* store.workspace(workspaceId)).ownerId
+        if (result.delete._tag === "Enqueued") {
+          expect([workspaceId, claimed.has(workspaceId), owner]).toEqual([workspaceId, false, SystemUserId])
+        } else {
+          expect(result.delete._tag).toBe("NotOwned")
+          expect(claimed.has(workspaceId)).toBe(true)
+        }
+      }
+    })))
+
   it.effect("20 concurrent claims for 5 ready prebuilds: exactly 5 succeed, none twice", () =>
     fresh(Effect.gen(function*() {
       const fixture = yield* importTemplate("race", { presets: [presetImport("p", { desiredInstances: 5 })] })
