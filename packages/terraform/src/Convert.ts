@@ -579,6 +579,7 @@ const toSequence = (v: V.ListValue | V.SetValue | V.TupleValue, want: T.ListType
       if (isList) return v._tag === "List" ? v : V.list(v.elementType, v.elements)
       return v._tag === "Set" ? v : V.set(v.elementType, v.elements)
     }
+    if (v.elements.length === 0 && !conversionExists(v.elementType, element)) return mismatch(v, want)
   } else if (v.elements.length === 0) {
     const t = T.withoutOptional(element)
     return isList ? V.list(t, []) : V.set(t, [])
@@ -610,6 +611,7 @@ const toMap = (v: V.MapValue | V.ObjectValue, want: T.MapType): V.Value | Failur
   let element = want.element
   if (v._tag === "Map") {
     if (T.equals(v.elementType, element) || element._tag === "Dynamic") return v
+    if (v.entries.size === 0 && !conversionExists(v.elementType, element)) return mismatch(v, want)
   } else if (v.attributes.size === 0) {
     return V.map(T.withoutOptional(element), [])
   } else if (element._tag === "Dynamic") {

@@ -71,7 +71,15 @@ class Reader {
     while (this.i < t.length && isSpace(t.charCodeAt(this.i))) this.i++
   }
 
+  /** An invalid character where a token was expected (`EOF` at the end of the text). */
   invalid(context: string): never {
+    if (this.i >= this.text.length) this.fail("EOF")
+    const c = String.fromCodePoint(this.text.codePointAt(this.i)!)
+    this.fail(`invalid character ${quoteChar(c)}${context === "" ? "" : " " + context}`)
+  }
+
+  /** An invalid character inside a literal, string or number (`unexpected EOF` at the end). */
+  invalidInValue(context: string): never {
     if (this.i >= this.text.length) this.fail("unexpected EOF")
     const c = String.fromCodePoint(this.text.codePointAt(this.i)!)
     this.fail(`invalid character ${quoteChar(c)} ${context}`)
@@ -79,7 +87,7 @@ class Reader {
 
   value(): V.Value {
     this.skipSpace()
-    if (this.i >= this.text.length) this.fail(this.i === 0 || this.text.trim() === "" ? "EOF" : "unexpected EOF")
+    if (this.i >= this.text.length) this.fail("EOF")
     const c = this.text.charCodeAt(this.i)
     switch (c) {
       case 0x7b: // {
@@ -107,7 +115,7 @@ class Reader {
     for (let k = 0; k < word.length; k++) {
       if (this.i >= this.text.length) this.fail("unexpected EOF")
       if (this.text[this.i] !== word[k]) {
-        this.invalid(`in literal ${word} (expecting ${quoteChar(word[k]!)})`)
+        this.invalidInValue(`in literal ${word} (expecting ${quoteChar(word[k]!)})`)
       }
       this.i++
     }
@@ -123,21 +131,21 @@ class Reader {
     if (t[this.i] === "-") {
       this.i++
       if (this.i >= t.length) this.fail("unexpected EOF")
-      if (!digit()) this.invalid("in numeric literal")
+      if (!digit()) this.invalidInValue("in numeric literal")
     }
     if (t[this.i] === "0") this.i++
     else while (this.i < t.length && digit()) this.i++
     if (t[this.i] === ".") {
       this.i++
       if (this.i >= t.length) this.fail("unexpected EOF")
-      if (!digit()) this.invalid("after decimal point in numeric literal")
+      if (!digit()) this.invalidInValue("after decimal point in numeric literal")
       while (this.i < t.length && digit()) this.i++
     }
     if (t[this.i] === "e" || t[this.i] === "E") {
       this.i++
       if (t[this.i] === "+" || t[this.i] === "-") this.i++
       if (this.i >= t.length) this.fail("unexpected EOF")
-      if (!digit()) this.invalid("in exponent of numeric literal")
+      if (!digit()) this.invalidInValue("in exponent of numeric literal")
       while (this.i < t.length && digit()) this.i++
     }
     const n = N.parse(t.slice(start, this.i))
@@ -158,7 +166,7 @@ class Reader {
         this.i++
         return out
       }
-      if (c < 0x20) this.invalid("in string literal")
+      if (c < 0x20) this.invalidInValue("in string literal")
       if (c === 0x5c) {
         out += t.slice(run, this.i)
         this.i++
@@ -191,7 +199,7 @@ class Reader {
               if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
                 this.i = at + Math.max(0, [...hex].findIndex((h) => !/[0-9a-fA-F]/.test(h)))
                 if (this.i >= t.length) this.fail("unexpected EOF")
-                this.invalid("in \\u hexadecimal character escape")
+                this.invalidInValue("in \\u hexadecimal character escape")
               }
               return parseInt(hex, 16)
             }
@@ -209,7 +217,7 @@ class Reader {
             break
           }
           default:
-            this.invalid("in string escape code")
+            this.invalidInValue("in string escape code")
         }
         this.i++
         run = this.i
@@ -233,15 +241,17 @@ class Reader {
       this.depth--
       return V.EmptyObject
     }
+    let first = true
     while (true) {
       this.skipSpace()
-      if (this.text[this.i] !== "\"") this.invalid("looking for beginning of object key string")
+      if (this.text[this.i] !== "\"") this.invalid(first ? "" : "looking for beginning of object key string")
+      first = false
       const key = nfc(this.string())
       this.skipSpace()
       if (this.text[this.i] !== ":") this.invalid("after object key")
       this.i++
       const v = this.value()
-      if (entries.has(key)) this.fail(`duplicate ${JSON.stringify(key)} property in JSON object`)
+      entries.delete(key)
       entries.set(key, v)
       this.skipSpace()
       const c = this.text[this.i]
@@ -297,7 +307,9 @@ export const decode = (text: string): Either.Either<V.Value, string> => {
   try {
     const v = r.value()
     r.skipSpace()
-    if (r.i < text.length) return Either.left("extraneous data after JSON object")
+    // as Go's `Decoder.More`: a closing bracket does not count as more data
+    const next = text[r.i]
+    if (r.i < text.length && next !== "]" && next !== "}") return Either.left("extraneous data after JSON object")
     return Either.right(v)
   } catch (e) {
     if (e instanceof JsonSyntaxError) return Either.left(e.message)
@@ -375,6 +387,7 @@ const write = (v: V.Value, parts: Array<string>): void => {
       parts.push(quoteString(v.value))
       return
     case "Number":
+      if (N.isInfinite(v.value)) throw new NotKnown("cannot serialize infinity as JSON")
       parts.push(N.toString(v.value))
       return
     case "Bool":

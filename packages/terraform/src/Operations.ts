@@ -193,31 +193,47 @@ const convertOperands = (
   return [l, r]
 }
 
-const divisionByZero = new OperationError([{
-  summary: "Division by zero",
-  detail: "Error during operation: the right operand of \"/\" is zero."
-}])
+const operationFailed = (message: string): OperationError =>
+  new OperationError([{ summary: "Operation failed", detail: `Error during operation: ${message}.` }])
 
 const arithmetic = (operator: "+" | "-" | "*" | "/" | "%", left: V.Value, right: V.Value): V.Value | OperationError => {
   const operands = convertOperands(left, right, T.number)
   if (operands instanceof OperationError) return operands
   const [l, r] = operands
   if (l._tag !== "Number" || r._tag !== "Number") return UnknownNumber
+  const a = l.value
+  const b = r.value
+  const infinite = N.isInfinite(a) || N.isInfinite(b)
   switch (operator) {
     case "+":
-      return V.number(N.add(l.value, r.value))
+      if (infinite && N.isInfinite(a) && N.isInfinite(b) && N.sign(a) !== N.sign(b)) {
+        return operationFailed("can't compute sum of opposing infinities")
+      }
+      return V.number(N.add(a, b))
     case "-":
-      return V.number(N.subtract(l.value, r.value))
+      if (infinite && N.isInfinite(a) && N.isInfinite(b) && N.sign(a) === N.sign(b)) {
+        return operationFailed("can't subtract infinity from itself")
+      }
+      return V.number(N.subtract(a, b))
     case "*":
-      return V.number(N.multiply(l.value, r.value))
+      if (infinite && (N.sign(a) === 0 || N.sign(b) === 0)) return operationFailed("can't multiply zero by infinity")
+      return V.number(N.multiply(a, b))
     case "/": {
-      const q = N.divide(l.value, r.value)
-      return q === undefined ? divisionByZero : V.number(q)
+      // as cty (big.Float): x / 0 is ±Inf; 0 / 0 and Inf / Inf have no value
+      if (N.sign(b) === 0) {
+        if (N.sign(a) === 0) return operationFailed("can't divide zero by zero or infinity by infinity")
+        return V.number(N.sign(a) < 0 ? N.negativeInfinity : N.positiveInfinity)
+      }
+      const q = N.divide(a, b)
+      return q === undefined
+        ? operationFailed("can't divide zero by zero or infinity by infinity")
+        : V.number(q)
     }
     case "%": {
-      // cty: a remainder by zero is the dividend itself
-      if (N.sign(r.value) === 0) return l
-      const m = N.modulo(l.value, r.value)
+      // cty: infinities multiply, a remainder by zero is the dividend itself
+      if (infinite) return V.number(N.multiply(a, b))
+      if (N.sign(b) === 0) return l
+      const m = N.modulo(a, b)
       return m === undefined ? l : V.number(m)
     }
   }

@@ -53,86 +53,199 @@ const jsondecode: FunctionDefinition = {
 }
 
 // -----------------------------------------------------------------------------------------------
-// YAML decoding
-
-const decimal = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/
-
-const yamlNumber = (source: string | undefined, value: number | bigint): V.Value | FunctionError => {
-  const text = (source ?? String(value)).replace(/_/g, "")
-  if (decimal.test(text)) {
-    const n = N.parse(text)
-    if (n !== undefined) return V.number(n)
-  }
-  const sign = text.startsWith("-") ? -1n : 1n
-  const body = text.replace(/^[-+]/, "")
-  const radix = /^0x[0-9a-fA-F]+$/.test(body)
-    ? 16
-    : /^0o[0-7]+$/.test(body)
-    ? 8
-    : /^0b[01]+$/.test(body)
-    ? 2
-    : undefined
-  if (radix !== undefined) {
-    const digits = body.slice(2)
-    let n = 0n
-    for (const d of digits) n = n * BigInt(radix) + BigInt(parseInt(d, radix))
-    return V.number(N.fromBigInt(sign * n))
-  }
-  if (typeof value === "bigint") return V.number(N.fromBigInt(value))
-  if (Number.isNaN(value)) return new FunctionError("cannot represent NaN as a number")
-  return V.numberFromJs(value)
-}
+// YAML decoding (go-cty-yaml: YAML 1.1 scalars, objects and tuples, exact numbers)
 
 class YamlFailure {
   constructor(readonly message: string) {}
 }
 
-const fromYamlNode = (node: unknown, doc: YAML.Document, depth: number): V.Value => {
-  if (depth > 1000) throw new YamlFailure("document is too deeply nested")
-  if (node === null || node === undefined) return V.Null
-  if (YAML.isAlias(node)) return fromYamlNode(node.resolve(doc), doc, depth + 1)
-  if (YAML.isScalar(node)) {
-    const v = node.value
-    if (v === null || v === undefined) return V.Null
-    if (typeof v === "string") return V.string(nfc(v))
-    if (typeof v === "boolean") return V.bool(v)
-    if (typeof v === "number" || typeof v === "bigint") {
-      const n = yamlNumber(typeof node.source === "string" ? node.source : undefined, v)
-      if (n instanceof FunctionError) throw new YamlFailure(n.message)
+const TAG = "tag:yaml.org,2002:"
+
+const decimal = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/
+
+const yamlBools: Record<string, boolean> = {}
+for (const t of ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]) yamlBools[t] = true
+for (const f of ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]) yamlBools[f] = false
+
+const yamlNulls = new Set(["", "~", "null", "Null", "NULL"])
+
+const infinities: Record<string, N.TfNumber> = {
+  ".inf": N.positiveInfinity,
+  ".Inf": N.positiveInfinity,
+  ".INF": N.positiveInfinity,
+  "+.inf": N.positiveInfinity,
+  "+.Inf": N.positiveInfinity,
+  "+.INF": N.positiveInfinity,
+  "-.inf": N.negativeInfinity,
+  "-.Inf": N.negativeInfinity,
+  "-.INF": N.negativeInfinity
+}
+
+const nans = new Set([".nan", ".NaN", ".NAN"])
+
+/** A number from decimal, `0x` or `0o` text (and `0b` when `binary`). */
+const parseYamlNumber = (text: string, binary: boolean): V.Value | undefined => {
+  if (decimal.test(text)) {
+    const n = N.parse(text)
+    return n === undefined ? undefined : V.number(n)
+  }
+  const m = /^([-+]?)0([xXoObB])([0-9a-fA-F]+)$/.exec(text)
+  if (m === null) return undefined
+  const kind = m[2]!.toLowerCase()
+  if (kind === "b" && !binary) return undefined
+  const radix = kind === "x" ? 16 : kind === "o" ? 8 : 2
+  let n = 0n
+  for (const d of m[3]!) {
+    const digit = parseInt(d, 16)
+    if (digit >= radix) return undefined
+    n = n * BigInt(radix) + BigInt(digit)
+  }
+  return V.number(N.fromBigInt(m[1] === "-" ? -n : n))
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, "0")
+
+const daysIn = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate()
+
+/** go-yaml's timestamp formats, as RFC 3339 text (seconds precision). */
+const parseTimestamp = (s: string): string | undefined => {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:([Tt])|( ))(\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/
+    .exec(s)
+  if (m === null) return undefined
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined
+  const date = `${m[1]}-${pad2(month)}-${pad2(day)}`
+  if (m[6] === undefined) return `${date}T00:00:00Z`
+  const zone = m[10]
+  if (m[4] !== undefined && zone === undefined) return undefined
+  if (m[5] !== undefined && zone !== undefined) return undefined
+  const [h, mi, se] = [Number(m[6]), Number(m[7]), Number(m[8])]
+  if (h > 23 || mi > 59 || se > 59) return undefined
+  return `${date}T${pad2(h)}:${pad2(mi)}:${pad2(se)}${zone ?? "Z"}`
+}
+
+const cannotParse = (source: string, tag: string): YamlFailure =>
+  new YamlFailure(`cannot parse ${JSON.stringify(source)} as ${tag}`)
+
+const resolveScalar = (node: YAML.Scalar): V.Value => {
+  const source = typeof node.value === "string" ? node.value : typeof node.source === "string" ? node.source : ""
+  const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE"
+  const tag = node.tag
+  if (tag === undefined || tag === "!") {
+    if (quoted || node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED" || tag === "!") {
+      return V.string(nfc(source))
+    }
+    if (source in yamlBools) return V.bool(yamlBools[source]!)
+    if (yamlNulls.has(source)) return V.Null
+    if (source in infinities) return V.number(infinities[source]!)
+    if (nans.has(source)) throw new YamlFailure("floating point NaN is not supported")
+    const c = source.charCodeAt(0)
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d) {
+      const t = parseTimestamp(source)
+      if (t !== undefined) return V.string(t)
+    }
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
+      const n = parseYamlNumber(source, false)
+      if (n !== undefined) return n
+    }
+    return V.string(nfc(source))
+  }
+  if (!tag.startsWith(TAG)) throw new YamlFailure(`unsupported tag ${JSON.stringify(tag)}`)
+  if (quoted) return V.string(nfc(source))
+  switch (tag.slice(TAG.length)) {
+    case "str":
+      return V.string(nfc(source))
+    case "binary":
+      if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(source)) throw cannotParse(source, tag)
+      return V.string(source)
+    case "bool":
+      if (source in yamlBools) return V.bool(yamlBools[source]!)
+      throw cannotParse(source, tag)
+    case "int":
+    case "float": {
+      const plain = source.replace(/_/g, "")
+      if (plain in infinities) return V.number(infinities[plain]!)
+      const n = parseYamlNumber(plain, true)
+      if (n === undefined) throw cannotParse(source, tag)
       return n
     }
-    if (v instanceof Uint8Array) return V.string(Buffer.from(v).toString("base64"))
-    if (v instanceof Date) return V.string(v.toISOString())
-    return V.string(String(v))
-  }
-  if (YAML.isSeq(node)) return V.tuple(node.items.map((item) => fromYamlNode(item, doc, depth + 1)))
-  if (YAML.isMap(node)) {
-    const entries = new Map<string, V.Value>()
-    for (const pair of node.items) {
-      const key = fromYamlNode(pair.key, doc, depth + 1)
-      let name: string
-      switch (key._tag) {
-        case "String":
-          name = key.value
-          break
-        case "Number":
-          name = N.toString(key.value)
-          break
-        case "Bool":
-          name = key.value ? "true" : "false"
-          break
-        case "Null":
-          name = "null"
-          break
-        default:
-          throw new YamlFailure("only scalar values can be used as mapping keys")
-      }
-      entries.set(name, fromYamlNode(pair.value, doc, depth + 1))
+    case "null":
+      return V.Null
+    case "timestamp": {
+      const t = parseTimestamp(source)
+      if (t === undefined) throw cannotParse(source, tag)
+      return V.string(t)
     }
-    return V.object(entries)
+    default:
+      throw new YamlFailure(`unsupported tag ${JSON.stringify(tag)}`)
   }
-  if (YAML.isPair(node)) throw new YamlFailure("unexpected pair")
-  return V.Null
+}
+
+const keyText = (key: V.Value): string => {
+  switch (key._tag) {
+    case "String":
+      return key.value
+    case "Number":
+      return N.toString(key.value)
+    case "Bool":
+      return key.value ? "true" : "false"
+    case "Null":
+      throw new YamlFailure("mapping key cannot be null")
+    default:
+      throw new YamlFailure("only strings are allowed as mapping keys")
+  }
+}
+
+const friendly = (v: V.Value): string => T.friendlyName(V.typeOf(v))
+
+const fromYamlNode = (node: unknown, doc: YAML.Document, depth: number, resolving: Set<unknown>): V.Value => {
+  if (depth > 1000) throw new YamlFailure("document is too deeply nested")
+  if (node === null || node === undefined) return V.Null
+  if (YAML.isAlias(node)) {
+    const target = node.resolve(doc)
+    if (target === undefined) throw new YamlFailure(`unknown anchor ${JSON.stringify(node.source)} referenced`)
+    if (resolving.has(target)) {
+      throw new YamlFailure(`cannot refer to anchor ${JSON.stringify(node.source)} from inside its own definition`)
+    }
+    return fromYamlNode(target, doc, depth + 1, resolving)
+  }
+  if (YAML.isScalar(node)) return resolveScalar(node)
+  resolving.add(node)
+  try {
+    if (YAML.isSeq(node)) {
+      if (node.tag !== undefined && node.tag !== `${TAG}seq`) {
+        throw new YamlFailure(`can't interpret sequence as ${node.tag}`)
+      }
+      return V.tuple(node.items.map((item) => fromYamlNode(item, doc, depth + 1, resolving)))
+    }
+    if (YAML.isMap(node)) {
+      if (node.tag !== undefined && node.tag !== `${TAG}map`) {
+        throw new YamlFailure(`can't interpret mapping as ${node.tag}`)
+      }
+      const entries = new Map<string, V.Value>()
+      for (const pair of node.items) {
+        const key = fromYamlNode(pair.key, doc, depth + 1, resolving)
+        const name = keyText(key)
+        const value = fromYamlNode(pair.value, doc, depth + 1, resolving)
+        if (name === "<<") {
+          if (value._tag !== "Object") throw new YamlFailure(`cannot merge ${friendly(value)} into mapping`)
+          for (const [k, v] of value.attributes) entries.set(k, v)
+          continue
+        }
+        entries.set(name, value)
+      }
+      return V.object(entries)
+    }
+    return V.Null
+  } finally {
+    resolving.delete(node)
+  }
+}
+
+const yamlError = (error: YAML.YAMLError): string => {
+  const position = error.linePos?.[0]
+  const message = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")
+  return position === undefined ? message : `on line ${position.line}, column ${position.col}: ${message}`
 }
 
 const yamldecode: FunctionDefinition = {
@@ -142,13 +255,24 @@ const yamldecode: FunctionDefinition = {
   impl: ([s]) => {
     const source = (s as V.StringValue).value
     try {
-      const docs = YAML.parseAllDocuments(source, { merge: true, uniqueKeys: true, prettyErrors: false })
-      if (!Array.isArray(docs)) return new FunctionError("invalid YAML")
-      if (docs.length === 0) return V.Null
-      if (docs.length > 1) return new FunctionError("unexpected extra content after value")
+      const parsed = YAML.parseAllDocuments(source, {
+        schema: "failsafe",
+        resolveKnownTags: false,
+        merge: false,
+        uniqueKeys: false,
+        prettyErrors: true
+      })
+      const docs = Array.isArray(parsed) ? parsed : []
+      if (docs.length === 0) return new FunctionError("on line 1, column 1: missing start of document")
       const doc = docs[0]!
-      if (doc.errors.length > 0) return new FunctionError(doc.errors[0]!.message.split("\n")[0]!)
-      return fromYamlNode(doc.contents, doc, 0)
+      if (doc.errors.length > 0) return new FunctionError(yamlError(doc.errors[0]!))
+      if (docs.length > 1) {
+        const extra = docs[1]!
+        const line = extra.range === undefined ? 1 : Math.max(1, source.slice(0, extra.range[0]).split("\n").length - 1)
+        return new FunctionError(`on line ${line}, column 1: unexpected extra content after value`)
+      }
+      if (/^\s*%YAML\s+(?!1\.1\b)/m.test(source)) return new FunctionError("found incompatible YAML document")
+      return fromYamlNode(doc.contents, doc, 0, new Set())
     } catch (e) {
       if (e instanceof YamlFailure) return new FunctionError(e.message)
       return new FunctionError(e instanceof Error ? e.message : "invalid YAML")
@@ -323,9 +447,22 @@ const writeNode = (out: Out, v: V.Value, indent: number): void => {
         out.newline()
         out.indentTo(indent)
       }
-      writeDoubleQuoted(out, k, indent, false)
-      out.put(":")
-      if (isSequence(e)) {
+      const complex = k.length > 128 || /[\n\r\u0085\u2028\u2029]/.test(k)
+      if (complex) {
+        // not a simple key: libyaml writes the explicit `? key` / `: value` form
+        out.put("? ")
+        writeScalar(out, V.string(k), indent + 2)
+        if (out.column !== 0) out.newline()
+        out.indentTo(indent)
+        out.put(":")
+      } else {
+        writeDoubleQuoted(out, k, indent, false)
+        out.put(":")
+      }
+      if (complex && (isSequence(e) || entriesOf(e) !== undefined)) {
+        out.put(" ")
+        writeNode(out, e, indent + 2)
+      } else if (isSequence(e)) {
         out.newline()
         out.indentTo(indent)
         writeNode(out, e, indent)
@@ -353,6 +490,8 @@ export const yamlEncode = (v: V.Value): string => {
   if (isSequence(v) || entriesOf(v) !== undefined) writeNode(out, v, 0)
   else writeScalar(out, v, 2)
   if (!out.text.endsWith("\n")) out.newline()
+  // a plain scalar document is open-ended: libyaml closes it explicitly
+  if (v._tag === "Null" || v._tag === "Bool" || v._tag === "Number") out.put("...\n")
   return out.text
 }
 

@@ -38,7 +38,12 @@ const attributeProblemForType = (t: T.Type, name: string): Problem => {
       }
       break
     case "Set":
-      if (t.element._tag === "Object") return problem(UNSUPPORTED, "Can't access attributes on a set of objects.")
+      if (t.element._tag === "Object") {
+        return problem(
+          UNSUPPORTED,
+          "Can't access attributes on a set of objects. Did you mean to access an attribute across all elements of the set?"
+        )
+      }
       break
     case "String":
     case "Number":
@@ -108,7 +113,7 @@ const sequenceKeyProblem = (key: N.TfNumber, length: number): Problem => {
   }
   if (N.sign(key) < 0) return keyProblem("a negative number is not a valid index for a sequence")
   if (length === 0) return keyProblem("the collection has no elements")
-  return keyProblem("the given index is greater than or equal to the length of the collection")
+  return notAnElement
 }
 
 /** The integer position of `key` in a sequence of `length` elements, if it is one. */

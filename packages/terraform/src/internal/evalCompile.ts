@@ -114,7 +114,7 @@ const describeMismatch = (t: T.Type, f: T.Type): string => {
     }
     for (let i = 0; i < t.elements.length; i++) {
       if (!T.equals(t.elements[i]!, f.elements[i]!)) {
-        return `Mismatched tuple element type ${i}: ${describeMismatch(t.elements[i]!, f.elements[i]!)}`
+        return `Type mismatch for tuple element ${i}: ${describeMismatch(t.elements[i]!, f.elements[i]!)}`
       }
     }
   } else if (T.isCollection(t) && T.isCollection(f) && t._tag === f._tag) {
