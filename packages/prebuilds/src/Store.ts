@@ -15,7 +15,6 @@ import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import type * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -40,6 +39,7 @@ import type {
   WorkspaceBuildId,
   WorkspaceId
 } from "./Domain.js"
+import { type DeleteResult, DeleteResult as DeleteResultConstructors } from "./internal/storeDeleteResult.js"
 import { fromSqlError, StoreError } from "./internal/storeError.js"
 import { withFaults as decorateWithFaults } from "./internal/storeFaults.js"
 import { filesDigest as computeFilesDigest } from "./internal/storeFiles.js"
@@ -190,23 +190,14 @@ export interface CreatedPrebuild {
  *
  * @since 0.1.0
  */
-export type DeletePrebuildResult = Data.TaggedEnum<{
-  Enqueued: {
-    readonly workspaceId: WorkspaceId
-    readonly buildId: WorkspaceBuildId
-    readonly jobId: ProvisionerJobId
-  }
-  NotOwned: { readonly workspaceId: WorkspaceId; readonly ownerId: UserId }
-  AlreadyDeleted: { readonly workspaceId: WorkspaceId }
-  BuildInProgress: { readonly workspaceId: WorkspaceId; readonly jobId: ProvisionerJobId }
-}>
+export type DeletePrebuildResult = DeleteResult
 
 /**
  * Constructors and matchers of {@link DeletePrebuildResult}.
  *
  * @since 0.1.0
  */
-export const DeletePrebuildResult = Data.taggedEnum<DeletePrebuildResult>()
+export const DeletePrebuildResult = DeleteResultConstructors
 
 /**
  * The input of {@link StoreShape.claim} (§7).

@@ -17,9 +17,10 @@ import type {
   WorkspaceId
 } from "../Domain.js"
 import { SystemUserId } from "../Domain.js"
-import { type ClaimedPrebuild, type ClaimInput, type CreatedPrebuild, DeletePrebuildResult } from "../Store.js"
+import type { ClaimedPrebuild, ClaimInput, CreatedPrebuild } from "../Store.js"
 import { insertBuild, nextBuildNumber, presetParameters } from "./storeBuilds.js"
 import { newId, type StoreContext } from "./storeContext.js"
+import { DeleteResult as DeletePrebuildResult } from "./storeDeleteResult.js"
 import { bindBoolean, readBoolean, readNumber } from "./storeDialect.js"
 import { conflict, notFound, type StoreError } from "./storeError.js"
 import { buildWithJobColumns, nullableString, type Row, toBuildWithJob, toWorkspace } from "./storeRows.js"
