@@ -434,6 +434,44 @@ describeEachBackend("Store snapshot: the §9.2 matrix through presetActions", (b
     })))
 })
 
+describeEachBackend("Store snapshot: expiry from stored creation times (U19–U23)", (backend) => {
+  it.effect("creations 1s apart, TTL 5s: expired ones first, then the oldest extraneous", () =>
+    onFresh(backend)(Effect.gen(function*() {
+      const cases = [
+        { name: "U19", running: 2, expired: 0, expected: "none" },
+        { name: "U20", running: 2, expired: 1, expected: "Delete[0] Create 1" },
+        { name: "U21", running: 2, expired: 2, expected: "Delete[0,1] Create 2" },
+        { name: "U22", running: 4, expired: 2, expected: "Delete[0,1]" },
+        { name: "U23", running: 4, expired: 1, expected: "Delete[0] Delete[1]" }
+      ]
+      const now = at(10 * SECOND)
+      const outcomes: Array<readonly [string, string]> = []
+      for (const spec of cases) {
+        const fixture = yield* importTemplate(spec.name, {
+          presets: [presetImport("p", { desiredInstances: 2, ttlSeconds: 5 })]
+        })
+        const presetId = fixture.presets.p!
+        const ids: Array<WorkspaceId> = []
+        for (let i = 0; i < spec.running; i++) {
+          // The first `expired` prebuilds are older than the TTL at `now`; the rest are 1s apart.
+          const created = i < spec.expired ? at(i * SECOND) : at(5 * SECOND + i * SECOND)
+          ids.push((yield* prebuild(presetId, { now: created })).workspaceId)
+        }
+        const snapshot = yield* snapshotAt(now)
+        const actions = presetActions(Option.getOrThrow(filterByPreset(snapshot, presetId, now)), now, settings)
+        const described = actions.length === 0 ? "none" : actions.map((action) =>
+          action._tag === "Delete"
+            ? `Delete[${action.ids.map((id) => ids.indexOf(id)).join(",")}]`
+            : action._tag === "Create"
+            ? `Create ${action.count}`
+            : action._tag
+        ).join(" ")
+        outcomes.push([spec.name, described])
+      }
+      expect(outcomes).toEqual(cases.map((c) => [c.name, c.expected]))
+    })))
+})
+
 describeEachBackend("Store snapshot: running prebuilds only count their owner", (backend) => {
   it.effect("a user's own workspace on the template is never a prebuild", () =>
     onFresh(backend)(Effect.gen(function*() {
