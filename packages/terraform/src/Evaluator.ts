@@ -10,7 +10,7 @@ import * as Diagnostic from "./Diagnostic.js"
 import type { FileAccess } from "./Function.js"
 import { Compiler } from "./internal/evalCompile.js"
 import { type Compiled as CompiledNode, EvalContext } from "./internal/evalContext.js"
-import { referencesOf } from "./internal/evalReferences.js"
+import * as References from "./References.js"
 import * as V from "./Value.js"
 
 /**
@@ -84,7 +84,7 @@ export const compile = (
 ): Compiled => {
   let references: ReadonlyArray<Ast.Reference>
   try {
-    references = referencesOf(expression)
+    references = References.references(expression)
   } catch {
     references = []
   }
