@@ -108,7 +108,9 @@ const apply = (
       reportFunctionError(ctx, call, definition, new FunctionError("argument must not be null", i), argumentRanges)
       return V.DynamicUnknown
     }
-    if (a._tag === "Unknown" && a.type._tag === "Dynamic" && !p.allowDynamicType) {
+    // as cty: an argument whose type is not known yet (an unknown, or the untyped `null`) makes
+    // the result the dynamic unknown unless the parameter accepts it
+    if ((a._tag === "Unknown" || a._tag === "Null") && a.type._tag === "Dynamic" && !p.allowDynamicType) {
       dynamicArgument = true
     }
     if (!p.allowUnknown && notWhollyKnown(a)) unknownArgument = true
