@@ -1246,6 +1246,73 @@ describe("zipmap", () => {
   ])
 })
 
+describe("null arguments (checked against terraform console)", () => {
+  check([
+    ["keys(null)", "Invalid function argument", "Invalid value for \"inputMap\" parameter: argument must not be null."],
+    ["length(null)", "Invalid function argument", "Invalid value for \"value\" parameter: argument must not be null."],
+    [
+      "concat([1], null)",
+      "Invalid function argument",
+      "Invalid value for \"seqs\" parameter: argument must not be null."
+    ],
+    ["merge(null)", "{}"],
+    [
+      "coalesce(null)",
+      "Error in function call",
+      "Call to function \"coalesce\" failed: no non-null, non-empty-string arguments."
+    ],
+    ["lookup({a = null}, \"a\")", "null"],
+    [
+      "contains([null], null)",
+      "Invalid function argument",
+      "Invalid value for \"value\" parameter: argument must not be null."
+    ],
+    [
+      "index([null], null)",
+      "Invalid function argument",
+      "Invalid value for \"value\" parameter: argument must not be null."
+    ],
+    ["element([null], 0)", "null"],
+    ["tolist([null])", "list[null]"],
+    ["toset([null, \"a\"])", "set[\"a\",null(string)]"],
+    ["jsonencode(null)", "\"null\""],
+    [
+      "contains(null, 1)",
+      "Invalid function argument",
+      "Invalid value for \"list\" parameter: argument must not be null."
+    ],
+    ["flatten(null)", "Invalid function argument", "Invalid value for \"list\" parameter: argument must not be null."],
+    ["distinct(null)", "Invalid function argument", "Invalid value for \"list\" parameter: argument must not be null."],
+    [
+      "zipmap([\"a\"], null)",
+      "Invalid function argument",
+      "Invalid value for \"values\" parameter: argument must not be null."
+    ],
+    [
+      "setunion(null)",
+      "Invalid function argument",
+      "Invalid value for \"first_set\" parameter: argument must not be null."
+    ],
+    ["alltrue(null)", "Invalid function argument", "Invalid value for \"list\" parameter: argument must not be null."],
+    ["one(null)", "Invalid function argument", "Invalid value for \"list\" parameter: argument must not be null."],
+    ["sum(null)", "Invalid function argument", "Invalid value for \"list\" parameter: argument must not be null."],
+    ["reverse(null)", "Invalid function argument", "Invalid value for \"list\" parameter: argument must not be null."],
+    [
+      "slice(null, 0, 0)",
+      "Invalid function argument",
+      "Invalid value for \"list\" parameter: argument must not be null."
+    ],
+    [
+      "values(null)",
+      "Invalid function argument",
+      "Invalid value for \"mapping\" parameter: argument must not be null."
+    ],
+    ["compact(null)", "Invalid function argument", "Invalid value for \"list\" parameter: argument must not be null."],
+    ["range(null)", "Invalid function argument", "Invalid value for \"params\" parameter: argument must not be null."],
+    ["yamlencode(null)", "\"null\\n...\\n\""]
+  ])
+})
+
 describe("encodings of characters the parser cannot spell", () => {
   it("jsonencode leaves DEL as it is and escapes HTML characters, U+2028 and U+2029", () => {
     expect(Json.encode(V.string("\u007f<>&\u2028\u2029\b\f\u0001"))).toEqual(

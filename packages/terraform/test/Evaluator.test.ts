@@ -359,6 +359,174 @@ describe("expressions (checked against terraform console)", () => {
   ])
 })
 
+describe("unification, numbers, templates and for expressions (checked against terraform console)", () => {
+  check([
+    ["true ? 1 : \"a\"", "\"1\""],
+    [
+      "true ? 1 : true",
+      "Inconsistent conditional result types",
+      "The true and false result expressions must have consistent types. The 'true' value is number, but the 'false' value is bool."
+    ],
+    ["true ? \"a\" : true", "\"a\""],
+    ["true ? [1] : [\"a\"]", "[\"1\"]"],
+    ["true ? [1] : [1, 2]", "list[1]"],
+    ["true ? [1] : tolist([\"a\"])", "list[\"1\"]"],
+    ["true ? tolist([1]) : tolist([\"a\"])", "list[\"1\"]"],
+    ["true ? toset([1]) : toset([\"a\"])", "set[\"1\"]"],
+    ["true ? toset([1]) : tolist([1])", "list[1]"],
+    ["true ? tolist([1]) : toset([1])", "list[1]"],
+    ["true ? {a = 1} : {a = \"x\"}", "{a=\"1\"}"],
+    ["true ? {a = 1} : {b = 1}", "map{a=1}"],
+    ["true ? {a = 1} : {a = 1, b = 2}", "map{a=1}"],
+    [
+      "true ? {a = [1]} : {b = \"x\"}",
+      "Inconsistent conditional result types",
+      "The true and false result expressions must have consistent types. The 'true' value includes object attribute \"a\", which is absent in the 'false' value."
+    ],
+    ["true ? tomap({a = 1}) : {b = \"x\"}", "map{a=\"1\"}"],
+    ["true ? tomap({a = 1}) : tomap({b = \"x\"})", "map{a=\"1\"}"],
+    ["true ? {a = {x = 1}} : {a = {x = \"y\"}}", "{a={x=\"1\"}}"],
+    ["true ? {a = {x = 1}} : {a = {y = 1}}", "{a=map{x=1}}"],
+    ["true ? [{a = 1}] : [{b = 1}]", "[map{a=1}]"],
+    ["true ? [[1]] : [[\"a\"]]", "[[\"1\"]]"],
+    ["true ? [1, \"a\"] : [\"b\", 2]", "[\"1\",\"a\"]"],
+    [
+      "true ? [] : {}",
+      "Inconsistent conditional result types",
+      "The true and false result expressions must have consistent types. The 'true' value is tuple, but the 'false' value is object."
+    ],
+    ["true ? [] : []", "[]"],
+    ["true ? {} : {}", "{}"],
+    ["true ? {} : {a = 1}", "map{}"],
+    ["true ? [] : [\"a\"]", "list[]"],
+    [
+      "true ? [true] : [1]",
+      "Inconsistent conditional result types",
+      "The true and false result expressions must have consistent types. Type mismatch for tuple element 0: The 'true' value is bool, but the 'false' value is number."
+    ],
+    [
+      "true ? {a = true} : {a = 1}",
+      "Inconsistent conditional result types",
+      "The true and false result expressions must have consistent types. Type mismatch for object attribute \"a\": The 'true' value is bool, but the 'false' value is number."
+    ],
+    [
+      "true ? 1 : [1]",
+      "Inconsistent conditional result types",
+      "The true and false result expressions must have consistent types. The 'true' value is number, but the 'false' value is tuple."
+    ],
+    [
+      "true ? \"a\" : {}",
+      "Inconsistent conditional result types",
+      "The true and false result expressions must have consistent types. The 'true' value is string, but the 'false' value is object."
+    ],
+    [
+      "true ? tomap({a = 1}) : tolist([1])",
+      "Inconsistent conditional result types",
+      "The true and false result expressions must have consistent types. The 'true' value is map of number, but the 'false' value is list of number."
+    ],
+    ["true ? toset([\"a\"]) : [\"b\", 1]", "set[\"a\"]"],
+    ["true ? [[1], [\"a\"]] : [[true]]", "list[[\"1\"],[\"a\"]]"],
+    [
+      "true ? [{a=[true]}] : [{a=[1]}]",
+      "Inconsistent conditional result types",
+      "The true and false result expressions must have consistent types. Type mismatch for tuple element 0: Type mismatch for object attribute \"a\": Type mismatch for tuple element 0: The 'true' value is bool, but the 'false' value is number."
+    ],
+    ["true ? tolist([{a=1}]) : tolist([{b=1}])", "list[map{a=1}]"],
+    ["true ? tomap({x={a=1}}) : tomap({x={b=1}})", "map{x=map{a=1}}"],
+    [
+      "true ? tolist([[true]]) : tolist([[1]])",
+      "Inconsistent conditional result types",
+      "The true and false result expressions must have consistent types. Mismatched list element types: Type mismatch for tuple element 0: The 'true' value is bool, but the 'false' value is number."
+    ],
+    [
+      "true ? {a={b=true}} : {a={b=1}}",
+      "Inconsistent conditional result types",
+      "The true and false result expressions must have consistent types. Type mismatch for object attribute \"a\": Type mismatch for object attribute \"b\": The 'true' value is bool, but the 'false' value is number."
+    ],
+    ["\"${0.1 + 0.2}\"", "0.3"],
+    [
+      "\"${1 / 3}\"",
+      "0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335"
+    ],
+    [
+      "tostring(2 / 3)",
+      "\"0.6666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666667\""
+    ],
+    ["\"${1e-7}\"", "0.0000001"],
+    ["\"${123456789.123456789}\"", "123456789.123456789"],
+    [
+      "jsonencode(1 / 3)",
+      "\"0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335\""
+    ],
+    ["10 / 3 * 3", "10"],
+    ["\"${pow(2, 0.5)}\"", "1.4142135623730951"],
+    ["\"${1e20 * 10}\"", "1000000000000000000000"],
+    ["\"${0.5e1}\"", "5"],
+    [
+      "jsonencode([1e100])",
+      "\"[10000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000]\""
+    ],
+    ["\"${12345678901234567890123456789}\"", "12345678901234567890123456789"],
+    ["1 == 1.0000000000000000000000001", "false"],
+    ["0.1 + 0.2 == 0.3", "true"],
+    ["\"${floor(2.5)}\"", "2"],
+    ["\"${3 % 2.5}\"", "0.5"],
+    ["\"${-5.5 % 2}\"", "-1.5"],
+    ["\"${1.5 * 1.5}\"", "2.25"],
+    ["tostring(100000000000000000000.5)", "\"100000000000000000000.5\""],
+    ["[for i, x in [\"a\"] : i][0] == 0", "true"],
+    ["\"${length([1,2]) / 4}\"", "0.5"],
+    ["\"%{ for i, x in [\"a\", \"b\"] ~}${i}:${x} %{ endfor ~}\"", "\"0:a 1:b \""],
+    ["\"a %{~ if true ~} b %{~ endif ~} c\"", "\"abc\""],
+    ["\"${\"nested ${\"x\"}\"}\"", "\"nested x\""],
+    ["\"$${literal} %%{literal}\"", "\"${literal} %{literal}\""],
+    ["\"%{ for x in {a = 1, b = 2} }${x}%{ endfor }\"", "\"12\""],
+    ["\"%{ for k, v in {b = 1, a = 2} }${k}${v}%{ endfor }\"", "\"a2b1\""],
+    ["\"%{ if 1 == 1 }eq%{ else }ne%{ endif }\"", "\"eq\""],
+    ["\"%{ if \"false\" }t%{ else }f%{ endif }\"", "\"f\""],
+    ["\"%{ if 1 }t%{ endif }\"", "Incorrect condition type", "The condition expression must be of type bool."],
+    ["\"%{ for x in [1, 2] }%{ if x > 1 }${x}%{ endif }%{ endfor }\"", "\"2\""],
+    ["\"%{ for x in toset([\"b\", \"a\"]) }${x}%{ endfor }\"", "\"ab\""],
+    [
+      "\"%{ for x in \"s\" }${x}%{ endfor }\"",
+      "Iteration over non-iterable value",
+      "A value of type string cannot be used as the collection in a 'for' expression."
+    ],
+    [
+      "\"%{ for x in [{}] }${x}%{ endfor }\"",
+      "Invalid template interpolation value",
+      "Cannot include the given value in a string template: string required."
+    ],
+    ["\"${true}${false}${1.25}${\"s\"}\"", "\"truefalse1.25s\""],
+    ["\"${tolist([\"a\"])}\"", "list[\"a\"]"],
+    [
+      "\"x${local.u}y${[1]}\"",
+      "Invalid template interpolation value",
+      "Cannot include the given value in a string template: string required."
+    ],
+    [
+      "\"x${[1]}y${local.u}\"",
+      "Invalid template interpolation value",
+      "Cannot include the given value in a string template: string required."
+    ],
+    ["{for s in [\"a\", \"b\", \"a\"] : s => length(s)...}", "{a=[1,1],b=[1]}"],
+    ["{for i, s in [\"a\", \"b\"] : s => i if i > 0}", "{b=1}"],
+    ["{for k, v in {a = [1], b = [2]} : k => v[0]}", "{a=1,b=2}"],
+    ["[for k, v in {a = 1} : {key = k, value = v}]", "[{key=\"a\",value=1}]"],
+    ["{for x in [1, 2, 3] : x % 2 == 0 ? \"even\" : \"odd\" => x...}", "{even=[2],odd=[1,3]}"],
+    ["[for x in [[1, 2], [3]] : [for y in x : y * 10]]", "[[10,20],[30]]"],
+    ["[for x in [1] : x][0]", "1"],
+    ["length([for x in range(5) : x if x % 2 == 0])", "3"],
+    ["{for k, v in tomap({a = \"x\"}) : upper(k) => v}", "{A=\"x\"}"],
+    ["[for x in [] : x]", "[]"],
+    ["{for x in [] : x => x}", "{}"],
+    ["[for i, v in toset([\"x\"]) : i]", "[\"x\"]"],
+    ["[for x in tolist([\"a\"]) : x]", "[\"a\"]"],
+    ["{for x in [true] : x => 1}", "{true=1}"],
+    ["{for x in [1.5] : x => 1}", "{1.5=1}"]
+  ])
+})
+
 const at = (line: number, column: number, offset: number): Diagnostic.Pos => ({ line, column, offset })
 
 const parse = (source: string): Ast.Expression => {
