@@ -1,10 +1,13 @@
 /**
- * The `warmpool` command: parses arguments, provides layers, prints. Sub-commands live in one
- * module each and are added here.
+ * The `warmpool` command: parses arguments, provides layers, prints. Each sub-command is one
+ * module; its handler is imported only when it runs, so `--version` and `--help` stay fast.
  *
  * @since 0.1.0
  */
 import * as Command from "@effect/cli/Command"
+import { benchCommand } from "./commands/benchCommand.js"
+import { evalCommand } from "./commands/evalCommand.js"
+import { renderCommand } from "./commands/renderCommand.js"
 
 /**
  * warmpool's version, printed by `warmpool --version`.
@@ -21,7 +24,8 @@ export const version = "0.1.0"
 export const root = Command.make("warmpool").pipe(
   Command.withDescription(
     "Keep pools of prebuilt workspaces warm for Coder-style Terraform templates, and render their dynamic parameters."
-  )
+  ),
+  Command.withSubcommands([renderCommand, evalCommand, benchCommand])
 )
 
 /**

@@ -70,6 +70,11 @@ export const make = (
 ): Effect.Effect<RenderCacheShape, never, Scope.Scope | Metrics.Metrics> =>
   Effect.gen(function*() {
     const metrics = yield* Metrics.Metrics
+    const evictions = {
+      idle: Metric.tagged(metrics.renderCacheEvictions, "reason", "idle"),
+      max_age: Metric.tagged(metrics.renderCacheEvictions, "reason", "max_age"),
+      capacity: Metric.tagged(metrics.renderCacheEvictions, "reason", "capacity")
+    }
     let renders = 0
     const cache = yield* ManagedCache.make({
       ...settings,
@@ -81,10 +86,10 @@ export const make = (
         }),
       cacheable,
       observer: {
-        hit: Metric.increment(metrics.renderCacheHits),
-        miss: Metric.increment(metrics.renderCacheMisses),
-        evicted: (reason, count) => Metrics.evicted(metrics, reason, count),
-        size: (entries) => Metric.set(metrics.renderCacheSize, entries)
+        hit: () => metrics.renderCacheHits.unsafeUpdate(1, []),
+        miss: () => metrics.renderCacheMisses.unsafeUpdate(1, []),
+        evicted: (reason, count) => evictions[reason].unsafeUpdate(count, []),
+        size: (entries) => metrics.renderCacheSize.unsafeUpdate(entries, [])
       }
     })
     return {

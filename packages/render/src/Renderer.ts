@@ -12,6 +12,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { PrebuildSettings } from "./internal/preset.js"
+import * as Render from "./internal/render.js"
 import { type Rendered, type RenderInputs, validatePresets } from "./internal/render.js"
 import { timedRender } from "./internal/timedRender.js"
 import * as RenderCacheModule from "./RenderCache.js"
@@ -24,6 +25,19 @@ import * as TemplateSource from "./TemplateSource.js"
 import type { TemplateNotFound } from "./TemplateSource.js"
 
 export type { PrebuildSettings, Rendered, RenderInputs }
+
+/**
+ * Render a compiled template, synchronously and without any service (the core of every render).
+ * `full` evaluates every block, local and output, not only what the output needs; the result is
+ * the same.
+ *
+ * @since 0.1.0
+ */
+export const renderTemplate: (
+  template: CompiledTemplate.CompiledTemplate,
+  inputs: RenderInputs,
+  options?: { readonly full: boolean }
+) => Rendered = Render.renderTemplate
 
 /**
  * A render of a compiled template.

@@ -11,7 +11,6 @@ import { CompiledTemplate as Compiled, HclParser } from "@warmpool/terraform"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Metric from "effect/Metric"
 import type * as Scope from "effect/Scope"
 import * as CacheSettings from "./CacheSettings.js"
 import { StringKey } from "./internal/cacheKey.js"
@@ -72,10 +71,10 @@ export const make = (
       lookup: (key: StringKey) => compile(key.id),
       cacheable: () => true,
       observer: {
-        hit: Metric.increment(metrics.templateCacheHits),
-        miss: Metric.increment(metrics.templateCacheMisses),
-        evicted: () => Effect.void,
-        size: (entries) => Metric.set(metrics.templateCacheSize, entries)
+        hit: () => metrics.templateCacheHits.unsafeUpdate(1, []),
+        miss: () => metrics.templateCacheMisses.unsafeUpdate(1, []),
+        evicted: () => {},
+        size: (entries) => metrics.templateCacheSize.unsafeUpdate(entries, [])
       }
     })
     return {

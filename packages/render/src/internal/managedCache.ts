@@ -1,19 +1,24 @@
 /**
- * An Effect `Cache` with the behaviour warmpool needs around it (ARCHITECTURE.md decision 4):
+ * An Effect `Cache` with the behaviour warmpool needs around it (ARCHITECTURE.md decision 4).
  *
- * - sliding idle TTL refreshed on every hit, plus a hard maximum age — Effect's TTL counts from
- *   load and never slides, so entries' access and load times are tracked here, and Effect's own
- *   TTL is only a backstop at `maxAge`;
- * - a least-recently-used capacity bound — Effect evicts first-loaded-first-out, so its capacity
- *   is unbounded and this layer evicts;
+ * Effect's `Cache` loads: one lookup per key however many fibers ask (single flight), the
+ * result shared by every waiter, and it keeps the value. In front of it, an index of the entries
+ * this layer considers live answers hits synchronously and decides everything Effect's cache
+ * cannot:
+ *
+ * - sliding idle TTL refreshed on every hit, plus a hard maximum age (Effect's TTL counts from
+ *   load and never slides, so it is only a backstop at `maxAge`);
+ * - a least-recently-used capacity bound (Effect evicts first-loaded-first-out; its own capacity
+ *   is left unbounded);
  * - exact size (Effect counts expired entries until they are touched);
  * - failures and uncacheable values (renders with top-level errors) are invalidated as soon as
- *   they complete (Effect serves a TTL-0 failure for the rest of that millisecond);
+ *   they complete (Effect serves a TTL-0 failure for the rest of that millisecond) and never
+ *   enter the index;
  * - a miss runs in a fiber forked into the cache's scope and is joined, so an interrupted first
  *   caller does not interrupt the other waiters of the same key;
- * - bounded memory under reloads — Effect's access list keeps ~2 nodes per load until a capacity
+ * - bounded memory under reloads: Effect's access list keeps ~2 nodes per load until a capacity
  *   eviction drains it, which never happens here; after `rebuildAfterLoads` loads the Effect
- *   cache is replaced by a fresh one, and live entries carry over without re-running the lookup.
+ *   cache is replaced by a fresh one (live entries stay in the index, so nothing is re-rendered).
  */
 import * as Cache from "effect/Cache"
 import * as Clock from "effect/Clock"
@@ -33,11 +38,12 @@ export interface Keyed extends Equal.Equal {
 
 export type EvictionReason = "idle" | "max_age" | "capacity"
 
+/** Metrics hooks; `hit` and `miss` run synchronously on the hot path. */
 export interface Observer {
-  readonly hit: Effect.Effect<void>
-  readonly miss: Effect.Effect<void>
-  readonly evicted: (reason: EvictionReason, count: number) => Effect.Effect<void>
-  readonly size: (entries: number) => Effect.Effect<void>
+  readonly hit: () => void
+  readonly miss: () => void
+  readonly evicted: (reason: EvictionReason, count: number) => void
+  readonly size: (entries: number) => void
 }
 
 export interface Options<K extends Keyed, V, E> {
@@ -55,8 +61,11 @@ export interface Options<K extends Keyed, V, E> {
 
 export interface Stats {
   readonly entries: number
+  /** How many times the Effect cache was rebuilt. */
   readonly generation: number
   readonly loadsSinceRebuild: number
+  /** Lookups performed since the cache was made. */
+  readonly loads: number
 }
 
 export interface ManagedCache<K extends Keyed, V, E> {
@@ -73,13 +82,7 @@ interface Entry<K, V> {
   readonly value: V
   readonly loadedAt: number
   lastAccess: number
-  /** The Effect cache generation that holds this entry. */
-  generation: number
-}
-
-interface Generation<K, V, E> {
-  readonly cache: Cache.Cache<K, V, E>
-  readonly number: number
+  readonly cache: Cache.Cache<K, V, unknown>
 }
 
 /** Build a managed cache whose sweep fiber lives in the current scope. */
@@ -92,142 +95,124 @@ export const make = <K extends Keyed, V, E>(
     const maxAgeMillis = Duration.toMillis(options.maxAge)
     const capacity = Math.max(1, options.capacity)
     const rebuildAfter = options.rebuildAfterLoads ?? Math.max(1024, 4 * capacity)
-    /** Entries in least-recently-used order (a JS `Map` keeps insertion order). */
+    const { observer } = options
+    /** Live entries in least-recently-used order (a JS `Map` keeps insertion order). */
     const index = new Map<string, Entry<K, V>>()
-    /** Values carried over to a new generation, consumed by its lookup. */
-    const carried = new Map<string, V>()
+    let loadsSinceRebuild = 0
     let loads = 0
+    let generation = 0
 
-    const makeGeneration = (number: number) =>
-      Effect.map(
-        Cache.makeWith({
-          capacity: Number.MAX_SAFE_INTEGER,
-          lookup: (key: K): Effect.Effect<V, E> =>
-            Effect.suspend(() => {
-              const value = carried.get(key.id)
-              if (value !== undefined) {
-                carried.delete(key.id)
-                return Effect.succeed(value)
-              }
-              return options.lookup(key)
-            }),
-          timeToLive: (exit: Exit.Exit<V, E>) =>
-            Exit.isSuccess(exit) && options.cacheable(exit.value) ? options.maxAge : Duration.zero
-        }),
-        (cache): Generation<K, V, E> => ({ cache, number })
-      )
+    const makeCache = Cache.makeWith({
+      capacity: Number.MAX_SAFE_INTEGER,
+      lookup: options.lookup,
+      timeToLive: (exit: Exit.Exit<V, E>) =>
+        Exit.isSuccess(exit) && options.cacheable(exit.value) ? options.maxAge : Duration.zero
+    })
+    let cache = yield* makeCache
 
-    let current = yield* makeGeneration(0)
-
-    const publishSize = Effect.suspend(() => options.observer.size(index.size))
-
-    /** Remove an entry (synchronously: no other fiber runs in between). */
+    /** Remove an entry from the index and from the Effect cache that holds it. */
     const drop = (entry: Entry<K, V>) => {
       index.delete(entry.key.id)
-      carried.delete(entry.key.id)
-      if (entry.generation === current.number) current.cache.invalidate(entry.key).pipe(Effect.runSync)
+      Effect.runSync(entry.cache.invalidate(entry.key))
     }
 
-    const expireIfStale = (entry: Entry<K, V>, now: number): EvictionReason | undefined => {
-      if (now - entry.lastAccess > ttlMillis) return "idle"
-      if (now - entry.loadedAt > maxAgeMillis) return "max_age"
-      return undefined
+    const staleness = (entry: Entry<K, V>, now: number): EvictionReason | undefined =>
+      now - entry.lastAccess > ttlMillis ? "idle" : now - entry.loadedAt > maxAgeMillis ? "max_age" : undefined
+
+    /** The fresh entry for a key, touching it; drops a stale one. */
+    const lookupIndex = (id: string, now: number): Entry<K, V> | undefined => {
+      const entry = index.get(id)
+      if (entry === undefined) return undefined
+      const reason = staleness(entry, now)
+      if (reason !== undefined) {
+        drop(entry)
+        observer.evicted(reason, 1)
+        observer.size(index.size)
+        return undefined
+      }
+      entry.lastAccess = now
+      index.delete(id)
+      index.set(id, entry)
+      return entry
     }
 
-    const rebuild = Effect.gen(function*() {
-      const next = yield* makeGeneration(current.number + 1)
-      for (const entry of index.values()) carried.set(entry.key.id, entry.value)
-      current = next
-      loads = 0
-    })
+    const admit = (key: K, value: V, loadedAt: number, now: number, holder: Cache.Cache<K, V, E>) => {
+      const existing = index.get(key.id)
+      if (existing !== undefined) {
+        existing.lastAccess = now
+        return
+      }
+      index.set(key.id, { key, value, loadedAt, lastAccess: now, cache: holder as Cache.Cache<K, V, unknown> })
+      let evicted = 0
+      while (index.size > capacity) {
+        drop(index.values().next().value!)
+        evicted++
+      }
+      if (evicted > 0) observer.evicted("capacity", evicted)
+    }
 
-    const store = (key: K, value: V, loadedAt: number, now: number): Effect.Effect<void> =>
+    const load = (key: K, startedAt: number): Effect.Effect<V, E> =>
       Effect.gen(function*() {
-        const existing = index.get(key.id)
-        if (existing !== undefined) {
-          index.delete(key.id)
-          existing.lastAccess = now
-          index.set(key.id, existing)
-          return
-        }
-        index.set(key.id, { key, value, loadedAt, lastAccess: now, generation: current.number })
-        let evicted = 0
-        while (index.size > capacity) {
-          const oldest = index.values().next().value!
-          drop(oldest)
-          evicted++
-        }
-        if (evicted > 0) yield* options.observer.evicted("capacity", evicted)
-      })
-
-    const get = (key: K): Effect.Effect<V, E> =>
-      Effect.gen(function*() {
-        const startedAt = yield* Clock.currentTimeMillis
-        const entry = index.get(key.id)
-        if (entry !== undefined) {
-          const reason = expireIfStale(entry, startedAt)
-          if (reason !== undefined) {
-            drop(entry)
-            yield* options.observer.evicted(reason, 1)
-            yield* publishSize
-          }
-        }
-        const fresh = index.get(key.id)
-        const generation = current
-        /** A live entry of an older generation: its value is carried over, not looked up again. */
-        const carriedOver = fresh !== undefined && fresh.generation !== generation.number && carried.has(key.id)
-        let outcome: Exit.Exit<Either.Either<V, V>, E>
-        if (fresh !== undefined && fresh.generation === generation.number) {
-          // A complete entry: no lookup runs in this fiber.
-          outcome = yield* Effect.exit(generation.cache.getEither(key))
-        } else {
-          const fiber = yield* Effect.forkIn(generation.cache.getEither(key), scope)
-          outcome = yield* Effect.exit(Fiber.join(fiber))
-        }
+        const holder = cache
+        const fiber = yield* Effect.forkIn(holder.getEither(key), scope)
+        const outcome = yield* Effect.exit(Fiber.join(fiber))
         if (Exit.isFailure(outcome)) {
-          yield* generation.cache.invalidate(key)
+          yield* holder.invalidate(key)
           return yield* Effect.failCause(outcome.cause)
         }
         const either = outcome.value
         const value = Either.merge(either)
-        const hit = Either.isLeft(either) || carriedOver
-        if (hit) yield* options.observer.hit
-        else {
-          yield* options.observer.miss
-          loads++
-        }
-        if (!options.cacheable(value)) {
-          yield* generation.cache.invalidate(key)
-          const stale = index.get(key.id)
-          if (stale) drop(stale)
+        if (Either.isLeft(either)) {
+          observer.hit()
         } else {
-          const now = yield* Clock.currentTimeMillis
-          yield* store(key, value, hit ? now : startedAt, now)
-          const stored = index.get(key.id)
-          if (stored) stored.generation = generation.number
+          observer.miss()
+          loads++
+          loadsSinceRebuild++
         }
-        yield* publishSize
-        if (loads >= rebuildAfter) yield* rebuild
+        if (options.cacheable(value)) {
+          admit(key, value, Either.isRight(either) ? startedAt : yield* Clock.currentTimeMillis, startedAt, holder)
+        } else {
+          yield* holder.invalidate(key)
+        }
+        observer.size(index.size)
+        if (loadsSinceRebuild >= rebuildAfter) {
+          cache = yield* makeCache
+          generation++
+          loadsSinceRebuild = 0
+        }
         return value
       })
 
-    const sweep = Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
-      let idle = 0
-      let old = 0
-      for (const entry of [...index.values()]) {
-        const reason = expireIfStale(entry, now)
-        if (reason === undefined) continue
-        drop(entry)
-        if (reason === "idle") idle++
-        else old++
-      }
-      if (idle > 0) yield* options.observer.evicted("idle", idle)
-      if (old > 0) yield* options.observer.evicted("max_age", old)
-      yield* publishSize
-    })
+    const get = (key: K): Effect.Effect<V, E> =>
+      Effect.clockWith((clock) => {
+        const now = clock.unsafeCurrentTimeMillis()
+        const entry = lookupIndex(key.id, now)
+        if (entry !== undefined) {
+          observer.hit()
+          return Effect.succeed(entry.value)
+        }
+        return load(key, now)
+      })
 
-    yield* publishSize
+    const sweep = Effect.clockWith((clock) =>
+      Effect.sync(() => {
+        const now = clock.unsafeCurrentTimeMillis()
+        let idle = 0
+        let old = 0
+        for (const entry of [...index.values()]) {
+          const reason = staleness(entry, now)
+          if (reason === undefined) continue
+          drop(entry)
+          if (reason === "idle") idle++
+          else old++
+        }
+        if (idle > 0) observer.evicted("idle", idle)
+        if (old > 0) observer.evicted("max_age", old)
+        observer.size(index.size)
+      })
+    )
+
+    observer.size(0)
     yield* Effect.forkScoped(
       Effect.repeat(Effect.sleep(options.sweepInterval).pipe(Effect.zipRight(sweep)), Schedule.forever)
     )
@@ -235,13 +220,12 @@ export const make = <K extends Keyed, V, E>(
     return {
       get,
       size: Effect.sync(() => index.size),
-      stats: Effect.sync(() => ({ entries: index.size, generation: current.number, loadsSinceRebuild: loads })),
+      stats: Effect.sync(() => ({ entries: index.size, generation, loadsSinceRebuild, loads })),
       sweep,
       invalidateAll: Effect.gen(function*() {
         index.clear()
-        carried.clear()
-        yield* current.cache.invalidateAll
-        yield* publishSize
+        yield* cache.invalidateAll
+        observer.size(0)
       })
     }
   })

@@ -1,0 +1,51 @@
+/**
+ * `warmpool bench render [--templates DIR]... [--json]`
+ *
+ * @since 0.1.0
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
+
+const defaultRoots = (): ReadonlyArray<string> => {
+  const corpus = path.resolve("..", "shared", "corpus", "templates")
+  return fs.existsSync(corpus) ? [corpus] : [path.resolve("examples", "templates")]
+}
+
+const renderBench = Command.make(
+  "render",
+  {
+    templates: Options.directory("templates", { exists: "yes" }).pipe(
+      Options.withDescription(
+        "A directory of templates (or one template); repeatable. Default: ../shared/corpus/templates when present, else examples/templates."
+      ),
+      Options.repeated
+    ),
+    json: Options.boolean("json").pipe(Options.withDescription("Print {\"templates\": [{name, ...fields}]}.")),
+    budget: Options.integer("budget-ms").pipe(
+      Options.withDescription("Time spent on each measurement, in milliseconds."),
+      Options.withDefault(1500)
+    )
+  },
+  (args) =>
+    Effect.flatMap(Effect.promise(() => import("../handlers/benchRender.js")), (handler) =>
+      handler.run({
+        roots: args.templates.length > 0 ? args.templates : defaultRoots(),
+        json: args.json,
+        budgetMs: args.budget
+      }))
+).pipe(
+  Command.withDescription(
+    "Measure parse, cold render, warm render, output-cache-only miss, cache hit and hash floor per template (medians of one run)."
+  )
+)
+
+/**
+ * @since 0.1.0
+ */
+export const benchCommand = Command.make("bench").pipe(
+  Command.withDescription("Benchmarks."),
+  Command.withSubcommands([renderBench])
+)

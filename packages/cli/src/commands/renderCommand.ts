@@ -1,0 +1,53 @@
+/**
+ * `warmpool render <dir> [--param NAME=VALUE]... [--owner FILE.json] [--plan FILE.json]
+ * [--tfvar NAME=JSON]... [--validate-presets] [--json]`
+ *
+ * @since 0.1.0
+ */
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { pairs } from "../internal/keyValue.js"
+
+/**
+ * @since 0.1.0
+ */
+export const renderCommand = Command.make(
+  "render",
+  {
+    dir: Args.directory({ name: "dir", exists: "either" }).pipe(Args.withDescription("The template directory.")),
+    params: pairs("param", "A parameter value as NAME=VALUE (repeatable); NAME is the parameter's name."),
+    owner: Options.file("owner", { exists: "yes" }).pipe(
+      Options.withDescription(
+        "The workspace owner as JSON: id, name, full_name, email, ssh_public_key, groups, login_type, rbac_roles[{name, org_id}]."
+      ),
+      Options.optional
+    ),
+    plan: Options.file("plan", { exists: "yes" }).pipe(
+      Options.withDescription("A plan JSON file (terraform show -json) whose prior state feeds data sources."),
+      Options.optional
+    ),
+    tfvars: pairs("tfvar", "A root variable value as NAME=JSON (repeatable); overrides tfvars files."),
+    validatePresets: Options.boolean("validate-presets").pipe(
+      Options.withDescription("Re-render presets that have prebuilds and attach their validation errors.")
+    ),
+    json: Options.boolean("json").pipe(Options.withDescription("Print the render output's wire JSON."))
+  },
+  (args) =>
+    Effect.flatMap(Effect.promise(() => import("../handlers/render.js")), (handler) =>
+      handler.run({
+        dir: args.dir,
+        params: args.params,
+        ownerFile: Option.getOrUndefined(args.owner),
+        planFile: Option.getOrUndefined(args.plan),
+        tfvars: args.tfvars,
+        validatePresets: args.validatePresets,
+        json: args.json
+      }))
+).pipe(
+  Command.withDescription(
+    "Render a template's dynamic parameters, presets and workspace tags. Exit status 1 when the render has a top-level error, 2 for usage errors."
+  )
+)

@@ -1,0 +1,82 @@
+/**
+ * `warmpool render`: render a template directory's dynamic parameters.
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import { Renderer, RenderOutput } from "@warmpool/render"
+import { CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import { exitCode } from "../internal/keyValue.js"
+import { renderTable } from "./renderTable.js"
+
+export interface RenderArgs {
+  readonly dir: string
+  readonly params: ReadonlyArray<readonly [string, string]>
+  readonly ownerFile: string | undefined
+  readonly planFile: string | undefined
+  readonly tfvars: ReadonlyArray<readonly [string, string]>
+  readonly validatePresets: boolean
+  readonly json: boolean
+}
+
+/** Problems with the command line's inputs (exit status 2). */
+class UsageProblem {
+  constructor(readonly message: string) {}
+}
+
+const readOwner = (file: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const text = yield* Effect.mapError(fs.readFileString(file), (e) => new UsageProblem(`--owner: ${e.message}`))
+    const json = yield* Effect.try({
+      try: () => JSON.parse(text) as unknown,
+      catch: (e) => new UsageProblem(`--owner: ${file} is not JSON: ${e instanceof Error ? e.message : String(e)}`)
+    })
+    return yield* Schema.decodeUnknown(Owner.WorkspaceOwner)(json).pipe(
+      Effect.mapError((e) => new UsageProblem(`--owner: ${e.message}`))
+    )
+  })
+
+const parseTfvars = (pairs: ReadonlyArray<readonly [string, string]>) =>
+  Effect.forEach(pairs, ([name, text]) =>
+    Effect.try({
+      try: () => [name, JSON.parse(text) as unknown] as const,
+      catch: (e) => new UsageProblem(`--tfvar ${name}: not JSON: ${e instanceof Error ? e.message : String(e)}`)
+    })).pipe(Effect.map((entries) => Object.fromEntries(entries)))
+
+const print = (output: RenderOutput.RenderOutput, json: boolean) =>
+  json ? Console.log(JSON.stringify(RenderOutput.toJson(output), null, 2)) : Console.log(renderTable(output))
+
+export const run = (args: RenderArgs): Effect.Effect<void, never, FileSystem.FileSystem> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const owner = args.ownerFile === undefined ? Owner.empty : yield* readOwner(args.ownerFile)
+    const plan = args.planFile === undefined
+      ? undefined
+      : yield* Effect.mapError(fs.readFileString(args.planFile), (e) => new UsageProblem(`--plan: ${e.message}`))
+    const tfvars = args.tfvars.length === 0 ? undefined : yield* parseTfvars(args.tfvars)
+    const files = yield* Effect.either(TemplateFiles.fromDirectory(args.dir))
+    if (Either.isLeft(files)) {
+      const d = TemplateFiles.toDiagnostic(files.left)
+      yield* print(
+        RenderOutput.failed([{ severity: "error", summary: d.summary, detail: d.detail, extra: { code: d.code } }]),
+        args.json
+      )
+      return yield* exitCode(1)
+    }
+    const template = yield* CompiledTemplate.compile(files.right)
+    const renderer = yield* Renderer.Renderer
+    const request = { template, owner, values: Object.fromEntries(args.params), tfvars, plan }
+    let output = yield* renderer.render(request)
+    if (args.validatePresets && !RenderOutput.hasErrors(output)) {
+      output = yield* renderer.validatePresets(request, output)
+    }
+    yield* print(output, args.json)
+    if (RenderOutput.hasErrors(output)) yield* exitCode(1)
+  }).pipe(
+    Effect.provide(Layer.merge(Renderer.layerStandalone, HclParser.layer)),
+    Effect.catchAll((problem) => Effect.zipRight(Console.error(`warmpool render: ${problem.message}`), exitCode(2)))
+  )
