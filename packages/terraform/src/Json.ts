@@ -322,7 +322,12 @@ export const decode = (text: string): Either.Either<V.Value, string> => {
 
 const hex = "0123456789abcdef"
 
-/** A JSON string as Go's encoder writes it (HTML-safe). */
+/**
+ * A JSON string as Go's encoder writes it (HTML-safe: `<`, `>`, `&`, U+2028 and U+2029
+ * escaped).
+ *
+ * @since 0.1.0
+ */
 export const quoteString = (s: string): string => {
   let out = "\""
   let run = 0
