@@ -5,7 +5,7 @@
 import type { Evaluation, Evaluator, Value } from "@warmpool/terraform"
 import { TfNumber } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"
-import { diagnostic, primitiveText, typeName } from "./text.js"
+import { defectMessage, diagnostic, primitiveText, typeName } from "./text.js"
 
 /** A preset's prebuild settings (not part of the wire format). */
 export interface PrebuildSettings {
@@ -107,6 +107,33 @@ export const extractPreset = (instance: Evaluation.BlockInstance): ExtractedPres
       diagnostics
     },
     settings: settingsOf(instance)
+  }
+}
+
+/**
+ * `extractPreset`, with a failure contained to this preset (RENDER.md §6): the preset is kept,
+ * without a name, with the error on it.
+ */
+export const extractPresetContained = (instance: Evaluation.BlockInstance): ExtractedPreset => {
+  try {
+    return extractPreset(instance)
+  } catch (defect) {
+    return {
+      preset: {
+        name: "",
+        parameters: {},
+        default: false,
+        prebuilds: null,
+        diagnostics: [
+          diagnostic(
+            "error",
+            `Internal error while extracting preset coder_workspace_preset.${instance.block.name}`,
+            defectMessage(defect)
+          )
+        ]
+      },
+      settings: { ttlSeconds: null, timezone: "", schedules: [] }
+    }
   }
 }
 

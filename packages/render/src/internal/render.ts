@@ -6,9 +6,9 @@ import type { CompiledTemplate, Owner } from "@warmpool/terraform"
 import { Evaluation, Plan } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
 import { extractParameter } from "./parameter.js"
-import { applyDefaultRule, type ExtractedPreset, extractPreset, type PrebuildSettings } from "./preset.js"
+import { applyDefaultRule, type ExtractedPreset, extractPresetContained, type PrebuildSettings } from "./preset.js"
 import { extractTags } from "./tags.js"
-import { compareBytes, diagnostic, wire } from "./text.js"
+import { compareBytes, defectMessage, diagnostic, wire } from "./text.js"
 import { extractVariables } from "./variables.js"
 
 /** What a render needs besides the compiled template. */
@@ -89,7 +89,9 @@ const renderUnsafe = (
 
   const extractedPresets: Array<ExtractedPreset> = []
   for (const instance of instances) {
-    for (const block of instance.blocks("data", "coder_workspace_preset")) extractedPresets.push(extractPreset(block))
+    for (const block of instance.blocks("data", "coder_workspace_preset")) {
+      extractedPresets.push(extractPresetContained(block))
+    }
   }
   const presets = applyDefaultRule(extractedPresets)
 
@@ -130,11 +132,7 @@ export const renderTemplate = (
     return renderUnsafe(template, inputs, options)
   } catch (defect) {
     return stopped([
-      diagnostic(
-        "error",
-        "Internal error while rendering template",
-        defect instanceof Error ? `${defect.name}: ${defect.message}` : String(defect)
-      )
+      diagnostic("error", "Internal error while rendering template", defectMessage(defect))
     ])
   }
 }

@@ -54,5 +54,9 @@ export const isTrue = (result: Evaluator.Result | undefined): boolean =>
 export const typeName = (value: Value.Value): string =>
   value._tag === "Null" ? "<nil>" : Type.friendlyName(Value.typeOf(value))
 
+/** The message of a caught defect, as diagnostics show it (`TypeError: x is undefined`). */
+export const defectMessage = (defect: unknown): string =>
+  defect instanceof Error ? `${defect.name}: ${defect.message}` : String(defect)
+
 /** Byte-wise (UTF-8) string order. */
 export const compareBytes = Value.compareStrings

@@ -4,7 +4,7 @@
 import type { CompiledTemplate, Evaluation } from "@warmpool/terraform"
 import { TfNumber, Type, Value } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"
-import { compareBytes, diagnostic, wire } from "./text.js"
+import { compareBytes, defectMessage, diagnostic, wire } from "./text.js"
 
 /** A known value as JSON (sets as arrays in their order, numbers as JS numbers); null otherwise. */
 export const toJsonValue = (value: Value.Value): unknown => {
@@ -50,37 +50,51 @@ const textOf = (evaluation: Evaluation.Evaluation, expression: CompiledTemplate.
   return value._tag === "String" ? value.value : ""
 }
 
-/** The root module's variables, sorted by name. */
+/** The root module's variables, sorted by name; a failure is contained to its variable (RENDER.md §6). */
 export const extractVariables = (evaluation: Evaluation.Evaluation): Array<RenderOutput.Variable> => {
   const variables = [...evaluation.template.root.variables.values()].sort((a, b) => compareBytes(a.name, b.name))
   return variables.map((variable) => {
-    if (variable.typeError) return onlyName(variable.name, wire(variable.typeError))
-    const converted = evaluation.variableDefault(variable)
-    if (converted.value === undefined) {
-      const typeText = variable.constraint ? Type.toString(variable.constraint.type) : "any"
+    try {
+      return extractVariable(evaluation, variable)
+    } catch (defect) {
       return onlyName(
         variable.name,
-        diagnostic(
-          "error",
-          `Failed to convert variable default value to type "${typeText}" for "${variable.name}"`,
-          converted.error?.detail ?? ""
-        )
+        diagnostic("error", `Internal error while extracting variable ${variable.name}`, defectMessage(defect))
       )
     }
-    const value = converted.value
-    const type = variable.constraint
-      ? Type.toString(variable.constraint.type)
-      : value._tag === "Null" || value._tag === "Unknown"
-      ? "any"
-      : Type.toString(Value.typeOf(value))
-    return {
-      name: variable.name,
-      type,
-      description: textOf(evaluation, variable.description),
-      nullable: isKnownTrue(evaluation, variable.nullable),
-      sensitive: isKnownTrue(evaluation, variable.sensitive),
-      default: toJsonValue(value),
-      diagnostics: []
-    }
   })
+}
+
+const extractVariable = (
+  evaluation: Evaluation.Evaluation,
+  variable: CompiledTemplate.Variable
+): RenderOutput.Variable => {
+  if (variable.typeError) return onlyName(variable.name, wire(variable.typeError))
+  const converted = evaluation.variableDefault(variable)
+  if (converted.value === undefined) {
+    const typeText = variable.constraint ? Type.toString(variable.constraint.type) : "any"
+    return onlyName(
+      variable.name,
+      diagnostic(
+        "error",
+        `Failed to convert variable default value to type "${typeText}" for "${variable.name}"`,
+        converted.error?.detail ?? ""
+      )
+    )
+  }
+  const value = converted.value
+  const type = variable.constraint
+    ? Type.toString(variable.constraint.type)
+    : value._tag === "Null" || value._tag === "Unknown"
+    ? "any"
+    : Type.toString(Value.typeOf(value))
+  return {
+    name: variable.name,
+    type,
+    description: textOf(evaluation, variable.description),
+    nullable: isKnownTrue(evaluation, variable.nullable),
+    sensitive: isKnownTrue(evaluation, variable.sensitive),
+    default: toJsonValue(value),
+    diagnostics: []
+  }
 }
