@@ -1,0 +1,392 @@
+/**
+ * warmpool's HTTP API, as an `@effect/platform` `HttpApi` (its OpenAPI document is served at
+ * `/openapi.json`). Every `/api/v1` route needs `Authorization: Bearer <token>`.
+ *
+ * @since 0.1.0
+ */
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
+import * as OpenApi from "@effect/platform/OpenApi"
+import { RenderOutput } from "@warmpool/render"
+import * as Schema from "effect/Schema"
+
+// ---------------------------------------------------------------------------------------------
+// errors
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {
+  message: Schema.String
+}, HttpApiSchema.annotations({ status: 401 })) {}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
+  message: Schema.String
+}, HttpApiSchema.annotations({ status: 400 })) {}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
+  message: Schema.String
+}, HttpApiSchema.annotations({ status: 404 })) {}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class RenderTimeout extends Schema.TaggedError<RenderTimeout>()("RenderTimeout", {
+  message: Schema.String
+}, HttpApiSchema.annotations({ status: 504 })) {}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()("ServiceUnavailable", {
+  message: Schema.String
+}, HttpApiSchema.annotations({ status: 503 })) {}
+
+/**
+ * Template version import rejected (strict mode) or invalid: per-field validation details.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("ValidationFailed", {
+  message: Schema.String,
+  detail: Schema.optional(Schema.String),
+  validations: Schema.Array(Schema.Struct({ field: Schema.String, detail: Schema.String }))
+}, HttpApiSchema.annotations({ status: 400 })) {}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class InternalError extends Schema.TaggedError<InternalError>()("InternalError", {
+  message: Schema.String
+}, HttpApiSchema.annotations({ status: 500 })) {}
+
+// ---------------------------------------------------------------------------------------------
+// security
+
+/**
+ * Bearer-token authorization of `/api/v1` routes.
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export class Authorization extends HttpApiMiddleware.Tag<Authorization>()("Authorization", {
+  failure: Unauthorized,
+  security: { bearer: HttpApiSecurity.bearer }
+}) {}
+
+// ---------------------------------------------------------------------------------------------
+// payloads and responses
+
+const Instant = Schema.String.annotations({ description: "An ISO 8601 instant" })
+
+/**
+ * @since 0.1.0
+ */
+export const TemplateVersionInfo = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  createdAt: Instant,
+  active: Schema.Boolean
+})
+
+/**
+ * @since 0.1.0
+ */
+export const TemplateInfo = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  activeVersionId: Schema.NullOr(Schema.String),
+  deleted: Schema.Boolean,
+  deprecationMessage: Schema.String,
+  versions: Schema.Array(TemplateVersionInfo)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const TemplatesResponse = Schema.Struct({ templates: Schema.Array(TemplateInfo) })
+
+const TemplateName = Schema.String.pipe(
+  Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+  Schema.annotations({ description: "A template name: letters, digits, '.', '_', '-'; at most 64 characters" })
+)
+
+/**
+ * A template version as a JSON map of file path → contents.
+ *
+ * @since 0.1.0
+ */
+export const ImportFiles = Schema.Struct({
+  files: Schema.Record({ key: Schema.String, value: Schema.String }),
+  name: Schema.optional(Schema.String),
+  activate: Schema.optional(Schema.Boolean),
+  strict: Schema.optional(Schema.Boolean)
+})
+
+/**
+ * A template version as a tar archive (`Content-Type: application/x-tar`).
+ *
+ * @since 0.1.0
+ */
+export const ImportTar = HttpApiSchema.Uint8Array({ contentType: "application/x-tar" })
+
+/**
+ * @since 0.1.0
+ */
+export const PresetImportResult = Schema.Struct({
+  name: Schema.String,
+  status: Schema.Literal("healthy", "hard_limited", "validation_failed"),
+  desiredInstances: Schema.NullOr(Schema.Number),
+  diagnostics: Schema.Array(RenderOutput.Diagnostic)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const ImportResponse = Schema.Struct({
+  templateId: Schema.String,
+  versionId: Schema.String,
+  /** `false` when the files equal an existing version's (that version is returned). */
+  created: Schema.Boolean,
+  active: Schema.Boolean,
+  presets: Schema.Array(PresetImportResult)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const ActivateResponse = Schema.Struct({ templateId: Schema.String, activeVersionId: Schema.String })
+
+/**
+ * The owner of a render or claim; missing fields are empty.
+ *
+ * @since 0.1.0
+ */
+export const OwnerInput = Schema.Struct({
+  id: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  full_name: Schema.optional(Schema.String),
+  email: Schema.optional(Schema.String),
+  ssh_public_key: Schema.optional(Schema.String),
+  groups: Schema.optional(Schema.Array(Schema.String)),
+  login_type: Schema.optional(Schema.String),
+  rbac_roles: Schema.optional(
+    Schema.Array(Schema.Struct({ name: Schema.optional(Schema.String), org_id: Schema.optional(Schema.String) }))
+  )
+})
+
+/**
+ * @since 0.1.0
+ */
+export const RenderRequest = Schema.Struct({
+  owner: Schema.optional(OwnerInput),
+  values: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+})
+
+/**
+ * @since 0.1.0
+ */
+export const PresetStatus = Schema.Struct({
+  template: Schema.String,
+  templateId: Schema.String,
+  templateVersionId: Schema.String,
+  presetId: Schema.String,
+  preset: Schema.String,
+  desired: Schema.Number,
+  running: Schema.Number,
+  eligible: Schema.Number,
+  status: Schema.Literal("healthy", "hard_limited", "validation_failed"),
+  statusReason: Schema.NullOr(Schema.String),
+  backoffUntil: Schema.NullOr(Instant),
+  activeVersion: Schema.Boolean
+})
+
+/**
+ * @since 0.1.0
+ */
+export const PresetsResponse = Schema.Struct({ presets: Schema.Array(PresetStatus) })
+
+/**
+ * @since 0.1.0
+ */
+export const ClaimRequest = Schema.Struct({
+  template: Schema.String,
+  preset: Schema.optional(Schema.String),
+  owner: OwnerInput,
+  values: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+  name: Schema.optional(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const ClaimedWorkspace = Schema.Struct({
+  workspaceId: Schema.String,
+  name: Schema.String,
+  template: Schema.String,
+  preset: Schema.String,
+  templateVersionId: Schema.String,
+  ownerId: Schema.String,
+  buildId: Schema.String,
+  buildNumber: Schema.Number
+})
+
+/**
+ * @since 0.1.0
+ */
+export const CycleReport = Schema.Struct({
+  cycle: Schema.Number,
+  startedAt: Instant,
+  durationMs: Schema.Number,
+  lockAcquired: Schema.Boolean,
+  paused: Schema.Boolean,
+  presetsTotal: Schema.Number,
+  presetsReconciled: Schema.Number,
+  creates: Schema.Number,
+  deletes: Schema.Number,
+  cancels: Schema.Number,
+  renders: Schema.Number,
+  parses: Schema.Number,
+  cacheHits: Schema.Number,
+  cacheMisses: Schema.Number,
+  errors: Schema.Number
+})
+
+/**
+ * @since 0.1.0
+ */
+export const ReconcilerResponse = Schema.Struct({
+  paused: Schema.Boolean,
+  intervalMs: Schema.Number,
+  cycles: Schema.Array(CycleReport)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const PausedResponse = Schema.Struct({ paused: Schema.Boolean })
+
+// ---------------------------------------------------------------------------------------------
+// groups
+
+/**
+ * Open endpoints: liveness, readiness, Prometheus metrics.
+ *
+ * @since 0.1.0
+ */
+export class HealthGroup extends HttpApiGroup.make("health")
+  .add(
+    HttpApiEndpoint.get("healthz", "/healthz").addSuccess(Schema.Struct({ status: Schema.Literal("ok") }))
+  )
+  .add(
+    HttpApiEndpoint.get("readyz", "/readyz")
+      .addSuccess(Schema.Struct({ status: Schema.Literal("ready"), store: Schema.String, migrations: Schema.Boolean }))
+      .addError(ServiceUnavailable)
+  )
+  .add(
+    HttpApiEndpoint.get("metrics", "/metrics").addSuccess(
+      HttpApiSchema.Text({ contentType: "text/plain; version=0.0.4; charset=utf-8" })
+    )
+  )
+  .annotate(OpenApi.Description, "Liveness, readiness and the Prometheus exposition (no token needed).")
+{}
+
+/**
+ * Templates and their versions.
+ *
+ * @since 0.1.0
+ */
+export class TemplatesGroup extends HttpApiGroup.make("templates")
+  .add(HttpApiEndpoint.get("list", "/api/v1/templates").addSuccess(TemplatesResponse))
+  .add(
+    HttpApiEndpoint.post("importVersion", "/api/v1/templates/:name/versions")
+      .setPath(Schema.Struct({ name: TemplateName }))
+      .setPayload(Schema.Union(ImportFiles, ImportTar))
+      .addSuccess(ImportResponse, { status: 201 })
+      .addError(BadRequest)
+      .addError(ValidationFailed)
+  )
+  .add(
+    HttpApiEndpoint.post("activateVersion", "/api/v1/templates/:name/versions/:id/activate")
+      .setPath(Schema.Struct({ name: TemplateName, id: Schema.String }))
+      .addSuccess(ActivateResponse)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("render", "/api/v1/templateversions/:id/render")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .setPayload(RenderRequest)
+      .addSuccess(RenderOutput.RenderOutput)
+      .addError(NotFound)
+      .addError(RenderTimeout)
+  )
+  .middleware(Authorization)
+  .annotate(OpenApi.Description, "Import template versions, activate them, preview their dynamic parameters.")
+{}
+
+/**
+ * Prebuild pools and claims.
+ *
+ * @since 0.1.0
+ */
+export class PrebuildsGroup extends HttpApiGroup.make("prebuilds")
+  .add(HttpApiEndpoint.get("presets", "/api/v1/presets").addSuccess(PresetsResponse))
+  .add(
+    HttpApiEndpoint.post("claim", "/api/v1/prebuilds/claim")
+      .setPayload(ClaimRequest)
+      .addSuccess(ClaimedWorkspace)
+      .addError(NotFound)
+      .addError(BadRequest)
+      .addError(ValidationFailed)
+  )
+  .middleware(Authorization)
+  .annotate(OpenApi.Description, "Pool status per preset, and claiming a ready prebuilt workspace.")
+{}
+
+/**
+ * The reconciler: recent cycles, pause and resume.
+ *
+ * @since 0.1.0
+ */
+export class ReconcilerGroup extends HttpApiGroup.make("reconciler")
+  .add(HttpApiEndpoint.get("status", "/api/v1/reconciler").addSuccess(ReconcilerResponse))
+  .add(HttpApiEndpoint.post("pause", "/api/v1/reconciler/pause").addSuccess(PausedResponse))
+  .add(HttpApiEndpoint.post("resume", "/api/v1/reconciler/resume").addSuccess(PausedResponse))
+  .middleware(Authorization)
+  .annotate(OpenApi.Description, "The prebuild reconciler.")
+{}
+
+/**
+ * @since 0.1.0
+ */
+export class WarmpoolApi extends HttpApi.make("warmpool")
+  .add(HealthGroup)
+  .add(TemplatesGroup)
+  .add(PrebuildsGroup)
+  .add(ReconcilerGroup)
+  .addError(InternalError)
+  .addError(ServiceUnavailable)
+  .annotate(OpenApi.Title, "warmpool")
+  .annotate(OpenApi.Version, "0.1.0")
+  .annotate(
+    OpenApi.Description,
+    "Prebuilt-workspace pools and dynamic-parameter rendering for Coder-style Terraform templates."
+  )
+{}
