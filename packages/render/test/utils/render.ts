@@ -15,7 +15,8 @@ import { type Rendered, renderTemplate, validatePresets } from "../../src/intern
 /** The optional inputs of a test render. */
 export interface TestInputs {
   readonly values?: Readonly<Record<string, string>>
-  readonly owner?: Owner.WorkspaceOwner
+  /** Missing owner fields are empty (fixtures' `cases.json` give only some). */
+  readonly owner?: Partial<Owner.WorkspaceOwner>
   readonly tfvars?: Readonly<Record<string, unknown>>
   readonly plan?: string
   readonly planPath?: string
@@ -40,7 +41,7 @@ export const owner = (fields: Partial<Owner.WorkspaceOwner>): Owner.WorkspaceOwn
 
 /** Inputs in the renderer's form. */
 export const inputsOf = (inputs: TestInputs = {}) => ({
-  owner: inputs.owner ?? emptyOwner,
+  owner: inputs.owner === undefined ? emptyOwner : owner(inputs.owner),
   values: inputs.values ?? {},
   tfvars: inputs.tfvars,
   plan: inputs.plan,
