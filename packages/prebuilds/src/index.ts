@@ -37,3 +37,13 @@ export * as Migrations from "./Migrations.js"
  * @since 0.1.0
  */
 export * as Store from "./Store.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as JobNotifications from "./JobNotifications.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Provisioner from "./Provisioner.js"

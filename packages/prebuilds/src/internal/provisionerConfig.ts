@@ -1,0 +1,188 @@
+/**
+ * Defaults, validation and `effect/Config` readers of the provisioners' options.
+ *
+ * @internal
+ */
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
+import { ProvisionerWorkerId } from "../Domain.js"
+import type { CommandOptions, EchoOptions, WorkerOptions } from "../Provisioner.js"
+import { parseDurationMillis } from "./durationText.js"
+import type { CommandRunnerOptions } from "./provisionerCommand.js"
+import type { EchoRunnerOptions } from "./provisionerEcho.js"
+
+/**
+ * @internal
+ */
+export const defaults = {
+  workers: 2,
+  pollInterval: Duration.seconds(1),
+  delay: Duration.seconds(5),
+  failureRate: 0,
+  agentReadyDelay: Duration.zero,
+  timeout: Duration.minutes(10),
+  killGracePeriod: Duration.seconds(5),
+  maxOutputBytes: 16 * 1024
+} as const
+
+/**
+ * @internal
+ */
+export interface ResolvedWorkers {
+  readonly workerIds: ReadonlyArray<ProvisionerWorkerId>
+  readonly pollInterval: Duration.Duration
+}
+
+type Resolved<A> = Either.Either<A, ConfigError.ConfigError>
+
+const invalid = (path: string, message: string) => Either.left(ConfigError.InvalidData([path], message))
+
+const duration = (
+  path: string,
+  input: Duration.DurationInput | undefined,
+  fallback: Duration.Duration,
+  positive: boolean
+): Resolved<Duration.Duration> => {
+  if (input === undefined) return Either.right(fallback)
+  const decoded = Duration.decodeUnknown(input)
+  if (decoded._tag === "None") return invalid(path, `${path} is not a duration`)
+  const value = decoded.value
+  if (positive ? !Duration.greaterThan(value, Duration.zero) : Duration.lessThan(value, Duration.zero)) {
+    return invalid(path, `${path} must be ${positive ? "positive" : "zero or more"}`)
+  }
+  return Either.right(value)
+}
+
+const workers = (kind: string, options: WorkerOptions): Resolved<ResolvedWorkers> =>
+  Either.gen(function*() {
+    const count = options.workers ?? defaults.workers
+    if (!Number.isInteger(count) || count < 1) yield* invalid("workers", "workers must be an integer >= 1")
+    const pollInterval = yield* duration("pollInterval", options.pollInterval, defaults.pollInterval, true)
+    const name = options.name ?? kind
+    const workerIds = Array.from({ length: count }, (_, i) => ProvisionerWorkerId.make(`${name}-${i + 1}`))
+    return { workerIds, pollInterval }
+  })
+
+/**
+ * The echo options with their defaults, or the first invalid one.
+ *
+ * @internal
+ */
+export const resolveEcho = (options: EchoOptions): Resolved<ResolvedWorkers & EchoRunnerOptions> =>
+  Either.gen(function*() {
+    const pool = yield* workers("echo", options)
+    const failureRate = options.failureRate ?? defaults.failureRate
+    if (!(failureRate >= 0 && failureRate <= 1)) {
+      yield* invalid("failureRate", "failureRate must be between 0 and 1")
+    }
+    return {
+      ...pool,
+      delay: yield* duration("delay", options.delay, defaults.delay, false),
+      failureRate,
+      agentReadyDelay: yield* duration("agentReadyDelay", options.agentReadyDelay, defaults.agentReadyDelay, false)
+    }
+  })
+
+/**
+ * The command options with their defaults, or the first invalid one.
+ *
+ * @internal
+ */
+export const resolveCommand = (options: CommandOptions): Resolved<ResolvedWorkers & CommandRunnerOptions> =>
+  Either.gen(function*() {
+    const pool = yield* workers("command", options)
+    if (options.command === "") yield* invalid("command", "command must not be empty")
+    const maxOutputBytes = options.maxOutputBytes ?? defaults.maxOutputBytes
+    if (!Number.isInteger(maxOutputBytes) || maxOutputBytes < 1) {
+      yield* invalid("maxOutputBytes", "maxOutputBytes must be an integer >= 1")
+    }
+    return {
+      ...pool,
+      command: options.command,
+      args: options.args ?? [],
+      cwd: options.cwd,
+      env: options.env,
+      timeout: yield* duration("timeout", options.timeout, defaults.timeout, true),
+      killGracePeriod: yield* duration("killGracePeriod", options.killGracePeriod, defaults.killGracePeriod, false),
+      maxOutputBytes
+    }
+  })
+
+const durationConfig = (name: string): Config.Config<Duration.Duration> =>
+  Config.string(name).pipe(
+    Config.mapOrFail((text) =>
+      Either.match(parseDurationMillis(text), {
+        onLeft: (message) => Either.left(ConfigError.InvalidData([], message)),
+        onRight: (millis) => Either.right(Duration.millis(millis))
+      })
+    )
+  )
+
+const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  Config.map(Config.option(config), (value) => value._tag === "Some" ? value.value : undefined)
+
+const workerConfig = Config.all({
+  workers: optional(Config.integer("WORKERS")),
+  pollInterval: optional(durationConfig("POLL_INTERVAL")),
+  name: optional(Config.string("NAME"))
+})
+
+const defined = <A extends object>(value: A): A =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as A
+
+const validated = <A extends object>(config: Config.Config<A>, resolve: (options: A) => Resolved<unknown>) =>
+  Config.mapOrFail(config, (options) => Either.map(resolve(options), () => options))
+
+/**
+ * @internal
+ */
+export const echoConfig: Config.Config<EchoOptions> = validated(
+  Config.map(
+    Config.all({
+      workers: workerConfig,
+      echo: Config.nested(
+        Config.all({
+          delay: optional(durationConfig("DELAY")),
+          failureRate: optional(Config.number("FAILURE_RATE")),
+          agentReadyDelay: optional(durationConfig("AGENT_READY_DELAY"))
+        }),
+        "ECHO"
+      )
+    }),
+    ({ echo, workers }) => defined<EchoOptions>({ ...workers, ...echo })
+  ),
+  resolveEcho
+).pipe(Config.nested("PROVISIONER"))
+
+/**
+ * @internal
+ */
+export const commandConfig: Config.Config<CommandOptions> = validated(
+  Config.map(
+    Config.all({
+      workers: workerConfig,
+      command: Config.nested(
+        Config.all({
+          path: Config.string("PATH"),
+          args: optional(Config.array(Config.string(), "ARGS")),
+          cwd: optional(Config.string("CWD")),
+          timeout: optional(durationConfig("TIMEOUT")),
+          killGracePeriod: optional(durationConfig("KILL_GRACE_PERIOD")),
+          maxOutputBytes: optional(Config.integer("MAX_OUTPUT_BYTES"))
+        }),
+        "COMMAND"
+      )
+    }),
+    ({ command: { path, ...command }, workers }) => defined<CommandOptions>({ ...workers, ...command, command: path })
+  ),
+  resolveCommand
+).pipe(Config.nested("PROVISIONER"))
+
+/**
+ * @internal
+ */
+export const kindConfig: Config.Config<"echo" | "command" | "none"> = Config.literal("echo", "command", "none")(
+  "KIND"
+).pipe(Config.withDefault("echo" as const), Config.nested("PROVISIONER"))

@@ -1,0 +1,72 @@
+/**
+ * The echo provisioner's job runner: no infrastructure, only virtual time.
+ *
+ * @internal
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Random from "effect/Random"
+import type { StoreShape } from "../Store.js"
+import type { JobRunner } from "./provisionerWorkers.js"
+
+/**
+ * The name of the one agent the echo provisioner reports per started workspace.
+ *
+ * @internal
+ */
+export const echoAgentName = "main"
+
+/**
+ * @internal
+ */
+export interface EchoRunnerOptions {
+  readonly delay: Duration.Duration
+  readonly failureRate: number
+  readonly agentReadyDelay: Duration.Duration
+}
+
+/**
+ * A runner that sleeps `delay` on the `Clock`, then:
+ *
+ * - `delete` builds succeed (failures are never simulated for them);
+ * - `start` and `stop` builds fail with probability `failureRate` (one draw of `random` per such
+ *   job, made when the job starts);
+ * - a succeeded `start` reports the agent `main`, ready at once when `agentReadyDelay` is zero,
+ *   else `starting` and made ready `agentReadyDelay` after the completion (a fiber of the
+ *   provisioner's scope);
+ * - a succeeded `stop` reports no agents (its resources, agents included, are gone).
+ *
+ * @internal
+ */
+export const echoRunner = (store: StoreShape, random: Random.Random, options: EchoRunnerOptions): JobRunner => {
+  const readyAtOnce = Duration.isZero(options.agentReadyDelay)
+  const simulatesFailures = options.failureRate > 0
+  return (job) =>
+    Effect.gen(function*() {
+      const transition = job.build.transition
+      const fails = transition !== "delete" && simulatesFailures &&
+        (yield* random.next) < options.failureRate
+      yield* Effect.sleep(options.delay)
+      if (fails) {
+        return {
+          status: "failed",
+          error: `echo provisioner: simulated ${transition} failure (failure rate ${options.failureRate})`
+        } as const
+      }
+      if (transition === "delete") return { status: "succeeded" } as const
+      if (transition === "stop") return { status: "succeeded", agents: [] } as const
+      const workspaceId = job.workspace.id
+      return {
+        status: "succeeded",
+        agents: [{ name: echoAgentName, ready: readyAtOnce }],
+        afterCompletion: readyAtOnce ? undefined : Effect.sleep(options.agentReadyDelay).pipe(
+          Effect.zipRight(store.setAgentReady(workspaceId, true, echoAgentName)),
+          Effect.catchAll((error) =>
+            Effect.logWarning("echo provisioner: could not mark the agent ready").pipe(
+              Effect.annotateLogs({ workspaceId, error: error.message })
+            )
+          )
+        )
+      } as const
+    })
+}
