@@ -267,10 +267,23 @@ class BodyImpl implements Body {
     return V.tuple(this.nested(type).map((body) => (body as BodyImpl).objectValue()))
   }
 
+  /**
+   * An attribute with the expansions of `dynamic` blocks of the same type appended. A nested
+   * block type the schema does not know arrives from hcl2json as an attribute holding the static
+   * blocks (a tuple of objects); generated blocks follow them (RENDER.md §2.10).
+   */
+  attributeWithExpansions(name: string): V.Value | undefined {
+    const value = this.attributeValue(name)
+    if (value === undefined || !this.body.dynamics.some((dynamic) => dynamic.type === name)) return value
+    if (value._tag !== "Tuple" && value._tag !== "List") return value
+    const generated = this.nested(name).map((body) => (body as BodyImpl).objectValue())
+    return generated.length === 0 ? value : V.tuple([...value.elements, ...generated])
+  }
+
   /** Every configured attribute and nested block, as an object. */
   objectValue(): V.Value {
     const entries: Array<[string, V.Value]> = []
-    for (const name of this.body.attributes.keys()) entries.push([name, this.attributeValue(name)!])
+    for (const name of this.body.attributes.keys()) entries.push([name, this.attributeWithExpansions(name)!])
     for (const type of this.nestedTypes()) {
       if (!this.body.attributes.has(type)) entries.push([type, this.nestedValue(type)])
     }
@@ -355,7 +368,7 @@ class BlockInstanceImpl extends BodyImpl implements BlockInstance {
       const parameter = this.parameterValue()
       return parameter._tag === "Absent" ? failed(unsupportedAttribute(name, this.label)) : resolved(parameter.value, 1)
     }
-    let value: V.Value | undefined = this.attributeValue(name)
+    let value: V.Value | undefined = this.attributeWithExpansions(name)
     if (value === undefined && this.nestedTypes().includes(name)) value = this.nestedValue(name)
     const plan = this.planValues()
     if (plan !== undefined && plan._tag === "Object") {
