@@ -1,0 +1,260 @@
+/**
+ * One reconciliation cycle (`PREBUILDS.md` §3.3): the lock, the pause flag, the snapshot, the
+ * per-preset work under bounded concurrency with per-preset isolation, the cycle's statistics,
+ * its report and its duration metric.
+ *
+ * @internal
+ */
+import type { Metrics } from "@warmpool/metrics"
+import type { RenderCache, TemplateCache } from "@warmpool/render"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
+import * as PresetActions from "../PresetActions.js"
+import * as Settings from "../Settings.js"
+import * as Snapshot from "../Snapshot.js"
+import type { StoreError } from "../Store.js"
+import type { WorkspaceBuilderShape } from "../WorkspaceBuilder.js"
+import { poolsFilled, type PoolStatus, poolStatuses } from "./reconcilePools.js"
+import { makeCounters, type PresetDeps, reconcilePreset } from "./reconcilePreset.js"
+
+/**
+ * The statistics of §3.3 step 8.
+ *
+ * @internal
+ */
+export interface CycleStats {
+  readonly elapsed: Duration.Duration
+  readonly presetsTotal: number
+  readonly presetsReconciled: number
+  readonly lockAcquired: boolean
+}
+
+/**
+ * What a cycle did, for the status API and `simulate`.
+ *
+ * @internal
+ */
+export interface CycleReport {
+  readonly cycle: number
+  readonly startedAt: string
+  readonly durationMs: number
+  readonly lockAcquired: boolean
+  readonly paused: boolean
+  readonly presetsTotal: number
+  readonly presetsReconciled: number
+  readonly creates: number
+  readonly deletes: number
+  readonly cancels: number
+  /** Renders actually performed: render-cache misses plus introspection renders. */
+  readonly renders: number
+  /** Template compilations (template-cache misses). */
+  readonly parses: number
+  readonly cacheHits: number
+  readonly cacheMisses: number
+  /** Failures recorded (per action, per isolated preset, or the cycle's own). */
+  readonly errors: number
+  /** Active presets whose pool holds the desired count / active presets (from the snapshot). */
+  readonly poolsFilled: number
+  readonly poolsTotal: number
+}
+
+/**
+ * A cycle's statistics, report and the pools as the cycle's snapshot showed them (empty when the
+ * lock was lost, the cycle paused, or the snapshot failed).
+ *
+ * @internal
+ */
+export interface CycleResult {
+  readonly stats: CycleStats
+  readonly report: CycleReport
+  readonly pools: ReadonlyArray<PoolStatus>
+}
+
+/**
+ * A snapshot with the instant it was taken at.
+ *
+ * @internal
+ */
+export interface TakenSnapshot {
+  readonly snapshot: Snapshot.Snapshot
+  readonly takenAt: DateTime.Utc
+}
+
+/**
+ * What a cycle needs.
+ *
+ * @internal
+ */
+export interface CycleDeps extends PresetDeps {
+  readonly metrics: Metrics.MetricsShape
+  readonly renderCache: RenderCache.RenderCacheShape
+  readonly templateCache: TemplateCache.TemplateCacheShape
+  readonly builder: WorkspaceBuilderShape
+  /** Remember the cycle's snapshot (status reads on this replica fall back to it). */
+  readonly remember: (taken: TakenSnapshot) => Effect.Effect<void>
+}
+
+interface RenderCounters {
+  readonly lookups: number
+  readonly uncached: number
+  readonly misses: number
+  readonly compilations: number
+}
+
+const renderCounters = (deps: CycleDeps): Effect.Effect<RenderCounters> =>
+  Effect.map(
+    Effect.all([deps.builder.stats, deps.renderCache.stats, deps.templateCache.stats]),
+    ([builder, renders, templates]) => ({
+      lookups: builder.cachedLookups,
+      uncached: builder.uncachedRenders,
+      misses: renders.renders,
+      compilations: templates.compilations
+    })
+  )
+
+const reportProblems = (slices: ReadonlyArray<Snapshot.PresetSnapshot>) => {
+  const current = slices.filter((s) => s.preset.usingActiveVersion && !s.preset.templateDeleted)
+  const label = (s: Snapshot.PresetSnapshot) => `${s.preset.templateName}/${s.preset.presetName}`
+  const hardLimited = current.filter((s) => s.isHardLimited).map(label)
+  const invalid = current.filter((s) => s.preset.prebuildStatus === "validation_failed").map(label)
+  return Effect.all([
+    hardLimited.length === 0 ? Effect.void : Effect.logWarning(
+      `hard-limited presets (no prebuilds until a new template version): ${hardLimited.join(", ")}`
+    ),
+    invalid.length === 0 ? Effect.void : Effect.logWarning(
+      `presets failing parameter validation (never prebuilt until a new template version): ${invalid.join(", ")}`
+    )
+  ], { discard: true })
+}
+
+const percent = (part: number, whole: number): string => whole === 0 ? "n/a" : `${Math.round((100 * part) / whole)}%`
+
+const logLine = (report: CycleReport): Effect.Effect<void> => {
+  if (!report.lockAcquired) return Effect.logDebug(`reconcile cycle ${report.cycle}: another replica holds the lock`)
+  if (report.paused) return Effect.logInfo(`reconcile cycle ${report.cycle}: paused`)
+  const lookups = report.cacheHits + report.cacheMisses
+  return Effect.logInfo(
+    `reconcile cycle ${report.cycle}: ${report.creates} created, ${report.deletes} deleted, ${report.cancels} canceled, ` +
+      `pools filled ${report.poolsFilled}/${report.poolsTotal}, render cache hit rate ${
+        percent(report.cacheHits, lookups)
+      } (${report.cacheHits}/${lookups}), ${report.renders} renders, ${report.parses} parses, ${report.errors} errors, ` +
+      `${report.durationMs} ms`
+  )
+}
+
+/**
+ * Runs cycle number `cycle`. Fails only when the lock, the settings read or the snapshot fails
+ * (the report is returned through `onReport` either way); preset failures are isolated.
+ *
+ * @internal
+ */
+export const runCycle = (
+  deps: CycleDeps,
+  cycle: number,
+  onReport: (report: CycleReport) => Effect.Effect<void>
+): Effect.Effect<CycleResult, StoreError> =>
+  Effect.gen(function*() {
+    const startedMillis = yield* Clock.currentTimeMillis
+    const counters = makeCounters()
+    const before = yield* renderCounters(deps)
+    let acquired = false
+    let paused = false
+    let presetsTotal = 0
+    let presetsReconciled = 0
+    let pools: ReadonlyArray<PoolStatus> = []
+    let filled = { filled: 0, total: 0 }
+
+    const exit = yield* deps.store.withReconcileLock((reads) =>
+      Effect.gen(function*() {
+        acquired = true
+        const settingsRow = yield* reads.settings()
+        if (settingsRow.reconciliationPaused) {
+          paused = true
+          return
+        }
+        const now = yield* DateTime.now
+        const snapshot = yield* reads.snapshot(now, deps.settings)
+        yield* deps.remember({ snapshot, takenAt: now })
+        presetsTotal = snapshot.presets.length
+        if (presetsTotal === 0) return
+        const slices = Snapshot.presetSnapshots(snapshot, now)
+        pools = poolStatuses(snapshot, now, deps.settings, false)
+        filled = poolsFilled(snapshot, now, deps.settings)
+        yield* reportProblems(slices)
+        const work = slices.filter((slice) => !PresetActions.canSkip(slice))
+        presetsReconciled = work.length
+        yield* Effect.forEach(
+          work,
+          (slice) =>
+            reconcilePreset(deps, slice, now, counters).pipe(
+              Effect.catchAllCause((cause) =>
+                Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : Effect.sync(() => {
+                  counters.errors++
+                }).pipe(
+                  Effect.zipRight(
+                    Effect.logError("preset reconciliation failed").pipe(
+                      Effect.annotateLogs({ preset_id: slice.preset.presetId, cause: Cause.pretty(cause) })
+                    )
+                  )
+                )
+              )
+            ),
+          { concurrency: Settings.presetConcurrency(deps.store.maxConnections), discard: true }
+        )
+      })
+    ).pipe(
+      Effect.onExit(() =>
+        Effect.gen(function*() {
+          if (!acquired || paused) return
+          const end = yield* Clock.currentTimeMillis
+          yield* Metric.update(deps.metrics.reconciliationDuration, (end - startedMillis) / 1000)
+        })
+      ),
+      Effect.exit
+    )
+    if (Exit.isFailure(exit) && Exit.isInterrupted(exit)) return yield* Effect.failCause(exit.cause)
+    if (Exit.isFailure(exit)) counters.errors++
+
+    const endMillis = yield* Clock.currentTimeMillis
+    const after = yield* renderCounters(deps)
+    const misses = after.misses - before.misses
+    const lookups = after.lookups - before.lookups
+    const report: CycleReport = {
+      cycle,
+      startedAt: DateTime.formatIso(DateTime.unsafeMake(startedMillis)),
+      durationMs: endMillis - startedMillis,
+      lockAcquired: acquired,
+      paused,
+      presetsTotal,
+      presetsReconciled,
+      creates: counters.creates,
+      deletes: counters.deletes,
+      cancels: counters.cancels,
+      renders: misses + (after.uncached - before.uncached),
+      parses: after.compilations - before.compilations,
+      cacheHits: Math.max(lookups - misses, 0),
+      cacheMisses: misses,
+      errors: counters.errors,
+      poolsFilled: filled.filled,
+      poolsTotal: filled.total
+    }
+    yield* onReport(report)
+    yield* logLine(report)
+    if (Exit.isFailure(exit)) {
+      yield* Effect.logError("reconcile cycle failed").pipe(Effect.annotateLogs({ cause: Cause.pretty(exit.cause) }))
+      return yield* Effect.failCause(exit.cause)
+    }
+    const stats: CycleStats = {
+      elapsed: Duration.millis(endMillis - startedMillis),
+      presetsTotal,
+      presetsReconciled,
+      lockAcquired: Option.isSome(exit.value)
+    }
+    return { stats, report, pools }
+  })
