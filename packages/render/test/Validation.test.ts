@@ -369,6 +369,35 @@ describe("§4.4 step 2.4: the validation block", () => {
   ])
 })
 
+describe("§4.4 step 2.4: a regex that RE2 does not compile", () => {
+  const patterns: ReadonlyArray<readonly [string, string]> = [
+    ["an unbalanced group", "("],
+    ["lookahead (not RE2)", "^(?=a)"],
+    ["a backreference (not RE2)", "(a)\\\\1"],
+    ["an invalid repetition", "a**"]
+  ]
+  for (const [title, pattern] of patterns) {
+    it.effect(title, () =>
+      Effect.gen(function*() {
+        const output = yield* render(main(`
+          data "coder_parameter" "p" {
+            name    = "p"
+            default = "a"
+            validation {
+              regex = "${pattern}"
+              error = "e"
+            }
+          }
+        `))
+        const diagnostics = parameter(output, "p").diagnostics
+        expect(diagnostics.map((d) => [d.severity, d.summary])).toEqual([
+          ["error", "Invalid parameter value according to 'validation' block"]
+        ])
+        expect(diagnostics[0]!.detail.startsWith("compile regex")).toBe(true)
+      }))
+  }
+})
+
 describe("§4.4 step 2.5: type", () => {
   run([
     {
