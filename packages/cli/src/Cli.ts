@@ -7,6 +7,8 @@
 import * as Command from "@effect/cli/Command"
 import { benchCommand } from "./commands/benchCommand.js"
 import { evalCommand } from "./commands/evalCommand.js"
+import { migrateCommand } from "./commands/migrateCommand.js"
+import { presetsCommand } from "./commands/presetsCommand.js"
 import { renderCommand } from "./commands/renderCommand.js"
 
 /**
@@ -25,7 +27,7 @@ export const root = Command.make("warmpool").pipe(
   Command.withDescription(
     "Keep pools of prebuilt workspaces warm for Coder-style Terraform templates, and render their dynamic parameters."
   ),
-  Command.withSubcommands([renderCommand, evalCommand, benchCommand])
+  Command.withSubcommands([renderCommand, evalCommand, presetsCommand, migrateCommand, benchCommand])
 )
 
 /**

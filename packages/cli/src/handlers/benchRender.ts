@@ -29,6 +29,8 @@ export interface BenchArgs {
 export interface TemplateResult {
   readonly name: string
   readonly parseOnlyMs: number
+  /** Load + compile (no render). */
+  readonly loadCompileMs: number
   readonly coldMs: number
   readonly warmRenderMs: number
   readonly outputCacheOnlyMissMs: number
@@ -110,16 +112,32 @@ const benchTemplate = (name: string, dir: string, budgetMs: number) =>
         if (file.endsWith(".tf")) sources.push([file, files.readText(file) ?? ""])
       }
     }
-    const parseOnlyMs = yield* sampleEffect(
-      () => Effect.forEach(sources, ([file, content]) => Effect.either(parser.parse(file, content))),
-      budgetMs
-    )
-    const coldMs = yield* sampleEffect(
-      (i) =>
-        Effect.map(CompiledTemplate.compile(files), (template) =>
-          renderTemplate(template, { owner, values: freshValues(i) })),
-      budgetMs
-    )
+    // parse-only, load + compile, and cold are sampled in alternation, so that both sides of each
+    // ratio see the same machine load.
+    const parseSamples: Array<number> = []
+    const compileSamples: Array<number> = []
+    const coldSamples: Array<number> = []
+    const timed = <A, E, R>(effect: Effect.Effect<A, E, R>, into: Array<number> | undefined) =>
+      Effect.suspend(() => {
+        const t0 = performance.now()
+        return Effect.tap(effect, () => Effect.sync(() => into?.push(performance.now() - t0)))
+      })
+    const parseAll = Effect.forEach(sources, ([file, content]) => Effect.either(parser.parse(file, content)))
+    const cold = (i: number) =>
+      Effect.map(CompiledTemplate.compile(files), (template) =>
+        renderTemplate(template, { owner, values: freshValues(i) }))
+    for (let i = 0; i < 3; i++) {
+      yield* Effect.zip(parseAll, cold(-1))
+    }
+    const started = performance.now()
+    for (let i = 0; parseSamples.length < 15 || performance.now() - started < 3 * budgetMs; i++) {
+      yield* timed(parseAll, parseSamples)
+      yield* timed(CompiledTemplate.compile(files), compileSamples)
+      yield* timed(cold(i), coldSamples)
+    }
+    const parseOnlyMs = median(parseSamples)
+    const loadCompileMs = median(compileSamples)
+    const coldMs = median(coldSamples)
     const template = yield* CompiledTemplate.compile(files)
     const warmRenderMs = sampleSync((i) => {
       renderTemplate(template, { owner, values: freshValues(i) })
@@ -164,6 +182,7 @@ const benchTemplate = (name: string, dir: string, budgetMs: number) =>
     const result: TemplateResult = {
       name,
       parseOnlyMs,
+      loadCompileMs,
       coldMs,
       warmRenderMs,
       outputCacheOnlyMissMs,
