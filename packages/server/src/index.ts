@@ -2,3 +2,23 @@
  * @since 0.1.0
  */
 export * as Api from "./Api.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as App from "./App.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Authorization from "./Authorization.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as HttpServer from "./HttpServer.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as ServerConfig from "./ServerConfig.js"

@@ -1,0 +1,129 @@
+/**
+ * Templates: list, import a version (JSON map or tar archive), activate, render (the
+ * interactive dynamic-parameters preview, through the caches).
+ *
+ * @since 0.1.0
+ */
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import { Store, TemplateImport } from "@warmpool/prebuilds"
+import { Renderer } from "@warmpool/render"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import { BadRequest, NotFound, RenderTimeout, ValidationFailed, WarmpoolApi } from "./Api.js"
+import { storeFailure, validationFailed } from "./internal/errors.js"
+import { ownerOf } from "./internal/owner.js"
+import { filesOfTar } from "./internal/tar.js"
+import { ServerConfig } from "./ServerConfig.js"
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =>
+  Effect.gen(function*() {
+    const store = yield* Store.Store
+    const importer = yield* TemplateImport.TemplateImport
+    const renderer = yield* Renderer.Renderer
+    const config = yield* ServerConfig
+    const templateByName = (name: string) =>
+      Effect.flatMap(store.listTemplates(), (templates) => {
+        const found = templates.find((t) => t.name === name)
+        return found === undefined
+          ? Effect.fail(new NotFound({ message: `Template "${name}" not found.` }))
+          : Effect.succeed(found)
+      })
+    return handlers
+      .handle("list", () =>
+        store.listTemplates().pipe(
+          Effect.map((templates) => ({
+            templates: templates.map((t) => ({
+              id: t.id,
+              name: t.name,
+              activeVersionId: t.activeVersionId,
+              deleted: t.deleted,
+              deprecationMessage: t.deprecationMessage,
+              versions: t.versions.map((v) => ({
+                id: v.id,
+                name: v.name,
+                createdAt: DateTime.formatIso(v.createdAt),
+                active: v.active
+              }))
+            }))
+          })),
+          Effect.catchTag("StoreError", storeFailure)
+        ))
+      .handle("importVersion", ({ path, payload }) =>
+        Effect.gen(function*() {
+          let files: Record<string, Uint8Array | string>
+          let options: { activate?: boolean | undefined; strict?: boolean | undefined; name?: string | undefined } = {}
+          if (payload instanceof Uint8Array) {
+            const archive = filesOfTar(payload)
+            if ("error" in archive) return yield* new BadRequest({ message: `payload: ${archive.error}` })
+            files = archive.files
+          } else {
+            files = payload.files
+            options = payload
+          }
+          const result = yield* importer.importVersion({
+            templateName: path.name,
+            files,
+            activate: options.activate ?? true,
+            strict: options.strict,
+            versionName: options.name
+          })
+          return {
+            templateId: result.templateId,
+            versionId: result.templateVersionId,
+            created: !result.reused,
+            active: result.active,
+            presets: result.presets.map((p) => ({
+              name: p.name,
+              status: p.status,
+              desiredInstances: p.desiredInstances,
+              diagnostics: p.diagnostics
+            }))
+          }
+        }).pipe(
+          Effect.catchTags({
+            TemplateImportError: (e) =>
+              Effect.fail(
+                e.reason === "InvalidFiles"
+                  ? new BadRequest({ message: `files: ${e.message}` })
+                  : new ValidationFailed({
+                    message: e.message,
+                    validations: e.diagnostics
+                      .filter((d) => d.severity === "error")
+                      .map((d) => ({ field: "template", detail: `${d.summary}; ${d.detail}` }))
+                  })
+              ),
+            ParameterValidationError: (e) => Effect.fail(validationFailed(e)),
+            StoreError: storeFailure
+          })
+        ))
+      .handle("activateVersion", ({ path }) =>
+        Effect.gen(function*() {
+          const template = yield* templateByName(path.name)
+          if (!template.versions.some((v) => v.id === path.id)) {
+            return yield* new NotFound({ message: `Template "${path.name}" has no version "${path.id}".` })
+          }
+          yield* store.activateVersion(template.id, template.versions.find((v) => v.id === path.id)!.id)
+          return { templateId: template.id, activeVersionId: path.id }
+        }).pipe(Effect.catchTag("StoreError", storeFailure)))
+      .handle("render", ({ path, payload }) =>
+        renderer.renderCached({
+          templateVersionId: path.id,
+          owner: ownerOf(payload.owner),
+          values: payload.values ?? {}
+        })
+          .pipe(
+            Effect.map((rendered) => rendered.output),
+            Effect.timeoutFail({
+              duration: config.renderTimeout,
+              onTimeout: () => new RenderTimeout({ message: "The render did not finish within its deadline." })
+            }),
+            Effect.catchTag(
+              "TemplateNotFound",
+              () => Effect.fail(new NotFound({ message: `Template version "${path.id}" not found.` }))
+            )
+          ))
+  }))
