@@ -10,6 +10,7 @@ import { evalCommand } from "./commands/evalCommand.js"
 import { migrateCommand } from "./commands/migrateCommand.js"
 import { presetsCommand } from "./commands/presetsCommand.js"
 import { renderCommand } from "./commands/renderCommand.js"
+import { serveCommand } from "./commands/serveCommand.js"
 
 /**
  * warmpool's version, printed by `warmpool --version`.
@@ -27,7 +28,7 @@ export const root = Command.make("warmpool").pipe(
   Command.withDescription(
     "Keep pools of prebuilt workspaces warm for Coder-style Terraform templates, and render their dynamic parameters."
   ),
-  Command.withSubcommands([renderCommand, evalCommand, presetsCommand, migrateCommand, benchCommand])
+  Command.withSubcommands([serveCommand, renderCommand, evalCommand, presetsCommand, migrateCommand, benchCommand])
 )
 
 /**
