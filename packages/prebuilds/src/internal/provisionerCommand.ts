@@ -16,6 +16,7 @@ import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import { type ChildProcess, spawn } from "node:child_process"
 import type { AcquiredJob } from "../Store.js"
@@ -125,6 +126,16 @@ export const spawnProcess = (
   })
 
 /**
+ * Waits for `deferred` for at most `limit`, also inside an uninterruptible region (a finalizer):
+ * the timed wait runs in a child fiber of its own, which the timeout can interrupt.
+ */
+const awaitAtMost = <A>(deferred: Deferred.Deferred<A>, limit: Duration.Duration): Effect.Effect<void> =>
+  Effect.flatMap(
+    Effect.fork(Effect.interruptible(Effect.timeoutOption(Deferred.await(deferred), limit))),
+    Fiber.join
+  )
+
+/**
  * Ends the process group (once): SIGTERM to the group; SIGKILL to the group when the leader has
  * exited or after the grace period; then waits (at most the grace period again) for the output
  * streams to close.
@@ -137,9 +148,9 @@ export const terminate = (handle: ProcessHandle, gracePeriod: Duration.Duration)
     handle.terminated = true
     return Effect.uninterruptible(Effect.gen(function*() {
       signalGroup(handle.pid, "SIGTERM")
-      yield* Effect.timeoutOption(Deferred.await(handle.exited), gracePeriod)
+      yield* awaitAtMost(handle.exited, gracePeriod)
       signalGroup(handle.pid, "SIGKILL")
-      yield* Effect.timeoutOption(Deferred.await(handle.closed), gracePeriod)
+      yield* awaitAtMost(handle.closed, gracePeriod)
       handle.child.stdout?.destroy()
       handle.child.stderr?.destroy()
       handle.child.stdin?.destroy()

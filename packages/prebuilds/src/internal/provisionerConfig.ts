@@ -46,6 +46,8 @@ const duration = (
   positive: boolean
 ): Resolved<Duration.Duration> => {
   if (input === undefined) return Either.right(fallback)
+  // Effect turns negative and NaN millisecond counts into zero: refuse them instead.
+  if (typeof input === "number" && !(input >= 0)) return invalid(path, `${path} must not be negative`)
   const decoded = Duration.decodeUnknown(input)
   if (decoded._tag === "None") return invalid(path, `${path} is not a duration`)
   const value = decoded.value
@@ -115,7 +117,10 @@ const durationConfig = (name: string): Config.Config<Duration.Duration> =>
     Config.mapOrFail((text) =>
       Either.match(parseDurationMillis(text), {
         onLeft: (message) => Either.left(ConfigError.InvalidData([], message)),
-        onRight: (millis) => Either.right(Duration.millis(millis))
+        onRight: (millis) =>
+          millis >= 0
+            ? Either.right(Duration.millis(millis))
+            : Either.left(ConfigError.InvalidData([], `${name} must not be negative`))
       })
     )
   )

@@ -156,7 +156,8 @@ export const startWorkers = (
           ...(completion.error === undefined ? {} : { error: completion.error })
         }))
         if (stored && Exit.isSuccess(exit) && exit.value.afterCompletion !== undefined) {
-          yield* FiberSet.run(followUps, exit.value.afterCompletion)
+          // Forked from the uninterruptible region: the follow-up must be made interruptible again.
+          yield* FiberSet.run(followUps, Effect.interruptible(exit.value.afterCompletion))
         }
       })
 
