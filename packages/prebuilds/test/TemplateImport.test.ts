@@ -208,7 +208,9 @@ describe("TemplateImport.importVersion", () => {
 
   it.effect("a template that does not render is rejected with its diagnostics", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(importTemplate({ source: `data "coder_parameter" "x" {\n  type = "string"\n}\n` }))
+      const error = yield* Effect.flip(
+        importTemplate({ source: `data "coder_parameter" "x" {\n  type = "string"\n}\n` })
+      )
       expect(error._tag).toBe("TemplateImportError")
       if (error._tag !== "TemplateImportError") return
       expect(error.reason).toBe("RenderFailed")

@@ -145,8 +145,7 @@ const user: Owner.WorkspaceOwner = { ...Owner.empty, id: "user-1", name: "alice"
 const resolve = (request: Omit<WorkspaceBuilder.ResolveRequest, "owner"> & { owner?: Owner.WorkspaceOwner }) =>
   WorkspaceBuilder.resolveParameters({ owner: user, ...request })
 
-const failure = (request: Omit<WorkspaceBuilder.ResolveRequest, "owner">) =>
-  Effect.flip(resolve(request))
+const failure = (request: Omit<WorkspaceBuilder.ResolveRequest, "owner">) => Effect.flip(resolve(request))
 
 describe("WorkspaceBuilder.resolveParameters", () => {
   it.effect("first build: preset > build > default, with sources; defaults are persisted", () =>

@@ -1,0 +1,322 @@
+/**
+ * `warmpool simulate`: the whole prebuild pipeline on virtual time. Every sub-directory of a
+ * root is imported as a template with one active version into an in-memory SQLite store; then
+ * the reconciler runs cycle after cycle on a `TestClock`, with the echo provisioner finishing
+ * builds within one interval, and each cycle is reported (creates, deletes, renders actually
+ * performed, template compilations, render-cache hits, and every pool).
+ *
+ * {@link environment} is also the embedded composition of the prebuild services (store aside):
+ * template source on the store, the two caches, the renderer, the builder, imports, claims and the
+ * job notification queue.
+ *
+ * @since 0.1.0
+ */
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
+import { Metrics } from "@warmpool/metrics"
+import { CacheSettings, RenderCache, Renderer, TemplateCache, type TemplateSource } from "@warmpool/render"
+import { HclParser } from "@warmpool/terraform"
+import type * as ConfigError from "effect/ConfigError"
+import * as Data from "effect/Data"
+import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Random from "effect/Random"
+import * as TestClock from "effect/TestClock"
+import * as TestContext from "effect/TestContext"
+import * as Claims from "./Claims.js"
+import * as JobNotifications from "./JobNotifications.js"
+import * as Provisioner from "./Provisioner.js"
+import * as Reconciler from "./Reconciler.js"
+import * as Settings from "./Settings.js"
+import * as Store from "./Store.js"
+import * as StoreTemplateSource from "./StoreTemplateSource.js"
+import * as TemplateImport from "./TemplateImport.js"
+import * as WorkspaceBuilder from "./WorkspaceBuilder.js"
+
+/**
+ * The services {@link environment} provides.
+ *
+ * @since 0.1.0
+ */
+export type EnvironmentServices =
+  | HclParser.HclParser
+  | TemplateSource.TemplateSource
+  | TemplateCache.TemplateCache
+  | RenderCache.RenderCache
+  | Renderer.Renderer
+  | WorkspaceBuilder.WorkspaceBuilder
+  | TemplateImport.TemplateImport
+  | Claims.Claims
+  | JobNotifications.JobNotifications
+
+/**
+ * Options of {@link environment}.
+ *
+ * @since 0.1.0
+ */
+export interface EnvironmentOptions {
+  /** `live` (default) or `noop` caches (every render performed, every lookup compiling). */
+  readonly caches?: "live" | "noop" | undefined
+  readonly templateCache?: CacheSettings.CacheSettings | undefined
+  readonly renderCache?: CacheSettings.CacheSettings | undefined
+}
+
+/**
+ * The prebuild services on the `Store` and the `Metrics` of the context.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const environment = (
+  options: EnvironmentOptions = {}
+): Layer.Layer<EnvironmentServices, never, Store.Store | Metrics.Metrics> => {
+  const noop = options.caches === "noop"
+  const templateCache = noop
+    ? TemplateCache.layerNoop
+    : TemplateCache.layerWith(options.templateCache ?? CacheSettings.defaults(256))
+  const renderCache = noop
+    ? RenderCache.layerNoop
+    : RenderCache.layerWith(options.renderCache ?? CacheSettings.defaults(10_000))
+  const rendering = Renderer.layer.pipe(
+    Layer.provideMerge(templateCache),
+    Layer.provideMerge(renderCache),
+    Layer.provideMerge(StoreTemplateSource.layer),
+    Layer.provideMerge(HclParser.layer)
+  )
+  const building = WorkspaceBuilder.layer.pipe(Layer.provideMerge(rendering))
+  return Layer.mergeAll(TemplateImport.layer, Claims.layer()).pipe(
+    Layer.provideMerge(building),
+    Layer.provideMerge(JobNotifications.layer)
+  )
+}
+
+/**
+ * Options of {@link run}.
+ *
+ * @since 0.1.0
+ */
+export interface SimulationOptions {
+  /** A directory whose sub-directories are templates. */
+  readonly root: string
+  /** Default 10. */
+  readonly cycles?: number | undefined
+  /** Default 1 minute. */
+  readonly interval?: Duration.DurationInput | undefined
+  /** The echo provisioner's failure rate, 0..1 (default 0). */
+  readonly failRate?: number | undefined
+  /** Seed of Effect's `Random` (names, failures): a run is reproducible. Default 1. */
+  readonly seed?: number | undefined
+  /** Reconciler settings besides the interval (backoff, hard limit). */
+  readonly settings?: Partial<Settings.Settings> | undefined
+  /** `live` (default) or `noop` caches. */
+  readonly caches?: "live" | "noop" | undefined
+}
+
+/**
+ * One preset's pool in a cycle line (as the cycle's snapshot showed it, before its actions).
+ *
+ * @since 0.1.0
+ */
+export interface SimulatedPool {
+  readonly template: string
+  readonly preset: string
+  readonly desired: number
+  readonly running: number
+  readonly eligible: number
+  readonly status: string
+}
+
+/**
+ * One cycle of a simulation.
+ *
+ * @since 0.1.0
+ */
+export interface SimulatedCycle {
+  readonly cycle: number
+  /** Virtual time of the cycle (ISO-8601). */
+  readonly at: string
+  readonly creates: number
+  readonly deletes: number
+  readonly cancels: number
+  /** Renders actually performed (render-cache misses and introspection renders). */
+  readonly renders: number
+  /** Template compilations. */
+  readonly parses: number
+  readonly cacheHits: number
+  readonly cacheMisses: number
+  readonly errors: number
+  readonly presets: ReadonlyArray<SimulatedPool>
+}
+
+/**
+ * A simulation that could not start (the root cannot be read, the store cannot open, or the
+ * provisioner options are invalid).
+ *
+ * @since 0.1.0
+ */
+export class SimulationError extends Data.TaggedError("SimulationError")<{ readonly message: string }> {}
+
+/**
+ * The virtual start of every simulation: 2024-01-01T00:00:00Z (a Monday).
+ *
+ * @since 0.1.0
+ */
+export const epoch: DateTime.Utc = DateTime.unsafeMake("2024-01-01T00:00:00Z")
+
+const liveYield = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
+
+/**
+ * Let every fiber woken by the last clock step run until it suspends again: a few macrotask
+ * turns until the provisioner's counters stop moving.
+ */
+const settle = (provisioner: Provisioner.ProvisionerShape) =>
+  Effect.gen(function*() {
+    let previous = ""
+    let stable = 0
+    for (let round = 0; round < 1_000 && stable < 2; round++) {
+      yield* liveYield
+      const stats = yield* provisioner.stats
+      const key = `${yield* provisioner
+        .inFlight}:${stats.acquired}:${stats.succeeded}:${stats.failed}:${stats.canceled}`
+      stable = key === previous ? stable + 1 : 0
+      previous = key
+    }
+  })
+
+const advance = (
+  provisioner: Provisioner.ProvisionerShape,
+  store: Store.StoreShape,
+  duration: Duration.Duration,
+  step: Duration.Duration
+) =>
+  Effect.gen(function*() {
+    let remaining = Duration.toMillis(duration)
+    const stepMillis = Math.max(1, Duration.toMillis(step))
+    while (remaining > 0) {
+      const pending = yield* Effect.orElseSucceed(Effect.map(store.pendingJobs(), (jobs) => jobs.length), () => 1)
+      const idle = (yield* provisioner.inFlight) === 0 && pending === 0
+      // Nothing in flight: nothing can happen before the next cycle, so jump.
+      const by = idle ? remaining : Math.min(stepMillis, remaining)
+      yield* TestClock.adjust(Duration.millis(by))
+      yield* settle(provisioner)
+      remaining -= by
+    }
+  })
+
+const poolsOf = (result: Reconciler.CycleResult): ReadonlyArray<SimulatedPool> =>
+  result.pools.filter((pool) => pool.activeVersion).map((pool) => ({
+    template: pool.template,
+    preset: pool.preset,
+    desired: pool.desired,
+    running: pool.running,
+    eligible: pool.eligible,
+    status: pool.status
+  }))
+
+/**
+ * Run a simulation: `onImport` receives the import results, `onCycle` each cycle as it ends.
+ *
+ * @since 0.1.0
+ */
+export const run = <E1, E2>(
+  options: SimulationOptions,
+  callbacks: {
+    readonly onImport: (imports: ReadonlyArray<TemplateImport.DirectoryImport>) => Effect.Effect<void, E1>
+    readonly onCycle: (cycle: SimulatedCycle) => Effect.Effect<void, E2>
+  }
+): Effect.Effect<void, SimulationError | E1 | E2, FileSystem.FileSystem | Path.Path> => {
+  const interval = Duration.decode(options.interval ?? Duration.minutes(1))
+  const cycles = Math.max(0, Math.floor(options.cycles ?? 10))
+  const settings = Settings.make({ ...options.settings, reconciliationInterval: interval })
+  // Builds finish well within one interval: a twentieth of it, at most 1 s, on 8 workers. The
+  // workers wake on job notifications (a woken worker drains every pending job), so they poll
+  // only once per interval: each clock wake-up costs real time under the TestClock.
+  const delay = Duration.min(
+    Duration.millis(Math.max(1, Math.floor(Duration.toMillis(interval) / 20))),
+    Duration.seconds(1)
+  )
+  const pollInterval = interval
+  const step = delay
+
+  const program = Effect.gen(function*() {
+    const importer = yield* TemplateImport.TemplateImport
+    const imports = yield* importer.importDirectory(options.root).pipe(
+      Effect.mapError((error) => new SimulationError({ message: error.message }))
+    )
+    yield* callbacks.onImport(imports)
+    const reconciler = yield* Reconciler.make({ settings })
+    const store = yield* Store.Store
+    const provisioner = yield* Provisioner.makeEcho({
+      delay,
+      pollInterval,
+      failureRate: options.failRate ?? 0,
+      workers: 8,
+      name: "simulate"
+    }).pipe(
+      // The provisioner's failures draw from a Random of their own: they never shift the names.
+      Effect.withRandom(Random.make(`${options.seed ?? 1}:provisioner`)),
+      Effect.mapError((error) => new SimulationError({ message: `invalid provisioner options: ${error}` }))
+    )
+    for (let cycle = 1; cycle <= cycles; cycle++) {
+      yield* advance(provisioner, store, interval, step)
+      const result = yield* reconciler.reconcileOnce.pipe(
+        Effect.catchAll((error) =>
+          Effect.succeed<Reconciler.CycleResult>({
+            stats: { elapsed: Duration.zero, presetsTotal: 0, presetsReconciled: 0, lockAcquired: true },
+            report: {
+              cycle,
+              startedAt: "",
+              durationMs: 0,
+              lockAcquired: true,
+              paused: false,
+              presetsTotal: 0,
+              presetsReconciled: 0,
+              creates: 0,
+              deletes: 0,
+              cancels: 0,
+              renders: 0,
+              parses: 0,
+              cacheHits: 0,
+              cacheMisses: 0,
+              errors: 1,
+              poolsFilled: 0,
+              poolsTotal: 0
+            },
+            pools: []
+          }).pipe(Effect.tap(() => Effect.logError(`cycle ${cycle} failed: ${error.message}`)))
+        )
+      )
+      const report = result.report
+      yield* callbacks.onCycle({
+        cycle,
+        at: DateTime.formatIso(yield* DateTime.now),
+        creates: report.creates,
+        deletes: report.deletes,
+        cancels: report.cancels,
+        renders: report.renders,
+        parses: report.parses,
+        cacheHits: report.cacheHits,
+        cacheMisses: report.cacheMisses,
+        errors: report.errors,
+        presets: poolsOf(result)
+      })
+    }
+  })
+
+  const services = environment({ caches: options.caches }).pipe(
+    Layer.provideMerge(Store.layerMemory()),
+    Layer.provideMerge(Metrics.layerNoop),
+    Layer.mapError((error: Store.StoreError | ConfigError.ConfigError) =>
+      new SimulationError({ message: `cannot open the in-memory store: ${error.message}` })
+    )
+  )
+  // The virtual clock starts at the epoch before any service starts sleeping (the caches' sweep
+  // fibers would otherwise be woken once per sweep interval since 1970).
+  return TestClock.setTime(DateTime.toEpochMillis(epoch)).pipe(
+    Effect.zipRight(program.pipe(Effect.scoped, Effect.provide(services))),
+    Effect.withRandom(Random.make(options.seed ?? 1)),
+    Effect.provide(TestContext.TestContext)
+  )
+}
