@@ -1,0 +1,148 @@
+/**
+ * The console's HTTP client for `/api/v1`. Every failure (network, status, unexpected body) is
+ * returned as a value; nothing is thrown to the caller.
+ *
+ * @since 0.1.0
+ */
+import * as Decode from "./decode.js"
+import type {
+  PausedResponse,
+  PresetsResponse,
+  ReconcilerState,
+  RenderRequestBody,
+  RenderResult,
+  TemplatesResponse
+} from "./types.js"
+
+/**
+ * @since 0.1.0
+ */
+export type ApiFailure =
+  | { readonly _tag: "Unauthorized"; readonly message: string }
+  | { readonly _tag: "HttpFailure"; readonly status: number; readonly code: string; readonly message: string }
+  | { readonly _tag: "NetworkFailure"; readonly message: string }
+  | { readonly _tag: "DecodeFailure"; readonly message: string }
+
+/**
+ * @since 0.1.0
+ */
+export type ApiResult<A> = { readonly ok: true; readonly value: A } | {
+  readonly ok: false
+  readonly failure: ApiFailure
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface ApiClient {
+  readonly templates: () => Promise<ApiResult<TemplatesResponse>>
+  readonly render: (versionId: string, body: RenderRequestBody) => Promise<ApiResult<RenderResult>>
+  readonly presets: () => Promise<ApiResult<PresetsResponse>>
+  readonly reconciler: () => Promise<ApiResult<ReconcilerState>>
+  readonly setPaused: (paused: boolean) => Promise<ApiResult<PausedResponse>>
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface ApiClientOptions {
+  /** Prefix of the API routes; `/api/v1` by default. */
+  readonly baseUrl?: string
+  readonly token: () => string | undefined
+  /** Called on every 401, after which the caller should ask for a token again. */
+  readonly onUnauthorized: () => void
+  readonly fetch?: typeof fetch
+}
+
+const errorOf = (e: unknown): string => e instanceof Error ? e.message : String(e)
+
+/**
+ * A readable sentence for a failure.
+ *
+ * @since 0.1.0
+ */
+export const describeFailure = (failure: ApiFailure): string => {
+  switch (failure._tag) {
+    case "Unauthorized":
+      return "The API token was not accepted."
+    case "HttpFailure":
+      return `${failure.message === "" ? failure.code : failure.message} (HTTP ${failure.status})`
+    case "NetworkFailure":
+      return `The server could not be reached: ${failure.message}`
+    case "DecodeFailure":
+      return `The server sent an unexpected response: ${failure.message}`
+  }
+}
+
+/**
+ * @since 0.1.0
+ */
+export const makeApiClient = (options: ApiClientOptions): ApiClient => {
+  const base = options.baseUrl ?? "/api/v1"
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
+
+  const call = async <A>(
+    method: "GET" | "POST",
+    path: string,
+    decoder: Decode.Decoder<A>,
+    body?: unknown
+  ): Promise<ApiResult<A>> => {
+    const headers: Record<string, string> = { accept: "application/json" }
+    const token = options.token()
+    if (token !== undefined) headers.authorization = `Bearer ${token}`
+    if (body !== undefined) headers["content-type"] = "application/json"
+    let response: Response
+    try {
+      response = await doFetch(`${base}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) })
+      })
+    } catch (e) {
+      return { ok: false, failure: { _tag: "NetworkFailure", message: errorOf(e) } }
+    }
+    let json: unknown = undefined
+    let text = ""
+    try {
+      text = await response.text()
+      json = text === "" ? undefined : JSON.parse(text)
+    } catch (e) {
+      if (response.ok) return { ok: false, failure: { _tag: "DecodeFailure", message: errorOf(e) } }
+    }
+    if (response.status === 401) {
+      options.onUnauthorized()
+      return { ok: false, failure: { _tag: "Unauthorized", message: messageOf(json) ?? "Unauthorized" } }
+    }
+    if (!response.ok) {
+      const record = typeof json === "object" && json !== null ? json as Record<string, unknown> : {}
+      return {
+        ok: false,
+        failure: {
+          _tag: "HttpFailure",
+          status: response.status,
+          code: typeof record._tag === "string" ? record._tag : response.statusText,
+          message: messageOf(json) ?? text.slice(0, 200)
+        }
+      }
+    }
+    const decoded = decoder(json)
+    return decoded.ok
+      ? { ok: true, value: decoded.value }
+      : { ok: false, failure: { _tag: "DecodeFailure", message: decoded.problem } }
+  }
+
+  return {
+    templates: () => call("GET", "/templates", Decode.templates),
+    render: (versionId, body) =>
+      call("POST", `/templateversions/${encodeURIComponent(versionId)}/render`, Decode.renderResult, body),
+    presets: () => call("GET", "/presets", Decode.presets),
+    reconciler: () => call("GET", "/reconciler", Decode.reconciler),
+    setPaused: (paused) => call("POST", paused ? "/reconciler/pause" : "/reconciler/resume", Decode.paused)
+  }
+}
+
+const messageOf = (json: unknown): string | undefined => {
+  if (typeof json !== "object" || json === null) return undefined
+  const message = (json as Record<string, unknown>).message
+  return typeof message === "string" ? message : undefined
+}

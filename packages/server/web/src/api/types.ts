@@ -1,0 +1,172 @@
+/**
+ * The JSON shapes of the `/api/v1` routes the console calls. Render outputs are the renderer's
+ * own wire types (RENDER.md §3.1); the rest is the server's contract for the console.
+ *
+ * @since 0.1.0
+ */
+import type { RenderOutput } from "@warmpool/render"
+
+/**
+ * @since 0.1.0
+ */
+export type RenderResult = RenderOutput.RenderOutput
+
+/**
+ * @since 0.1.0
+ */
+export type Parameter = RenderOutput.Parameter
+
+/**
+ * @since 0.1.0
+ */
+export type ParameterOption = RenderOutput.ParameterOption
+
+/**
+ * @since 0.1.0
+ */
+export type Preset = RenderOutput.Preset
+
+/**
+ * @since 0.1.0
+ */
+export type Diagnostic = RenderOutput.Diagnostic
+
+/**
+ * @since 0.1.0
+ */
+export type FormType = RenderOutput.FormType
+
+/**
+ * @since 0.1.0
+ */
+export interface TemplateVersionSummary {
+  readonly id: string
+  readonly name: string
+  readonly createdAt: string
+  readonly active: boolean
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface TemplateSummary {
+  readonly id: string
+  readonly name: string
+  /** `null` while the template has no active version. */
+  readonly activeVersionId: string | null
+  readonly deleted: boolean
+  readonly deprecationMessage: string
+  readonly versions: ReadonlyArray<TemplateVersionSummary>
+}
+
+/**
+ * `GET /api/v1/templates`.
+ *
+ * @since 0.1.0
+ */
+export interface TemplatesResponse {
+  readonly templates: ReadonlyArray<TemplateSummary>
+}
+
+/**
+ * The owner a render sees as `data.coder_workspace_owner.me`.
+ *
+ * @since 0.1.0
+ */
+export interface WorkspaceOwner {
+  readonly id: string
+  readonly name: string
+  readonly full_name: string
+  readonly email: string
+  readonly ssh_public_key: string
+  readonly groups: ReadonlyArray<string>
+  readonly login_type: string
+  readonly rbac_roles: ReadonlyArray<{ readonly name: string; readonly org_id: string }>
+}
+
+/**
+ * `POST /api/v1/templateversions/{id}/render`.
+ *
+ * @since 0.1.0
+ */
+export interface RenderRequestBody {
+  readonly owner: WorkspaceOwner
+  readonly values: Readonly<Record<string, string>>
+}
+
+/**
+ * @since 0.1.0
+ */
+export type PoolStatus = "healthy" | "hard_limited" | "validation_failed"
+
+/**
+ * One prebuild pool: a preset of a template version.
+ *
+ * @since 0.1.0
+ */
+export interface PresetPool {
+  readonly template: string
+  readonly templateId: string
+  readonly templateVersionId: string
+  readonly presetId: string
+  readonly preset: string
+  readonly desired: number
+  readonly running: number
+  readonly eligible: number
+  readonly status: PoolStatus
+  readonly statusReason: string | null
+  readonly backoffUntil: string | null
+  readonly activeVersion: boolean
+}
+
+/**
+ * `GET /api/v1/presets`.
+ *
+ * @since 0.1.0
+ */
+export interface PresetsResponse {
+  readonly presets: ReadonlyArray<PresetPool>
+}
+
+/**
+ * One reconciliation cycle as the reconciler reports it.
+ *
+ * @since 0.1.0
+ */
+export interface ReconcilerCycle {
+  readonly cycle: number
+  readonly startedAt: string
+  readonly durationMs: number
+  readonly lockAcquired: boolean
+  readonly paused: boolean
+  readonly presetsTotal: number
+  readonly presetsReconciled: number
+  readonly creates: number
+  readonly deletes: number
+  readonly cancels: number
+  readonly renders: number
+  readonly parses: number
+  readonly cacheHits: number
+  readonly cacheMisses: number
+  readonly errors: number
+}
+
+/**
+ * `GET /api/v1/reconciler`; cycles are oldest first.
+ *
+ * @since 0.1.0
+ */
+export interface ReconcilerState {
+  readonly paused: boolean
+  readonly intervalMs: number
+  readonly cycles: ReadonlyArray<ReconcilerCycle>
+}
+
+/**
+ * `POST /api/v1/reconciler/pause` and `/resume`.
+ *
+ * @since 0.1.0
+ */
+export interface PausedResponse {
+  readonly paused: boolean
+}

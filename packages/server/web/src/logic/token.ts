@@ -1,0 +1,59 @@
+/**
+ * The API token, kept in the page's session storage so it is asked for once per tab.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The part of `Storage` the token needs.
+ *
+ * @since 0.1.0
+ */
+export type TokenStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">
+
+/**
+ * @since 0.1.0
+ */
+export const tokenKey = "warmpool.apiToken"
+
+/**
+ * @since 0.1.0
+ */
+export interface TokenStore {
+  readonly read: () => string | undefined
+  /** Whether the token was kept (storage may refuse; the token then lasts for the page). */
+  readonly write: (token: string) => boolean
+  readonly clear: () => void
+}
+
+/**
+ * A store over `storage`; storage failures (disabled or full) are answered, never thrown.
+ *
+ * @since 0.1.0
+ */
+export const makeTokenStore = (storage: TokenStorage | undefined): TokenStore => ({
+  read: () => {
+    try {
+      const token = storage?.getItem(tokenKey) ?? null
+      return token === null || token === "" ? undefined : token
+    } catch {
+      return undefined
+    }
+  },
+  write: (token) => {
+    try {
+      if (storage === undefined) return false
+      storage.setItem(tokenKey, token)
+      return true
+    } catch {
+      return false
+    }
+  },
+  clear: () => {
+    try {
+      storage?.removeItem(tokenKey)
+    } catch {
+      // nothing was kept
+    }
+  }
+})

@@ -1,0 +1,2 @@
+export declare const x = 1;
+//# sourceMappingURL=probe.d.ts.map

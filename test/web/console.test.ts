@@ -1,0 +1,309 @@
+/**
+ * The web console in headless Chromium against the console server (today the stub; see
+ * `consoleServer.ts`): token dialog, the live parameters form on the example templates, the
+ * stale-response guard, presets, and the pools dashboard filling up. Screenshots of the form and
+ * the dashboard are saved as artifacts.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as path from "node:path"
+import type { Browser, BrowserContext, Page } from "playwright-core"
+import { artifactsDir, browserRequired, chromiumInstalled, launchChromium, skipReason } from "./browser.js"
+import { type ConsoleServer, startConsoleServer } from "./consoleServer.js"
+
+const skipped = !chromiumInstalled && !browserRequired
+if (skipped) console.warn(`web console browser tests skipped: ${skipReason}`)
+
+const poll = { timeout: 8_000, interval: 50 }
+
+describe.skipIf(skipped)("web console in Chromium", () => {
+  let server: ConsoleServer
+  let browser: Browser
+  let context: BrowserContext | undefined
+  let problems: Array<string> = []
+
+  beforeAll(async () => {
+    server = await startConsoleServer()
+    browser = await launchChromium()
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  afterEach(async () => {
+    await context?.close()
+    context = undefined
+  })
+
+  /** A fresh tab (its own session storage) on the console; page errors are collected. */
+  const newPage = async (hash = ""): Promise<Page> => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" })
+    const page = await context.newPage()
+    problems = []
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`))
+    page.on("console", (message) => {
+      // Missing icons (404) and the deliberate 401s are resource errors, not page problems.
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+        problems.push(`console: ${message.text()}`)
+      }
+    })
+    await page.goto(`${server.url}/${hash}`)
+    return page
+  }
+
+  const signIn = async (page: Page, token = server.token) => {
+    await page.getByLabel("Token", { exact: true }).fill(token)
+    await page.keyboard.press("Enter")
+  }
+
+  /** Opens the form signed in and waits for the first render. */
+  const openForm = async (): Promise<Page> => {
+    const page = await newPage()
+    await signIn(page)
+    await page.locator("[data-param=stack]").waitFor()
+    return page
+  }
+
+  const chooseTemplate = async (page: Page, name: string) => {
+    await page.getByLabel("Template", { exact: true }).selectOption({ label: name })
+    await page.locator(".params-column h2", { hasText: `${name} parameters` }).waitFor()
+  }
+
+  const optionTexts = (page: Page, label: string) =>
+    page.getByLabel(label, { exact: true }).locator("option:not([disabled])").allTextContents()
+
+  const diagnosticsOf = (page: Page, param: string) =>
+    page.locator(`[data-param="${param}"] .field-diagnostics .diagnostic-summary`).allTextContents()
+
+  const screenshot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(artifactsDir(), name), fullPage: true })
+
+  it("asks for the token once, keeps it for the tab, and asks again after a 401", async () => {
+    const page = await newPage()
+    const dialog = page.getByRole("dialog", { name: "API token" })
+    await dialog.waitFor()
+    await signIn(page)
+    await page.locator("[data-param=stack]").waitFor()
+    expect(await dialog.count()).toBe(0)
+
+    await page.reload()
+    await page.locator("[data-param=stack]").waitFor()
+    expect(await page.getByRole("dialog").count()).toBe(0)
+
+    server.controls.setToken("rotated-token")
+    try {
+      await page.getByRole("link", { name: "Pools" }).click()
+      await dialog.waitFor()
+      expect(await dialog.getByRole("alert").textContent()).toContain("did not accept the token")
+      await signIn(page, "rotated-token")
+      await page.locator("tr[data-preset]").first().waitFor()
+      expect(await page.evaluate("sessionStorage.getItem('warmpool.apiToken')")).toBe("rotated-token")
+    } finally {
+      server.controls.setToken("stub-token")
+    }
+    expect(problems).toEqual([])
+  })
+
+  it("re-renders when a parameter others depend on changes (docker-dev stack → image options)", async () => {
+    const page = await openForm()
+    await chooseTemplate(page, "docker-dev")
+    expect(await optionTexts(page, "Container image")).toEqual(["golang:1.23", "golang:1.22"])
+    expect(await page.getByRole("radio", { name: "Go" }).isChecked()).toBe(true)
+
+    await page.getByRole("radio", { name: "Node.js" }).check()
+    await expect.poll(() => optionTexts(page, "Container image"), poll).toEqual(["node:22", "node:20"])
+    // The image follows its (dependent) default because the user never chose one.
+    expect(await page.getByLabel("Container image", { exact: true }).inputValue()).toBe("node:22")
+    expect(await page.locator(".tag-pair", { hasText: "stack" }).textContent()).toContain("node")
+
+    // Keyboard: arrow keys move the radio selection, which re-renders too.
+    await page.getByRole("radio", { name: "Node.js" }).focus()
+    await page.keyboard.press("ArrowRight")
+    await expect.poll(() => optionTexts(page, "Container image"), poll).toEqual(["python:3.13", "python:3.12"])
+    expect(problems).toEqual([])
+  })
+
+  it("shows a validation error under the control and clears it (docker-dev cpus)", async () => {
+    const page = await openForm()
+    await chooseTemplate(page, "docker-dev")
+    const cpus = page.locator("[data-param=cpus] input[type=number]")
+    await cpus.fill("12")
+    await expect.poll(() => diagnosticsOf(page, "cpus"), poll).toEqual([
+      "Invalid parameter value according to 'validation' block"
+    ])
+    expect(await page.locator("[data-param=cpus] .diagnostic-detail").textContent()).toBe(
+      "Choose between 1 and 8 cores (got 12)."
+    )
+    expect(await cpus.getAttribute("aria-invalid")).toBe("true")
+    const describedBy = (await cpus.getAttribute("aria-describedby")) ?? ""
+    expect(describedBy.split(" ")).toContain(
+      await page.locator("[data-param=cpus] .field-diagnostics").getAttribute("id")
+    )
+    // The slider stays within its validation bounds.
+    expect(await page.locator("[data-param=cpus] input[type=range]").getAttribute("max")).toBe("8")
+    await screenshot(page, "web-form-validation.png")
+
+    await cpus.fill("4")
+    await expect.poll(() => diagnosticsOf(page, "cpus"), poll).toEqual([])
+    expect(await cpus.getAttribute("aria-invalid")).toBeNull()
+    expect(await page.locator("[data-param=cpus] input[type=range]").inputValue()).toBe("4")
+    expect(problems).toEqual([])
+  })
+
+  it("debounces typing into one render and validates the text (docker-dev dotfiles_uri)", async () => {
+    const page = await openForm()
+    await chooseTemplate(page, "docker-dev")
+    await expect.poll(() => page.locator(".render-status").getAttribute("data-state"), poll).toBe("done")
+    const before = server.controls.renders().length
+    await page.getByLabel("Dotfiles repository").pressSequentially("http://example.com/dots", { delay: 15 })
+    await expect.poll(() => diagnosticsOf(page, "dotfiles_uri"), poll).toEqual([
+      "Invalid parameter value according to 'validation' block"
+    ])
+    const sent = server.controls.renders().slice(before)
+    expect(sent.length).toBe(1)
+    expect(sent[0]!.values).toEqual({ dotfiles_uri: "http://example.com/dots" })
+
+    await page.getByLabel("Dotfiles repository").fill("https://example.com/dots")
+    await expect.poll(() => diagnosticsOf(page, "dotfiles_uri"), poll).toEqual([])
+    expect(problems).toEqual([])
+  })
+
+  it("ignores a render response older than the latest request", async () => {
+    const page = await openForm()
+    await chooseTemplate(page, "docker-dev")
+    await expect.poll(() => page.locator(".render-status").getAttribute("data-state"), poll).toBe("done")
+    const before = server.controls.renders().length
+    server.controls.delayRenders([1500])
+
+    await page.getByRole("radio", { name: "Python" }).check()
+    await expect.poll(() => server.controls.renders().length, poll).toBe(before + 1)
+    await page.getByRole("radio", { name: "Node.js" }).check()
+    await expect.poll(() => server.controls.renders().length, poll).toBe(before + 2)
+    await expect.poll(() => optionTexts(page, "Container image"), poll).toEqual(["node:22", "node:20"])
+
+    // The slow (python) response arrives now and must not overwrite the newer (node) render.
+    await page.waitForTimeout(1800)
+    expect(await optionTexts(page, "Container image")).toEqual(["node:22", "node:20"])
+    expect(await page.getByRole("radio", { name: "Node.js" }).isChecked()).toBe(true)
+    expect(await page.locator(".render-status").getAttribute("data-state")).toBe("done")
+    expect(problems).toEqual([])
+  })
+
+  it("applies a preset's values and re-renders; None goes back to the defaults", async () => {
+    const page = await openForm()
+    await chooseTemplate(page, "docker-dev")
+    const presetPicker = page.getByLabel("Fill the form from a preset")
+    expect(await presetPicker.locator("option").allTextContents()).toEqual([
+      "None: template defaults",
+      "Go (2 cores) (default)",
+      "Python (4 cores)"
+    ])
+    await presetPicker.selectOption({ label: "Python (4 cores)" })
+    await expect.poll(() => optionTexts(page, "Container image"), poll).toEqual(["python:3.13", "python:3.12"])
+    expect(await page.getByRole("radio", { name: "Python" }).isChecked()).toBe(true)
+    expect(await page.getByLabel("Container image", { exact: true }).inputValue()).toBe("python:3.13")
+    expect(await page.locator("[data-param=cpus] input[type=number]").inputValue()).toBe("4")
+    expect(await page.locator("#preset-summary").textContent()).toContain("1 prebuilt")
+    expect(server.controls.renders().at(-1)!.values).toEqual({ stack: "python", image: "python:3.13", cpus: "4" })
+    await screenshot(page, "web-form.png")
+
+    await presetPicker.selectOption({ label: "None: template defaults" })
+    await expect.poll(() => optionTexts(page, "Container image"), poll).toEqual(["golang:1.23", "golang:1.22"])
+    expect(await page.locator("[data-param=cpus] input[type=number]").inputValue()).toBe("2")
+    expect(problems).toEqual([])
+  })
+
+  it("owner groups change options; multi-select sends a JSON list (k8s-team)", async () => {
+    const page = await openForm()
+    await chooseTemplate(page, "k8s-team")
+    const pools = () =>
+      page.getByRole("group", { name: "Node pool" }).getByRole("radio").evaluateAll(
+        (radios) => radios.map((r) => (r as unknown as { value: string }).value)
+      )
+    expect(await pools()).toEqual(["general", "highmem"])
+    await page.getByLabel("Groups").fill("platform")
+    await expect.poll(pools, poll).toEqual(["general", "highmem", "gpu"])
+    expect(await page.locator("[data-param=cpu] .field-description").textContent()).toContain("quota: 16")
+    expect(server.controls.renders().at(-1)!.groups).toEqual(["platform"])
+
+    const editors = page.getByRole("group", { name: "Editors" })
+    expect(await editors.getByRole("checkbox", { name: "VS Code (browser)" }).isChecked()).toBe(true)
+    await editors.getByRole("checkbox", { name: "Jupyter" }).focus()
+    await page.keyboard.press("Space")
+    await expect.poll(() => server.controls.renders().at(-1)!.values.ide, poll).toBe("[\"code-server\",\"jupyter\"]")
+    await screenshot(page, "web-form-k8s-team.png")
+    expect(problems).toEqual([])
+  })
+
+  it("marks a required parameter and clears its error once filled (gpu-lab)", async () => {
+    const page = await openForm()
+    await chooseTemplate(page, "gpu-lab")
+    const dataset = page.getByLabel("Dataset volume")
+    expect(await page.locator("[data-param=dataset] .field-label").textContent()).toContain("(required)")
+    await expect.poll(() => diagnosticsOf(page, "dataset"), poll).toEqual(["Required parameter not provided"])
+    expect(await dataset.getAttribute("aria-invalid")).toBe("true")
+    await dataset.fill("imagenet")
+    await expect.poll(() => diagnosticsOf(page, "dataset"), poll).toEqual([])
+    expect(problems).toEqual([])
+  })
+
+  it("every form control has a label and the render status is a live region", async () => {
+    const page = await openForm()
+    for (const template of ["docker-dev", "k8s-team", "gpu-lab"]) {
+      await chooseTemplate(page, template)
+      const unlabelled = await page.evaluate(
+        `[...document.querySelectorAll("main input, main select, main textarea, main button")]
+        .filter((el) => !(el.labels && el.labels.length > 0) && !el.getAttribute("aria-labelledby")
+          && !el.getAttribute("aria-label") && (el.textContent ?? "").trim() === "")
+        .map((el) => el.outerHTML)`
+      )
+      expect(unlabelled).toEqual([])
+    }
+    expect(await page.locator(".render-status").getAttribute("aria-live")).toBe("polite")
+    expect(await page.locator("fieldset[data-param] > legend").count()).toBeGreaterThan(0)
+    // From a fresh load, Tab starts at the skip link.
+    await page.reload()
+    await page.locator("[data-param]").first().waitFor()
+    await page.keyboard.press("Tab")
+    expect(await page.evaluate("document.activeElement.textContent")).toBe("Skip to content")
+    expect(problems).toEqual([])
+  })
+
+  it("dashboard: pools fill across refreshes, problems stand out, pause and resume", async () => {
+    const page = await newPage("#/pools")
+    await signIn(page)
+    const eligible = (preset: string) =>
+      page.locator(`tr[data-preset="${preset}"]`).first().locator("[data-field=eligible]").textContent().then(Number)
+    const standard = page.locator("tr[data-preset=Standard]")
+    await standard.waitFor()
+    const first = await eligible("Standard")
+    await expect.poll(() => eligible("Standard"), { ...poll, timeout: 10_000 }).toBeGreaterThan(first)
+
+    const failed = page.locator("tr[data-preset=\"Legacy V100\"]")
+    expect(await failed.getAttribute("data-status")).toBe("validation_failed")
+    expect(await failed.locator(".status-reason").textContent()).toContain("not defined by the template")
+    const limited = page.locator("tr[data-preset=\"High memory\"]")
+    expect(await limited.locator(".badge").textContent()).toBe("Hard limited")
+    expect(await limited.locator("time").count()).toBe(1)
+
+    // Newest first, at most ten.
+    const cycleNumbers = (await page.locator(".cycle-table tbody tr td:first-child").allTextContents()).map(Number)
+    expect(cycleNumbers.length).toBeGreaterThanOrEqual(6)
+    expect(cycleNumbers.length).toBeLessThanOrEqual(10)
+    expect(cycleNumbers).toEqual([...cycleNumbers].sort((a, b) => b - a))
+    expect(await page.getByRole("img", { name: /Render cache hit rate over cycles/ }).count()).toBe(1)
+
+    await expect.poll(() => eligible("Go (2 cores)"), { ...poll, timeout: 10_000 }).toBe(2)
+    await screenshot(page, "web-dashboard.png")
+
+    await page.getByRole("button", { name: "Pause reconciler" }).click()
+    await page.getByText("Reconciler paused", { exact: true }).waitFor()
+    const ticks = server.controls.ticks()
+    await page.waitForTimeout(2500)
+    expect(server.controls.ticks()).toBe(ticks)
+    await page.getByRole("button", { name: "Resume reconciler" }).click()
+    await page.getByText("Reconciler running", { exact: true }).waitFor()
+    expect(problems).toEqual([])
+  })
+})
