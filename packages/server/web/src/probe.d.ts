@@ -1,2 +1,0 @@
-export declare const x = 1;
-//# sourceMappingURL=probe.d.ts.map
