@@ -11,6 +11,7 @@ import { migrateCommand } from "./commands/migrateCommand.js"
 import { presetsCommand } from "./commands/presetsCommand.js"
 import { renderCommand } from "./commands/renderCommand.js"
 import { serveCommand } from "./commands/serveCommand.js"
+import { simulateCommand } from "./commands/simulateCommand.js"
 
 /**
  * warmpool's version, printed by `warmpool --version`.
@@ -28,7 +29,15 @@ export const root = Command.make("warmpool").pipe(
   Command.withDescription(
     "Keep pools of prebuilt workspaces warm for Coder-style Terraform templates, and render their dynamic parameters."
   ),
-  Command.withSubcommands([serveCommand, renderCommand, evalCommand, presetsCommand, migrateCommand, benchCommand])
+  Command.withSubcommands([
+    serveCommand,
+    renderCommand,
+    evalCommand,
+    presetsCommand,
+    simulateCommand,
+    migrateCommand,
+    benchCommand
+  ])
 )
 
 /**

@@ -47,3 +47,43 @@ export * as JobNotifications from "./JobNotifications.js"
  * @since 0.1.0
  */
 export * as Provisioner from "./Provisioner.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as ParameterValidationError from "./ParameterValidationError.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as WorkspaceBuilder from "./WorkspaceBuilder.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as StoreTemplateSource from "./StoreTemplateSource.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as TemplateImport from "./TemplateImport.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Reconciler from "./Reconciler.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as ReconcilerMetrics from "./ReconcilerMetrics.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Claims from "./Claims.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Simulation from "./Simulation.js"
