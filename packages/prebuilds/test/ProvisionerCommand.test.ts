@@ -1,7 +1,8 @@
 import * as SqlClient from "@effect/sql/SqlClient"
-import { describe, expect, it } from "@effect/vitest"
+import { afterAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as Supervisor from "effect/Supervisor"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -20,7 +21,15 @@ import {
 const fixtures = path.join(import.meta.dirname, "fixtures", "provisioner")
 const script = (name: string) => path.join(fixtures, name)
 
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "warmpool-provisioner-"))
+const tempDirs: Array<string> = []
+const tempDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warmpool-provisioner-"))
+  tempDirs.push(dir)
+  return dir
+}
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true })
+})
 
 /** A process exists and is not a zombie (killed children of a non-reaping init linger as zombies). */
 const alive = (pid: number): boolean => {
@@ -105,7 +114,6 @@ describe("Provisioner: command", () => {
       })
       expect(document.workspaceName).toMatch(/^pb-1-/)
       expect(document.templateName).toMatch(/^t-/)
-      fs.rmSync(dir, { recursive: true, force: true })
     }).pipe(Effect.provide(storeAndQueue())))
 
   it.live("a non-zero exit status fails the job with the stderr tail as its error", () =>
@@ -164,20 +172,23 @@ describe("Provisioner: command", () => {
   it.live("closing the provisioner's scope kills the process group and cancels the job", () =>
     Effect.gen(function*() {
       const pidFile = path.join(tempDir(), "pids")
+      const supervisor = yield* Supervisor.track
       const { provisioner, stop } = yield* startProvisioner(
         Provisioner.layerCommand({
           command: "/bin/sh",
           args: [script("sleeper.sh"), pidFile],
           killGracePeriod: "2 seconds"
         })
-      )
+      ).pipe(Effect.supervised(supervisor))
       const [job] = yield* createJobs(1)
       yield* notify([job!])
       yield* waitUntil(Effect.sync(() => fs.existsSync(pidFile)), "the command started its child")
       const pids = readPids(pidFile)
       expect(pids.map(alive)).toEqual([true, true])
       expect(yield* provisioner.inFlight).toBe(1)
+      expect((yield* supervisor.value).length).toBeGreaterThanOrEqual(2)
       yield* stop
+      expect(yield* supervisor.value).toEqual([])
       expect(pids.map(alive)).toEqual([false, false])
       const { job: row } = yield* latest(job!.workspaceId)
       expect(row.status).toBe("canceled")
