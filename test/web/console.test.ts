@@ -38,7 +38,11 @@ describe.skipIf(skipped)("web console in Chromium", () => {
 
   /** A fresh tab (its own session storage) on the console; page errors are collected. */
   const newPage = async (hash = ""): Promise<Page> => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" })
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      colorScheme: "light",
+      reducedMotion: "reduce"
+    })
     const page = await context.newPage()
     problems = []
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`))

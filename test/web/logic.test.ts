@@ -7,7 +7,12 @@ import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import { describeFailure, makeApiClient } from "../../packages/server/web/src/api/client.js"
 import type { Parameter, PresetPool, TemplateSummary } from "../../packages/server/web/src/api/types.js"
-import { controlFor, defaultSliderRange, isGroup } from "../../packages/server/web/src/logic/controls.js"
+import {
+  controlFor,
+  defaultSliderRange,
+  isGroup,
+  validationHint
+} from "../../packages/server/web/src/logic/controls.js"
 import type { Timers } from "../../packages/server/web/src/logic/debounce.js"
 import { debounce } from "../../packages/server/web/src/logic/debounce.js"
 import { formatDuration, formatPercent, formatUntil } from "../../packages/server/web/src/logic/format.js"
@@ -275,6 +280,39 @@ describe("controlFor (form_type → control)", () => {
     expect(isGroup(controlFor(parameter({ form_type: "dropdown" })))).toBe(false)
     expect(isGroup(controlFor(parameter({ form_type: "checkbox", type: "bool" })))).toBe(false)
   })
+})
+
+describe("validationHint", () => {
+  const bounds = (min: number | null, max: number | null, monotonic: string | null = null) => [{
+    validation_error: "",
+    validation_regex: null,
+    validation_min: min,
+    validation_max: max,
+    validation_monotonic: monotonic
+  }]
+  const table: ReadonlyArray<readonly [string, Partial<Parameter>, string | undefined]> = [
+    ["min and max", { type: "number", validations: bounds(1, 16) }, "From 1 to 16."],
+    ["min only", { type: "number", validations: bounds(2, null) }, "At least 2."],
+    ["max only", { type: "number", validations: bounds(null, 9) }, "At most 9."],
+    [
+      "monotonic",
+      { type: "number", validations: bounds(1, 64, "increasing") },
+      "From 1 to 64; can only increase when the workspace is updated."
+    ],
+    [
+      "monotonic alone",
+      { type: "number", validations: bounds(null, null, "decreasing") },
+      "Can only decrease when the workspace is updated."
+    ],
+    ["slider shows its own bounds", { type: "number", form_type: "slider", validations: bounds(1, 8) }, undefined],
+    ["no validation", { type: "number" }, undefined],
+    ["not a number", { type: "string", validations: bounds(1, 2) }, undefined]
+  ]
+  for (const [title, overrides, expected] of table) {
+    it(title, () => {
+      expect(validationHint(parameter(overrides))).toBe(expected)
+    })
+  }
 })
 
 describe("value encoding", () => {

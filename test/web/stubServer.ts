@@ -255,17 +255,18 @@ export const startStubServer = async (options: StubOptions): Promise<StubServer>
   let ticks = 0
   let delays: Array<number> = []
   const renders: Array<RecordedRender> = []
-  const intervalMs = 60_000
+  const intervalMs = 10_000
   const cycles: Array<Record<string, unknown>> = []
 
-  const addCycle = () => {
+  /** Appends a cycle started at `at` (ms); every `GET /reconciler` runs one. */
+  const addCycle = (at: number) => {
     const n = cycles.length + 1
     const warm = Math.min(n, 8)
     const misses = paused ? 0 : Math.max(0, 7 - warm)
     const hits = paused ? 0 : 2 + warm * 2
     cycles.push({
       cycle: n,
-      startedAt: iso(epoch + n * intervalMs),
+      startedAt: iso(at),
       durationMs: paused ? 2 : 18 + ((n * 7) % 11),
       lockAcquired: true,
       paused,
@@ -281,7 +282,8 @@ export const startStubServer = async (options: StubOptions): Promise<StubServer>
       errors: !paused && n === 3 ? 1 : 0
     })
   }
-  for (let i = 0; i < 6; i++) addCycle()
+  // A history of six cycles, one per interval, ending now.
+  for (let i = 5; i >= 0; i--) addCycle(Date.now() - i * intervalMs)
 
   const poolJson = (pool: StubPool) => {
     const grown = pool.status === "healthy" ? Math.min(pool.desired, pool.startRunning + ticks) : 0
@@ -362,7 +364,7 @@ export const startStubServer = async (options: StubOptions): Promise<StubServer>
     HttpRouter.get(
       "/api/v1/reconciler",
       authorized(Effect.sync(() => {
-        addCycle()
+        addCycle(Date.now())
         return HttpServerResponse.unsafeJson({ paused, intervalMs, cycles: cycles.slice(-30) })
       }))
     ),

@@ -7,7 +7,7 @@
 import { useState } from "preact/hooks"
 import type { Parameter } from "../api/types.js"
 import type { Choice, Control } from "../logic/controls.js"
-import { controlFor, isGroup } from "../logic/controls.js"
+import { controlFor, isGroup, validationHint } from "../logic/controls.js"
 import type { Edits } from "../logic/values.js"
 import { addTag, decodeBool, displayValue, encodeBool, encodeList, listItems, toggleItem } from "../logic/values.js"
 import { DiagnosticList, hasError } from "./DiagnosticList.js"
@@ -48,10 +48,13 @@ export const ParameterField = ({ edits, index, onChange, parameter }: ParameterF
   const labelId = `${id}-label`
   const descriptionId = `${id}-description`
   const diagnosticsId = `${id}-diagnostics`
+  const hintId = `${id}-hint`
+  const hint = validationHint(parameter)
   const label = parameter.display_name === "" ? parameter.name : parameter.display_name
   const invalid = hasError(parameter.diagnostics)
   const describedBy = [
     parameter.description === "" ? undefined : descriptionId,
+    hint === undefined ? undefined : hintId,
     parameter.diagnostics.length === 0 ? undefined : diagnosticsId
   ].filter((x) => x !== undefined).join(" ") || undefined
   const group = isGroup(control)
@@ -93,6 +96,7 @@ export const ParameterField = ({ edits, index, onChange, parameter }: ParameterF
     <div class="field-body">
       {parameter.description !== "" && <p class="field-description" id={descriptionId}>{parameter.description}</p>}
       <ControlView {...props} />
+      {hint !== undefined && <p class="hint" id={hintId}>{hint}</p>}
       <DiagnosticList id={diagnosticsId} diagnostics={parameter.diagnostics} class="field-diagnostics" />
     </div>
   )

@@ -113,3 +113,26 @@ export const controlFor = (parameter: Parameter): Control => {
  * @since 0.1.0
  */
 export const isGroup = (control: Control): boolean => control.kind === "radio" || control.kind === "multi-select"
+
+/**
+ * A short sentence on the validation a value must pass, shown under the control: the bounds of
+ * a number (a slider shows its own), and the direction a monotonic value may move.
+ *
+ * @since 0.1.0
+ */
+export const validationHint = (parameter: Parameter): string | undefined => {
+  const validation = parameter.validations[0]
+  if (validation === undefined || parameter.type !== "number") return undefined
+  const parts: Array<string> = []
+  const { validation_max: max, validation_min: min, validation_monotonic: monotonic } = validation
+  if (parameter.form_type !== "slider") {
+    if (min !== null && max !== null) parts.push(`From ${min} to ${max}`)
+    else if (min !== null) parts.push(`At least ${min}`)
+    else if (max !== null) parts.push(`At most ${max}`)
+  }
+  if (monotonic === "increasing") parts.push("can only increase when the workspace is updated")
+  if (monotonic === "decreasing") parts.push("can only decrease when the workspace is updated")
+  if (parts.length === 0) return undefined
+  const text = parts.join("; ")
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`
+}

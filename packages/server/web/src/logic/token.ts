@@ -5,11 +5,15 @@
  */
 
 /**
- * The part of `Storage` the token needs.
+ * The part of the DOM `Storage` the token needs.
  *
  * @since 0.1.0
  */
-export type TokenStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">
+export interface TokenStorage {
+  readonly getItem: (key: string) => string | null
+  readonly setItem: (key: string, value: string) => void
+  readonly removeItem: (key: string) => void
+}
 
 /**
  * @since 0.1.0
