@@ -252,10 +252,59 @@ describe.skipIf(skipped)("web console in Chromium", () => {
     expect(problems).toEqual([])
   })
 
+  it("shows every form type as its control, usable from the keyboard (form-controls fixture)", async () => {
+    const page = await openForm()
+    await chooseTemplate(page, "form-controls")
+    const lastValues = () => server.controls.renders().at(-1)!.values
+
+    const notes = page.getByLabel("Notes")
+    expect(await notes.evaluate((el) => el.tagName)).toBe("TEXTAREA")
+    expect(await notes.getAttribute("placeholder")).toBe("Anything the workspace should know")
+    expect(await page.getByLabel("Access key").getAttribute("type")).toBe("password")
+    expect(await page.getByLabel("Region").isDisabled()).toBe(true)
+    expect(await page.getByLabel("Region").inputValue()).toBe("eu")
+    expect(await page.locator("[data-param=disk] .hint").textContent()).toBe("From 10 to 100.")
+
+    const gpu = page.getByRole("checkbox", { name: "Attach a GPU" })
+    expect(await gpu.isChecked()).toBe(false)
+    await gpu.focus()
+    await page.keyboard.press("Enter")
+    await expect.poll(() => lastValues().gpu, poll).toBe("true")
+
+    const autostop = page.getByRole("switch", { name: "Stop when idle" })
+    expect(await autostop.getAttribute("aria-checked")).toBe("true")
+    expect(await page.locator("[data-param=autostop] .check-text").textContent()).toBe(
+      "After one hour without activity"
+    )
+    await autostop.focus()
+    await page.keyboard.press("Space")
+    await expect.poll(() => lastValues().autostop, poll).toBe("false")
+    expect(await autostop.getAttribute("aria-checked")).toBe("false")
+    await page.keyboard.press("Enter")
+    await expect.poll(() => lastValues().autostop, poll).toBe("true")
+
+    const ports = page.getByLabel("Open ports", { exact: true })
+    expect(await page.locator("[data-param=ports] .tag span").allTextContents()).toEqual(["8080"])
+    await ports.fill("3000")
+    await ports.press("Enter")
+    await expect.poll(() => lastValues().ports, poll).toBe("[\"8080\",\"3000\"]")
+    await page.getByRole("button", { name: "Remove 8080" }).click()
+    await expect.poll(() => lastValues().ports, poll).toBe("[\"3000\"]")
+
+    expect(await page.locator("[data-param=layout] .control-error").count()).toBe(1)
+    expect(await diagnosticsOf(page, "layout")).toEqual([
+      "Invalid parameter `type=\"string\"` and `form_type=\"slider\"`"
+    ])
+    await screenshot(page, "web-form-controls.png")
+    expect(problems).toEqual([])
+  })
+
   it("every form control has a label and the render status is a live region", async () => {
     const page = await openForm()
-    for (const template of ["docker-dev", "k8s-team", "gpu-lab"]) {
+    let legends = 0
+    for (const template of ["docker-dev", "k8s-team", "gpu-lab", "form-controls"]) {
       await chooseTemplate(page, template)
+      legends += await page.locator("fieldset[data-param] > legend").count()
       const unlabelled = await page.evaluate(
         `[...document.querySelectorAll("main input, main select, main textarea, main button")]
         .filter((el) => !(el.labels && el.labels.length > 0) && !el.getAttribute("aria-labelledby")
@@ -265,7 +314,8 @@ describe.skipIf(skipped)("web console in Chromium", () => {
       expect(unlabelled).toEqual([])
     }
     expect(await page.locator(".render-status").getAttribute("aria-live")).toBe("polite")
-    expect(await page.locator("fieldset[data-param] > legend").count()).toBeGreaterThan(0)
+    // Radio and checkbox groups are fieldsets with legends.
+    expect(legends).toBeGreaterThan(0)
     // From a fresh load, Tab starts at the skip link.
     await page.reload()
     await page.locator("[data-param]").first().waitFor()

@@ -22,8 +22,10 @@ import { createServer } from "node:http"
 import * as path from "node:path"
 import * as StaticFiles from "../../packages/server/src/StaticFiles.js"
 
-/** The example templates the stub offers, by directory under `examples/templates`. */
+/** The project's example templates, and this suite's own fixture with one parameter per control. */
 const examplesDir = path.join(import.meta.dirname, "..", "..", "examples", "templates")
+const example = (name: string) => path.join(examplesDir, name)
+const fixture = (name: string) => path.join(import.meta.dirname, "fixtures", name)
 
 const day = 86_400_000
 const epoch = Date.UTC(2026, 0, 15, 9, 0, 0)
@@ -53,8 +55,8 @@ const templates: ReadonlyArray<StubTemplate> = [
     deleted: false,
     deprecationMessage: "",
     versions: [
-      { id: "ver-docker-dev-1", name: "v1", createdAt: iso(epoch - 3 * day), dir: "docker-dev" },
-      { id: "ver-docker-dev-2", name: "v2", createdAt: iso(epoch - day), dir: "docker-dev" }
+      { id: "ver-docker-dev-1", name: "v1", createdAt: iso(epoch - 3 * day), dir: example("docker-dev") },
+      { id: "ver-docker-dev-2", name: "v2", createdAt: iso(epoch - day), dir: example("docker-dev") }
     ]
   },
   {
@@ -63,7 +65,7 @@ const templates: ReadonlyArray<StubTemplate> = [
     activeVersionId: "ver-k8s-team-1",
     deleted: false,
     deprecationMessage: "",
-    versions: [{ id: "ver-k8s-team-1", name: "v1", createdAt: iso(epoch - 2 * day), dir: "k8s-team" }]
+    versions: [{ id: "ver-k8s-team-1", name: "v1", createdAt: iso(epoch - 2 * day), dir: example("k8s-team") }]
   },
   {
     id: "tpl-gpu-lab",
@@ -71,7 +73,15 @@ const templates: ReadonlyArray<StubTemplate> = [
     activeVersionId: "ver-gpu-lab-1",
     deleted: false,
     deprecationMessage: "",
-    versions: [{ id: "ver-gpu-lab-1", name: "v1", createdAt: iso(epoch - 2 * day), dir: "gpu-lab" }]
+    versions: [{ id: "ver-gpu-lab-1", name: "v1", createdAt: iso(epoch - 2 * day), dir: example("gpu-lab") }]
+  },
+  {
+    id: "tpl-form-controls",
+    name: "form-controls",
+    activeVersionId: "ver-form-controls-1",
+    deleted: false,
+    deprecationMessage: "",
+    versions: [{ id: "ver-form-controls-1", name: "v1", createdAt: iso(epoch), dir: fixture("form-controls") }]
   },
   {
     id: "tpl-retired",
@@ -238,7 +248,7 @@ const problem = (status: number, tag: string, message: string) =>
 const compileExamples = Effect.forEach(
   [...new Set(templates.flatMap((t) => t.versions.map((v) => v.dir)))],
   (dir) =>
-    TemplateFiles.fromDirectory(path.join(examplesDir, dir)).pipe(
+    TemplateFiles.fromDirectory(dir).pipe(
       Effect.flatMap(Compiler.compile),
       Effect.map((compiled) => [dir, compiled] as const)
     )
