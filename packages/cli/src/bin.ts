@@ -16,5 +16,5 @@ run(process.argv).pipe(
       process.exitCode = 2
     })),
   Effect.provide(NodeContext.layer),
-  NodeRuntime.runMain({ disableErrorReporting: false })
+  NodeRuntime.runMain({ disableErrorReporting: false, disablePrettyLogger: true })
 )

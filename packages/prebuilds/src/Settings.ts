@@ -84,6 +84,21 @@ const durationText = (name: string) =>
     )
   )
 
+/**
+ * A non-negative duration read from configuration, written Go-style (`90s`, `1h30m`) or
+ * Effect-style (`5 minutes`).
+ *
+ * @since 0.1.0
+ */
+export const durationConfig = (name: string): Config.Config<Duration.Duration> =>
+  durationText(name).pipe(
+    Config.mapOrFail((millis) =>
+      millis >= 0
+        ? Either.right(Duration.millis(millis))
+        : Either.left(ConfigError.InvalidData([], `${name} must not be negative`))
+    )
+  )
+
 const nonNegativeDuration = (name: string, fallback: Duration.Duration) =>
   durationText(name).pipe(
     Config.mapOrFail((millis) =>

@@ -35,17 +35,21 @@ export const defaults = (capacity: number): CacheSettings => ({
 /**
  * Read settings under a prefix (`RENDER_CACHE_TTL`, `RENDER_CACHE_MAX_AGE`,
  * `RENDER_CACHE_SWEEP_INTERVAL`, `RENDER_CACHE_CAPACITY` for the prefix `RENDER_CACHE`), with
- * the defaults above.
+ * the defaults above. `duration` reads the durations (default: Effect's syntax, `1 hour`).
  *
  * @since 0.1.0
  */
-export const config = (prefix: string, defaultCapacity: number): Config.Config<CacheSettings> => {
+export const config = (
+  prefix: string,
+  defaultCapacity: number,
+  duration: (name: string) => Config.Config<Duration.Duration> = Config.duration
+): Config.Config<CacheSettings> => {
   const d = defaults(defaultCapacity)
   return Config.nested(
     Config.all({
-      ttl: Config.withDefault(Config.duration("TTL"), d.ttl),
-      maxAge: Config.withDefault(Config.duration("MAX_AGE"), d.maxAge),
-      sweepInterval: Config.withDefault(Config.duration("SWEEP_INTERVAL"), d.sweepInterval),
+      ttl: Config.withDefault(duration("TTL"), d.ttl),
+      maxAge: Config.withDefault(duration("MAX_AGE"), d.maxAge),
+      sweepInterval: Config.withDefault(duration("SWEEP_INTERVAL"), d.sweepInterval),
       capacity: Config.withDefault(Config.integer("CAPACITY"), d.capacity)
     }),
     prefix

@@ -18,8 +18,9 @@ import {
   TemplateImport,
   WorkspaceBuilder
 } from "@warmpool/prebuilds"
-import { RenderCache, Renderer, TemplateCache } from "@warmpool/render"
+import { RenderCache, Renderer, TemplateCache, type TemplateSource } from "@warmpool/render"
 import { HclParser } from "@warmpool/terraform"
+import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -38,12 +39,32 @@ export const storeLayer = (db: string): Layer.Layer<Store.Store, Store.StoreErro
 }
 
 /**
+ * The services the application provides on top of the store and metrics.
+ *
+ * @since 0.1.0
+ */
+export type Services =
+  | Reconciler.Reconciler
+  | Claims.Claims
+  | TemplateImport.TemplateImport
+  | Provisioner.Provisioner
+  | WorkspaceBuilder.WorkspaceBuilder
+  | Renderer.Renderer
+  | TemplateCache.TemplateCache
+  | RenderCache.RenderCache
+  | TemplateSource.TemplateSource
+  | JobNotifications.JobNotifications
+  | HclParser.HclParser
+
+/**
  * Every service of the application, built on an existing store and metrics.
  *
  * @since 0.1.0
  * @category layers
  */
-export const services = (config: ServerConfigShape) => {
+export const services = (
+  config: ServerConfigShape
+): Layer.Layer<Services, ConfigError.ConfigError, Store.Store | Metrics.Metrics> => {
   const settings = Settings.make({ reconciliationInterval: config.interval })
   const rendering = Renderer.layer.pipe(
     Layer.provideMerge(
@@ -77,5 +98,7 @@ export const services = (config: ServerConfigShape) => {
  * @since 0.1.0
  * @category layers
  */
-export const layer = (config: ServerConfigShape) =>
+export const layer = (
+  config: ServerConfigShape
+): Layer.Layer<Services | Store.Store | Metrics.Metrics, ConfigError.ConfigError | Store.StoreError> =>
   services(config).pipe(Layer.provideMerge(storeLayer(config.db)), Layer.provideMerge(Metrics.layer))

@@ -6,12 +6,17 @@
  */
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as FileSystem from "@effect/platform/FileSystem"
+import type * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
-import * as HttpServer from "@effect/platform/HttpServer"
+import type * as HttpServer from "@effect/platform/HttpServer"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type { Metrics } from "@warmpool/metrics"
+import type { Claims, Reconciler, Store, TemplateImport } from "@warmpool/prebuilds"
+import type { Renderer } from "@warmpool/render"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -25,12 +30,26 @@ import { ServerConfig } from "./ServerConfig.js"
 import * as TemplateHandlers from "./TemplateHandlers.js"
 
 /**
+ * What the API's handlers need.
+ *
+ * @since 0.1.0
+ */
+export type Requirements =
+  | Store.Store
+  | Metrics.Metrics
+  | TemplateImport.TemplateImport
+  | Renderer.Renderer
+  | Reconciler.Reconciler
+  | Claims.Claims
+  | ServerConfig
+
+/**
  * The API with its handlers.
  *
  * @since 0.1.0
  * @category layers
  */
-export const apiLayer = HttpApiBuilder.api(WarmpoolApi).pipe(
+export const apiLayer: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBuilder.api(WarmpoolApi).pipe(
   Layer.provide(
     Layer.mergeAll(HealthHandlers.layer, TemplateHandlers.layer, PrebuildHandlers.layer, ReconcilerHandlers.layer)
   ),
@@ -54,7 +73,11 @@ export const bodyLimit = (limit: number) => <E, R>(app: HttpApp.Default<E, R>): 
     const request = yield* HttpServerRequest.HttpServerRequest
     const declared = Number(request.headers["content-length"] ?? "0")
     if (Number.isFinite(declared) && declared > limit) return tooLarge(limit)
-    const response = yield* Effect.provideService(app, HttpIncomingMessage.MaxBodySize, Option.some(FileSystem.Size(limit)))
+    const response = yield* Effect.provideService(
+      app,
+      HttpIncomingMessage.MaxBodySize,
+      Option.some(FileSystem.Size(limit))
+    )
     return response
   })
 
@@ -64,12 +87,11 @@ export const bodyLimit = (limit: number) => <E, R>(app: HttpApp.Default<E, R>): 
  * @since 0.1.0
  * @category layers
  */
-export const layer = Layer.unwrapEffect(
+export const layer: Layer.Layer<HttpServer.HttpServer, HttpServerError.ServeError, Requirements> = Layer.unwrapEffect(
   Effect.map(ServerConfig, (config) =>
     HttpApiBuilder.serve(bodyLimit(config.maxBodyBytes)).pipe(
       Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
       Layer.provide(apiLayer),
-      HttpServer.withLogAddress,
-      Layer.provide(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
+      Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
     ))
 )

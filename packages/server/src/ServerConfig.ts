@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { Settings } from "@warmpool/prebuilds"
 import { CacheSettings } from "@warmpool/render"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
@@ -74,11 +75,11 @@ export const isPostgres = (db: string): boolean => /^postgres(ql)?:\/\//.test(db
 
 const provisioner: Config.Config<ProvisionerConfig> = Config.all({
   kind: Config.withDefault(Config.literal("echo", "command")("WARMPOOL_PROVISIONER"), "echo" as const),
-  delay: Config.withDefault(Config.duration("WARMPOOL_ECHO_DELAY"), Duration.seconds(5)),
+  delay: Config.withDefault(Settings.durationConfig("WARMPOOL_ECHO_DELAY"), Duration.seconds(5)),
   failureRate: Config.withDefault(Config.number("WARMPOOL_ECHO_FAILURE_RATE"), 0),
   command: Config.option(Config.string("WARMPOOL_PROVISIONER_COMMAND")),
   args: Config.withDefault(Config.array(Config.string(), "WARMPOOL_PROVISIONER_ARGS"), []),
-  timeout: Config.withDefault(Config.duration("WARMPOOL_PROVISIONER_TIMEOUT"), Duration.minutes(10))
+  timeout: Config.withDefault(Settings.durationConfig("WARMPOOL_PROVISIONER_TIMEOUT"), Duration.minutes(10))
 }).pipe(
   Config.mapOrFail((c): Either.Either<ProvisionerConfig, ConfigError.ConfigError> => {
     if (c.kind === "echo") {
@@ -107,12 +108,12 @@ export const config: Config.Config<ServerConfigShape> = Config.all({
   host: Config.withDefault(Config.string("WARMPOOL_HOST"), "0.0.0.0"),
   port: Config.withDefault(Config.port("WARMPOOL_PORT"), 8080),
   token: Config.option(Config.redacted("WARMPOOL_TOKEN")),
-  interval: Config.withDefault(Config.duration("WARMPOOL_INTERVAL"), Duration.minutes(1)),
+  interval: Config.withDefault(Settings.durationConfig("WARMPOOL_INTERVAL"), Duration.minutes(1)),
   provisioner,
   maxBodyBytes: Config.withDefault(Config.integer("WARMPOOL_MAX_BODY_BYTES"), 16 * 1024 * 1024),
-  renderTimeout: Config.withDefault(Config.duration("WARMPOOL_RENDER_TIMEOUT"), Duration.seconds(10)),
-  renderCache: CacheSettings.config("WARMPOOL_RENDER_CACHE", 10_000),
-  templateCache: CacheSettings.config("WARMPOOL_TEMPLATE_CACHE", 256)
+  renderTimeout: Config.withDefault(Settings.durationConfig("WARMPOOL_RENDER_TIMEOUT"), Duration.seconds(10)),
+  renderCache: CacheSettings.config("WARMPOOL_RENDER_CACHE", 10_000, Settings.durationConfig),
+  templateCache: CacheSettings.config("WARMPOOL_TEMPLATE_CACHE", 256, Settings.durationConfig)
 }).pipe(
   Config.map((c) => {
     const generated = Option.isNone(c.token)

@@ -79,7 +79,7 @@ const banner = (config: ServerConfig.ServerConfigShape, port: number, imported: 
 
 export const run = (overrides: ReadonlyMap<string, string>) =>
   Effect.gen(function*() {
-    const provider = ConfigProvider.orElse(ConfigProvider.fromMap(overrides), () => ConfigProvider.fromEnv())
+    const provider = ConfigProvider.orElse(ConfigProvider.fromMap(new Map(overrides)), () => ConfigProvider.fromEnv())
     const config = yield* Effect.withConfigProvider(ServerConfig.config, provider)
     const program = Effect.gen(function*() {
       const imported = Option.isSome(config.templates) ? yield* importTemplates(config.templates.value) : undefined
