@@ -8,6 +8,7 @@ import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { benchReconcileCommand } from "./benchReconcileCommand.js"
 
 const defaultRoots = (): ReadonlyArray<string> => {
   const corpus = path.resolve("..", "shared", "corpus", "templates")
@@ -47,5 +48,5 @@ const renderBench = Command.make(
  */
 export const benchCommand = Command.make("bench").pipe(
   Command.withDescription("Benchmarks."),
-  Command.withSubcommands([renderBench])
+  Command.withSubcommands([renderBench, benchReconcileCommand])
 )
