@@ -15,8 +15,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
-import type * as MetricKeyType from "effect/MetricKeyType"
-import type * as MetricState from "effect/MetricState"
+import * as MetricKeyType from "effect/MetricKeyType"
+import * as MetricState from "effect/MetricState"
 import * as Ref from "effect/Ref"
 import * as Exposition from "./internal/exposition.js"
 import type { PrebuildState } from "./PrebuildState.js"
@@ -197,10 +197,26 @@ const liveInstruments: Instruments = {
   })
 }
 
+/** The empty state of a metric of this key type, built without touching the global registry. */
+const emptyState = (keyType: MetricKeyType.MetricKeyType<any, any>): unknown => {
+  if (MetricKeyType.isCounterKey(keyType)) return MetricState.counter(0)
+  if (MetricKeyType.isGaugeKey(keyType)) return MetricState.gauge(0)
+  if (MetricKeyType.isHistogramKey(keyType)) {
+    return MetricState.histogram({
+      buckets: keyType.boundaries.values.map((boundary) => [boundary, 0] as const),
+      count: 0,
+      min: Number.MAX_VALUE,
+      max: Number.MIN_VALUE,
+      sum: 0
+    })
+  }
+  return undefined
+}
+
 const noopMetric = <Type extends MetricKeyType.MetricKeyType<any, any>, In, Out>(
   metric: Metric.Metric<Type, In, Out>
 ): Metric.Metric<Type, In, Out> => {
-  const initial = metric.unsafeValue([])
+  const initial = emptyState(metric.keyType) as Out
   return Metric.make(metric.keyType, () => {}, () => initial, () => {})
 }
 

@@ -103,6 +103,19 @@ describe("Metrics (live layer)", () => {
       for (const name of families.keys()) expect(name.startsWith("effect_")).toBe(false)
     }).pipe(Effect.provide(Metrics.layer)))
 
+  it.effect("labelled metrics have no unlabelled series (even after the no-op layer was built)", () =>
+    Effect.gen(function*() {
+      yield* Metrics.Metrics.pipe(Effect.provide(Metrics.layerNoop))
+      const { families } = yield* exposition
+      for (const sample of families.get(Metrics.names.renderCacheEvictions)!.samples) {
+        expect(sample.labels["reason"]).toBeDefined()
+      }
+      for (const sample of families.get(Metrics.names.renderDuration)!.samples) {
+        expect(sample.labels["cache"]).toBeDefined()
+        expect(sample.labels["outcome"]).toBeDefined()
+      }
+    }).pipe(Effect.provide(Metrics.layer)))
+
   it.effect("publishes the prebuild state, and outdated preset series disappear", () =>
     Effect.gen(function*() {
       const metrics = yield* Metrics.Metrics

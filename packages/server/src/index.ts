@@ -22,3 +22,8 @@ export * as HttpServer from "./HttpServer.js"
  * @since 0.1.0
  */
 export * as ServerConfig from "./ServerConfig.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as StaticFiles from "./StaticFiles.js"
