@@ -147,7 +147,8 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
       metrics: yield* Metrics.Metrics,
       renderCache: yield* RenderCache.RenderCache,
       templateCache: yield* TemplateCache.TemplateCache,
-      remember: (taken) => Ref.set(latest, Option.some(taken))
+      remember: (taken) => Ref.set(latest, Option.some(taken)),
+      reported: { hardLimited: "", invalid: "" }
     }
     const record = (report: CycleReport) =>
       Ref.update(history, (reports) => {

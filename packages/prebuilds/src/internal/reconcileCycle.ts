@@ -98,6 +98,8 @@ export interface CycleDeps extends PresetDeps {
   readonly builder: WorkspaceBuilderShape
   /** Remember the cycle's snapshot (status reads on this replica fall back to it). */
   readonly remember: (taken: TakenSnapshot) => Effect.Effect<void>
+  /** The problem lists last reported (a warning when they change, a debug line otherwise). */
+  readonly reported: { hardLimited: string; invalid: string }
 }
 
 interface RenderCounters {
@@ -118,19 +120,24 @@ const renderCounters = (deps: CycleDeps): Effect.Effect<RenderCounters> =>
     })
   )
 
-const reportProblems = (slices: ReadonlyArray<Snapshot.PresetSnapshot>) => {
+const reportProblems = (deps: CycleDeps, slices: ReadonlyArray<Snapshot.PresetSnapshot>) => {
   const current = slices.filter((s) => s.preset.usingActiveVersion && !s.preset.templateDeleted)
   const label = (s: Snapshot.PresetSnapshot) => `${s.preset.templateName}/${s.preset.presetName}`
-  const hardLimited = current.filter((s) => s.isHardLimited).map(label)
-  const invalid = current.filter((s) => s.preset.prebuildStatus === "validation_failed").map(label)
-  return Effect.all([
-    hardLimited.length === 0 ? Effect.void : Effect.logWarning(
-      `hard-limited presets (no prebuilds until a new template version): ${hardLimited.join(", ")}`
-    ),
-    invalid.length === 0 ? Effect.void : Effect.logWarning(
-      `presets failing parameter validation (never prebuilt until a new template version): ${invalid.join(", ")}`
-    )
-  ], { discard: true })
+  const hardLimited = current.filter((s) => s.isHardLimited).map(label).join(", ")
+  const invalid = current.filter((s) => s.preset.prebuildStatus === "validation_failed").map(label).join(", ")
+  const report = (key: "hardLimited" | "invalid", list: string, message: string) => {
+    if (list === "") {
+      deps.reported[key] = ""
+      return Effect.void
+    }
+    const changed = deps.reported[key] !== list
+    deps.reported[key] = list
+    return changed ? Effect.logWarning(`${message}: ${list}`) : Effect.logDebug(`${message}: ${list}`)
+  }
+  return Effect.zipRight(
+    report("hardLimited", hardLimited, "hard-limited presets (no prebuilds until a new template version)"),
+    report("invalid", invalid, "presets failing parameter validation (never prebuilt until a new template version)")
+  )
 }
 
 const percent = (part: number, whole: number): string => whole === 0 ? "n/a" : `${Math.round((100 * part) / whole)}%`
@@ -186,7 +193,7 @@ export const runCycle = (
         const slices = Snapshot.presetSnapshots(snapshot, now)
         pools = poolStatuses(snapshot, now, deps.settings, false)
         filled = poolsFilled(snapshot, now, deps.settings)
-        yield* reportProblems(slices)
+        yield* reportProblems(deps, slices)
         const work = slices.filter((slice) => !PresetActions.canSkip(slice))
         presetsReconciled = work.length
         yield* Effect.forEach(
