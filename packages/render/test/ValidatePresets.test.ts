@@ -48,16 +48,21 @@ describe("§5.2 validatePresets", () => {
       ])
     }))
 
-  it.effect("keys that match no parameter name: Undefined Parameter, in sorted order, before parameter errors", () =>
+  it.effect("keys that match no parameter name: Undefined Parameter, in byte-wise order", () =>
     Effect.gen(function*() {
       const output = yield* renderValidated(main(
         template +
           presetBlock(
             "typo",
-            `name = "typo"\nparameters = { zone = "1", token = "t", Region = "eu", aa = "2" }\n${prebuilds(1)}`
+            `name = "typo"\nparameters = { zone = "1", token = "t", Region = "eu", aa = "2", 9 = "x", 10 = "y" }\n${
+              prebuilds(1)
+            }`
           )
       ))
+      // Byte-wise: "10" before "9" (a JS object would put integer-like keys first, numerically).
       expect(lines(preset(output, "typo").diagnostics)).toEqual([
+        `error|Undefined Parameter|Preset parameter "10" is not defined by the template.`,
+        `error|Undefined Parameter|Preset parameter "9" is not defined by the template.`,
         `error|Undefined Parameter|Preset parameter "Region" is not defined by the template.`,
         `error|Undefined Parameter|Preset parameter "aa" is not defined by the template.`,
         `error|Undefined Parameter|Preset parameter "zone" is not defined by the template.`
