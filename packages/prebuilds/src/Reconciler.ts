@@ -16,6 +16,7 @@
  */
 import { Metrics } from "@warmpool/metrics"
 import { RenderCache, TemplateCache } from "@warmpool/render"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -197,7 +198,7 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
 /**
  * The loop of §3.1 on `Clock`: the first cycle one interval after start, then one per interval
  * at a fixed rate (a cycle longer than the interval skips the ticks it missed, like a Go ticker).
- * Cycle failures are logged (inside the cycle) and never end the loop.
+ * Cycle failures and defects are logged and never end the loop; only interruption does.
  *
  * @since 0.1.0
  */
@@ -208,7 +209,16 @@ export const loop = (reconciler: ReconcilerShape): Effect.Effect<never> =>
     while (true) {
       const now = yield* Clock.currentTimeMillis
       if (next > now) yield* Effect.sleep(Duration.millis(next - now))
-      yield* Effect.ignore(reconciler.reconcileOnce)
+      // A failed cycle was logged by the cycle; a defect is logged here. Neither ends the loop.
+      yield* reconciler.reconcileOnce.pipe(
+        Effect.catchAllCause((cause) =>
+          Cause.isInterruptedOnly(cause)
+            ? Effect.interrupt
+            : Cause.isFailType(cause)
+            ? Effect.void
+            : Effect.logError("reconcile cycle crashed").pipe(Effect.annotateLogs({ cause: Cause.pretty(cause) }))
+        )
+      )
       const after = yield* Clock.currentTimeMillis
       next += interval
       while (next <= after) next += interval

@@ -28,6 +28,7 @@ import * as Simulation from "../src/Simulation.js"
 import * as Store from "../src/Store.js"
 import * as TemplateImport from "../src/TemplateImport.js"
 import { type Backend, describeEachBackend } from "./utils/storeBackends.js"
+import { addBuild } from "./utils/storeFixtures.js"
 
 const T0 = DateTime.unsafeMake("2024-01-01T00:00:00Z")
 
@@ -165,6 +166,35 @@ describeEachBackend("Claims.claim", (backend) => {
         // The next cycle replaces it.
         const next = yield* cycle
         expect(next.report.creates).toBe(1)
+      })
+    ))
+
+  it.effect("a stop and start of a claimed workspace never claims again", () =>
+    scenario(
+      backend,
+      Effect.gen(function*() {
+        yield* setUp()
+        const store = yield* Store.Store
+        const first = Option.getOrThrow(yield* claim({ template: "dev", preset: "large" }))
+        yield* finishJobs()
+        // The user stops and starts the workspace: ordinary builds of the user's workspace.
+        yield* addBuild(first.workspace.id, {
+          transition: "stop",
+          status: "succeeded",
+          initiatorId: first.workspace.ownerId
+        })
+        yield* addBuild(first.workspace.id, {
+          transition: "start",
+          status: "succeeded",
+          initiatorId: first.workspace.ownerId
+        })
+        // The pool had one large prebuild: it is gone, and the restarted workspace is not a candidate.
+        expect(yield* claim({ template: "dev", preset: "large", owner: { ...alice, id: "user-bob" } })).toEqual(
+          Option.none()
+        )
+        expect(Option.map(yield* store.workspace(first.workspace.id), (w) => w.ownerId)).toEqual(
+          Option.some("user-alice")
+        )
       })
     ))
 

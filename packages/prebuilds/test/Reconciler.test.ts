@@ -479,6 +479,27 @@ data "coder_parameter" "project" {
       { settings: Settings.make({ backoffInterval: Duration.seconds(5), failureHardLimit: 1 }) }
     ))
 
+  it.effect("a hard-limited preset of a deleted template still drains", () =>
+    scenario(
+      backend,
+      Effect.gen(function*() {
+        const store = yield* Store.Store
+        const fixture = yield* importTemplate("t", { presets: [presetImport("eu", { desiredInstances: 2 })] })
+        const presetId = fixture.presets["eu"]!
+        yield* prebuild(presetId, { now: T0, status: "succeeded" })
+        yield* prebuild(presetId, { now: at(SECOND), status: "failed" })
+        yield* TestClock.adjust(Duration.seconds(10))
+        yield* cycle
+        expect(yield* prebuildsOf("eu")).toMatchObject({ status: "hard_limited", running: 1 })
+        yield* store.deleteTemplate(fixture.templateId)
+        const drained = yield* cycle
+        expect(drained.report).toMatchObject({ deletes: 1, creates: 0 })
+        const state = yield* ReconcilerMetrics.compute(yield* Reconciler.Reconciler, store)
+        expect(state.presets).toEqual([])
+      }),
+      { settings: Settings.make({ backoffInterval: Duration.seconds(5), failureHardLimit: 1 }) }
+    ))
+
   it.effect("backoff: D2, 2 failures → until = last + 2×interval; then create 2; 1 more failure → 3×interval", () =>
     scenario(
       backend,
@@ -648,9 +669,14 @@ data "coder_parameter" "project" {
           yield* Ref.set(rate, 0.1)
           for (let i = 0; i < 30; i++) {
             yield* Effect.either(cycle)
-            yield* Effect.either(finishJobs())
+            // The job driver stands for the provisioner, which is not under test: no faults for it.
+            yield* Ref.set(rate, 0)
+            yield* finishJobs()
+            yield* Ref.set(rate, 0.1)
             yield* TestClock.adjust(Duration.seconds(30))
           }
+          const reconciler = yield* Reconciler.Reconciler
+          expect((yield* reconciler.recentCycles).some((r) => r.errors > 0)).toBe(true)
           yield* Ref.set(rate, 0)
           for (let i = 0; i < 5; i++) {
             yield* cycle

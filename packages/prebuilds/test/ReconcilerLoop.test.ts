@@ -222,6 +222,52 @@ describe("Reconciler.layer (the loop)", () => {
       yield* Scope.close(scope, Exit.void)
     })))
 
+  it.effect("the loop survives store faults and a crashing cycle, and converges once they stop", () =>
+    Effect.gen(function*() {
+      const rate = yield* Ref.make(0)
+      const crashes = yield* Ref.make(1)
+      yield* atT0(
+        Effect.gen(function*() {
+          yield* importTemplate(templateWith(["a", 3], ["b", 2]))
+          yield* Ref.set(rate, 0.1)
+          const { reconciler, scope } = yield* start({ metricsRefresh: false })
+          for (let i = 1; i <= 20; i++) {
+            yield* TestClock.adjust(interval)
+            yield* awaitCycles(reconciler, i)
+            // The job driver stands for the provisioner, which is not under test: no faults for it.
+            yield* Ref.set(rate, 0)
+            yield* finishJobs
+            yield* Ref.set(rate, 0.1)
+          }
+          const faulty = yield* reconciler.recentCycles
+          expect(faulty.some((r) => r.errors > 0)).toBe(true)
+          yield* Ref.set(rate, 0)
+          for (let i = 21; i <= 24; i++) {
+            yield* TestClock.adjust(interval)
+            yield* awaitCycles(reconciler, i)
+            yield* finishJobs
+          }
+          const pools = yield* reconciler.poolStatus
+          expect(pools.map((p) => [p.preset, p.running])).toEqual([["a", 3], ["b", 2]])
+          yield* Scope.close(scope, Exit.void)
+        }).pipe(Effect.withRandom(Random.make(3))),
+        (store) => {
+          const faulty = Store.withFaults(store, { rate: Ref.get(rate) })
+          return {
+            ...faulty,
+            // The first cycle crashes with a defect inside the lock.
+            withReconcileLock: (body) =>
+              faulty.withReconcileLock((reads) =>
+                Effect.flatMap(
+                  Ref.getAndUpdate(crashes, (n) => Math.max(0, n - 1)),
+                  (n) => n > 0 ? Effect.dieMessage("crash") : body(reads)
+                )
+              )
+          }
+        }
+      )
+    }))
+
   it.effect("closing the layer's scope leaves no fiber behind (Supervisor)", () =>
     atT0(Effect.gen(function*() {
       yield* importTemplate(templateWith(["p", 3]))
