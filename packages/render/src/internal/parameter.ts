@@ -4,24 +4,13 @@
  */
 import type { Evaluation, Evaluator } from "@warmpool/terraform"
 import { TfNumber } from "@warmpool/terraform"
-import type * as RenderOutput from "../RenderOutput.js"
+import * as RenderOutput from "../RenderOutput.js"
 import { formTypeOf } from "./formType.js"
 import { validateParameter } from "./parameterValidation.js"
 import { diagnostic, hclString, isTrue, primitiveText, textOr, typeName } from "./text.js"
 
-const parameterTypes: ReadonlyArray<RenderOutput.ParameterType> = ["string", "number", "bool", "list(string)"]
-const formTypes: ReadonlyArray<RenderOutput.FormType> = [
-  "radio",
-  "slider",
-  "input",
-  "dropdown",
-  "checkbox",
-  "switch",
-  "multi-select",
-  "tag-select",
-  "textarea",
-  "error"
-]
+const parameterTypes: ReadonlyArray<RenderOutput.ParameterType> = RenderOutput.ParameterType.literals
+const formTypes: ReadonlyArray<RenderOutput.FormType> = RenderOutput.FormType.literals
 
 /** An extracted parameter, or why it was dropped (top-level errors). */
 export type Extracted =
