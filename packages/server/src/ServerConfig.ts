@@ -73,6 +73,9 @@ export class ServerConfig extends Context.Tag("@warmpool/server/ServerConfig")<S
  */
 export const isPostgres = (db: string): boolean => /^postgres(ql)?:\/\//.test(db)
 
+/** `Config.port` refuses 0, which asks the operating system for a free port. */
+const isPort = (n: number): boolean => n >= 0 && n <= 65535
+
 const provisioner: Config.Config<ProvisionerConfig> = Config.all({
   kind: Config.withDefault(Config.literal("echo", "command")("WARMPOOL_PROVISIONER"), "echo" as const),
   delay: Config.withDefault(Settings.durationConfig("WARMPOOL_ECHO_DELAY"), Duration.seconds(5)),
@@ -106,7 +109,12 @@ export const config: Config.Config<ServerConfigShape> = Config.all({
   db: Config.withDefault(Config.string("WARMPOOL_DB"), "./.warmpool/warmpool.db"),
   templates: Config.option(Config.string("WARMPOOL_TEMPLATES")),
   host: Config.withDefault(Config.string("WARMPOOL_HOST"), "0.0.0.0"),
-  port: Config.withDefault(Config.port("WARMPOOL_PORT"), 8080),
+  port: Config.withDefault(
+    Config.integer("WARMPOOL_PORT").pipe(
+      Config.validate({ message: "Expected a port between 0 and 65535 (0 picks a free one)", validation: isPort })
+    ),
+    8080
+  ),
   token: Config.option(Config.redacted("WARMPOOL_TOKEN")),
   interval: Config.withDefault(Settings.durationConfig("WARMPOOL_INTERVAL"), Duration.minutes(1)),
   provisioner,

@@ -8,6 +8,7 @@ import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import { Store, TemplateImport } from "@warmpool/prebuilds"
 import { Renderer } from "@warmpool/render"
 import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { BadRequest, NotFound, RenderTimeout, ValidationFailed, WarmpoolApi } from "./Api.js"
 import { storeFailure, validationFailed } from "./internal/errors.js"
@@ -31,6 +32,10 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
         return found === undefined
           ? Effect.fail(new NotFound({ message: `Template "${name}" not found.` }))
           : Effect.succeed(found)
+      })
+    const deadlineMissed = () =>
+      new RenderTimeout({
+        message: `The render did not finish within its deadline (${Duration.format(config.renderTimeout)}).`
       })
     return handlers
       .handle("list", () =>
@@ -63,6 +68,9 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
           } else {
             files = payload.files
             options = payload
+          }
+          if (Object.keys(files).length === 0) {
+            return yield* new BadRequest({ message: "files: a template version needs at least one file" })
           }
           const result = yield* importer.importVersion({
             templateName: path.name,
@@ -116,11 +124,15 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
           values: payload.values ?? {}
         })
           .pipe(
-            Effect.map((rendered) => rendered.output),
-            Effect.timeoutFail({
-              duration: config.renderTimeout,
-              onTimeout: () => new RenderTimeout({ message: "The render did not finish within its deadline." })
-            }),
+            Effect.timed,
+            Effect.timeoutFail({ duration: config.renderTimeout, onTimeout: deadlineMissed }),
+            // Compiling a template is synchronous work the timer above cannot preempt: a render
+            // that ran past the deadline is refused too (its compiled template stays cached).
+            Effect.flatMap(([elapsed, rendered]) =>
+              Duration.greaterThan(elapsed, config.renderTimeout)
+                ? Effect.fail(deadlineMissed())
+                : Effect.succeed(rendered.output)
+            ),
             Effect.catchTag(
               "TemplateNotFound",
               () => Effect.fail(new NotFound({ message: `Template version "${path.id}" not found.` }))

@@ -4,7 +4,8 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as HttpServer from "@effect/platform/HttpServer"
-import { TemplateImport } from "@warmpool/prebuilds"
+import { Metrics } from "@warmpool/metrics"
+import { Reconciler, ReconcilerMetrics, Store, TemplateImport } from "@warmpool/prebuilds"
 import { App, HttpServer as WarmpoolHttpServer, ServerConfig } from "@warmpool/server"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
@@ -83,6 +84,11 @@ export const run = (overrides: ReadonlyMap<string, string>) =>
     const config = yield* Effect.withConfigProvider(ServerConfig.config, provider)
     const program = Effect.gen(function*() {
       const imported = Option.isSome(config.templates) ? yield* importTemplates(config.templates.value) : undefined
+      // The metrics refresh ran once when the reconciler started, before the import: publish the
+      // imported presets now rather than after the first refresh interval (60 s).
+      if (imported !== undefined && imported > 0) {
+        yield* ReconcilerMetrics.refresh(yield* Reconciler.Reconciler, yield* Store.Store, yield* Metrics.Metrics)
+      }
       const server = yield* HttpServer.HttpServer
       const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
       yield* Console.log(banner(config, port, imported))
