@@ -244,8 +244,15 @@ export const set = (elementType: T.Type, elements: ReadonlyArray<Value>): SetVal
   return { _tag: "Set", elementType, elements: unique }
 }
 
-const sortedEntries = (entries: Iterable<readonly [string, Value]>): Map<string, Value> =>
-  new Map([...entries].sort(([a], [b]) => compareStrings(a, b)))
+const sortedEntries = (entries: Iterable<readonly [string, Value]>): Map<string, Value> => {
+  const list = Array.isArray(entries) ? (entries as ReadonlyArray<readonly [string, Value]>) : [...entries]
+  for (let i = 1; i < list.length; i++) {
+    if (compareStrings(list[i - 1]![0], list[i]![0]) > 0) {
+      return new Map([...list].sort(([a], [b]) => compareStrings(a, b)))
+    }
+  }
+  return new Map(list)
+}
 
 /**
  * A map (keys are sorted).

@@ -177,6 +177,27 @@ const expansion = (ctx: EvalContext, value: V.Value, range: Diagnostic.Range): R
 }
 
 /** Compile a call to a registered function. */
+/**
+ * Functions whose single string argument fully decides a costly result for given template files:
+ * reading and decoding files and documents. Their results are remembered per file snapshot (at
+ * most `memoLimit` arguments each), so a compiled template decodes its config files once.
+ */
+const memoizedFunctions: ReadonlySet<string> = new Set([
+  "file",
+  "filebase64",
+  "fileexists",
+  "filemd5",
+  "filesha1",
+  "filesha256",
+  "filesha512",
+  "filebase64sha256",
+  "filebase64sha512",
+  "jsondecode",
+  "yamldecode",
+  "csvdecode"
+])
+const memoLimit = 64
+
 const compileRegistered = (
   call: Ast.FunctionCall,
   definition: FunctionDefinition,
@@ -218,6 +239,25 @@ const compileRegistered = (
       return V.DynamicUnknown
     }
     return c
+  }
+  if (!call.expandFinal && n === 1 && memoizedFunctions.has(definition.name)) {
+    const memo = new WeakMap<object, Map<string, V.Value>>()
+    return (ctx) => {
+      const mark = ctx.errorCount
+      const value = convert(ctx, args[0]!.run(ctx), 0, ranges[0]!)
+      if (ctx.errorCount > mark) return V.DynamicUnknown
+      if (value._tag !== "String") return apply(ctx, call, definition, [value], ranges)
+      const files = ctx.scope.files
+      const remembered = memo.get(files)?.get(value.value)
+      if (remembered !== undefined) return remembered
+      const result = apply(ctx, call, definition, [value], ranges)
+      if (ctx.errorCount === mark && !ctx.impure) {
+        let perFiles = memo.get(files)
+        if (perFiles === undefined) memo.set(files, perFiles = new Map())
+        if (perFiles.size < memoLimit) perFiles.set(value.value, result)
+      }
+      return result
+    }
   }
   if (!call.expandFinal) {
     return (ctx) => {

@@ -54,6 +54,24 @@ const fold = (run: Node, expression: Ast.Expression): Compiled => {
   return dynamic(run, expression)
 }
 
+/**
+ * A call whose arguments are all constant gives the same value every time for the same template
+ * files (`jsondecode(file("config.json"))`), unless it fails or is impure: remember it per file
+ * snapshot, so a template version pays for it once.
+ */
+const memoizedPerFiles = (run: Node): Node => {
+  const values = new WeakMap<object, V.Value>()
+  return (ctx) => {
+    const files = ctx.scope.files
+    const remembered = values.get(files)
+    if (remembered !== undefined) return remembered
+    const mark = ctx.errorCount
+    const value = run(ctx)
+    if (ctx.errorCount === mark && !ctx.impure) values.set(files, value)
+    return value
+  }
+}
+
 const smallIntegers: ReadonlyArray<V.NumberValue> = Array.from({ length: 256 }, (_, i) => V.numberFromJs(i))
 const integerValue = (i: number): V.Value => (i < 256 ? smallIntegers[i]! : V.numberFromJs(i))
 
@@ -585,7 +603,8 @@ export class Compiler {
         return this.object(e, env)
       case "FunctionCall": {
         const args = e.args.map((x) => this.compile(x, env))
-        return dynamic(compileCall(e, args), e)
+        const run = compileCall(e, args)
+        return dynamic(args.every((x) => x.constant !== undefined) ? memoizedPerFiles(run) : run, e)
       }
       case "Conditional": {
         const run = makeConditional(
