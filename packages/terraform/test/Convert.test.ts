@@ -5,31 +5,9 @@ import * as Convert from "../src/Convert.js"
 import * as N from "../src/Number.js"
 import * as T from "../src/Type.js"
 import * as V from "../src/Value.js"
+import { showValue } from "./utils/showValue.js"
 
-const fmt = (v: V.Value): string => {
-  switch (v._tag) {
-    case "String":
-      return JSON.stringify(v.value)
-    case "Number":
-      return N.toString(v.value)
-    case "Bool":
-      return String(v.value)
-    case "Null":
-      return v.type._tag === "Dynamic" ? "null" : `null(${T.toString(v.type)})`
-    case "Unknown":
-      return `unknown(${T.toString(v.type)})`
-    case "List":
-      return `list[${v.elements.map(fmt).join(",")}]`
-    case "Set":
-      return `set[${v.elements.map(fmt).join(",")}]`
-    case "Tuple":
-      return `[${v.elements.map(fmt).join(",")}]`
-    case "Map":
-      return `map{${[...v.entries].map(([k, e]) => `${k}=${fmt(e)}`).join(",")}}`
-    case "Object":
-      return `{${[...v.attributes].map(([k, e]) => `${k}=${fmt(e)}`).join(",")}}`
-  }
-}
+const fmt = showValue
 
 const s = V.string
 const n = V.numberFromJs

@@ -4,36 +4,12 @@ import type * as Ast from "../src/Ast.js"
 import * as Diagnostic from "../src/Diagnostic.js"
 import * as Evaluator from "../src/Evaluator.js"
 import { type FileAccess, noFiles } from "../src/Function.js"
-import * as N from "../src/Number.js"
 import * as Parser from "../src/Parser.js"
 import * as T from "../src/Type.js"
 import * as V from "../src/Value.js"
+import { showValue } from "./utils/showValue.js"
 
-/** A compact, type-revealing rendering of a value: `list[...]`, `set[...]`, `map{...}`, `unknown(type)`. */
-const fmt = (v: V.Value): string => {
-  switch (v._tag) {
-    case "String":
-      return JSON.stringify(v.value)
-    case "Number":
-      return N.toString(v.value)
-    case "Bool":
-      return String(v.value)
-    case "Null":
-      return v.type._tag === "Dynamic" ? "null" : `null(${T.toString(v.type)})`
-    case "Unknown":
-      return `unknown(${T.toString(v.type)})`
-    case "List":
-      return `list[${v.elements.map(fmt).join(",")}]`
-    case "Set":
-      return `set[${v.elements.map(fmt).join(",")}]`
-    case "Tuple":
-      return `[${v.elements.map(fmt).join(",")}]`
-    case "Map":
-      return `map{${[...v.entries].map(([k, e]) => `${k}=${fmt(e)}`).join(",")}}`
-    case "Object":
-      return `{${[...v.attributes].map(([k, e]) => `${k}=${fmt(e)}`).join(",")}}`
-  }
-}
+const fmt = showValue
 
 /** `local.u` is the dynamic unknown; nothing else is defined. */
 const scope: Evaluator.Scope = {
