@@ -241,6 +241,9 @@ describe("warmpool serve: the HTTP API", () => {
     const broken = activePreset(filled, "gpu-lab", "Legacy V100")!
     expect(broken).toMatchObject({ status: "validation_failed", running: 0, eligible: 0 })
     expect(broken.statusReason).toMatch(/validation/)
+    // The reason names what is wrong: the errors found when the version was imported.
+    expect(broken.statusReason).toContain("Preset parameter \"framework\" is not defined by the template")
+    expect(broken.statusReason).toContain("v100")
     const history = await cycles(main)
     expect(history.length).toBeGreaterThanOrEqual(1)
     expect(history.every((c) => c.lockAcquired && !c.paused)).toBe(true)

@@ -4,12 +4,16 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import { Claims, Reconciler } from "@warmpool/prebuilds"
+import { Claims, Reconciler, Store } from "@warmpool/prebuilds"
+import { RenderOutput } from "@warmpool/render"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { BadRequest, NotFound, ServiceUnavailable, WarmpoolApi } from "./Api.js"
 import { storeFailure, validationFailed } from "./internal/errors.js"
 import { ownerOf } from "./internal/owner.js"
+
+const decodeDiagnostics = Schema.decodeUnknownOption(Schema.Array(RenderOutput.Diagnostic))
 
 /**
  * @since 0.1.0
@@ -19,9 +23,25 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
   Effect.gen(function*() {
     const reconciler = yield* Reconciler.Reconciler
     const claims = yield* Claims.Claims
+    const store = yield* Store.Store
+    /** A preset failing validation: the errors found at import, after the pool's reason. */
+    const reasonOf = (pool: Reconciler.PoolStatus) =>
+      pool.status !== "validation_failed"
+        ? Effect.succeed(pool.statusReason)
+        : Effect.map(store.presetById(pool.presetId), (preset) => {
+          const errors = Option.getOrElse(
+            Option.flatMap(preset, (p) => decodeDiagnostics(p.validationDiagnostics)),
+            () => []
+          ).filter((d) => d.severity === "error")
+          const details = errors.map((d) => d.detail === "" ? d.summary : `${d.summary}: ${d.detail}`)
+          return details.length === 0 ? pool.statusReason : `${pool.statusReason} (${details.join("; ")})`
+        })
     return handlers
       .handle("presets", () =>
         reconciler.poolStatus.pipe(
+          Effect.flatMap((pools) =>
+            Effect.forEach(pools, (pool) => Effect.map(reasonOf(pool), (statusReason) => ({ ...pool, statusReason })))
+          ),
           Effect.map((pools) => ({
             presets: pools.map((p) => ({
               template: p.template,
