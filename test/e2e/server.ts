@@ -4,8 +4,8 @@
  * it answers, and a stop by signal that reports how the process ended. Node's `fetch` is the
  * HTTP client.
  *
- * The server runs from the build output (`packages/cli/dist/bin.js`, `packages/server/dist/web`),
- * which `pnpm install` / `pnpm build` produce.
+ * The server runs from the build output (`packages/cli/dist/bin.js`), which `pnpm install` /
+ * `pnpm build` produce; the web console suite rebuilds `packages/server/dist/web` itself.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
@@ -24,15 +24,10 @@ export const examplesDir: string = path.join(repoRoot, "examples", "templates")
 /** This suite's own template fixtures. */
 export const fixturesDir: string = path.join(import.meta.dirname, "fixtures")
 
-const webIndex = path.join(repoRoot, "packages", "server", "dist", "web", "index.html")
-
 /** Why the server cannot start from this checkout, or `undefined` when it can. */
 export const missingBuild = (): string | undefined => {
   if (!fs.existsSync(binPath)) {
     return `${binPath} is missing: build first (npx tsc -b packages/cli/tsconfig.src.json, or pnpm build)`
-  }
-  if (!fs.existsSync(webIndex)) {
-    return `${webIndex} is missing: build the web console (node packages/server/web/build.mjs)`
   }
   return undefined
 }

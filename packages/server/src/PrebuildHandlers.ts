@@ -33,7 +33,9 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
             Option.flatMap(preset, (p) => decodeDiagnostics(p.validationDiagnostics)),
             () => []
           ).filter((d) => d.severity === "error")
-          const details = errors.map((d) => d.detail === "" ? d.summary : `${d.summary}: ${d.detail}`)
+          const details = errors.map((d) =>
+            (d.detail === "" ? d.summary : `${d.summary}: ${d.detail}`).replace(/\.$/, "")
+          )
           return details.length === 0 ? pool.statusReason : `${pool.statusReason} (${details.join("; ")})`
         })
     return handlers
