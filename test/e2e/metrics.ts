@@ -2,32 +2,10 @@
  * Scraping `/metrics` of a running server with the strict exposition parser of the metrics
  * package's tests.
  */
+import { type Family, parsePrometheusText, sampleValue } from "../../packages/metrics/test/utils/parsePrometheusText.js"
 import type { RunningServer } from "./server.js"
 
-/** A metric family as the metrics package's test parser returns it. */
-export interface Family {
-  readonly name: string
-  readonly help?: string
-  readonly type: "counter" | "gauge" | "histogram" | "summary" | "untyped"
-  readonly samples: ReadonlyArray<
-    { readonly name: string; readonly labels: Record<string, string>; readonly value: number }
-  >
-}
-
-interface ParserModule {
-  readonly parsePrometheusText: (text: string) => Map<string, Family>
-  readonly sampleValue: (
-    families: Map<string, Family>,
-    name: string,
-    labels?: Record<string, string>
-  ) => number | undefined
-}
-
-// The strict exposition parser of `packages/metrics/test/utils` (reused, not copied). It is loaded
-// by a computed specifier because `test/tsconfig.json` does not reference the metrics package's
-// test project, so a static import would put that file outside this project's `rootDir`.
-const parserPath = "../../packages/metrics/test/utils/parsePrometheusText.js"
-const parser = import(/* @vite-ignore */ parserPath) as Promise<ParserModule>
+export type { Family }
 
 /** The metric families of ARCHITECTURE.md and PREBUILDS.md §8 every exposition declares. */
 export const expectedFamilies: ReadonlyArray<string> = [
@@ -66,7 +44,6 @@ export interface Scrape {
 /** Scrapes `/metrics` without a token and parses it (throws when the exposition is malformed). */
 export const scrape = async (server: RunningServer): Promise<Scrape> => {
   const reply = await server.request("/metrics", { token: null })
-  const { parsePrometheusText, sampleValue } = await parser
   const families = parsePrometheusText(reply.text)
   return {
     status: reply.status,

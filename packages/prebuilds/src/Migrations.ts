@@ -51,7 +51,8 @@ const initialSchema = (dialect: Dialect): ReadonlyArray<string> => [
     files_digest TEXT NOT NULL,
     created_at BIGINT NOT NULL
   )`,
-  `CREATE INDEX template_versions_digest ON template_versions (template_id, files_digest)`,
+  // One version per (template, files): replicas importing the same files at once share it.
+  `CREATE UNIQUE INDEX template_versions_digest ON template_versions (template_id, files_digest)`,
   `CREATE TABLE file_blobs (
     sha256 TEXT PRIMARY KEY,
     size BIGINT NOT NULL,

@@ -338,6 +338,8 @@ export interface StoreShape {
   /**
    * Stores a version: its files (blobs deduplicated by SHA-256), its presets (status from their
    * validation diagnostics) and, when `activate`, makes it the active version. One transaction.
+   * A template has one version per set of files: importing files that are already stored (also
+   * by a concurrent replica) returns that version.
    */
   readonly importVersion: (input: ImportVersionInput) => Effect.Effect<TemplateVersionId, StoreError>
   /** Makes a version of the template its active version. */

@@ -65,7 +65,7 @@ export type Services =
 export const services = (
   config: ServerConfigShape
 ): Layer.Layer<Services, ConfigError.ConfigError, Store.Store | Metrics.Metrics> => {
-  const settings = Settings.make({ reconciliationInterval: config.interval })
+  const settings = Settings.make(config.prebuilds)
   const rendering = Renderer.layer.pipe(
     Layer.provideMerge(
       Layer.mergeAll(TemplateCache.layerWith(config.templateCache), RenderCache.layerWith(config.renderCache))

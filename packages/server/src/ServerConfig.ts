@@ -51,6 +51,8 @@ export interface ServerConfigShape {
   /** Whether the token was generated (then it is printed once at start). */
   readonly tokenGenerated: boolean
   readonly interval: Duration.Duration
+  /** Backoff, lookback and hard limit (`PREBUILDS_*`); the interval above wins over theirs. */
+  readonly prebuilds: Settings.Settings
   readonly provisioner: ProvisionerConfig
   /** Request bodies larger than this get 413. */
   readonly maxBodyBytes: number
@@ -116,7 +118,8 @@ export const config: Config.Config<ServerConfigShape> = Config.all({
     8080
   ),
   token: Config.option(Config.redacted("WARMPOOL_TOKEN")),
-  interval: Config.withDefault(Settings.durationConfig("WARMPOOL_INTERVAL"), Duration.minutes(1)),
+  interval: Config.option(Settings.durationConfig("WARMPOOL_INTERVAL")),
+  prebuilds: Settings.config,
   provisioner,
   maxBodyBytes: Config.withDefault(Config.integer("WARMPOOL_MAX_BODY_BYTES"), 16 * 1024 * 1024),
   renderTimeout: Config.withDefault(Settings.durationConfig("WARMPOOL_RENDER_TIMEOUT"), Duration.seconds(10)),
@@ -125,8 +128,13 @@ export const config: Config.Config<ServerConfigShape> = Config.all({
 }).pipe(
   Config.map((c) => {
     const generated = Option.isNone(c.token)
+    const interval = Settings.make({
+      reconciliationInterval: Option.getOrElse(c.interval, () => c.prebuilds.reconciliationInterval)
+    }).reconciliationInterval
     return {
       ...c,
+      interval,
+      prebuilds: { ...c.prebuilds, reconciliationInterval: interval },
       token: Option.getOrElse(c.token, () => Redacted.make(randomBytes(24).toString("base64url"))),
       tokenGenerated: generated
     }

@@ -30,6 +30,16 @@ export const serveFlags = {
   port: text("port", "WARMPOOL_PORT", "The port to listen on (default 8080; 0 picks a free one)"),
   token: text("token", "WARMPOOL_TOKEN", "The API bearer token (generated and printed once when absent)"),
   interval: text("interval", "WARMPOOL_INTERVAL", "Time between reconciliation cycles, e.g. 1m, 15s (default 1m)"),
+  backoffInterval: text(
+    "backoff-interval",
+    "PREBUILDS_RECONCILIATION_BACKOFF_INTERVAL",
+    "Added to a preset's backoff per failed build (default 1m)"
+  ),
+  hardLimit: text(
+    "hard-limit",
+    "PREBUILDS_FAILURE_HARD_LIMIT",
+    "Consecutive failed builds that stop a preset until a new version; 0 disables (default 3)"
+  ),
   provisioner: text("provisioner", "WARMPOOL_PROVISIONER", "echo (default: simulated builds) or command"),
   provisionerCommand: text(
     "provisioner-command",
@@ -65,6 +75,8 @@ const envNames: Record<keyof typeof serveFlags, string> = {
   port: "WARMPOOL_PORT",
   token: "WARMPOOL_TOKEN",
   interval: "WARMPOOL_INTERVAL",
+  backoffInterval: "PREBUILDS_RECONCILIATION_BACKOFF_INTERVAL",
+  hardLimit: "PREBUILDS_FAILURE_HARD_LIMIT",
   provisioner: "WARMPOOL_PROVISIONER",
   provisionerCommand: "WARMPOOL_PROVISIONER_COMMAND",
   provisionerTimeout: "WARMPOOL_PROVISIONER_TIMEOUT",

@@ -99,7 +99,16 @@ export const ensureTemplate = (
     const existing = yield* liveTemplateByName(ctx, name, organizationId)
     if (Option.isSome(existing)) return existing.value
     return yield* insertTemplate(ctx, name, organizationId)
-  }))
+  })).pipe(
+    // A concurrent replica created it between the read and the insert (the unique index on live
+    // names refused ours): use theirs.
+    Effect.catchAll((error) =>
+      Effect.flatMap(
+        liveTemplateByName(ctx, name, organizationId),
+        (created) => Option.isSome(created) ? Effect.succeed(created.value) : Effect.fail(error)
+      )
+    )
+  )
 
 /**
  * @internal
@@ -227,6 +236,17 @@ export const importVersion = (ctx: StoreContext, input: ImportVersionInput): Op<
     if (owner.value.deleted) {
       return yield* Effect.fail(conflict("importVersion", `template ${input.templateId} is deleted`))
     }
+    // The same files already stored for this template (another replica may have imported
+    // them a moment ago): that version is the answer.
+    const existing = yield* sql<Row>`SELECT id FROM template_versions
+      WHERE template_id = ${input.templateId} AND files_digest = ${digest}`
+    if (existing.length > 0) {
+      const existingId = existing[0]!.id as TemplateVersionId
+      if (input.activate) {
+        yield* sql`UPDATE templates SET active_version_id = ${existingId} WHERE id = ${input.templateId}`
+      }
+      return existingId
+    }
     const blobs = new Map(files.map((file) => [file.sha256, file.bytes]))
     if (blobs.size > 0) {
       const present = yield* sql<Row>`SELECT sha256 FROM file_blobs WHERE ${sql.in("sha256", [...blobs.keys()])}`
@@ -237,7 +257,7 @@ export const importVersion = (ctx: StoreContext, input: ImportVersionInput): Op<
       }
     }
     const versionId = newId<TemplateVersionId>()
-    yield* sql`INSERT INTO template_versions ${
+    const inserted = yield* sql<Row>`INSERT INTO template_versions ${
       sql.insert({
         id: versionId,
         template_id: input.templateId,
@@ -245,7 +265,17 @@ export const importVersion = (ctx: StoreContext, input: ImportVersionInput): Op<
         files_digest: digest,
         created_at: DateTime.toEpochMillis(input.now)
       })
-    }`
+    } ON CONFLICT (template_id, files_digest) DO NOTHING RETURNING id`
+    if (inserted.length === 0) {
+      // Lost a race with a concurrent import of the same files: use the winner's version.
+      const winner = yield* sql<Row>`SELECT id FROM template_versions
+        WHERE template_id = ${input.templateId} AND files_digest = ${digest}`
+      const winnerId = winner[0]!.id as TemplateVersionId
+      if (input.activate) {
+        yield* sql`UPDATE templates SET active_version_id = ${winnerId} WHERE id = ${input.templateId}`
+      }
+      return winnerId
+    }
     if (files.length > 0) {
       yield* sql`INSERT INTO template_version_files ${
         sql.insert(files.map((file) => ({ template_version_id: versionId, path: file.path, blob_sha256: file.sha256 })))
