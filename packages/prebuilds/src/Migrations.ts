@@ -101,6 +101,9 @@ const initialSchema = (dialect: Dialect): ReadonlyArray<string> => [
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
     last_used_at BIGINT NOT NULL,
+    -- Set when a delete build is enqueued: the row changes, so a concurrent claim that already
+    -- read the workspace as claimable re-checks it on PostgreSQL and passes it over.
+    deleting_at BIGINT,
     deleted BOOLEAN NOT NULL DEFAULT FALSE
   )`,
   // Names are unique per owner among live workspaces; the index also serves the

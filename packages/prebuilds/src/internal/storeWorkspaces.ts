@@ -124,6 +124,9 @@ export const deletePrebuild = (
     if (inProgressStatuses.has(latest.job.status)) {
       return DeletePrebuildResult.BuildInProgress({ workspaceId, jobId: latest.job.id })
     }
+    // Touch the row (R2): a claim racing this delete locks the row after this commit, sees it
+    // changed, re-evaluates its conditions against the new version and skips it.
+    yield* sql`UPDATE workspaces SET deleting_at = ${DateTime.toEpochMillis(now)} WHERE id = ${workspaceId}`
     const { buildId, jobId } = yield* insertBuild(ctx, {
       workspaceId,
       templateVersionId: latest.build.templateVersionId,
@@ -207,6 +210,7 @@ export const claim = (ctx: StoreContext, input: ClaimInput): Op<Option.Option<Cl
         JOIN provisioner_jobs j ON j.id = b.job_id
         JOIN templates t ON t.id = w.template_id
         WHERE w.template_id = ${input.templateId} AND w.owner_id = ${SystemUserId} AND w.deleted = FALSE
+          AND w.deleting_at IS NULL
           AND t.deleted = FALSE AND ${sql.literal(isLatestBuild)}
           AND b.transition = 'start' AND j.status = 'succeeded' AND b.template_version_id = t.active_version_id
           AND ${sql.literal(currentPresetOf)} = ${input.presetId}
