@@ -119,9 +119,17 @@ describe.skipIf(skipped)("web console in Chromium", () => {
     return page
   }
 
+  /** Select a template and wait until its parameters are rendered (not the previous template's). */
   const chooseTemplate = async (page: Page, name: string) => {
-    await page.getByLabel("Template", { exact: true }).selectOption({ label: name })
+    const select = page.getByLabel("Template", { exact: true })
+    const current = await select.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? "")
+    if (current !== name) {
+      const rendered = page.waitForResponse((r) => r.url().includes("/render") && r.request().method() === "POST")
+      await select.selectOption({ label: name })
+      await rendered
+    }
     await page.locator(".params-column h2", { hasText: `${name} parameters` }).waitFor()
+    await page.locator("[data-param]").first().waitFor()
   }
 
   const optionTexts = (page: Page, label: string) =>
@@ -165,7 +173,7 @@ describe.skipIf(skipped)("web console in Chromium", () => {
   it("re-renders when a parameter others depend on changes (docker-dev stack → image options)", async () => {
     const page = await openForm()
     await chooseTemplate(page, "docker-dev")
-    expect(await optionTexts(page, "Container image")).toEqual(["golang:1.23", "golang:1.22"])
+    await expect.poll(() => optionTexts(page, "Container image"), poll).toEqual(["golang:1.23", "golang:1.22"])
     expect(await page.getByRole("radio", { name: "Go" }).isChecked()).toBe(true)
 
     await page.getByRole("radio", { name: "Node.js" }).check()
@@ -356,10 +364,9 @@ describe.skipIf(skipped)("web console in Chromium", () => {
 
   it("every form control has a label and the render status is a live region", async () => {
     const page = await openForm()
-    let legends = 0
     for (const template of ["docker-dev", "k8s-team", "gpu-lab", "form-controls"]) {
       await chooseTemplate(page, template)
-      legends += await page.locator("fieldset[data-param] > legend").count()
+      await page.locator("[data-param]").first().waitFor()
       const unlabelled = await page.evaluate(
         `[...document.querySelectorAll("main input, main select, main textarea, main button")]
         .filter((el) => !(el.labels && el.labels.length > 0) && !el.getAttribute("aria-labelledby")
@@ -369,8 +376,9 @@ describe.skipIf(skipped)("web console in Chromium", () => {
       expect(unlabelled).toEqual([])
     }
     expect(await page.locator(".render-status").getAttribute("aria-live")).toBe("polite")
-    // Radio and checkbox groups are fieldsets with legends.
-    expect(legends).toBeGreaterThan(0)
+    // Radio and checkbox groups are fieldsets with legends (docker-dev's stack is a radio group).
+    await chooseTemplate(page, "docker-dev")
+    await expect.poll(() => page.locator("fieldset[data-param=stack] > legend").count(), poll).toBe(1)
     // From a fresh load, Tab starts at the skip link.
     await page.reload()
     await page.locator("[data-param]").first().waitFor()
