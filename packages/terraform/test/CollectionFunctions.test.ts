@@ -7,44 +7,12 @@ import { yamlEncode } from "../src/functions/encoding-json.js"
 import * as Json from "../src/Json.js"
 import * as Parser from "../src/Parser.js"
 import * as V from "../src/Value.js"
+import { checkRows, evaluate, type Row } from "./utils/expressionTable.js"
 import { showValue } from "./utils/showValue.js"
 
 const fmt = showValue
 
-/** `local.u` is the dynamic unknown; nothing else is defined. */
-const scope: Evaluator.Scope = {
-  files: noFiles,
-  resolve: (parts) => parts[0] === "local" && parts[1] === "u" ? { value: V.DynamicUnknown, consumed: 2 } : undefined
-}
-
-const evaluate = (source: string): Evaluator.Result => {
-  const parsed = Parser.parseExpression(source, { file: "t.tf" })
-  expect(parsed.diagnostics).toEqual([])
-  return Evaluator.compile(parsed.expression).evaluate(scope)
-}
-
-/**
- * Rows: `[expression, rendered value]` (no errors) or `[expression, error summary, error detail]`.
- * The results were checked against `terraform console` (Terraform v1.11) unless noted in a
- * dedicated test below.
- */
-type Row = readonly [string, string, string?]
-
-const check = (rows: ReadonlyArray<Row>) => {
-  for (const [source, expected, detail] of rows) {
-    it(source, () => {
-      const r = evaluate(source)
-      if (detail === undefined) {
-        expect(r.errors).toEqual([])
-        expect(fmt(r.value)).toBe(expected)
-      } else {
-        expect(r.errors.length).toBeGreaterThan(0)
-        expect([r.errors[0]!.summary, r.errors[0]!.detail]).toEqual([expected, detail])
-        expect(r.value._tag).toBe("Unknown")
-      }
-    })
-  }
-}
+const check = (rows: ReadonlyArray<Row>) => checkRows(rows, { failedValueIsUnknown: true })
 
 describe("alltrue", () => {
   check([
