@@ -122,7 +122,7 @@ describe.skipIf(skipped)("web console in Chromium", () => {
   /** Select a template and wait until its parameters are rendered (not the previous template's). */
   const chooseTemplate = async (page: Page, name: string) => {
     const select = page.getByLabel("Template", { exact: true })
-    const current = await select.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? "")
+    const current = (await select.locator("option:checked").textContent()) ?? ""
     if (current !== name) {
       const rendered = page.waitForResponse((r) => r.url().includes("/render") && r.request().method() === "POST")
       await select.selectOption({ label: name })
