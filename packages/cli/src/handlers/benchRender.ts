@@ -16,6 +16,7 @@ import { CompiledTemplate, HclParser, Loader, Owner, TemplateFiles } from "@warm
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { exitCode } from "../internal/keyValue.js"
 
 const renderTemplate = Renderer.renderTemplate
 
@@ -44,64 +45,13 @@ const median = (samples: Array<number>): number => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-/** Run `body` repeatedly (after warm-up) for about `budgetMs`, at least `min` times; median ms. */
-const sampleSync = (body: (i: number) => void, budgetMs: number, min = 15): number => {
-  for (let i = 0; i < 3; i++) body(-1 - i)
-  const samples: Array<number> = []
-  const started = performance.now()
-  for (let i = 0; samples.length < min || performance.now() - started < budgetMs; i++) {
-    const t0 = performance.now()
-    body(i)
-    samples.push(performance.now() - t0)
-    if (samples.length > 100_000) break
-  }
-  return median(samples)
-}
-
-const sampleEffect = <R>(
-  body: (i: number) => Effect.Effect<unknown, unknown, R>,
-  budgetMs: number,
-  min = 15
-): Effect.Effect<number, unknown, R> =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 3; i++) yield* body(-1 - i)
-    const samples: Array<number> = []
-    const started = performance.now()
-    for (let i = 0; samples.length < min || performance.now() - started < budgetMs; i++) {
-      const t0 = performance.now()
-      yield* body(i)
-      samples.push(performance.now() - t0)
-      if (samples.length > 100_000) break
-    }
-    return median(samples)
-  })
-
-/** Per-operation time of a fast operation: batches of `batch` calls, median batch time / batch. */
-const sampleBatchedSync = (body: (i: number) => void, budgetMs: number, batch = 200): number =>
-  sampleSync((i) => {
-    for (let j = 0; j < batch; j++) body(i * batch + j)
-  }, budgetMs) / batch
-
-const sampleBatchedEffect = <R>(
-  body: (i: number) => Effect.Effect<unknown, unknown, R>,
-  budgetMs: number,
-  batch = 200
-) =>
-  Effect.map(
-    sampleEffect((i) =>
-      Effect.gen(function*() {
-        for (let j = 0; j < batch; j++) yield* body(i * batch + j)
-      }), budgetMs),
-    (ms) => ms / batch
-  )
-
 /** Values for a render: the parameters' own values, plus one that varies per iteration. */
 const freshValues = (i: number): Record<string, string> => ({ __bench_iteration: String(i) })
 
 const owner: Owner.WorkspaceOwner = { ...Owner.empty, id: "c42fdf75-3097-471c-8c33-fb52454d81c0", name: "prebuilds" }
 
 const benchTemplate = (name: string, dir: string, budgetMs: number) =>
-  Effect.gen(function*() {
+  Effect.scoped(Effect.gen(function*() {
     const files = yield* TemplateFiles.fromDirectory(dir)
     const parser = yield* HclParser.HclParser
     const loaded = yield* Loader.load(files)
@@ -112,85 +62,99 @@ const benchTemplate = (name: string, dir: string, budgetMs: number) =>
         if (file.endsWith(".tf")) sources.push([file, files.readText(file) ?? ""])
       }
     }
-    // parse-only, load + compile, and cold are sampled in alternation, so that both sides of each
-    // ratio see the same machine load.
-    const parseSamples: Array<number> = []
-    const compileSamples: Array<number> = []
-    const coldSamples: Array<number> = []
-    const timed = <A, E, R>(effect: Effect.Effect<A, E, R>, into: Array<number> | undefined) =>
+    const parseAll = Effect.forEach(sources, ([file, content]) => Effect.either(parser.parse(file, content)))
+    const template = yield* CompiledTemplate.compile(files)
+    const cache = yield* RenderCache.make(CacheSettings.defaults(1_000_000))
+    const hitValues = freshValues(0)
+    const job = { template, inputs: { owner, values: hitValues } }
+    const floor = new Map<string, number>([[RenderKey.make("bench", template, owner, hitValues, job).id, 1]])
+    let sink = 0
+
+    // Every measurement is taken once per round, rounds repeat until the budget is spent: both
+    // sides of each ratio see the same machine load.
+    const samples = {
+      parse: [] as Array<number>,
+      compile: [] as Array<number>,
+      cold: [] as Array<number>,
+      warm: [] as Array<number>,
+      outputCacheOnly: [] as Array<number>,
+      hit: [] as Array<number>,
+      floor: [] as Array<number>
+    }
+    const timed = <A, E, R>(effect: Effect.Effect<A, E, R>, into: Array<number>, per = 1) =>
       Effect.suspend(() => {
         const t0 = performance.now()
-        return Effect.tap(effect, () => Effect.sync(() => into?.push(performance.now() - t0)))
+        return Effect.tap(effect, () => Effect.sync(() => into.push((performance.now() - t0) / per)))
       })
-    const parseAll = Effect.forEach(sources, ([file, content]) => Effect.either(parser.parse(file, content)))
-    const cold = (i: number) =>
-      Effect.map(CompiledTemplate.compile(files), (template) =>
-        renderTemplate(template, { owner, values: freshValues(i) }))
-    for (let i = 0; i < 3; i++) {
-      yield* Effect.zip(parseAll, cold(-1))
-    }
-    const started = performance.now()
-    for (let i = 0; parseSamples.length < 15 || performance.now() - started < 3 * budgetMs; i++) {
-      yield* timed(parseAll, parseSamples)
-      yield* timed(CompiledTemplate.compile(files), compileSamples)
-      yield* timed(cold(i), coldSamples)
-    }
-    const parseOnlyMs = median(parseSamples)
-    const loadCompileMs = median(compileSamples)
-    const coldMs = median(coldSamples)
-    const template = yield* CompiledTemplate.compile(files)
-    const warmRenderMs = sampleSync((i) => {
-      renderTemplate(template, { owner, values: freshValues(i) })
-    }, budgetMs)
-
-    // The render cache, as the reconciler uses it.
-    const { cacheHitUs, outputCacheOnlyMissMs } = yield* Effect.scoped(
-      Effect.gen(function*() {
-        const cache = yield* RenderCache.make(CacheSettings.defaults(1_000_000))
-        const job = { template, inputs: { owner, values: freshValues(0) } }
-        // Abandoned design: the output cache misses, and the files are loaded and parsed first.
-        const outputCacheOnlyMissMs = yield* sampleEffect(
-          (i) =>
-            Effect.flatMap(CompiledTemplate.compile(files), (compiled) => {
-              const values = freshValues(1_000_000 + i)
-              return cache.get(
-                RenderKey.make("bench", compiled, owner, values, { template: compiled, inputs: { owner, values } })
-              )
-            }),
-          budgetMs
+    const batch = 200
+    const round = (i: number, record: boolean) => {
+      const sink_ = (into: Array<number>) => (record ? into : [])
+      return Effect.gen(function*() {
+        yield* timed(parseAll, sink_(samples.parse))
+        yield* timed(CompiledTemplate.compile(files), sink_(samples.compile))
+        yield* timed(
+          Effect.map(CompiledTemplate.compile(files), (t) => renderTemplate(t, { owner, values: freshValues(i) })),
+          sink_(samples.cold)
         )
-        yield* cache.get(RenderKey.make("bench", template, owner, job.inputs.values, job))
-        const cacheHitUs = 1000 *
-          (yield* sampleBatchedEffect(
-            () =>
-              cache.get(RenderKey.make("bench", template, owner, job.inputs.values, job)),
-            budgetMs
-          ))
-        return { cacheHitUs, outputCacheOnlyMissMs }
+        // Abandoned design: the output cache misses, and the files are loaded and parsed first.
+        yield* timed(
+          Effect.flatMap(CompiledTemplate.compile(files), (compiled) => {
+            const values = freshValues(1_000_000 + i)
+            return cache.get(
+              RenderKey.make("bench", compiled, owner, values, { template: compiled, inputs: { owner, values } })
+            )
+          }),
+          sink_(samples.outputCacheOnly)
+        )
+        const warmCount = 10
+        yield* timed(
+          Effect.sync(() => {
+            for (let j = 0; j < warmCount; j++) {
+              renderTemplate(template, { owner, values: freshValues(i * warmCount + j) })
+            }
+          }),
+          sink_(samples.warm),
+          warmCount
+        )
+        yield* timed(
+          Effect.gen(function*() {
+            for (let j = 0; j < batch; j++) yield* cache.get(RenderKey.make("bench", template, owner, hitValues, job))
+          }),
+          sink_(samples.hit),
+          batch / 1000
+        )
+        yield* timed(
+          Effect.sync(() => {
+            for (let j = 0; j < batch; j++) {
+              const id = `bench\u0000${RenderKey.ownerDigest(template.ownerReads, owner)}\u0000${
+                RenderKey.valuesDigest(hitValues)
+              }`
+              sink += floor.get(id) ?? 0
+            }
+          }),
+          sink_(samples.floor),
+          batch / 1000
+        )
       })
-    )
-    const floor = new Map<string, number>([[`bench\u0000-\u0000${RenderKey.valuesDigest(freshValues(0))}`, 1]])
-    let sink = 0
-    const hashFloorUs = 1000 *
-      sampleBatchedSync(() => {
-        const id = `bench\u0000${RenderKey.ownerDigest(template.ownerReads, owner)}\u0000${
-          RenderKey.valuesDigest(freshValues(0))
-        }`
-        sink += floor.get(id) ?? 0
-      }, budgetMs)
+    }
+    for (let i = 0; i < 3; i++) yield* round(-1 - i, false)
+    const started = performance.now()
+    for (let i = 0; samples.parse.length < 15 || performance.now() - started < 4 * budgetMs; i++) {
+      yield* round(i, true)
+    }
     if (sink < 0) yield* Console.log(sink)
     const result: TemplateResult = {
       name,
-      parseOnlyMs,
-      loadCompileMs,
-      coldMs,
-      warmRenderMs,
-      outputCacheOnlyMissMs,
-      cacheHitUs,
-      hashFloorUs
+      parseOnlyMs: median(samples.parse),
+      loadCompileMs: median(samples.compile),
+      coldMs: median(samples.cold),
+      warmRenderMs: median(samples.warm),
+      outputCacheOnlyMissMs: median(samples.outputCacheOnly),
+      cacheHitUs: median(samples.hit),
+      hashFloorUs: median(samples.floor)
     }
     return result
-  })
+  }))
 
 const templateDirs = (root: string) =>
   Effect.gen(function*() {
@@ -243,7 +207,7 @@ const table = (results: ReadonlyArray<TemplateResult>): string => {
   )
 }
 
-export const run = (args: BenchArgs) =>
+export const run = (args: BenchArgs): Effect.Effect<void, never, FileSystem.FileSystem | Path.Path> =>
   Effect.gen(function*() {
     const results: Array<TemplateResult> = []
     for (const root of args.roots) {
@@ -253,4 +217,12 @@ export const run = (args: BenchArgs) =>
       }
     }
     yield* Console.log(args.json ? JSON.stringify({ templates: results }) : table(results))
-  }).pipe(Effect.provide(Layer.mergeAll(HclParser.layer, Metrics.layerNoop)))
+  }).pipe(
+    Effect.provide(Layer.mergeAll(HclParser.layer, Metrics.layerNoop)),
+    Effect.catchAll((error) =>
+      Effect.zipRight(
+        Console.error(`warmpool bench render: ${"message" in error ? error.message : String(error)}`),
+        exitCode(1)
+      )
+    )
+  )

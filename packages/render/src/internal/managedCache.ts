@@ -109,10 +109,13 @@ export const make = <K extends Keyed, V, E>(
         Exit.isSuccess(exit) && options.cacheable(exit.value) ? options.maxAge : Duration.zero
     })
     let cache = yield* makeCache
+    /** The most recently used key (already last in `index`: touching it moves nothing). */
+    let mostRecent: string | undefined
 
     /** Remove an entry from the index and from the Effect cache that holds it. */
     const drop = (entry: Entry<K, V>) => {
       index.delete(entry.key.id)
+      if (mostRecent === entry.key.id) mostRecent = undefined
       Effect.runSync(entry.cache.invalidate(entry.key))
     }
 
@@ -131,8 +134,11 @@ export const make = <K extends Keyed, V, E>(
         return undefined
       }
       entry.lastAccess = now
-      index.delete(id)
-      index.set(id, entry)
+      if (mostRecent !== id) {
+        index.delete(id)
+        index.set(id, entry)
+        mostRecent = id
+      }
       return entry
     }
 
@@ -143,6 +149,7 @@ export const make = <K extends Keyed, V, E>(
         return
       }
       index.set(key.id, { key, value, loadedAt, lastAccess: now, cache: holder as Cache.Cache<K, V, unknown> })
+      mostRecent = key.id
       let evicted = 0
       while (index.size > capacity) {
         drop(index.values().next().value!)
@@ -183,8 +190,10 @@ export const make = <K extends Keyed, V, E>(
         return value
       })
 
+    // The clock of the layer's context (TestClock in tests), read synchronously on the hot path.
+    const clock = yield* Effect.clock
     const get = (key: K): Effect.Effect<V, E> =>
-      Effect.clockWith((clock) => {
+      Effect.suspend(() => {
         const now = clock.unsafeCurrentTimeMillis()
         const entry = lookupIndex(key.id, now)
         if (entry !== undefined) {
@@ -194,23 +203,21 @@ export const make = <K extends Keyed, V, E>(
         return load(key, now)
       })
 
-    const sweep = Effect.clockWith((clock) =>
-      Effect.sync(() => {
-        const now = clock.unsafeCurrentTimeMillis()
-        let idle = 0
-        let old = 0
-        for (const entry of [...index.values()]) {
-          const reason = staleness(entry, now)
-          if (reason === undefined) continue
-          drop(entry)
-          if (reason === "idle") idle++
-          else old++
-        }
-        if (idle > 0) observer.evicted("idle", idle)
-        if (old > 0) observer.evicted("max_age", old)
-        observer.size(index.size)
-      })
-    )
+    const sweep = Effect.sync(() => {
+      const now = clock.unsafeCurrentTimeMillis()
+      let idle = 0
+      let old = 0
+      for (const entry of [...index.values()]) {
+        const reason = staleness(entry, now)
+        if (reason === undefined) continue
+        drop(entry)
+        if (reason === "idle") idle++
+        else old++
+      }
+      if (idle > 0) observer.evicted("idle", idle)
+      if (old > 0) observer.evicted("max_age", old)
+      observer.size(index.size)
+    })
 
     observer.size(0)
     yield* Effect.forkScoped(
