@@ -717,8 +717,13 @@ const one = typed(
   }
 )
 
-const alltrue: FunctionDefinition = {
-  name: "alltrue",
+/**
+ * `alltrue` / `anytrue`: the first known element equal to `decisive` decides the result
+ * (`!decisive` for alltrue's `false`, `decisive` for anytrue's `true`); otherwise an unknown
+ * element makes the result unknown, and without one it is `!decisive`.
+ */
+const boolFold = (name: string, decisive: boolean): FunctionDefinition => ({
+  name,
   parameters: [param("list", T.list(T.bool), { allowUnknown: true })],
   returnType: T.bool,
   impl: ([list]) => {
@@ -729,29 +734,14 @@ const alltrue: FunctionDefinition = {
         unknown = true
         continue
       }
-      if (v._tag !== "Bool" || !v.value) return V.False
+      if ((v._tag === "Bool" && v.value) === decisive) return V.bool(decisive)
     }
-    return unknown ? UnknownBool : V.True
+    return unknown ? UnknownBool : V.bool(!decisive)
   }
-}
+})
 
-const anytrue: FunctionDefinition = {
-  name: "anytrue",
-  parameters: [param("list", T.list(T.bool), { allowUnknown: true })],
-  returnType: T.bool,
-  impl: ([list]) => {
-    if (list!._tag === "Unknown") return UnknownBool
-    let unknown = false
-    for (const v of (list as V.ListValue).elements) {
-      if (v._tag === "Unknown") {
-        unknown = true
-        continue
-      }
-      if (v._tag === "Bool" && v.value) return V.True
-    }
-    return unknown ? UnknownBool : V.False
-  }
-}
+const alltrue = boolFold("alltrue", false)
+const anytrue = boolFold("anytrue", true)
 
 const sumOfNumbers = "argument must be list, set, or tuple of number values"
 
