@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import { Metrics } from "@warmpool/metrics"
-import { TemplateCache, type TemplateSource } from "@warmpool/render"
+import { type RenderError, TemplateCache, type TemplateSource } from "@warmpool/render"
 import type { Owner } from "@warmpool/terraform"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -111,6 +111,7 @@ export type ClaimFailure =
   | ClaimError
   | ParameterValidationError
   | RenderCrashed
+  | RenderError.RenderFailure
   | TemplateSource.TemplateNotFound
   | StoreError
 

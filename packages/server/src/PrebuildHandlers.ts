@@ -99,6 +99,10 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
               ),
             ParameterValidationError: (e) => Effect.fail(validationFailed(e)),
             RenderCrashed: (e) => Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
+            RenderTimeout: (e) => Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
+            RenderResourceExhausted: (e) =>
+              Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
+            RenderWorkerFailed: (e) => Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
             TemplateNotFound: (e) => Effect.fail(new NotFound({ message: e.message })),
             StoreError: storeFailure
           })

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Settings } from "@warmpool/prebuilds"
-import { CacheSettings } from "@warmpool/render"
+import { CacheSettings, RenderWorkerPool } from "@warmpool/render"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -56,8 +56,17 @@ export interface ServerConfigShape {
   readonly provisioner: ProvisionerConfig
   /** Request bodies larger than this get 413. */
   readonly maxBodyBytes: number
-  /** Renders (including template loading) that take longer get 504. */
+  /**
+   * Renders (including template loading) that take longer get 504; the render worker running one
+   * is terminated and replaced.
+   */
   readonly renderTimeout: Duration.Duration
+  /** Deadline of a template import's compile, render and preset validation (default: `renderTimeout`). */
+  readonly importTimeout: Duration.Duration
+  /** Render worker threads (default: available cores − 1, at least 1); 0 renders in process. */
+  readonly renderWorkers: number
+  /** Heap limit of a render worker in MiB (default 512). */
+  readonly renderWorkerHeapMb: number
   readonly renderCache: CacheSettings.CacheSettings
   readonly templateCache: CacheSettings.CacheSettings
 }
@@ -123,7 +132,25 @@ export const config: Config.Config<ServerConfigShape> = Config.all({
   provisioner,
   maxBodyBytes: Config.withDefault(Config.integer("WARMPOOL_MAX_BODY_BYTES"), 16 * 1024 * 1024),
   renderTimeout: Config.withDefault(Settings.durationConfig("WARMPOOL_RENDER_TIMEOUT"), Duration.seconds(10)),
-  renderCache: CacheSettings.config("WARMPOOL_RENDER_CACHE", 10_000, Settings.durationConfig),
+  importTimeout: Config.option(Settings.durationConfig("WARMPOOL_IMPORT_TIMEOUT")),
+  renderWorkers: Config.withDefault(
+    Config.integer("WARMPOOL_RENDER_WORKERS").pipe(
+      Config.validate({ message: "Expected 0 (render in process) or more render workers", validation: (n) => n >= 0 })
+    ),
+    RenderWorkerPool.defaultSize()
+  ),
+  renderWorkerHeapMb: Config.withDefault(
+    Config.integer("WARMPOOL_RENDER_WORKER_HEAP_MB").pipe(
+      Config.validate({ message: "Expected a heap limit of at least 16 MiB", validation: (n) => n >= 16 })
+    ),
+    512
+  ),
+  renderCache: CacheSettings.config(
+    "WARMPOOL_RENDER_CACHE",
+    10_000,
+    Settings.durationConfig,
+    CacheSettings.defaultMaxBytes
+  ),
   templateCache: CacheSettings.config("WARMPOOL_TEMPLATE_CACHE", 256, Settings.durationConfig)
 }).pipe(
   Config.map((c) => {
@@ -133,6 +160,7 @@ export const config: Config.Config<ServerConfigShape> = Config.all({
     }).reconciliationInterval
     return {
       ...c,
+      importTimeout: Option.getOrElse(c.importTimeout, () => c.renderTimeout),
       interval,
       prebuilds: { ...c.prebuilds, reconciliationInterval: interval },
       token: Option.getOrElse(c.token, () => Redacted.make(randomBytes(24).toString("base64url"))),

@@ -65,7 +65,31 @@ export const serveFlags = {
     "Compiled template versions kept (default 256)"
   ),
   maxBodyBytes: text("max-body-bytes", "WARMPOOL_MAX_BODY_BYTES", "Largest accepted request body (default 16 MiB)"),
-  renderTimeout: text("render-timeout", "WARMPOOL_RENDER_TIMEOUT", "Deadline of an API render (default 10s)")
+  renderTimeout: text(
+    "render-timeout",
+    "WARMPOOL_RENDER_TIMEOUT",
+    "Deadline of a render; its render worker is terminated and replaced (default 10s)"
+  ),
+  importTimeout: text(
+    "import-timeout",
+    "WARMPOOL_IMPORT_TIMEOUT",
+    "Deadline of a template import's compile, render and preset validation (default: --render-timeout)"
+  ),
+  renderWorkers: text(
+    "render-workers",
+    "WARMPOOL_RENDER_WORKERS",
+    "Render worker threads (default: available cores - 1, at least 1; 0 renders on the serving thread)"
+  ),
+  renderWorkerHeapMb: text(
+    "render-worker-heap-mb",
+    "WARMPOOL_RENDER_WORKER_HEAP_MB",
+    "Heap limit of a render worker in MiB (default 512)"
+  ),
+  renderCacheMaxBytes: text(
+    "render-cache-max-bytes",
+    "WARMPOOL_RENDER_CACHE_MAX_BYTES",
+    "Render-cache budget in bytes of serialised renders (default 268435456 = 256 MiB)"
+  )
 }
 
 const envNames: Record<keyof typeof serveFlags, string> = {
@@ -86,7 +110,11 @@ const envNames: Record<keyof typeof serveFlags, string> = {
   renderCacheCapacity: "WARMPOOL_RENDER_CACHE_CAPACITY",
   templateCacheCapacity: "WARMPOOL_TEMPLATE_CACHE_CAPACITY",
   maxBodyBytes: "WARMPOOL_MAX_BODY_BYTES",
-  renderTimeout: "WARMPOOL_RENDER_TIMEOUT"
+  renderTimeout: "WARMPOOL_RENDER_TIMEOUT",
+  importTimeout: "WARMPOOL_IMPORT_TIMEOUT",
+  renderWorkers: "WARMPOOL_RENDER_WORKERS",
+  renderWorkerHeapMb: "WARMPOOL_RENDER_WORKER_HEAP_MB",
+  renderCacheMaxBytes: "WARMPOOL_RENDER_CACHE_MAX_BYTES"
 }
 
 /**
