@@ -82,6 +82,19 @@ export const Rendered = Schema.Struct({
 export class NeedFiles extends Schema.TaggedError<NeedFiles>()("NeedFiles", { versionId: Schema.String }) {}
 
 /**
+ * Boot the worker's parser (hcl2json's WebAssembly): a worker takes requests once this answered,
+ * so its first compile is not charged the boot.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export class Warmup extends Schema.TaggedRequest<Warmup>()("Warmup", {
+  failure: Schema.Never,
+  success: Schema.Void,
+  payload: {}
+}) {}
+
+/**
  * Compile a version's files and keep the compiled template in the worker.
  *
  * @since 0.1.0
@@ -124,7 +137,7 @@ export class RenderFiles extends Schema.TaggedRequest<RenderFiles>()("RenderFile
  * @since 0.1.0
  * @category schemas
  */
-export const Request = Schema.Union(Compile, RenderVersion, RenderFiles)
+export const Request = Schema.Union(Warmup, Compile, RenderVersion, RenderFiles)
 
 /**
  * @since 0.1.0

@@ -261,6 +261,8 @@ export const make = (
           Effect.provideService(Worker.Spawner, spawner),
           Effect.provideService(Worker.WorkerManager, manager),
           Scope.extend(scope),
+          // Ready once the parser booted: deadlines never pay for a worker's start.
+          Effect.tap((worker) => worker.executeEffect(new RenderWorker.Warmup())),
           Effect.timeoutFail({
             duration: settings.spawnTimeout,
             onTimeout: () => new Deadline()
@@ -383,8 +385,11 @@ export const make = (
               message: `the ${operation} did not finish within its deadline (${Duration.format(timeout)})`
             })
           }
-          if (Option.isSome(failure) && isTyped(failure.value)) return yield* Effect.fail(failure.value)
-          if (Option.isSome(failure) && ParseResult.isParseError(failure.value)) {
+          // A dead worker's `WorkerError` reaches here as a failure the request's schema cannot
+          // decode (a `ParseError`): the death flags, set by the thread's own events, come first.
+          const died = live.death.value !== undefined || Cause.isInterruptedOnly(exit.cause)
+          if (!died && Option.isSome(failure) && isTyped(failure.value)) return yield* Effect.fail(failure.value)
+          if (!died && Option.isSome(failure) && ParseResult.isParseError(failure.value)) {
             return yield* new RenderWorkerFailed({
               templateVersionId,
               message: `a render worker message could not be encoded or decoded: ${failure.value.message}`
@@ -442,36 +447,50 @@ export const make = (
         never
       )
 
-    const renderOnce = (request: VersionRender) =>
+    const isRenderTyped = (error: unknown): error is RenderWorker.NeedFiles | TemplateNotFound =>
+      isNeedFiles(error) ||
+      (typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "TemplateNotFound")
+
+    /**
+     * Render in the version's worker; when the worker does not hold the version (first request,
+     * or a replacement), load the files, compile and ask again, all on that worker under one
+     * deadline.
+     */
+    const renderVersion: RenderWorkerPoolShape["renderVersion"] = (request, files) =>
       execute(
         slots[slotOf(request.templateVersionId)]!,
         "render",
         request.templateVersionId,
         settings.renderTimeout,
-        (worker) =>
-          worker.executeEffect(
+        (worker) => {
+          const ask = worker.executeEffect(
             new RenderWorker.RenderVersion({
               versionId: request.templateVersionId,
               owner: request.owner,
               values: request.values
             })
-          ),
-        isNeedFiles
-      )
-
-    const renderVersion: RenderWorkerPoolShape["renderVersion"] = (request, files) =>
-      renderOnce(request).pipe(
-        Effect.catchTag("NeedFiles", () =>
-          files.pipe(
-            Effect.flatMap((loaded) => compile(request.templateVersionId, loaded)),
-            Effect.zipRight(renderOnce(request)),
-            Effect.catchTag("NeedFiles", () =>
-              Effect.fail(
-                new RenderWorkerFailed({
-                  templateVersionId: request.templateVersionId,
-                  message: "the render worker lost the compiled template between two requests"
-                })
+          )
+          return ask.pipe(
+            Effect.catchIf(isNeedFiles, () =>
+              files.pipe(
+                Effect.flatMap((loaded) => {
+                  counters.compilations++
+                  return worker.executeEffect(
+                    new RenderWorker.Compile({ versionId: request.templateVersionId, files: filePairs(loaded) })
+                  )
+                }),
+                Effect.zipRight(ask)
               ))
+          )
+        },
+        isRenderTyped
+      ).pipe(
+        Effect.catchIf(isNeedFiles, () =>
+          Effect.fail(
+            new RenderWorkerFailed({
+              templateVersionId: request.templateVersionId,
+              message: "the render worker lost the compiled template between two requests"
+            })
           ))
       ) as Effect.Effect<Rendered, RenderFailure | TemplateNotFound>
 

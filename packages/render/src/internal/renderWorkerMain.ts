@@ -49,6 +49,7 @@ const internalError = (defect: unknown): RenderOutput.RenderOutput =>
   ])
 
 const handlers = {
+  Warmup: () => Effect.ignore(HclParser.warmup),
   Compile: ({ files, versionId }: RenderWorker.Compile) =>
     Effect.map(compile(files), (template) => {
       keep(versionId, template)
@@ -78,15 +79,9 @@ const handlers = {
       )
 }
 
-const main = Effect.gen(function*() {
-  // Boot hcl2json's WebAssembly while the pool waits for the first request.
-  yield* Effect.forkDaemon(Effect.ignore(HclParser.warmup))
-  yield* WorkerRunner.launch(
-    WorkerRunner.layerSerialized(RenderWorker.Request, handlers).pipe(
-      Layer.provide(NodeWorkerRunner.layer),
-      Layer.provide(HclParser.layer)
-    )
-  )
-})
-
-NodeRuntime.runMain(main)
+WorkerRunner.layerSerialized(RenderWorker.Request, handlers).pipe(
+  Layer.provide(NodeWorkerRunner.layer),
+  Layer.provide(HclParser.layer),
+  WorkerRunner.launch,
+  NodeRuntime.runMain
+)
