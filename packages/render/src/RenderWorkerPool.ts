@@ -34,6 +34,8 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Hash from "effect/Hash"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Scope from "effect/Scope"
@@ -261,6 +263,9 @@ export const make = (
           Effect.provideService(Worker.Spawner, spawner),
           Effect.provideService(Worker.WorkerManager, manager),
           Scope.extend(scope),
+          // The platform logs a worker's death with its stack from the worker's own fibers; the
+          // pool reports deaths itself, in one line (below).
+          Logger.withMinimumLogLevel(LogLevel.Error),
           // Ready once the parser booted: deadlines never pay for a worker's start.
           Effect.tap((worker) => worker.executeEffect(new RenderWorker.Warmup())),
           Effect.timeoutFail({
@@ -316,11 +321,19 @@ export const make = (
       Effect.suspend(() => {
         if (slot.live !== live) return Effect.void
         live.death.value ??= death
+        const reason = live.death.value === "deadline"
+          ? "a request ran past its deadline"
+          : live.death.value === "heap"
+          ? `it exhausted its ${heapLimit} limit`
+          : "it exited"
         // Terminate first: the thread stops computing now, whatever its event loop is doing.
         void live.thread.terminate().catch(() => 0)
         const handle = [...slot.open].find((h) => h.scope === live.scope)
         return Effect.zipRight(
-          restart(slot),
+          Effect.zipRight(
+            Effect.logWarning(`render worker ${slot.index} terminated and replaced: ${reason}`),
+            restart(slot)
+          ),
           handle === undefined ? Effect.void : Effect.forkIn(release(slot, handle), poolScope)
         )
       })
