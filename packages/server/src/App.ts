@@ -77,7 +77,9 @@ export const services = (
     : Provisioner.layerCommand({
       command: config.provisioner.command,
       args: config.provisioner.args,
-      timeout: config.provisioner.timeout
+      timeout: config.provisioner.timeout,
+      killGracePeriod: config.provisioner.killGracePeriod,
+      maxOutputBytes: config.provisioner.maxOutputBytes
     })
   return Layer.mergeAll(
     Reconciler.layer({ settings }),
