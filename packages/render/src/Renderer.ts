@@ -143,7 +143,13 @@ export const layer: Layer.Layer<Renderer, never, TemplateCache | RenderCache | M
         request.values ?? {},
         request.previousValues,
         (values) =>
-          timedRender(metrics, "uncached", request.template, { ...inputsOf(request), values }, full(request.fullEvaluation))
+          timedRender(
+            metrics,
+            "uncached",
+            request.template,
+            { ...inputsOf(request), values },
+            full(request.fullEvaluation)
+          )
       )
     return {
       renderDetailed,

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import { renderTemplate } from "../src/internal/render.js"
 import { deepFreeze } from "../src/internal/timedRender.js"
 import * as RenderOutput from "../src/RenderOutput.js"
 import * as SecretRequirements from "../src/SecretRequirements.js"
-import { type Files, main, render, summaries } from "./utils/render.js"
+import { compile, type Files, fixtureCases, fixtureFiles, inputsOf, main, render, summaries } from "./utils/render.js"
 
 const secret = (label: string, body: string) => `data "coder_secret" "${label}" {\n${body}\n}\n`
 const env = (name: string, help = `need ${name}`) => ({ env: name, file: "", help_message: help })
@@ -34,7 +35,8 @@ describe("coder_secret requirements", () => {
       name: "files in lexical order, then position",
       files: {
         "b.tf": secret("first_in_b", `env = "B1"\nhelp_message = "need B1"`),
-        "a.tf": secret("z", `env = "A1"\nhelp_message = "need A1"`) + secret("y", `env = "A2"\nhelp_message = "need A2"`)
+        "a.tf": secret("z", `env = "A1"\nhelp_message = "need A1"`) +
+          secret("y", `env = "A2"\nhelp_message = "need A2"`)
       },
       expected: [env("A1"), env("A2"), env("B1")]
     },
@@ -62,7 +64,10 @@ describe("coder_secret requirements", () => {
       name: `count from a parameter value (${value as string})`,
       files: main(
         `data "coder_parameter" "admin" {\n  name = "admin"\n  type = "bool"\n  default = false\n}\n` +
-          secret("admin", `count = data.coder_parameter.admin.value ? 1 : 0\nenv = "ADMIN"\nhelp_message = "need ADMIN"`)
+          secret(
+            "admin",
+            `count = data.coder_parameter.admin.value ? 1 : 0\nenv = "ADMIN"\nhelp_message = "need ADMIN"`
+          )
       ),
       values: { admin: value as string },
       expected: expected as ReadonlyArray<RenderOutput.SecretRequirement>
@@ -110,26 +115,50 @@ describe("coder_secret errors (top level)", () => {
     readonly requirements?: ReadonlyArray<RenderOutput.SecretRequirement>
   }> = [
     { name: "neither env nor file", source: secret("s", `help_message = "h"`), errors: [exactlyOne] },
-    { name: "both env and file", source: secret("s", `env = "E"\nfile = "F"\nhelp_message = "h"`), errors: [exactlyOne] },
+    {
+      name: "both env and file",
+      source: secret("s", `env = "E"\nfile = "F"\nhelp_message = "h"`),
+      errors: [exactlyOne]
+    },
     { name: "an empty env and no file", source: secret("s", `env = ""\nhelp_message = "h"`), errors: [exactlyOne] },
     { name: "env is a number", source: secret("s", `env = 5\nhelp_message = "h"`), errors: [`Expected a string`] },
     { name: "env is null", source: secret("s", `env = null\nhelp_message = "h"`), errors: [`Expected a string`] },
     { name: "file is a list", source: secret("s", `file = ["a"]\nhelp_message = "h"`), errors: [`Expected a string`] },
     { name: "file is a bool", source: secret("s", `file = true\nhelp_message = "h"`), errors: [`Expected a string`] },
-    { name: "env is unknown", source: `variable "u" {}\n` + secret("s", `env = var.u\nhelp_message = "h"`), errors: [
-      `Expected a string`
-    ] },
-    { name: "env fails to evaluate", source: secret("s", `env = local.missing\nhelp_message = "h"`), errors: [
-      `Expected a string`
-    ] },
+    {
+      name: "env is unknown",
+      source: `variable "u" {}\n` + secret("s", `env = var.u\nhelp_message = "h"`),
+      errors: [
+        `Expected a string`
+      ]
+    },
+    {
+      name: "env fails to evaluate",
+      source: secret("s", `env = local.missing\nhelp_message = "h"`),
+      errors: [
+        `Expected a string`
+      ]
+    },
     { name: "help_message missing", source: secret("s", `env = "E"`), errors: [`"help_message"`] },
-    { name: "help_message null", source: secret("s", `env = "E"\nhelp_message = null`), errors: [
-      `"help_message" attribute for block coder_secret.s: Expected a string, got "<nil>"`
-    ] },
-    { name: "help_message a number", source: secret("s", `env = "E"\nhelp_message = 3`), errors: [
-      `Invalid "help_message" attribute`
-    ] },
-    { name: "every problem of one block", source: secret("s", `file = 1`), errors: [`Expected a string`, `"help_message"`] },
+    {
+      name: "help_message null",
+      source: secret("s", `env = "E"\nhelp_message = null`),
+      errors: [
+        `"help_message" attribute for block coder_secret.s: Expected a string, got "<nil>"`
+      ]
+    },
+    {
+      name: "help_message a number",
+      source: secret("s", `env = "E"\nhelp_message = 3`),
+      errors: [
+        `Invalid "help_message" attribute`
+      ]
+    },
+    {
+      name: "every problem of one block",
+      source: secret("s", `file = 1`),
+      errors: [`Expected a string`, `"help_message"`]
+    },
     {
       name: "two blocks with the same name",
       source: secret("gh", `env = "A"\nhelp_message = "h"`) + secret("gh", `env = "B"\nhelp_message = "h"`),
@@ -194,11 +223,15 @@ describe("satisfied, per owner, after the render", () => {
     { name: "an env name", secrets: [{ env: "GH" }], satisfied: [true, false, false] },
     { name: "a file path", secrets: [{ file: "/k" }], satisfied: [false, true, false] },
     { name: "names are exact (case)", secrets: [{ env: "gh" }, { file: "/K" }], satisfied: [false, false, false] },
-    { name: "an env name does not satisfy a file", secrets: [{ env: "/k" }, { file: "GH" }], satisfied: [
-      false,
-      false,
-      false
-    ] },
+    {
+      name: "an env name does not satisfy a file",
+      secrets: [{ env: "/k" }, { file: "GH" }],
+      satisfied: [
+        false,
+        false,
+        false
+      ]
+    },
     { name: "one secret with both names", secrets: [{ env: "BOTH", file: "/k" }], satisfied: [false, true, true] },
     { name: "all", secrets: [{ env: "GH" }, { file: "/k" }, { env: "BOTH" }], satisfied: [true, true, true] }
   ]
@@ -225,4 +258,30 @@ describe("satisfied, per owner, after the render", () => {
   it("describes requirements for messages", () => {
     expect(requirements.map(SecretRequirements.describe)).toEqual(["env GH", "file /k", "env BOTH"])
   })
+})
+
+describe("the secrets fixture", () => {
+  const expected: Record<string, ReadonlyArray<RenderOutput.SecretRequirement>> = {
+    blank: [env("AWS_ACCESS_KEY_ID", "Credentials for aws")],
+    "gcp with tools": [
+      env("GOOGLE_APPLICATION_CREDENTIALS", "Credentials for gcp"),
+      env("NPM_TOKEN", "An npm token for the tools")
+    ],
+    admin: [
+      env("AWS_ACCESS_KEY_ID", "Credentials for aws"),
+      file("/home/coder/.ssh/admin", "Admins need their SSH key"),
+      env("NPM_TOKEN", "An npm token for the tools")
+    ]
+  }
+  for (const [name, inputs] of Object.entries(fixtureCases("secrets"))) {
+    it.effect(name, () =>
+      Effect.gen(function*() {
+        const template = yield* compile(fixtureFiles("secrets"))
+        for (const full of [false, true]) {
+          const output = renderTemplate(template, inputsOf(inputs), { full }).output
+          expect(output.diagnostics).toEqual([])
+          expect(output.secret_requirements).toEqual(expected[name])
+        }
+      }))
+  }
 })

@@ -267,7 +267,15 @@ describe("previous values and stale options", () => {
 
   it("annotate: a stale value of a parameter no longer rendered is a top-level warning", () => {
     const output = StaleOptions.annotate(
-      { parameters: [], presets: [], tags: {}, unusable_tags: [], variables: [], secret_requirements: [], diagnostics: [] },
+      {
+        parameters: [],
+        presets: [],
+        tags: {},
+        unusable_tags: [],
+        variables: [],
+        secret_requirements: [],
+        diagnostics: []
+      },
       [{ name: "gone", previous: "v", reason: "stale_option" }, { name: "e", previous: "w", reason: "ephemeral" }]
     )
     expect(output.diagnostics.map((d) => [d.severity, d.extra.code, d.summary])).toEqual([
@@ -277,8 +285,10 @@ describe("previous values and stale options", () => {
 
   it("isOption", () => {
     const p = (options: ReadonlyArray<RenderOutput.HclString>, form_type: RenderOutput.FormType = "radio") =>
-      ({ form_type, options: options.map((value) => ({ name: "", description: "", icon: "", value })) }) as
-        unknown as RenderOutput.Parameter
+      ({
+        form_type,
+        options: options.map((value) => ({ name: "", description: "", icon: "", value }))
+      }) as unknown as RenderOutput.Parameter
     const ok = (value: string) => ({ value, valid: true })
     const cases: ReadonlyArray<readonly [RenderOutput.Parameter, string, boolean | undefined]> = [
       [p([]), "x", undefined],
