@@ -49,7 +49,6 @@ const readOwner = (file: string) =>
     return { owner, secrets: secrets.secrets }
   })
 
-
 const parseTfvars = (pairs: ReadonlyArray<readonly [string, string]>) =>
   Effect.forEach(pairs, ([name, text]) =>
     Effect.try({
