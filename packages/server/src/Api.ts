@@ -11,7 +11,7 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { RenderOutput } from "@warmpool/render"
+import { RenderOutput, SecretRequirements } from "@warmpool/render"
 import * as Schema from "effect/Schema"
 
 // ---------------------------------------------------------------------------------------------
@@ -189,6 +189,12 @@ export const OwnerInput = Schema.Struct({
   login_type: Schema.optional(Schema.String),
   rbac_roles: Schema.optional(
     Schema.Array(Schema.Struct({ name: Schema.optional(Schema.String), org_id: Schema.optional(Schema.String) }))
+  ),
+  secrets: Schema.optional(
+    SecretRequirements.OwnerSecrets.annotations({
+      description:
+        "The owner's secrets by name only (env and/or file, never values): a render then reports `satisfied` on each secret requirement, and a claim is refused when a required one is missing."
+    })
   )
 })
 
@@ -197,7 +203,18 @@ export const OwnerInput = Schema.Struct({
  */
 export const RenderRequest = Schema.Struct({
   owner: Schema.optional(OwnerInput),
-  values: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+  values: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+  previousValues: Schema.optional(
+    Schema.Record({ key: Schema.String, value: Schema.String }).annotations({
+      description:
+        "The workspace's previous values: used where `values` sets nothing; a mutable parameter's previous value that is no longer an option is dropped with a `stale_option` warning."
+    })
+  ),
+  fullEvaluation: Schema.optional(
+    Schema.Boolean.annotations({
+      description: "Evaluate every block, not only what the output needs (same output; bypasses the render cache)."
+    })
+  )
 })
 
 /**
