@@ -297,6 +297,13 @@ const compileRegistered = (
   }
 }
 
+/**
+ * Reference errors Terraform reports before evaluating (undeclared names): `try` and `can`
+ * put them back instead of catching them.
+ */
+const uncatchable = (taken: ReadonlyArray<Diagnostic.Diagnostic>): boolean =>
+  taken.some((d) => d.code === "undeclared_reference")
+
 const tryDetail = (failures: ReadonlyArray<Diagnostic.Diagnostic>): string => {
   let text = "no expression succeeded:\n"
   for (const d of failures) {
@@ -326,6 +333,10 @@ const compileTry = (call: Ast.FunctionCall, args: ReadonlyArray<Compiled>): Node
       const value = arg.run(ctx)
       if (ctx.errorCount > mark) {
         const taken = ctx.take(mark)
+        if (uncatchable(taken)) {
+          ctx.restore(taken.filter((d) => d.code === "undeclared_reference"))
+          return V.DynamicUnknown
+        }
         if (failures === undefined) failures = taken
         else failures.push(...taken)
         continue
@@ -356,7 +367,11 @@ const compileCan = (call: Ast.FunctionCall, args: ReadonlyArray<Compiled>): Node
     const mark = ctx.errorCount
     const value = arg.run(ctx)
     if (ctx.errorCount > mark) {
-      ctx.take(mark)
+      const taken = ctx.take(mark)
+      if (uncatchable(taken)) {
+        ctx.restore(taken.filter((d) => d.code === "undeclared_reference"))
+        return UnknownBool
+      }
       return V.False
     }
     return notWhollyKnown(value) ? UnknownBool : V.True
