@@ -8,6 +8,8 @@ import { ConversionFailure, convertValue } from "../Convert.js"
 import type * as Diagnostic from "../Diagnostic.js"
 import { type FunctionDefinition, FunctionError, type Parameter } from "../Function.js"
 import * as Functions from "../Functions.js"
+import { markAware } from "../functions/sensitivity.js"
+import * as Sensitive from "../Sensitive.js"
 import * as T from "../Type.js"
 import * as V from "../Value.js"
 import { type Compiled, type EvalContext, type Node, quote, rangeText } from "./evalContext.js"
@@ -137,7 +139,8 @@ const apply = (
       ctx.error("Error in function call", `Call to function ${quote(call.name)} failed: no result.`, call.range)
       return V.DynamicUnknown
     }
-    return result
+    // as cty: arguments are unmarked deeply and their marks put on the result
+    return Sensitive.anyMarked() && !markAware.has(definition.name) ? Sensitive.carry(result, args) : result
   } catch (defect) {
     ctx.error(
       "Error in function call",
@@ -238,7 +241,7 @@ const compileRegistered = (
       ctx.error("Invalid function argument", `Invalid value for ${quote(p.name)} parameter: ${c.message}.`, range)
       return V.DynamicUnknown
     }
-    return c
+    return c === value ? c : Sensitive.carry(c, [value])
   }
   if (!call.expandFinal && n === 1 && memoizedFunctions.has(definition.name)) {
     const memo = new WeakMap<object, Map<string, V.Value>>()
@@ -246,7 +249,7 @@ const compileRegistered = (
       const mark = ctx.errorCount
       const value = convert(ctx, args[0]!.run(ctx), 0, ranges[0]!)
       if (ctx.errorCount > mark) return V.DynamicUnknown
-      if (value._tag !== "String") return apply(ctx, call, definition, [value], ranges)
+      if (value._tag !== "String" || Sensitive.isSensitive(value)) return apply(ctx, call, definition, [value], ranges)
       const files = ctx.scope.files
       const remembered = memo.get(files)?.get(value.value)
       if (remembered !== undefined) return remembered
