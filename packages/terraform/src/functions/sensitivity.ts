@@ -1,7 +1,9 @@
 /**
  * `sensitive`, `nonsensitive`, `issensitive` over the marks of `Sensitive` (RENDER.md §2.14:
  * marks never change a rendered value; they only answer `issensitive` and how `console` prints).
- * `nonsensitive` of an unmarked value is allowed, as in Terraform 1.11.
+ * `nonsensitive` of an unmarked value is allowed, as in Terraform 1.11. `ephemeralasnull` turns
+ * ephemeral values into null; no value is ephemeral in a template render, so it returns its
+ * argument (with its marks).
  *
  * @since 0.1.0
  */
@@ -29,6 +31,12 @@ export const markAware: ReadonlySet<string> = new Set(["issensitive", "nonsensit
  * @since 0.1.0
  */
 export const sensitivityFunctions: ReadonlyArray<FunctionDefinition> = [
+  {
+    name: "ephemeralasnull",
+    parameters: [value],
+    returnType: (args) => V.typeOf(args[0]!),
+    impl: ([v]) => v!
+  },
   {
     name: "issensitive",
     parameters: [value],

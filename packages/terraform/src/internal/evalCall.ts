@@ -381,6 +381,12 @@ const compileCan = (call: Ast.FunctionCall, args: ReadonlyArray<Compiled>): Node
   }
 }
 
+/** `templatestring`'s template written in place (a quoted string or heredoc), which Terraform refuses. */
+const literalTemplate = (call: Ast.FunctionCall): boolean => {
+  const first = call.args[0]
+  return first !== undefined && (first._tag === "Template" || first._tag === "StringLiteral")
+}
+
 /** The function name without Terraform's `core::` namespace. */
 const baseName = (name: string): string => (name.startsWith("core::") ? name.slice(6) : name)
 
@@ -389,6 +395,16 @@ export const compileCall = (call: Ast.FunctionCall, args: ReadonlyArray<Compiled
   const name = baseName(call.name)
   if (name === "try") return compileTry(call, args)
   if (name === "can") return compileCan(call, args)
+  if (name === "templatestring" && literalTemplate(call)) {
+    return (ctx) => {
+      ctx.error(
+        "Invalid function argument",
+        `Invalid value for "template" parameter: invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead.`,
+        call.args[0]!.range
+      )
+      return V.DynamicUnknown
+    }
+  }
   const definition = Functions.lookup(name)
   if (definition === undefined) return unknownFunction(call)
   return compileRegistered(call, definition, args)
