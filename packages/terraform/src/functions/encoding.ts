@@ -8,6 +8,7 @@
 import * as Zlib from "node:zlib"
 import type { FunctionDefinition, Parameter } from "../Function.js"
 import { FunctionError } from "../Function.js"
+import { type Charset, iconvCharsets } from "../internal/charsets.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"
@@ -141,15 +142,6 @@ export const isCorrupt = (r: Uint8Array | CorruptBase64): r is CorruptBase64 => 
 // Character sets (golang.org/x/text ianaindex names)
 // ---------------------------------------------------------------------------------------------
 
-interface Charset {
-  /** The IANA name Terraform prints in messages. */
-  readonly name: string
-  /** `undefined` when a character cannot be represented. */
-  readonly encode: (s: string) => Uint8Array | undefined
-  /** Undefined byte sequences decode to U+FFFD (which the caller rejects). */
-  readonly decode: (bytes: Uint8Array) => string
-}
-
 const singleByte = (name: string, toUnicode: (byte: number) => number): Charset => {
   const fromUnicode = new Map<number, number>()
   for (let b = 255; b >= 0; b--) {
@@ -174,52 +166,6 @@ const singleByte = (name: string, toUnicode: (byte: number) => number): Charset 
     }
   }
 }
-
-const windows1252High = [
-  0x20ac,
-  0x81,
-  0x201a,
-  0x192,
-  0x201e,
-  0x2026,
-  0x2020,
-  0x2021,
-  0x2c6,
-  0x2030,
-  0x160,
-  0x2039,
-  0x152,
-  0x8d,
-  0x17d,
-  0x8f,
-  0x90,
-  0x2018,
-  0x2019,
-  0x201c,
-  0x201d,
-  0x2022,
-  0x2013,
-  0x2014,
-  0x2dc,
-  0x2122,
-  0x161,
-  0x203a,
-  0x153,
-  0x9d,
-  0x17e,
-  0x178
-]
-
-const latin9Changes = new Map([
-  [0xa4, 0x20ac],
-  [0xa6, 0x160],
-  [0xa8, 0x161],
-  [0xb4, 0x17d],
-  [0xb8, 0x17e],
-  [0xbc, 0x152],
-  [0xbd, 0x153],
-  [0xbe, 0x178]
-])
 
 const hasLoneSurrogate = /\p{Cs}/u
 
@@ -279,17 +225,10 @@ const charsets: ReadonlyArray<readonly [Charset, ReadonlyArray<string>]> = [
     singleByte("ISO-8859-1", (b) => b),
     ["iso-8859-1", "iso_8859-1:1987", "iso-ir-100", "iso_8859-1", "latin1", "l1", "ibm819", "cp819", "csisolatin1"]
   ],
-  [
-    singleByte("ISO-8859-15", (b) => latin9Changes.get(b) ?? b),
-    ["iso-8859-15", "iso_8859-15", "latin-9", "csiso885915"]
-  ],
-  [
-    singleByte("windows-1252", (b) => (b >= 0x80 && b <= 0x9f ? windows1252High[b - 0x80]! : b)),
-    ["windows-1252", "cswindows1252"]
-  ],
   [utf16("UTF-16BE", false, false), ["utf-16be", "csutf16be"]],
   [utf16("UTF-16LE", true, false), ["utf-16le", "csutf16le"]],
-  [utf16("UTF-16", false, true), ["utf-16", "csutf16"]]
+  [utf16("UTF-16", false, true), ["utf-16", "csutf16"]],
+  ...iconvCharsets()
 ]
 
 const charsetByName = new Map<string, Charset>()
