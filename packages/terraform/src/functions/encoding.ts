@@ -275,12 +275,34 @@ const base64decodeImpl = (args: ReadonlyArray<Value>): Value | FunctionError => 
   return V.string(decoded)
 }
 
-/** Go's `gzip.NewWriter` header says "unknown OS" (255); zlib writes the host OS. */
-const gzipHeaderOsByte = 9
+/**
+ * Terraform's `base64gzip` writes through Go's `gzip.NewWriter` (default level), then calls
+ * `Flush` and `Close`: a 10-byte header with no name, time or flags and OS byte 255 ("unknown"),
+ * the deflate data ending in a sync flush (an empty stored block, `00 00 ff ff`), a final empty
+ * stored block (`01 00 00 ff ff`), then CRC-32 and size. The framing here is byte for byte Go's.
+ * The compressed body comes from zlib at level 6: equal to Go's when the text has no repeated
+ * substrings, but Go's matcher (4-byte minimum matches, its own hash chains) may choose other
+ * matches for repetitive text, so those bytes can differ (both decompress to the same text).
+ */
+const gzipHeader = Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff)
+const finalStoredBlock = Uint8Array.of(1, 0, 0, 0xff, 0xff)
+
+const goGzip = (data: Uint8Array): Uint8Array => {
+  const body = Zlib.deflateRawSync(data, { level: 6, finishFlush: Zlib.constants.Z_SYNC_FLUSH })
+  const trailer = new Uint8Array(8)
+  const view = new DataView(trailer.buffer)
+  view.setUint32(0, Zlib.crc32(data) >>> 0, true)
+  view.setUint32(4, data.length >>> 0, true)
+  const out = new Uint8Array(gzipHeader.length + body.length + finalStoredBlock.length + trailer.length)
+  out.set(gzipHeader, 0)
+  out.set(body, gzipHeader.length)
+  out.set(finalStoredBlock, gzipHeader.length + body.length)
+  out.set(trailer, gzipHeader.length + body.length + finalStoredBlock.length)
+  return out
+}
 
 const base64gzipImpl = (args: ReadonlyArray<Value>): Value | FunctionError => {
-  const compressed = Zlib.gzipSync(utf8Bytes(stringOf(args[0])), { level: 6 })
-  compressed[gzipHeaderOsByte] = 0xff
+  const compressed = goGzip(utf8Bytes(stringOf(args[0])))
   if (compressed.length > (maxResultLength / 4) * 3) return resultTooLong()
   return V.string(encodeBase64(compressed))
 }
