@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Settings } from "@warmpool/prebuilds"
+import { JobLeases, Settings } from "@warmpool/prebuilds"
 import { CacheSettings } from "@warmpool/render"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
@@ -54,6 +54,14 @@ export interface ServerConfigShape {
   /** Backoff, lookback and hard limit (`PREBUILDS_*`); the interval above wins over theirs. */
   readonly prebuilds: Settings.Settings
   readonly provisioner: ProvisionerConfig
+  /** Provisioner workers, i.e. jobs run at once by this process (`WARMPOOL_PROVISIONER_WORKERS`). */
+  readonly provisionerWorkers: number
+  /**
+   * Job leases (`WARMPOOL_JOB_LEASE`, default 30s; `WARMPOOL_JOB_HEARTBEAT`, default 5s, shorter
+   * than the lease). The same lease is the SQLite file's writer lock; the heartbeat is also the
+   * reaper's interval.
+   */
+  readonly leases: JobLeases.LeaseSettings
   /** Request bodies larger than this get 413. */
   readonly maxBodyBytes: number
   /** Renders (including template loading) that take longer get 504. */
@@ -121,6 +129,22 @@ export const config: Config.Config<ServerConfigShape> = Config.all({
   interval: Config.option(Settings.durationConfig("WARMPOOL_INTERVAL")),
   prebuilds: Settings.config,
   provisioner,
+  provisionerWorkers: Config.withDefault(
+    Config.integer("WARMPOOL_PROVISIONER_WORKERS").pipe(
+      Config.validate({ message: "Expected an integer >= 1", validation: (n) => n >= 1 })
+    ),
+    2
+  ),
+  leases: Config.all({
+    lease: Config.withDefault(Settings.durationConfig("WARMPOOL_JOB_LEASE"), JobLeases.defaults.lease),
+    heartbeat: Config.withDefault(Settings.durationConfig("WARMPOOL_JOB_HEARTBEAT"), JobLeases.defaults.heartbeat)
+  }).pipe(
+    Config.validate({
+      message: "WARMPOOL_JOB_HEARTBEAT must be positive and shorter than WARMPOOL_JOB_LEASE",
+      validation: ({ heartbeat, lease }) =>
+        Duration.greaterThan(heartbeat, Duration.zero) && Duration.lessThan(heartbeat, lease)
+    })
+  ),
   maxBodyBytes: Config.withDefault(Config.integer("WARMPOOL_MAX_BODY_BYTES"), 16 * 1024 * 1024),
   renderTimeout: Config.withDefault(Settings.durationConfig("WARMPOOL_RENDER_TIMEOUT"), Duration.seconds(10)),
   renderCache: CacheSettings.config("WARMPOOL_RENDER_CACHE", 10_000, Settings.durationConfig),

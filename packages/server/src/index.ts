@@ -27,3 +27,8 @@ export * as ServerConfig from "./ServerConfig.js"
  * @since 0.1.0
  */
 export * as StaticFiles from "./StaticFiles.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Readiness from "./Readiness.js"

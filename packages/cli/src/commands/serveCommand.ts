@@ -51,6 +51,21 @@ export const serveFlags = {
     "WARMPOOL_PROVISIONER_TIMEOUT",
     "The command provisioner's timeout per job (default 10m)"
   ),
+  provisionerWorkers: text(
+    "provisioner-workers",
+    "WARMPOOL_PROVISIONER_WORKERS",
+    "Jobs this process runs at once; one preset takes at most all but one of them (default 2)"
+  ),
+  jobLease: text(
+    "job-lease",
+    "WARMPOOL_JOB_LEASE",
+    "How long a job (and a SQLite file's writer lock) stays held without a heartbeat (default 30s)"
+  ),
+  jobHeartbeat: text(
+    "job-heartbeat",
+    "WARMPOOL_JOB_HEARTBEAT",
+    "How often leases are renewed and expired jobs reaped; shorter than the lease (default 5s)"
+  ),
   echoDelay: text("echo-delay", "WARMPOOL_ECHO_DELAY", "How long an echo build takes (default 5s)"),
   failRate: text("fail-rate", "WARMPOOL_ECHO_FAILURE_RATE", "Fraction of echo builds that fail, 0..1 (default 0)"),
   renderCacheTtl: text("render-cache-ttl", "WARMPOOL_RENDER_CACHE_TTL", "Render-cache idle TTL (default 1h)"),
@@ -80,6 +95,9 @@ const envNames: Record<keyof typeof serveFlags, string> = {
   provisioner: "WARMPOOL_PROVISIONER",
   provisionerCommand: "WARMPOOL_PROVISIONER_COMMAND",
   provisionerTimeout: "WARMPOOL_PROVISIONER_TIMEOUT",
+  provisionerWorkers: "WARMPOOL_PROVISIONER_WORKERS",
+  jobLease: "WARMPOOL_JOB_LEASE",
+  jobHeartbeat: "WARMPOOL_JOB_HEARTBEAT",
   echoDelay: "WARMPOOL_ECHO_DELAY",
   failRate: "WARMPOOL_ECHO_FAILURE_RATE",
   renderCacheTtl: "WARMPOOL_RENDER_CACHE_TTL",

@@ -6,7 +6,8 @@ import * as NodePath from "@effect/platform-node/NodePath"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { Metrics } from "@warmpool/metrics"
 import { Reconciler, ReconcilerMetrics, Store, TemplateImport } from "@warmpool/prebuilds"
-import { App, HttpServer as WarmpoolHttpServer, ServerConfig } from "@warmpool/server"
+import { App, HttpServer as WarmpoolHttpServer, Readiness, ServerConfig } from "@warmpool/server"
+import * as Cause from "effect/Cause"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Duration from "effect/Duration"
@@ -72,6 +73,9 @@ const banner = (config: ServerConfig.ServerConfigShape, port: number, imported: 
       ? [`  templates     ${config.templates.value} (${imported ?? 0} imported)`]
       : []),
     `  reconciler    every ${Duration.format(config.interval)}, provisioner ${provisioner}`,
+    `  workers       ${config.provisionerWorkers}, job lease ${Duration.format(config.leases.lease)} (heartbeat ${
+      Duration.format(config.leases.heartbeat)
+    })`,
     "",
     "  Ctrl-C stops it gracefully.",
     ""
@@ -89,20 +93,33 @@ export const run = (overrides: ReadonlyMap<string, string>) =>
       if (imported !== undefined && imported > 0) {
         yield* ReconcilerMetrics.refresh(yield* Reconciler.Reconciler, yield* Store.Store, yield* Metrics.Metrics)
       }
+      // The start-up cycle (issue 17): after a restart the pools refill at once (jobs a crashed
+      // process left were reaped when the provisioner started), and /readyz turns ready only
+      // once the import and this cycle have run. Later cycles keep the interval's rhythm.
+      yield* (yield* Reconciler.Reconciler).reconcileOnce.pipe(
+        Effect.catchAllCause((cause) =>
+          Effect.logWarning("the start-up reconciliation cycle failed").pipe(
+            Effect.annotateLogs({ cause: Cause.pretty(cause) })
+          )
+        )
+      )
+      yield* (yield* Readiness.Readiness).markReady
       const server = yield* HttpServer.HttpServer
       const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
       yield* Console.log(banner(config, port, imported))
       return yield* Effect.never
     }).pipe(
-      Effect.onInterrupt(() => Effect.logInfo("stopping: finishing in-flight work, closing the store")),
-      Effect.ensuring(Effect.logInfo("stopped"))
+      Effect.onInterrupt(() => Effect.logInfo("stopping: finishing in-flight work, closing the store"))
     )
     const layers = WarmpoolHttpServer.layer.pipe(
       Layer.provideMerge(App.layer(config)),
       Layer.provideMerge(ServerConfig.layerWith(config)),
       Layer.provideMerge(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer))
     )
-    yield* Effect.scoped(Layer.build(layers).pipe(Effect.flatMap((context) => Effect.provide(program, context))))
+    // "stopped" is logged once every layer (provisioner, reconciler, store) has been closed.
+    yield* Effect.scoped(Layer.build(layers).pipe(Effect.flatMap((context) => Effect.provide(program, context)))).pipe(
+      Effect.onInterrupt(() => Effect.logInfo("stopped"))
+    )
   }).pipe(
     Effect.provide(Logger.replace(Logger.defaultLogger, compactLogger)),
     Effect.catchAll((error) =>
