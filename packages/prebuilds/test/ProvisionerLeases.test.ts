@@ -138,13 +138,14 @@ describe("JobReaper", () => {
   it.effect("on SQLite the start-up pass fails every running job of a worker that is not this process's", () =>
     Effect.gen(function*() {
       const store = yield* Store.Store
-      const [ghost, mine] = yield* createJobs(2)
+      const [ghost] = yield* createJobs(1)
       const now = yield* DateTime.now
       const lease = DateTime.unsafeMake(DateTime.toEpochMillis(now) + 60 * SECOND)
       const ghostJob = Option.getOrThrow(
         yield* store.acquireJob("ghost-1@h:9" as ProvisionerWorkerId, now, { leaseUntil: lease })
       )
       yield* store.renewJobLease(ghostJob.job.id, "ghost-1@h:9" as ProvisionerWorkerId, now, lease)
+      const [mine] = yield* createJobs(1)
       const reaper = yield* JobReaper.make.pipe(Effect.provideService(Provisioner.Provisioner, {
         kind: "echo",
         workerIds: ["echo-1@h:1" as ProvisionerWorkerId],
