@@ -42,6 +42,16 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
 }, HttpApiSchema.annotations({ status: 404 })) {}
 
 /**
+ * The request conflicts with the resource's state (e.g. cancelling a build that has ended).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
+  message: Schema.String
+}, HttpApiSchema.annotations({ status: 409 })) {}
+
+/**
  * @since 0.1.0
  * @category errors
  */
@@ -300,6 +310,18 @@ export const ReconcilerResponse = Schema.Struct({
  */
 export const PausedResponse = Schema.Struct({ paused: Schema.Boolean })
 
+/**
+ * A cancelled build: `canceled` (its job had not been picked up) or `canceling` (its worker
+ * stops it; the reaper ends it if the worker is gone).
+ *
+ * @since 0.1.0
+ */
+export const CancelBuildResponse = Schema.Struct({
+  buildId: Schema.String,
+  jobId: Schema.String,
+  status: Schema.Literal("canceled", "canceling")
+})
+
 // ---------------------------------------------------------------------------------------------
 // groups
 
@@ -391,6 +413,23 @@ export class ReconcilerGroup extends HttpApiGroup.make("reconciler")
 {}
 
 /**
+ * Build control: cancelling a build's provisioner job.
+ *
+ * @since 0.1.0
+ */
+export class BuildControlGroup extends HttpApiGroup.make("buildControl")
+  .add(
+    HttpApiEndpoint.post("cancel", "/api/v1/builds/:id/cancel")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(CancelBuildResponse)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .middleware(Authorization)
+  .annotate(OpenApi.Description, "Cancel a build: a pending job ends at once, a running one is stopped by its worker.")
+{}
+
+/**
  * @since 0.1.0
  */
 export class WarmpoolApi extends HttpApi.make("warmpool")
@@ -398,6 +437,7 @@ export class WarmpoolApi extends HttpApi.make("warmpool")
   .add(TemplatesGroup)
   .add(PrebuildsGroup)
   .add(ReconcilerGroup)
+  .add(BuildControlGroup)
   .addError(InternalError)
   .addError(ServiceUnavailable)
   .annotate(OpenApi.Title, "warmpool")

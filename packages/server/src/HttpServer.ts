@@ -24,8 +24,10 @@ import { createServer } from "node:http"
 import { fileURLToPath } from "node:url"
 import { WarmpoolApi } from "./Api.js"
 import * as Authorization from "./Authorization.js"
+import * as BuildControlHandlers from "./BuildControlHandlers.js"
 import * as HealthHandlers from "./HealthHandlers.js"
 import * as PrebuildHandlers from "./PrebuildHandlers.js"
+import type { Readiness } from "./Readiness.js"
 import * as ReconcilerHandlers from "./ReconcilerHandlers.js"
 import { ServerConfig } from "./ServerConfig.js"
 import * as StaticFiles from "./StaticFiles.js"
@@ -44,6 +46,7 @@ export type Requirements =
   | Reconciler.Reconciler
   | Claims.Claims
   | ServerConfig
+  | Readiness
 
 /**
  * The API with its handlers.
@@ -53,7 +56,13 @@ export type Requirements =
  */
 export const apiLayer: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBuilder.api(WarmpoolApi).pipe(
   Layer.provide(
-    Layer.mergeAll(HealthHandlers.layer, TemplateHandlers.layer, PrebuildHandlers.layer, ReconcilerHandlers.layer)
+    Layer.mergeAll(
+      HealthHandlers.layer,
+      TemplateHandlers.layer,
+      PrebuildHandlers.layer,
+      ReconcilerHandlers.layer,
+      BuildControlHandlers.layer
+    )
   ),
   Layer.provide(Authorization.layer)
 )

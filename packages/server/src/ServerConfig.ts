@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import * as JobLeases from "@warmpool/prebuilds/JobLeases"
 import * as PrebuildSettings from "@warmpool/prebuilds/Settings"
 import type { CacheSettings } from "@warmpool/render"
 import * as Config from "effect/Config"
@@ -96,6 +97,18 @@ export const settings = {
   provisionerMaxOutputBytes: Setting.make("provisioner-max-output-bytes", Setting.integer({ min: 1 }), {
     default: 16 * 1024,
     doc: "Bytes of a provisioner command's stdout and stderr kept per build."
+  }),
+  provisionerWorkers: Setting.make("provisioner-workers", Setting.integer({ min: 1 }), {
+    default: 2,
+    doc: "Jobs this process runs at once; one preset takes at most all but one of them."
+  }),
+  jobLease: Setting.make("job-lease", Setting.positiveDuration, {
+    default: JobLeases.defaults.lease,
+    doc: "How long a job (and a SQLite file's writer lock) stays held without a heartbeat."
+  }),
+  jobHeartbeat: Setting.make("job-heartbeat", Setting.positiveDuration, {
+    default: JobLeases.defaults.heartbeat,
+    doc: "How often leases are renewed and expired jobs reaped; shorter than --job-lease."
   }),
   echoDelay: Setting.make("echo-delay", Setting.duration, {
     default: Duration.seconds(5),
@@ -203,6 +216,14 @@ export interface ServerConfigShape {
   /** Backoff, lookback and hard limit; `reconciliationInterval` equals {@link interval}. */
   readonly prebuilds: PrebuildSettings.Settings
   readonly provisioner: ProvisionerConfig
+  /** Provisioner workers, i.e. jobs run at once by this process (`WARMPOOL_PROVISIONER_WORKERS`). */
+  readonly provisionerWorkers: number
+  /**
+   * Job leases (`WARMPOOL_JOB_LEASE`, default 30s; `WARMPOOL_JOB_HEARTBEAT`, default 5s, shorter
+   * than the lease). The same lease is the SQLite file's writer lock; the heartbeat is also the
+   * reaper's interval.
+   */
+  readonly leases: JobLeases.LeaseSettings
   /** Request bodies larger than this get 413. */
   readonly maxBodyBytes: number
   /** Renders (including template loading) that take longer get 504. */
@@ -252,6 +273,15 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
   } else {
     provisioner = { _tag: "echo", delay: v.echoDelay, failureRate: v.echoFailureRate }
   }
+  if (!Duration.lessThan(v.jobHeartbeat, v.jobLease)) {
+    return Either.left(
+      new Setting.SettingError({
+        setting: "job-heartbeat",
+        origin: "",
+        problem: "the job heartbeat must be shorter than the job lease (--job-lease)"
+      })
+    )
+  }
   const prebuilds = PrebuildSettings.make({
     reconciliationInterval: v.interval,
     backoffInterval: v.backoffInterval,
@@ -269,6 +299,8 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
     interval: prebuilds.reconciliationInterval,
     prebuilds,
     provisioner,
+    provisionerWorkers: v.provisionerWorkers,
+    leases: { lease: v.jobLease, heartbeat: v.jobHeartbeat },
     maxBodyBytes: v.maxBodyBytes,
     renderTimeout: v.renderTimeout,
     renderCache: {
