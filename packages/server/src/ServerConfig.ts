@@ -56,6 +56,14 @@ export interface ServerConfigShape {
   readonly provisioner: ProvisionerConfig
   /** Request bodies larger than this get 413. */
   readonly maxBodyBytes: number
+  /** JSON bodies nesting arrays and objects deeper than this get 400 (before they are parsed). */
+  readonly maxJsonDepth: number
+  /** Bounds on an uploaded template version (file count, bytes per file, bytes in total). */
+  readonly upload: {
+    readonly maxFiles: number
+    readonly maxFileBytes: number
+    readonly maxTotalBytes: number
+  }
   /** Renders (including template loading) that take longer get 504. */
   readonly renderTimeout: Duration.Duration
   readonly renderCache: CacheSettings.CacheSettings
@@ -77,6 +85,9 @@ export const isPostgres = (db: string): boolean => /^postgres(ql)?:\/\//.test(db
 
 /** `Config.port` refuses 0, which asks the operating system for a free port. */
 const isPort = (n: number): boolean => n >= 0 && n <= 65535
+
+const positive = (name: string): Config.Config<number> =>
+  Config.integer(name).pipe(Config.validate({ message: "Expected a positive integer", validation: (n) => n > 0 }))
 
 const provisioner: Config.Config<ProvisionerConfig> = Config.all({
   kind: Config.withDefault(Config.literal("echo", "command")("WARMPOOL_PROVISIONER"), "echo" as const),
@@ -122,6 +133,12 @@ export const config: Config.Config<ServerConfigShape> = Config.all({
   prebuilds: Settings.config,
   provisioner,
   maxBodyBytes: Config.withDefault(Config.integer("WARMPOOL_MAX_BODY_BYTES"), 16 * 1024 * 1024),
+  maxJsonDepth: Config.withDefault(positive("WARMPOOL_MAX_JSON_DEPTH"), 64),
+  upload: Config.all({
+    maxFiles: Config.withDefault(positive("WARMPOOL_UPLOAD_MAX_FILES"), 10_000),
+    maxFileBytes: Config.withDefault(positive("WARMPOOL_UPLOAD_MAX_FILE_BYTES"), 4 * 1024 * 1024),
+    maxTotalBytes: Config.withDefault(positive("WARMPOOL_UPLOAD_MAX_TOTAL_BYTES"), 16 * 1024 * 1024)
+  }),
   renderTimeout: Config.withDefault(Settings.durationConfig("WARMPOOL_RENDER_TIMEOUT"), Duration.seconds(10)),
   renderCache: CacheSettings.config("WARMPOOL_RENDER_CACHE", 10_000, Settings.durationConfig),
   templateCache: CacheSettings.config("WARMPOOL_TEMPLATE_CACHE", 256, Settings.durationConfig)
