@@ -104,29 +104,35 @@ const tagOfStatus = (status: number): string =>
     ? "InternalError"
     : "BadRequest"
 
+/** An error response without a body gets a `{ _tag, message }` body for its status. */
+const withErrorBody = (response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse =>
+  response.body._tag === "Empty" && response.status >= 400
+    ? errorBody(
+      response.status,
+      tagOfStatus(response.status),
+      response.status >= 500
+        ? "The server failed to answer this request (the failure is logged)."
+        : `The request was refused (HTTP ${response.status}).`
+    )
+    : response
+
 /**
- * Every failure of the app as a response with a typed JSON body: the platform's own answer when
- * it has a body, otherwise a `{ _tag, message }` body for its status; defects and other
+ * Every answer of the app with a typed JSON body when it is an error: the platform's own answer
+ * when it has a body, otherwise a `{ _tag, message }` body for its status; defects and other
  * unexpected failures are logged. A client that went away stays an interruption.
  */
 const typedFailures = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
-  Effect.catchAllCause(app, (cause) => {
-    if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause)
-    return Effect.flatMap(HttpServerError.causeResponse(cause), ([response, unexpected]) => {
-      const logged = Cause.isEmpty(unexpected) && response.status < 500
-        ? Effect.void
-        : Effect.logError("request failed", Cause.isEmpty(unexpected) ? cause : unexpected)
-      const answer = response.body._tag === "Empty" && response.status >= 400
-        ? errorBody(
-          response.status,
-          tagOfStatus(response.status),
-          response.status >= 500
-            ? "The server failed to answer this request (the failure is logged)."
-            : `The request was refused (HTTP ${response.status}).`
-        )
-        : response
-      return Effect.as(logged, answer)
-    })
+  Effect.matchCauseEffect(app, {
+    onSuccess: (response) => Effect.succeed(withErrorBody(response)),
+    onFailure: (cause) => {
+      if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause)
+      return Effect.flatMap(HttpServerError.causeResponse(cause), ([response, unexpected]) => {
+        const logged = Cause.isEmpty(unexpected) && response.status < 500
+          ? Effect.void
+          : Effect.logError("request failed", Cause.isEmpty(unexpected) ? cause : unexpected)
+        return Effect.as(logged, withErrorBody(response))
+      })
+    }
   })
 
 /**
