@@ -6,7 +6,7 @@ import * as fc from "fast-check"
 import { gzipSync } from "node:zlib"
 import { filesOfTar, readTar } from "../src/internal/tar.js"
 import { checkEntries, defaultUploadLimits, type UploadLimits } from "../src/internal/upload.js"
-import { pax, type RawEntry, tarOf } from "./utils/tarBytes.js"
+import { pax, tarOf } from "./utils/tarBytes.js"
 
 const decoder = new TextDecoder()
 
