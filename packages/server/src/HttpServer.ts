@@ -30,7 +30,7 @@ import { WarmpoolApi } from "./Api.js"
 import * as Authorization from "./Authorization.js"
 import * as HealthHandlers from "./HealthHandlers.js"
 import { exceedsDepth } from "./internal/jsonDepth.js"
-import { BodyTooLarge, readBody } from "./internal/requestBody.js"
+import { BodyTooLarge, lingerAfterEarlyAnswer, readBody } from "./internal/requestBody.js"
 import * as PrebuildHandlers from "./PrebuildHandlers.js"
 import * as ReconcilerHandlers from "./ReconcilerHandlers.js"
 import { ServerConfig } from "./ServerConfig.js"
@@ -194,17 +194,25 @@ const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined =>
 export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
+    const source = NodeHttpServerRequest.toIncomingMessage(request)
+    const isNode = source instanceof IncomingMessage
+    // An answer given before the body was read: let the client finish sending and read it.
+    const early = (response: HttpServerResponse.HttpServerResponse) =>
+      isNode
+        ? Effect.as(lingerAfterEarlyAnswer(source, NodeHttpServerRequest.toServerResponse(request)), response)
+        : Effect.succeed(response)
     const length = request.headers["content-length"]
     const declared = Number(length ?? "0")
-    if (Number.isFinite(declared) && declared > options.maxBodyBytes) return tooLarge(options.maxBodyBytes)
+    if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
+      return yield* early(tooLarge(options.maxBodyBytes))
+    }
     const hasBody = (length !== undefined && declared !== 0) || request.headers["transfer-encoding"] !== undefined
     const isApi = request.url === "/api" || request.url.startsWith("/api/") || request.url.startsWith("/api?")
     if ((isApi || hasBody) && !Authorization.headerMatches(request.headers["authorization"], options.token)) {
-      return unauthorized()
+      return yield* early(unauthorized())
     }
     if (!hasBody || !bodyMethods.has(request.method)) return yield* typedFailures(app)
-    const source = NodeHttpServerRequest.toIncomingMessage(request)
-    const read = source instanceof IncomingMessage
+    const read = isNode
       ? readBody(source, options.maxBodyBytes)
       : Effect.map(request.arrayBuffer, (buffer) => new Uint8Array(buffer)).pipe(
         Effect.mapError(() => new BodyTooLarge({ limit: options.maxBodyBytes }))
@@ -212,7 +220,7 @@ export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Defa
     const body = yield* Effect.either(read)
     if (body._tag === "Left") {
       return body.left._tag === "BodyTooLarge"
-        ? tooLarge(options.maxBodyBytes)
+        ? yield* early(tooLarge(options.maxBodyBytes))
         : errorBody(400, "BadRequest", `The request body could not be read: ${body.left.message}`)
     }
     if ((request.headers["content-type"] ?? "").includes("json")) {

@@ -1,13 +1,16 @@
 /**
- * Reading a request body from Node's `IncomingMessage` with a counting limit. The platform's own
- * reader destroys the socket when a streamed body crosses its limit (the client sees a connection
- * reset, never the 413); this one stops keeping bytes, lets the rest of the body drain to nowhere
- * so the answer can be delivered, and closes the connection if the client keeps sending.
+ * Reading a request body from Node's `IncomingMessage` with a counting limit, and answering
+ * before a body was read without resetting the connection. The platform's own reader destroys
+ * the socket when a streamed body crosses its limit, and Node closes a `Connection: close`
+ * socket as soon as the answer is written: either way the client, still sending, gets a reset
+ * (EPIPE / ECONNRESET) instead of the 401 or 413. Here the rest of the body is drained to
+ * nowhere while the answer goes out (a lingering close), and a client still sending after
+ * {@link drainGrace} has its connection closed.
  */
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type { IncomingMessage } from "node:http"
+import type { IncomingMessage, ServerResponse } from "node:http"
 
 /** The body is larger than the limit (declared or streamed). */
 export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{ readonly limit: number }> {}
@@ -23,9 +26,7 @@ export const drainGrace: Duration.Duration = Duration.seconds(5)
 
 /**
  * The whole body in a fresh buffer of exactly its length, or `BodyTooLarge` as soon as more than
- * `limit` bytes have arrived. After a refusal the remaining bytes are read and dropped (so the
- * client can finish sending and read the answer); a client still sending after
- * {@link drainGrace} has its connection closed.
+ * `limit` bytes have arrived (nothing more is kept; see {@link lingerAfterEarlyAnswer}).
  */
 export const readBody = (
   source: IncomingMessage,
@@ -45,10 +46,7 @@ export const readBody = (
       if (total > limit) {
         detach()
         chunks.length = 0
-        // Keep reading, keep nothing: the answer goes out while the client finishes its upload.
-        source.on("error", () => {})
-        source.resume()
-        resume(Effect.zipRight(closeIfStillSending(source), Effect.fail(new BodyTooLarge({ limit }))))
+        resume(Effect.fail(new BodyTooLarge({ limit })))
         return
       }
       chunks.push(chunk)
@@ -86,11 +84,23 @@ export const readBody = (
     })
   })
 
-const closeIfStillSending = (source: IncomingMessage): Effect.Effect<void> =>
-  Effect.forkDaemon(
-    Effect.sleep(drainGrace).pipe(
-      Effect.andThen(Effect.sync(() => {
-        if (!source.complete) source.socket?.destroy()
-      }))
-    )
-  ).pipe(Effect.asVoid)
+/**
+ * Called when a request is answered before its body was read (401, 413): the rest of the body is
+ * read and dropped, the connection is kept open until it ends so the client can read the answer
+ * (even when it asked for `Connection: close`), and closed if the client is still sending after
+ * {@link drainGrace}.
+ */
+export const lingerAfterEarlyAnswer = (source: IncomingMessage, response: ServerResponse): Effect.Effect<void> =>
+  Effect.suspend(() => {
+    if (source.complete) return Effect.void
+    if (!response.headersSent) response.shouldKeepAlive = true
+    source.on("error", () => {})
+    source.resume()
+    return Effect.forkDaemon(
+      Effect.sleep(drainGrace).pipe(
+        Effect.andThen(Effect.sync(() => {
+          if (!source.complete) source.socket?.destroy()
+        }))
+      )
+    ).pipe(Effect.asVoid)
+  })
