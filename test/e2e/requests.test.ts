@@ -282,7 +282,14 @@ describe.skipIf(missing !== undefined)("warmpool serve: requests and uploads (is
       [`{"files": {"main.tf": "# \\ud800"}}`, "lone surrogate"],
       [`{"files": {"main.tf": "", "../x.tf": "x"}}`, "\"..\" segment"],
       [`{"files": {"main.tf": "", "/etc/passwd": "x"}}`, "absolute"],
-      [`{"files": {"main.tf": "", "./main.tf": "x"}}`, "collides"]
+      [`{"files": {"main.tf": "", "./main.tf": "x"}}`, "collides"],
+      [`{"files": {"main.tf": "", "main.tf": "locals {}"}}`, "appears twice"],
+      [
+        `{"files": {"main.tf.json": ${
+          JSON.stringify(`{"locals": {"a": ${"[".repeat(10_000)}${"]".repeat(10_000)}}}`)
+        }}}`,
+        "deeper than 64"
+      ]
     ]
     for (const [body, why] of jsonCases) {
       const reply = await send(server, "/api/v1/templates/names/versions", { body, headers: json })

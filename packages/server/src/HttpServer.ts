@@ -29,7 +29,7 @@ import { fileURLToPath } from "node:url"
 import { WarmpoolApi } from "./Api.js"
 import * as Authorization from "./Authorization.js"
 import * as HealthHandlers from "./HealthHandlers.js"
-import { exceedsDepth } from "./internal/jsonDepth.js"
+import { describeProblem, shapeProblem } from "./internal/jsonShape.js"
 import { BodyTooLarge, lingerAfterEarlyAnswer, readBody } from "./internal/requestBody.js"
 import * as PrebuildHandlers from "./PrebuildHandlers.js"
 import * as ReconcilerHandlers from "./ReconcilerHandlers.js"
@@ -164,10 +164,8 @@ const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined =>
     return "the body is not valid UTF-8"
   }
   if (text.trim() === "") return undefined
-  const deep = exceedsDepth(text, maxDepth)
-  if (deep !== undefined) {
-    return `arrays and objects nest deeper than ${deep.maxDepth} levels (at character ${deep.offset})`
-  }
+  const problem = shapeProblem(text, maxDepth)
+  if (problem !== undefined) return describeProblem(problem)
   try {
     JSON.parse(text)
     return undefined
@@ -184,8 +182,9 @@ const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined =>
  *    (its body is never read: Node drains it to nowhere);
  * 3. the body is read with a counting limit (a streamed body that crosses it gets 413, and the
  *    connection stays usable for the answer);
- * 4. a JSON body that is not UTF-8, nests deeper than the limit (checked by a linear scan, so no
- *    recursion sees it) or does not parse gets 400 with a message.
+ * 4. a JSON body that is not UTF-8, nests deeper than the limit or repeats a key in one object
+ *    (checked by a linear scan, so no recursion sees it), or does not parse, gets 400 with a
+ *    message.
  *
  * Every failure after that is answered with a typed JSON body; defects are logged.
  *

@@ -64,13 +64,13 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
           let files: Record<string, Uint8Array | string>
           let options: { activate?: boolean | undefined; strict?: boolean | undefined; name?: string | undefined } = {}
           if (payload instanceof Uint8Array) {
-            files = yield* filesOfTar(payload, config.upload).pipe(
+            files = yield* filesOfTar(payload, config.upload, { maxJsonDepth: config.maxJsonDepth }).pipe(
               Effect.mapError((e) => new BadRequest({ message: `payload: ${e.message}` }))
             )
           } else {
             const entries = Object.keys(payload.files).map((name) => ({ name, contents: payload.files[name]! }))
             files = yield* Either.mapLeft(
-              checkEntries(entries, config.upload),
+              checkEntries(entries, config.upload, { maxJsonDepth: config.maxJsonDepth }),
               (e) => new BadRequest({ message: `files: ${e.message}` })
             )
             options = payload

@@ -13,7 +13,7 @@ import * as Scope from "effect/Scope"
 import * as fc from "fast-check"
 import * as http from "node:http"
 import { requestGuards } from "../src/HttpServer.js"
-import { exceedsDepth } from "../src/internal/jsonDepth.js"
+import { exceedsDepth, shapeProblem } from "../src/internal/jsonShape.js"
 
 describe("exceedsDepth", () => {
   const table: ReadonlyArray<readonly [string, string, number, number | undefined]> = [
@@ -54,6 +54,40 @@ describe("exceedsDepth", () => {
       fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 9 }), (value, max) => {
         const text = JSON.stringify(value)
         expect(exceedsDepth(text, max) === undefined).toBe(depthOf(value) <= max)
+      }),
+      { numRuns: 500 }
+    )
+  })
+})
+
+describe("shapeProblem", () => {
+  const table: ReadonlyArray<readonly [string, string, string | undefined]> = [
+    ["distinct keys", "{\"a\": 1, \"b\": {\"a\": 2}}", undefined],
+    ["a repeated key", "{\"a\": 1, \"a\": 2}", "DuplicateKey:a:9"],
+    ["escapes compare decoded", "{\"a\": 1, \"\\u0061\": 2}", "DuplicateKey:a:9"],
+    ["__proto__ twice", "{\"files\": {\"__proto__\": \"1\", \"__proto__\" : \"2\"}}", "DuplicateKey:__proto__:29"],
+    ["values equal to keys are not keys", "{\"a\": \"a\", \"b\": [\"a\", \"a\"]}", undefined],
+    ["same key in sibling objects", "[{\"a\": 1}, {\"a\": 2}]", undefined],
+    ["too deep", "[[[[]]]]", "TooDeep:3:3"],
+    ["unterminated", "{\"a\": 1, \"a", undefined],
+    ["a malformed escape is left to the parser", "{\"\\x\": 1, \"\\x\": 2}", undefined]
+  ]
+  for (const [what, text, expected] of table) {
+    it(what, () => {
+      const problem = shapeProblem(text, 3)
+      const got = problem === undefined
+        ? undefined
+        : problem._tag === "TooDeep"
+        ? `TooDeep:${problem.maxDepth}:${problem.offset}`
+        : `DuplicateKey:${problem.key}:${problem.offset}`
+      expect(got).toBe(expected)
+    })
+  }
+
+  it("never finds a problem in JSON.stringify output within the depth", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
+        expect(shapeProblem(JSON.stringify(value), 7)).toBe(undefined)
       }),
       { numRuns: 500 }
     )
@@ -208,7 +242,8 @@ describe("requestGuards on a Node server", () => {
       [`{"values": {"a": ${"[".repeat(65)}${"]".repeat(65)}}}`, /deeper than 64 levels/],
       [`{"owner": {"groups": ${"[".repeat(20_000)}`, /deeper than 64 levels/],
       [new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), /not valid UTF-8/],
-      ["{\"a\": ", /JSON/]
+      ["{\"a\": ", /JSON/],
+      ["{\"files\": {\"main.tf\": \"\", \"main.tf\": \"x\"}}", /"main\.tf" appears twice/]
     ]
     for (const [body, message] of cases) {
       const reply = await send("/api/echo", { body, headers: json })

@@ -227,6 +227,32 @@ describe("JSON file maps", () => {
     expect(files["__proto__"]).toBe("p")
   })
 
+  it("a .json file nesting deeper than the limit is refused by name, in a map or an archive", async () => {
+    const deep = "{\"locals\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}"
+    const result = checkEntries([{ name: "main.tf.json", contents: deep }], defaultUploadLimits, { maxJsonDepth: 64 })
+    expect(Either.isLeft(result)).toBe(true)
+    if (Either.isLeft(result)) expect(result.left.message).toMatch(/"main\.tf\.json".*deeper than 64 levels/)
+    const shallow = checkEntries(
+      [{ name: "main.tf.json", contents: "{\"locals\": {\"a\": [[1]]}}" }],
+      defaultUploadLimits,
+      {
+        maxJsonDepth: 64
+      }
+    )
+    expect(Either.isRight(shallow)).toBe(true)
+    const archived = await Effect.runPromise(
+      Effect.either(
+        filesOfTar(tarOf([{ name: "x.tfvars.json", data: deep }]), defaultUploadLimits, { maxJsonDepth: 64 })
+      )
+    )
+    expect(Either.isLeft(archived)).toBe(true)
+    // Not a .json file: not scanned.
+    expect(
+      Either.isRight(checkEntries([{ name: "main.tf", contents: deep }], defaultUploadLimits, { maxJsonDepth: 64 }))
+    )
+      .toBe(true)
+  })
+
   it("limits count, bytes per file (UTF-8) and total", () => {
     const limits: UploadLimits = { maxFiles: 2, maxFileBytes: 4, maxTotalBytes: 6 }
     const cases: ReadonlyArray<readonly [Record<string, string>, RegExp]> = [

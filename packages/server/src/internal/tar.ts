@@ -268,7 +268,8 @@ export const gunzipExact = (data: Uint8Array, maxOutputLength: number): Effect.E
  */
 export const filesOfTar = (
   archive: Uint8Array,
-  limits: UploadLimits
+  limits: UploadLimits,
+  options?: { readonly maxJsonDepth?: number | undefined }
 ): Effect.Effect<Record<string, Uint8Array | string>, UploadRefused> =>
   Effect.gen(function*() {
     // Headers and padding add at most ~1.5 KiB per file to the files' own bytes.
@@ -286,5 +287,5 @@ export const filesOfTar = (
       }
     }
     if (files.length === 0) return yield* new UploadRefused({ message: "the archive holds no files" })
-    return yield* checkEntries(files, limits, { stripTopDirectory: true })
+    return yield* checkEntries(files, limits, { stripTopDirectory: true, maxJsonDepth: options?.maxJsonDepth })
   })

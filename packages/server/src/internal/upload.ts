@@ -2,12 +2,14 @@
  * The files of an uploaded template version (a JSON file map or a tar archive), checked before
  * anything else sees them: a name is refused, never rewritten, when it is absolute, has a `..`
  * segment, is not well-formed Unicode, repeats, or collides with another after the harmless
- * normalisation of `.` and empty segments; file count, file size and total size are bounded.
+ * normalisation of `.` and empty segments; file count, file size and total size are bounded, and
+ * so is the nesting of `.json` files (a deep `main.tf.json` overflows recursive decoders).
  * The result is a null-prototype record, so `__proto__`, `constructor` and `toString` are
  * ordinary file names all the way into the store.
  */
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
+import { exceedsDepth } from "./jsonShape.js"
 
 /**
  * Bounds on an upload (the loader enforces its own budgets again).
@@ -35,6 +37,7 @@ export interface UploadEntry {
 }
 
 const loneSurrogate = /\p{Cs}/u
+const lossy = new TextDecoder("utf-8")
 const driveLetter = /^[A-Za-z]:/
 
 /** How an entry is named in messages (JSON string syntax shows control characters and surrogates). */
@@ -67,7 +70,11 @@ const byteLength = (contents: Uint8Array | string): number =>
 export const checkEntries = (
   entries: Iterable<UploadEntry>,
   limits: UploadLimits,
-  options?: { readonly stripTopDirectory?: boolean | undefined }
+  options?: {
+    readonly stripTopDirectory?: boolean | undefined
+    /** `.json` files (`main.tf.json`, `*.tfvars.json`, data) nesting deeper than this are refused. */
+    readonly maxJsonDepth?: number | undefined
+  }
 ): Either.Either<Record<string, Uint8Array | string>, UploadRefused> => {
   const files = new Map<string, { readonly given: string; readonly contents: Uint8Array | string }>()
   let total = 0
@@ -97,6 +104,13 @@ export const checkEntries = (
     total += size
     if (total > limits.maxTotalBytes) {
       return refuse(`the files exceed the limit of ${limits.maxTotalBytes} bytes in total`)
+    }
+    if (options?.maxJsonDepth !== undefined && name.endsWith(".json")) {
+      const text = typeof entry.contents === "string" ? entry.contents : lossy.decode(entry.contents)
+      const deep = exceedsDepth(text, options.maxJsonDepth)
+      if (deep !== undefined) {
+        return refuse(`the JSON nests deeper than ${deep.maxDepth} levels (at character ${deep.offset})`)
+      }
     }
     files.set(name, { given: entry.name, contents: entry.contents })
   }
