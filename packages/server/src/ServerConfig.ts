@@ -110,6 +110,22 @@ export const settings = {
     default: JobLeases.defaults.heartbeat,
     doc: "How often leases are renewed and expired jobs reaped; shorter than --job-lease."
   }),
+  maxJsonDepth: Setting.make("max-json-depth", Setting.integer({ min: 1 }), {
+    default: 64,
+    doc: "JSON bodies nesting arrays and objects deeper than this get 400, before they are parsed."
+  }),
+  uploadMaxFiles: Setting.make("upload-max-files", Setting.integer({ min: 1 }), {
+    default: 10_000,
+    doc: "The most files an uploaded template version may hold."
+  }),
+  uploadMaxFileBytes: Setting.make("upload-max-file-bytes", Setting.integer({ min: 1 }), {
+    default: 4 * 1024 * 1024,
+    doc: "The largest file an uploaded template version may hold, in bytes."
+  }),
+  uploadMaxTotalBytes: Setting.make("upload-max-total-bytes", Setting.integer({ min: 1 }), {
+    default: 16 * 1024 * 1024,
+    doc: "The most bytes an uploaded template version may hold in all its files."
+  }),
   echoDelay: Setting.make("echo-delay", Setting.duration, {
     default: Duration.seconds(5),
     doc: "How long a build of the echo provisioner takes."
@@ -226,6 +242,14 @@ export interface ServerConfigShape {
   readonly leases: JobLeases.LeaseSettings
   /** Request bodies larger than this get 413. */
   readonly maxBodyBytes: number
+  /** JSON bodies nesting arrays and objects deeper than this get 400 (before they are parsed). */
+  readonly maxJsonDepth: number
+  /** Bounds on an uploaded template version (file count, bytes per file, bytes in total). */
+  readonly upload: {
+    readonly maxFiles: number
+    readonly maxFileBytes: number
+    readonly maxTotalBytes: number
+  }
   /** Renders (including template loading) that take longer get 504. */
   readonly renderTimeout: Duration.Duration
   readonly renderCache: CacheSettings.CacheSettings
@@ -302,6 +326,8 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
     provisionerWorkers: v.provisionerWorkers,
     leases: { lease: v.jobLease, heartbeat: v.jobHeartbeat },
     maxBodyBytes: v.maxBodyBytes,
+    maxJsonDepth: v.maxJsonDepth,
+    upload: { maxFiles: v.uploadMaxFiles, maxFileBytes: v.uploadMaxFileBytes, maxTotalBytes: v.uploadMaxTotalBytes },
     renderTimeout: v.renderTimeout,
     renderCache: {
       ttl: v.renderCacheTtl,
