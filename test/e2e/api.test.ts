@@ -127,7 +127,8 @@ beforeAll(async () => {
     startServer({
       templates: slowRoot,
       interval: "1m",
-      env: { WARMPOOL_MAX_BODY_BYTES: "4096", WARMPOOL_RENDER_TIMEOUT: "1ms" }
+      // Imports get their own deadline: the 1 ms one is for renders.
+      env: { WARMPOOL_MAX_BODY_BYTES: "4096", WARMPOOL_RENDER_TIMEOUT: "1ms", WARMPOOL_IMPORT_TIMEOUT: "60s" }
     })
   ])
 }, 90_000)

@@ -16,7 +16,13 @@
  * @since 0.1.0
  */
 import { Metrics } from "@warmpool/metrics"
-import { type RenderOutput, SecretRequirements, TemplateCache, type TemplateSource } from "@warmpool/render"
+import {
+  type RenderError,
+  type RenderOutput,
+  SecretRequirements,
+  TemplateCache,
+  type TemplateSource
+} from "@warmpool/render"
 import type { Owner } from "@warmpool/terraform"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -149,6 +155,7 @@ export type ClaimFailure =
   | MissingSecrets
   | ParameterValidationError
   | RenderCrashed
+  | RenderError.RenderFailure
   | TemplateSource.TemplateNotFound
   | StoreError
 

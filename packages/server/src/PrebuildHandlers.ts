@@ -110,6 +110,10 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
                 })
               ),
             RenderCrashed: (e) => Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
+            RenderTimeout: (e) => Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
+            RenderResourceExhausted: (e) =>
+              Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
+            RenderWorkerFailed: (e) => Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
             TemplateNotFound: (e) => Effect.fail(new NotFound({ message: e.message })),
             StoreError: storeFailure
           })
