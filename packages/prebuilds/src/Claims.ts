@@ -45,7 +45,7 @@ import { JobNotifications } from "./JobNotifications.js"
 import type { ParameterValidationError } from "./ParameterValidationError.js"
 import type { StoreError, StoreShape } from "./Store.js"
 import { Store } from "./Store.js"
-import type { RenderCrashed } from "./WorkspaceBuilder.js"
+import type { RenderCrashed, RenderLimitExceeded } from "./WorkspaceBuilder.js"
 import { WorkspaceBuilder } from "./WorkspaceBuilder.js"
 
 /**
@@ -111,6 +111,7 @@ export type ClaimFailure =
   | ClaimError
   | ParameterValidationError
   | RenderCrashed
+  | RenderLimitExceeded
   | TemplateSource.TemplateNotFound
   | StoreError
 

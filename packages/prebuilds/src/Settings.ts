@@ -22,6 +22,11 @@ export interface Settings {
   readonly backoffLookback: Duration.Duration
   /** Consecutive failed builds that hard-limit a preset (§3.10); `0` disables the limit. */
   readonly failureHardLimit: number
+  /**
+   * Renders of a template version that exceed a budget or a deadline before the version is
+   * quarantined (issue 11); default 3 (see `Quarantine`).
+   */
+  readonly quarantineThreshold?: number | undefined
 }
 
 /**
@@ -40,7 +45,8 @@ export const defaults: Settings = {
   reconciliationInterval: Duration.minutes(1),
   backoffInterval: Duration.minutes(1),
   backoffLookback: Duration.hours(1),
-  failureHardLimit: 3
+  failureHardLimit: 3,
+  quarantineThreshold: 3
 }
 
 /**
@@ -128,5 +134,9 @@ export const config: Config.Config<Settings> = Config.all({
   failureHardLimit: Config.integer("FAILURE_HARD_LIMIT").pipe(
     Config.validate({ message: "FAILURE_HARD_LIMIT must not be negative", validation: (n) => n >= 0 }),
     Config.withDefault(defaults.failureHardLimit)
+  ),
+  quarantineThreshold: Config.integer("QUARANTINE_THRESHOLD").pipe(
+    Config.validate({ message: "QUARANTINE_THRESHOLD must be at least 1", validation: (n) => n >= 1 }),
+    Config.withDefault(3)
   )
 }).pipe(Config.nested("PREBUILDS"))

@@ -99,6 +99,8 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
               ),
             ParameterValidationError: (e) => Effect.fail(validationFailed(e)),
             RenderCrashed: (e) => Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
+            RenderLimitExceeded: (e) =>
+              Effect.fail(new ServiceUnavailable({ message: `the render exceeded a limit: ${e.message}` })),
             TemplateNotFound: (e) => Effect.fail(new NotFound({ message: e.message })),
             StoreError: storeFailure
           })

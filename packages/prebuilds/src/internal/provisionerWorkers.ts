@@ -36,6 +36,8 @@ export interface JobOutcome {
   /** Replaces the workspace's agents (see `JobCompletion.agents`); `undefined` leaves them. */
   readonly agents?: ReadonlyArray<ReportedAgent> | undefined
   readonly error?: string | undefined
+  /** The job's output, stored with the build (see `JobCompletion.logs`). */
+  readonly logs?: JobCompletion["logs"]
   /**
    * Forked after the completion is stored (only when it was stored), in the provisioner's
    * scope: interrupted when the provisioner stops.
@@ -94,8 +96,8 @@ const completionRetry = Schedule.exponential("50 millis")
 
 const completionOf = (exit: Exit.Exit<JobOutcome>, now: DateTime.Utc): JobCompletion & { readonly outcome: string } => {
   if (Exit.isSuccess(exit)) {
-    const { agents, error, status } = exit.value
-    return { status, now, agents, error, outcome: status }
+    const { agents, error, logs, status } = exit.value
+    return { status, now, agents, error, logs, outcome: status }
   }
   if (Cause.isInterruptedOnly(exit.cause)) {
     return {

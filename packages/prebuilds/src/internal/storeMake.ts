@@ -25,6 +25,7 @@ import {
   outsideTransactions,
   pgReconcileLock
 } from "./storeTransaction.js"
+import * as Visibility from "./storeVisibility.js"
 import * as Workspaces from "./storeWorkspaces.js"
 
 /**
@@ -60,6 +61,11 @@ export const makeStore = (
       ))
     }
     if (options.migrate !== false) yield* Migrations.migrate
+
+    const logLimits: Visibility.BuildLogLimits = {
+      maxBytes: options.buildLogs?.maxBytes ?? Visibility.defaultBuildLogLimits.maxBytes,
+      retain: options.buildLogs?.retain ?? Visibility.defaultBuildLogLimits.retain
+    }
 
     const maxConnections = dialect.name === "pg"
       ? Option.match(yield* Effect.serviceOption(PgClient.PgClient), {
@@ -125,7 +131,7 @@ export const makeStore = (
       cancelPending: (presetId, now) => op("cancelPending")(Workspaces.cancelPending(ctx, presetId, now)),
       claim: (input) => op("claim")(Workspaces.claim(ctx, input)),
       acquireJob: (workerId, now) => op("acquireJob")(Jobs.acquireJob(ctx, workerId, now)),
-      completeJob: (jobId, completion) => op("completeJob")(Jobs.completeJob(ctx, jobId, completion)),
+      completeJob: (jobId, completion) => op("completeJob")(Jobs.completeJob(ctx, jobId, completion, logLimits)),
       setAgentReady: (workspaceId, ready, agentName) =>
         op("setAgentReady")(Jobs.setAgentReady(ctx, workspaceId, ready, agentName)),
       agents: (workspaceId) => op("agents")(Jobs.agents(ctx, workspaceId)),
@@ -134,6 +140,14 @@ export const makeStore = (
       latestBuild: (workspaceId) => op("latestBuild")(Jobs.latestBuild(ctx, workspaceId)),
       workspace: (id) => op("workspace")(Jobs.workspace(ctx, id)),
       workspaces: (filter) => op("workspaces")(Jobs.workspaces(ctx, filter ?? {})),
+      listBuilds: (filter) => op("listBuilds")(Visibility.listBuilds(ctx, filter ?? {})),
+      build: (id) => op("build")(Visibility.build(ctx, id)),
+      buildLogs: (id) => op("buildLogs")(Visibility.buildLogs(ctx, id)),
+      listWorkspaces: (filter) => op("listWorkspaces")(Visibility.listWorkspaces(ctx, filter ?? {})),
+      resumePreset: (id, now) => op("resumePreset")(Visibility.resumePreset(ctx, id, now)),
+      recordRenderOverrun: (versionId, reason, threshold, now) =>
+        op("recordRenderOverrun")(Visibility.recordRenderOverrun(ctx, versionId, reason, threshold, now)),
+      quarantineOf: (versionId) => op("quarantineOf")(Visibility.quarantineOf(ctx, versionId)),
       prebuildCounts: () => op("prebuildCounts")(Metrics.prebuildCounts(ctx))
     }
     return store
