@@ -24,6 +24,7 @@ import { createServer } from "node:http"
 import { fileURLToPath } from "node:url"
 import { WarmpoolApi } from "./Api.js"
 import * as Authorization from "./Authorization.js"
+import * as BuildHandlers from "./BuildHandlers.js"
 import * as HealthHandlers from "./HealthHandlers.js"
 import * as PrebuildHandlers from "./PrebuildHandlers.js"
 import * as ReconcilerHandlers from "./ReconcilerHandlers.js"
@@ -53,7 +54,13 @@ export type Requirements =
  */
 export const apiLayer: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBuilder.api(WarmpoolApi).pipe(
   Layer.provide(
-    Layer.mergeAll(HealthHandlers.layer, TemplateHandlers.layer, PrebuildHandlers.layer, ReconcilerHandlers.layer)
+    Layer.mergeAll(
+      HealthHandlers.layer,
+      TemplateHandlers.layer,
+      PrebuildHandlers.layer,
+      BuildHandlers.layer,
+      ReconcilerHandlers.layer
+    )
   ),
   Layer.provide(Authorization.layer)
 )
