@@ -214,7 +214,10 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
  *
  * @since 0.1.0
  */
-export const loop = (reconciler: ReconcilerShape, afterCycle: Effect.Effect<void> = Effect.void): Effect.Effect<never> =>
+export const loop = (
+  reconciler: ReconcilerShape,
+  afterCycle: Effect.Effect<void> = Effect.void
+): Effect.Effect<never> =>
   Effect.gen(function*() {
     const interval = Duration.toMillis(reconciler.settings.reconciliationInterval)
     let next = yield* Clock.currentTimeMillis
@@ -264,7 +267,9 @@ export const layer = (options: LayerOptions = {}): Layer.Layer<Reconciler, never
         const store = yield* Store
         const metrics = yield* Metrics.Metrics
         const refreshOptions = options.metricsRefresh ?? {}
-        yield* Effect.forkScoped(loop(reconciler, ReconcilerMetrics.refresh(reconciler, store, metrics, refreshOptions)))
+        yield* Effect.forkScoped(
+          loop(reconciler, ReconcilerMetrics.refresh(reconciler, store, metrics, refreshOptions))
+        )
         yield* Effect.forkScoped(ReconcilerMetrics.run(reconciler, store, metrics, refreshOptions))
       } else {
         yield* Effect.forkScoped(loop(reconciler))

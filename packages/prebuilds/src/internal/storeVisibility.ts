@@ -105,7 +105,9 @@ export const saveBuildLogs = (
       })
     }`
     yield* sql`DELETE FROM build_logs WHERE build_id NOT IN (
-      SELECT k.build_id FROM build_logs k ORDER BY k.created_at DESC, k.build_id DESC LIMIT ${Math.max(limits.retain, 1)}
+      SELECT k.build_id FROM build_logs k ORDER BY k.created_at DESC, k.build_id DESC LIMIT ${
+      Math.max(limits.retain, 1)
+    }
     )`
   })
 
