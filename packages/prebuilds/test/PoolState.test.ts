@@ -163,7 +163,11 @@ describe("Quarantine.overrunReason", () => {
   })
 
   it("long messages are cut", () => {
-    const reason = Option.getOrThrow(Quarantine.overrunReason({ _tag: "RenderTimeout", message: "x".repeat(10_000) }))
+    const error: { readonly _tag: string; readonly message: string } = {
+      _tag: "RenderTimeout",
+      message: "x".repeat(10_000)
+    }
+    const reason = Option.getOrThrow(Quarantine.overrunReason(error))
     expect(reason.length).toBeLessThan(400)
   })
 

@@ -53,12 +53,12 @@ const fakeRenderer = (failure: Ref.Ref<Failure>, calls: Ref.Ref<number>) =>
       Effect.gen(function*() {
         yield* Ref.update(calls, (n) => n + 1)
         const mode = yield* Ref.get(failure)
-        // The worker pool's typed failures are not in this renderer's signature yet: cast.
+        // The worker pool's typed failures are not in this renderer's signature yet (cast below).
         if (mode === "timeout") {
-          return yield* (Effect.fail(new RenderTimeout({ message: "render exceeded 2s" })) as never)
+          return yield* Effect.fail(new RenderTimeout({ message: "render exceeded 2s" }))
         }
         if (mode === "heap") {
-          return yield* (Effect.fail(new RenderResourceExhausted({ message: "heap limit 256 MiB" })) as never)
+          return yield* Effect.fail(new RenderResourceExhausted({ message: "heap limit 256 MiB" }))
         }
         const output = mode === "budget" ? budgetOutput : okOutput
         return { output, presetSettings: [], impure: false }
