@@ -21,8 +21,14 @@ import { chartGeometry, hitRates, latestRate } from "../../packages/server/web/s
 import { iconSource } from "../../packages/server/web/src/logic/icon.js"
 import { makeLatestGate } from "../../packages/server/web/src/logic/LatestGate.js"
 import { ownerOf, parseGroups } from "../../packages/server/web/src/logic/owner.js"
-import { fillOf, groupByTemplate } from "../../packages/server/web/src/logic/pools.js"
-import { parseRoute } from "../../packages/server/web/src/logic/route.js"
+import {
+  canResume,
+  fillOf,
+  groupByTemplate,
+  needsAttention,
+  stateLabel
+} from "../../packages/server/web/src/logic/pools.js"
+import { buildsHref, parseBuildsFilter, parseRoute } from "../../packages/server/web/src/logic/route.js"
 import { makeTokenStore, tokenKey } from "../../packages/server/web/src/logic/token.js"
 import {
   addTag,
@@ -452,13 +458,40 @@ describe("pools", () => {
     statusReason: null,
     backoffUntil: null,
     activeVersion: true,
+    state: "filling",
+    quarantineReason: null,
+    lastError: null,
     ...overrides
+  })
+
+  it.each([
+    ["filling", "Filling", false, false],
+    ["ready", "Ready", false, false],
+    ["backing_off", "Backing off", true, true],
+    ["hard_limited", "Hard limited", true, true],
+    ["validation_failed", "Validation failed", true, false],
+    ["quarantined", "Quarantined", true, true],
+    ["paused", "Paused", false, false],
+    ["template_deleted", "Template deleted", false, false],
+    ["draining", "Draining", false, false]
+  ] as const)("state %s: label %s, attention %s, resumable %s", (state, label, attention, resumable) => {
+    expect(stateLabel(state)).toBe(label)
+    expect(needsAttention(state)).toBe(attention)
+    expect(canResume({ state, activeVersion: true })).toBe(resumable)
+    expect(canResume({ state, activeVersion: false })).toBe(false)
   })
 
   it("groups by template, active version first, then by preset name; totals count the active version", () => {
     const groups = groupByTemplate([
       pool({ template: "web", templateId: "w", presetId: "1", preset: "b" }),
-      pool({ template: "api", templateId: "a", presetId: "2", preset: "x", status: "validation_failed" }),
+      pool({
+        template: "api",
+        templateId: "a",
+        presetId: "2",
+        preset: "x",
+        status: "validation_failed",
+        state: "validation_failed"
+      }),
       pool({ template: "web", templateId: "w", presetId: "3", preset: "a", activeVersion: false, eligible: 5 }),
       pool({ template: "web", templateId: "w", presetId: "4", preset: "c" })
     ])
@@ -530,6 +563,24 @@ describe("formatting, routes, icons", () => {
     expect(parseRoute("#/form")).toBe("form")
     expect(parseRoute("")).toBe("form")
     expect(parseRoute("#/poolsx")).toBe("form")
+    expect(parseRoute("#/builds?template=t&preset=p")).toBe("builds")
+  })
+
+  it("the builds view's filters round-trip through the hash, names with any characters included", () => {
+    fc.assert(fc.property(
+      fc.record({
+        template: fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
+        preset: fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
+        status: fc.option(fc.constantFrom("failed", "succeeded"), { nil: undefined })
+      }),
+      (filter) => {
+        const href = buildsHref(filter)
+        expect(parseRoute(href)).toBe("builds")
+        expect(parseBuildsFilter(href)).toEqual(filter)
+      }
+    ))
+    expect(parseBuildsFilter("#/builds")).toEqual({})
+    expect(buildsHref({ template: "a b", preset: "x/y" })).toBe("#/builds?template=a+b&preset=x%2Fy")
   })
 
   it("icons are local paths or inline images, never remote", () => {
