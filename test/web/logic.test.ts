@@ -464,17 +464,19 @@ describe("pools", () => {
     ...overrides
   })
 
-  it.each([
-    ["filling", "Filling", false, false],
-    ["ready", "Ready", false, false],
-    ["backing_off", "Backing off", true, true],
-    ["hard_limited", "Hard limited", true, true],
-    ["validation_failed", "Validation failed", true, false],
-    ["quarantined", "Quarantined", true, true],
-    ["paused", "Paused", false, false],
-    ["template_deleted", "Template deleted", false, false],
-    ["draining", "Draining", false, false]
-  ] as const)("state %s: label %s, attention %s, resumable %s", (state, label, attention, resumable) => {
+  it.each(
+    [
+      ["filling", "Filling", false, false],
+      ["ready", "Ready", false, false],
+      ["backing_off", "Backing off", true, true],
+      ["hard_limited", "Hard limited", true, true],
+      ["validation_failed", "Validation failed", true, false],
+      ["quarantined", "Quarantined", true, true],
+      ["paused", "Paused", false, false],
+      ["template_deleted", "Template deleted", false, false],
+      ["draining", "Draining", false, false]
+    ] as const
+  )("state %s: label %s, attention %s, resumable %s", (state, label, attention, resumable) => {
     expect(stateLabel(state)).toBe(label)
     expect(needsAttention(state)).toBe(attention)
     expect(canResume({ state, activeVersion: true })).toBe(resumable)

@@ -157,7 +157,13 @@ export const builds: Decoder<BuildsResponse> = decoder((json) =>
  * @since 0.1.0
  */
 export const buildLogs: Decoder<BuildLogs> = decoder((json) =>
-  check(json, "logs", { buildId: "string", stdout: "string", stderr: "string", truncated: "boolean", stored: "boolean" })
+  check(json, "logs", {
+    buildId: "string",
+    stdout: "string",
+    stderr: "string",
+    truncated: "boolean",
+    stored: "boolean"
+  })
 )
 
 /**

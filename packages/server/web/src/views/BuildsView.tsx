@@ -103,7 +103,12 @@ export const BuildsView = ({ client, filter }: { readonly client: ApiClient; rea
           <section class="card" aria-label="Builds">
             <ul class="build-list">
               {builds.map((build) => (
-                <li key={build.id} class={`build build-${build.status}`} data-build={build.id} data-status={build.status}>
+                <li
+                  key={build.id}
+                  class={`build build-${build.status}`}
+                  data-build={build.id}
+                  data-status={build.status}
+                >
                   <button
                     type="button"
                     class="build-select"
@@ -125,7 +130,8 @@ export const BuildsView = ({ client, filter }: { readonly client: ApiClient; rea
       {selected !== undefined && (
         <section class="card build-log" aria-labelledby="build-log-title">
           <h2 class="card-title" id="build-log-title">
-            Output of {selectedBuild === undefined ? "the build" : `${selectedBuild.transition} #${selectedBuild.buildNumber}`}
+            Output of{" "}
+            {selectedBuild === undefined ? "the build" : `${selectedBuild.transition} #${selectedBuild.buildNumber}`}
             {logs?.truncated === true && <span class="card-title-note">tail only (earlier output was cut)</span>}
           </h2>
           {logsProblem !== undefined

@@ -153,7 +153,8 @@ export const PoolsView = ({ client }: { readonly client: ApiClient }) => {
               pools={group.pools}
               now={now}
               resuming={resuming}
-              onResume={(pool) => void resume(pool)}
+              onResume={(pool) =>
+                void resume(pool)}
             />
           </section>
         ))}
@@ -260,10 +261,10 @@ const PoolTable = (
                 <span class="preset-name">{pool.preset}</span>
                 {!pool.activeVersion && <span class="badge badge-muted">old version</span>}
               </th>
-              <td class="num" data-field="desired">{pool.desired}</td>
-              <td class="num" data-field="running">{pool.running}</td>
-              <td class="num" data-field="eligible">{pool.eligible}</td>
-              <td>
+              <td class="num" data-field="desired" data-label="Desired">{pool.desired}</td>
+              <td class="num" data-field="running" data-label="Running">{pool.running}</td>
+              <td class="num" data-field="eligible" data-label="Eligible">{pool.eligible}</td>
+              <td data-label="Fill">
                 <span
                   class="fill"
                   role="img"
@@ -286,7 +287,7 @@ const PoolTable = (
                   </span>
                 )}
               </td>
-              <td>
+              <td data-label="Backoff until">
                 {pool.backoffUntil === null
                   ? <span class="muted">–</span>
                   : (
@@ -296,20 +297,22 @@ const PoolTable = (
                     </time>
                   )}
               </td>
-              <td class="pool-actions">
-                <a class="button button-quiet" href={buildsHref({ template: pool.template, preset: pool.preset })}>
-                  Builds<span class="visually-hidden">of {pool.template}/{pool.preset}</span>
-                </a>
-                {canResume(pool) && (
-                  <button
-                    type="button"
-                    class="button"
-                    disabled={resuming === pool.presetId}
-                    onClick={() => onResume(pool)}
-                  >
-                    Resume<span class="visually-hidden">{pool.template}/{pool.preset}</span>
-                  </button>
-                )}
+              <td>
+                <div class="pool-actions">
+                  <a class="button button-quiet" href={buildsHref({ template: pool.template, preset: pool.preset })}>
+                    Builds<span class="visually-hidden">of {pool.template}/{pool.preset}</span>
+                  </a>
+                  {canResume(pool) && (
+                    <button
+                      type="button"
+                      class="button"
+                      disabled={resuming === pool.presetId}
+                      onClick={() => onResume(pool)}
+                    >
+                      Resume<span class="visually-hidden">{pool.template}/{pool.preset}</span>
+                    </button>
+                  )}
+                </div>
               </td>
             </tr>
           )
