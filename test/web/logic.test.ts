@@ -30,6 +30,7 @@ import {
 } from "../../packages/server/web/src/logic/pools.js"
 import { buildsHref, parseBuildsFilter, parseRoute } from "../../packages/server/web/src/logic/route.js"
 import { makeTokenStore, tokenKey } from "../../packages/server/web/src/logic/token.js"
+import { visibleDiagnostics } from "../../packages/server/web/src/logic/touched.js"
 import {
   addTag,
   decodeBool,
@@ -528,6 +529,9 @@ describe("hit rate", () => {
     const geometry = chartGeometry(hitRates([cycle(1, 0, 1), cycle(2, 1, 0), cycle(3, 0, 0), cycle(4, 1, 1)]), box)
     expect(geometry.dots.map((d) => [d.x, d.y])).toEqual([[10, 55], [36.7, 5], [90, 30]])
     expect(geometry.path).toBe("M10 55 L36.7 5 M90 30")
+    // Every cycle is plotted: the one without lookups on the baseline.
+    expect(geometry.idle).toEqual([{ x: 63.3, y: 55, cycle: 3 }])
+    expect(geometry.dots.length + geometry.idle.length).toBe(4)
     expect(geometry.yOf(1)).toBe(5)
     expect(geometry.yOf(0)).toBe(55)
   })
@@ -543,6 +547,21 @@ describe("hit rate", () => {
         expect(dot.y).toBeLessThanOrEqual(box.height - box.bottom)
       }
     }))
+  })
+})
+
+describe("required-field errors", () => {
+  const required = {
+    severity: "error",
+    summary: "Required parameter not provided",
+    detail: "",
+    extra: { code: "required" }
+  } as const
+  const other = { severity: "error", summary: "Out of range", detail: "", extra: { code: "" } } as const
+  it("hide the required error until the field is touched; other diagnostics always show", () => {
+    expect(visibleDiagnostics([required, other], false)).toEqual([other])
+    expect(visibleDiagnostics([required, other], true)).toEqual([required, other])
+    expect(visibleDiagnostics([], false)).toEqual([])
   })
 })
 
