@@ -387,7 +387,7 @@ export const make: Effect.Effect<
             })
           ),
           Effect.flatMap((snapshot) => {
-            const files: Record<string, Uint8Array> = {}
+            const files: Record<string, Uint8Array> = Object.create(null)
             for (const file of snapshot.listFiles()) files[file] = snapshot.readFile(file)!
             return importVersion({ templateName: name, files, activate: true, strict: options?.strict })
           }),

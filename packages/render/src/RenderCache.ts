@@ -11,7 +11,7 @@
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import * as Clock from "effect/Clock"
-import * as Config from "effect/Config"
+import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -194,20 +194,14 @@ export const make = (
   })
 
 /**
- * The live layer, configured by `RENDER_CACHE_TTL` (default 1 h), `RENDER_CACHE_MAX_AGE` (24 h),
- * `RENDER_CACHE_SWEEP_INTERVAL` (15 min), `RENDER_CACHE_CAPACITY` (10,000 entries) and
- * `RENDER_CACHE_MAX_BYTES` (256 MiB).
+ * The live layer with settings read from configuration; the application decides the names (the
+ * server's are `WARMPOOL_RENDER_CACHE_TTL`, `_MAX_AGE`, `_SWEEP_INTERVAL`, `_CAPACITY`).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = Layer.scoped(
-  RenderCache,
-  Effect.flatMap(
-    CacheSettings.config("RENDER_CACHE", 10_000, Config.duration, CacheSettings.defaultMaxBytes),
-    (s) => make(s)
-  )
-)
+export const layerConfig = (config: Config.Config<CacheSettings.CacheSettings>) =>
+  Layer.scoped(RenderCache, Effect.flatMap(config, (s) => make(s)))
 
 /**
  * A live layer with explicit settings.
