@@ -374,7 +374,17 @@ export const make = (
       slots.push(slot)
       yield* restart(slot)
     }
-    if (settings.spare) spare = yield* starting
+    // The spare starts once the slots' workers are up: at start it would compete with them for
+    // the CPU (and delay the first imports).
+    if (settings.spare) {
+      yield* Effect.forkIn(
+        Effect.zipRight(
+          Effect.forEach(slots, (slot) => Effect.exit(Deferred.await(slot.state)), { discard: true }),
+          Effect.flatMap(starting, (started) => Effect.sync(() => (spare ??= started)))
+        ),
+        poolScope
+      )
+    }
 
     /** The live worker of a slot, starting a new one when the last start failed. */
     const acquire = (slot: Slot): Effect.Effect<Live, RenderWorkerFailed> =>
