@@ -131,6 +131,25 @@ describe("RenderWorkerPool", () => {
     }).pipe(Effect.provide(poolWith({ renderTimeout: Duration.seconds(1) }))), { timeout: 60_000 })
 
   it.live(
+    "with a warm spare, the request after a deadline does not wait for a worker to start",
+    () =>
+      Effect.gen(function*() {
+        const pool = yield* RenderWorkerPool.RenderWorkerPool
+        yield* render("warm", simple)
+        // The spare starts once the slot's worker is up; bounded wait for it.
+        for (let i = 0; i < 150 && (yield* pool.stats).spawned < 2; i++) yield* Effect.sleep(Duration.millis(200))
+        expect((yield* pool.stats).spawned).toBe(2)
+        expect((yield* Effect.flip(render("slow", slow)))._tag).toBe("RenderTimeout")
+        const started = Date.now()
+        const after = yield* render("warm", simple, { size: "spare" })
+        expect(after.output.parameters[0]!.value.value).toBe("spare")
+        // A recompile and a render on the spare: no thread start, no parser boot (seconds).
+        expect(Date.now() - started).toBeLessThan(1_500)
+      }).pipe(Effect.provide(poolWith({ renderTimeout: Duration.seconds(1), spare: true }))),
+    { timeout: 90_000 }
+  )
+
+  it.live(
     "a caller that stops waiting does not leave the worker computing past the deadline",
     () =>
       Effect.gen(function*() {
