@@ -303,11 +303,16 @@ describe.skipIf(skipped)("web console in Chromium", () => {
     expect(problems).toEqual([])
   })
 
-  it("marks a required parameter and clears its error once filled (gpu-lab)", async () => {
+  it("marks a required parameter, shows its error only once the field was left, clears it once filled (gpu-lab)", async () => {
     const page = await openForm()
     await chooseTemplate(page, "gpu-lab")
     const dataset = page.getByLabel("Dataset volume")
     expect(await page.locator("[data-param=dataset] .field-label").textContent()).toContain("(required)")
+    // Untouched: no error yet (a fresh form does not open in red).
+    await expect.poll(() => diagnosticsOf(page, "dataset"), poll).toEqual([])
+    expect(await dataset.getAttribute("aria-invalid")).not.toBe("true")
+    await dataset.focus()
+    await page.keyboard.press("Tab")
     await expect.poll(() => diagnosticsOf(page, "dataset"), poll).toEqual(["Required parameter not provided"])
     expect(await dataset.getAttribute("aria-invalid")).toBe("true")
     await dataset.fill("imagenet")
