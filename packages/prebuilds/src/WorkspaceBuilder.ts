@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import type { RenderOutput, TemplateSource } from "@warmpool/render"
+import type { RenderError, RenderOutput, TemplateSource } from "@warmpool/render"
 import { Renderer } from "@warmpool/render"
 import type { Owner } from "@warmpool/terraform"
 import * as Context from "effect/Context"
@@ -106,6 +106,7 @@ export type ResolveError =
   | ParameterValidationError.ParameterValidationError
   | TemplateSource.TemplateNotFound
   | RenderCrashed
+  | RenderError.RenderFailure
   | RenderLimitExceeded
 
 /**

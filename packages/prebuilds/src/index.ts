@@ -89,6 +89,16 @@ export * as Claims from "./Claims.js"
 export * as Simulation from "./Simulation.js"
 
 /**
+ * @since 0.1.0
+ */
+export * as JobLeases from "./JobLeases.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as JobReaper from "./JobReaper.js"
+
+/**
  * The truthful state of a preset's pool (issue 12).
  *
  * @since 0.1.0
