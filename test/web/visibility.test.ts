@@ -44,12 +44,21 @@ let backingOff: RunningServer
 let limited: RunningServer
 let problems: Array<string> = []
 
-const start = (env: Readonly<Record<string, string>>) =>
+const start = (hardLimit: string, backoffInterval: string) =>
   startServer({
     templates: path.join(directory, "templates"),
     token: "console-token",
     interval: "1s",
-    env: { WARMPOOL_PROVISIONER: "command", WARMPOOL_PROVISIONER_COMMAND: path.join(directory, "fail.sh"), ...env }
+    args: [
+      "--provisioner",
+      "command",
+      "--provisioner-command",
+      path.join(directory, "fail.sh"),
+      "--hard-limit",
+      hardLimit,
+      "--backoff-interval",
+      backoffInterval
+    ]
   })
 
 beforeAll(async () => {
@@ -65,8 +74,8 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(directory, "templates", "failing"), { recursive: true })
   fs.writeFileSync(path.join(directory, "templates", "failing", "main.tf"), template)
   browser = await launchChromium()
-  backingOff = await start({ PREBUILDS_FAILURE_HARD_LIMIT: "0", PREBUILDS_RECONCILIATION_BACKOFF_INTERVAL: "10m" })
-  limited = await start({ PREBUILDS_FAILURE_HARD_LIMIT: "1", PREBUILDS_RECONCILIATION_BACKOFF_INTERVAL: "1s" })
+  backingOff = await start("0", "10m")
+  limited = await start("1", "1s")
 }, 90_000)
 
 afterAll(async () => {
