@@ -878,19 +878,30 @@ export class Compiler {
     let inner = env
     if (e.keyVar !== undefined) inner = { name: e.keyVar, slot: keySlot, parent: inner }
     inner = { name: e.valueVar, slot: valueSlot, parent: inner }
-    return dynamic(
-      makeFor({
-        collection,
-        keySlot,
-        valueSlot,
-        key: e.keyExpression === undefined ? undefined : this.compile(e.keyExpression, inner),
-        value: this.compile(e.valueExpression, inner),
-        condition: e.condition === undefined ? undefined : this.compile(e.condition, inner),
-        group: e.group,
-        objectForm: e.keyExpression !== undefined
-      }),
-      e
-    )
+    // as Terraform: iterating a sensitive collection gives a sensitive result
+    let marked = false
+    const watched: Compiled = {
+      ...collection,
+      run: (ctx) => {
+        const v = collection.run(ctx)
+        marked = Sensitive.isSensitive(v)
+        return v
+      }
+    }
+    const node = makeFor({
+      collection: watched,
+      keySlot,
+      valueSlot,
+      key: e.keyExpression === undefined ? undefined : this.compile(e.keyExpression, inner),
+      value: this.compile(e.valueExpression, inner),
+      condition: e.condition === undefined ? undefined : this.compile(e.condition, inner),
+      group: e.group,
+      objectForm: e.keyExpression !== undefined
+    })
+    return dynamic((ctx) => {
+      const result = node(ctx)
+      return marked ? Sensitive.sensitive(result) : result
+    }, e)
   }
 
   private splat(e: Ast.Splat, env: Binding | undefined): Compiled {
