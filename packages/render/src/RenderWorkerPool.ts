@@ -149,6 +149,8 @@ export interface VersionRender {
   readonly templateVersionId: string
   readonly owner: Owner.WorkspaceOwner
   readonly values: Readonly<Record<string, string>>
+  /** Evaluate every block, not only what the output needs (the output is the same). */
+  readonly fullEvaluation?: boolean | undefined
 }
 
 /**
@@ -480,7 +482,8 @@ export const make = (
             new RenderWorker.RenderVersion({
               versionId: request.templateVersionId,
               owner: request.owner,
-              values: request.values
+              values: request.values,
+              ...(request.fullEvaluation === true ? { full: true } : {})
             })
           )
           return ask.pipe(
