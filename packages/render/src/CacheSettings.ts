@@ -1,9 +1,9 @@
 /**
- * Settings of a cache (`TemplateCache`, `RenderCache`), read through Effect `Config`.
+ * Settings of a cache (`TemplateCache`, `RenderCache`). Applications read them from their own
+ * configuration and give them to `layerWith` or, as a `Config`, to `layerConfig`.
  *
  * @since 0.1.0
  */
-import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 
 /**
@@ -31,27 +31,3 @@ export const defaults = (capacity: number): CacheSettings => ({
   sweepInterval: Duration.minutes(15),
   capacity
 })
-
-/**
- * Read settings under a prefix (`RENDER_CACHE_TTL`, `RENDER_CACHE_MAX_AGE`,
- * `RENDER_CACHE_SWEEP_INTERVAL`, `RENDER_CACHE_CAPACITY` for the prefix `RENDER_CACHE`), with
- * the defaults above. `duration` reads the durations (default: Effect's syntax, `1 hour`).
- *
- * @since 0.1.0
- */
-export const config = (
-  prefix: string,
-  defaultCapacity: number,
-  duration: (name: string) => Config.Config<Duration.Duration> = Config.duration
-): Config.Config<CacheSettings> => {
-  const d = defaults(defaultCapacity)
-  return Config.nested(
-    Config.all({
-      ttl: Config.withDefault(duration("TTL"), d.ttl),
-      maxAge: Config.withDefault(duration("MAX_AGE"), d.maxAge),
-      sweepInterval: Config.withDefault(duration("SWEEP_INTERVAL"), d.sweepInterval),
-      capacity: Config.withDefault(Config.integer("CAPACITY"), d.capacity)
-    }),
-    prefix
-  )
-}

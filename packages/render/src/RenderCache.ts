@@ -7,12 +7,13 @@
  */
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
+import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import type * as Scope from "effect/Scope"
-import * as CacheSettings from "./CacheSettings.js"
+import type * as CacheSettings from "./CacheSettings.js"
 import * as ManagedCache from "./internal/managedCache.js"
 import type { Rendered, RenderInputs } from "./internal/render.js"
 import { deepFreeze, timedRender } from "./internal/timedRender.js"
@@ -101,16 +102,14 @@ export const make = (
   })
 
 /**
- * The live layer, configured by `RENDER_CACHE_TTL` (default 1 h), `RENDER_CACHE_MAX_AGE` (24 h),
- * `RENDER_CACHE_SWEEP_INTERVAL` (15 min) and `RENDER_CACHE_CAPACITY` (10,000 entries).
+ * The live layer with settings read from configuration; the application decides the names (the
+ * server's are `WARMPOOL_RENDER_CACHE_TTL`, `_MAX_AGE`, `_SWEEP_INTERVAL`, `_CAPACITY`).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = Layer.scoped(
-  RenderCache,
-  Effect.flatMap(CacheSettings.config("RENDER_CACHE", 10_000), (s) => make(s))
-)
+export const layerConfig = (config: Config.Config<CacheSettings.CacheSettings>) =>
+  Layer.scoped(RenderCache, Effect.flatMap(config, (s) => make(s)))
 
 /**
  * A live layer with explicit settings.

@@ -19,6 +19,7 @@ import * as RenderCacheModule from "./RenderCache.js"
 import { RenderCache } from "./RenderCache.js"
 import * as RenderKey from "./RenderKey.js"
 import type * as RenderOutput from "./RenderOutput.js"
+import * as StaleOptions from "./StaleOptions.js"
 import * as TemplateCacheModule from "./TemplateCache.js"
 import { TemplateCache } from "./TemplateCache.js"
 import * as TemplateSource from "./TemplateSource.js"
@@ -53,6 +54,16 @@ export interface RenderRequest {
   readonly plan?: string | undefined
   /** A plan file inside the template, read when `plan` means no plan. */
   readonly planPath?: string | undefined
+  /**
+   * The workspace's previous values: used for parameters `values` does not set, except stale
+   * options of mutable parameters (dropped with a `stale_option` warning, see `StaleOptions`).
+   */
+  readonly previousValues?: Readonly<Record<string, string>> | undefined
+  /**
+   * Evaluate every block, local and output, not only what the output needs (coder/preview's
+   * `OptionFullEvaluation`); the output is the same.
+   */
+  readonly fullEvaluation?: boolean | undefined
 }
 
 /**
@@ -64,6 +75,13 @@ export interface VersionRenderRequest {
   readonly templateVersionId: string
   readonly owner: Owner.WorkspaceOwner
   readonly values: Readonly<Record<string, string>>
+  /** As `RenderRequest.previousValues` (each render of the resolution goes through the caches). */
+  readonly previousValues?: Readonly<Record<string, string>> | undefined
+  /**
+   * As `RenderRequest.fullEvaluation`. A full evaluation bypasses the render cache (it neither
+   * reads nor fills it: it exists to check selective evaluation, so it must really render).
+   */
+  readonly fullEvaluation?: boolean | undefined
 }
 
 /**
@@ -111,8 +129,28 @@ export const layer: Layer.Layer<Renderer, never, TemplateCache | RenderCache | M
     const metrics = yield* Metrics.Metrics
     const templates = yield* TemplateCache
     const renders = yield* RenderCache
+    const full = (fullEvaluation: boolean | undefined) => ({ full: fullEvaluation === true })
+    const withPrevious = <E>(
+      values: Readonly<Record<string, string>>,
+      previous: Readonly<Record<string, string>> | undefined,
+      renderValues: (values: Readonly<Record<string, string>>) => Effect.Effect<Rendered, E>
+    ): Effect.Effect<Rendered, E> =>
+      previous === undefined || Object.keys(previous).length === 0
+        ? renderValues(values)
+        : Effect.map(StaleOptions.resolve(values, previous, renderValues), (r) => r.rendered)
     const renderDetailed = (request: RenderRequest) =>
-      timedRender(metrics, "uncached", request.template, inputsOf(request))
+      withPrevious(
+        request.values ?? {},
+        request.previousValues,
+        (values) =>
+          timedRender(
+            metrics,
+            "uncached",
+            request.template,
+            { ...inputsOf(request), values },
+            full(request.fullEvaluation)
+          )
+      )
     return {
       renderDetailed,
       render: (request) => Effect.map(renderDetailed(request), (r) => r.output),
@@ -120,11 +158,18 @@ export const layer: Layer.Layer<Renderer, never, TemplateCache | RenderCache | M
         Effect.sync(() => validatePresets(request.template, inputsOf(request), output)),
       renderCached: (request) =>
         Effect.flatMap(templates.get(request.templateVersionId), (template) =>
-          renders.get(
-            RenderKey.make(request.templateVersionId, template, request.owner, request.values, {
-              template,
-              inputs: { owner: request.owner, values: request.values }
-            })
+          withPrevious(
+            request.values,
+            request.previousValues,
+            (values) =>
+              request.fullEvaluation === true
+                ? timedRender(metrics, "uncached", template, { owner: request.owner, values }, full(true))
+                : renders.get(
+                  RenderKey.make(request.templateVersionId, template, request.owner, values, {
+                    template,
+                    inputs: { owner: request.owner, values }
+                  })
+                )
           )),
       renderUncached: (request) =>
         Effect.flatMap(

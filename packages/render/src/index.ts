@@ -32,3 +32,13 @@ export * as TemplateCache from "./TemplateCache.js"
  * @since 0.1.0
  */
 export * as TemplateSource from "./TemplateSource.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as SecretRequirements from "./SecretRequirements.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as StaleOptions from "./StaleOptions.js"

@@ -11,7 +11,7 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { RenderOutput } from "@warmpool/render"
+import { RenderOutput, SecretRequirements } from "@warmpool/render"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
@@ -41,6 +41,16 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
   message: Schema.String
 }, HttpApiSchema.annotations({ status: 404 })) {}
+
+/**
+ * The request conflicts with the resource's state (e.g. cancelling a build that has ended).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
+  message: Schema.String
+}, HttpApiSchema.annotations({ status: 409 })) {}
 
 /**
  * @since 0.1.0
@@ -247,6 +257,12 @@ export const OwnerInput = Schema.Struct({
   login_type: Schema.optional(Schema.String),
   rbac_roles: Schema.optional(
     Schema.Array(Schema.Struct({ name: Schema.optional(Schema.String), org_id: Schema.optional(Schema.String) }))
+  ),
+  secrets: Schema.optional(
+    SecretRequirements.OwnerSecrets.annotations({
+      description:
+        "The owner's secrets by name only (env and/or file, never values): a render then reports `satisfied` on each secret requirement, and a claim is refused when a required one is missing."
+    })
   )
 })
 
@@ -255,7 +271,18 @@ export const OwnerInput = Schema.Struct({
  */
 export const RenderRequest = Schema.Struct({
   owner: Schema.optional(OwnerInput),
-  values: Schema.optional(StringMap)
+  values: Schema.optional(StringMap),
+  previousValues: Schema.optional(
+    StringMap.annotations({
+      description:
+        "The workspace's previous values: used where `values` sets nothing; a mutable parameter's previous value that is no longer an option is dropped with a `stale_option` warning."
+    })
+  ),
+  fullEvaluation: Schema.optional(
+    Schema.Boolean.annotations({
+      description: "Evaluate every block, not only what the output needs (same output; bypasses the render cache)."
+    })
+  )
 })
 
 /**
@@ -340,6 +367,18 @@ export const ReconcilerResponse = Schema.Struct({
  * @since 0.1.0
  */
 export const PausedResponse = Schema.Struct({ paused: Schema.Boolean })
+
+/**
+ * A cancelled build: `canceled` (its job had not been picked up) or `canceling` (its worker
+ * stops it; the reaper ends it if the worker is gone).
+ *
+ * @since 0.1.0
+ */
+export const CancelBuildResponse = Schema.Struct({
+  buildId: Schema.String,
+  jobId: Schema.String,
+  status: Schema.Literal("canceled", "canceling")
+})
 
 // ---------------------------------------------------------------------------------------------
 // groups
@@ -432,6 +471,23 @@ export class ReconcilerGroup extends HttpApiGroup.make("reconciler")
 {}
 
 /**
+ * Build control: cancelling a build's provisioner job.
+ *
+ * @since 0.1.0
+ */
+export class BuildControlGroup extends HttpApiGroup.make("buildControl")
+  .add(
+    HttpApiEndpoint.post("cancel", "/api/v1/builds/:id/cancel")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(CancelBuildResponse)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .middleware(Authorization)
+  .annotate(OpenApi.Description, "Cancel a build: a pending job ends at once, a running one is stopped by its worker.")
+{}
+
+/**
  * @since 0.1.0
  */
 export class WarmpoolApi extends HttpApi.make("warmpool")
@@ -439,6 +495,7 @@ export class WarmpoolApi extends HttpApi.make("warmpool")
   .add(TemplatesGroup)
   .add(PrebuildsGroup)
   .add(ReconcilerGroup)
+  .add(BuildControlGroup)
   .addError(InternalError)
   .addError(ServiceUnavailable)
   .annotate(OpenApi.Title, "warmpool")

@@ -28,10 +28,12 @@ import { createServer, IncomingMessage } from "node:http"
 import { fileURLToPath } from "node:url"
 import { WarmpoolApi } from "./Api.js"
 import * as Authorization from "./Authorization.js"
+import * as BuildControlHandlers from "./BuildControlHandlers.js"
 import * as HealthHandlers from "./HealthHandlers.js"
 import { describeProblem, shapeProblem } from "./internal/jsonShape.js"
 import { BodyTooLarge, lingerAfterEarlyAnswer, readBody } from "./internal/requestBody.js"
 import * as PrebuildHandlers from "./PrebuildHandlers.js"
+import type { Readiness } from "./Readiness.js"
 import * as ReconcilerHandlers from "./ReconcilerHandlers.js"
 import { ServerConfig } from "./ServerConfig.js"
 import * as StaticFiles from "./StaticFiles.js"
@@ -50,6 +52,7 @@ export type Requirements =
   | Reconciler.Reconciler
   | Claims.Claims
   | ServerConfig
+  | Readiness
 
 /**
  * The API with its handlers.
@@ -59,7 +62,13 @@ export type Requirements =
  */
 export const apiLayer: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBuilder.api(WarmpoolApi).pipe(
   Layer.provide(
-    Layer.mergeAll(HealthHandlers.layer, TemplateHandlers.layer, PrebuildHandlers.layer, ReconcilerHandlers.layer)
+    Layer.mergeAll(
+      HealthHandlers.layer,
+      TemplateHandlers.layer,
+      PrebuildHandlers.layer,
+      ReconcilerHandlers.layer,
+      BuildControlHandlers.layer
+    )
   ),
   Layer.provide(Authorization.layer)
 )

@@ -6,7 +6,7 @@
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import { Store, TemplateImport } from "@warmpool/prebuilds"
-import { Renderer } from "@warmpool/render"
+import { Renderer, SecretRequirements } from "@warmpool/render"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -127,7 +127,9 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
         renderer.renderCached({
           templateVersionId: path.id,
           owner: ownerOf(payload.owner),
-          values: payload.values ?? {}
+          values: payload.values ?? {},
+          previousValues: payload.previousValues,
+          fullEvaluation: payload.fullEvaluation
         })
           .pipe(
             Effect.timed,
@@ -139,6 +141,11 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
                 ? Effect.fail(deadlineMissed())
                 : Effect.succeed(rendered.output)
             ),
+            // Secret status is per owner, after the render cache (never part of a cached render).
+            Effect.map((output) => {
+              const secrets = payload.owner?.secrets
+              return secrets === undefined ? output : SecretRequirements.withStatus(output, secrets)
+            }),
             Effect.catchTag(
               "TemplateNotFound",
               () => Effect.fail(new NotFound({ message: `Template version "${path.id}" not found.` }))
