@@ -166,6 +166,8 @@ const withBody = (request: HttpServerRequest.HttpServerRequest, body: Uint8Array
 
 /** Why a JSON body cannot be handed to the API, or `undefined`. */
 const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined => {
+  const problem = shapeProblem(bytes, maxDepth)
+  if (problem !== undefined) return describeProblem(problem)
   let text: string
   try {
     text = fatalUtf8.decode(bytes)
@@ -173,8 +175,6 @@ const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined =>
     return "the body is not valid UTF-8"
   }
   if (text.trim() === "") return undefined
-  const problem = shapeProblem(text, maxDepth)
-  if (problem !== undefined) return describeProblem(problem)
   try {
     JSON.parse(text)
     return undefined

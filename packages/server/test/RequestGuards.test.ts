@@ -69,12 +69,14 @@ describe("shapeProblem", () => {
     ["values equal to keys are not keys", "{\"a\": \"a\", \"b\": [\"a\", \"a\"]}", undefined],
     ["same key in sibling objects", "[{\"a\": 1}, {\"a\": 2}]", undefined],
     ["too deep", "[[[[]]]]", "TooDeep:3:3"],
+    ["multi-byte keys, offsets in bytes", "{\"é\": 1, \"\\u00e9\": 2}", "DuplicateKey:é:10"],
+    ["brackets after multi-byte text", "[\"ééé\", [[[]]]]", "TooDeep:3:13"],
     ["unterminated", "{\"a\": 1, \"a", undefined],
     ["a malformed escape is left to the parser", "{\"\\x\": 1, \"\\x\": 2}", undefined]
   ]
   for (const [what, text, expected] of table) {
     it(what, () => {
-      const problem = shapeProblem(text, 3)
+      const problem = shapeProblem(new TextEncoder().encode(text), 3)
       const got = problem === undefined
         ? undefined
         : problem._tag === "TooDeep"
@@ -87,7 +89,7 @@ describe("shapeProblem", () => {
   it("never finds a problem in JSON.stringify output within the depth", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
-        expect(shapeProblem(JSON.stringify(value), 7)).toBe(undefined)
+        expect(shapeProblem(new TextEncoder().encode(JSON.stringify(value)), 7)).toBe(undefined)
       }),
       { numRuns: 500 }
     )
