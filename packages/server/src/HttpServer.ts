@@ -24,7 +24,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import { createServer, IncomingMessage } from "node:http"
+import { createServer, IncomingMessage, type Server, type ServerResponse } from "node:http"
 import { fileURLToPath } from "node:url"
 import { WarmpoolApi } from "./Api.js"
 import * as Authorization from "./Authorization.js"
@@ -259,6 +259,42 @@ export const webConsoleLayer = (directory: string = webDirectory) =>
   HttpApiBuilder.Router.use((router) => router.concat(StaticFiles.router(directory)))
 
 /**
+ * Node's HTTP server, answering `Expect: 100-continue` itself: a client that waits for the go-ahead
+ * before uploading (curl does for bodies over 1 MiB) is told 401 or 413 instead, and never sends
+ * the body; Node's default would invite every body, authenticated or not.
+ *
+ * @since 0.1.0
+ */
+export const createGuardedServer = (options: GuardOptions): Server => {
+  const server = createServer()
+  server.on("checkContinue", (request: IncomingMessage, response: ServerResponse) => {
+    const declared = Number(request.headers["content-length"] ?? "0")
+    const refusal = Number.isFinite(declared) && declared > options.maxBodyBytes
+      ? {
+        status: 413,
+        _tag: "PayloadTooLarge",
+        message: `The request body exceeds the limit of ${options.maxBodyBytes} bytes.`
+      }
+      : !Authorization.headerMatches(request.headers["authorization"], options.token)
+      ? { status: 401, _tag: "Unauthorized", message: Authorization.unauthorizedMessage }
+      : undefined
+    if (refusal === undefined) {
+      response.writeContinue()
+      server.emit("request", request, response)
+      return
+    }
+    const body = JSON.stringify({ _tag: refusal._tag, message: refusal.message })
+    response.writeHead(refusal.status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      connection: "close"
+    })
+    response.end(body)
+  })
+  return server
+}
+
+/**
  * `HttpApiBuilder.serve` with the guards around the API's app rather than in the serving
  * middleware position: a guard may hand the app a request whose body it already read, while the
  * response is still written through the original request.
@@ -277,14 +313,15 @@ const guardedServe = (options: GuardOptions) =>
  * @category layers
  */
 export const layer: Layer.Layer<HttpServer.HttpServer, HttpServerError.ServeError, Requirements> = Layer.unwrapEffect(
-  Effect.map(
-    ServerConfig,
-    (config) =>
-      guardedServe({ maxBodyBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth, token: config.token }).pipe(
-        Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
-        Layer.provide(webConsoleLayer()),
-        Layer.provide(apiLayer),
-        Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
+  Effect.map(ServerConfig, (config) => {
+    const options = { maxBodyBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth, token: config.token }
+    return guardedServe(options).pipe(
+      Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+      Layer.provide(webConsoleLayer()),
+      Layer.provide(apiLayer),
+      Layer.provideMerge(
+        NodeHttpServer.layer(() => createGuardedServer(options), { port: config.port, host: config.host })
       )
-  )
+    )
+  })
 )
