@@ -195,12 +195,13 @@ const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined =>
  *    (checked by a linear scan, so no recursion sees it), or does not parse, gets 400 with a
  *    message.
  *
- * Every failure after that is answered with a typed JSON body; defects are logged.
+ * Every failure, of the guards or of the app, is answered with a typed JSON body; defects are
+ * logged.
  *
  * @since 0.1.0
  */
 export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
-  Effect.gen(function*() {
+  typedFailures(Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     const source = NodeHttpServerRequest.toIncomingMessage(request)
     const isNode = source instanceof IncomingMessage
@@ -219,7 +220,7 @@ export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Defa
     if ((isApi || hasBody) && !Authorization.headerMatches(request.headers["authorization"], options.token)) {
       return yield* early(unauthorized())
     }
-    if (!hasBody || !bodyMethods.has(request.method)) return yield* typedFailures(app)
+    if (!hasBody || !bodyMethods.has(request.method)) return yield* app
     const read = isNode
       ? readBody(source, options.maxBodyBytes)
       : Effect.map(request.arrayBuffer, (buffer) => new Uint8Array(buffer)).pipe(
@@ -237,8 +238,8 @@ export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Defa
     }
     const replaced = yield* Effect.either(withBody(request, body.right))
     if (replaced._tag === "Left") return errorBody(400, "BadRequest", "The request cannot carry a body.")
-    return yield* typedFailures(app).pipe(Effect.provideService(HttpServerRequest.HttpServerRequest, replaced.right))
-  }).pipe(
+    return yield* app.pipe(Effect.provideService(HttpServerRequest.HttpServerRequest, replaced.right))
+  })).pipe(
     Effect.provideService(HttpIncomingMessage.MaxBodySize, Option.some(FileSystem.Size(options.maxBodyBytes)))
   )
 
