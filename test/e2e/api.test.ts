@@ -61,7 +61,12 @@ const apiRoutes: ReadonlyArray<readonly [method: string, route: string]> = [
   ["POST", "/api/v1/prebuilds/claim"],
   ["GET", "/api/v1/reconciler"],
   ["POST", "/api/v1/reconciler/pause"],
-  ["POST", "/api/v1/reconciler/resume"]
+  ["POST", "/api/v1/reconciler/resume"],
+  ["POST", "/api/v1/presets/*/*/resume"],
+  ["GET", "/api/v1/workspaces"],
+  ["GET", "/api/v1/builds"],
+  ["GET", "/api/v1/builds/*"],
+  ["GET", "/api/v1/builds/*/logs"]
 ]
 
 /** A template that takes far longer than 1 ms to compile: many parameters with computed values. */
@@ -127,7 +132,8 @@ beforeAll(async () => {
     startServer({
       templates: slowRoot,
       interval: "1m",
-      env: { WARMPOOL_MAX_BODY_BYTES: "4096", WARMPOOL_RENDER_TIMEOUT: "1ms" }
+      // Imports get their own deadline: the 1 ms one is for renders.
+      env: { WARMPOOL_MAX_BODY_BYTES: "4096", WARMPOOL_RENDER_TIMEOUT: "1ms", WARMPOOL_IMPORT_TIMEOUT: "60s" }
     })
   ])
 }, 90_000)

@@ -16,7 +16,13 @@
  * @since 0.1.0
  */
 import { Metrics } from "@warmpool/metrics"
-import { type RenderOutput, SecretRequirements, TemplateCache, type TemplateSource } from "@warmpool/render"
+import {
+  type RenderError,
+  type RenderOutput,
+  SecretRequirements,
+  TemplateCache,
+  type TemplateSource
+} from "@warmpool/render"
 import type { Owner } from "@warmpool/terraform"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -45,7 +51,7 @@ import { JobNotifications } from "./JobNotifications.js"
 import type { ParameterValidationError } from "./ParameterValidationError.js"
 import type { StoreError, StoreShape } from "./Store.js"
 import { Store } from "./Store.js"
-import type { RenderCrashed } from "./WorkspaceBuilder.js"
+import type { RenderCrashed, RenderLimitExceeded } from "./WorkspaceBuilder.js"
 import { WorkspaceBuilder } from "./WorkspaceBuilder.js"
 
 /**
@@ -149,6 +155,8 @@ export type ClaimFailure =
   | MissingSecrets
   | ParameterValidationError
   | RenderCrashed
+  | RenderError.RenderFailure
+  | RenderLimitExceeded
   | TemplateSource.TemplateNotFound
   | StoreError
 

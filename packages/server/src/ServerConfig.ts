@@ -10,7 +10,7 @@
  */
 import * as JobLeases from "@warmpool/prebuilds/JobLeases"
 import * as PrebuildSettings from "@warmpool/prebuilds/Settings"
-import type { CacheSettings } from "@warmpool/render"
+import { CacheSettings, RenderWorkerPool } from "@warmpool/render"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -74,6 +74,10 @@ export const settings = {
   hardLimit: Setting.make("hard-limit", Setting.integer({ min: 0 }), {
     default: PrebuildSettings.defaults.failureHardLimit,
     doc: "Consecutive failed builds that stop a preset until a new template version; 0 disables the limit."
+  }),
+  quarantineThreshold: Setting.make("quarantine-threshold", Setting.integer({ min: 1 }), {
+    default: 3,
+    doc: "Renders of one template version that may exceed a budget or deadline before the version is quarantined."
   }),
   provisioner: Setting.make("provisioner", Setting.choice("echo", "command"), {
     default: "echo" as "echo" | "command",
@@ -166,6 +170,21 @@ export const settings = {
     default: Duration.hours(24),
     doc: "The oldest a compiled template version may get in the cache."
   }),
+  importTimeout: Setting.optional("import-timeout", Setting.positiveDuration, {
+    doc: "The deadline of a template import's compile, render and preset validation (default: --render-timeout)."
+  }),
+  renderWorkers: Setting.make("render-workers", Setting.integer({ min: 0 }), {
+    default: RenderWorkerPool.defaultSize(),
+    doc: "Render worker threads (default: available cores - 1, at least 1); 0 renders on the serving thread."
+  }),
+  renderWorkerHeapMb: Setting.make("render-worker-heap-mb", Setting.integer({ min: 16 }), {
+    default: 512,
+    doc: "The heap limit of one render worker, in MiB; a render that needs more fails, the server lives on."
+  }),
+  renderCacheMaxBytes: Setting.make("render-cache-max-bytes", Setting.integer({ min: 1 }), {
+    default: CacheSettings.defaultMaxBytes,
+    doc: "The render cache's budget in bytes of serialised renders; least recently used renders go first."
+  }),
   templateCacheSweepInterval: Setting.make("template-cache-sweep-interval", Setting.positiveDuration, {
     default: Duration.minutes(15),
     doc: "How often idle and over-age template versions are removed from the cache."
@@ -250,8 +269,17 @@ export interface ServerConfigShape {
     readonly maxFileBytes: number
     readonly maxTotalBytes: number
   }
-  /** Renders (including template loading) that take longer get 504. */
+  /**
+   * Renders (including template loading) that take longer get 504; the render worker running one
+   * is terminated and replaced.
+   */
   readonly renderTimeout: Duration.Duration
+  /** Deadline of a template import's compile, render and preset validation (default: `renderTimeout`). */
+  readonly importTimeout: Duration.Duration
+  /** Render worker threads (default: available cores − 1, at least 1); 0 renders in process. */
+  readonly renderWorkers: number
+  /** Heap limit of a render worker in MiB (default 512). */
+  readonly renderWorkerHeapMb: number
   readonly renderCache: CacheSettings.CacheSettings
   readonly templateCache: CacheSettings.CacheSettings
 }
@@ -310,7 +338,8 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
     reconciliationInterval: v.interval,
     backoffInterval: v.backoffInterval,
     backoffLookback: v.backoffLookback,
-    failureHardLimit: v.hardLimit
+    failureHardLimit: v.hardLimit,
+    quarantineThreshold: v.quarantineThreshold
   })
   return Either.right({
     db: v.db,
@@ -329,11 +358,15 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
     maxJsonDepth: v.maxJsonDepth,
     upload: { maxFiles: v.uploadMaxFiles, maxFileBytes: v.uploadMaxFileBytes, maxTotalBytes: v.uploadMaxTotalBytes },
     renderTimeout: v.renderTimeout,
+    importTimeout: Option.getOrElse(v.importTimeout, () => v.renderTimeout),
+    renderWorkers: v.renderWorkers,
+    renderWorkerHeapMb: v.renderWorkerHeapMb,
     renderCache: {
       ttl: v.renderCacheTtl,
       maxAge: v.renderCacheMaxAge,
       sweepInterval: v.renderCacheSweepInterval,
-      capacity: v.renderCacheCapacity
+      capacity: v.renderCacheCapacity,
+      maxBytes: v.renderCacheMaxBytes
     },
     templateCache: {
       ttl: v.templateCacheTtl,

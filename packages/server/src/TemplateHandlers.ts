@@ -12,7 +12,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { BadRequest, NotFound, RenderTimeout, ValidationFailed, WarmpoolApi } from "./Api.js"
-import { storeFailure, validationFailed } from "./internal/errors.js"
+import { importFailure, renderFailure, storeFailure, validationFailed } from "./internal/errors.js"
 import { ownerOf } from "./internal/owner.js"
 import { filesOfTar } from "./internal/tar.js"
 import { checkEntries } from "./internal/upload.js"
@@ -111,7 +111,10 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
                   })
               ),
             ParameterValidationError: (e) => Effect.fail(validationFailed(e)),
-            StoreError: storeFailure
+            StoreError: storeFailure,
+            RenderTimeout: importFailure,
+            RenderResourceExhausted: importFailure,
+            RenderWorkerFailed: importFailure
           })
         ))
       .handle("activateVersion", ({ path }) =>
@@ -134,8 +137,9 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
           .pipe(
             Effect.timed,
             Effect.timeoutFail({ duration: config.renderTimeout, onTimeout: deadlineMissed }),
-            // Compiling a template is synchronous work the timer above cannot preempt: a render
-            // that ran past the deadline is refused too (its compiled template stays cached).
+            // With the render worker pool the deadline preempts (the worker is terminated); in
+            // process, compiling is synchronous work the timer above cannot preempt: a render that
+            // ran past the deadline is refused too (its compiled template stays cached).
             Effect.flatMap(([elapsed, rendered]) =>
               Duration.greaterThan(elapsed, config.renderTimeout)
                 ? Effect.fail(deadlineMissed())
@@ -146,9 +150,13 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
               const secrets = payload.owner?.secrets
               return secrets === undefined ? output : SecretRequirements.withStatus(output, secrets)
             }),
-            Effect.catchTag(
-              "TemplateNotFound",
-              () => Effect.fail(new NotFound({ message: `Template version "${path.id}" not found.` }))
-            )
+            Effect.catchTags({
+              TemplateNotFound: () =>
+                Effect.fail(new NotFound({ message: `Template version "${path.id}" not found.` })),
+              // The pool's typed `RenderTimeout` shares its tag with the API's 504.
+              RenderTimeout: (e) => e instanceof RenderTimeout ? Effect.fail(e) : renderFailure(e),
+              RenderResourceExhausted: renderFailure,
+              RenderWorkerFailed: renderFailure
+            })
           ))
   }))
