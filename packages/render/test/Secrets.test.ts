@@ -250,7 +250,9 @@ describe("satisfied, per owner, after the render", () => {
       expect(SecretRequirements.missing(output, secrets)).toEqual(requirements.filter((_, i) => !satisfied[i]))
       // The shared (frozen) render is untouched: no owner's status leaks into it.
       expect(output.secret_requirements).toEqual(requirements)
-      expect(output.secret_requirements.every((r) => r.satisfied === undefined)).toBe(true)
+      expect(output.secret_requirements.every((r: RenderOutput.SecretRequirement) => r.satisfied === undefined)).toBe(
+        true
+      )
     })
   }
 
