@@ -315,8 +315,20 @@ export const startStubServer = async (options: StubOptions): Promise<StubServer>
       eligible,
       status: pool.status,
       statusReason: pool.statusReason,
-      backoffUntil: pool.backoffMs === null ? null : iso(Date.now() + pool.backoffMs),
-      activeVersion: pool.activeVersion
+      // As the real server: a backoff end only while backing off, never on a hard-limited pool.
+      backoffUntil: pool.backoffMs === null || pool.status !== "healthy" ? null : iso(Date.now() + pool.backoffMs),
+      activeVersion: pool.activeVersion,
+      state: !pool.activeVersion
+        ? "draining"
+        : pool.status !== "healthy"
+        ? pool.status
+        : pool.backoffMs !== null
+        ? "backing_off"
+        : eligible >= pool.desired
+        ? "ready"
+        : "filling",
+      quarantineReason: null,
+      lastError: pool.status === "hard_limited" ? "exit status 1: terraform apply failed" : null
     }
   }
 
