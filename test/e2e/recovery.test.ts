@@ -190,7 +190,8 @@ describe("warmpool serve: crash recovery on SQLite", () => {
       )
       expect(refused).toBeDefined()
       expect(refused).toMatch(/exited \(1\) before its banner/)
-      expect(refused).toContain(`:${third.pid} holds its writer lock`)
+      expect(refused).toContain(`:${third.pid} (pid namespace `)
+      expect(refused).toContain("holds its writer lock")
 
       const stopped = await third.stop("SIGTERM")
       expect(stopped).toMatchObject({ code: 0, signal: null, killed: false })
