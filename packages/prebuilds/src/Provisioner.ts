@@ -33,7 +33,6 @@
  *
  * @since 0.1.0
  */
-import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
@@ -298,53 +297,3 @@ export const layerNoop: Layer.Layer<Provisioner> = Layer.succeed(Provisioner, {
   inFlight: Effect.succeed(0),
   stats: Effect.succeed({ acquired: 0, succeeded: 0, failed: 0, canceled: 0, unrecorded: 0 })
 })
-
-// ---------------------------------------------------------------------------
-// Configuration
-// ---------------------------------------------------------------------------
-
-/**
- * The echo options from configuration (with the environment provider: `PROVISIONER_WORKERS`,
- * `PROVISIONER_POLL_INTERVAL`, `PROVISIONER_NAME`, `PROVISIONER_LEASE`, `PROVISIONER_HEARTBEAT`,
- * `PROVISIONER_PRESET_LIMIT`, `PROVISIONER_ECHO_DELAY`,
- * `PROVISIONER_ECHO_FAILURE_RATE`, `PROVISIONER_ECHO_AGENT_READY_DELAY`). Durations accept Go
- * syntax (`90s`, `1m30s`) or Effect's (`5 seconds`); missing keys take the defaults; invalid
- * values are `ConfigError`s.
- *
- * @since 0.1.0
- */
-export const echoConfig: Config.Config<EchoOptions> = internalConfig.echoConfig
-
-/**
- * The command options from configuration: the worker keys of {@link echoConfig} and
- * `PROVISIONER_COMMAND_PATH` (required), `PROVISIONER_COMMAND_ARGS` (a list: comma-separated
- * with the environment provider), `PROVISIONER_COMMAND_CWD`, `PROVISIONER_COMMAND_TIMEOUT`,
- * `PROVISIONER_COMMAND_KILL_GRACE_PERIOD`, `PROVISIONER_COMMAND_MAX_OUTPUT_BYTES`.
- *
- * @since 0.1.0
- */
-export const commandConfig: Config.Config<CommandOptions> = internalConfig.commandConfig
-
-/**
- * Which provisioner to run: `PROVISIONER_KIND` = `echo` (default), `command` or `none`.
- *
- * @since 0.1.0
- */
-export const kindConfig: Config.Config<"echo" | "command" | "none"> = internalConfig.kindConfig
-
-/**
- * The provisioner chosen by {@link kindConfig}, configured by {@link echoConfig} or
- * {@link commandConfig} (`none` is {@link layerNoop}).
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerConfig: Layer.Layer<Provisioner, ConfigError.ConfigError, Store | JobNotifications> = Layer
-  .unwrapEffect(
-    Effect.gen(function*() {
-      const kind = yield* kindConfig
-      if (kind === "none") return layerNoop
-      if (kind === "command") return layerCommand(yield* commandConfig)
-      return layerEcho(yield* echoConfig)
-    })
-  )

@@ -149,7 +149,8 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
       renderCache: yield* RenderCache.RenderCache,
       templateCache: yield* TemplateCache.TemplateCache,
       remember: (taken) => Ref.set(latest, Option.some(taken)),
-      reported: { hardLimited: "", invalid: "" }
+      reported: { hardLimited: "", invalid: "" },
+      backingOff: new Set()
     }
     const record = (report: CycleReport) =>
       Ref.update(history, (reports) => {

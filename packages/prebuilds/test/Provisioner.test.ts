@@ -1,8 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigError from "effect/ConfigError"
-import * as ConfigProvider from "effect/ConfigProvider"
 import * as DateTime from "effect/DateTime"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -362,78 +360,4 @@ describe("JobNotifications", () => {
       expect(exit._tag === "Success" && exit.value).toBe("job-1")
       expect((yield* JobNotifications.make(0)).capacity).toBe(1)
     }))
-})
-
-const withEnv = (entries: Record<string, string>) =>
-  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(entries)), { pathDelim: "_" }))
-
-describe("Provisioner: configuration", () => {
-  it.effect("echo options from PROVISIONER_* keys, defaults when missing", () =>
-    Effect.gen(function*() {
-      expect(yield* Provisioner.echoConfig.pipe(withEnv({}))).toEqual({})
-      const options = yield* Provisioner.echoConfig.pipe(withEnv({
-        PROVISIONER_WORKERS: "3",
-        PROVISIONER_POLL_INTERVAL: "250ms",
-        PROVISIONER_NAME: "sim",
-        PROVISIONER_ECHO_DELAY: "1m30s",
-        PROVISIONER_ECHO_FAILURE_RATE: "0.25",
-        PROVISIONER_ECHO_AGENT_READY_DELAY: "10 seconds"
-      }))
-      expect(options).toEqual({
-        workers: 3,
-        pollInterval: Duration.millis(250),
-        name: "sim",
-        delay: Duration.millis(90_000),
-        failureRate: 0.25,
-        agentReadyDelay: Duration.millis(10_000)
-      })
-      expect(yield* Provisioner.kindConfig.pipe(withEnv({}))).toBe("echo")
-    }))
-
-  it.effect("command options, and the kind selecting the layer", () =>
-    Effect.gen(function*() {
-      const env = {
-        PROVISIONER_KIND: "command",
-        PROVISIONER_COMMAND_PATH: "/bin/sh",
-        PROVISIONER_COMMAND_ARGS: "-c,exit 0",
-        PROVISIONER_COMMAND_TIMEOUT: "2m",
-        PROVISIONER_COMMAND_KILL_GRACE_PERIOD: "1s",
-        PROVISIONER_COMMAND_MAX_OUTPUT_BYTES: "4096"
-      }
-      expect(yield* Provisioner.commandConfig.pipe(withEnv(env))).toEqual({
-        command: "/bin/sh",
-        args: ["-c", "exit 0"],
-        timeout: Duration.minutes(2),
-        killGracePeriod: Duration.seconds(1),
-        maxOutputBytes: 4096
-      })
-      const kinds = yield* Effect.forEach(
-        [env, {}, { PROVISIONER_KIND: "none" }],
-        (entries) =>
-          Effect.scoped(Effect.gen(function*() {
-            const { provisioner, stop } = yield* startProvisioner(Provisioner.layerConfig).pipe(withEnv(entries))
-            yield* stop
-            return [provisioner.kind, provisioner.workerIds.length] as const
-          }))
-      )
-      expect(kinds).toEqual([["command", 2], ["echo", 2], ["noop", 0]])
-    }).pipe(Effect.provide(storeAndQueue())))
-
-  it.effect("invalid values are ConfigErrors", () =>
-    Effect.gen(function*() {
-      const invalid: ReadonlyArray<Record<string, string>> = [
-        { PROVISIONER_ECHO_FAILURE_RATE: "2" },
-        { PROVISIONER_ECHO_DELAY: "-5s" },
-        { PROVISIONER_ECHO_DELAY: "soon" },
-        { PROVISIONER_WORKERS: "0" },
-        { PROVISIONER_POLL_INTERVAL: "0s" },
-        { PROVISIONER_KIND: "docker" },
-        { PROVISIONER_KIND: "command" },
-        { PROVISIONER_KIND: "command", PROVISIONER_COMMAND_PATH: "/bin/true", PROVISIONER_COMMAND_TIMEOUT: "0s" }
-      ]
-      for (const entries of invalid) {
-        const result = yield* Effect.either(Effect.scoped(Layer.build(Provisioner.layerConfig)).pipe(withEnv(entries)))
-        expect(result._tag, JSON.stringify(entries)).toBe("Left")
-      }
-    }).pipe(Effect.provide(storeAndQueue())))
 })

@@ -20,7 +20,7 @@ import {
   TemplateImport,
   WorkspaceBuilder
 } from "@warmpool/prebuilds"
-import { RenderCache, Renderer, TemplateCache, type TemplateSource } from "@warmpool/render"
+import { RenderCache, Renderer, RenderWorkerPool, TemplateCache, type TemplateSource } from "@warmpool/render"
 import { HclParser } from "@warmpool/terraform"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
@@ -127,7 +127,28 @@ export const services = (
   config: ServerConfigShape
 ): Layer.Layer<Services, ConfigError.ConfigError | Store.StoreError, Store.Store | Metrics.Metrics> => {
   const settings = Settings.make(config.prebuilds)
-  const rendering = Renderer.layer.pipe(
+  // Template work runs in the render worker pool (ARCHITECTURE.md decision 10) unless
+  // `renderWorkers` is 0. The in-process template cache stays for the claims' static analysis.
+  const renderer: Layer.Layer<
+    Renderer.Renderer,
+    never,
+    | TemplateCache.TemplateCache
+    | RenderCache.RenderCache
+    | TemplateSource.TemplateSource
+    | Metrics.Metrics
+    | HclParser.HclParser
+  > = config.renderWorkers === 0
+    ? Renderer.layer
+    : Renderer.layerWorker(config.templateCache).pipe(
+      Layer.provide(RenderWorkerPool.layer({
+        ...RenderWorkerPool.defaults(),
+        size: config.renderWorkers,
+        maxHeapMb: config.renderWorkerHeapMb,
+        renderTimeout: config.renderTimeout,
+        importTimeout: config.importTimeout
+      }))
+    )
+  const rendering = renderer.pipe(
     Layer.provideMerge(
       Layer.mergeAll(TemplateCache.layerWith(config.templateCache), RenderCache.layerWith(config.renderCache))
     ),
@@ -148,7 +169,9 @@ export const services = (
       ...workerOptions,
       command: config.provisioner.command,
       args: config.provisioner.args,
-      timeout: config.provisioner.timeout
+      timeout: config.provisioner.timeout,
+      killGracePeriod: config.provisioner.killGracePeriod,
+      maxOutputBytes: config.provisioner.maxOutputBytes
     })
   return Layer.mergeAll(
     Reconciler.layer({ settings }),

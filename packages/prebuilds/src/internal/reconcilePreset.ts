@@ -28,6 +28,11 @@ export interface PresetDeps {
   readonly settings: Settings
   /** Offer a committed job to the provisioners (never blocks). */
   readonly notify: (jobId: ProvisionerJobId) => Effect.Effect<void>
+  /**
+   * The presets in backoff at the end of their last reconciliation (by preset id), so that
+   * entering and leaving backoff are logged once, when they happen, not on every cycle.
+   */
+  readonly backingOff: Set<string>
 }
 
 /**
@@ -187,12 +192,16 @@ export const reconcilePreset = (
     }
     const { actions, state } = PresetActions.derive(slice, now, deps.settings)
     yield* Effect.logDebug("preset state").pipe(Effect.annotateLogs({ state, actions: actions.map((a) => a._tag) }))
+    let backingOff = false
     for (const action of actions) {
       switch (action._tag) {
         case "Backoff": {
-          yield* Effect.logWarning("preset is in backoff after failed builds").pipe(
-            Effect.annotateLogs({ backoff_until: DateTime.formatIso(action.until) })
-          )
+          backingOff = true
+          const entered = !deps.backingOff.has(preset.presetId)
+          deps.backingOff.add(preset.presetId)
+          yield* (entered ? Effect.logWarning : Effect.logDebug)(
+            entered ? "preset entered backoff after failed builds" : "preset is in backoff"
+          ).pipe(Effect.annotateLogs({ backoff_until: DateTime.formatIso(action.until) }))
           break
         }
         case "CancelPending": {
@@ -234,5 +243,10 @@ export const reconcilePreset = (
           break
         }
       }
+    }
+    if (!backingOff && deps.backingOff.delete(preset.presetId)) {
+      yield* Effect.logInfo(
+        slice.isHardLimited ? "preset left backoff (it is hard-limited)" : "preset left backoff: builds resume"
+      )
     }
   }).pipe(Effect.annotateLogs(presetAnnotations(slice)))
