@@ -29,6 +29,7 @@ import { fileURLToPath } from "node:url"
 import { WarmpoolApi } from "./Api.js"
 import * as Authorization from "./Authorization.js"
 import * as BuildControlHandlers from "./BuildControlHandlers.js"
+import * as BuildHandlers from "./BuildHandlers.js"
 import * as HealthHandlers from "./HealthHandlers.js"
 import { describeProblem, shapeProblem } from "./internal/jsonShape.js"
 import { BodyTooLarge, lingerAfterEarlyAnswer, readBody } from "./internal/requestBody.js"
@@ -66,6 +67,7 @@ export const apiLayer: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBu
       HealthHandlers.layer,
       TemplateHandlers.layer,
       PrebuildHandlers.layer,
+      BuildHandlers.layer,
       ReconcilerHandlers.layer,
       BuildControlHandlers.layer
     )

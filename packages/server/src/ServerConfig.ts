@@ -75,6 +75,10 @@ export const settings = {
     default: PrebuildSettings.defaults.failureHardLimit,
     doc: "Consecutive failed builds that stop a preset until a new template version; 0 disables the limit."
   }),
+  quarantineThreshold: Setting.make("quarantine-threshold", Setting.integer({ min: 1 }), {
+    default: 3,
+    doc: "Renders of one template version that may exceed a budget or deadline before the version is quarantined."
+  }),
   provisioner: Setting.make("provisioner", Setting.choice("echo", "command"), {
     default: "echo" as "echo" | "command",
     doc: "Which provisioner runs the builds: echo (simulated) or command (runs --provisioner-command per job)."
@@ -334,7 +338,8 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
     reconciliationInterval: v.interval,
     backoffInterval: v.backoffInterval,
     backoffLookback: v.backoffLookback,
-    failureHardLimit: v.hardLimit
+    failureHardLimit: v.hardLimit,
+    quarantineThreshold: v.quarantineThreshold
   })
   return Either.right({
     db: v.db,
