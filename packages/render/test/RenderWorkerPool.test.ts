@@ -68,6 +68,7 @@ const settings = (overrides: Partial<RenderWorkerPool.RenderWorkerPoolSettings> 
   renderTimeout: Duration.seconds(20),
   importTimeout: Duration.seconds(20),
   maxHeapMb: 256,
+  spare: false,
   ...overrides
 })
 

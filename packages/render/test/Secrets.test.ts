@@ -221,7 +221,10 @@ describe("coder_secret errors (top level)", () => {
 
 describe("satisfied, per owner, after the render", () => {
   const requirements = [env("GH"), file("/k"), env("BOTH")]
-  const output = deepFreeze({ ...RenderOutput.failed([]), secret_requirements: requirements })
+  const output: RenderOutput.RenderOutput = deepFreeze({
+    ...RenderOutput.failed([]),
+    secret_requirements: requirements
+  })
   const table: ReadonlyArray<{
     readonly name: string
     readonly secrets: ReadonlyArray<SecretRequirements.OwnerSecret>
