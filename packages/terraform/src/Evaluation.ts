@@ -11,6 +11,7 @@
  *
  * @since 0.1.0
  */
+import * as Budgets from "./Budgets.js"
 import type * as CompiledTemplate from "./CompiledTemplate.js"
 import * as Diagnostic from "./Diagnostic.js"
 import type * as Evaluator from "./Evaluator.js"
@@ -33,6 +34,8 @@ export interface Input {
   /** Root variable values (JSON); they override tfvars files. */
   readonly tfvars?: Readonly<Record<string, unknown>> | undefined
   readonly plan?: Plan.PlanData | undefined
+  /** The budgets of this evaluation (default: the template's). */
+  readonly budgets?: Budgets.Budgets | undefined
 }
 
 /**
@@ -110,6 +113,12 @@ export interface Evaluation {
   readonly forceAll: () => void
   /** Root variables: the declared default converted to the declared type (RENDER.md §3.1). */
   readonly variableDefault: (variable: CompiledTemplate.Variable) => Support.Converted
+  /**
+   * The budget meter of this evaluation. Once a budget is exceeded (`meter.exceeded`), every
+   * method above may throw `Budgets.BudgetExceeded`: the caller stops and reports
+   * `meter.exceeded.diagnostic`.
+   */
+  readonly meter: Budgets.Meter
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -139,6 +148,9 @@ class InstanceScope implements Evaluator.Scope {
   get files(): FileAccess {
     return this.instance.evaluation.template.files
   }
+  get meter(): Budgets.Meter {
+    return this.instance.evaluation.meter
+  }
   resolve(parts: ReadonlyArray<string | number>, range: Diagnostic.Range): Resolution | undefined {
     return this.instance.resolve(parts, range, this.repetition)
   }
@@ -153,6 +165,9 @@ class IteratorScope implements Evaluator.Scope {
   get files(): FileAccess {
     return this.parent.files
   }
+  get meter(): Budgets.Meter | undefined {
+    return this.parent.meter
+  }
   resolve(parts: ReadonlyArray<string | number>, range: Diagnostic.Range): Resolution | undefined {
     if (parts[0] === this.name) return resolved(this.object, 1)
     return this.parent.resolve(parts, range)
@@ -160,7 +175,11 @@ class IteratorScope implements Evaluator.Scope {
 }
 
 /** tfvars and variable defaults: no references at all. */
-const emptyScope = (files: FileAccess): Evaluator.Scope => ({ files, resolve: () => undefined })
+const emptyScope = (files: FileAccess, meter: Budgets.Meter): Evaluator.Scope => ({
+  files,
+  meter,
+  resolve: () => undefined
+})
 
 // -----------------------------------------------------------------------------------------------
 // memo with cycle detection
@@ -234,7 +253,9 @@ class BodyImpl implements Body {
     for (const dynamic of this.body.dynamics) {
       if (dynamic.type !== type || dynamic.forEach === undefined) continue
       const collection = this.evaluation.run(dynamic.forEach, this.scope).value
-      for (const [key, value] of Support.dynamicElements(collection)) {
+      const elements = Support.dynamicElements(collection)
+      this.evaluation.meter.instances(elements.length + bodies.length, dynamic.forEach.expression.range)
+      for (const [key, value] of elements) {
         bodies.push(
           new BodyImpl(
             this.evaluation,
@@ -535,11 +556,15 @@ class ModuleInstanceImpl implements ModuleInstance {
       const n = Support.countOf(this.evaluation.run(count, scope).value)
       if (n === "unknown") return { _tag: "Unexpanded", kind: "count" }
       if (n === "single") return { _tag: "Single", repetition: noRepetition }
+      this.evaluation.meter.instances(n, count.expression.range)
+      this.evaluation.meter.step(n, count.expression.range)
       return { _tag: "Count", count: n }
     }
     if (forEach !== undefined) {
       const entries = Support.forEachEntries(this.evaluation.run(forEach, scope).value)
       if (entries === "unknown") return { _tag: "Unexpanded", kind: "for_each" }
+      this.evaluation.meter.instances(entries.length, forEach.expression.range)
+      this.evaluation.meter.step(entries.length, forEach.expression.range)
       return { _tag: "ForEach", entries }
     }
     return { _tag: "Single", repetition: noRepetition }
@@ -862,10 +887,12 @@ class EvaluationImpl implements Evaluation {
   private impureSeen = false
   private instanceList: ReadonlyArray<ModuleInstanceImpl> | undefined
   private readonly planIndex: Map<string, V.Value> | undefined
+  readonly meter: Budgets.Meter
 
   constructor(readonly template: CompiledTemplate.CompiledTemplate, readonly input: Input) {
+    this.meter = new Budgets.Meter(input.budgets ?? template.budgets ?? Budgets.defaults)
     this.ownerValue = Owner.toValue(input.owner)
-    this.empty = emptyScope(template.files)
+    this.empty = emptyScope(template.files, this.meter)
     this.root = new ModuleInstanceImpl(this, template.root, "", undefined)
     this.planIndex = input.plan === undefined ? undefined : Support.indexPlan(input.plan)
   }

@@ -69,6 +69,7 @@ const render = (args: ReadonlyArray<V.Value>, context: FunctionContext): V.Value
   try {
     const result = compiled.evaluate({
       files: context.files,
+      meter: context.meter,
       resolve: (parts) => {
         const v = entries.get(parts[0] as string)
         return v === undefined ? undefined : { value: v, consumed: 1 }
