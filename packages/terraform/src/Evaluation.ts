@@ -17,6 +17,7 @@ import * as Diagnostic from "./Diagnostic.js"
 import type * as Evaluator from "./Evaluator.js"
 import type { FileAccess } from "./Function.js"
 import * as Support from "./internal/evalSupport.js"
+import { valueTooDeep } from "./internal/jsonDepth.js"
 import * as Owner from "./Owner.js"
 import type * as Plan from "./Plan.js"
 import * as T from "./Type.js"
@@ -485,7 +486,13 @@ class ModuleInstanceImpl implements ModuleInstance {
     let raw: V.Value | undefined
     if (this.inputs === undefined) {
       const input = this.evaluation.input.tfvars?.[variable.name]
-      if (input !== undefined) raw = Support.fromJson(input)
+      if (input !== undefined) {
+        const meter = this.evaluation.meter
+        if (valueTooDeep(input, meter.budgets.maxNestingDepth)) {
+          meter.trip("maxNestingDepth", `The value given for variable "${variable.name}" nests too deeply.`)
+        }
+        raw = Support.fromJson(input)
+      }
       else {
         const file = this.evaluation.template.tfvars.get(variable.name)
         if (file !== undefined) raw = this.evaluation.run(file, this.evaluation.empty).value

@@ -77,7 +77,13 @@ const messageOf = (defect: unknown): string =>
   defect instanceof Error ? defect.message : typeof defect === "string" ? defect : "unexpected failure"
 
 const internalError = (expression: Ast.Expression, defect: unknown): Diagnostic.Diagnostic =>
-  Diagnostic.error("Internal error while evaluating expression", messageOf(defect), { range: expression.range })
+  defect instanceof RangeError && /call stack/i.test(defect.message)
+    ? Diagnostic.error(
+      "Expression too deeply nested",
+      "This expression nests too deeply to be evaluated (maxNestingDepth).",
+      { range: expression.range, code: "resource_limit" }
+    )
+    : Diagnostic.error("Internal error while evaluating expression", messageOf(defect), { range: expression.range })
 
 /**
  * Compile an expression. With error `parseDiagnostics`, every evaluation reports them and gives
