@@ -14,7 +14,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import { Renderer, RenderOutput } from "@warmpool/render"
 import type { Diagnostic } from "@warmpool/terraform"
-import { CompiledTemplate, HclParser, TemplateFiles } from "@warmpool/terraform"
+import { Budgets, CompiledTemplate, HclParser, TemplateFiles } from "@warmpool/terraform"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
@@ -256,6 +256,7 @@ export const make: Effect.Effect<
   const store = yield* Store
   const renderer = yield* Renderer.Renderer
   const parser = yield* HclParser.HclParser
+  const budgets = yield* Budgets.CurrentBudgets
   let compilations = 0
 
   const reuse = (request: ImportRequest, templateId: TemplateId, versionId: TemplateVersionId) =>
@@ -305,6 +306,7 @@ export const make: Effect.Effect<
       })
       const compiled = yield* CompiledTemplate.compile(files).pipe(
         Effect.provideService(HclParser.HclParser, parser),
+        Effect.provideService(Budgets.CurrentBudgets, budgets),
         Effect.tap(() => Effect.sync(() => compilations++))
       )
       const renderRequest = { template: compiled, owner: systemOwner, values: {} }

@@ -6,6 +6,7 @@
  */
 import { Settings } from "@warmpool/prebuilds"
 import { CacheSettings } from "@warmpool/render"
+import { Budgets } from "@warmpool/terraform"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -60,6 +61,8 @@ export interface ServerConfigShape {
   readonly renderTimeout: Duration.Duration
   readonly renderCache: CacheSettings.CacheSettings
   readonly templateCache: CacheSettings.CacheSettings
+  /** Evaluation budgets (`WARMPOOL_BUDGET_MAX_STEPS`, ...; see `Budgets.config`). */
+  readonly budgets: Budgets.Budgets
 }
 
 /**
@@ -124,7 +127,8 @@ export const config: Config.Config<ServerConfigShape> = Config.all({
   maxBodyBytes: Config.withDefault(Config.integer("WARMPOOL_MAX_BODY_BYTES"), 16 * 1024 * 1024),
   renderTimeout: Config.withDefault(Settings.durationConfig("WARMPOOL_RENDER_TIMEOUT"), Duration.seconds(10)),
   renderCache: CacheSettings.config("WARMPOOL_RENDER_CACHE", 10_000, Settings.durationConfig),
-  templateCache: CacheSettings.config("WARMPOOL_TEMPLATE_CACHE", 256, Settings.durationConfig)
+  templateCache: CacheSettings.config("WARMPOOL_TEMPLATE_CACHE", 256, Settings.durationConfig),
+  budgets: Budgets.config("WARMPOOL_BUDGET")
 }).pipe(
   Config.map((c) => {
     const generated = Option.isNone(c.token)

@@ -18,6 +18,7 @@
  *
  * @since 0.1.0
  */
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Diagnostic from "./Diagnostic.js"
 
@@ -47,7 +48,7 @@ export interface Budgets {
 }
 
 /**
- * The default budgets: 10 000 instances, 1 000 000 elements, 16 MiB strings, 50 million steps,
+ * The default budgets: 10 000 instances, 1 000 000 elements, 16 MiB strings, 10 million steps,
  * 4 MiB per file and 16 MiB per version, 4 MiB of variable files, 1 000 levels of nesting.
  *
  * @since 0.1.0
@@ -57,7 +58,7 @@ export const defaults: Budgets = {
   maxInstances: 10_000,
   maxCollectionElements: 1_000_000,
   maxStringBytes: 16 * 1024 * 1024,
-  maxSteps: 50_000_000,
+  maxSteps: 10_000_000,
   maxFileBytes: 4 * 1024 * 1024,
   maxTotalFileBytes: 16 * 1024 * 1024,
   maxTfvarsBytes: 4 * 1024 * 1024,
@@ -123,6 +124,41 @@ export const make = (overrides: Partial<Budgets>, base: Budgets = defaults): Bud
   }
   return out as unknown as Budgets
 }
+
+/** `maxInstances` → `MAX_INSTANCES`. */
+const configKey = (limit: Limit): string => limit.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()
+
+/**
+ * The names of the budgets, as `make` and `config` know them.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const limits: ReadonlyArray<Limit> = Object.keys(defaults) as Array<Limit>
+
+/**
+ * The budgets from configuration: `<prefix>_MAX_INSTANCES`, `<prefix>_MAX_COLLECTION_ELEMENTS`,
+ * `<prefix>_MAX_STRING_BYTES`, `<prefix>_MAX_STEPS`, `<prefix>_MAX_FILE_BYTES`,
+ * `<prefix>_MAX_TOTAL_FILE_BYTES`, `<prefix>_MAX_TFVARS_BYTES`, `<prefix>_MAX_NESTING_DEPTH`
+ * (positive integers; default prefix `WARMPOOL_BUDGET`), each defaulting to `defaults`.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const config = (prefix = "WARMPOOL_BUDGET"): Config.Config<Budgets> =>
+  Config.all(
+    Object.fromEntries(
+      limits.map((limit) => [
+        limit,
+        Config.withDefault(
+          Config.integer(`${prefix}_${configKey(limit)}`).pipe(
+            Config.validate({ message: "Expected a positive integer", validation: (n) => n > 0 })
+          ),
+          defaults[limit]
+        )
+      ])
+    ) as { readonly [K in Limit]: Config.Config<number> }
+  )
 
 /**
  * The budgets in effect for templates compiled in this context (default: `defaults`).
