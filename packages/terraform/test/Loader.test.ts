@@ -202,7 +202,9 @@ describe("Loader: configuration files", () => {
       })
       const lines = diagnosticLines(t)
       expect(lines.length).toBe(1)
-      expect(lines[0]).toMatch(/^error\|Resource limit exceeded: more than 1000 levels of nesting \(maxNestingDepth\)\|deep\.tf\.json:1,\d+: .+/)
+      expect(lines[0]).toMatch(
+        /^error\|Resource limit exceeded: more than 1000 levels of nesting \(maxNestingDepth\)\|deep\.tf\.json:1,\d+: .+/
+      )
       expect(t.diagnostics[0]?.code).toBe("resource_limit")
       expect(addresses(t.root)).toEqual(["variable.ok@main.tf:1"])
     }))
