@@ -21,9 +21,16 @@ import { chartGeometry, hitRates, latestRate } from "../../packages/server/web/s
 import { iconSource } from "../../packages/server/web/src/logic/icon.js"
 import { makeLatestGate } from "../../packages/server/web/src/logic/LatestGate.js"
 import { ownerOf, parseGroups } from "../../packages/server/web/src/logic/owner.js"
-import { fillOf, groupByTemplate } from "../../packages/server/web/src/logic/pools.js"
-import { parseRoute } from "../../packages/server/web/src/logic/route.js"
+import {
+  canResume,
+  fillOf,
+  groupByTemplate,
+  needsAttention,
+  stateLabel
+} from "../../packages/server/web/src/logic/pools.js"
+import { buildsHref, parseBuildsFilter, parseRoute } from "../../packages/server/web/src/logic/route.js"
 import { makeTokenStore, tokenKey } from "../../packages/server/web/src/logic/token.js"
+import { visibleDiagnostics } from "../../packages/server/web/src/logic/touched.js"
 import {
   addTag,
   decodeBool,
@@ -452,13 +459,42 @@ describe("pools", () => {
     statusReason: null,
     backoffUntil: null,
     activeVersion: true,
+    state: "filling",
+    quarantineReason: null,
+    lastError: null,
     ...overrides
+  })
+
+  it.each(
+    [
+      ["filling", "Filling", false, false],
+      ["ready", "Ready", false, false],
+      ["backing_off", "Backing off", true, true],
+      ["hard_limited", "Hard limited", true, true],
+      ["validation_failed", "Validation failed", true, false],
+      ["quarantined", "Quarantined", true, true],
+      ["paused", "Paused", false, false],
+      ["template_deleted", "Template deleted", false, false],
+      ["draining", "Draining", false, false]
+    ] as const
+  )("state %s: label %s, attention %s, resumable %s", (state, label, attention, resumable) => {
+    expect(stateLabel(state)).toBe(label)
+    expect(needsAttention(state)).toBe(attention)
+    expect(canResume({ state, activeVersion: true })).toBe(resumable)
+    expect(canResume({ state, activeVersion: false })).toBe(false)
   })
 
   it("groups by template, active version first, then by preset name; totals count the active version", () => {
     const groups = groupByTemplate([
       pool({ template: "web", templateId: "w", presetId: "1", preset: "b" }),
-      pool({ template: "api", templateId: "a", presetId: "2", preset: "x", status: "validation_failed" }),
+      pool({
+        template: "api",
+        templateId: "a",
+        presetId: "2",
+        preset: "x",
+        status: "validation_failed",
+        state: "validation_failed"
+      }),
       pool({ template: "web", templateId: "w", presetId: "3", preset: "a", activeVersion: false, eligible: 5 }),
       pool({ template: "web", templateId: "w", presetId: "4", preset: "c" })
     ])
@@ -493,6 +529,9 @@ describe("hit rate", () => {
     const geometry = chartGeometry(hitRates([cycle(1, 0, 1), cycle(2, 1, 0), cycle(3, 0, 0), cycle(4, 1, 1)]), box)
     expect(geometry.dots.map((d) => [d.x, d.y])).toEqual([[10, 55], [36.7, 5], [90, 30]])
     expect(geometry.path).toBe("M10 55 L36.7 5 M90 30")
+    // Every cycle is plotted: the one without lookups on the baseline.
+    expect(geometry.idle).toEqual([{ x: 63.3, y: 55, cycle: 3 }])
+    expect(geometry.dots.length + geometry.idle.length).toBe(4)
     expect(geometry.yOf(1)).toBe(5)
     expect(geometry.yOf(0)).toBe(55)
   })
@@ -508,6 +547,21 @@ describe("hit rate", () => {
         expect(dot.y).toBeLessThanOrEqual(box.height - box.bottom)
       }
     }))
+  })
+})
+
+describe("required-field errors", () => {
+  const required = {
+    severity: "error",
+    summary: "Required parameter not provided",
+    detail: "",
+    extra: { code: "required" }
+  } as const
+  const other = { severity: "error", summary: "Out of range", detail: "", extra: { code: "" } } as const
+  it("hide the required error until the field is touched; other diagnostics always show", () => {
+    expect(visibleDiagnostics([required, other], false)).toEqual([other])
+    expect(visibleDiagnostics([required, other], true)).toEqual([required, other])
+    expect(visibleDiagnostics([], false)).toEqual([])
   })
 })
 
@@ -530,6 +584,24 @@ describe("formatting, routes, icons", () => {
     expect(parseRoute("#/form")).toBe("form")
     expect(parseRoute("")).toBe("form")
     expect(parseRoute("#/poolsx")).toBe("form")
+    expect(parseRoute("#/builds?template=t&preset=p")).toBe("builds")
+  })
+
+  it("the builds view's filters round-trip through the hash, names with any characters included", () => {
+    fc.assert(fc.property(
+      fc.record({
+        template: fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
+        preset: fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
+        status: fc.option(fc.constantFrom("failed", "succeeded"), { nil: undefined })
+      }),
+      (filter) => {
+        const href = buildsHref(filter)
+        expect(parseRoute(href)).toBe("builds")
+        expect(parseBuildsFilter(href)).toEqual(filter)
+      }
+    ))
+    expect(parseBuildsFilter("#/builds")).toEqual({})
+    expect(buildsHref({ template: "a b", preset: "x/y" })).toBe("#/builds?template=a+b&preset=x%2Fy")
   })
 
   it("icons are local paths or inline images, never remote", () => {

@@ -157,6 +157,46 @@ const initialSchema = (dialect: Dialect): ReadonlyArray<string> => [
   `INSERT INTO prebuild_settings (id, reconciliation_paused) VALUES (1, FALSE)`
 ]
 
+/**
+ * Issue 17 (crash recovery): a lease on every running job, renewed by its worker; when the job
+ * was reaped (its lease expired), so that the hard limit can tell a dead worker from a failing
+ * template; and named store locks (the one-writer lock of a SQLite file).
+ */
+const jobLeases = (): ReadonlyArray<string> => [
+  `ALTER TABLE provisioner_jobs ADD COLUMN lease_expires_at BIGINT`,
+  `ALTER TABLE provisioner_jobs ADD COLUMN reaped_at BIGINT`,
+  `CREATE INDEX provisioner_jobs_leases ON provisioner_jobs (lease_expires_at)
+    WHERE status IN ('running', 'canceling')`,
+  `CREATE TABLE store_locks (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    acquired_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+  )`
+]
+
+/**
+ * Operator visibility (issue 12) and quarantine (issue 11): the provisioner output of each build
+ * (capped and pruned by the store), the instant a preset was resumed (failures before it no
+ * longer count towards the backoff or the hard limit), and a version's render overruns with its
+ * quarantine.
+ */
+const buildLogsSchema = (): ReadonlyArray<string> => [
+  `CREATE TABLE build_logs (
+    build_id TEXT PRIMARY KEY REFERENCES workspace_builds (id),
+    created_at BIGINT NOT NULL,
+    stdout TEXT NOT NULL,
+    stderr TEXT NOT NULL,
+    truncated BOOLEAN NOT NULL DEFAULT FALSE
+  )`,
+  `CREATE INDEX build_logs_created ON build_logs (created_at, build_id)`,
+  `CREATE INDEX workspace_builds_created ON workspace_builds (created_at, id)`,
+  `ALTER TABLE presets ADD COLUMN resumed_at BIGINT`,
+  `ALTER TABLE template_versions ADD COLUMN render_overruns INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE template_versions ADD COLUMN quarantine_reason TEXT`,
+  `ALTER TABLE template_versions ADD COLUMN quarantined_at BIGINT`
+]
+
 const runStatements = (statements: (dialect: Dialect) => ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -172,7 +212,9 @@ const runStatements = (statements: (dialect: Dialect) => ReadonlyArray<string>) 
  * @since 0.1.0
  */
 export const migrations: Record<string, Effect.Effect<void, SqlError, SqlClient.SqlClient>> = {
-  "0001_initial_schema": runStatements(initialSchema)
+  "0001_initial_schema": runStatements(initialSchema),
+  "0002_job_leases": runStatements(jobLeases),
+  "0003_build_logs": runStatements(buildLogsSchema)
 }
 
 /**

@@ -1,14 +1,11 @@
 /**
- * The reconciler's settings (`PREBUILDS.md` §2) with their defaults, readable through
- * `effect/Config`, and the per-preset concurrency derived from the store's pool size (§3.13).
+ * The reconciler's settings (`PREBUILDS.md` §2) with their defaults, and the per-preset
+ * concurrency derived from the store's pool size (§3.13). Applications read them from their own
+ * configuration (warmpool's server: `ServerConfig.settings`) and pass them to `Reconciler.layer`.
  *
  * @since 0.1.0
  */
-import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
-import * as Either from "effect/Either"
-import { parseDurationMillis } from "./internal/durationText.js"
 
 /**
  * @since 0.1.0
@@ -22,6 +19,11 @@ export interface Settings {
   readonly backoffLookback: Duration.Duration
   /** Consecutive failed builds that hard-limit a preset (§3.10); `0` disables the limit. */
   readonly failureHardLimit: number
+  /**
+   * Renders of a template version that exceed a budget or a deadline before the version is
+   * quarantined (issue 11); default 3 (see `Quarantine`).
+   */
+  readonly quarantineThreshold?: number | undefined
 }
 
 /**
@@ -40,7 +42,8 @@ export const defaults: Settings = {
   reconciliationInterval: Duration.minutes(1),
   backoffInterval: Duration.minutes(1),
   backoffLookback: Duration.hours(1),
-  failureHardLimit: 3
+  failureHardLimit: 3,
+  quarantineThreshold: 3
 }
 
 /**
@@ -76,57 +79,3 @@ export const presetConcurrency = (poolSize: number): number => {
   if (!Number.isFinite(half)) return poolSize === Infinity ? 5 : 1
   return Math.min(Math.max(half, 1), 5)
 }
-
-const durationText = (name: string) =>
-  Config.string(name).pipe(
-    Config.mapOrFail((text) =>
-      Either.mapLeft(parseDurationMillis(text), (message) => ConfigError.InvalidData([], message))
-    )
-  )
-
-/**
- * A non-negative duration read from configuration, written Go-style (`90s`, `1h30m`) or
- * Effect-style (`5 minutes`).
- *
- * @since 0.1.0
- */
-export const durationConfig = (name: string): Config.Config<Duration.Duration> =>
-  durationText(name).pipe(
-    Config.mapOrFail((millis) =>
-      millis >= 0
-        ? Either.right(Duration.millis(millis))
-        : Either.left(ConfigError.InvalidData([], `${name} must not be negative`))
-    )
-  )
-
-const nonNegativeDuration = (name: string, fallback: Duration.Duration) =>
-  durationText(name).pipe(
-    Config.mapOrFail((millis) =>
-      millis >= 0
-        ? Either.right(Duration.millis(millis))
-        : Either.left(ConfigError.InvalidData([], `${name} must not be negative`))
-    ),
-    Config.withDefault(fallback)
-  )
-
-/**
- * The settings from configuration, under the `PREBUILDS` prefix (with the environment provider:
- * `PREBUILDS_RECONCILIATION_INTERVAL`, `PREBUILDS_RECONCILIATION_BACKOFF_INTERVAL`,
- * `PREBUILDS_RECONCILIATION_BACKOFF_LOOKBACK_PERIOD`, `PREBUILDS_FAILURE_HARD_LIMIT`). Durations
- * accept Go syntax (`90s`, `1h30m`) or Effect's (`5 minutes`). Missing keys take the defaults;
- * an interval `<= 0` becomes 5 minutes; negative backoff durations or hard limits are errors.
- *
- * @since 0.1.0
- */
-export const config: Config.Config<Settings> = Config.all({
-  reconciliationInterval: durationText("RECONCILIATION_INTERVAL").pipe(
-    Config.map(reconciliationIntervalFrom),
-    Config.withDefault(defaults.reconciliationInterval)
-  ),
-  backoffInterval: nonNegativeDuration("RECONCILIATION_BACKOFF_INTERVAL", defaults.backoffInterval),
-  backoffLookback: nonNegativeDuration("RECONCILIATION_BACKOFF_LOOKBACK_PERIOD", defaults.backoffLookback),
-  failureHardLimit: Config.integer("FAILURE_HARD_LIMIT").pipe(
-    Config.validate({ message: "FAILURE_HARD_LIMIT must not be negative", validation: (n) => n >= 0 }),
-    Config.withDefault(defaults.failureHardLimit)
-  )
-}).pipe(Config.nested("PREBUILDS"))

@@ -16,6 +16,7 @@ import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import * as Context from "effect/Context"
 import type * as DateTime from "effect/DateTime"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
@@ -29,6 +30,7 @@ import type {
   PresetId,
   ProvisionerJob,
   ProvisionerJobId,
+  ProvisionerJobStatus,
   ProvisionerWorkerId,
   ScheduleSpec,
   TemplateId,
@@ -37,13 +39,15 @@ import type {
   Workspace,
   WorkspaceBuild,
   WorkspaceBuildId,
-  WorkspaceId
+  WorkspaceId,
+  WorkspaceTransition
 } from "./Domain.js"
 import { type DeleteResult, DeleteResult as DeleteResultConstructors } from "./internal/storeDeleteResult.js"
 import { fromSqlError, StoreError } from "./internal/storeError.js"
 import { withFaults as decorateWithFaults } from "./internal/storeFaults.js"
 import { filesDigest as computeFilesDigest } from "./internal/storeFiles.js"
 import { makeStore } from "./internal/storeMake.js"
+import type { ReapResult as JobLeasesReapResult } from "./JobLeases.js"
 import type { Settings } from "./Settings.js"
 import type { Snapshot } from "./Snapshot.js"
 
@@ -251,6 +255,81 @@ export interface JobCompletion {
   readonly now: DateTime.Utc
   readonly agents?: ReadonlyArray<{ readonly name: string; readonly ready: boolean }> | undefined
   readonly error?: string | undefined
+  /**
+   * The worker reporting it: when given, the job must still be that worker's (a job whose lease
+   * was reaped and handed to another worker is a `Conflict`).
+   */
+  readonly workerId?: ProvisionerWorkerId | undefined
+  /**
+   * The provisioner's output, stored with the build (capped per build, pruned beyond the
+   * retention limit: {@link StoreOptions.buildLogs}).
+   */
+  readonly logs?: {
+    readonly stdout: string
+    readonly stderr: string
+    /** The provisioner already dropped output (it keeps tails too). */
+    readonly truncated?: boolean | undefined
+  } | undefined
+}
+
+/**
+ * Options of {@link StoreShape.acquireJob}.
+ *
+ * @since 0.1.0
+ */
+export interface AcquireOptions {
+  /** The job's lease ends then unless renewed (default: 30 s after `now`). */
+  readonly leaseUntil?: DateTime.Utc | undefined
+  /**
+   * Prebuild jobs of one preset in flight at most (on `ownWorkers`, or on any worker); claim
+   * builds are never capped. Default: no cap.
+   */
+  readonly perPresetLimit?: number | undefined
+  /** The workers whose jobs count as in flight for the cap and the turn order (default: all). */
+  readonly ownWorkers?: ReadonlyArray<ProvisionerWorkerId> | undefined
+}
+
+/**
+ * Options of {@link StoreShape.reapJobs}.
+ *
+ * @since 0.1.0
+ */
+export interface ReapOptions {
+  readonly now: DateTime.Utc
+  /**
+   * Every worker that may still run a job. When given, running jobs of any other worker are
+   * reaped whatever their lease (a SQLite file has one writer: at start-up every other worker is
+   * gone). When absent, only expired leases are reaped.
+   */
+  readonly liveWorkers?: ReadonlyArray<ProvisionerWorkerId> | undefined
+}
+
+/**
+ * The outcome of {@link StoreShape.cancelBuild}: `canceled` (the job had not been picked up) or
+ * `canceling` (its worker stops it).
+ *
+ * @since 0.1.0
+ */
+export interface CanceledBuild {
+  readonly buildId: WorkspaceBuildId
+  readonly jobId: ProvisionerJobId
+  readonly status: "canceled" | "canceling"
+}
+
+/**
+ * The one-writer lock of a SQLite file (see {@link StoreOptions.writerLock}).
+ *
+ * @since 0.1.0
+ */
+export interface WriterLockOptions {
+  /** Who holds it, as shown to a refused process (e.g. `host:pid`). */
+  readonly holder: string
+  /** How long the lock stays held without renewal. */
+  readonly lease: Duration.Duration
+  /** How often the holder renews it (shorter than `lease`). */
+  readonly renewEvery: Duration.Duration
+  /** Whether a recorded holder is known to be gone (e.g. no such process on this host). */
+  readonly holderGone?: ((holder: string) => boolean) | undefined
 }
 
 /**
@@ -292,6 +371,152 @@ export interface WorkspaceFilter {
   readonly templateId?: TemplateId | undefined
   readonly ownerId?: UserId | undefined
   readonly includeDeleted?: boolean | undefined
+}
+
+/**
+ * A filter of {@link StoreShape.listBuilds}: every given field must match; newest first,
+ * `limit` (default 50) builds from `offset` (default 0).
+ *
+ * @since 0.1.0
+ */
+export interface BuildFilter {
+  readonly status?: ProvisionerJobStatus | undefined
+  readonly templateId?: TemplateId | undefined
+  readonly templateName?: string | undefined
+  readonly presetId?: PresetId | undefined
+  readonly presetName?: string | undefined
+  readonly workspaceId?: WorkspaceId | undefined
+  readonly limit?: number | undefined
+  readonly offset?: number | undefined
+}
+
+/**
+ * A build as operators inspect it: its workspace, template, version and preset by id and name,
+ * its job's status and times, the job's error (a failed command's stderr tail) and whether its
+ * output was kept.
+ *
+ * @since 0.1.0
+ */
+export interface BuildSummary {
+  readonly id: WorkspaceBuildId
+  readonly workspaceId: WorkspaceId
+  readonly workspaceName: string
+  readonly ownerId: UserId
+  readonly templateId: TemplateId
+  readonly templateName: string
+  readonly templateVersionId: TemplateVersionId
+  readonly templateVersionName: string
+  readonly presetId: PresetId | null
+  readonly presetName: string | null
+  readonly buildNumber: number
+  readonly transition: WorkspaceTransition
+  readonly initiatorId: UserId
+  readonly status: ProvisionerJobStatus
+  readonly createdAt: DateTime.Utc
+  readonly startedAt: DateTime.Utc | null
+  readonly completedAt: DateTime.Utc | null
+  readonly error: string | null
+  readonly hasLogs: boolean
+}
+
+/**
+ * A build's stored provisioner output. `stored` is `false` when none was kept (no output yet,
+ * pruned by the retention limit, or a build that never ran).
+ *
+ * @since 0.1.0
+ */
+export interface BuildLogs {
+  readonly buildId: WorkspaceBuildId
+  readonly stdout: string
+  readonly stderr: string
+  readonly truncated: boolean
+  readonly stored: boolean
+  readonly storedAt: DateTime.Utc | null
+}
+
+/**
+ * A workspace's state, from its latest build: in progress (`starting`, `stopping`, `deleting`),
+ * or how that build ended (`running`, `stopped`, `deleted`, `failed`, `canceled`).
+ *
+ * @since 0.1.0
+ */
+export type WorkspaceState =
+  | "starting"
+  | "running"
+  | "stopping"
+  | "stopped"
+  | "deleting"
+  | "deleted"
+  | "failed"
+  | "canceled"
+
+/**
+ * A filter of {@link StoreShape.listWorkspaces}.
+ *
+ * @since 0.1.0
+ */
+export interface WorkspaceSummaryFilter {
+  readonly templateId?: TemplateId | undefined
+  readonly templateName?: string | undefined
+  readonly presetId?: PresetId | undefined
+  readonly presetName?: string | undefined
+  readonly state?: WorkspaceState | undefined
+  readonly includeDeleted?: boolean | undefined
+}
+
+/**
+ * A workspace with its template, current preset and latest build.
+ *
+ * @since 0.1.0
+ */
+export interface WorkspaceSummary {
+  readonly id: WorkspaceId
+  readonly name: string
+  readonly ownerId: UserId
+  /** The system user owns it. */
+  readonly prebuild: boolean
+  readonly templateId: TemplateId
+  readonly templateName: string
+  readonly templateVersionId: TemplateVersionId
+  readonly presetId: PresetId | null
+  readonly presetName: string | null
+  readonly createdAt: DateTime.Utc
+  readonly state: WorkspaceState
+  /** Running and every top-level agent ready. */
+  readonly ready: boolean
+  readonly latestBuildId: WorkspaceBuildId
+  readonly latestBuildNumber: number
+  /** The latest build's error when it failed. */
+  readonly error: string | null
+}
+
+/**
+ * The outcome of {@link StoreShape.resumePreset}.
+ *
+ * @since 0.1.0
+ */
+export interface ResumeResult {
+  readonly presetId: PresetId
+  readonly templateVersionId: TemplateVersionId
+  readonly previousStatus: PrebuildStatus
+  /** `healthy`, or `validation_failed` (which only a new version clears). */
+  readonly status: PrebuildStatus
+  /** The quarantine reason cleared, if the version was quarantined. */
+  readonly clearedQuarantine: string | null
+}
+
+/**
+ * The outcome of {@link StoreShape.recordRenderOverrun}.
+ *
+ * @since 0.1.0
+ */
+export interface OverrunResult {
+  /** Overruns counted for the version (since its import or its last resume). */
+  readonly overruns: number
+  readonly quarantined: boolean
+  readonly reason: string | null
+  /** This overrun put the version in quarantine. */
+  readonly newlyQuarantined: boolean
 }
 
 // ---------------------------------------------------------------------------
@@ -414,11 +639,35 @@ export interface StoreShape {
   readonly claim: (input: ClaimInput) => Effect.Effect<Option.Option<ClaimedPrebuild>, StoreError>
 
   // Jobs, builds and agents
-  /** Takes the oldest pending job (marks it `running` for `workerId`). */
+  /**
+   * Takes a pending job for `workerId` (marks it `running` under a lease, not yet started):
+   * claim builds first, then presets in turn (fewest jobs in flight first, optionally capped),
+   * then the oldest.
+   */
   readonly acquireJob: (
     workerId: ProvisionerWorkerId,
-    now: DateTime.Utc
+    now: DateTime.Utc,
+    options?: AcquireOptions
   ) => Effect.Effect<Option.Option<AcquiredJob>, StoreError>
+  /**
+   * Renews the lease of a job `workerId` holds (the first renewal also records that the job
+   * started). `None` when the job is no longer the worker's; else its status (`canceling`: stop).
+   */
+  readonly renewJobLease: (
+    jobId: ProvisionerJobId,
+    workerId: ProvisionerWorkerId,
+    now: DateTime.Utc,
+    leaseUntil: DateTime.Utc
+  ) => Effect.Effect<Option.Option<"running" | "canceling">, StoreError>
+  /**
+   * The reaper (issue 17): jobs whose lease expired (or whose worker is not live) go back to
+   * pending when they never started, fail with `lease expired: worker <id> stopped heartbeating`
+   * when they did, or end canceled when a cancel was asked; a reaped prebuild create or delete
+   * gets a `delete` build. One transaction.
+   */
+  readonly reapJobs: (options: ReapOptions) => Effect.Effect<JobLeasesReapResult, StoreError>
+  /** Cancels a build's job (`NotFound`, or `Conflict` when it has ended). */
+  readonly cancelBuild: (buildId: WorkspaceBuildId, now: DateTime.Utc) => Effect.Effect<CanceledBuild, StoreError>
   /**
    * Ends a pending or running job (`Conflict` when it has already ended). A succeeded `delete`
    * marks the workspace and its agents deleted.
@@ -444,6 +693,35 @@ export interface StoreShape {
   readonly workspace: (id: WorkspaceId) => Effect.Effect<Option.Option<Workspace>, StoreError>
   /** Workspaces (live ones unless `includeDeleted`), oldest first. */
   readonly workspaces: (filter?: WorkspaceFilter) => Effect.Effect<ReadonlyArray<Workspace>, StoreError>
+
+  // Visibility (issue 12) and quarantine (issue 11)
+  /** Builds matching the filter, newest first, paginated. */
+  readonly listBuilds: (filter?: BuildFilter) => Effect.Effect<ReadonlyArray<BuildSummary>, StoreError>
+  readonly build: (id: WorkspaceBuildId) => Effect.Effect<Option.Option<BuildSummary>, StoreError>
+  /** A build's stored output (`None` for an unknown build). */
+  readonly buildLogs: (id: WorkspaceBuildId) => Effect.Effect<Option.Option<BuildLogs>, StoreError>
+  /** Workspaces with their latest build's state, oldest first. */
+  readonly listWorkspaces: (
+    filter?: WorkspaceSummaryFilter
+  ) => Effect.Effect<ReadonlyArray<WorkspaceSummary>, StoreError>
+  /**
+   * Lifts a preset's hard limit (failed builds before `now` stop counting towards the backoff
+   * and the hard limit) and clears its version's quarantine. `validation_failed` stays.
+   */
+  readonly resumePreset: (id: PresetId, now: DateTime.Utc) => Effect.Effect<ResumeResult, StoreError>
+  /**
+   * Counts a render of the version that exceeded a budget or a deadline; at `threshold` the
+   * version is quarantined with `reason` (its presets create nothing until a resume or a new
+   * version).
+   */
+  readonly recordRenderOverrun: (
+    versionId: TemplateVersionId,
+    reason: string,
+    threshold: number,
+    now: DateTime.Utc
+  ) => Effect.Effect<OverrunResult, StoreError>
+  /** The version's quarantine reason, if quarantined. */
+  readonly quarantineOf: (versionId: TemplateVersionId) => Effect.Effect<Option.Option<string>, StoreError>
 
   // Metrics
   /** The store-derived counters of §8, by (template, preset, organization) name. */
@@ -482,6 +760,20 @@ export interface StoreOptions {
    * contend; replicas of one deployment share it.
    */
   readonly reconcileLockId?: bigint | undefined
+  /**
+   * SQLite files: hold the one-writer lock while the store is open, so that a second process on
+   * the same file is refused (a `Conflict` naming the holder). Off by default (tools that only
+   * read a live server's file must not take it).
+   */
+  readonly writerLock?: WriterLockOptions | undefined
+  /**
+   * Stored build output: bytes kept per build (default 64 KiB, the tail) and the number of
+   * builds whose output is kept (default 1,000; older output is pruned).
+   */
+  readonly buildLogs?: {
+    readonly maxBytes?: number | undefined
+    readonly retain?: number | undefined
+  } | undefined
 }
 
 /**

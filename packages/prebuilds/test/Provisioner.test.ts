@@ -1,8 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigError from "effect/ConfigError"
-import * as ConfigProvider from "effect/ConfigProvider"
 import * as DateTime from "effect/DateTime"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -10,6 +8,7 @@ import * as Random from "effect/Random"
 import * as Ref from "effect/Ref"
 import * as Supervisor from "effect/Supervisor"
 import * as TestClock from "effect/TestClock"
+import * as os from "node:os"
 import type { ProvisionerJobId, ProvisionerWorkerId } from "../src/Domain.js"
 import * as JobNotifications from "../src/JobNotifications.js"
 import * as Provisioner from "../src/Provisioner.js"
@@ -52,7 +51,7 @@ describe("Provisioner: echo", () => {
       const [job] = yield* createJobs(1)
       yield* notify([job!])
       yield* waitUntil(Effect.map(statusOf(job!), (status) => status === "running"), "the job is picked up")
-      expect((yield* latest(job!.workspaceId)).job.workerId).toMatch(/^echo-[12]$/)
+      expect((yield* latest(job!.workspaceId)).job.workerId).toMatch(/^echo-[12]@[^:]+:\d+$/)
       expect(yield* provisioner.inFlight).toBe(1)
 
       yield* TestClock.adjust(5 * SECOND - 1)
@@ -76,7 +75,7 @@ describe("Provisioner: echo", () => {
         Provisioner.layerEcho({ delay: "90 seconds", workers: 3, name: "sim" })
       )
       expect(provisioner.kind).toBe("echo")
-      expect(provisioner.workerIds).toEqual(["sim-1", "sim-2", "sim-3"])
+      expect(provisioner.workerIds).toEqual([1, 2, 3].map((i) => `sim-${i}@${os.hostname()}:${process.pid}`))
       const [job] = yield* createJobs(1)
       yield* notify([job!])
       yield* waitUntil(Effect.map(statusOf(job!), (status) => status === "running"), "the job is picked up")
@@ -124,7 +123,7 @@ describe("Provisioner: echo", () => {
       expect(expected).toBeLessThan(45)
 
       const { provisioner } = yield* startProvisioner(
-        Provisioner.layerEcho({ failureRate: rate, delay: "1 second", workers: 4 })
+        Provisioner.layerEcho({ failureRate: rate, delay: "1 second", workers: 4, perPresetLimit: 4 })
       ).pipe(Effect.withRandom(Random.make(seed)))
       const jobs = yield* createJobs(100)
       yield* notify(jobs)
@@ -187,8 +186,8 @@ describe("Provisioner: echo", () => {
         Store.Store,
         Effect.map(Store.Store, (store): Store.StoreShape => ({
           ...store,
-          acquireJob: (workerId, now) =>
-            Effect.tap(store.acquireJob(workerId, now), (job) =>
+          acquireJob: (workerId, now, options) =>
+            Effect.tap(store.acquireJob(workerId, now, options), (job) =>
               Effect.sync(() => {
                 if (Option.isSome(job)) taken.push([job.value.job.id, workerId])
               }))
@@ -196,7 +195,7 @@ describe("Provisioner: echo", () => {
       )
       const jobs = yield* createJobs(20)
       const { provisioner } = yield* startProvisioner(
-        Provisioner.layerEcho({ workers: 4 }).pipe(Layer.provide(recording))
+        Provisioner.layerEcho({ workers: 4, perPresetLimit: 4, host: "h", pid: 7 }).pipe(Layer.provide(recording))
       )
       yield* notify(jobs)
       yield* waitUntil(Effect.map(provisioner.inFlight, (n) => n === 4), "four jobs run")
@@ -213,7 +212,7 @@ describe("Provisioner: echo", () => {
       expect(taken).toHaveLength(20)
       expect(new Set(taken.map(([jobId]) => jobId)).size).toBe(20)
       expect(new Set(taken.map(([, workerId]) => workerId))).toEqual(
-        new Set(["echo-1", "echo-2", "echo-3", "echo-4"])
+        new Set(["echo-1@h:7", "echo-2@h:7", "echo-3@h:7", "echo-4@h:7"])
       )
       expect(yield* provisioner.stats).toEqual({ acquired: 20, succeeded: 20, failed: 0, canceled: 0, unrecorded: 0 })
     }).pipe(Effect.provide(storeAndQueue())))
@@ -266,7 +265,7 @@ describe("Provisioner: echo", () => {
     Effect.gen(function*() {
       const supervisor = yield* Supervisor.track
       const { provisioner, stop } = yield* startProvisioner(
-        Provisioner.layerEcho({ agentReadyDelay: "1 hour" })
+        Provisioner.layerEcho({ agentReadyDelay: "1 hour", perPresetLimit: 2 })
       ).pipe(Effect.supervised(supervisor))
       const jobs = yield* createJobs(4)
       yield* notify(jobs)
@@ -361,78 +360,4 @@ describe("JobNotifications", () => {
       expect(exit._tag === "Success" && exit.value).toBe("job-1")
       expect((yield* JobNotifications.make(0)).capacity).toBe(1)
     }))
-})
-
-const withEnv = (entries: Record<string, string>) =>
-  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(entries)), { pathDelim: "_" }))
-
-describe("Provisioner: configuration", () => {
-  it.effect("echo options from PROVISIONER_* keys, defaults when missing", () =>
-    Effect.gen(function*() {
-      expect(yield* Provisioner.echoConfig.pipe(withEnv({}))).toEqual({})
-      const options = yield* Provisioner.echoConfig.pipe(withEnv({
-        PROVISIONER_WORKERS: "3",
-        PROVISIONER_POLL_INTERVAL: "250ms",
-        PROVISIONER_NAME: "sim",
-        PROVISIONER_ECHO_DELAY: "1m30s",
-        PROVISIONER_ECHO_FAILURE_RATE: "0.25",
-        PROVISIONER_ECHO_AGENT_READY_DELAY: "10 seconds"
-      }))
-      expect(options).toEqual({
-        workers: 3,
-        pollInterval: Duration.millis(250),
-        name: "sim",
-        delay: Duration.millis(90_000),
-        failureRate: 0.25,
-        agentReadyDelay: Duration.millis(10_000)
-      })
-      expect(yield* Provisioner.kindConfig.pipe(withEnv({}))).toBe("echo")
-    }))
-
-  it.effect("command options, and the kind selecting the layer", () =>
-    Effect.gen(function*() {
-      const env = {
-        PROVISIONER_KIND: "command",
-        PROVISIONER_COMMAND_PATH: "/bin/sh",
-        PROVISIONER_COMMAND_ARGS: "-c,exit 0",
-        PROVISIONER_COMMAND_TIMEOUT: "2m",
-        PROVISIONER_COMMAND_KILL_GRACE_PERIOD: "1s",
-        PROVISIONER_COMMAND_MAX_OUTPUT_BYTES: "4096"
-      }
-      expect(yield* Provisioner.commandConfig.pipe(withEnv(env))).toEqual({
-        command: "/bin/sh",
-        args: ["-c", "exit 0"],
-        timeout: Duration.minutes(2),
-        killGracePeriod: Duration.seconds(1),
-        maxOutputBytes: 4096
-      })
-      const kinds = yield* Effect.forEach(
-        [env, {}, { PROVISIONER_KIND: "none" }],
-        (entries) =>
-          Effect.scoped(Effect.gen(function*() {
-            const { provisioner, stop } = yield* startProvisioner(Provisioner.layerConfig).pipe(withEnv(entries))
-            yield* stop
-            return [provisioner.kind, provisioner.workerIds.length] as const
-          }))
-      )
-      expect(kinds).toEqual([["command", 2], ["echo", 2], ["noop", 0]])
-    }).pipe(Effect.provide(storeAndQueue())))
-
-  it.effect("invalid values are ConfigErrors", () =>
-    Effect.gen(function*() {
-      const invalid: ReadonlyArray<Record<string, string>> = [
-        { PROVISIONER_ECHO_FAILURE_RATE: "2" },
-        { PROVISIONER_ECHO_DELAY: "-5s" },
-        { PROVISIONER_ECHO_DELAY: "soon" },
-        { PROVISIONER_WORKERS: "0" },
-        { PROVISIONER_POLL_INTERVAL: "0s" },
-        { PROVISIONER_KIND: "docker" },
-        { PROVISIONER_KIND: "command" },
-        { PROVISIONER_KIND: "command", PROVISIONER_COMMAND_PATH: "/bin/true", PROVISIONER_COMMAND_TIMEOUT: "0s" }
-      ]
-      for (const entries of invalid) {
-        const result = yield* Effect.either(Effect.scoped(Layer.build(Provisioner.layerConfig)).pipe(withEnv(entries)))
-        expect(result._tag, JSON.stringify(entries)).toBe("Left")
-      }
-    }).pipe(Effect.provide(storeAndQueue())))
 })

@@ -12,6 +12,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
@@ -453,6 +454,50 @@ data "coder_parameter" "project" {
       }),
       { settings: Settings.make({ backoffInterval: Duration.seconds(5), failureHardLimit: 2 }) }
     ))
+
+  it.effect("state changes are logged once: entering backoff, leaving it, the hard limit", () =>
+    Effect.gen(function*() {
+      const lines: Array<string> = []
+      const capture = Logger.replace(
+        Logger.defaultLogger,
+        Logger.make(({ logLevel, message }) => {
+          lines.push(`${logLevel.label} ${Array.isArray(message) ? message.join(" ") : String(message)}`)
+        })
+      )
+      const count = (text: string) => lines.filter((line) => line.includes(text)).length
+      yield* scenario(
+        backend,
+        Effect.gen(function*() {
+          yield* importReal("t", regionTemplate({ eu: 1 }))
+          yield* cycle
+          yield* finishJobs(() => "failed")
+          yield* cycles(4)
+          expect(count("WARN preset entered backoff")).toBe(1)
+          expect(count("left backoff")).toBe(0)
+          yield* TestClock.adjust(Duration.seconds(6))
+          yield* cycle
+          yield* finishJobs(() => "succeeded")
+          yield* cycles(3)
+          expect(count("WARN preset entered backoff")).toBe(1)
+          expect(count("INFO preset left backoff: builds resume")).toBe(1)
+        }).pipe(Effect.provide(capture)),
+        { settings: Settings.make({ backoffInterval: Duration.seconds(5), failureHardLimit: 0 }) }
+      )
+      lines.length = 0
+      yield* scenario(
+        backend,
+        Effect.gen(function*() {
+          yield* importReal("t", regionTemplate({ eu: 1 }))
+          yield* cycle
+          yield* finishJobs(() => "failed")
+          yield* TestClock.adjust(Duration.seconds(6))
+          yield* cycles(5)
+          expect(count("reached the failure hard limit")).toBe(1)
+          expect(count("WARN hard-limited presets")).toBe(1)
+        }).pipe(Effect.provide(capture)),
+        { settings: Settings.make({ backoffInterval: Duration.seconds(5), failureHardLimit: 1 }) }
+      )
+    }))
 
   it.effect("a hard-limited preset (1 good, 1 failed) still drains after a new version; the gauge goes", () =>
     scenario(

@@ -1,9 +1,9 @@
 /**
- * Settings of a cache (`TemplateCache`, `RenderCache`), read through Effect `Config`.
+ * Settings of a cache (`TemplateCache`, `RenderCache`). Applications read them from their own
+ * configuration and give them to `layerWith` or, as a `Config`, to `layerConfig`.
  *
  * @since 0.1.0
  */
-import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 
 /**
@@ -18,7 +18,19 @@ export interface CacheSettings {
   readonly sweepInterval: Duration.Duration
   /** Maximum number of entries (least recently used ones are evicted). */
   readonly capacity: number
+  /**
+   * Maximum total size of the entries in bytes (least recently used ones are evicted; an entry
+   * larger than 1/16 of it is returned but not kept). Only the `RenderCache` weighs its entries.
+   */
+  readonly maxBytes?: number | undefined
 }
+
+/**
+ * The render cache's default byte budget: 256 MiB.
+ *
+ * @since 0.1.0
+ */
+export const defaultMaxBytes = 256 * 1024 * 1024
 
 /**
  * The defaults: 1 h idle TTL, 24 h maximum age, 15 min sweep, the given capacity.
@@ -31,27 +43,3 @@ export const defaults = (capacity: number): CacheSettings => ({
   sweepInterval: Duration.minutes(15),
   capacity
 })
-
-/**
- * Read settings under a prefix (`RENDER_CACHE_TTL`, `RENDER_CACHE_MAX_AGE`,
- * `RENDER_CACHE_SWEEP_INTERVAL`, `RENDER_CACHE_CAPACITY` for the prefix `RENDER_CACHE`), with
- * the defaults above. `duration` reads the durations (default: Effect's syntax, `1 hour`).
- *
- * @since 0.1.0
- */
-export const config = (
-  prefix: string,
-  defaultCapacity: number,
-  duration: (name: string) => Config.Config<Duration.Duration> = Config.duration
-): Config.Config<CacheSettings> => {
-  const d = defaults(defaultCapacity)
-  return Config.nested(
-    Config.all({
-      ttl: Config.withDefault(duration("TTL"), d.ttl),
-      maxAge: Config.withDefault(duration("MAX_AGE"), d.maxAge),
-      sweepInterval: Config.withDefault(duration("SWEEP_INTERVAL"), d.sweepInterval),
-      capacity: Config.withDefault(Config.integer("CAPACITY"), d.capacity)
-    }),
-    prefix
-  )
-}

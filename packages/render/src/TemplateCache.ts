@@ -8,11 +8,12 @@
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import { Budgets, CompiledTemplate as Compiled, HclParser } from "@warmpool/terraform"
+import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
-import * as CacheSettings from "./CacheSettings.js"
+import type * as CacheSettings from "./CacheSettings.js"
 import { StringKey } from "./internal/cacheKey.js"
 import * as ManagedCache from "./internal/managedCache.js"
 import type { TemplateNotFound } from "./TemplateSource.js"
@@ -88,16 +89,14 @@ export const make = (
   })
 
 /**
- * The live layer, configured by `TEMPLATE_CACHE_TTL`, `TEMPLATE_CACHE_MAX_AGE`,
- * `TEMPLATE_CACHE_SWEEP_INTERVAL` and `TEMPLATE_CACHE_CAPACITY` (default 256 versions).
+ * The live layer with settings read from configuration; the application decides the names (the
+ * server's are `WARMPOOL_TEMPLATE_CACHE_TTL`, `_MAX_AGE`, `_SWEEP_INTERVAL`, `_CAPACITY`).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = Layer.scoped(
-  TemplateCache,
-  Effect.flatMap(CacheSettings.config("TEMPLATE_CACHE", 256), make)
-)
+export const layerConfig = (config: Config.Config<CacheSettings.CacheSettings>) =>
+  Layer.scoped(TemplateCache, Effect.flatMap(config, make))
 
 /**
  * A live layer with explicit settings.

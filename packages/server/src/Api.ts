@@ -11,7 +11,8 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { RenderOutput } from "@warmpool/render"
+import { RenderOutput, SecretRequirements } from "@warmpool/render"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
 // ---------------------------------------------------------------------------------------------
@@ -40,6 +41,16 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
   message: Schema.String
 }, HttpApiSchema.annotations({ status: 404 })) {}
+
+/**
+ * The request conflicts with the resource's state (e.g. cancelling a build that has ended).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
+  message: Schema.String
+}, HttpApiSchema.annotations({ status: 409 })) {}
 
 /**
  * @since 0.1.0
@@ -96,6 +107,43 @@ export class Authorization extends HttpApiMiddleware.Tag<Authorization>()("Autho
 
 const Instant = Schema.String.annotations({ description: "An ISO 8601 instant" })
 
+const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * A JSON object of strings, decoded into a null-prototype record that keeps every key:
+ * `__proto__`, `constructor` or `toString` are ordinary names (a `Schema.Record` drops
+ * `__proto__`, and a plain object answers `constructor` for a name it does not hold).
+ *
+ * @since 0.1.0
+ */
+export const StringMap: Schema.Schema<Readonly<Record<string, string>>> = Schema.declare<
+  Readonly<Record<string, string>>,
+  Readonly<Record<string, string>>,
+  readonly []
+>([], {
+  decode: () => (input, _options, ast) => {
+    if (!isObject(input)) return ParseResult.fail(new ParseResult.Type(ast, input, "Expected an object of strings"))
+    const out: Record<string, string> = Object.create(null)
+    for (const key of Object.keys(input)) {
+      const value = input[key]
+      if (typeof value !== "string") {
+        return ParseResult.fail(new ParseResult.Pointer(key, input, new ParseResult.Type(Schema.String.ast, value)))
+      }
+      out[key] = value
+    }
+    return ParseResult.succeed(out)
+  },
+  encode: () => (input, _options, ast) =>
+    isObject(input)
+      ? ParseResult.succeed(input as Readonly<Record<string, string>>)
+      : ParseResult.fail(new ParseResult.Type(ast, input, "Expected an object of strings"))
+}, {
+  identifier: "StringMap",
+  description: "An object whose values are strings",
+  jsonSchema: { type: "object", additionalProperties: { type: "string" } }
+})
+
 /**
  * @since 0.1.0
  */
@@ -134,7 +182,7 @@ const TemplateName = Schema.String.pipe(
  * @since 0.1.0
  */
 export const ImportFiles = Schema.Struct({
-  files: Schema.Record({ key: Schema.String, value: Schema.String }),
+  files: StringMap,
   name: Schema.optional(Schema.String),
   activate: Schema.optional(Schema.Boolean),
   strict: Schema.optional(Schema.Boolean)
@@ -189,6 +237,12 @@ export const OwnerInput = Schema.Struct({
   login_type: Schema.optional(Schema.String),
   rbac_roles: Schema.optional(
     Schema.Array(Schema.Struct({ name: Schema.optional(Schema.String), org_id: Schema.optional(Schema.String) }))
+  ),
+  secrets: Schema.optional(
+    SecretRequirements.OwnerSecrets.annotations({
+      description:
+        "The owner's secrets by name only (env and/or file, never values): a render then reports `satisfied` on each secret requirement, and a claim is refused when a required one is missing."
+    })
   )
 })
 
@@ -197,8 +251,37 @@ export const OwnerInput = Schema.Struct({
  */
 export const RenderRequest = Schema.Struct({
   owner: Schema.optional(OwnerInput),
-  values: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+  values: Schema.optional(StringMap),
+  previousValues: Schema.optional(
+    StringMap.annotations({
+      description:
+        "The workspace's previous values: used where `values` sets nothing; a mutable parameter's previous value that is no longer an option is dropped with a `stale_option` warning."
+    })
+  ),
+  fullEvaluation: Schema.optional(
+    Schema.Boolean.annotations({
+      description: "Evaluate every block, not only what the output needs (same output; bypasses the render cache)."
+    })
+  )
 })
+
+/**
+ * The derived state of a preset's pool (`PoolState` in `@warmpool/prebuilds`): what the console,
+ * `simulate`, the logs and the metrics show. Coder's `status` stays beside it.
+ *
+ * @since 0.1.0
+ */
+export const PoolStateName = Schema.Literal(
+  "filling",
+  "ready",
+  "backing_off",
+  "hard_limited",
+  "validation_failed",
+  "quarantined",
+  "paused",
+  "template_deleted",
+  "draining"
+)
 
 /**
  * @since 0.1.0
@@ -215,7 +298,10 @@ export const PresetStatus = Schema.Struct({
   status: Schema.Literal("healthy", "hard_limited", "validation_failed"),
   statusReason: Schema.NullOr(Schema.String),
   backoffUntil: Schema.NullOr(Instant),
-  activeVersion: Schema.Boolean
+  activeVersion: Schema.Boolean,
+  state: PoolStateName,
+  quarantineReason: Schema.NullOr(Schema.String),
+  lastError: Schema.NullOr(Schema.String)
 })
 
 /**
@@ -230,7 +316,7 @@ export const ClaimRequest = Schema.Struct({
   template: Schema.String,
   preset: Schema.optional(Schema.String),
   owner: OwnerInput,
-  values: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+  values: Schema.optional(StringMap),
   name: Schema.optional(Schema.String)
 })
 
@@ -282,6 +368,150 @@ export const ReconcilerResponse = Schema.Struct({
  * @since 0.1.0
  */
 export const PausedResponse = Schema.Struct({ paused: Schema.Boolean })
+
+/**
+ * A cancelled build: `canceled` (its job had not been picked up) or `canceling` (its worker
+ * stops it; the reaper ends it if the worker is gone).
+ *
+ * @since 0.1.0
+ */
+export const CancelBuildResponse = Schema.Struct({
+  buildId: Schema.String,
+  jobId: Schema.String,
+  status: Schema.Literal("canceled", "canceling")
+})
+
+/**
+ * @since 0.1.0
+ */
+export const JobStatus = Schema.Literal("pending", "running", "succeeded", "failed", "canceled", "canceling")
+
+/**
+ * A workspace's state from its latest build.
+ *
+ * @since 0.1.0
+ */
+export const WorkspaceState = Schema.Literal(
+  "starting",
+  "running",
+  "stopping",
+  "stopped",
+  "deleting",
+  "deleted",
+  "failed",
+  "canceled"
+)
+
+/**
+ * @since 0.1.0
+ */
+export const BuildInfo = Schema.Struct({
+  id: Schema.String,
+  workspaceId: Schema.String,
+  workspaceName: Schema.String,
+  ownerId: Schema.String,
+  templateId: Schema.String,
+  template: Schema.String,
+  templateVersionId: Schema.String,
+  templateVersion: Schema.String,
+  presetId: Schema.NullOr(Schema.String),
+  preset: Schema.NullOr(Schema.String),
+  buildNumber: Schema.Number,
+  transition: Schema.Literal("start", "stop", "delete"),
+  initiatorId: Schema.String,
+  status: JobStatus,
+  createdAt: Instant,
+  startedAt: Schema.NullOr(Instant),
+  completedAt: Schema.NullOr(Instant),
+  error: Schema.NullOr(Schema.String).annotations({ description: "The job's error (a failed command's stderr tail)" }),
+  hasLogs: Schema.Boolean
+})
+
+/**
+ * @since 0.1.0
+ */
+export const BuildsResponse = Schema.Struct({
+  builds: Schema.Array(BuildInfo),
+  /** The `offset` of the next page, `null` on the last page. */
+  nextOffset: Schema.NullOr(Schema.Number)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const BuildLogsResponse = Schema.Struct({
+  buildId: Schema.String,
+  stdout: Schema.String,
+  stderr: Schema.String,
+  truncated: Schema.Boolean,
+  stored: Schema.Boolean
+})
+
+const PageNumber = Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative())
+
+/**
+ * Query of `GET /api/v1/builds`.
+ *
+ * @since 0.1.0
+ */
+export const BuildsQuery = Schema.Struct({
+  status: Schema.optional(JobStatus),
+  template: Schema.optional(Schema.String),
+  preset: Schema.optional(Schema.String),
+  workspace: Schema.optional(Schema.String),
+  limit: Schema.optional(PageNumber.pipe(Schema.between(1, 500))),
+  offset: Schema.optional(PageNumber)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const WorkspaceInfo = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  ownerId: Schema.String,
+  prebuild: Schema.Boolean,
+  templateId: Schema.String,
+  template: Schema.String,
+  templateVersionId: Schema.String,
+  presetId: Schema.NullOr(Schema.String),
+  preset: Schema.NullOr(Schema.String),
+  createdAt: Instant,
+  state: WorkspaceState,
+  ready: Schema.Boolean,
+  latestBuildId: Schema.String,
+  latestBuildNumber: Schema.Number,
+  error: Schema.NullOr(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const WorkspacesResponse = Schema.Struct({ workspaces: Schema.Array(WorkspaceInfo) })
+
+/**
+ * Query of `GET /api/v1/workspaces`.
+ *
+ * @since 0.1.0
+ */
+export const WorkspacesQuery = Schema.Struct({
+  template: Schema.optional(Schema.String),
+  preset: Schema.optional(Schema.String),
+  state: Schema.optional(WorkspaceState)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const ResumePresetResponse = Schema.Struct({
+  template: Schema.String,
+  preset: Schema.String,
+  presetId: Schema.String,
+  templateVersionId: Schema.String,
+  previousStatus: Schema.Literal("healthy", "hard_limited", "validation_failed"),
+  status: Schema.Literal("healthy", "hard_limited", "validation_failed"),
+  clearedQuarantine: Schema.NullOr(Schema.String)
+})
 
 // ---------------------------------------------------------------------------------------------
 // groups
@@ -349,6 +579,13 @@ export class TemplatesGroup extends HttpApiGroup.make("templates")
 export class PrebuildsGroup extends HttpApiGroup.make("prebuilds")
   .add(HttpApiEndpoint.get("presets", "/api/v1/presets").addSuccess(PresetsResponse))
   .add(
+    HttpApiEndpoint.post("resume", "/api/v1/presets/:template/:preset/resume")
+      .setPath(Schema.Struct({ template: Schema.String, preset: Schema.String }))
+      .addSuccess(ResumePresetResponse)
+      .addError(NotFound)
+      .addError(BadRequest)
+  )
+  .add(
     HttpApiEndpoint.post("claim", "/api/v1/prebuilds/claim")
       .setPayload(ClaimRequest)
       .addSuccess(ClaimedWorkspace)
@@ -357,7 +594,42 @@ export class PrebuildsGroup extends HttpApiGroup.make("prebuilds")
       .addError(ValidationFailed)
   )
   .middleware(Authorization)
-  .annotate(OpenApi.Description, "Pool status per preset, and claiming a ready prebuilt workspace.")
+  .annotate(
+    OpenApi.Description,
+    "Pool status per preset, resuming a hard-limited or quarantined preset, and claiming a ready prebuilt workspace."
+  )
+{}
+
+/**
+ * Workspaces and builds, with each build's error and provisioner output.
+ *
+ * @since 0.1.0
+ */
+export class BuildsGroup extends HttpApiGroup.make("builds")
+  .add(
+    HttpApiEndpoint.get("workspaces", "/api/v1/workspaces")
+      .setUrlParams(WorkspacesQuery)
+      .addSuccess(WorkspacesResponse)
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/api/v1/builds")
+      .setUrlParams(BuildsQuery)
+      .addSuccess(BuildsResponse)
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/api/v1/builds/:id")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(BuildInfo)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("logs", "/api/v1/builds/:id/logs")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(BuildLogsResponse)
+      .addError(NotFound)
+  )
+  .middleware(Authorization)
+  .annotate(OpenApi.Description, "Workspaces and builds: why a build failed, and what the provisioner printed.")
 {}
 
 /**
@@ -374,13 +646,32 @@ export class ReconcilerGroup extends HttpApiGroup.make("reconciler")
 {}
 
 /**
+ * Build control: cancelling a build's provisioner job.
+ *
+ * @since 0.1.0
+ */
+export class BuildControlGroup extends HttpApiGroup.make("buildControl")
+  .add(
+    HttpApiEndpoint.post("cancel", "/api/v1/builds/:id/cancel")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(CancelBuildResponse)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .middleware(Authorization)
+  .annotate(OpenApi.Description, "Cancel a build: a pending job ends at once, a running one is stopped by its worker.")
+{}
+
+/**
  * @since 0.1.0
  */
 export class WarmpoolApi extends HttpApi.make("warmpool")
   .add(HealthGroup)
   .add(TemplatesGroup)
   .add(PrebuildsGroup)
+  .add(BuildsGroup)
   .add(ReconcilerGroup)
+  .add(BuildControlGroup)
   .addError(InternalError)
   .addError(ServiceUnavailable)
   .annotate(OpenApi.Title, "warmpool")

@@ -26,4 +26,14 @@ export * as ServerConfig from "./ServerConfig.js"
 /**
  * @since 0.1.0
  */
+export * as Setting from "./Setting.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as StaticFiles from "./StaticFiles.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Readiness from "./Readiness.js"

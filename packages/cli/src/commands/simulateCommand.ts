@@ -1,12 +1,34 @@
 /**
- * `warmpool simulate <templates-root> [--cycles N] [--interval D] [--fail-rate X] [--json]`
+ * `warmpool simulate <templates-root> [--cycles N] [--interval D] [--echo-failure-rate X]
+ * [--backoff-interval D] [--backoff-lookback D] [--hard-limit N] [--json]`
+ *
+ * The reconciler and echo settings are `serve`'s own (`ServerConfig.settings`): same flags, same
+ * `WARMPOOL_*` variables, same defaults.
  *
  * @since 0.1.0
  */
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as ServerConfig from "@warmpool/server/ServerConfig"
 import * as Effect from "effect/Effect"
+import * as SettingFlags from "../internal/settingFlags.js"
+
+/**
+ * The settings `simulate` shares with `serve`.
+ *
+ * @since 0.1.0
+ */
+export const simulateSettings: Pick<
+  ServerConfig.Settings,
+  "interval" | "backoffInterval" | "backoffLookback" | "hardLimit" | "echoFailureRate"
+> = {
+  interval: ServerConfig.settings.interval,
+  backoffInterval: ServerConfig.settings.backoffInterval,
+  backoffLookback: ServerConfig.settings.backoffLookback,
+  hardLimit: ServerConfig.settings.hardLimit,
+  echoFailureRate: ServerConfig.settings.echoFailureRate
+}
 
 /**
  * @since 0.1.0
@@ -21,21 +43,21 @@ export const simulateCommand = Command.make(
       Options.withDescription("Reconciliation cycles to run."),
       Options.withDefault(10)
     ),
-    interval: Options.text("interval").pipe(
-      Options.withDescription("Virtual time between cycles: Go syntax (30s, 1m, 1h30m) or Effect's (5 minutes)."),
-      Options.withDefault("1m")
-    ),
-    failRate: Options.float("fail-rate").pipe(
-      Options.withDescription("Fraction of builds the echo provisioner fails, 0 to 1."),
-      Options.withDefault(0)
-    ),
+    settings: SettingFlags.flags(simulateSettings, ServerConfig.envPrefix),
     json: Options.boolean("json").pipe(
       Options.withDescription(
         "One JSON object per cycle and line: {\"cycle\", \"creates\", \"deletes\", \"renders\", \"parses\", \"cacheHits\", \"presets\": [{\"template\", \"preset\", \"desired\", \"running\", \"status\"}]} (import notes go to stderr)."
       )
     )
   },
-  (args) => Effect.flatMap(Effect.promise(() => import("../handlers/simulate.js")), (handler) => handler.run(args))
+  (args) =>
+    Effect.flatMap(Effect.promise(() => import("../handlers/simulate.js")), (handler) =>
+      handler.run({
+        root: args.root,
+        cycles: args.cycles,
+        json: args.json,
+        flags: SettingFlags.given(simulateSettings, args.settings)
+      }))
 ).pipe(
   Command.withDescription(
     "Import every sub-directory as a template into an in-memory store and run the reconciler on virtual time with the echo provisioner, printing one line per cycle. Exit status 2 for usage errors."

@@ -2,7 +2,7 @@
  * `warmpool render`: render a template directory's dynamic parameters.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Renderer, RenderOutput } from "@warmpool/render"
+import { Renderer, RenderOutput, SecretRequirements } from "@warmpool/render"
 import { Budgets, CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -15,11 +15,13 @@ import { renderTable } from "./renderTable.js"
 export interface RenderArgs {
   readonly dir: string
   readonly params: ReadonlyArray<readonly [string, string]>
+  readonly previous: ReadonlyArray<readonly [string, string]>
   readonly ownerFile: string | undefined
   readonly planFile: string | undefined
   readonly tfvars: ReadonlyArray<readonly [string, string]>
   readonly budgets?: ReadonlyArray<readonly [string, string]> | undefined
   readonly validatePresets: boolean
+  readonly fullEvaluation: boolean
   readonly json: boolean
 }
 
@@ -27,6 +29,9 @@ export interface RenderArgs {
 class UsageProblem {
   constructor(readonly message: string) {}
 }
+
+/** The owner JSON's `secrets` (names only); absent means "not known" (no `satisfied` reported). */
+const OwnerSecretsField = Schema.Struct({ secrets: Schema.optional(SecretRequirements.OwnerSecrets) })
 
 const readOwner = (file: string) =>
   Effect.gen(function*() {
@@ -36,9 +41,13 @@ const readOwner = (file: string) =>
       try: () => JSON.parse(text) as unknown,
       catch: (e) => new UsageProblem(`--owner: ${file} is not JSON: ${e instanceof Error ? e.message : String(e)}`)
     })
-    return yield* Schema.decodeUnknown(Owner.WorkspaceOwner)(json).pipe(
+    const owner = yield* Schema.decodeUnknown(Owner.WorkspaceOwner)(json).pipe(
       Effect.mapError((e) => new UsageProblem(`--owner: ${e.message}`))
     )
+    const secrets = yield* Schema.decodeUnknown(OwnerSecretsField)(json).pipe(
+      Effect.mapError((e) => new UsageProblem(`--owner: ${e.message}`))
+    )
+    return { owner, secrets: secrets.secrets }
   })
 
 const parseTfvars = (pairs: ReadonlyArray<readonly [string, string]>) =>
@@ -72,7 +81,9 @@ const print = (output: RenderOutput.RenderOutput, json: boolean) =>
 export const run = (args: RenderArgs): Effect.Effect<void, never, FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
-    const owner = args.ownerFile === undefined ? Owner.empty : yield* readOwner(args.ownerFile)
+    const { owner, secrets } = args.ownerFile === undefined
+      ? { owner: Owner.empty, secrets: undefined }
+      : yield* readOwner(args.ownerFile)
     const plan = args.planFile === undefined
       ? undefined
       : yield* Effect.mapError(fs.readFileString(args.planFile), (e) => new UsageProblem(`--plan: ${e.message}`))
@@ -91,11 +102,20 @@ export const run = (args: RenderArgs): Effect.Effect<void, never, FileSystem.Fil
       Effect.provideService(Budgets.CurrentBudgets, budgets)
     )
     const renderer = yield* Renderer.Renderer
-    const request = { template, owner, values: Object.fromEntries(args.params), tfvars, plan }
+    const request: Renderer.RenderRequest = {
+      template,
+      owner,
+      values: Object.fromEntries(args.params),
+      previousValues: args.previous.length === 0 ? undefined : Object.fromEntries(args.previous),
+      tfvars,
+      plan,
+      fullEvaluation: args.fullEvaluation
+    }
     let output = yield* renderer.render(request)
     if (args.validatePresets && !RenderOutput.hasErrors(output)) {
       output = yield* renderer.validatePresets(request, output)
     }
+    if (secrets !== undefined) output = SecretRequirements.withStatus(output, secrets)
     yield* print(output, args.json)
     if (RenderOutput.hasErrors(output)) yield* exitCode(1)
   }).pipe(

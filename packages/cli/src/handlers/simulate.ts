@@ -2,36 +2,20 @@
  * `warmpool simulate`: print the imports, then one line (or JSON object) per cycle.
  */
 import { Simulation, type TemplateImport } from "@warmpool/prebuilds"
+import { ServerConfig, Setting } from "@warmpool/server"
 import * as Console from "effect/Console"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
-import * as Option from "effect/Option"
+import { simulateSettings } from "../commands/simulateCommand.js"
 import { exitCode } from "../internal/keyValue.js"
 
 export interface SimulateArgs {
   readonly root: string
   readonly cycles: number
-  readonly interval: string
-  readonly failRate: number
   readonly json: boolean
-}
-
-const goUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-
-/** `90s`, `1m30s`, `1.5h`, `250ms`, or Effect's `5 minutes`; `undefined` when neither. */
-export const parseInterval = (text: string): Duration.Duration | undefined => {
-  const trimmed = text.trim()
-  if (/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(trimmed)) {
-    let millis = 0
-    for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-      millis += Number(amount) * goUnits[unit!]!
-    }
-    return Duration.millis(millis)
-  }
-  return Option.getOrUndefined(Duration.decodeUnknown(trimmed))
+  readonly flags: Readonly<Record<string, Setting.Raw | undefined>>
 }
 
 const importLines = (imports: ReadonlyArray<TemplateImport.DirectoryImport>): ReadonlyArray<string> =>
@@ -57,7 +41,7 @@ const importLines = (imports: ReadonlyArray<TemplateImport.DirectoryImport>): Re
 
 const textLine = (cycle: Simulation.SimulatedCycle): string => {
   const lookups = cycle.cacheHits + cycle.cacheMisses
-  const pools = cycle.presets.map((p) => `${p.template}/${p.preset} ${p.running}/${p.desired} ${p.status}`).join(", ")
+  const pools = cycle.presets.map((p) => `${p.template}/${p.preset} ${p.running}/${p.desired} ${p.state}`).join(", ")
   return `cycle ${String(cycle.cycle).padStart(3)} ${
     cycle.at.slice(11, 19)
   }  created ${cycle.creates}  deleted ${cycle.deletes}  renders ${cycle.renders}  parses ${cycle.parses}  cache hits ${cycle.cacheHits}/${lookups}${
@@ -78,30 +62,36 @@ const jsonLine = (cycle: Simulation.SimulatedCycle): string =>
       preset: p.preset,
       desired: p.desired,
       running: p.running,
-      status: p.status
+      status: p.status,
+      state: p.state
     }))
   })
 
 export const run = (args: SimulateArgs) =>
   Effect.gen(function*() {
-    const interval = parseInterval(args.interval)
-    if (interval === undefined || Duration.toMillis(interval) <= 0) {
-      yield* Console.error(
-        `--interval: expected a positive duration such as 30s, 1m or "5 minutes", got "${args.interval}"`
-      )
+    const loaded = yield* Effect.either(Setting.load(simulateSettings, { flags: args.flags }, ServerConfig.envPrefix))
+    if (Either.isLeft(loaded)) {
+      yield* Console.error(`warmpool simulate: ${loaded.left.message}`)
       return yield* exitCode(2)
     }
-    if (!(args.failRate >= 0 && args.failRate <= 1)) {
-      yield* Console.error(`--fail-rate: expected a number from 0 to 1, got ${args.failRate}`)
-      return yield* exitCode(2)
-    }
+    const values = loaded.right.values
     if (!Number.isInteger(args.cycles) || args.cycles < 0) {
       yield* Console.error(`--cycles: expected a non-negative integer, got ${args.cycles}`)
       return yield* exitCode(2)
     }
     const note = args.json ? Console.error : Console.log
     yield* Simulation.run(
-      { root: args.root, cycles: args.cycles, interval, failRate: args.failRate },
+      {
+        root: args.root,
+        cycles: args.cycles,
+        interval: values.interval,
+        failRate: values.echoFailureRate,
+        settings: {
+          backoffInterval: values.backoffInterval,
+          backoffLookback: values.backoffLookback,
+          failureHardLimit: values.hardLimit
+        }
+      },
       {
         onImport: (imports) => Effect.forEach(importLines(imports), (line) => note(line), { discard: true }),
         onCycle: (cycle) => Console.log(args.json ? jsonLine(cycle) : textLine(cycle))

@@ -1,15 +1,15 @@
 /**
- * Defaults, validation and `effect/Config` readers of the provisioners' options.
+ * Defaults and validation of the provisioners' options.
  *
  * @internal
  */
-import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
-import { ProvisionerWorkerId } from "../Domain.js"
+import * as os from "node:os"
+import type { ProvisionerWorkerId } from "../Domain.js"
+import * as JobLeases from "../JobLeases.js"
 import type { CommandOptions, EchoOptions, WorkerOptions } from "../Provisioner.js"
-import { parseDurationMillis } from "./durationText.js"
 import type { CommandRunnerOptions } from "./provisionerCommand.js"
 import type { EchoRunnerOptions } from "./provisionerEcho.js"
 
@@ -33,6 +33,8 @@ export const defaults = {
 export interface ResolvedWorkers {
   readonly workerIds: ReadonlyArray<ProvisionerWorkerId>
   readonly pollInterval: Duration.Duration
+  readonly leases: JobLeases.LeaseSettings
+  readonly perPresetLimit: number
 }
 
 type Resolved<A> = Either.Either<A, ConfigError.ConfigError>
@@ -63,8 +65,17 @@ const workers = (kind: string, options: WorkerOptions): Resolved<ResolvedWorkers
     if (!Number.isInteger(count) || count < 1) yield* invalid("workers", "workers must be an integer >= 1")
     const pollInterval = yield* duration("pollInterval", options.pollInterval, defaults.pollInterval, true)
     const name = options.name ?? kind
-    const workerIds = Array.from({ length: count }, (_, i) => ProvisionerWorkerId.make(`${name}-${i + 1}`))
-    return { workerIds, pollInterval }
+    const host = options.host ?? os.hostname()
+    const pid = options.pid ?? process.pid
+    const workerIds = Array.from({ length: count }, (_, i) => JobLeases.workerId(name, i + 1, host, pid))
+    const lease = yield* duration("lease", options.lease, JobLeases.defaults.lease, true)
+    const heartbeat = yield* duration("heartbeat", options.heartbeat, JobLeases.defaults.heartbeat, true)
+    if (!Duration.lessThan(heartbeat, lease)) yield* invalid("heartbeat", "heartbeat must be shorter than lease")
+    const perPresetLimit = options.perPresetLimit ?? Math.max(1, count - 1)
+    if (!Number.isInteger(perPresetLimit) || perPresetLimit < 1) {
+      yield* invalid("perPresetLimit", "perPresetLimit must be an integer >= 1")
+    }
+    return { workerIds, pollInterval, leases: { lease, heartbeat }, perPresetLimit }
   })
 
 /**
@@ -111,83 +122,3 @@ export const resolveCommand = (options: CommandOptions): Resolved<ResolvedWorker
       maxOutputBytes
     }
   })
-
-const durationConfig = (name: string): Config.Config<Duration.Duration> =>
-  Config.string(name).pipe(
-    Config.mapOrFail((text) =>
-      Either.match(parseDurationMillis(text), {
-        onLeft: (message) => Either.left(ConfigError.InvalidData([], message)),
-        onRight: (millis) =>
-          millis >= 0
-            ? Either.right(Duration.millis(millis))
-            : Either.left(ConfigError.InvalidData([], `${name} must not be negative`))
-      })
-    )
-  )
-
-const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
-  Config.map(Config.option(config), (value) => value._tag === "Some" ? value.value : undefined)
-
-const workerConfig = Config.all({
-  workers: optional(Config.integer("WORKERS")),
-  pollInterval: optional(durationConfig("POLL_INTERVAL")),
-  name: optional(Config.string("NAME"))
-})
-
-const defined = <A extends object>(value: A): A =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as A
-
-const validated = <A extends object>(config: Config.Config<A>, resolve: (options: A) => Resolved<unknown>) =>
-  Config.mapOrFail(config, (options) => Either.map(resolve(options), () => options))
-
-/**
- * @internal
- */
-export const echoConfig: Config.Config<EchoOptions> = validated(
-  Config.map(
-    Config.all({
-      workers: workerConfig,
-      echo: Config.nested(
-        Config.all({
-          delay: optional(durationConfig("DELAY")),
-          failureRate: optional(Config.number("FAILURE_RATE")),
-          agentReadyDelay: optional(durationConfig("AGENT_READY_DELAY"))
-        }),
-        "ECHO"
-      )
-    }),
-    ({ echo, workers }) => defined<EchoOptions>({ ...workers, ...echo })
-  ),
-  resolveEcho
-).pipe(Config.nested("PROVISIONER"))
-
-/**
- * @internal
- */
-export const commandConfig: Config.Config<CommandOptions> = validated(
-  Config.map(
-    Config.all({
-      workers: workerConfig,
-      command: Config.nested(
-        Config.all({
-          path: Config.string("PATH"),
-          args: optional(Config.array(Config.string(), "ARGS")),
-          cwd: optional(Config.string("CWD")),
-          timeout: optional(durationConfig("TIMEOUT")),
-          killGracePeriod: optional(durationConfig("KILL_GRACE_PERIOD")),
-          maxOutputBytes: optional(Config.integer("MAX_OUTPUT_BYTES"))
-        }),
-        "COMMAND"
-      )
-    }),
-    ({ command: { path, ...command }, workers }) => defined<CommandOptions>({ ...workers, ...command, command: path })
-  ),
-  resolveCommand
-).pipe(Config.nested("PROVISIONER"))
-
-/**
- * @internal
- */
-export const kindConfig: Config.Config<"echo" | "command" | "none"> = Config.literal("echo", "command", "none")(
-  "KIND"
-).pipe(Config.withDefault("echo" as const), Config.nested("PROVISIONER"))

@@ -99,7 +99,7 @@ export interface CycleDeps extends PresetDeps {
   /** Remember the cycle's snapshot (status reads on this replica fall back to it). */
   readonly remember: (taken: TakenSnapshot) => Effect.Effect<void>
   /** The problem lists last reported (a warning when they change, a debug line otherwise). */
-  readonly reported: { hardLimited: string; invalid: string }
+  readonly reported: { hardLimited: string; invalid: string; quarantined: string }
 }
 
 interface RenderCounters {
@@ -125,19 +125,38 @@ const reportProblems = (deps: CycleDeps, slices: ReadonlyArray<Snapshot.PresetSn
   const label = (s: Snapshot.PresetSnapshot) => `${s.preset.templateName}/${s.preset.presetName}`
   const hardLimited = current.filter((s) => s.isHardLimited).map(label).join(", ")
   const invalid = current.filter((s) => s.preset.prebuildStatus === "validation_failed").map(label).join(", ")
-  const report = (key: "hardLimited" | "invalid", list: string, message: string) => {
-    if (list === "") {
-      deps.reported[key] = ""
-      return Effect.void
-    }
-    const changed = deps.reported[key] !== list
+  const quarantined = current.filter((s) => (s.preset.quarantineReason ?? null) !== null).map(label).join(", ")
+  const report = (key: "hardLimited" | "invalid" | "quarantined", list: string, message: string, recovered: string) => {
+    const previous = deps.reported[key]
     deps.reported[key] = list
-    return changed ? Effect.logWarning(`${message}: ${list}`) : Effect.logDebug(`${message}: ${list}`)
+    if (list === previous) return list === "" ? Effect.void : Effect.logDebug(`${message}: ${list}`)
+    const now = new Set(list === "" ? [] : list.split(", "))
+    const gone = (previous === "" ? [] : previous.split(", ")).filter((name) => !now.has(name))
+    return Effect.zipRight(
+      list === "" ? Effect.void : Effect.logWarning(`${message}: ${list}`),
+      gone.length === 0 ? Effect.void : Effect.logInfo(`${recovered}: ${gone.join(", ")}`)
+    )
   }
-  return Effect.zipRight(
-    report("hardLimited", hardLimited, "hard-limited presets (no prebuilds until a new template version)"),
-    report("invalid", invalid, "presets failing parameter validation (never prebuilt until a new template version)")
-  )
+  return Effect.all([
+    report(
+      "hardLimited",
+      hardLimited,
+      "hard-limited presets (no prebuilds until resumed or a new template version)",
+      "presets no longer hard-limited"
+    ),
+    report(
+      "invalid",
+      invalid,
+      "presets failing parameter validation (never prebuilt until a new template version)",
+      "presets no longer failing validation"
+    ),
+    report(
+      "quarantined",
+      quarantined,
+      "quarantined presets (no prebuilds until resumed or a new template version)",
+      "presets no longer quarantined"
+    )
+  ], { discard: true })
 }
 
 const percent = (part: number, whole: number): string => whole === 0 ? "n/a" : `${Math.round((100 * part) / whole)}%`

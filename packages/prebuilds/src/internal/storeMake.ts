@@ -15,6 +15,7 @@ import type { StoreContext } from "./storeContext.js"
 import { dialectOf } from "./storeDialect.js"
 import { fromSqlError, operation, type StoreError } from "./storeError.js"
 import * as Jobs from "./storeJobs.js"
+import * as Leases from "./storeLeases.js"
 import * as Metrics from "./storeMetrics.js"
 import { readSettings, readSnapshot } from "./storeSnapshot.js"
 import * as Templates from "./storeTemplates.js"
@@ -25,7 +26,9 @@ import {
   outsideTransactions,
   pgReconcileLock
 } from "./storeTransaction.js"
+import * as Visibility from "./storeVisibility.js"
 import * as Workspaces from "./storeWorkspaces.js"
+import { holdWriterLock } from "./storeWriterLock.js"
 
 /**
  * A store method: its SQL failures become `StoreError`s named after it, and it never joins a
@@ -60,6 +63,14 @@ export const makeStore = (
       ))
     }
     if (options.migrate !== false) yield* Migrations.migrate
+    if (dialect.name === "sqlite" && options.writerLock !== undefined) {
+      yield* holdWriterLock(sql, ctx.tx, options.writerLock)
+    }
+
+    const logLimits: Visibility.BuildLogLimits = {
+      maxBytes: options.buildLogs?.maxBytes ?? Visibility.defaultBuildLogLimits.maxBytes,
+      retain: options.buildLogs?.retain ?? Visibility.defaultBuildLogLimits.retain
+    }
 
     const maxConnections = dialect.name === "pg"
       ? Option.match(yield* Effect.serviceOption(PgClient.PgClient), {
@@ -124,8 +135,13 @@ export const makeStore = (
       deletePrebuild: (workspaceId, now) => op("deletePrebuild")(Workspaces.deletePrebuild(ctx, workspaceId, now)),
       cancelPending: (presetId, now) => op("cancelPending")(Workspaces.cancelPending(ctx, presetId, now)),
       claim: (input) => op("claim")(Workspaces.claim(ctx, input)),
-      acquireJob: (workerId, now) => op("acquireJob")(Jobs.acquireJob(ctx, workerId, now)),
-      completeJob: (jobId, completion) => op("completeJob")(Jobs.completeJob(ctx, jobId, completion)),
+      acquireJob: (workerId, now, acquireOptions) =>
+        op("acquireJob")(Leases.acquireJob(ctx, workerId, now, acquireOptions ?? {})),
+      renewJobLease: (jobId, workerId, now, leaseUntil) =>
+        op("renewJobLease")(Leases.renewJobLease(ctx, jobId, workerId, now, leaseUntil)),
+      reapJobs: (reapOptions) => op("reapJobs")(Leases.reapJobs(ctx, reapOptions)),
+      cancelBuild: (buildId, now) => op("cancelBuild")(Leases.cancelBuild(ctx, buildId, now)),
+      completeJob: (jobId, completion) => op("completeJob")(Jobs.completeJob(ctx, jobId, completion, logLimits)),
       setAgentReady: (workspaceId, ready, agentName) =>
         op("setAgentReady")(Jobs.setAgentReady(ctx, workspaceId, ready, agentName)),
       agents: (workspaceId) => op("agents")(Jobs.agents(ctx, workspaceId)),
@@ -134,6 +150,14 @@ export const makeStore = (
       latestBuild: (workspaceId) => op("latestBuild")(Jobs.latestBuild(ctx, workspaceId)),
       workspace: (id) => op("workspace")(Jobs.workspace(ctx, id)),
       workspaces: (filter) => op("workspaces")(Jobs.workspaces(ctx, filter ?? {})),
+      listBuilds: (filter) => op("listBuilds")(Visibility.listBuilds(ctx, filter ?? {})),
+      build: (id) => op("build")(Visibility.build(ctx, id)),
+      buildLogs: (id) => op("buildLogs")(Visibility.buildLogs(ctx, id)),
+      listWorkspaces: (filter) => op("listWorkspaces")(Visibility.listWorkspaces(ctx, filter ?? {})),
+      resumePreset: (id, now) => op("resumePreset")(Visibility.resumePreset(ctx, id, now)),
+      recordRenderOverrun: (versionId, reason, threshold, now) =>
+        op("recordRenderOverrun")(Visibility.recordRenderOverrun(ctx, versionId, reason, threshold, now)),
+      quarantineOf: (versionId) => op("quarantineOf")(Visibility.quarantineOf(ctx, versionId)),
       prebuildCounts: () => op("prebuildCounts")(Metrics.prebuildCounts(ctx))
     }
     return store

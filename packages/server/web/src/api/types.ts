@@ -100,6 +100,22 @@ export interface RenderRequestBody {
 export type PoolStatus = "healthy" | "hard_limited" | "validation_failed"
 
 /**
+ * The derived state of a pool (`GET /api/v1/presets` `state`): what the dashboard shows.
+ *
+ * @since 0.1.0
+ */
+export type PoolState =
+  | "filling"
+  | "ready"
+  | "backing_off"
+  | "hard_limited"
+  | "validation_failed"
+  | "quarantined"
+  | "paused"
+  | "template_deleted"
+  | "draining"
+
+/**
  * One prebuild pool: a preset of a template version.
  *
  * @since 0.1.0
@@ -117,6 +133,65 @@ export interface PresetPool {
   readonly statusReason: string | null
   readonly backoffUntil: string | null
   readonly activeVersion: boolean
+  readonly state: PoolState
+  readonly quarantineReason: string | null
+  /** The newest failed build's error, while backing off or hard-limited. */
+  readonly lastError: string | null
+}
+
+/**
+ * A build (`GET /api/v1/builds`).
+ *
+ * @since 0.1.0
+ */
+export interface BuildInfo {
+  readonly id: string
+  readonly workspaceId: string
+  readonly workspaceName: string
+  readonly template: string
+  readonly templateVersion: string
+  readonly preset: string | null
+  readonly buildNumber: number
+  readonly transition: "start" | "stop" | "delete"
+  readonly status: string
+  readonly createdAt: string
+  readonly completedAt: string | null
+  readonly error: string | null
+  readonly hasLogs: boolean
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface BuildsResponse {
+  readonly builds: ReadonlyArray<BuildInfo>
+  readonly nextOffset: number | null
+}
+
+/**
+ * A build's provisioner output (`GET /api/v1/builds/{id}/logs`).
+ *
+ * @since 0.1.0
+ */
+export interface BuildLogs {
+  readonly buildId: string
+  readonly stdout: string
+  readonly stderr: string
+  readonly truncated: boolean
+  readonly stored: boolean
+}
+
+/**
+ * `POST /api/v1/presets/{template}/{preset}/resume`.
+ *
+ * @since 0.1.0
+ */
+export interface ResumeResponse {
+  readonly template: string
+  readonly preset: string
+  readonly previousStatus: PoolStatus
+  readonly status: PoolStatus
+  readonly clearedQuarantine: string | null
 }
 
 /**

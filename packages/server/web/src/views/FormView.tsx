@@ -7,12 +7,13 @@
 import { useEffect, useState } from "preact/hooks"
 import type { ApiClient } from "../api/client.js"
 import { describeFailure } from "../api/client.js"
-import type { Preset, RenderResult, TemplateSummary } from "../api/types.js"
+import type { Preset, PresetPool, RenderResult, TemplateSummary } from "../api/types.js"
 import { DiagnosticList } from "../components/DiagnosticList.js"
 import { ParameterField } from "../components/ParameterField.js"
 import type { FormDraft } from "../logic/formDraft.js"
 import { defaultVersionOf, resolveSelection, selectableTemplates } from "../logic/formDraft.js"
 import { ownerOf } from "../logic/owner.js"
+import { stateLabel } from "../logic/pools.js"
 import { editsFromPreset, setEdit } from "../logic/values.js"
 import type { RenderStatus } from "./useRenderer.js"
 import { useRenderer } from "./useRenderer.js"
@@ -36,6 +37,9 @@ type Templates =
  */
 export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
   const [templates, setTemplates] = useState<Templates>({ state: "loading" })
+  /** Parameters the user has left (focus out): their "required" errors show from then on. */
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set())
+  const [pool, setPool] = useState<PresetPool | undefined>(undefined)
   const renderer = useRenderer(client)
 
   const bodyOf = (d: FormDraft) => ({ owner: ownerOf(d.owner), values: d.edits })
@@ -69,6 +73,7 @@ export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
 
   const chooseVersion = (templateId: string, versionId: string | undefined) => {
     renderer.reset()
+    setTouched(new Set())
     update({ ...draft, templateId, versionId, edits: {}, preset: undefined }, "now")
   }
 
@@ -77,6 +82,22 @@ export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
   const output = renderer.output
   const presets = output?.presets ?? []
   const preset = presets.find((p) => p.name === draft.preset)
+
+  // The chosen preset's pool as the server stores it: a preset that failed validation at import
+  // says why here, even when this render (with other owner or values) shows no error.
+  useEffect(() => {
+    setPool(undefined)
+    if (draft.versionId === undefined || draft.preset === undefined) return
+    let current = true
+    const [versionId, presetName] = [draft.versionId, draft.preset]
+    void client.presets().then((result) => {
+      if (!current || !result.ok) return
+      setPool(result.value.presets.find((p) => p.templateVersionId === versionId && p.preset === presetName))
+    })
+    return () => {
+      current = false
+    }
+  }, [draft.versionId, draft.preset])
 
   return (
     <div class="page form-page">
@@ -183,7 +204,7 @@ export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
               <option value="">{presets.length === 0 ? "No presets" : "None: template defaults"}</option>
               {presets.map((p, i) => <option key={i} value={p.name}>{p.name}{p.default ? " (default)" : ""}</option>)}
             </select>
-            {preset !== undefined && <PresetSummary preset={preset} />}
+            {preset !== undefined && <PresetSummary preset={preset} pool={pool} />}
           </div>
         </section>
         <section class="params-column" aria-labelledby="params-title">
@@ -212,6 +233,8 @@ export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
                   parameter={parameter}
                   index={index}
                   edits={draft.edits}
+                  touched={touched.has(parameter.name) || parameter.name in draft.edits}
+                  onTouch={(name) => setTouched((t) => t.has(name) ? t : new Set([...t, name]))}
                   onChange={(name, value) => update({ ...draft, edits: setEdit(draft.edits, name, value) }, "soon")}
                 />
               ))}
@@ -243,10 +266,23 @@ const StatusLine = (
   )
 }
 
-const PresetSummary = ({ preset }: { readonly preset: Preset }) => {
+const PresetSummary = (
+  { pool, preset }: { readonly preset: Preset; readonly pool: PresetPool | undefined }
+) => {
   const names = Object.keys(preset.parameters)
   return (
     <div class="preset-summary" id="preset-summary">
+      {pool !== undefined && (
+        <p class="preset-pool" data-state={pool.state}>
+          Prebuilds: <span class={`badge state-${pool.state}`}>{stateLabel(pool.state)}</span> {pool.eligible} of{" "}
+          {pool.desired} ready
+        </p>
+      )}
+      {pool !== undefined && pool.state === "validation_failed" && (
+        <p class="preset-invalid" role="alert">
+          This preset fails validation and is never prebuilt: {pool.statusReason ?? "see its diagnostics"}
+        </p>
+      )}
       <p>
         {names.length === 0 ? "Sets no parameters" : `Sets ${names.join(", ")}`}
         {preset.prebuilds !== null && preset.prebuilds.instances > 0 && (
