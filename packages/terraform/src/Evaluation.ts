@@ -503,8 +503,7 @@ class ModuleInstanceImpl implements ModuleInstance {
           meter.trip("maxNestingDepth", `The value given for variable "${variable.name}" nests too deeply.`)
         }
         raw = Support.fromJson(input)
-      }
-      else {
+      } else {
         const file = this.evaluation.template.tfvars.get(variable.name)
         if (file !== undefined) raw = this.evaluation.run(file, this.evaluation.empty).value
       }
