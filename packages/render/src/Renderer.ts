@@ -12,7 +12,7 @@
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import type { TemplateFiles } from "@warmpool/terraform"
-import { HclParser, Owner } from "@warmpool/terraform"
+import { Budgets, HclParser, Owner } from "@warmpool/terraform"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -187,6 +187,7 @@ export const layer: Layer.Layer<
   Effect.gen(function*() {
     const metrics = yield* Metrics.Metrics
     const parser = yield* HclParser.HclParser
+    const budgets = yield* Budgets.CurrentBudgets
     const templates = yield* TemplateCache
     const renders = yield* RenderCache
     const renderDetailed = (request: RenderRequest) => renderInProcess(metrics, request)
@@ -216,7 +217,10 @@ export const layer: Layer.Layer<
           (template) => timedRender(metrics, "uncached", template, { owner: request.owner, values: request.values })
         ),
       renderFiles: (request) =>
-        Effect.provideService(renderFiles(request.files, request.owner, request.values), HclParser.HclParser, parser)
+        renderFiles(request.files, request.owner, request.values).pipe(
+          Effect.provideService(HclParser.HclParser, parser),
+          Effect.provideService(Budgets.CurrentBudgets, budgets)
+        )
     }
   })
 )

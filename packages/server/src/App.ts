@@ -21,7 +21,7 @@ import {
   WorkspaceBuilder
 } from "@warmpool/prebuilds"
 import { RenderCache, Renderer, RenderWorkerPool, TemplateCache, type TemplateSource } from "@warmpool/render"
-import { HclParser } from "@warmpool/terraform"
+import { Budgets, HclParser } from "@warmpool/terraform"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import * as fs from "node:fs"
@@ -183,7 +183,9 @@ export const services = (
     Layer.provideMerge(WorkspaceBuilder.layer),
     Layer.provideMerge(rendering),
     Layer.provideMerge(JobNotifications.layer),
-    Layer.provideMerge(HclParser.layer)
+    Layer.provideMerge(HclParser.layer),
+    // the evaluation budgets every template compiled by the service is given
+    Layer.provide(Layer.succeed(Budgets.CurrentBudgets, config.budgets))
   )
 }
 
