@@ -367,6 +367,27 @@ describe.skipIf(skipped)("web console in Chromium", () => {
     expect(problems).toEqual([])
   })
 
+  it("lists required secrets and whether the owner has them (secrets fixture)", async () => {
+    const page = await openForm()
+    await chooseTemplate(page, "secrets")
+    const card = page.getByRole("region", { name: "Required secrets" })
+    const statuses = () =>
+      card.locator(".secret-row").evaluateAll((rows) =>
+        rows.map((r) => (r as unknown as { getAttribute: (name: string) => string | null }).getAttribute("data-status"))
+      )
+    await expect.poll(statuses, poll).toEqual(["missing", "missing"])
+    expect(await card.locator("code").allTextContents()).toEqual(["GH_TOKEN", "~/.ssh/id_ed25519"])
+    expect(await card.textContent()).toContain("A GitHub token to clone private repositories")
+    await page.getByLabel("Secrets the owner has").fill("GH_TOKEN")
+    await expect.poll(statuses, poll).toEqual(["satisfied", "missing"])
+    expect(await card.locator("#secrets-summary").textContent()).toBe("1 of 2 secrets missing")
+    await page.getByLabel("Secrets the owner has").fill("GH_TOKEN, ~/.ssh/id_ed25519")
+    await expect.poll(statuses, poll).toEqual(["satisfied", "satisfied"])
+    expect(await card.locator("#secrets-summary").textContent()).toBe("All 2 secrets provided")
+    await screenshot(page, "web-form-secrets.png")
+    expect(problems).toEqual([])
+  })
+
   it("every form control has a label and the render status is a live region", async () => {
     const page = await openForm()
     for (const template of ["docker-dev", "k8s-team", "gpu-lab", "form-controls"]) {
