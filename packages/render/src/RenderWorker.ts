@@ -134,7 +134,13 @@ export class Compile extends Schema.TaggedRequest<Compile>()("Compile", {
 export class RenderVersion extends Schema.TaggedRequest<RenderVersion>()("RenderVersion", {
   failure: NeedFiles,
   success: RenderedFromWorker,
-  payload: { versionId: Schema.String, owner: Owner.WorkspaceOwner, values: Values }
+  payload: {
+    versionId: Schema.String,
+    owner: Owner.WorkspaceOwner,
+    values: Values,
+    /** Full evaluation (`render --full-evaluation`, the API's `fullEvaluation`). */
+    full: Schema.optional(Schema.Boolean)
+  }
 }) {}
 
 /**

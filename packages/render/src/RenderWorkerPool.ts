@@ -22,6 +22,7 @@
 import * as NodeWorker from "@effect/platform-node/NodeWorker"
 import * as Worker from "@effect/platform/Worker"
 import type { Owner, TemplateFiles } from "@warmpool/terraform"
+import { Budgets } from "@warmpool/terraform"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
@@ -153,6 +154,8 @@ export interface VersionRender {
   readonly templateVersionId: string
   readonly owner: Owner.WorkspaceOwner
   readonly values: Readonly<Record<string, string>>
+  /** Evaluate every block, not only what the output needs (the output is the same). */
+  readonly fullEvaluation?: boolean | undefined
 }
 
 /**
@@ -233,6 +236,8 @@ export const make = (
   Effect.gen(function*() {
     const poolScope = yield* Effect.scope
     const manager = yield* Worker.WorkerManager
+    // the evaluation budgets of the pool's context go to every worker, which compiles with them
+    const budgets = yield* Budgets.CurrentBudgets
     const size = Math.max(1, Math.trunc(settings.size))
     const heapLimit = `heap ${settings.maxHeapMb} MiB`
     const counters = { spawned: 0, timeouts: 0, exhausted: 0, retries: 0, compilations: 0 }
@@ -249,7 +254,7 @@ export const make = (
       const death: { value: Death | undefined } = { value: undefined }
       const spawner: Worker.SpawnerFn = () => {
         const thread = new Thread(entry(), {
-          workerData: { versions: settings.versionsPerWorker },
+          workerData: { versions: settings.versionsPerWorker, budgets },
           resourceLimits: { maxOldGenerationSizeMb: settings.maxHeapMb },
           stdout: false,
           stderr: false
@@ -505,7 +510,8 @@ export const make = (
             new RenderWorker.RenderVersion({
               versionId: request.templateVersionId,
               owner: request.owner,
-              values: request.values
+              values: request.values,
+              ...(request.fullEvaluation === true ? { full: true } : {})
             })
           )
           return ask.pipe(
