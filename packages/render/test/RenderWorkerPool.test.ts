@@ -8,7 +8,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Metrics } from "@warmpool/metrics"
 import type { RenderOutput } from "@warmpool/render"
 import { CacheSettings, RenderCache, Renderer, RenderWorker, RenderWorkerPool, TemplateSource } from "@warmpool/render"
-import { Owner, TemplateFiles } from "@warmpool/terraform"
+import { Budgets, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -72,8 +72,14 @@ const settings = (overrides: Partial<RenderWorkerPool.RenderWorkerPoolSettings> 
   ...overrides
 })
 
+/**
+ * The deliberately slow template must outlast the deadline, not the evaluation-step budget (a
+ * diagnostic that stops it first): the pool's workers get a step budget it never meets.
+ */
+const unlimitedSteps = Layer.succeed(Budgets.CurrentBudgets, { ...Budgets.defaults, maxSteps: 1e15 })
+
 const poolWith = (overrides: Partial<RenderWorkerPool.RenderWorkerPoolSettings> = {}) =>
-  RenderWorkerPool.layer(settings(overrides))
+  RenderWorkerPool.layer(settings(overrides)).pipe(Layer.provide(unlimitedSteps))
 
 const render = (versionId: string, template: TemplateFiles.TemplateFiles, values: Record<string, string> = {}) =>
   Effect.flatMap(
@@ -194,7 +200,8 @@ describe("RenderWorkerPool", () => {
         yield* render("warm", simple)
         const [slowResult, queued] = yield* Effect.all([
           Effect.either(render("slow", slow)),
-          Effect.delay(render("warm", simple, { size: "queued" }), Duration.millis(50))
+          // Sent while the slow one runs; its own deadline ends after the slow one's.
+          Effect.delay(render("warm", simple, { size: "queued" }), Duration.millis(500))
         ], { concurrency: "unbounded" })
         expect(Either.isLeft(slowResult) && slowResult.left._tag).toBe("RenderTimeout")
         expect(queued.output.parameters[0]!.value.value).toBe("queued")

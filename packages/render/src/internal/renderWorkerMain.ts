@@ -8,7 +8,7 @@
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeWorkerRunner from "@effect/platform-node/NodeWorkerRunner"
 import * as WorkerRunner from "@effect/platform/WorkerRunner"
-import { Budgets, CompiledTemplate, HclParser, TemplateFiles } from "@warmpool/terraform"
+import { Budgets, CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -52,8 +52,57 @@ const internalError = (defect: unknown): RenderOutput.RenderOutput =>
     diagnostic("error", "Internal error while rendering template", String(defect))
   ])
 
+/**
+ * A small template compiled and rendered a few times while the worker starts (outside any
+ * deadline): the parser is booted and the compile and render paths are warm (JIT) before the
+ * first real request, which then runs as fast as on a worker that has served for a while.
+ */
+const warmupSource = `
+variable "region" {
+  type    = string
+  default = "eu"
+}
+locals {
+  sizes = { for i, name in ["small", "medium", "large"] : name => i + 1 }
+}
+data "coder_parameter" "size" {
+  name    = "size"
+  type    = "string"
+  default = "small"
+  dynamic "option" {
+    for_each = local.sizes
+    content {
+      name  = upper(option.key)
+      value = option.key
+    }
+  }
+  validation {
+    regex = "^[a-z]+$"
+    error = "lower-case letters"
+  }
+}
+data "coder_workspace_preset" "default" {
+  name       = "default"
+  parameters = { size = "medium" }
+  prebuilds {
+    instances = 1
+  }
+}
+`
+
+const warmup = Effect.gen(function*() {
+  yield* Effect.ignore(HclParser.warmup)
+  const { files } = filesOf([["main.tf", new TextEncoder().encode(warmupSource)]])
+  for (let i = 0; i < 5; i++) {
+    const template = yield* CompiledTemplate.compile(files)
+    for (let j = 0; j < 20; j++) {
+      renderTemplate(template, { owner: Owner.empty, values: { size: j % 2 ? "large" : "x" } })
+    }
+  }
+}).pipe(Effect.catchAllDefect(() => Effect.void))
+
 const handlers = {
-  Warmup: () => Effect.ignore(HclParser.warmup),
+  Warmup: () => warmup,
   Compile: ({ files, versionId }: RenderWorker.Compile) =>
     Effect.map(compile(files), (template) => {
       keep(versionId, template)
