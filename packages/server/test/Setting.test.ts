@@ -200,7 +200,19 @@ const effects: ReadonlyArray<
   ["template-cache-ttl", "10m", (c) => Duration.toMillis(c.templateCache.ttl), 600_000],
   ["template-cache-max-age", "2h", (c) => Duration.toMillis(c.templateCache.maxAge), 7_200_000],
   ["template-cache-sweep-interval", "30s", (c) => Duration.toMillis(c.templateCache.sweepInterval), 30_000],
-  ["template-cache-capacity", "2", (c) => c.templateCache.capacity, 2]
+  ["template-cache-capacity", "2", (c) => c.templateCache.capacity, 2],
+  ["quarantine-threshold", "5", (c) => c.prebuilds.quarantineThreshold, 5],
+  ["provisioner-workers", "4", (c) => c.provisionerWorkers, 4],
+  ["job-lease", "1m", (c) => Duration.toMillis(c.leases.lease), 60_000],
+  ["job-heartbeat", "2s", (c) => Duration.toMillis(c.leases.heartbeat), 2_000],
+  ["max-json-depth", "16", (c) => c.maxJsonDepth, 16],
+  ["upload-max-files", "7", (c) => c.upload.maxFiles, 7],
+  ["upload-max-file-bytes", "1024", (c) => c.upload.maxFileBytes, 1024],
+  ["upload-max-total-bytes", "4096", (c) => c.upload.maxTotalBytes, 4096],
+  ["import-timeout", "3s", (c) => Duration.toMillis(c.importTimeout), 3_000],
+  ["render-workers", "3", (c) => c.renderWorkers, 3],
+  ["render-worker-heap-mb", "128", (c) => c.renderWorkerHeapMb, 128],
+  ["render-cache-max-bytes", "65536", (c) => c.renderCache.maxBytes, 65536]
 ]
 
 /** Settings another row needs (a command provisioner's settings apply with `provisioner=command`). */
