@@ -1,6 +1,7 @@
 /**
  * `warmpool render <dir> [--param NAME=VALUE]... [--previous NAME=VALUE]... [--owner FILE.json]
- * [--plan FILE.json] [--tfvar NAME=JSON]... [--validate-presets] [--full-evaluation] [--json]`
+ * [--plan FILE.json] [--tfvar NAME=JSON]... [--budget NAME=NUMBER]... [--validate-presets] [--full-evaluation]
+ * [--json]`
  *
  * @since 0.1.0
  */
@@ -34,6 +35,10 @@ export const renderCommand = Command.make(
       Options.optional
     ),
     tfvars: pairs("tfvar", "A root variable value as NAME=JSON (repeatable); overrides tfvars files."),
+    budgets: pairs(
+      "budget",
+      "An evaluation budget as NAME=NUMBER (repeatable): maxInstances, maxCollectionElements, maxStringBytes, maxSteps, maxFileBytes, maxTotalFileBytes, maxTfvarsBytes, maxNestingDepth (default from WARMPOOL_BUDGET_* variables)."
+    ),
     validatePresets: Options.boolean("validate-presets").pipe(
       Options.withDescription("Re-render presets that have prebuilds and attach their validation errors.")
     ),
@@ -53,6 +58,7 @@ export const renderCommand = Command.make(
         ownerFile: Option.getOrUndefined(args.owner),
         planFile: Option.getOrUndefined(args.plan),
         tfvars: args.tfvars,
+        budgets: args.budgets,
         validatePresets: args.validatePresets,
         fullEvaluation: args.fullEvaluation,
         json: args.json

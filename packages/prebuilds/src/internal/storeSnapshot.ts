@@ -200,8 +200,8 @@ const readBackoffs = (sql: SqlClient.SqlClient, windowStart: number) =>
  * reaper failed (their worker died) are not the template's doing and are left out. Coder counts
  * only builds still owned by the system user, so claiming the successful prebuilds makes
  * scattered failures look consecutive (F S* F F S*, * = claimed, was limited); counted this way,
- * the limit means "the newest creates keep failing" and a success resets it. Builds before the
- * preset was last resumed do not count.
+ * the limit means "the newest creates keep failing" and a success resets it. Builds created before
+ * the preset was last resumed (issue 12) do not count, so a resume lifts the limit.
  */
 const hardLimitBuilds = `SELECT b.id AS build_id, b.preset_id, b.created_at, j.status AS job_status
   FROM workspace_builds b
