@@ -200,7 +200,15 @@ const effects: ReadonlyArray<
   ["template-cache-ttl", "10m", (c) => Duration.toMillis(c.templateCache.ttl), 600_000],
   ["template-cache-max-age", "2h", (c) => Duration.toMillis(c.templateCache.maxAge), 7_200_000],
   ["template-cache-sweep-interval", "30s", (c) => Duration.toMillis(c.templateCache.sweepInterval), 30_000],
-  ["template-cache-capacity", "2", (c) => c.templateCache.capacity, 2]
+  ["template-cache-capacity", "2", (c) => c.templateCache.capacity, 2],
+  ["budget-max-instances", "7", (c) => c.budgets.maxInstances, 7],
+  ["budget-max-collection-elements", "8", (c) => c.budgets.maxCollectionElements, 8],
+  ["budget-max-string-bytes", "9", (c) => c.budgets.maxStringBytes, 9],
+  ["budget-max-steps", "10", (c) => c.budgets.maxSteps, 10],
+  ["budget-max-file-bytes", "11", (c) => c.budgets.maxFileBytes, 11],
+  ["budget-max-total-file-bytes", "12", (c) => c.budgets.maxTotalFileBytes, 12],
+  ["budget-max-tfvars-bytes", "13", (c) => c.budgets.maxTfvarsBytes, 13],
+  ["budget-max-nesting-depth", "14", (c) => c.budgets.maxNestingDepth, 14]
 ]
 
 /** Settings another row needs (a command provisioner's settings apply with `provisioner=command`). */
