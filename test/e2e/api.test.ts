@@ -66,7 +66,8 @@ const apiRoutes: ReadonlyArray<readonly [method: string, route: string]> = [
   ["GET", "/api/v1/workspaces"],
   ["GET", "/api/v1/builds"],
   ["GET", "/api/v1/builds/*"],
-  ["GET", "/api/v1/builds/*/logs"]
+  ["GET", "/api/v1/builds/*/logs"],
+  ["POST", "/api/v1/builds/*/cancel"]
 ]
 
 /** A template that takes far longer than 1 ms to compile: many parameters with computed values. */

@@ -77,13 +77,8 @@ describe("operator visibility: a provisioner that always fails", () => {
     server = await startServer({
       templates,
       interval: "1s",
-      args: ["--hard-limit", "1", "--backoff-interval", "1s"],
-      env: {
-        WARMPOOL_PROVISIONER: "command",
-        WARMPOOL_PROVISIONER_COMMAND: script,
-        PREBUILDS_FAILURE_HARD_LIMIT: "1",
-        PREBUILDS_RECONCILIATION_BACKOFF_INTERVAL: "1s"
-      }
+      args: ["--hard-limit", "1", "--backoff-interval", "1s", "--provisioner", "command"],
+      env: { WARMPOOL_PROVISIONER_COMMAND: script }
     })
   }, 60_000)
 

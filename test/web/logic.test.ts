@@ -6,7 +6,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import { describeFailure, makeApiClient } from "../../packages/server/web/src/api/client.js"
-import type { Parameter, PresetPool, TemplateSummary } from "../../packages/server/web/src/api/types.js"
+import type {
+  OwnerSecret,
+  Parameter,
+  PresetPool,
+  RenderResult,
+  SecretRequirement,
+  TemplateSummary
+} from "../../packages/server/web/src/api/types.js"
 import {
   controlFor,
   defaultSliderRange,
@@ -29,6 +36,7 @@ import {
   stateLabel
 } from "../../packages/server/web/src/logic/pools.js"
 import { buildsHref, parseBuildsFilter, parseRoute } from "../../packages/server/web/src/logic/route.js"
+import { parseSecrets, secretRows, secretSummary } from "../../packages/server/web/src/logic/secrets.js"
 import { makeTokenStore, tokenKey } from "../../packages/server/web/src/logic/token.js"
 import { visibleDiagnostics } from "../../packages/server/web/src/logic/touched.js"
 import {
@@ -390,8 +398,130 @@ describe("owner", () => {
       ssh_public_key: "",
       groups: ["platform"],
       login_type: "",
-      rbac_roles: []
+      rbac_roles: [],
+      secrets: []
     })
+    expect(ownerOf({ name: "a", groups: "", secrets: "GH_TOKEN, ~/.ssh/id" }).secrets).toEqual([
+      { env: "GH_TOKEN" },
+      { file: "~/.ssh/id" }
+    ])
+  })
+})
+
+describe("secret requirements on the form", () => {
+  const parseTable: ReadonlyArray<readonly [string, ReadonlyArray<OwnerSecret>]> = [
+    ["", []],
+    [" , ,\n", []],
+    ["GH_TOKEN", [{ env: "GH_TOKEN" }]],
+    ["_x1", [{ env: "_x1" }]],
+    ["~/.ssh/id_ed25519", [{ file: "~/.ssh/id_ed25519" }]],
+    ["/etc/key, ./rel", [{ file: "/etc/key" }, { file: "./rel" }]],
+    ["1TOKEN", [{ file: "1TOKEN" }]],
+    ["env: A-B , file: TOKEN", [{ env: "A-B" }, { file: "TOKEN" }]],
+    ["A, A, file:A, env:A", [{ env: "A" }, { file: "A" }]],
+    ["env:, file:", []],
+    ["A\nB", [{ env: "A" }, { env: "B" }]]
+  ]
+  for (const [text, expected] of parseTable) {
+    it(`parseSecrets(${JSON.stringify(text)})`, () => expect(parseSecrets(text)).toEqual(expected))
+  }
+
+  it("parseSecrets: every secret has exactly one non-empty, trimmed name, each once", () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const secrets = parseSecrets(text)
+        const keys = secrets.map((s) => {
+          const names = [s.env, s.file].filter((n) => n !== undefined)
+          expect(names).toHaveLength(1)
+          expect(names[0]).not.toBe("")
+          expect(names[0]).toBe(names[0]!.trim())
+          return `${s.env === undefined ? "file" : "env"}:${names[0]}`
+        })
+        expect(new Set(keys).size).toBe(keys.length)
+      })
+    )
+  })
+
+  const requirement = (env: string, file: string, satisfied?: boolean): SecretRequirement => ({
+    env,
+    file,
+    help_message: `help ${env}${file}`,
+    ...(satisfied === undefined ? {} : { satisfied })
+  })
+  const output = (requirements: ReadonlyArray<SecretRequirement>) =>
+    ({ parameters: [], presets: [], diagnostics: [], secret_requirements: requirements }) as unknown as RenderResult
+
+  const rowsTable: ReadonlyArray<{
+    readonly name: string
+    readonly requirements: ReadonlyArray<SecretRequirement>
+    readonly statuses: ReadonlyArray<string>
+    readonly summary: string
+  }> = [
+    { name: "none", requirements: [], statuses: [], summary: "" },
+    {
+      name: "one provided",
+      requirements: [requirement("A", "", true)],
+      statuses: ["satisfied"],
+      summary: "The secret is provided"
+    },
+    {
+      name: "all provided",
+      requirements: [requirement("A", "", true), requirement("", "/f", true)],
+      statuses: ["satisfied", "satisfied"],
+      summary: "All 2 secrets provided"
+    },
+    {
+      name: "some missing",
+      requirements: [requirement("A", "", true), requirement("", "/f", false), requirement("B", "", false)],
+      statuses: ["satisfied", "missing", "missing"],
+      summary: "2 of 3 secrets missing"
+    },
+    {
+      name: "no status from the server",
+      requirements: [requirement("A", ""), requirement("", "/f")],
+      statuses: ["unknown", "unknown"],
+      summary: "2 secrets required"
+    }
+  ]
+  for (const { name, requirements, statuses, summary } of rowsTable) {
+    it(`rows and summary: ${name}`, () => {
+      const rows = secretRows(output(requirements))
+      expect(rows.map((r) => r.status)).toEqual(statuses)
+      expect(rows.map((r) => [r.kind, r.name, r.help])).toEqual(
+        requirements.map((r) => [r.env !== "" ? "env" : "file", r.env || r.file, r.help_message])
+      )
+      expect(secretSummary(rows)).toBe(summary)
+    })
+  }
+
+  it("an output without secret_requirements (an older server) has no rows", () => {
+    expect(secretRows({ parameters: [] } as unknown as RenderResult)).toEqual([])
+  })
+
+  it("the render request carries the owner's secret names", async () => {
+    let body: unknown
+    const client = makeApiClient({
+      token: () => undefined,
+      onUnauthorized: () => {},
+      fetch: async (_input, init) => {
+        body = JSON.parse(String(init?.body))
+        return new Response(
+          JSON.stringify({
+            parameters: [],
+            presets: [],
+            diagnostics: [],
+            secret_requirements: [requirement("GH_TOKEN", "", true)]
+          }),
+          { status: 200 }
+        )
+      }
+    })
+    const result = await client.render("v", {
+      owner: ownerOf({ name: "a", groups: "", secrets: "GH_TOKEN" }),
+      values: {}
+    })
+    expect((body as { owner: { secrets: unknown } }).owner.secrets).toEqual([{ env: "GH_TOKEN" }])
+    expect(result.ok && secretRows(result.value).map((r) => r.status)).toEqual(["satisfied"])
   })
 })
 

@@ -107,13 +107,17 @@ export class Authorization extends HttpApiMiddleware.Tag<Authorization>()("Autho
 
 const Instant = Schema.String.annotations({ description: "An ISO 8601 instant" })
 
+const loneSurrogate = /\p{Cs}/u
+
 const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
  * A JSON object of strings, decoded into a null-prototype record that keeps every key:
  * `__proto__`, `constructor` or `toString` are ordinary names (a `Schema.Record` drops
- * `__proto__`, and a plain object answers `constructor` for a name it does not hold).
+ * `__proto__`, and a plain object answers `constructor` for a name it does not hold). Names and
+ * values must be well-formed Unicode (no lone surrogates), so distinct maps stay distinct once
+ * encoded as UTF-8.
  *
  * @since 0.1.0
  */
@@ -129,6 +133,22 @@ export const StringMap: Schema.Schema<Readonly<Record<string, string>>> = Schema
       const value = input[key]
       if (typeof value !== "string") {
         return ParseResult.fail(new ParseResult.Pointer(key, input, new ParseResult.Type(Schema.String.ast, value)))
+      }
+      // Encoded as UTF-8 a lone surrogate becomes U+FFFD: two different maps would share a digest.
+      if (loneSurrogate.test(key) || loneSurrogate.test(value)) {
+        return ParseResult.fail(
+          new ParseResult.Pointer(
+            key,
+            input,
+            new ParseResult.Type(
+              ast,
+              value,
+              `${JSON.stringify(key)}: the ${
+                loneSurrogate.test(key) ? "name" : "value"
+              } is not well-formed Unicode (a lone surrogate)`
+            )
+          )
+        )
       }
       out[key] = value
     }

@@ -273,7 +273,13 @@ export const runCycle = (
     yield* onReport(report)
     yield* logLine(report)
     if (Exit.isFailure(exit)) {
-      yield* Effect.logError("reconcile cycle failed").pipe(Effect.annotateLogs({ cause: Cause.pretty(exit.cause) }))
+      // A store failure (e.g. the database is unreachable) is logged by its message, a defect in full.
+      const failure = Cause.failureOption(exit.cause)
+      yield* Effect.logError("reconcile cycle failed").pipe(Effect.annotateLogs(
+        Option.isSome(failure) && Cause.isFailType(exit.cause)
+          ? { operation: failure.value.operation, reason: failure.value.reason, error: failure.value.message }
+          : { cause: Cause.pretty(exit.cause) }
+      ))
       return yield* Effect.failCause(exit.cause)
     }
     const stats: CycleStats = {

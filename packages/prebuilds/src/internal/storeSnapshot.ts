@@ -200,7 +200,8 @@ const readBackoffs = (sql: SqlClient.SqlClient, windowStart: number) =>
  * reaper failed (their worker died) are not the template's doing and are left out. Coder counts
  * only builds still owned by the system user, so claiming the successful prebuilds makes
  * scattered failures look consecutive (F S* F F S*, * = claimed, was limited); counted this way,
- * the limit means "the newest creates keep failing" and a success resets it.
+ * the limit means "the newest creates keep failing" and a success resets it. Builds created before
+ * the preset was last resumed (issue 12) do not count, so a resume lifts the limit.
  */
 const hardLimitBuilds = `SELECT b.id AS build_id, b.preset_id, b.created_at, j.status AS job_status
   FROM workspace_builds b
@@ -209,7 +210,8 @@ const hardLimitBuilds = `SELECT b.id AS build_id, b.preset_id, b.created_at, j.s
   JOIN template_versions v ON v.id = b.template_version_id
   JOIN templates t ON t.id = v.template_id AND t.active_version_id = v.id
   WHERE b.build_number = 1 AND b.transition = 'start' AND b.initiator_id = '${SystemUserId}'
-    AND p.desired_instances IS NOT NULL AND j.status <> 'canceled' AND j.reaped_at IS NULL`
+    AND p.desired_instances IS NOT NULL AND j.status <> 'canceled' AND j.reaped_at IS NULL
+    AND (p.resumed_at IS NULL OR b.created_at >= p.resumed_at)`
 
 const readHardLimited = (sql: SqlClient.SqlClient, hardLimit: number) =>
   hardLimit <= 0 ?

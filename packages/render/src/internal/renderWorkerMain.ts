@@ -59,12 +59,12 @@ const handlers = {
       keep(versionId, template)
       return { ownerReads: template.ownerReads }
     }),
-  RenderVersion: ({ owner, values, versionId }: RenderWorker.RenderVersion) =>
+  RenderVersion: ({ full, owner, values, versionId }: RenderWorker.RenderVersion) =>
     Effect.suspend(() => {
       const template = compiled.get(versionId)
       if (template === undefined) return Effect.fail(new RenderWorker.NeedFiles({ versionId }))
       keep(versionId, template)
-      return Effect.succeed(renderTemplate(template, { owner, values }))
+      return Effect.succeed(renderTemplate(template, { owner, values }, { full: full === true }))
     }),
   RenderFiles: ({ files, owner, values }: RenderWorker.RenderFiles) =>
     Effect.flatMap(Effect.sync(() => filesOf(files)), ({ error, files }) =>

@@ -915,25 +915,36 @@ export class Compiler {
     let inner = env
     if (e.keyVar !== undefined) inner = { name: e.keyVar, slot: keySlot, parent: inner }
     inner = { name: e.valueVar, slot: valueSlot, parent: inner }
+    // as Terraform: iterating a sensitive collection gives a sensitive result
+    let marked = false
+    const watched: Compiled = {
+      ...collection,
+      run: (ctx) => {
+        const v = collection.run(ctx)
+        marked = Sensitive.isSensitive(v)
+        return v
+      }
+    }
     const before = this.nodes
     const key = e.keyExpression === undefined ? undefined : this.compile(e.keyExpression, inner)
     const value = this.compile(e.valueExpression, inner)
     const condition = e.condition === undefined ? undefined : this.compile(e.condition, inner)
-    return dynamic(
-      makeFor({
-        collection,
-        keySlot,
-        valueSlot,
-        key,
-        value,
-        condition,
-        group: e.group,
-        objectForm: e.keyExpression !== undefined,
-        cost: this.nodes - before + 1,
-        range: e.range
-      }),
-      e
-    )
+    const node = makeFor({
+      collection: watched,
+      keySlot,
+      valueSlot,
+      key,
+      value,
+      condition,
+      group: e.group,
+      objectForm: e.keyExpression !== undefined,
+      cost: this.nodes - before + 1,
+      range: e.range
+    })
+    return dynamic((ctx) => {
+      const result = node(ctx)
+      return marked ? Sensitive.sensitive(result) : result
+    }, e)
   }
 
   private splat(e: Ast.Splat, env: Binding | undefined): Compiled {

@@ -37,6 +37,24 @@ export type Diagnostic = RenderOutput.Diagnostic
 export type FormType = RenderOutput.FormType
 
 /**
+ * A secret the template requires; `satisfied` is present when the request's owner listed
+ * secrets.
+ *
+ * @since 0.1.0
+ */
+export type SecretRequirement = RenderOutput.SecretRequirement
+
+/**
+ * A secret the owner has, by name only (never a value).
+ *
+ * @since 0.1.0
+ */
+export interface OwnerSecret {
+  readonly env?: string
+  readonly file?: string
+}
+
+/**
  * @since 0.1.0
  */
 export interface TemplateVersionSummary {
@@ -82,6 +100,8 @@ export interface WorkspaceOwner {
   readonly groups: ReadonlyArray<string>
   readonly login_type: string
   readonly rbac_roles: ReadonlyArray<{ readonly name: string; readonly org_id: string }>
+  /** Names only; the server then reports `satisfied` on each secret requirement. */
+  readonly secrets?: ReadonlyArray<OwnerSecret>
 }
 
 /**

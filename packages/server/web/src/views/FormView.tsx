@@ -14,6 +14,7 @@ import type { FormDraft } from "../logic/formDraft.js"
 import { defaultVersionOf, resolveSelection, selectableTemplates } from "../logic/formDraft.js"
 import { ownerOf } from "../logic/owner.js"
 import { stateLabel } from "../logic/pools.js"
+import { secretRows, secretSummary } from "../logic/secrets.js"
 import { editsFromPreset, setEdit } from "../logic/values.js"
 import type { RenderStatus } from "./useRenderer.js"
 import { useRenderer } from "./useRenderer.js"
@@ -180,6 +181,24 @@ export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
               />
               <p class="hint" id="owner-groups-hint">Separate groups with commas.</p>
             </div>
+            <div class="setting">
+              <label for="owner-secrets">Secrets the owner has</label>
+              <input
+                id="owner-secrets"
+                class="input"
+                type="text"
+                autocomplete="off"
+                spellcheck={false}
+                placeholder="e.g. GH_TOKEN, ~/.ssh/id_ed25519"
+                aria-describedby="owner-secrets-hint"
+                value={draft.owner.secrets ?? ""}
+                onInput={(e) => update({ ...draft, owner: { ...draft.owner, secrets: e.currentTarget.value } }, "soon")}
+              />
+              <p class="hint" id="owner-secrets-hint">
+                Names only, never values: environment variables or file paths (env:NAME, file:PATH), separated by
+                commas.
+              </p>
+            </div>
           </div>
           <h2 class="card-title card-title-spaced">Preset</h2>
           <div class="setting">
@@ -239,6 +258,7 @@ export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
                 />
               ))}
           </form>
+          {output !== undefined && <Secrets output={output} />}
           {output !== undefined && <Tags output={output} />}
         </section>
       </div>
@@ -294,6 +314,29 @@ const PresetSummary = (
       </p>
       <DiagnosticList diagnostics={preset.diagnostics} />
     </div>
+  )
+}
+
+const statusText = { satisfied: "provided", missing: "missing", unknown: "required" } as const
+const statusClass = { satisfied: "badge-ok", missing: "badge-warning", unknown: "badge-muted" } as const
+
+const Secrets = ({ output }: { readonly output: RenderResult }) => {
+  const rows = secretRows(output)
+  if (rows.length === 0) return null
+  return (
+    <section class="card secrets-card" aria-labelledby="secrets-title" aria-describedby="secrets-summary">
+      <h2 id="secrets-title" class="card-title">Required secrets</h2>
+      <p id="secrets-summary" class="hint">{secretSummary(rows)}</p>
+      <ul class="secret-list">
+        {rows.map((row, i) => (
+          <li key={i} class="secret-row" data-status={row.status}>
+            <span class="secret-kind">{row.kind === "env" ? "Environment variable" : "File"}</span>{" "}
+            <code>{row.name}</code> <span class={`badge ${statusClass[row.status]}`}>{statusText[row.status]}</span>
+            {row.help !== "" && <p class="secret-help">{row.help}</p>}
+          </li>
+        ))}
+      </ul>
+    </section>
   )
 }
 
