@@ -1,6 +1,6 @@
 /**
  * `warmpool render <dir> [--param NAME=VALUE]... [--owner FILE.json] [--plan FILE.json]
- * [--tfvar NAME=JSON]... [--validate-presets] [--json]`
+ * [--tfvar NAME=JSON]... [--validate-presets] [--json] [--strict]`
  *
  * @since 0.1.0
  */
@@ -29,11 +29,16 @@ export const renderCommand = Command.make(
       Options.withDescription("A plan JSON file (terraform show -json) whose prior state feeds data sources."),
       Options.optional
     ),
-    tfvars: pairs("tfvar", "A root variable value as NAME=JSON (repeatable); overrides tfvars files."),
+    tfvars: pairs("tfvar", "A root variable value as NAME=JSON (repeatable); overrides tfvars files.", "NAME=JSON"),
     validatePresets: Options.boolean("validate-presets").pipe(
       Options.withDescription("Re-render presets that have prebuilds and attach their validation errors.")
     ),
-    json: Options.boolean("json").pipe(Options.withDescription("Print the render output's wire JSON."))
+    json: Options.boolean("json").pipe(Options.withDescription("Print the render output's wire JSON.")),
+    strict: Options.boolean("strict").pipe(
+      Options.withDescription(
+        "Exit with status 1 on any error diagnostic, including a parameter's, a preset's or a variable's."
+      )
+    )
   },
   (args) =>
     Effect.flatMap(Effect.promise(() => import("../handlers/render.js")), (handler) =>
@@ -44,10 +49,11 @@ export const renderCommand = Command.make(
         planFile: Option.getOrUndefined(args.plan),
         tfvars: args.tfvars,
         validatePresets: args.validatePresets,
-        json: args.json
+        json: args.json,
+        strict: args.strict
       }))
 ).pipe(
   Command.withDescription(
-    "Render a template's dynamic parameters, presets and workspace tags. Exit status 1 when the render has a top-level error, 2 for usage errors."
+    "Render a template's dynamic parameters, presets and workspace tags. Warns about --param names the template does not define; a --param value of the wrong type is an error. Exit status 1 when the render has a top-level error (with --strict: any error), 2 for usage errors."
   )
 )

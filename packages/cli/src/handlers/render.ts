@@ -20,6 +20,8 @@ export interface RenderArgs {
   readonly tfvars: ReadonlyArray<readonly [string, string]>
   readonly validatePresets: boolean
   readonly json: boolean
+  /** Exit 1 on any error diagnostic (parameters, presets and variables included). */
+  readonly strict: boolean
 }
 
 /** Problems with the command line's inputs (exit status 2). */
@@ -47,6 +49,59 @@ const parseTfvars = (pairs: ReadonlyArray<readonly [string, string]>) =>
       catch: (e) => new UsageProblem(`--tfvar ${name}: not JSON: ${e instanceof Error ? e.message : String(e)}`)
     })).pipe(Effect.map((entries) => Object.fromEntries(entries)))
 
+const diagnostic = (
+  severity: "error" | "warning",
+  summary: string,
+  detail: string,
+  code: string
+): RenderOutput.Diagnostic => ({ severity, summary, detail, extra: { code } })
+
+/**
+ * Diagnostics about the `--param` values themselves: a name the template does not define (a
+ * warning), a value that is not of the parameter's type (an error, whatever the parameter's own
+ * validation says about it).
+ */
+export const paramDiagnostics = (
+  output: RenderOutput.RenderOutput,
+  params: ReadonlyArray<readonly [string, string]>
+): Array<RenderOutput.Diagnostic> => {
+  if (RenderOutput.hasErrors(output)) return []
+  const byName = new Map(output.parameters.map((p) => [p.name, p]))
+  const known = output.parameters.map((p) => p.name).join(", ") || "none"
+  const out: Array<RenderOutput.Diagnostic> = []
+  for (const [name, value] of params) {
+    const parameter = byName.get(name)
+    if (parameter === undefined) {
+      out.push(
+        diagnostic(
+          "warning",
+          "Unknown parameter",
+          `--param ${name}: the template has no parameter named "${name}" (parameters: ${known}); the value is ignored.`,
+          "unknown_parameter"
+        )
+      )
+    } else if (!RenderOutput.isValueOfType(parameter.type, value)) {
+      out.push(
+        diagnostic(
+          "error",
+          `Parameter value is not of type "${parameter.type}"`,
+          `--param ${name}=${value}: parameter "${name}" is of type ${parameter.type}; "${value}" is not a ${parameter.type}.`,
+          "type_mismatch"
+        )
+      )
+    }
+  }
+  return out
+}
+
+/** Every diagnostic of an output: top level, parameters, presets, variables. */
+const allDiagnostics = (output: RenderOutput.RenderOutput): ReadonlyArray<RenderOutput.Diagnostic> => [
+  ...output.diagnostics,
+  ...output.parameters.flatMap((p) => p.diagnostics),
+  ...output.presets.flatMap((p) => p.diagnostics),
+  ...output.variables.flatMap((v) => v.diagnostics)
+]
+
 const print = (output: RenderOutput.RenderOutput, json: boolean) =>
   json ? Console.log(JSON.stringify(RenderOutput.toJson(output), null, 2)) : Console.log(renderTable(output))
 
@@ -61,10 +116,7 @@ export const run = (args: RenderArgs): Effect.Effect<void, never, FileSystem.Fil
     const files = yield* Effect.either(TemplateFiles.fromDirectory(args.dir))
     if (Either.isLeft(files)) {
       const d = TemplateFiles.toDiagnostic(files.left)
-      yield* print(
-        RenderOutput.failed([{ severity: "error", summary: d.summary, detail: d.detail, extra: { code: d.code } }]),
-        args.json
-      )
+      yield* print(RenderOutput.failed([diagnostic("error", d.summary, d.detail, d.code)]), args.json)
       return yield* exitCode(1)
     }
     const template = yield* CompiledTemplate.compile(files.right)
@@ -74,8 +126,13 @@ export const run = (args: RenderArgs): Effect.Effect<void, never, FileSystem.Fil
     if (args.validatePresets && !RenderOutput.hasErrors(output)) {
       output = yield* renderer.validatePresets(request, output)
     }
+    const extra = paramDiagnostics(output, args.params)
+    if (extra.length > 0) output = { ...output, diagnostics: [...output.diagnostics, ...extra] }
     yield* print(output, args.json)
-    if (RenderOutput.hasErrors(output)) yield* exitCode(1)
+    const failed = args.strict
+      ? allDiagnostics(output).some((d) => d.severity === "error")
+      : RenderOutput.hasErrors(output)
+    if (failed) yield* exitCode(1)
   }).pipe(
     Effect.provide(Layer.merge(Renderer.layerStandalone, HclParser.layer)),
     Effect.catchAll((problem) => Effect.zipRight(Console.error(`warmpool render: ${problem.message}`), exitCode(2)))
