@@ -11,6 +11,8 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as fc from "fast-check"
+import * as fs from "node:fs"
+import * as path from "node:path"
 import * as ServerConfig from "../src/ServerConfig.js"
 import * as Setting from "../src/Setting.js"
 
@@ -251,4 +253,13 @@ describe("--print-config", () => {
       expect(text).toMatch(/^render-cache-ttl\s+1h\s+\(default\)$/m)
       expect(text.split("\n")).toHaveLength(Object.keys(ServerConfig.settings).length)
     }))
+})
+
+describe("README", () => {
+  it("documents every setting with its flag and variable", () => {
+    const readme = fs.readFileSync(path.join(import.meta.dirname, "..", "..", "..", "README.md"), "utf8")
+    for (const setting of Object.values(ServerConfig.settings) as ReadonlyArray<Setting.Any>) {
+      expect(readme).toContain(`| \`--${setting.name}\` | \`WARMPOOL_${setting.key}\` |`)
+    }
+  })
 })
