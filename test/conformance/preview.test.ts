@@ -1,7 +1,8 @@
 /**
  * Conformance with coder/preview: every case of `../shared/corpus/preview/cases.json` through the
  * library, checked as the corpus README says; each also rendered with full (non-selective)
- * evaluation, which must give the identical output. The directories without upstream assertions
+ * evaluation (directly and through the `fullEvaluation` render option), which must give the
+ * identical output. The directories without upstream assertions
  * must render without throwing, with the results RENDER.md §7 gives for them.
  */
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
@@ -58,6 +59,18 @@ describe.skipIf(corpus === undefined && !corpusRequired())(
             ? validatePresets(template, inputsOf(spec), full)
             : full
           expect(fullValidated).toEqual(output)
+
+          // The same through the library option (`render({ fullEvaluation: true })`, as the CLI's
+          // `--full-evaluation` and the API's `fullEvaluation`): identical parameters, presets, tags.
+          let viaOption = yield* renderer.render({ ...request, fullEvaluation: true })
+          if (spec.validatePresets && !viaOption.diagnostics.some((d) => d.severity === "error")) {
+            viaOption = yield* renderer.validatePresets(request, viaOption)
+          }
+          expect(viaOption.parameters).toEqual(output.parameters)
+          expect(viaOption.presets).toEqual(output.presets)
+          expect(viaOption.tags).toEqual(output.tags)
+          expect(viaOption.unusable_tags).toEqual(output.unusable_tags)
+          expect(viaOption).toEqual(output)
         }).pipe(Effect.provide(layer)))
     }
   }

@@ -2,7 +2,8 @@
  * Conformance with coder/preview through the CLI: every case of
  * `../shared/corpus/preview/cases.json` run as `warmpool render <dir> --json [--validate-presets]`
  * (the built binary, as a user runs it), checked like the library suite; exit status 1 exactly
- * when the output has a top-level error.
+ * when the output has a top-level error. Each case runs again with `--full-evaluation`, which
+ * must print identical parameters, presets and tags (the whole output, in fact).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { execFile } from "node:child_process"
@@ -63,6 +64,19 @@ describe.skipIf(corpus === undefined && !corpusRequired())(
           expect(check(spec, output)).toEqual([])
           const failed = output.diagnostics.some((d) => d.severity === "error")
           expect(result.code).toBe(failed ? 1 : 0)
+
+          const full = await run(process.execPath, [...argsOf(spec, dir, scratch), "--full-evaluation"], {
+            maxBuffer: 64 * 1024 * 1024
+          }).then(
+            (r) => ({ stdout: r.stdout, code: 0 }),
+            (e: { stdout?: string; code?: number }) => ({ stdout: e.stdout ?? "", code: e.code ?? -1 })
+          )
+          const fullOutput = JSON.parse(full.stdout) as WireOutput
+          expect(fullOutput.parameters).toEqual(output.parameters)
+          expect(fullOutput.presets).toEqual(output.presets)
+          expect(fullOutput.tags).toEqual(output.tags)
+          expect(fullOutput).toEqual(output)
+          expect(full.code).toBe(result.code)
         } finally {
           fs.rmSync(scratch, { recursive: true, force: true })
         }

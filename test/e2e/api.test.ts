@@ -127,7 +127,8 @@ beforeAll(async () => {
     startServer({
       templates: slowRoot,
       interval: "1m",
-      env: { WARMPOOL_MAX_BODY_BYTES: "4096", WARMPOOL_RENDER_TIMEOUT: "1ms" }
+      // Imports get their own deadline: the 1 ms one is for renders.
+      env: { WARMPOOL_MAX_BODY_BYTES: "4096", WARMPOOL_RENDER_TIMEOUT: "1ms", WARMPOOL_IMPORT_TIMEOUT: "60s" }
     })
   ])
 }, 90_000)
@@ -471,6 +472,91 @@ describe("warmpool serve: the HTTP API", () => {
       json: { template: "region-pool", preset: "No such preset", owner: { id: "u" } }
     })
     expect([noPreset.status, noPreset.json._tag]).toEqual([404, "NotFound"])
+  })
+
+  const secretPool = {
+    "main.tf": `
+data "coder_parameter" "region" {
+  name    = "region"
+  mutable = true
+  default = "eu"
+  option {
+    name  = "EU"
+    value = "eu"
+  }
+  option {
+    name  = "US"
+    value = "us"
+  }
+}
+data "coder_secret" "gh" {
+  env          = "GH_TOKEN"
+  help_message = "A GitHub token"
+}
+data "coder_workspace_preset" "one" {
+  name       = "one"
+  parameters = { region = "eu" }
+  prebuilds {
+    instances = 1
+  }
+}
+`
+  }
+  let secretVersion = ""
+
+  it("renders secret requirements; satisfied is per owner, computed after the render cache", async () => {
+    const imported = await call(main, "/api/v1/templates/secret-pool/versions", { json: { files: secretPool } })
+    expect(imported.status).toBe(201)
+    secretVersion = imported.json.versionId
+    const route = `/api/v1/templateversions/${secretVersion}/render`
+    const requirement = { env: "GH_TOKEN", file: "", help_message: "A GitHub token" }
+    const plain = await call(main, route, { json: { owner: { id: "u-a" } } })
+    expect(plain.status).toBe(200)
+    expect(plain.json.secret_requirements).toEqual([requirement])
+
+    const before = await scrape(main)
+    const has = await call(main, route, { json: { owner: { id: "u-a", secrets: [{ env: "GH_TOKEN" }] } } })
+    const lacks = await call(main, route, { json: { owner: { id: "u-b", secrets: [{ file: "GH_TOKEN" }] } } })
+    const after = await scrape(main)
+    expect(has.json.secret_requirements).toEqual([{ ...requirement, satisfied: true }])
+    expect(lacks.json.secret_requirements).toEqual([{ ...requirement, satisfied: false }])
+    // Both were served from the entry the plain render filled: the status is not in the cache.
+    const hits = "coderd_prebuilds_render_cache_hits_total"
+    expect(after.value(hits)! - before.value(hits)!).toBe(2)
+  })
+
+  it("renders with previousValues (stale options dropped, stale_option) and fullEvaluation", async () => {
+    const route = `/api/v1/templateversions/${secretVersion}/render`
+    const stale = await call(main, route, { json: { previousValues: { region: "ap" } } })
+    expect(stale.status).toBe(200)
+    const region = stale.json.parameters.find((p: any) => p.name === "region")
+    expect(region.value).toEqual({ value: "eu", valid: true })
+    expect(region.diagnostics.map((d: any) => [d.severity, d.extra.code])).toEqual([["warning", "stale_option"]])
+    expect(region.diagnostics[0].summary).toContain(`"ap"`)
+    const kept = await call(main, route, { json: { previousValues: { region: "us" } } })
+    expect(kept.json.parameters[0].value.value).toBe("us")
+
+    const selective = await call(main, route, { json: { values: { region: "us" } } })
+    const full = await call(main, route, { json: { values: { region: "us" }, fullEvaluation: true } })
+    expect(full.status).toBe(200)
+    expect(full.json).toEqual(selective.json)
+  })
+
+  it("refuses a claim whose owner lacks a required secret (400); the prebuild stays in the pool", async () => {
+    await eventually("the secret-pool prebuild", async () => {
+      const row = activePreset(await presets(main), "secret-pool", "one")
+      return row !== undefined && row.eligible === 1 ? row : undefined
+    }, 20_000)
+    const claim = (owner: Record<string, unknown>) =>
+      call(main, "/api/v1/prebuilds/claim", { json: { template: "secret-pool", preset: "one", owner } })
+    const refused = await claim({ id: "u-nosecret", secrets: [{ env: "OTHER" }] })
+    expect([refused.status, refused.json._tag]).toEqual([400, "ValidationFailed"])
+    expect(refused.json.message).toContain("GH_TOKEN")
+    expect(refused.json.validations).toEqual([{ field: "owner.secrets", detail: "env GH_TOKEN: A GitHub token" }])
+    expect(activePreset(await presets(main), "secret-pool", "one")).toMatchObject({ eligible: 1 })
+    const ok = await claim({ id: "u-secret", secrets: [{ env: "GH_TOKEN" }] })
+    expect(ok.status).toBe(200)
+    expect(ok.json).toMatchObject({ preset: "one", ownerId: "u-secret" })
   })
 
   it("answers malformed JSON with 400 and the parser's message", async () => {

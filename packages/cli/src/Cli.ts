@@ -6,12 +6,14 @@
  */
 import * as Command from "@effect/cli/Command"
 import { benchCommand } from "./commands/benchCommand.js"
+import { consoleCommand } from "./commands/consoleCommand.js"
 import { evalCommand } from "./commands/evalCommand.js"
 import { migrateCommand } from "./commands/migrateCommand.js"
 import { presetsCommand } from "./commands/presetsCommand.js"
 import { renderCommand } from "./commands/renderCommand.js"
 import { serveCommand } from "./commands/serveCommand.js"
 import { simulateCommand } from "./commands/simulateCommand.js"
+import { normalizeArgv } from "./internal/argvOrder.js"
 
 /**
  * warmpool's version, printed by `warmpool --version`.
@@ -33,6 +35,7 @@ export const root = Command.make("warmpool").pipe(
     serveCommand,
     renderCommand,
     evalCommand,
+    consoleCommand,
     presetsCommand,
     simulateCommand,
     migrateCommand,
@@ -40,9 +43,11 @@ export const root = Command.make("warmpool").pipe(
   ])
 )
 
+const runRoot = Command.run(root, { name: "warmpool", version })
+
 /**
- * Run the CLI on the given `process.argv`.
+ * Run the CLI on the given `process.argv` (`eval`'s options may follow its expression).
  *
  * @since 0.1.0
  */
-export const run = Command.run(root, { name: "warmpool", version })
+export const run = (argv: ReadonlyArray<string>): ReturnType<typeof runRoot> => runRoot(normalizeArgv(argv))

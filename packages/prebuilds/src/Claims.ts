@@ -16,7 +16,13 @@
  * @since 0.1.0
  */
 import { Metrics } from "@warmpool/metrics"
-import { TemplateCache, type TemplateSource } from "@warmpool/render"
+import {
+  type RenderError,
+  type RenderOutput,
+  SecretRequirements,
+  TemplateCache,
+  type TemplateSource
+} from "@warmpool/render"
 import type { Owner } from "@warmpool/terraform"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -62,6 +68,11 @@ export interface ClaimRequest {
   readonly owner: Owner.WorkspaceOwner
   /** The user's parameter values. */
   readonly values?: Readonly<Record<string, string>> | undefined
+  /**
+   * The user's secrets, by name only (never values). A claim whose template version requires a
+   * secret (`data "coder_secret"`) the user lacks fails with `MissingSecrets`; absent means none.
+   */
+  readonly secrets?: ReadonlyArray<SecretRequirements.OwnerSecret> | undefined
   /** The workspace's new name (default: the template's name and a random suffix). */
   readonly workspaceName?: string | undefined
   /** Only templates of this organization (default: any). */
@@ -102,15 +113,49 @@ export class ClaimError extends Data.TaggedError("ClaimError")<{
 }> {}
 
 /**
+ * The claiming user lacks secrets the template version requires (its `coder_secret` blocks, for
+ * this owner and these values). Nothing was claimed: the prebuild stays in the pool.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MissingSecrets extends Data.TaggedError("MissingSecrets")<{
+  readonly templateVersionId: string
+  /** The requirements not satisfied, in the render's order. */
+  readonly missing: ReadonlyArray<RenderOutput.SecretRequirement>
+  readonly message: string
+}> {}
+
+/**
+ * A `MissingSecrets` with its message (`the claiming user lacks 1 required secret(s): env X (help)`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const missingSecrets = (
+  templateVersionId: string,
+  missing: ReadonlyArray<RenderOutput.SecretRequirement>
+): MissingSecrets =>
+  new MissingSecrets({
+    templateVersionId,
+    missing,
+    message: `the claiming user lacks ${missing.length} required secret(s): ${
+      missing.map((r) => `${SecretRequirements.describe(r)} (${r.help_message})`).join("; ")
+    }`
+  })
+
+/**
  * Every failure of a claim. `ParameterValidationError` means the user's values do not validate
- * (HTTP 400).
+ * (HTTP 400); `MissingSecrets` that the user lacks required secrets.
  *
  * @since 0.1.0
  */
 export type ClaimFailure =
   | ClaimError
+  | MissingSecrets
   | ParameterValidationError
   | RenderCrashed
+  | RenderError.RenderFailure
   | TemplateSource.TemplateNotFound
   | StoreError
 
@@ -244,6 +289,9 @@ export const make = (
           buildValues: values,
           previousValues: candidate.value.values
         })
+        // Secret status is the owner's own: computed from this render, never cached with it.
+        const missing = SecretRequirements.missing(resolved.output, request.secrets ?? [])
+        if (missing.length > 0) return yield* missingSecrets(versionId, missing)
         const now = yield* DateTime.now
         const name = request.workspaceName ?? (yield* defaultName(listing.name))
         const claimed = yield* store.claim({

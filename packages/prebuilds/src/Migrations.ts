@@ -157,6 +157,24 @@ const initialSchema = (dialect: Dialect): ReadonlyArray<string> => [
   `INSERT INTO prebuild_settings (id, reconciliation_paused) VALUES (1, FALSE)`
 ]
 
+/**
+ * Issue 17 (crash recovery): a lease on every running job, renewed by its worker; when the job
+ * was reaped (its lease expired), so that the hard limit can tell a dead worker from a failing
+ * template; and named store locks (the one-writer lock of a SQLite file).
+ */
+const jobLeases = (): ReadonlyArray<string> => [
+  `ALTER TABLE provisioner_jobs ADD COLUMN lease_expires_at BIGINT`,
+  `ALTER TABLE provisioner_jobs ADD COLUMN reaped_at BIGINT`,
+  `CREATE INDEX provisioner_jobs_leases ON provisioner_jobs (lease_expires_at)
+    WHERE status IN ('running', 'canceling')`,
+  `CREATE TABLE store_locks (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    acquired_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+  )`
+]
+
 const runStatements = (statements: (dialect: Dialect) => ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -172,7 +190,8 @@ const runStatements = (statements: (dialect: Dialect) => ReadonlyArray<string>) 
  * @since 0.1.0
  */
 export const migrations: Record<string, Effect.Effect<void, SqlError, SqlClient.SqlClient>> = {
-  "0001_initial_schema": runStatements(initialSchema)
+  "0001_initial_schema": runStatements(initialSchema),
+  "0002_job_leases": runStatements(jobLeases)
 }
 
 /**

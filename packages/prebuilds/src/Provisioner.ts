@@ -14,13 +14,17 @@
  * - {@link layerNoop}: never picks a job up (jobs stay pending; orphan deletes are completed by
  *   the store itself).
  *
- * **Workers.** `workers` fibers (default 2, ids `<name>-1`, `<name>-2`, ...; the name defaults to
- * the kind). A worker acquires the oldest pending job (`Store.acquireJob`), runs it, completes it
- * (`Store.completeJob`, retried briefly on transient store errors) and acquires again; when no
- * job is pending it waits for a notification or `pollInterval` (default 1 s), whichever comes
- * first. Each job is logged at debug level with its id, transition and outcome.
+ * **Workers.** `workers` fibers (default 2, ids `<name>-<index>@<host>:<pid>`, unique per
+ * process; the name defaults to the kind). A worker acquires a pending job (`Store.acquireJob`:
+ * claim builds first, then presets in turn, at most `perPresetLimit` jobs of one preset at once)
+ * under a lease, renews the lease every `heartbeat` while it runs the job (a lost lease or a
+ * cancel request stops the job), completes it (`Store.completeJob`, retried with backoff on
+ * transient store errors until stored or until the lease has expired, when the reaper decides)
+ * and acquires again; when no job is pending it waits for a notification or `pollInterval`
+ * (default 1 s), whichever comes first. Each job is logged at debug level with its id,
+ * transition and outcome.
  *
- * **Stopping.** Closing the layer's scope interrupts the workers. A job in flight is completed as
+ * **Stopping.** Closing the layer's scope interrupts the workers, all at once. A job in flight is completed as
  * `canceled` (error "the provisioner stopped before the job ended") before its worker ends, and
  * a command's process group is killed first: a stopped provisioner leaves no job `running`, and
  * no fiber or process behind. Cancelling was chosen over putting the job back to `pending`
@@ -91,6 +95,20 @@ export interface WorkerOptions {
   readonly pollInterval?: Duration.DurationInput | undefined
   /** The prefix of the worker ids (default: the kind, `echo` or `command`). */
   readonly name?: string | undefined
+  /** The host named in worker ids (default: the machine's host name). */
+  readonly host?: string | undefined
+  /** The process id named in worker ids (default: this process's). */
+  readonly pid?: number | undefined
+  /** How long a job stays a worker's without a heartbeat (default 30 s). */
+  readonly lease?: Duration.DurationInput | undefined
+  /** How often a worker renews the lease of the job it runs (default 5 s; shorter than `lease`). */
+  readonly heartbeat?: Duration.DurationInput | undefined
+  /**
+   * Prebuild jobs of one preset this provisioner runs at once at most, so that a slow or hanging
+   * preset cannot hold every worker (default: one less than the workers, at least 1). Claim builds are
+   * never capped and are taken first.
+   */
+  readonly perPresetLimit?: number | undefined
 }
 
 /**
@@ -214,6 +232,8 @@ export const makeEcho = (
     const pool = yield* startWorkers(store, notifications, {
       workerIds: resolved.workerIds,
       pollInterval: resolved.pollInterval,
+      leases: resolved.leases,
+      perPresetLimit: resolved.perPresetLimit,
       run: echoRunner(store, random, resolved)
     })
     return { kind: "echo", workerIds: resolved.workerIds, ...pool }
@@ -236,6 +256,8 @@ export const makeCommand = (
     const pool = yield* startWorkers(store, notifications, {
       workerIds: resolved.workerIds,
       pollInterval: resolved.pollInterval,
+      leases: resolved.leases,
+      perPresetLimit: resolved.perPresetLimit,
       run: commandRunner(resolved)
     })
     return { kind: "command", workerIds: resolved.workerIds, ...pool }

@@ -16,6 +16,7 @@ import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import * as Context from "effect/Context"
 import type * as DateTime from "effect/DateTime"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
@@ -44,6 +45,7 @@ import { fromSqlError, StoreError } from "./internal/storeError.js"
 import { withFaults as decorateWithFaults } from "./internal/storeFaults.js"
 import { filesDigest as computeFilesDigest } from "./internal/storeFiles.js"
 import { makeStore } from "./internal/storeMake.js"
+import type { ReapResult as JobLeasesReapResult } from "./JobLeases.js"
 import type { Settings } from "./Settings.js"
 import type { Snapshot } from "./Snapshot.js"
 
@@ -251,6 +253,71 @@ export interface JobCompletion {
   readonly now: DateTime.Utc
   readonly agents?: ReadonlyArray<{ readonly name: string; readonly ready: boolean }> | undefined
   readonly error?: string | undefined
+  /**
+   * The worker reporting it: when given, the job must still be that worker's (a job whose lease
+   * was reaped and handed to another worker is a `Conflict`).
+   */
+  readonly workerId?: ProvisionerWorkerId | undefined
+}
+
+/**
+ * Options of {@link StoreShape.acquireJob}.
+ *
+ * @since 0.1.0
+ */
+export interface AcquireOptions {
+  /** The job's lease ends then unless renewed (default: 30 s after `now`). */
+  readonly leaseUntil?: DateTime.Utc | undefined
+  /**
+   * Prebuild jobs of one preset in flight at most (on `ownWorkers`, or on any worker); claim
+   * builds are never capped. Default: no cap.
+   */
+  readonly perPresetLimit?: number | undefined
+  /** The workers whose jobs count as in flight for the cap and the turn order (default: all). */
+  readonly ownWorkers?: ReadonlyArray<ProvisionerWorkerId> | undefined
+}
+
+/**
+ * Options of {@link StoreShape.reapJobs}.
+ *
+ * @since 0.1.0
+ */
+export interface ReapOptions {
+  readonly now: DateTime.Utc
+  /**
+   * Every worker that may still run a job. When given, running jobs of any other worker are
+   * reaped whatever their lease (a SQLite file has one writer: at start-up every other worker is
+   * gone). When absent, only expired leases are reaped.
+   */
+  readonly liveWorkers?: ReadonlyArray<ProvisionerWorkerId> | undefined
+}
+
+/**
+ * The outcome of {@link StoreShape.cancelBuild}: `canceled` (the job had not been picked up) or
+ * `canceling` (its worker stops it).
+ *
+ * @since 0.1.0
+ */
+export interface CanceledBuild {
+  readonly buildId: WorkspaceBuildId
+  readonly jobId: ProvisionerJobId
+  readonly status: "canceled" | "canceling"
+}
+
+/**
+ * The one-writer lock of a SQLite file (see {@link StoreOptions.writerLock}).
+ *
+ * @since 0.1.0
+ */
+export interface WriterLockOptions {
+  /** Who holds it, as shown to a refused process (e.g. `host:pid`). */
+  readonly holder: string
+  /** How long the lock stays held without renewal. */
+  readonly lease: Duration.Duration
+  /** How often the holder renews it (shorter than `lease`). */
+  readonly renewEvery: Duration.Duration
+  /** Whether a recorded holder is known to be gone (e.g. no such process on this host). */
+  readonly holderGone?: ((holder: string) => boolean) | undefined
 }
 
 /**
@@ -414,11 +481,35 @@ export interface StoreShape {
   readonly claim: (input: ClaimInput) => Effect.Effect<Option.Option<ClaimedPrebuild>, StoreError>
 
   // Jobs, builds and agents
-  /** Takes the oldest pending job (marks it `running` for `workerId`). */
+  /**
+   * Takes a pending job for `workerId` (marks it `running` under a lease, not yet started):
+   * claim builds first, then presets in turn (fewest jobs in flight first, optionally capped),
+   * then the oldest.
+   */
   readonly acquireJob: (
     workerId: ProvisionerWorkerId,
-    now: DateTime.Utc
+    now: DateTime.Utc,
+    options?: AcquireOptions
   ) => Effect.Effect<Option.Option<AcquiredJob>, StoreError>
+  /**
+   * Renews the lease of a job `workerId` holds (the first renewal also records that the job
+   * started). `None` when the job is no longer the worker's; else its status (`canceling`: stop).
+   */
+  readonly renewJobLease: (
+    jobId: ProvisionerJobId,
+    workerId: ProvisionerWorkerId,
+    now: DateTime.Utc,
+    leaseUntil: DateTime.Utc
+  ) => Effect.Effect<Option.Option<"running" | "canceling">, StoreError>
+  /**
+   * The reaper (issue 17): jobs whose lease expired (or whose worker is not live) go back to
+   * pending when they never started, fail with `lease expired: worker <id> stopped heartbeating`
+   * when they did, or end canceled when a cancel was asked; a reaped prebuild create or delete
+   * gets a `delete` build. One transaction.
+   */
+  readonly reapJobs: (options: ReapOptions) => Effect.Effect<JobLeasesReapResult, StoreError>
+  /** Cancels a build's job (`NotFound`, or `Conflict` when it has ended). */
+  readonly cancelBuild: (buildId: WorkspaceBuildId, now: DateTime.Utc) => Effect.Effect<CanceledBuild, StoreError>
   /**
    * Ends a pending or running job (`Conflict` when it has already ended). A succeeded `delete`
    * marks the workspace and its agents deleted.
@@ -482,6 +573,12 @@ export interface StoreOptions {
    * contend; replicas of one deployment share it.
    */
   readonly reconcileLockId?: bigint | undefined
+  /**
+   * SQLite files: hold the one-writer lock while the store is open, so that a second process on
+   * the same file is refused (a `Conflict` naming the holder). Off by default (tools that only
+   * read a live server's file must not take it).
+   */
+  readonly writerLock?: WriterLockOptions | undefined
 }
 
 /**

@@ -12,9 +12,9 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
-import { Renderer, RenderOutput } from "@warmpool/render"
+import { Renderer, type RenderError, RenderOutput } from "@warmpool/render"
 import type { Diagnostic } from "@warmpool/terraform"
-import { CompiledTemplate, HclParser, TemplateFiles } from "@warmpool/terraform"
+import { TemplateFiles } from "@warmpool/terraform"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
@@ -107,7 +107,11 @@ export class TemplateImportError extends Data.TaggedError("TemplateImportError")
  *
  * @since 0.1.0
  */
-export type ImportError = TemplateImportError | ParameterValidationError.ParameterValidationError | StoreError
+export type ImportError =
+  | TemplateImportError
+  | ParameterValidationError.ParameterValidationError
+  | StoreError
+  | RenderError.RenderFailure
 
 /**
  * One sub-directory of {@link TemplateImportShape.importDirectory}.
@@ -243,7 +247,9 @@ const logFailures = (templateName: string, presets: ReadonlyArray<ImportedPreset
   )
 
 /**
- * The import service on the `Store`, the `Renderer` and the `HclParser` of the context.
+ * The import service on the `Store` and the `Renderer` of the context (with the worker-backed
+ * renderer, the files are compiled, rendered and their presets validated in a render worker,
+ * under the import deadline: `RenderTimeout` / `RenderResourceExhausted`).
  *
  * @since 0.1.0
  * @category constructors
@@ -251,11 +257,10 @@ const logFailures = (templateName: string, presets: ReadonlyArray<ImportedPreset
 export const make: Effect.Effect<
   TemplateImportShape,
   never,
-  Store | Renderer.Renderer | HclParser.HclParser
+  Store | Renderer.Renderer
 > = Effect.gen(function*() {
   const store = yield* Store
   const renderer = yield* Renderer.Renderer
-  const parser = yield* HclParser.HclParser
   let compilations = 0
 
   const reuse = (request: ImportRequest, templateId: TemplateId, versionId: TemplateVersionId) =>
@@ -303,12 +308,9 @@ export const make: Effect.Effect<
           ),
         onRight: Effect.succeed
       })
-      const compiled = yield* CompiledTemplate.compile(files).pipe(
-        Effect.provideService(HclParser.HclParser, parser),
+      const { rendered, validated } = yield* renderer.renderFiles({ files, owner: systemOwner, values: {} }).pipe(
         Effect.tap(() => Effect.sync(() => compilations++))
       )
-      const renderRequest = { template: compiled, owner: systemOwner, values: {} }
-      const rendered = yield* renderer.renderDetailed(renderRequest)
       if (RenderOutput.hasErrors(rendered.output)) {
         return yield* Effect.fail(
           new TemplateImportError({
@@ -321,7 +323,6 @@ export const make: Effect.Effect<
           })
         )
       }
-      const validated = yield* renderer.validatePresets(renderRequest, rendered.output)
       const { presets, skipped } = extractPresets({ ...rendered, output: validated })
       if (request.strict === true) {
         const failure = strictFailure(
@@ -386,7 +387,7 @@ export const make: Effect.Effect<
             })
           ),
           Effect.flatMap((snapshot) => {
-            const files: Record<string, Uint8Array> = {}
+            const files: Record<string, Uint8Array> = Object.create(null)
             for (const file of snapshot.listFiles()) files[file] = snapshot.readFile(file)!
             return importVersion({ templateName: name, files, activate: true, strict: options?.strict })
           }),
@@ -410,5 +411,5 @@ export const make: Effect.Effect<
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<TemplateImport, never, Store | Renderer.Renderer | HclParser.HclParser> = Layer
+export const layer: Layer.Layer<TemplateImport, never, Store | Renderer.Renderer> = Layer
   .effect(TemplateImport, make)

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import type { RenderOutput, TemplateSource } from "@warmpool/render"
+import type { RenderError, RenderOutput, TemplateSource } from "@warmpool/render"
 import { Renderer } from "@warmpool/render"
 import type { Owner } from "@warmpool/terraform"
 import * as Context from "effect/Context"
@@ -86,6 +86,7 @@ export type ResolveError =
   | ParameterValidationError.ParameterValidationError
   | TemplateSource.TemplateNotFound
   | RenderCrashed
+  | RenderError.RenderFailure
 
 /**
  * Counters of the renders the builder asked for since it started.

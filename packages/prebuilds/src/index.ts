@@ -87,3 +87,13 @@ export * as Claims from "./Claims.js"
  * @since 0.1.0
  */
 export * as Simulation from "./Simulation.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as JobLeases from "./JobLeases.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as JobReaper from "./JobReaper.js"

@@ -245,6 +245,85 @@ describeEachBackend("Claims.claim", (backend) => {
       })
     ))
 
+  const secretTemplate = `
+data "coder_workspace_owner" "me" {}
+
+data "coder_secret" "gh" {
+  env          = "GH_TOKEN"
+  help_message = "A GitHub token"
+}
+
+data "coder_secret" "ops_key" {
+  count        = contains(data.coder_workspace_owner.me.groups, "ops") ? 1 : 0
+  file         = "/home/coder/.ssh/ops"
+  help_message = "The ops SSH key"
+}
+
+data "coder_workspace_preset" "one" {
+  name = "one"
+  prebuilds {
+    instances = 1
+  }
+}
+`
+  const gh = { env: "GH_TOKEN", file: "", help_message: "A GitHub token" }
+  const opsKey = { env: "", file: "/home/coder/.ssh/ops", help_message: "The ops SSH key" }
+  const secretCases: ReadonlyArray<{
+    readonly name: string
+    readonly groups: ReadonlyArray<string>
+    readonly secrets: ReadonlyArray<{ readonly env?: string; readonly file?: string }> | undefined
+    readonly missing: ReadonlyArray<typeof gh>
+  }> = [
+    { name: "no secrets given", groups: [], secrets: undefined, missing: [gh] },
+    { name: "the wrong secrets", groups: [], secrets: [{ env: "GL_TOKEN" }, { file: "GH_TOKEN" }], missing: [gh] },
+    { name: "an ops owner needs the file too", groups: ["ops"], secrets: [{ env: "GH_TOKEN" }], missing: [opsKey] },
+    { name: "an ops owner with nothing", groups: ["ops"], secrets: [], missing: [gh, opsKey] },
+    { name: "the env secret", groups: [], secrets: [{ env: "GH_TOKEN" }], missing: [] },
+    {
+      name: "an ops owner with both",
+      groups: ["ops"],
+      secrets: [{ env: "GH_TOKEN" }, { file: "/home/coder/.ssh/ops" }],
+      missing: []
+    }
+  ]
+  for (const { groups, missing, name, secrets } of secretCases) {
+    it.effect(`secrets: ${name} → ${missing.length === 0 ? "claimed" : "refused, the prebuild stays in the pool"}`, () =>
+      scenario(
+        backend,
+        Effect.gen(function*() {
+          yield* setUp(secretTemplate, "secret")
+          const store = yield* Store.Store
+          const pool = () => store.workspaces({ ownerId: SystemUserId })
+          const before = yield* pool()
+          expect(before).toHaveLength(1)
+          const owner = { ...alice, groups }
+          const result = yield* Effect.either(claim({ template: "secret", preset: "one", owner, secrets }))
+          if (missing.length === 0) {
+            expect(Either.isRight(result) && Option.isSome(result.right)).toBe(true)
+            expect(yield* pool()).toEqual([])
+            return
+          }
+          expect(Either.isLeft(result)).toBe(true)
+          if (Either.isRight(result)) return
+          const error = result.left
+          expect(error._tag).toBe("MissingSecrets")
+          if (error._tag !== "MissingSecrets") return
+          expect(error.missing).toEqual(missing)
+          for (const r of missing) expect(error.message).toContain(r.env === "" ? `file ${r.file}` : `env ${r.env}`)
+          // Nothing was claimed: the same prebuild is still in the pool, and the user has nothing.
+          expect((yield* pool()).map((w) => w.id)).toEqual(before.map((w) => w.id))
+          expect(yield* store.workspaces({ ownerId: "user-alice" as UserId })).toEqual([])
+          // With the secrets, the same prebuild is claimed.
+          const satisfied = [
+            ...(secrets ?? []),
+            ...missing.map((r) => (r.env === "" ? { file: r.file } : { env: r.env }))
+          ]
+          const claimed = yield* claim({ template: "secret", preset: "one", owner, secrets: satisfied })
+          expect(Option.getOrThrow(claimed).workspace.id).toBe(before[0]!.id)
+        })
+      ))
+  }
+
   it.effect("unknown templates and presets are errors; a preset without prebuilds is none", () =>
     scenario(
       backend,

@@ -8,6 +8,7 @@ import * as Random from "effect/Random"
 import * as Ref from "effect/Ref"
 import * as Supervisor from "effect/Supervisor"
 import * as TestClock from "effect/TestClock"
+import * as os from "node:os"
 import type { ProvisionerJobId, ProvisionerWorkerId } from "../src/Domain.js"
 import * as JobNotifications from "../src/JobNotifications.js"
 import * as Provisioner from "../src/Provisioner.js"
@@ -50,7 +51,7 @@ describe("Provisioner: echo", () => {
       const [job] = yield* createJobs(1)
       yield* notify([job!])
       yield* waitUntil(Effect.map(statusOf(job!), (status) => status === "running"), "the job is picked up")
-      expect((yield* latest(job!.workspaceId)).job.workerId).toMatch(/^echo-[12]$/)
+      expect((yield* latest(job!.workspaceId)).job.workerId).toMatch(/^echo-[12]@[^:]+:\d+$/)
       expect(yield* provisioner.inFlight).toBe(1)
 
       yield* TestClock.adjust(5 * SECOND - 1)
@@ -74,7 +75,7 @@ describe("Provisioner: echo", () => {
         Provisioner.layerEcho({ delay: "90 seconds", workers: 3, name: "sim" })
       )
       expect(provisioner.kind).toBe("echo")
-      expect(provisioner.workerIds).toEqual(["sim-1", "sim-2", "sim-3"])
+      expect(provisioner.workerIds).toEqual([1, 2, 3].map((i) => `sim-${i}@${os.hostname()}:${process.pid}`))
       const [job] = yield* createJobs(1)
       yield* notify([job!])
       yield* waitUntil(Effect.map(statusOf(job!), (status) => status === "running"), "the job is picked up")
@@ -122,7 +123,7 @@ describe("Provisioner: echo", () => {
       expect(expected).toBeLessThan(45)
 
       const { provisioner } = yield* startProvisioner(
-        Provisioner.layerEcho({ failureRate: rate, delay: "1 second", workers: 4 })
+        Provisioner.layerEcho({ failureRate: rate, delay: "1 second", workers: 4, perPresetLimit: 4 })
       ).pipe(Effect.withRandom(Random.make(seed)))
       const jobs = yield* createJobs(100)
       yield* notify(jobs)
@@ -185,8 +186,8 @@ describe("Provisioner: echo", () => {
         Store.Store,
         Effect.map(Store.Store, (store): Store.StoreShape => ({
           ...store,
-          acquireJob: (workerId, now) =>
-            Effect.tap(store.acquireJob(workerId, now), (job) =>
+          acquireJob: (workerId, now, options) =>
+            Effect.tap(store.acquireJob(workerId, now, options), (job) =>
               Effect.sync(() => {
                 if (Option.isSome(job)) taken.push([job.value.job.id, workerId])
               }))
@@ -194,7 +195,7 @@ describe("Provisioner: echo", () => {
       )
       const jobs = yield* createJobs(20)
       const { provisioner } = yield* startProvisioner(
-        Provisioner.layerEcho({ workers: 4 }).pipe(Layer.provide(recording))
+        Provisioner.layerEcho({ workers: 4, perPresetLimit: 4, host: "h", pid: 7 }).pipe(Layer.provide(recording))
       )
       yield* notify(jobs)
       yield* waitUntil(Effect.map(provisioner.inFlight, (n) => n === 4), "four jobs run")
@@ -211,7 +212,7 @@ describe("Provisioner: echo", () => {
       expect(taken).toHaveLength(20)
       expect(new Set(taken.map(([jobId]) => jobId)).size).toBe(20)
       expect(new Set(taken.map(([, workerId]) => workerId))).toEqual(
-        new Set(["echo-1", "echo-2", "echo-3", "echo-4"])
+        new Set(["echo-1@h:7", "echo-2@h:7", "echo-3@h:7", "echo-4@h:7"])
       )
       expect(yield* provisioner.stats).toEqual({ acquired: 20, succeeded: 20, failed: 0, canceled: 0, unrecorded: 0 })
     }).pipe(Effect.provide(storeAndQueue())))
@@ -264,7 +265,7 @@ describe("Provisioner: echo", () => {
     Effect.gen(function*() {
       const supervisor = yield* Supervisor.track
       const { provisioner, stop } = yield* startProvisioner(
-        Provisioner.layerEcho({ agentReadyDelay: "1 hour" })
+        Provisioner.layerEcho({ agentReadyDelay: "1 hour", perPresetLimit: 2 })
       ).pipe(Effect.supervised(supervisor))
       const jobs = yield* createJobs(4)
       yield* notify(jobs)

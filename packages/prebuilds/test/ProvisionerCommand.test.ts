@@ -196,6 +196,34 @@ describe("Provisioner: command", () => {
       expect(yield* provisioner.stats).toMatchObject({ acquired: 1, canceled: 1 })
     }).pipe(Effect.provide(storeAndQueue())))
 
+  it.live("closing the scope stops every worker at once: grace periods overlap instead of adding up", () =>
+    Effect.gen(function*() {
+      const dir = tempDir()
+      const { provisioner, stop } = yield* startProvisioner(
+        Provisioner.layerCommand({
+          command: "/bin/sh",
+          args: ["-c", `exec /bin/sh "$0" "$(mktemp -p ${dir})" ignore-term`, script("sleeper.sh")],
+          workers: 3,
+          perPresetLimit: 3,
+          killGracePeriod: "1 second"
+        })
+      )
+      const jobs = yield* createJobs(3)
+      yield* notify(jobs)
+      yield* waitUntil(
+        Effect.sync(() => fs.readdirSync(dir).filter((name) => !name.endsWith(".tmp")).length >= 3),
+        "three commands started"
+      )
+      expect(yield* provisioner.inFlight).toBe(3)
+      const started = performance.now()
+      yield* stop
+      const elapsed = performance.now() - started
+      // Each job needs the whole 1 s grace period (SIGTERM is ignored); one after another would be >= 3 s.
+      expect(elapsed).toBeGreaterThanOrEqual(900)
+      expect(elapsed).toBeLessThan(2500)
+      expect(yield* provisioner.stats).toMatchObject({ acquired: 3, canceled: 3 })
+    }).pipe(Effect.provide(storeAndQueue())))
+
   it.live("children left behind by a command that exited are killed, without delaying the job", () =>
     Effect.gen(function*() {
       const pidFile = path.join(tempDir(), "pid")

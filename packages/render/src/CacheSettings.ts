@@ -18,7 +18,19 @@ export interface CacheSettings {
   readonly sweepInterval: Duration.Duration
   /** Maximum number of entries (least recently used ones are evicted). */
   readonly capacity: number
+  /**
+   * Maximum total size of the entries in bytes (least recently used ones are evicted; an entry
+   * larger than 1/16 of it is returned but not kept). Only the `RenderCache` weighs its entries.
+   */
+  readonly maxBytes?: number | undefined
 }
+
+/**
+ * The render cache's default byte budget: 256 MiB.
+ *
+ * @since 0.1.0
+ */
+export const defaultMaxBytes = 256 * 1024 * 1024
 
 /**
  * The defaults: 1 h idle TTL, 24 h maximum age, 15 min sweep, the given capacity.

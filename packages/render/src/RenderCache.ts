@@ -1,40 +1,60 @@
 /**
  * The `RenderCache`: `RenderKey(templateVersionId, ownerDigest, valuesDigest)` → frozen render
  * output, on Effect's `Cache`. One render per key under concurrent misses; renders with top-level
- * errors, failures and impure renders are never kept.
+ * errors, failures and impure renders are never kept. Bounded in entries and in bytes: each entry
+ * weighs its serialised size (`RENDER_CACHE_MAX_BYTES`, default 256 MiB, least recently used out
+ * first; a render larger than 1/16 of the budget is returned but not kept). A key lets go of its
+ * request (compiled template, raw values) as soon as the lookup takes it.
  *
  * @since 0.1.0
  */
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
+import * as Clock from "effect/Clock"
 import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import type * as Scope from "effect/Scope"
-import type * as CacheSettings from "./CacheSettings.js"
+import * as CacheSettings from "./CacheSettings.js"
 import * as ManagedCache from "./internal/managedCache.js"
 import type { Rendered, RenderInputs } from "./internal/render.js"
 import { deepFreeze, timedRender } from "./internal/timedRender.js"
+import type { RenderFailure } from "./RenderError.js"
 import type { RenderKey } from "./RenderKey.js"
 import * as RenderOutput from "./RenderOutput.js"
+import type { TemplateNotFound } from "./TemplateSource.js"
 
 /**
- * What to render on a miss.
+ * What to render on a miss: a compiled template in process, or work run elsewhere (the render
+ * worker pool).
  *
  * @since 0.1.0
  */
-export interface RenderJob {
-  readonly template: CompiledTemplate.CompiledTemplate
-  readonly inputs: RenderInputs
-}
+export type RenderJob =
+  | {
+    readonly template: CompiledTemplate.CompiledTemplate
+    readonly inputs: RenderInputs
+  }
+  | {
+    readonly run: Effect.Effect<Rendered, RenderCacheError>
+  }
+
+/**
+ * Why a render through the cache failed (never kept).
+ *
+ * @since 0.1.0
+ */
+export type RenderCacheError = TemplateNotFound | RenderFailure
 
 /**
  * @since 0.1.0
  */
 export interface RenderCacheStats {
   readonly entries: number
+  /** Total serialised size of the entries, in bytes. */
+  readonly bytes: number
   /** Renders performed (misses) since the layer started. */
   readonly renders: number
   /** Rebuilds of the underlying Effect cache (bounding its access list). */
@@ -46,7 +66,7 @@ export interface RenderCacheStats {
  */
 export interface RenderCacheShape {
   /** The frozen render for the key, rendering it on a miss. */
-  readonly get: (key: RenderKey<RenderJob>) => Effect.Effect<Rendered>
+  readonly get: (key: RenderKey<RenderJob>) => Effect.Effect<Rendered, RenderCacheError>
   readonly stats: Effect.Effect<RenderCacheStats>
   readonly sweep: Effect.Effect<void>
   readonly invalidateAll: Effect.Effect<void>
@@ -59,6 +79,44 @@ export interface RenderCacheShape {
 export class RenderCache extends Context.Tag("@warmpool/render/RenderCache")<RenderCache, RenderCacheShape>() {}
 
 const cacheable = (rendered: Rendered): boolean => !rendered.impure && !RenderOutput.hasErrors(rendered.output)
+
+const weights = new WeakMap<Rendered, number>()
+
+/**
+ * The weight of a render: the length of its JSON serialisation (bytes for ASCII text; UTF-16
+ * code units otherwise, which bounds the bytes of the strings the render holds).
+ *
+ * @since 0.1.0
+ */
+export const weigh = (rendered: Rendered): number => {
+  let weight = weights.get(rendered)
+  if (weight === undefined) {
+    weight = JSON.stringify(rendered.output).length + JSON.stringify(rendered.presetSettings).length
+    weights.set(rendered, weight)
+  }
+  return weight
+}
+
+/** Run the job a key carries, taking it from the key. */
+const perform = (
+  metrics: Metrics.MetricsShape,
+  key: RenderKey<RenderJob>
+): Effect.Effect<Rendered, RenderCacheError> =>
+  Effect.suspend(() => {
+    const job = key.take()
+    if (job === undefined) return Effect.dieMessage(`the request of render key ${key.id} was already taken`)
+    if ("run" in job) {
+      return Effect.gen(function*() {
+        const start = yield* Clock.currentTimeNanos
+        const exit = yield* Effect.exit(job.run)
+        const end = yield* Clock.currentTimeNanos
+        const failed = exit._tag === "Failure" || RenderOutput.hasErrors(exit.value.output)
+        yield* Metrics.rendered(metrics, "miss", failed ? "failure" : "success", Number(end - start) / 1e9)
+        return yield* exit
+      })
+    }
+    return timedRender(metrics, "miss", job.template, job.inputs)
+  })
 
 /**
  * A cache with explicit settings; its sweep fiber lives in the current scope.
@@ -81,11 +139,13 @@ export const make = (
       ...settings,
       ...(options?.rebuildAfterLoads === undefined ? {} : { rebuildAfterLoads: options.rebuildAfterLoads }),
       lookup: (key: RenderKey<RenderJob>) =>
-        Effect.map(timedRender(metrics, "miss", key.request.template, key.request.inputs), (rendered) => {
+        Effect.map(perform(metrics, key), (rendered) => {
           renders++
           return deepFreeze(rendered)
         }),
       cacheable,
+      weigh,
+      maxWeight: settings.maxBytes ?? CacheSettings.defaultMaxBytes,
       observer: {
         hit: () => metrics.renderCacheHits.unsafeUpdate(1, []),
         miss: () => metrics.renderCacheMisses.unsafeUpdate(1, []),
@@ -95,7 +155,10 @@ export const make = (
     })
     return {
       get: cache.get,
-      stats: Effect.map(cache.stats, (s) => ({ entries: s.entries, renders, generation: s.generation })),
+      stats: Effect.map(
+        cache.stats,
+        (s) => ({ entries: s.entries, bytes: s.weight, renders, generation: s.generation })
+      ),
       sweep: cache.sweep,
       invalidateAll: cache.invalidateAll
     }
@@ -133,11 +196,11 @@ export const layerNoop: Layer.Layer<RenderCache, never, Metrics.Metrics> = Layer
     let renders = 0
     return {
       get: (key) =>
-        Effect.map(timedRender(metrics, "miss", key.request.template, key.request.inputs), (rendered) => {
+        Effect.map(perform(metrics, key), (rendered) => {
           renders++
           return deepFreeze(rendered)
         }),
-      stats: Effect.sync(() => ({ entries: 0, renders, generation: 0 })),
+      stats: Effect.sync(() => ({ entries: 0, bytes: 0, renders, generation: 0 })),
       sweep: Effect.void,
       invalidateAll: Effect.void
     }

@@ -1,7 +1,8 @@
 /**
  * The render-cache key: template version, owner digest, values digest (ARCHITECTURE.md decision
  * 4). Equality and hashing cover the three digests only; the key also carries the request it was
- * made from, so the cache's lookup can render it.
+ * made from, so the cache's lookup can render it, and lets go of it once the lookup took it (the
+ * cache keeps the key, not the compiled template or the raw values).
  *
  * @since 0.1.0
  */
@@ -57,14 +58,26 @@ export const ownerDigest = (reads: CompiledTemplate.OwnerReads, owner: Owner.Wor
 export class RenderKey<A = unknown> implements Equal.Equal {
   /** `versionId`, owner digest and values digest joined by NUL: the identity of the key. */
   readonly id: string
+  #request: A | undefined
   constructor(
     readonly templateVersionId: string,
     readonly ownerDigest: string,
     readonly valuesDigest: string,
     /** What to render on a miss; not part of the identity. */
-    readonly request: A
+    request: A
   ) {
     this.id = `${templateVersionId}\u0000${ownerDigest}\u0000${valuesDigest}`
+    this.#request = request
+  }
+  /** What to render on a miss, until {@link take} took it. */
+  get request(): A | undefined {
+    return this.#request
+  }
+  /** The request, let go of by the key (the cache's lookup takes it once). */
+  take(): A | undefined {
+    const request = this.#request
+    this.#request = undefined
+    return request
   }
   [Equal.symbol](that: Equal.Equal): boolean {
     return that instanceof RenderKey && that.id === this.id
@@ -73,6 +86,20 @@ export class RenderKey<A = unknown> implements Equal.Equal {
     return Hash.cached(this, Hash.string(this.id))
   }
 }
+
+/**
+ * Build the key of a render request from the owner fields the version reads (the caller's side of
+ * the worker pool, which has no compiled template).
+ *
+ * @since 0.1.0
+ */
+export const makeWith = <A>(
+  templateVersionId: string,
+  ownerReads: CompiledTemplate.OwnerReads,
+  owner: Owner.WorkspaceOwner,
+  values: Readonly<Record<string, string>>,
+  request: A
+): RenderKey<A> => new RenderKey(templateVersionId, ownerDigest(ownerReads, owner), valuesDigest(values), request)
 
 /**
  * Build the key of a render request.

@@ -213,6 +213,27 @@ export const Variable = Schema.Struct({
 export type Variable = typeof Variable.Type
 
 /**
+ * A user secret the template requires (`data "coder_secret"`): exactly one of `env` (an
+ * environment variable name) or `file` (a file path) is set, the other is `""`.
+ * `satisfied` is never part of a render (renders are shared between owners through the render
+ * cache); it is added per owner by `SecretRequirements.withStatus` when the caller knows the
+ * owner's secrets.
+ *
+ * @since 0.1.0
+ */
+export const SecretRequirement = Schema.Struct({
+  env: Schema.String,
+  file: Schema.String,
+  help_message: Schema.String,
+  satisfied: Schema.optional(Schema.Boolean)
+})
+
+/**
+ * @since 0.1.0
+ */
+export type SecretRequirement = typeof SecretRequirement.Type
+
+/**
  * @since 0.1.0
  */
 export const RenderOutput = Schema.Struct({
@@ -221,6 +242,8 @@ export const RenderOutput = Schema.Struct({
   tags: Schema.Record({ key: Schema.String, value: Schema.String }),
   unusable_tags: Schema.Array(Schema.String),
   variables: Schema.Array(Variable),
+  /** In source order; see `SecretRequirement`. */
+  secret_requirements: Schema.Array(SecretRequirement),
   diagnostics: Schema.Array(Diagnostic)
 })
 
@@ -240,6 +263,7 @@ export const failed = (diagnostics: ReadonlyArray<Diagnostic>): RenderOutput => 
   tags: {},
   unusable_tags: [],
   variables: [],
+  secret_requirements: [],
   diagnostics
 })
 

@@ -32,3 +32,28 @@ export * as TemplateCache from "./TemplateCache.js"
  * @since 0.1.0
  */
 export * as TemplateSource from "./TemplateSource.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RenderError from "./RenderError.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as SecretRequirements from "./SecretRequirements.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as StaleOptions from "./StaleOptions.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RenderWorker from "./RenderWorker.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RenderWorkerPool from "./RenderWorkerPool.js"

@@ -268,7 +268,8 @@ describe("§6 renders that stop early: empty collections and only the diagnostic
     presets: [],
     tags: {},
     unusable_tags: [],
-    variables: []
+    variables: [],
+    secret_requirements: []
   }
   const template = {
     "main.tf": param("p", `name = "p"\ndefault = "x"`) + `variable "v" {\n  default = 1\n}\n` +

@@ -11,7 +11,8 @@ import { main, render } from "./utils/render.js"
 
 const keys = (value: unknown) => Object.keys(value as object).sort()
 
-const topKeys = ["diagnostics", "parameters", "presets", "tags", "unusable_tags", "variables"]
+const topKeys = ["diagnostics", "parameters", "presets", "secret_requirements", "tags", "unusable_tags", "variables"]
+const secretKeys = ["env", "file", "help_message"]
 const parameterKeys = [
   "default_value",
   "description",
@@ -84,6 +85,14 @@ const everything = main(`
   }
   module "gone" {
     source = "./nowhere"
+  }
+  data "coder_secret" "token" {
+    env          = "TOKEN"
+    help_message = "a token"
+  }
+  data "coder_secret" "key" {
+    file         = "/key"
+    help_message = "a key"
   }
 `)
 
@@ -180,6 +189,12 @@ describe("§3.1 wire format", () => {
 
       expect(json.diagnostics.map(keys)).toEqual([diagnosticKeys])
       expect(json.diagnostics[0].extra).toEqual({ code: "module_not_loaded" })
+
+      for (const r of json.secret_requirements) expect(keys(r)).toEqual(secretKeys)
+      expect(json.secret_requirements).toEqual([
+        { env: "TOKEN", file: "", help_message: "a token" },
+        { env: "", file: "/key", help_message: "a key" }
+      ])
     }))
 
   it.effect("an empty template: every collection is emitted empty", () =>
@@ -191,6 +206,7 @@ describe("§3.1 wire format", () => {
         tags: {},
         unusable_tags: [],
         variables: [],
+        secret_requirements: [],
         diagnostics: []
       })
     }))
@@ -211,6 +227,7 @@ describe("§3.1 wire format", () => {
       tags: {},
       unusable_tags: [],
       variables: [],
+      secret_requirements: [],
       diagnostics: [{ severity: "warning", summary: "s", detail: "d", extra: { code: "" } }]
     }
     expect(Schema.decodeUnknownSync(RenderOutput.RenderOutput)(valid)).toEqual(valid)

@@ -11,7 +11,8 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { RenderOutput } from "@warmpool/render"
+import { RenderOutput, SecretRequirements } from "@warmpool/render"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
 // ---------------------------------------------------------------------------------------------
@@ -40,6 +41,16 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
   message: Schema.String
 }, HttpApiSchema.annotations({ status: 404 })) {}
+
+/**
+ * The request conflicts with the resource's state (e.g. cancelling a build that has ended).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
+  message: Schema.String
+}, HttpApiSchema.annotations({ status: 409 })) {}
 
 /**
  * @since 0.1.0
@@ -96,6 +107,43 @@ export class Authorization extends HttpApiMiddleware.Tag<Authorization>()("Autho
 
 const Instant = Schema.String.annotations({ description: "An ISO 8601 instant" })
 
+const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * A JSON object of strings, decoded into a null-prototype record that keeps every key:
+ * `__proto__`, `constructor` or `toString` are ordinary names (a `Schema.Record` drops
+ * `__proto__`, and a plain object answers `constructor` for a name it does not hold).
+ *
+ * @since 0.1.0
+ */
+export const StringMap: Schema.Schema<Readonly<Record<string, string>>> = Schema.declare<
+  Readonly<Record<string, string>>,
+  Readonly<Record<string, string>>,
+  readonly []
+>([], {
+  decode: () => (input, _options, ast) => {
+    if (!isObject(input)) return ParseResult.fail(new ParseResult.Type(ast, input, "Expected an object of strings"))
+    const out: Record<string, string> = Object.create(null)
+    for (const key of Object.keys(input)) {
+      const value = input[key]
+      if (typeof value !== "string") {
+        return ParseResult.fail(new ParseResult.Pointer(key, input, new ParseResult.Type(Schema.String.ast, value)))
+      }
+      out[key] = value
+    }
+    return ParseResult.succeed(out)
+  },
+  encode: () => (input, _options, ast) =>
+    isObject(input)
+      ? ParseResult.succeed(input as Readonly<Record<string, string>>)
+      : ParseResult.fail(new ParseResult.Type(ast, input, "Expected an object of strings"))
+}, {
+  identifier: "StringMap",
+  description: "An object whose values are strings",
+  jsonSchema: { type: "object", additionalProperties: { type: "string" } }
+})
+
 /**
  * @since 0.1.0
  */
@@ -134,7 +182,7 @@ const TemplateName = Schema.String.pipe(
  * @since 0.1.0
  */
 export const ImportFiles = Schema.Struct({
-  files: Schema.Record({ key: Schema.String, value: Schema.String }),
+  files: StringMap,
   name: Schema.optional(Schema.String),
   activate: Schema.optional(Schema.Boolean),
   strict: Schema.optional(Schema.Boolean)
@@ -189,6 +237,12 @@ export const OwnerInput = Schema.Struct({
   login_type: Schema.optional(Schema.String),
   rbac_roles: Schema.optional(
     Schema.Array(Schema.Struct({ name: Schema.optional(Schema.String), org_id: Schema.optional(Schema.String) }))
+  ),
+  secrets: Schema.optional(
+    SecretRequirements.OwnerSecrets.annotations({
+      description:
+        "The owner's secrets by name only (env and/or file, never values): a render then reports `satisfied` on each secret requirement, and a claim is refused when a required one is missing."
+    })
   )
 })
 
@@ -197,7 +251,18 @@ export const OwnerInput = Schema.Struct({
  */
 export const RenderRequest = Schema.Struct({
   owner: Schema.optional(OwnerInput),
-  values: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+  values: Schema.optional(StringMap),
+  previousValues: Schema.optional(
+    StringMap.annotations({
+      description:
+        "The workspace's previous values: used where `values` sets nothing; a mutable parameter's previous value that is no longer an option is dropped with a `stale_option` warning."
+    })
+  ),
+  fullEvaluation: Schema.optional(
+    Schema.Boolean.annotations({
+      description: "Evaluate every block, not only what the output needs (same output; bypasses the render cache)."
+    })
+  )
 })
 
 /**
@@ -230,7 +295,7 @@ export const ClaimRequest = Schema.Struct({
   template: Schema.String,
   preset: Schema.optional(Schema.String),
   owner: OwnerInput,
-  values: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+  values: Schema.optional(StringMap),
   name: Schema.optional(Schema.String)
 })
 
@@ -282,6 +347,18 @@ export const ReconcilerResponse = Schema.Struct({
  * @since 0.1.0
  */
 export const PausedResponse = Schema.Struct({ paused: Schema.Boolean })
+
+/**
+ * A cancelled build: `canceled` (its job had not been picked up) or `canceling` (its worker
+ * stops it; the reaper ends it if the worker is gone).
+ *
+ * @since 0.1.0
+ */
+export const CancelBuildResponse = Schema.Struct({
+  buildId: Schema.String,
+  jobId: Schema.String,
+  status: Schema.Literal("canceled", "canceling")
+})
 
 // ---------------------------------------------------------------------------------------------
 // groups
@@ -374,6 +451,23 @@ export class ReconcilerGroup extends HttpApiGroup.make("reconciler")
 {}
 
 /**
+ * Build control: cancelling a build's provisioner job.
+ *
+ * @since 0.1.0
+ */
+export class BuildControlGroup extends HttpApiGroup.make("buildControl")
+  .add(
+    HttpApiEndpoint.post("cancel", "/api/v1/builds/:id/cancel")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(CancelBuildResponse)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .middleware(Authorization)
+  .annotate(OpenApi.Description, "Cancel a build: a pending job ends at once, a running one is stopped by its worker.")
+{}
+
+/**
  * @since 0.1.0
  */
 export class WarmpoolApi extends HttpApi.make("warmpool")
@@ -381,6 +475,7 @@ export class WarmpoolApi extends HttpApi.make("warmpool")
   .add(TemplatesGroup)
   .add(PrebuildsGroup)
   .add(ReconcilerGroup)
+  .add(BuildControlGroup)
   .addError(InternalError)
   .addError(ServiceUnavailable)
   .annotate(OpenApi.Title, "warmpool")

@@ -1,8 +1,9 @@
 /**
  * The application layer: every service `warmpool serve` runs, composed from the configuration —
  * the store (SQLite or PostgreSQL), metrics, the template and render caches, the renderer, the
- * workspace builder, the provisioner, the reconciler (loop and metrics refresh), template import
- * and claims.
+ * workspace builder, the provisioner and its job reaper, the reconciler (loop and metrics
+ * refresh), template import, claims and readiness. On a SQLite file the store holds the file's
+ * writer lock (one `serve` per file).
  *
  * @since 0.1.0
  */
@@ -10,6 +11,7 @@ import { Metrics } from "@warmpool/metrics"
 import {
   Claims,
   JobNotifications,
+  JobReaper,
   Provisioner,
   Reconciler,
   Settings,
@@ -18,12 +20,14 @@ import {
   TemplateImport,
   WorkspaceBuilder
 } from "@warmpool/prebuilds"
-import { RenderCache, Renderer, TemplateCache, type TemplateSource } from "@warmpool/render"
+import { RenderCache, Renderer, RenderWorkerPool, TemplateCache, type TemplateSource } from "@warmpool/render"
 import { HclParser } from "@warmpool/terraform"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
+import * as Readiness from "./Readiness.js"
 import { isPostgres, type ServerConfigShape } from "./ServerConfig.js"
 
 /**
@@ -32,11 +36,53 @@ import { isPostgres, type ServerConfigShape } from "./ServerConfig.js"
  * @since 0.1.0
  * @category layers
  */
-export const storeLayer = (db: string): Layer.Layer<Store.Store, Store.StoreError> => {
+export const storeLayer = (
+  db: string,
+  options: { readonly writerLock?: Store.WriterLockOptions | undefined } = {}
+): Layer.Layer<Store.Store, Store.StoreError> => {
   if (isPostgres(db)) return Store.layerPg({ url: db })
   if (db !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(db)), { recursive: true })
-  return Store.layerSqlite({ filename: db })
+  return Store.layerSqlite({ filename: db, writerLock: db === ":memory:" ? undefined : options.writerLock })
 }
+
+/**
+ * The holder of a SQLite file's writer lock as this process records it: `<host>:<pid>`.
+ *
+ * @since 0.1.0
+ */
+export const lockHolder = (): string => `${os.hostname()}:${process.pid}`
+
+/**
+ * Whether a recorded `<host>:<pid>` holder is a process of this host that no longer exists (its
+ * lock can be taken over at once instead of after its lease).
+ *
+ * @since 0.1.0
+ */
+export const holderGone = (holder: string): boolean => {
+  const match = /^(.*):(\d+)$/.exec(holder)
+  if (match === null || match[1] !== os.hostname()) return false
+  const pid = Number(match[2])
+  if (pid === process.pid) return false
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch (error) {
+    return (error as { readonly code?: unknown }).code === "ESRCH"
+  }
+}
+
+/**
+ * The writer lock `warmpool serve` holds on a SQLite file: renewed every heartbeat, held for a
+ * job lease.
+ *
+ * @since 0.1.0
+ */
+export const writerLockOf = (config: ServerConfigShape): Store.WriterLockOptions => ({
+  holder: lockHolder(),
+  lease: config.leases.lease,
+  renewEvery: config.leases.heartbeat,
+  holderGone
+})
 
 /**
  * The services the application provides on top of the store and metrics.
@@ -55,6 +101,8 @@ export type Services =
   | TemplateSource.TemplateSource
   | JobNotifications.JobNotifications
   | HclParser.HclParser
+  | JobReaper.JobReaper
+  | Readiness.Readiness
 
 /**
  * Every service of the application, built on an existing store and metrics.
@@ -64,17 +112,48 @@ export type Services =
  */
 export const services = (
   config: ServerConfigShape
-): Layer.Layer<Services, ConfigError.ConfigError, Store.Store | Metrics.Metrics> => {
+): Layer.Layer<Services, ConfigError.ConfigError | Store.StoreError, Store.Store | Metrics.Metrics> => {
   const settings = Settings.make(config.prebuilds)
-  const rendering = Renderer.layer.pipe(
+  // Template work runs in the render worker pool (ARCHITECTURE.md decision 10) unless
+  // `renderWorkers` is 0. The in-process template cache stays for the claims' static analysis.
+  const renderer: Layer.Layer<
+    Renderer.Renderer,
+    never,
+    | TemplateCache.TemplateCache
+    | RenderCache.RenderCache
+    | TemplateSource.TemplateSource
+    | Metrics.Metrics
+    | HclParser.HclParser
+  > = config.renderWorkers === 0
+    ? Renderer.layer
+    : Renderer.layerWorker(config.templateCache).pipe(
+      Layer.provide(RenderWorkerPool.layer({
+        ...RenderWorkerPool.defaults(),
+        size: config.renderWorkers,
+        maxHeapMb: config.renderWorkerHeapMb,
+        renderTimeout: config.renderTimeout,
+        importTimeout: config.importTimeout
+      }))
+    )
+  const rendering = renderer.pipe(
     Layer.provideMerge(
       Layer.mergeAll(TemplateCache.layerWith(config.templateCache), RenderCache.layerWith(config.renderCache))
     ),
     Layer.provideMerge(StoreTemplateSource.layer)
   )
+  const workerOptions = {
+    workers: config.provisionerWorkers,
+    lease: config.leases.lease,
+    heartbeat: config.leases.heartbeat
+  }
   const provisioner = config.provisioner._tag === "echo"
-    ? Provisioner.layerEcho({ delay: config.provisioner.delay, failureRate: config.provisioner.failureRate })
+    ? Provisioner.layerEcho({
+      ...workerOptions,
+      delay: config.provisioner.delay,
+      failureRate: config.provisioner.failureRate
+    })
     : Provisioner.layerCommand({
+      ...workerOptions,
       command: config.provisioner.command,
       args: config.provisioner.args,
       timeout: config.provisioner.timeout,
@@ -85,7 +164,8 @@ export const services = (
     Reconciler.layer({ settings }),
     Claims.layer(),
     TemplateImport.layer,
-    provisioner
+    JobReaper.layer({ interval: config.leases.heartbeat }).pipe(Layer.provideMerge(provisioner)),
+    Readiness.layer
   ).pipe(
     Layer.provideMerge(WorkspaceBuilder.layer),
     Layer.provideMerge(rendering),
@@ -103,4 +183,7 @@ export const services = (
 export const layer = (
   config: ServerConfigShape
 ): Layer.Layer<Services | Store.Store | Metrics.Metrics, ConfigError.ConfigError | Store.StoreError> =>
-  services(config).pipe(Layer.provideMerge(storeLayer(config.db)), Layer.provideMerge(Metrics.layer))
+  services(config).pipe(
+    Layer.provideMerge(storeLayer(config.db, { writerLock: writerLockOf(config) })),
+    Layer.provideMerge(Metrics.layer)
+  )

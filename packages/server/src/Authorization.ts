@@ -1,5 +1,7 @@
 /**
- * The live bearer-token check of `/api/v1` routes (constant-time comparison).
+ * The live bearer-token check of `/api/v1` routes (constant-time comparison). The same check runs
+ * in the request guards before any body is read, so an unauthenticated client never makes the
+ * server read, buffer or parse what it sends.
  *
  * @since 0.1.0
  */
@@ -17,6 +19,33 @@ const same = (a: string, b: string): boolean => {
 }
 
 /**
+ * What a refused request is told.
+ *
+ * @since 0.1.0
+ */
+export const unauthorizedMessage = "A valid bearer token is required: Authorization: Bearer <token>"
+
+/**
+ * Whether a token equals the expected one (never for an empty token).
+ *
+ * @since 0.1.0
+ */
+export const tokenMatches = (token: string, expected: Redacted.Redacted<string>): boolean =>
+  token !== "" && same(token, Redacted.value(expected))
+
+/**
+ * Whether an `Authorization` header value carries the expected bearer token (`Bearer <token>`,
+ * the scheme name in any case).
+ *
+ * @since 0.1.0
+ */
+export const headerMatches = (header: string | undefined, expected: Redacted.Redacted<string>): boolean => {
+  if (header === undefined) return false
+  const match = /^bearer +(.+)$/i.exec(header)
+  return match !== null && tokenMatches(match[1]!, expected)
+}
+
+/**
  * @since 0.1.0
  * @category layers
  */
@@ -24,14 +53,11 @@ export const layer: Layer.Layer<Authorization, never, ServerConfig> = Layer.effe
   Authorization,
   Effect.gen(function*() {
     const config = yield* ServerConfig
-    const expected = Redacted.value(config.token)
     return Authorization.of({
       bearer: (token) =>
-        Redacted.value(token) !== "" && same(Redacted.value(token), expected)
+        tokenMatches(Redacted.value(token), config.token)
           ? Effect.void
-          : Effect.fail(
-            new Unauthorized({ message: "A valid bearer token is required: Authorization: Bearer <token>" })
-          )
+          : Effect.fail(new Unauthorized({ message: unauthorizedMessage }))
     })
   })
 )

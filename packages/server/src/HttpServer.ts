@@ -1,31 +1,39 @@
 /**
- * The HTTP server: the API handlers, `/openapi.json`, the request-body limit (413) and the web
- * console's static files, on Node's HTTP server.
+ * The HTTP server: the API handlers, `/openapi.json`, the guards every request passes first
+ * (body limit, bearer token before any body is read, JSON depth) and the web console's static
+ * files, on Node's HTTP server.
  *
  * @since 0.1.0
  */
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
-import type * as HttpServer from "@effect/platform/HttpServer"
-import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type { Metrics } from "@warmpool/metrics"
 import type { Claims, Reconciler, Store, TemplateImport } from "@warmpool/prebuilds"
 import type { Renderer } from "@warmpool/render"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { createServer } from "node:http"
+import type * as Redacted from "effect/Redacted"
+import { createServer, IncomingMessage } from "node:http"
 import { fileURLToPath } from "node:url"
 import { WarmpoolApi } from "./Api.js"
 import * as Authorization from "./Authorization.js"
+import * as BuildControlHandlers from "./BuildControlHandlers.js"
 import * as HealthHandlers from "./HealthHandlers.js"
+import { describeProblem, shapeProblem } from "./internal/jsonShape.js"
+import { BodyTooLarge, lingerAfterEarlyAnswer, readBody } from "./internal/requestBody.js"
 import * as PrebuildHandlers from "./PrebuildHandlers.js"
+import type { Readiness } from "./Readiness.js"
 import * as ReconcilerHandlers from "./ReconcilerHandlers.js"
 import { ServerConfig } from "./ServerConfig.js"
 import * as StaticFiles from "./StaticFiles.js"
@@ -44,6 +52,7 @@ export type Requirements =
   | Reconciler.Reconciler
   | Claims.Claims
   | ServerConfig
+  | Readiness
 
 /**
  * The API with its handlers.
@@ -53,50 +62,185 @@ export type Requirements =
  */
 export const apiLayer: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBuilder.api(WarmpoolApi).pipe(
   Layer.provide(
-    Layer.mergeAll(HealthHandlers.layer, TemplateHandlers.layer, PrebuildHandlers.layer, ReconcilerHandlers.layer)
+    Layer.mergeAll(
+      HealthHandlers.layer,
+      TemplateHandlers.layer,
+      PrebuildHandlers.layer,
+      ReconcilerHandlers.layer,
+      BuildControlHandlers.layer
+    )
   ),
   Layer.provide(Authorization.layer)
 )
 
-const tooLarge = (limit: number) =>
-  HttpServerResponse.unsafeJson(
-    { _tag: "PayloadTooLarge", message: `The request body exceeds the limit of ${limit} bytes.` },
-    { status: 413 }
-  )
-
-const malformed = (message: string) =>
-  HttpServerResponse.unsafeJson({ _tag: "BadRequest", message: `Malformed JSON body: ${message}` }, { status: 400 })
-
-const exceeded = (error: unknown): boolean => String((error as { cause?: unknown }).cause ?? error).includes("maxBytes")
-
 /**
- * Guards in front of the API: request bodies over the limit get 413 (a declared
- * `Content-Length` at once, a streamed body when it crosses the limit), and a JSON body that does
- * not parse gets 400 with the parser's message (the API then decodes the same, cached, text).
+ * What the guards in front of the API enforce.
  *
  * @since 0.1.0
  */
-export const requestGuards = (limit: number) => <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
+export interface GuardOptions {
+  /** Request bodies larger than this get 413. */
+  readonly maxBodyBytes: number
+  /** JSON bodies nesting deeper than this get 400, before they are parsed. */
+  readonly maxJsonDepth: number
+  /** The bearer token `/api` routes and every request with a body must carry. */
+  readonly token: Redacted.Redacted<string>
+}
+
+const errorBody = (status: number, tag: string, message: string) =>
+  HttpServerResponse.unsafeJson({ _tag: tag, message }, { status })
+
+const tooLarge = (limit: number) =>
+  errorBody(413, "PayloadTooLarge", `The request body exceeds the limit of ${limit} bytes.`)
+
+const malformed = (message: string) => errorBody(400, "BadRequest", `Malformed JSON body: ${message}`)
+
+const unauthorized = () => errorBody(401, "Unauthorized", Authorization.unauthorizedMessage)
+
+const fatalUtf8 = new TextDecoder("utf-8", { fatal: true })
+
+/** Methods whose body the API reads; any other method's body is never read. */
+const bodyMethods = new Set(["POST", "PUT", "PATCH", "DELETE"])
+
+const tagOfStatus = (status: number): string =>
+  status === 404
+    ? "NotFound"
+    : status === 405
+    ? "MethodNotAllowed"
+    : status === 503
+    ? "ServiceUnavailable"
+    : status >= 500
+    ? "InternalError"
+    : "BadRequest"
+
+/** An error response without a body gets a `{ _tag, message }` body for its status. */
+const withErrorBody = (response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse =>
+  response.body._tag === "Empty" && response.status >= 400
+    ? errorBody(
+      response.status,
+      tagOfStatus(response.status),
+      response.status >= 500
+        ? "The server failed to answer this request (the failure is logged)."
+        : `The request was refused (HTTP ${response.status}).`
+    )
+    : response
+
+/**
+ * Every answer of the app with a typed JSON body when it is an error: the platform's own answer
+ * when it has a body, otherwise a `{ _tag, message }` body for its status; defects and other
+ * unexpected failures are logged. A client that went away stays an interruption.
+ */
+const typedFailures = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
+  Effect.matchCauseEffect(app, {
+    onSuccess: (response) => Effect.succeed(withErrorBody(response)),
+    onFailure: (cause) => {
+      if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause)
+      return Effect.flatMap(HttpServerError.causeResponse(cause), ([response, unexpected]) => {
+        const logged = Cause.isEmpty(unexpected) && response.status < 500
+          ? Effect.void
+          : Effect.logError("request failed", Cause.isEmpty(unexpected) ? cause : unexpected)
+        return Effect.as(logged, withErrorBody(response))
+      })
+    }
+  })
+
+/**
+ * The body to hand to the API once it passed the checks: a request like the original whose body
+ * is the bytes already read.
+ */
+const withBody = (request: HttpServerRequest.HttpServerRequest, body: Uint8Array) =>
+  Effect.try(() => {
+    const contentType = request.headers["content-type"]
+    return HttpServerRequest.fromWeb(
+      new Request(`http://warmpool.invalid${request.url.startsWith("/") ? request.url : "/"}`, {
+        method: request.method,
+        body,
+        ...(contentType === undefined ? {} : { headers: { "content-type": contentType } })
+      })
+    ).modify({
+      url: request.url,
+      headers: request.headers,
+      ...(Option.isSome(request.remoteAddress) ? { remoteAddress: request.remoteAddress.value } : {})
+    })
+  })
+
+/** Why a JSON body cannot be handed to the API, or `undefined`. */
+const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined => {
+  let text: string
+  try {
+    text = fatalUtf8.decode(bytes)
+  } catch {
+    return "the body is not valid UTF-8"
+  }
+  if (text.trim() === "") return undefined
+  const problem = shapeProblem(text, maxDepth)
+  if (problem !== undefined) return describeProblem(problem)
+  try {
+    JSON.parse(text)
+    return undefined
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e)
+  }
+}
+
+/**
+ * Guards in front of the API, in this order, before anything reads a body:
+ *
+ * 1. a declared `Content-Length` over the limit gets 413;
+ * 2. an `/api` request, or any request that carries a body, without the bearer token gets 401
+ *    (its body is never read: Node drains it to nowhere);
+ * 3. the body is read with a counting limit (a streamed body that crosses it gets 413, and the
+ *    connection stays usable for the answer);
+ * 4. a JSON body that is not UTF-8, nests deeper than the limit or repeats a key in one object
+ *    (checked by a linear scan, so no recursion sees it), or does not parse, gets 400 with a
+ *    message.
+ *
+ * Every failure after that is answered with a typed JSON body; defects are logged.
+ *
+ * @since 0.1.0
+ */
+export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const declared = Number(request.headers["content-length"] ?? "0")
-    if (Number.isFinite(declared) && declared > limit) return tooLarge(limit)
-    const isJson = (request.headers["content-type"] ?? "").includes("json")
-    if (isJson && request.method !== "GET" && request.method !== "HEAD") {
-      const text = yield* Effect.either(request.text)
-      if (text._tag === "Left") {
-        return exceeded(text.left) ? tooLarge(limit) : malformed("the body could not be read")
-      }
-      if (text.right.trim() !== "") {
-        try {
-          JSON.parse(text.right)
-        } catch (e) {
-          return malformed(e instanceof Error ? e.message : String(e))
-        }
-      }
+    const source = NodeHttpServerRequest.toIncomingMessage(request)
+    const isNode = source instanceof IncomingMessage
+    // An answer given before the body was read: let the client finish sending and read it.
+    const early = (response: HttpServerResponse.HttpServerResponse) =>
+      isNode
+        ? Effect.as(lingerAfterEarlyAnswer(source, NodeHttpServerRequest.toServerResponse(request)), response)
+        : Effect.succeed(response)
+    const length = request.headers["content-length"]
+    const declared = Number(length ?? "0")
+    if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
+      return yield* early(tooLarge(options.maxBodyBytes))
     }
-    return yield* app
-  }).pipe(Effect.provideService(HttpIncomingMessage.MaxBodySize, Option.some(FileSystem.Size(limit))))
+    const hasBody = (length !== undefined && declared !== 0) || request.headers["transfer-encoding"] !== undefined
+    const isApi = request.url === "/api" || request.url.startsWith("/api/") || request.url.startsWith("/api?")
+    if ((isApi || hasBody) && !Authorization.headerMatches(request.headers["authorization"], options.token)) {
+      return yield* early(unauthorized())
+    }
+    if (!hasBody || !bodyMethods.has(request.method)) return yield* typedFailures(app)
+    const read = isNode
+      ? readBody(source, options.maxBodyBytes)
+      : Effect.map(request.arrayBuffer, (buffer) => new Uint8Array(buffer)).pipe(
+        Effect.mapError(() => new BodyTooLarge({ limit: options.maxBodyBytes }))
+      )
+    const body = yield* Effect.either(read)
+    if (body._tag === "Left") {
+      return body.left._tag === "BodyTooLarge"
+        ? yield* early(tooLarge(options.maxBodyBytes))
+        : errorBody(400, "BadRequest", `The request body could not be read: ${body.left.message}`)
+    }
+    if ((request.headers["content-type"] ?? "").includes("json")) {
+      const problem = jsonProblem(body.right, options.maxJsonDepth)
+      if (problem !== undefined) return malformed(problem)
+    }
+    const replaced = yield* Effect.either(withBody(request, body.right))
+    if (replaced._tag === "Left") return errorBody(400, "BadRequest", "The request cannot carry a body.")
+    return yield* typedFailures(app).pipe(Effect.provideService(HttpServerRequest.HttpServerRequest, replaced.right))
+  }).pipe(
+    Effect.provideService(HttpIncomingMessage.MaxBodySize, Option.some(FileSystem.Size(options.maxBodyBytes)))
+  )
 
 /**
  * Where the built web console is (`packages/server/dist/web`, next to the compiled server).
@@ -115,17 +259,32 @@ export const webConsoleLayer = (directory: string = webDirectory) =>
   HttpApiBuilder.Router.use((router) => router.concat(StaticFiles.router(directory)))
 
 /**
+ * `HttpApiBuilder.serve` with the guards around the API's app rather than in the serving
+ * middleware position: a guard may hand the app a request whose body it already read, while the
+ * response is still written through the original request.
+ */
+const guardedServe = (options: GuardOptions) =>
+  HttpApiBuilder.httpApp.pipe(
+    Effect.map((app) => HttpServer.serve(requestGuards(options)(app))),
+    Layer.unwrapEffect,
+    Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer])
+  )
+
+/**
  * The server: listens on the configured host and port until its scope closes.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer: Layer.Layer<HttpServer.HttpServer, HttpServerError.ServeError, Requirements> = Layer.unwrapEffect(
-  Effect.map(ServerConfig, (config) =>
-    HttpApiBuilder.serve(requestGuards(config.maxBodyBytes)).pipe(
-      Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
-      Layer.provide(webConsoleLayer()),
-      Layer.provide(apiLayer),
-      Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
-    ))
+  Effect.map(
+    ServerConfig,
+    (config) =>
+      guardedServe({ maxBodyBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth, token: config.token }).pipe(
+        Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+        Layer.provide(webConsoleLayer()),
+        Layer.provide(apiLayer),
+        Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
+      )
+  )
 )

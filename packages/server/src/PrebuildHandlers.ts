@@ -5,11 +5,11 @@
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import { Claims, Reconciler, Store } from "@warmpool/prebuilds"
-import { RenderOutput } from "@warmpool/render"
+import { RenderOutput, SecretRequirements } from "@warmpool/render"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { BadRequest, NotFound, ServiceUnavailable, WarmpoolApi } from "./Api.js"
+import { BadRequest, NotFound, ServiceUnavailable, ValidationFailed, WarmpoolApi } from "./Api.js"
 import { storeFailure, validationFailed } from "./internal/errors.js"
 import { ownerOf } from "./internal/owner.js"
 
@@ -71,6 +71,7 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
             preset: payload.preset,
             owner,
             values: payload.values,
+            secrets: payload.owner.secrets,
             workspaceName: payload.name
           })
           if (Option.isNone(claimed)) {
@@ -98,7 +99,21 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
                   : new BadRequest({ message: e.message })
               ),
             ParameterValidationError: (e) => Effect.fail(validationFailed(e)),
+            MissingSecrets: (e) =>
+              Effect.fail(
+                new ValidationFailed({
+                  message: e.message,
+                  validations: e.missing.map((r) => ({
+                    field: "owner.secrets",
+                    detail: `${SecretRequirements.describe(r)}: ${r.help_message}`
+                  }))
+                })
+              ),
             RenderCrashed: (e) => Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
+            RenderTimeout: (e) => Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
+            RenderResourceExhausted: (e) =>
+              Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
+            RenderWorkerFailed: (e) => Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
             TemplateNotFound: (e) => Effect.fail(new NotFound({ message: e.message })),
             StoreError: storeFailure
           })

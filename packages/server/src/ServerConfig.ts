@@ -8,8 +8,9 @@
  *
  * @since 0.1.0
  */
+import * as JobLeases from "@warmpool/prebuilds/JobLeases"
 import * as PrebuildSettings from "@warmpool/prebuilds/Settings"
-import type { CacheSettings } from "@warmpool/render"
+import { CacheSettings, RenderWorkerPool } from "@warmpool/render"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -97,6 +98,34 @@ export const settings = {
     default: 16 * 1024,
     doc: "Bytes of a provisioner command's stdout and stderr kept per build."
   }),
+  provisionerWorkers: Setting.make("provisioner-workers", Setting.integer({ min: 1 }), {
+    default: 2,
+    doc: "Jobs this process runs at once; one preset takes at most all but one of them."
+  }),
+  jobLease: Setting.make("job-lease", Setting.positiveDuration, {
+    default: JobLeases.defaults.lease,
+    doc: "How long a job (and a SQLite file's writer lock) stays held without a heartbeat."
+  }),
+  jobHeartbeat: Setting.make("job-heartbeat", Setting.positiveDuration, {
+    default: JobLeases.defaults.heartbeat,
+    doc: "How often leases are renewed and expired jobs reaped; shorter than --job-lease."
+  }),
+  maxJsonDepth: Setting.make("max-json-depth", Setting.integer({ min: 1 }), {
+    default: 64,
+    doc: "JSON bodies nesting arrays and objects deeper than this get 400, before they are parsed."
+  }),
+  uploadMaxFiles: Setting.make("upload-max-files", Setting.integer({ min: 1 }), {
+    default: 10_000,
+    doc: "The most files an uploaded template version may hold."
+  }),
+  uploadMaxFileBytes: Setting.make("upload-max-file-bytes", Setting.integer({ min: 1 }), {
+    default: 4 * 1024 * 1024,
+    doc: "The largest file an uploaded template version may hold, in bytes."
+  }),
+  uploadMaxTotalBytes: Setting.make("upload-max-total-bytes", Setting.integer({ min: 1 }), {
+    default: 16 * 1024 * 1024,
+    doc: "The most bytes an uploaded template version may hold in all its files."
+  }),
   echoDelay: Setting.make("echo-delay", Setting.duration, {
     default: Duration.seconds(5),
     doc: "How long a build of the echo provisioner takes."
@@ -136,6 +165,21 @@ export const settings = {
   templateCacheMaxAge: Setting.make("template-cache-max-age", Setting.duration, {
     default: Duration.hours(24),
     doc: "The oldest a compiled template version may get in the cache."
+  }),
+  importTimeout: Setting.optional("import-timeout", Setting.positiveDuration, {
+    doc: "The deadline of a template import's compile, render and preset validation (default: --render-timeout)."
+  }),
+  renderWorkers: Setting.make("render-workers", Setting.integer({ min: 0 }), {
+    default: RenderWorkerPool.defaultSize(),
+    doc: "Render worker threads (default: available cores - 1, at least 1); 0 renders on the serving thread."
+  }),
+  renderWorkerHeapMb: Setting.make("render-worker-heap-mb", Setting.integer({ min: 16 }), {
+    default: 512,
+    doc: "The heap limit of one render worker, in MiB; a render that needs more fails, the server lives on."
+  }),
+  renderCacheMaxBytes: Setting.make("render-cache-max-bytes", Setting.integer({ min: 1 }), {
+    default: CacheSettings.defaultMaxBytes,
+    doc: "The render cache's budget in bytes of serialised renders; least recently used renders go first."
   }),
   templateCacheSweepInterval: Setting.make("template-cache-sweep-interval", Setting.positiveDuration, {
     default: Duration.minutes(15),
@@ -203,10 +247,35 @@ export interface ServerConfigShape {
   /** Backoff, lookback and hard limit; `reconciliationInterval` equals {@link interval}. */
   readonly prebuilds: PrebuildSettings.Settings
   readonly provisioner: ProvisionerConfig
+  /** Provisioner workers, i.e. jobs run at once by this process (`WARMPOOL_PROVISIONER_WORKERS`). */
+  readonly provisionerWorkers: number
+  /**
+   * Job leases (`WARMPOOL_JOB_LEASE`, default 30s; `WARMPOOL_JOB_HEARTBEAT`, default 5s, shorter
+   * than the lease). The same lease is the SQLite file's writer lock; the heartbeat is also the
+   * reaper's interval.
+   */
+  readonly leases: JobLeases.LeaseSettings
   /** Request bodies larger than this get 413. */
   readonly maxBodyBytes: number
-  /** Renders (including template loading) that take longer get 504. */
+  /** JSON bodies nesting arrays and objects deeper than this get 400 (before they are parsed). */
+  readonly maxJsonDepth: number
+  /** Bounds on an uploaded template version (file count, bytes per file, bytes in total). */
+  readonly upload: {
+    readonly maxFiles: number
+    readonly maxFileBytes: number
+    readonly maxTotalBytes: number
+  }
+  /**
+   * Renders (including template loading) that take longer get 504; the render worker running one
+   * is terminated and replaced.
+   */
   readonly renderTimeout: Duration.Duration
+  /** Deadline of a template import's compile, render and preset validation (default: `renderTimeout`). */
+  readonly importTimeout: Duration.Duration
+  /** Render worker threads (default: available cores − 1, at least 1); 0 renders in process. */
+  readonly renderWorkers: number
+  /** Heap limit of a render worker in MiB (default 512). */
+  readonly renderWorkerHeapMb: number
   readonly renderCache: CacheSettings.CacheSettings
   readonly templateCache: CacheSettings.CacheSettings
 }
@@ -252,6 +321,15 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
   } else {
     provisioner = { _tag: "echo", delay: v.echoDelay, failureRate: v.echoFailureRate }
   }
+  if (!Duration.lessThan(v.jobHeartbeat, v.jobLease)) {
+    return Either.left(
+      new Setting.SettingError({
+        setting: "job-heartbeat",
+        origin: "",
+        problem: "the job heartbeat must be shorter than the job lease (--job-lease)"
+      })
+    )
+  }
   const prebuilds = PrebuildSettings.make({
     reconciliationInterval: v.interval,
     backoffInterval: v.backoffInterval,
@@ -269,13 +347,21 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
     interval: prebuilds.reconciliationInterval,
     prebuilds,
     provisioner,
+    provisionerWorkers: v.provisionerWorkers,
+    leases: { lease: v.jobLease, heartbeat: v.jobHeartbeat },
     maxBodyBytes: v.maxBodyBytes,
+    maxJsonDepth: v.maxJsonDepth,
+    upload: { maxFiles: v.uploadMaxFiles, maxFileBytes: v.uploadMaxFileBytes, maxTotalBytes: v.uploadMaxTotalBytes },
     renderTimeout: v.renderTimeout,
+    importTimeout: Option.getOrElse(v.importTimeout, () => v.renderTimeout),
+    renderWorkers: v.renderWorkers,
+    renderWorkerHeapMb: v.renderWorkerHeapMb,
     renderCache: {
       ttl: v.renderCacheTtl,
       maxAge: v.renderCacheMaxAge,
       sweepInterval: v.renderCacheSweepInterval,
-      capacity: v.renderCacheCapacity
+      capacity: v.renderCacheCapacity,
+      maxBytes: v.renderCacheMaxBytes
     },
     templateCache: {
       ttl: v.templateCacheTtl,

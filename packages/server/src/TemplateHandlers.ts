@@ -6,14 +6,16 @@
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import { Store, TemplateImport } from "@warmpool/prebuilds"
-import { Renderer } from "@warmpool/render"
+import { Renderer, SecretRequirements } from "@warmpool/render"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import { BadRequest, NotFound, RenderTimeout, ValidationFailed, WarmpoolApi } from "./Api.js"
-import { storeFailure, validationFailed } from "./internal/errors.js"
+import { importFailure, renderFailure, storeFailure, validationFailed } from "./internal/errors.js"
 import { ownerOf } from "./internal/owner.js"
 import { filesOfTar } from "./internal/tar.js"
+import { checkEntries } from "./internal/upload.js"
 import { ServerConfig } from "./ServerConfig.js"
 
 /**
@@ -62,11 +64,15 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
           let files: Record<string, Uint8Array | string>
           let options: { activate?: boolean | undefined; strict?: boolean | undefined; name?: string | undefined } = {}
           if (payload instanceof Uint8Array) {
-            const archive = filesOfTar(payload)
-            if ("error" in archive) return yield* new BadRequest({ message: `payload: ${archive.error}` })
-            files = archive.files
+            files = yield* filesOfTar(payload, config.upload, { maxJsonDepth: config.maxJsonDepth }).pipe(
+              Effect.mapError((e) => new BadRequest({ message: `payload: ${e.message}` }))
+            )
           } else {
-            files = payload.files
+            const entries = Object.keys(payload.files).map((name) => ({ name, contents: payload.files[name]! }))
+            files = yield* Either.mapLeft(
+              checkEntries(entries, config.upload, { maxJsonDepth: config.maxJsonDepth }),
+              (e) => new BadRequest({ message: `files: ${e.message}` })
+            )
             options = payload
           }
           if (Object.keys(files).length === 0) {
@@ -105,7 +111,10 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
                   })
               ),
             ParameterValidationError: (e) => Effect.fail(validationFailed(e)),
-            StoreError: storeFailure
+            StoreError: storeFailure,
+            RenderTimeout: importFailure,
+            RenderResourceExhausted: importFailure,
+            RenderWorkerFailed: importFailure
           })
         ))
       .handle("activateVersion", ({ path }) =>
@@ -121,21 +130,33 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
         renderer.renderCached({
           templateVersionId: path.id,
           owner: ownerOf(payload.owner),
-          values: payload.values ?? {}
+          values: payload.values ?? {},
+          previousValues: payload.previousValues,
+          fullEvaluation: payload.fullEvaluation
         })
           .pipe(
             Effect.timed,
             Effect.timeoutFail({ duration: config.renderTimeout, onTimeout: deadlineMissed }),
-            // Compiling a template is synchronous work the timer above cannot preempt: a render
-            // that ran past the deadline is refused too (its compiled template stays cached).
+            // With the render worker pool the deadline preempts (the worker is terminated); in
+            // process, compiling is synchronous work the timer above cannot preempt: a render that
+            // ran past the deadline is refused too (its compiled template stays cached).
             Effect.flatMap(([elapsed, rendered]) =>
               Duration.greaterThan(elapsed, config.renderTimeout)
                 ? Effect.fail(deadlineMissed())
                 : Effect.succeed(rendered.output)
             ),
-            Effect.catchTag(
-              "TemplateNotFound",
-              () => Effect.fail(new NotFound({ message: `Template version "${path.id}" not found.` }))
-            )
+            // Secret status is per owner, after the render cache (never part of a cached render).
+            Effect.map((output) => {
+              const secrets = payload.owner?.secrets
+              return secrets === undefined ? output : SecretRequirements.withStatus(output, secrets)
+            }),
+            Effect.catchTags({
+              TemplateNotFound: () =>
+                Effect.fail(new NotFound({ message: `Template version "${path.id}" not found.` })),
+              // The pool's typed `RenderTimeout` shares its tag with the API's 504.
+              RenderTimeout: (e) => e instanceof RenderTimeout ? Effect.fail(e) : renderFailure(e),
+              RenderResourceExhausted: renderFailure,
+              RenderWorkerFailed: renderFailure
+            })
           ))
   }))

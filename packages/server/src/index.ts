@@ -32,3 +32,8 @@ export * as Setting from "./Setting.js"
  * @since 0.1.0
  */
 export * as StaticFiles from "./StaticFiles.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Readiness from "./Readiness.js"

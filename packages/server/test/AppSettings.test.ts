@@ -38,7 +38,8 @@ const withServices = <A, E>(
   body: Effect.Effect<A, E, App.Services | Store.Store | Metrics.Metrics>
 ) =>
   Effect.gen(function*() {
-    const { config } = yield* ServerConfig.load({ flags })
+    // Renders in process (no worker threads), so that the in-process caches are the ones used.
+    const { config } = yield* ServerConfig.load({ flags: { "render-workers": "0", ...flags } })
     const layer = App.services(config).pipe(
       Layer.provideMerge(Store.layerMemory()),
       Layer.provideMerge(Metrics.layer)

@@ -110,7 +110,18 @@ export interface Evaluation {
   readonly forceAll: () => void
   /** Root variables: the declared default converted to the declared type (RENDER.md §3.1). */
   readonly variableDefault: (variable: CompiledTemplate.Variable) => Support.Converted
+  /** The root module's scope, for evaluating an expression as if written in the root module. */
+  readonly rootScope: () => Evaluator.Scope
 }
+
+/**
+ * The code of reference errors that Terraform finds before evaluating (undeclared names,
+ * `count` / `each` outside their blocks): `try` and `can` cannot catch them.
+ *
+ * @since 0.1.0
+ * @category diagnostics
+ */
+export const undeclaredReference = "undeclared_reference"
 
 // -----------------------------------------------------------------------------------------------
 // scopes
@@ -651,7 +662,7 @@ class ModuleInstanceImpl implements ModuleInstance {
             Diagnostic.error(
               "Reference to undeclared input variable",
               `An input variable with the name "${attr}" has not been declared. This variable can be declared with a variable "${attr}" {} block.`,
-              { range }
+              { range, code: undeclaredReference }
             )
           )
         }
@@ -664,7 +675,7 @@ class ModuleInstanceImpl implements ModuleInstance {
             Diagnostic.error(
               "Reference to undeclared local value",
               `A local value with the name "${attr}" has not been declared.`,
-              { range }
+              { range, code: undeclaredReference }
             )
           )
         }
@@ -686,7 +697,7 @@ class ModuleInstanceImpl implements ModuleInstance {
             Diagnostic.error(
               `Reference to "count" in non-counted context`,
               `The "count" object can only be used in "module", "resource", and "data" blocks, and only when the "count" argument is set.`,
-              { range }
+              { range, code: undeclaredReference }
             )
           )
         }
@@ -699,7 +710,7 @@ class ModuleInstanceImpl implements ModuleInstance {
             Diagnostic.error(
               `Reference to "each" in context without for_each`,
               `The "each" object can be used only in "module" or "resource" blocks, and only when the "for_each" argument is set.`,
-              { range }
+              { range, code: undeclaredReference }
             )
           )
         }
@@ -725,7 +736,7 @@ class ModuleInstanceImpl implements ModuleInstance {
               Diagnostic.error(
                 "Reference to undeclared resource",
                 `A managed resource "${root}" "${attr}" has not been declared in ${this.describe()}.`,
-                { range }
+                { range, code: undeclaredReference }
               )
             )
           }
@@ -755,7 +766,7 @@ class ModuleInstanceImpl implements ModuleInstance {
         Diagnostic.error(
           "Reference to undeclared resource",
           `A ${what} "${type}" "${name}" has not been declared in ${this.describe()}.`,
-          { range }
+          { range, code: undeclaredReference }
         )
       )
     }
@@ -787,7 +798,7 @@ class ModuleInstanceImpl implements ModuleInstance {
         Diagnostic.error(
           "Reference to undeclared module",
           `No module call named "${name}" is declared in ${this.describe()}.`,
-          { range }
+          { range, code: undeclaredReference }
         )
       )
     }
@@ -948,6 +959,10 @@ class EvaluationImpl implements Evaluation {
         }
       }
     }
+  }
+
+  rootScope(): Evaluator.Scope {
+    return this.root.moduleScope
   }
 
   variableDefault(variable: CompiledTemplate.Variable): Support.Converted {

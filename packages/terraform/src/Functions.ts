@@ -18,7 +18,7 @@ import { networkFunctions } from "./functions/network.js"
 import { sensitivityFunctions } from "./functions/sensitivity.js"
 import { stringFunctions } from "./functions/string.js"
 import { timeFunctions } from "./functions/time.js"
-import { templatefileFunction } from "./internal/evalTemplatefile.js"
+import { templatefileFunction, templatestringFunction } from "./internal/evalTemplatefile.js"
 
 let registry: ReadonlyMap<string, FunctionDefinition> | undefined
 let sortedNames: ReadonlyArray<string> | undefined
@@ -38,7 +38,7 @@ const table = (): ReadonlyMap<string, FunctionDefinition> => {
       timeFunctions,
       networkFunctions,
       cryptoFunctions,
-      [templatefileFunction]
+      [templatefileFunction, templatestringFunction]
     ]
     const map = new Map<string, FunctionDefinition>()
     for (const family of all) for (const definition of family) map.set(definition.name, definition)

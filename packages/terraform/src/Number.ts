@@ -9,7 +9,8 @@
  *   even, as `big.Float` does.
  * - Safe integers (|n| < 2^53) are held as plain JS numbers and stay that way while results remain safe
  *   integers; everything else is a BigInt mantissa and a binary exponent.
- * - ±Inf exist (from `pow`, `log`, …). There is no NaN and no negative zero: `-0` is `0`.
+ * - ±Inf exist (from `pow`, `log`, …). There is no NaN. Zero is signed as in `big.Float`: `-0` (a JS
+ *   `-0` in the safe-integer form) prints as `-0`, equals `0`, and gives -Inf as a divisor.
  * - Binary exponents are limited to ±16384 (magnitudes from about 10^-4932 to 10^4932): larger results become
  *   ±Inf and smaller ones 0. Go allows ±2^31 but could not print such numbers in reasonable time either.
  *
@@ -58,7 +59,7 @@ const isSmall = (x: Num): boolean => x.s - x.s === 0
 const isBig = (x: Num): boolean => x.s !== x.s
 const small = (s: number, p: number): Num => new Num(s, 0n, 0, p)
 const infinity = (negative: boolean, p: number): Num => new Num(negative ? -Infinity : Infinity, 0n, 0, p)
-const zeroAt = (p: number): Num => new Num(0, 0n, 0, p)
+const zeroAt = (p: number, negative = false): Num => new Num(negative ? -0 : 0, 0n, 0, p)
 const maxPrec = (a: Num, b: Num): number => (a.p > b.p ? a.p : b.p)
 
 /** The canonical number for finite bits (or zero), applying the exponent range. */
@@ -84,6 +85,8 @@ const toBits = (x: Num): Big.Bits => {
 }
 
 const isZero = (x: Num): boolean => x.s === 0
+/** The sign bit, including zero's (`-0`). */
+const negativeSign = (x: Num): boolean => (isBig(x) ? x.m < 0n : x.s < 0 || Object.is(x.s, -0))
 const isInf = (x: Num): boolean => x.s === Infinity || x.s === -Infinity
 const signOf = (x: Num): -1 | 0 | 1 => {
   const s = x.s
@@ -115,11 +118,11 @@ export const parse = (text: string): TfNumber | undefined => {
       const c = text.charCodeAt(i)
       if (c < 48 || c > 57) ok = false
     }
-    if (ok) return wrap(small(Number(text) + 0, LITERAL_PREC))
+    if (ok) return wrap(small(Number(text), LITERAL_PREC))
   }
   const sc = Dec.scan(text)
   if (sc === undefined) return undefined
-  if (sc.mant === 0n) return wrap(zeroAt(LITERAL_PREC))
+  if (sc.mant === 0n) return wrap(zeroAt(LITERAL_PREC, sc.neg))
   const value: Big.Bits = { neg: sc.neg, mag: sc.mant, exp: sc.exp2 }
   if (sc.exp5 === 0) {
     return wrap(fromBits(Big.round(value.neg, value.mag, value.exp, LITERAL_PREC, false), LITERAL_PREC))
@@ -167,7 +170,7 @@ export const fromInteger = (n: number): TfNumber => {
  * @since 0.1.0
  */
 export const fromFloat64 = (n: number): TfNumber => {
-  if (Number.isSafeInteger(n)) return wrap(small(n + 0, FLOAT64_PREC))
+  if (Number.isSafeInteger(n)) return wrap(small(n, FLOAT64_PREC))
   if (n !== n) return wrap(zeroAt(FLOAT64_PREC))
   if (n === Infinity || n === -Infinity) return wrap(infinity(n < 0, FLOAT64_PREC))
   return wrap(fromBits(F64.fromDouble(n), FLOAT64_PREC))
@@ -283,7 +286,7 @@ const spread = (b: Big.Bits): [boolean, bigint, number] => [b.neg, b.mag, b.exp]
 
 const negated = (x: Num): Num => {
   if (isBig(x)) return new Num(NaN, -x.m, x.e, x.p)
-  return new Num(x.s === 0 ? 0 : -x.s, 0n, 0, x.p)
+  return new Num(-x.s, 0n, 0, x.p)
 }
 
 const multiplyAt = (a: Num, b: Num, p: number): Num => {
@@ -291,7 +294,7 @@ const multiplyAt = (a: Num, b: Num, p: number): Num => {
     if (isZero(a) || isZero(b)) return zeroAt(p)
     return infinity(signOf(a) * signOf(b) < 0, p)
   }
-  if (isZero(a) || isZero(b)) return zeroAt(p)
+  if (isZero(a) || isZero(b)) return zeroAt(p, negativeSign(a) !== negativeSign(b))
   return fromBits(Big.multiply(toBits(a), toBits(b), p), p)
 }
 
@@ -306,7 +309,7 @@ export const add = (a: TfNumber, b: TfNumber): TfNumber => {
   const x = un(a)
   const y = un(b)
   const r = x.s + y.s
-  if (Number.isSafeInteger(r)) return wrap(new Num(r + 0, 0n, 0, x.p > y.p ? x.p : y.p))
+  if (Number.isSafeInteger(r)) return wrap(new Num(r, 0n, 0, x.p > y.p ? x.p : y.p))
   return wrap(addAt(x, y, maxPrec(x, y)))
 }
 
@@ -319,7 +322,7 @@ export const subtract = (a: TfNumber, b: TfNumber): TfNumber => {
   const x = un(a)
   const y = un(b)
   const r = x.s - y.s
-  if (Number.isSafeInteger(r)) return wrap(new Num(r + 0, 0n, 0, x.p > y.p ? x.p : y.p))
+  if (Number.isSafeInteger(r)) return wrap(new Num(r, 0n, 0, x.p > y.p ? x.p : y.p))
   return wrap(addAt(x, negated(y), maxPrec(x, y)))
 }
 
@@ -334,7 +337,7 @@ export const multiply = (a: TfNumber, b: TfNumber): TfNumber => {
   const x = un(a)
   const y = un(b)
   const r = x.s * y.s
-  if (Number.isSafeInteger(r)) return wrap(new Num(r + 0, 0n, 0, x.p > y.p ? x.p : y.p))
+  if (Number.isSafeInteger(r)) return wrap(new Num(r, 0n, 0, x.p > y.p ? x.p : y.p))
   const product = multiplyAt(x, y, LITERAL_PREC)
   let p = maxPrec(x, y)
   if (isBig(product)) {
@@ -347,7 +350,7 @@ export const multiply = (a: TfNumber, b: TfNumber): TfNumber => {
 const divideAt = (x: Num, y: Num, p: number): Num | undefined => {
   if (isZero(y)) return undefined
   if (isInf(x)) return isInf(y) ? undefined : infinity((x.s < 0) !== (signOf(y) < 0), p)
-  if (isInf(y) || isZero(x)) return zeroAt(p)
+  if (isInf(y) || isZero(x)) return zeroAt(p, negativeSign(x) !== negativeSign(y))
   return fromBits(Big.divide(toBits(x), toBits(y), p), p)
 }
 
@@ -363,7 +366,7 @@ export const divide = (a: TfNumber, b: TfNumber): TfNumber | undefined => {
   const y = un(b)
   const ys = y.s
   if (ys !== 0 && isSmall(x) && ys - ys === 0 && x.s % ys === 0) {
-    return wrap(new Num(x.s / ys + 0, 0n, 0, x.p > y.p ? x.p : y.p))
+    return wrap(new Num(x.s / ys, 0n, 0, x.p > y.p ? x.p : y.p))
   }
   const r = divideAt(x, y, maxPrec(x, y))
   return r === undefined ? undefined : wrap(r)
@@ -382,7 +385,7 @@ export const modulo = (a: TfNumber, b: TfNumber): TfNumber | undefined => {
   const x = un(a)
   const y = un(b)
   if (isZero(y) || isInf(x) || isInf(y)) return undefined
-  if (isZero(x)) return wrap(zeroAt(x.p))
+  if (isZero(x)) return wrap(zeroAt(x.p, negativeSign(x)))
   if (isSmall(x) && isSmall(y) && (x.p >= INT_PREC || y.p >= INT_PREC)) {
     return wrap(small((x.s % y.s) + 0, x.p))
   }
@@ -411,9 +414,10 @@ export const negate = (a: TfNumber): TfNumber => {
  *
  * @since 0.1.0
  */
-export const abs = (a: TfNumber): TfNumber => (signOf(un(a)) < 0 ? negate(a) : a)
+export const abs = (a: TfNumber): TfNumber => (negativeSign(un(a)) ? negate(a) : a)
 
 const integerPart = (x: Num, mode: "floor" | "ceil" | "trunc"): Num => {
+  if (Object.is(x.s, -0)) return zeroAt(x.p) // cty goes through an integer: no sign
   if (!isBig(x) || x.e >= 0) return x
   const bits = toBits(x)
   let t = Big.truncateToBigInt(bits)
@@ -540,6 +544,13 @@ export const equals = (a: TfNumber, b: TfNumber): boolean => {
 export const sign = (a: TfNumber): -1 | 0 | 1 => signOf(un(a))
 
 /**
+ * Whether the sign bit is set: true for negative numbers and for `-0`.
+ *
+ * @since 0.1.0
+ */
+export const isSignNegative = (a: TfNumber): boolean => negativeSign(un(a))
+
+/**
  * A string that is equal for equal values and different otherwise (whatever their precision), for
  * use as a map or set key. Not meant for display.
  *
@@ -569,7 +580,7 @@ const exactDecimalOf = (v: Num): Dec.Decimal => {
  */
 export const toString = (x: TfNumber): string => {
   const v = un(x)
-  if (!isBig(v)) return v.s === Infinity ? "+Inf" : v.s === -Infinity ? "-Inf" : String(v.s)
+  if (!isBig(v)) return v.s === Infinity ? "+Inf" : v.s === -Infinity ? "-Inf" : Object.is(v.s, -0) ? "-0" : String(v.s)
   const b = toBits(v)
   const d = Dec.exactDecimal(b.mag, b.exp)
   Dec.roundShortest(d, b.mag, b.exp, v.p)
@@ -591,6 +602,7 @@ export const formatG10 = (x: TfNumber): string => {
     const s = v.s
     if (s === Infinity) return "+Inf"
     if (s === -Infinity) return "-Inf"
+    if (Object.is(s, -0)) return "-0"
     if (s < 1e10 && s > -1e10) return String(s)
     const d: Dec.Decimal = { digits: "", exp: 0 }
     const digits = String(s < 0 ? -s : s)

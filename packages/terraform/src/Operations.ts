@@ -222,7 +222,7 @@ const arithmetic = (operator: "+" | "-" | "*" | "/" | "%", left: V.Value, right:
       // as cty (big.Float): x / 0 is ±Inf; 0 / 0 and Inf / Inf have no value
       if (N.sign(b) === 0) {
         if (N.sign(a) === 0) return operationFailed("can't divide zero by zero or infinity by infinity")
-        return V.number(N.sign(a) < 0 ? N.negativeInfinity : N.positiveInfinity)
+        return V.number(N.isSignNegative(a) !== N.isSignNegative(b) ? N.negativeInfinity : N.positiveInfinity)
       }
       const q = N.divide(a, b)
       return q === undefined

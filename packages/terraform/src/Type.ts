@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { compareCodePoints } from "./internal/codePointOrder.js"
 
 /**
  * @since 0.1.0
@@ -126,7 +127,7 @@ export const object = (
   attributes: Iterable<readonly [string, Type]>,
   optional?: ReadonlySet<string>
 ): ObjectType => {
-  const sorted = [...attributes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const sorted = [...attributes].sort(([a], [b]) => compareCodePoints(a, b))
   return optional && optional.size > 0
     ? { _tag: "Object", attributes: new Map(sorted), optional }
     : { _tag: "Object", attributes: new Map(sorted) }

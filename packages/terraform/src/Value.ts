@@ -5,6 +5,8 @@
  *
  * @since 0.1.0
  */
+import { compareCodePoints } from "./internal/codePointOrder.js"
+import { sortByHash } from "./internal/setOrder.js"
 import * as N from "./Number.js"
 import * as T from "./Type.js"
 
@@ -128,21 +130,7 @@ export interface UnknownValue {
  *
  * @since 0.1.0
  */
-export const compareStrings = (a: string, b: string): number => {
-  if (a === b) return 0
-  const n = Math.min(a.length, b.length)
-  for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i)
-    const cb = b.charCodeAt(i)
-    if (ca !== cb) {
-      const surrogateA = ca >= 0xd800 && ca <= 0xdfff
-      const surrogateB = cb >= 0xd800 && cb <= 0xdfff
-      if (surrogateA !== surrogateB) return surrogateA ? 1 : -1
-      return ca - cb
-    }
-  }
-  return a.length - b.length
-}
+export const compareStrings: (a: string, b: string) => number = compareCodePoints
 
 /**
  * @since 0.1.0
@@ -229,17 +217,33 @@ export const list = (elementType: T.Type, elements: ReadonlyArray<Value>): ListV
   elements
 })
 
+/** -0 before 0 (the only equal numbers that a set keeps apart). */
+const zeroSign = (a: Value, b: Value): number =>
+  a._tag === "Number" && b._tag === "Number"
+    ? Number(N.isSignNegative(b.value)) - Number(N.isSignNegative(a.value))
+    : 0
+
 /**
- * A set: elements are deduplicated and sorted canonically.
+ * A set: elements are deduplicated and sorted canonically (non-primitive elements in cty's
+ * hash order).
  *
  * @since 0.1.0
  */
 export const set = (elementType: T.Type, elements: ReadonlyArray<Value>): SetValue => {
-  const sorted = [...elements].sort(compareValues)
+  const primitive = elementType._tag === "String" || elementType._tag === "Number" || elementType._tag === "Bool" ||
+    elementType._tag === "Dynamic"
+  const sorted = [...elements].sort((a, b) => compareValues(a, b) || zeroSign(a, b))
   const unique: Array<Value> = []
   for (const v of sorted) {
     const last = unique[unique.length - 1]
-    if (last === undefined || !rawEquals(last, v) || v._tag === "Unknown") unique.push(v)
+    // -0 and 0 hash differently in cty: both stay, -0 first
+    if (
+      last === undefined || !rawEquals(last, v) || v._tag === "Unknown" ||
+      (v._tag === "Number" && N.isSignNegative((last as NumberValue).value) !== N.isSignNegative(v.value))
+    ) unique.push(v)
+  }
+  if (!primitive && unique.length > 1) {
+    return { _tag: "Set", elementType, elements: sortByHash(unique, (n) => N.formatG10(n.value)) }
   }
   return { _tag: "Set", elementType, elements: unique }
 }

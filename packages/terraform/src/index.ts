@@ -96,6 +96,11 @@ export * as References from "./References.js"
 /**
  * @since 0.1.0
  */
+export * as Sensitive from "./Sensitive.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as TemplateFiles from "./TemplateFiles.js"
 
 /**

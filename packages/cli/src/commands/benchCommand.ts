@@ -43,10 +43,43 @@ const renderBench = Command.make(
   )
 )
 
+const isolationBench = Command.make(
+  "isolation",
+  {
+    templates: Options.directory("templates", { exists: "yes" }).pipe(
+      Options.withDescription(
+        "Templates for the render-overhead measurement (a directory of templates or one); repeatable. Default: examples/templates."
+      ),
+      Options.repeated
+    ),
+    json: Options.boolean("json").pipe(Options.withDescription("Print {\"healthz\": [...], \"overhead\": [...]}.")),
+    budget: Options.integer("budget-ms").pipe(
+      Options.withDescription("Time spent on each overhead measurement, in milliseconds."),
+      Options.withDefault(1500)
+    ),
+    imports: Options.integer("imports").pipe(
+      Options.withDescription("Imports of the ~350 KiB template per server."),
+      Options.withDefault(3)
+    )
+  },
+  (args) =>
+    Effect.flatMap(Effect.promise(() => import("../handlers/benchIsolation.js")), (handler) =>
+      handler.run({
+        roots: args.templates.length > 0 ? args.templates : [path.resolve("examples", "templates")],
+        json: args.json,
+        budgetMs: args.budget,
+        imports: Math.max(1, args.imports)
+      }))
+).pipe(
+  Command.withDescription(
+    "Measure /healthz latency while a ~350 KiB template is imported (render workers vs in process) and the worker pool's overhead per warm render."
+  )
+)
+
 /**
  * @since 0.1.0
  */
 export const benchCommand = Command.make("bench").pipe(
   Command.withDescription("Benchmarks."),
-  Command.withSubcommands([renderBench, benchReconcileCommand])
+  Command.withSubcommands([renderBench, isolationBench, benchReconcileCommand])
 )

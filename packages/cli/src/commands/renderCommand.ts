@@ -1,6 +1,7 @@
 /**
- * `warmpool render <dir> [--param NAME=VALUE]... [--owner FILE.json] [--plan FILE.json]
- * [--tfvar NAME=JSON]... [--validate-presets] [--json] [--strict]`
+ * `warmpool render <dir> [--param NAME=VALUE]... [--previous NAME=VALUE]... [--owner FILE.json]
+ * [--plan FILE.json] [--tfvar NAME=JSON]... [--validate-presets] [--full-evaluation] [--json]
+ * [--strict]`
  *
  * @since 0.1.0
  */
@@ -19,9 +20,13 @@ export const renderCommand = Command.make(
   {
     dir: Args.directory({ name: "dir", exists: "either" }).pipe(Args.withDescription("The template directory.")),
     params: pairs("param", "A parameter value as NAME=VALUE (repeatable); NAME is the parameter's name."),
+    previous: pairs(
+      "previous",
+      "A previous build's value as NAME=VALUE (repeatable): used unless --param sets NAME; a mutable parameter's previous value that is no longer an option is dropped (warning stale_option)."
+    ),
     owner: Options.file("owner", { exists: "yes" }).pipe(
       Options.withDescription(
-        "The workspace owner as JSON: id, name, full_name, email, ssh_public_key, groups, login_type, rbac_roles[{name, org_id}]."
+        "The workspace owner as JSON: id, name, full_name, email, ssh_public_key, groups, login_type, rbac_roles[{name, org_id}], and secrets[{env?, file?}] (names only, never values: each secret requirement then reports `satisfied`)."
       ),
       Options.optional
     ),
@@ -32,6 +37,11 @@ export const renderCommand = Command.make(
     tfvars: pairs("tfvar", "A root variable value as NAME=JSON (repeatable); overrides tfvars files.", "NAME=JSON"),
     validatePresets: Options.boolean("validate-presets").pipe(
       Options.withDescription("Re-render presets that have prebuilds and attach their validation errors.")
+    ),
+    fullEvaluation: Options.boolean("full-evaluation").pipe(
+      Options.withDescription(
+        "Evaluate every block, local and output, not only what the output needs (the output is the same)."
+      )
     ),
     json: Options.boolean("json").pipe(Options.withDescription("Print the render output's wire JSON.")),
     strict: Options.boolean("strict").pipe(
@@ -45,10 +55,12 @@ export const renderCommand = Command.make(
       handler.run({
         dir: args.dir,
         params: args.params,
+        previous: args.previous,
         ownerFile: Option.getOrUndefined(args.owner),
         planFile: Option.getOrUndefined(args.plan),
         tfvars: args.tfvars,
         validatePresets: args.validatePresets,
+        fullEvaluation: args.fullEvaluation,
         json: args.json,
         strict: args.strict
       }))

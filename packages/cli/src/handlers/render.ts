@@ -2,7 +2,7 @@
  * `warmpool render`: render a template directory's dynamic parameters.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Renderer, RenderOutput } from "@warmpool/render"
+import { Renderer, RenderOutput, SecretRequirements } from "@warmpool/render"
 import { CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -15,10 +15,12 @@ import { renderTable } from "./renderTable.js"
 export interface RenderArgs {
   readonly dir: string
   readonly params: ReadonlyArray<readonly [string, string]>
+  readonly previous: ReadonlyArray<readonly [string, string]>
   readonly ownerFile: string | undefined
   readonly planFile: string | undefined
   readonly tfvars: ReadonlyArray<readonly [string, string]>
   readonly validatePresets: boolean
+  readonly fullEvaluation: boolean
   readonly json: boolean
   /** Exit 1 on any error diagnostic (parameters, presets and variables included). */
   readonly strict: boolean
@@ -29,6 +31,9 @@ class UsageProblem {
   constructor(readonly message: string) {}
 }
 
+/** The owner JSON's `secrets` (names only); absent means "not known" (no `satisfied` reported). */
+const OwnerSecretsField = Schema.Struct({ secrets: Schema.optional(SecretRequirements.OwnerSecrets) })
+
 const readOwner = (file: string) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
@@ -37,9 +42,13 @@ const readOwner = (file: string) =>
       try: () => JSON.parse(text) as unknown,
       catch: (e) => new UsageProblem(`--owner: ${file} is not JSON: ${e instanceof Error ? e.message : String(e)}`)
     })
-    return yield* Schema.decodeUnknown(Owner.WorkspaceOwner)(json).pipe(
+    const owner = yield* Schema.decodeUnknown(Owner.WorkspaceOwner)(json).pipe(
       Effect.mapError((e) => new UsageProblem(`--owner: ${e.message}`))
     )
+    const secrets = yield* Schema.decodeUnknown(OwnerSecretsField)(json).pipe(
+      Effect.mapError((e) => new UsageProblem(`--owner: ${e.message}`))
+    )
+    return { owner, secrets: secrets.secrets }
   })
 
 const parseTfvars = (pairs: ReadonlyArray<readonly [string, string]>) =>
@@ -108,7 +117,9 @@ const print = (output: RenderOutput.RenderOutput, json: boolean) =>
 export const run = (args: RenderArgs): Effect.Effect<void, never, FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
-    const owner = args.ownerFile === undefined ? Owner.empty : yield* readOwner(args.ownerFile)
+    const { owner, secrets } = args.ownerFile === undefined
+      ? { owner: Owner.empty, secrets: undefined }
+      : yield* readOwner(args.ownerFile)
     const plan = args.planFile === undefined
       ? undefined
       : yield* Effect.mapError(fs.readFileString(args.planFile), (e) => new UsageProblem(`--plan: ${e.message}`))
@@ -121,11 +132,20 @@ export const run = (args: RenderArgs): Effect.Effect<void, never, FileSystem.Fil
     }
     const template = yield* CompiledTemplate.compile(files.right)
     const renderer = yield* Renderer.Renderer
-    const request = { template, owner, values: Object.fromEntries(args.params), tfvars, plan }
+    const request: Renderer.RenderRequest = {
+      template,
+      owner,
+      values: Object.fromEntries(args.params),
+      previousValues: args.previous.length === 0 ? undefined : Object.fromEntries(args.previous),
+      tfvars,
+      plan,
+      fullEvaluation: args.fullEvaluation
+    }
     let output = yield* renderer.render(request)
     if (args.validatePresets && !RenderOutput.hasErrors(output)) {
       output = yield* renderer.validatePresets(request, output)
     }
+    if (secrets !== undefined) output = SecretRequirements.withStatus(output, secrets)
     const extra = paramDiagnostics(output, args.params)
     if (extra.length > 0) output = { ...output, diagnostics: [...output.diagnostics, ...extra] }
     yield* print(output, args.json)

@@ -52,6 +52,12 @@ export const renderTable = (output: RenderOutput.RenderOutput): string => {
     lines.push(`  ${preset.name}${preset.default ? " (default)" : ""}: ${prebuilds}${values ? `; ${values}` : ""}`)
     for (const d of preset.diagnostics) lines.push(`      ${diagnosticLine(d)}`)
   }
+  lines.push("", `Secret requirements (${output.secret_requirements.length})`)
+  for (const r of output.secret_requirements) {
+    const what = r.env !== "" ? `env ${r.env}` : `file ${r.file}`
+    const status = r.satisfied === undefined ? "" : r.satisfied ? " [satisfied]" : " [missing]"
+    lines.push(`  ${what}${status}${r.help_message === "" ? "" : ` — ${r.help_message}`}`)
+  }
   lines.push("", "Tags")
   for (const [k, v] of Object.entries(output.tags)) lines.push(`  ${k} = ${v}`)
   if (output.unusable_tags.length > 0) lines.push(`  unusable: ${output.unusable_tags.join(", ")}`)

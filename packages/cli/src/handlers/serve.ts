@@ -10,7 +10,8 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { Metrics } from "@warmpool/metrics"
 import { Reconciler, ReconcilerMetrics, Store, TemplateImport } from "@warmpool/prebuilds"
-import { App, HttpServer as WarmpoolHttpServer, ServerConfig, Setting } from "@warmpool/server"
+import { App, HttpServer as WarmpoolHttpServer, Readiness, ServerConfig, Setting } from "@warmpool/server"
+import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -74,6 +75,7 @@ export interface BannerFacts {
   readonly database: string
   readonly templates: string | undefined
   readonly reconciler: string
+  readonly workers: string
 }
 
 export const bannerFacts = (
@@ -101,7 +103,10 @@ export const bannerFacts = (
     templates: Option.isSome(config.templates)
       ? `${config.templates.value} (${imported ?? 0} imported)`
       : undefined,
-    reconciler: `every ${Setting.formatDuration(config.interval)}, provisioner ${provisioner}`
+    reconciler: `every ${Setting.formatDuration(config.interval)}, provisioner ${provisioner}`,
+    workers: `${config.provisionerWorkers}, job lease ${Setting.formatDuration(config.leases.lease)} (heartbeat ${
+      Setting.formatDuration(config.leases.heartbeat)
+    })`
   }
 }
 
@@ -119,6 +124,7 @@ export const banner = (facts: BannerFacts, host: string): string =>
     `  database      ${facts.database}`,
     ...(facts.templates === undefined ? [] : [`  templates     ${facts.templates}`]),
     `  reconciler    ${facts.reconciler}`,
+    `  workers       ${facts.workers}`,
     "",
     "  Ctrl-C stops it gracefully.",
     ""
@@ -198,6 +204,17 @@ const serve = (config: ServerConfig.ServerConfigShape) =>
       if (imported !== undefined && imported > 0) {
         yield* ReconcilerMetrics.refresh(yield* Reconciler.Reconciler, yield* Store.Store, yield* Metrics.Metrics)
       }
+      // The start-up cycle (issue 17): after a restart the pools refill at once (jobs a crashed
+      // process left were reaped when the provisioner started), and /readyz turns ready only
+      // once the import and this cycle have run. Later cycles keep the interval's rhythm.
+      yield* (yield* Reconciler.Reconciler).reconcileOnce.pipe(
+        Effect.catchAllCause((cause) =>
+          Effect.logWarning("the start-up reconciliation cycle failed").pipe(
+            Effect.annotateLogs({ cause: Cause.pretty(cause) })
+          )
+        )
+      )
+      yield* (yield* Readiness.Readiness).markReady
       const server = yield* HttpServer.HttpServer
       const address = server.address
       const host = address._tag === "TcpAddress" ? address.hostname : config.host
@@ -212,8 +229,7 @@ const serve = (config: ServerConfig.ServerConfigShape) =>
       }
       return yield* Effect.never
     }).pipe(
-      Effect.onInterrupt(() => Effect.logInfo("stopping: finishing in-flight work, closing the store")),
-      Effect.ensuring(Effect.logInfo("stopped"))
+      Effect.onInterrupt(() => Effect.logInfo("stopping: finishing in-flight work, closing the store"))
     )
     const layers = WarmpoolHttpServer.layer.pipe(
       Layer.provideMerge(App.layer(config)),
@@ -222,7 +238,12 @@ const serve = (config: ServerConfig.ServerConfigShape) =>
     )
     const context = yield* Effect.mapError(Layer.build(layers), startFailure(config))
     return yield* Effect.provide(program, context)
-  }).pipe(Effect.scoped, Effect.provide(loggerLayer(config.logFormat)))
+    // "stopped" is logged once every layer (provisioner, reconciler, store) has been closed.
+  }).pipe(
+    Effect.scoped,
+    Effect.onInterrupt(() => Effect.logInfo("stopped")),
+    Effect.provide(loggerLayer(config.logFormat))
+  )
 
 export const run = (args: ServeArgs) =>
   Effect.gen(function*() {

@@ -1,36 +1,91 @@
 /**
- * Terraform values as `terraform console` prints them: `"text"`, `5`, `tolist([...])`,
- * `toset([...])`, `tomap({...})`, objects and tuples as literals, `(known after apply)`.
+ * Terraform values as `terraform console` prints them: strings quoted as Go's `strconv.Quote`
+ * (heredocs when they hold a newline), `tolist([...])`, `toset([...])`, `tomap({...})`, object
+ * keys quoted, typed nulls as `tostring(null)`, `(known after apply)`, `(sensitive value)`.
  */
-import { TfNumber, Type, type Value } from "@warmpool/terraform"
+import { Sensitive, TfNumber, Type, type Value } from "@warmpool/terraform"
 
 const indent = (text: string): string => text.split("\n").map((line) => `  ${line}`).join("\n")
 
-const key = (k: string): string => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : JSON.stringify(k))
+/** Go's `unicode.IsPrint` outside ASCII: letters, marks, numbers, punctuation and symbols. */
+const notPrintable = /[\p{C}\p{Z}]/u
+
+const hex = (n: number, width: number): string => n.toString(16).padStart(width, "0")
+
+const escapes: Record<string, string> = {
+  "\u0007": "\\a",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+  "\u000b": "\\v",
+  "\"": "\\\"",
+  "\\": "\\\\"
+}
+
+/** Go's `strconv.Quote`. */
+export const goQuote = (text: string): string => {
+  let out = "\""
+  for (const c of text) {
+    const escaped = escapes[c]
+    if (escaped !== undefined) {
+      out += escaped
+      continue
+    }
+    const code = c.codePointAt(0)!
+    if (code >= 0x20 && code < 0x7f) out += c
+    else if (code < 0x20 || code === 0x7f) out += `\\x${hex(code, 2)}`
+    else if (code >= 0xd800 && code <= 0xdfff) out += "\\ufffd" // a lone surrogate is not UTF-8
+    else if (!notPrintable.test(c)) out += c
+    else if (code < 0x10000) out += `\\u${hex(code, 4)}`
+    else out += `\\U${hex(code, 8)}`
+  }
+  return `${out}"`
+}
 
 const sequence = (open: string, close: string, elements: ReadonlyArray<Value.Value>): string =>
   elements.length === 0
     ? `${open}${close}`
     : `${open}\n${elements.map((e) => indent(`${valueText(e)},`)).join("\n")}\n${close}`
 
-const entries = (open: string, close: string, pairs: ReadonlyArray<readonly [string, Value.Value]>): string => {
-  if (pairs.length === 0) return `${open}${close}`
-  const width = Math.max(...pairs.map(([k]) => key(k).length))
-  return `${open}\n${pairs.map(([k, v]) => indent(`${key(k).padEnd(width)} = ${valueText(v)}`)).join("\n")}\n${close}`
+const entries = (open: string, close: string, pairs: ReadonlyArray<readonly [string, Value.Value]>): string =>
+  pairs.length === 0
+    ? `${open}${close}`
+    : `${open}\n${pairs.map(([k, v]) => indent(`${goQuote(k)} = ${valueText(v)}`)).join("\n")}\n${close}`
+
+const nullText = (type: Type.Type): string => {
+  switch (type._tag) {
+    case "String":
+      return "tostring(null)"
+    case "Number":
+      return "tonumber(null)"
+    case "Bool":
+      return "tobool(null)"
+    case "List":
+      return `tolist(null) /* of ${Type.toString(type.element)} */`
+    case "Set":
+      return `toset(null) /* of ${Type.toString(type.element)} */`
+    case "Map":
+      return `tomap(null) /* of ${Type.toString(type.element)} */`
+    default:
+      return "null"
+  }
 }
 
 export const valueText = (value: Value.Value): string => {
+  if (Sensitive.isSensitive(value)) return "(sensitive value)"
   switch (value._tag) {
     case "String":
       return value.value.includes("\n")
         ? `<<EOT\n${value.value}${value.value.endsWith("\n") ? "" : "\n"}EOT`
-        : JSON.stringify(value.value)
+        : goQuote(value.value)
     case "Number":
       return TfNumber.toString(value.value)
     case "Bool":
       return value.value ? "true" : "false"
     case "Null":
-      return "null"
+      return nullText(value.type)
     case "Unknown":
       return "(known after apply)"
     case "Tuple":

@@ -6,7 +6,9 @@
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
-import { ProvisionerWorkerId } from "../Domain.js"
+import * as os from "node:os"
+import type { ProvisionerWorkerId } from "../Domain.js"
+import * as JobLeases from "../JobLeases.js"
 import type { CommandOptions, EchoOptions, WorkerOptions } from "../Provisioner.js"
 import type { CommandRunnerOptions } from "./provisionerCommand.js"
 import type { EchoRunnerOptions } from "./provisionerEcho.js"
@@ -31,6 +33,8 @@ export const defaults = {
 export interface ResolvedWorkers {
   readonly workerIds: ReadonlyArray<ProvisionerWorkerId>
   readonly pollInterval: Duration.Duration
+  readonly leases: JobLeases.LeaseSettings
+  readonly perPresetLimit: number
 }
 
 type Resolved<A> = Either.Either<A, ConfigError.ConfigError>
@@ -61,8 +65,17 @@ const workers = (kind: string, options: WorkerOptions): Resolved<ResolvedWorkers
     if (!Number.isInteger(count) || count < 1) yield* invalid("workers", "workers must be an integer >= 1")
     const pollInterval = yield* duration("pollInterval", options.pollInterval, defaults.pollInterval, true)
     const name = options.name ?? kind
-    const workerIds = Array.from({ length: count }, (_, i) => ProvisionerWorkerId.make(`${name}-${i + 1}`))
-    return { workerIds, pollInterval }
+    const host = options.host ?? os.hostname()
+    const pid = options.pid ?? process.pid
+    const workerIds = Array.from({ length: count }, (_, i) => JobLeases.workerId(name, i + 1, host, pid))
+    const lease = yield* duration("lease", options.lease, JobLeases.defaults.lease, true)
+    const heartbeat = yield* duration("heartbeat", options.heartbeat, JobLeases.defaults.heartbeat, true)
+    if (!Duration.lessThan(heartbeat, lease)) yield* invalid("heartbeat", "heartbeat must be shorter than lease")
+    const perPresetLimit = options.perPresetLimit ?? Math.max(1, count - 1)
+    if (!Number.isInteger(perPresetLimit) || perPresetLimit < 1) {
+      yield* invalid("perPresetLimit", "perPresetLimit must be an integer >= 1")
+    }
+    return { workerIds, pollInterval, leases: { lease, heartbeat }, perPresetLimit }
   })
 
 /**

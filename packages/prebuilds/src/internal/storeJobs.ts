@@ -12,7 +12,6 @@ import type {
   OrganizationId,
   ProvisionerJob,
   ProvisionerJobId,
-  ProvisionerWorkerId,
   Workspace,
   WorkspaceBuildId,
   WorkspaceId
@@ -31,7 +30,6 @@ import {
   toRecord,
   toWorkspace
 } from "./storeRows.js"
-import { isUnpickedJob } from "./storeSql.js"
 import { markDeleted } from "./storeWorkspaces.js"
 
 type Op<A> = Effect.Effect<A, SqlError | StoreError>
@@ -48,33 +46,23 @@ export const buildParameters = ({ sql }: StoreContext, buildId: WorkspaceBuildId
   )
 
 /**
+ * An acquired job with what its provisioner needs (`jobId` names a job that exists).
+ *
  * @internal
  */
-export const acquireJob = (
-  ctx: StoreContext,
-  workerId: ProvisionerWorkerId,
-  now: DateTime.Utc
-): Op<Option.Option<AcquiredJob>> =>
-  ctx.tx.write(Effect.gen(function*() {
-    const { dialect, sql } = ctx
-    const taken = yield* sql<Row>`UPDATE provisioner_jobs
-      SET status = 'running', worker_id = ${workerId}, started_at = ${DateTime.toEpochMillis(now)}
-      WHERE id IN (
-        SELECT j.id FROM provisioner_jobs j WHERE ${sql.literal(isUnpickedJob)}
-        ORDER BY j.created_at, j.id LIMIT 1${sql.literal(dialect.forUpdateSkipLocked("j"))}
-      )
-      RETURNING id`
-    if (taken[0] === undefined) return Option.none()
+export const readAcquiredJob = (ctx: StoreContext, jobId: ProvisionerJobId): Op<AcquiredJob> =>
+  Effect.gen(function*() {
+    const { sql } = ctx
     const rows = yield* sql<Row>`SELECT ${sql.literal(buildWithJobColumns)}, ${sql.literal(workspaceColumns)},
         t.name AS template_name, t.organization_id AS template_organization_id
       FROM provisioner_jobs j
       JOIN workspace_builds b ON b.job_id = j.id
       JOIN workspaces w ON w.id = b.workspace_id
       JOIN templates t ON t.id = w.template_id
-      WHERE j.id = ${taken[0].id as ProvisionerJobId}`
+      WHERE j.id = ${jobId}`
     const row = rows[0]!
     const { build, job, orphan } = toBuildWithJob(row)
-    return Option.some({
+    return {
       build,
       job,
       orphan,
@@ -82,8 +70,8 @@ export const acquireJob = (
       templateName: row.template_name as string,
       organizationId: nullableString<OrganizationId>(row.template_organization_id),
       parameters: yield* buildParameters(ctx, build.id)
-    })
-  }))
+    }
+  })
 
 const jobColumns = "j.id AS j_id, j.status AS j_status, j.worker_id AS j_worker_id, j.created_at AS j_created_at, " +
   "j.canceled_at AS j_canceled_at, j.completed_at AS j_completed_at"
@@ -134,11 +122,16 @@ export const completeJob = (
 ): Op<ProvisionerJob> =>
   ctx.tx.write(Effect.gen(function*() {
     const { dialect, sql } = ctx
-    const jobs = yield* sql<Row>`SELECT status FROM provisioner_jobs
+    const jobs = yield* sql<Row>`SELECT status, worker_id FROM provisioner_jobs
       WHERE id = ${jobId}${sql.literal(dialect.forUpdate)}`
     if (jobs[0] === undefined) return yield* Effect.fail(notFound("completeJob", `job ${jobId} does not exist`))
     if (endedStatuses.has(jobs[0].status as string)) {
       return yield* Effect.fail(conflict("completeJob", `job ${jobId} has already ended (${jobs[0].status as string})`))
+    }
+    if (completion.workerId !== undefined && jobs[0].worker_id !== completion.workerId) {
+      return yield* Effect.fail(
+        conflict("completeJob", `job ${jobId} is no longer held by ${completion.workerId} (its lease was reaped)`)
+      )
     }
     const at = DateTime.toEpochMillis(completion.now)
     const canceledAt = completion.status === "canceled" ? at : null

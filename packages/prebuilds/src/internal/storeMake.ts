@@ -15,6 +15,7 @@ import type { StoreContext } from "./storeContext.js"
 import { dialectOf } from "./storeDialect.js"
 import { fromSqlError, operation, type StoreError } from "./storeError.js"
 import * as Jobs from "./storeJobs.js"
+import * as Leases from "./storeLeases.js"
 import * as Metrics from "./storeMetrics.js"
 import { readSettings, readSnapshot } from "./storeSnapshot.js"
 import * as Templates from "./storeTemplates.js"
@@ -26,6 +27,7 @@ import {
   pgReconcileLock
 } from "./storeTransaction.js"
 import * as Workspaces from "./storeWorkspaces.js"
+import { holdWriterLock } from "./storeWriterLock.js"
 
 /**
  * A store method: its SQL failures become `StoreError`s named after it, and it never joins a
@@ -60,6 +62,9 @@ export const makeStore = (
       ))
     }
     if (options.migrate !== false) yield* Migrations.migrate
+    if (dialect.name === "sqlite" && options.writerLock !== undefined) {
+      yield* holdWriterLock(sql, ctx.tx, options.writerLock)
+    }
 
     const maxConnections = dialect.name === "pg"
       ? Option.match(yield* Effect.serviceOption(PgClient.PgClient), {
@@ -124,7 +129,12 @@ export const makeStore = (
       deletePrebuild: (workspaceId, now) => op("deletePrebuild")(Workspaces.deletePrebuild(ctx, workspaceId, now)),
       cancelPending: (presetId, now) => op("cancelPending")(Workspaces.cancelPending(ctx, presetId, now)),
       claim: (input) => op("claim")(Workspaces.claim(ctx, input)),
-      acquireJob: (workerId, now) => op("acquireJob")(Jobs.acquireJob(ctx, workerId, now)),
+      acquireJob: (workerId, now, acquireOptions) =>
+        op("acquireJob")(Leases.acquireJob(ctx, workerId, now, acquireOptions ?? {})),
+      renewJobLease: (jobId, workerId, now, leaseUntil) =>
+        op("renewJobLease")(Leases.renewJobLease(ctx, jobId, workerId, now, leaseUntil)),
+      reapJobs: (reapOptions) => op("reapJobs")(Leases.reapJobs(ctx, reapOptions)),
+      cancelBuild: (buildId, now) => op("cancelBuild")(Leases.cancelBuild(ctx, buildId, now)),
       completeJob: (jobId, completion) => op("completeJob")(Jobs.completeJob(ctx, jobId, completion)),
       setAgentReady: (workspaceId, ready, agentName) =>
         op("setAgentReady")(Jobs.setAgentReady(ctx, workspaceId, ready, agentName)),

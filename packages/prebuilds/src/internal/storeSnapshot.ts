@@ -150,9 +150,9 @@ const readPendingCounts = (sql: SqlClient.SqlClient) =>
   )
 
 /**
- * The builds counted by the backoff and the hard limit (§3.9): the latest build of each live
- * workspace of the system user, a `start` with a prebuild preset, on its template's active
- * version; `excludeDeletedTemplates` adds the backoff's extra filter.
+ * The builds counted by the backoff (§3.9): the latest build of each live workspace of the
+ * system user, a `start` with a prebuild preset, on its template's active version;
+ * `excludeDeletedTemplates` adds the backoff's extra filter.
  */
 const countedBuilds = (excludeDeletedTemplates: boolean) =>
   `SELECT b.id AS build_id, b.preset_id, b.created_at, j.status AS job_status, p.desired_instances
@@ -189,11 +189,29 @@ const readBackoffs = (sql: SqlClient.SqlClient, windowStart: number) =>
       }))
   )
 
+/**
+ * The builds the hard limit counts (§3.10, **warmpool** deviation, issue 17): every prebuild
+ * create of a preset on its template's active version — build 1, a `start` initiated by the
+ * system user — whether the workspace was claimed since, or deleted. Canceled jobs and jobs the
+ * reaper failed (their worker died) are not the template's doing and are left out. Coder counts
+ * only builds still owned by the system user, so claiming the successful prebuilds makes
+ * scattered failures look consecutive (F S* F F S*, * = claimed, was limited); counted this way,
+ * the limit means "the newest creates keep failing" and a success resets it.
+ */
+const hardLimitBuilds = `SELECT b.id AS build_id, b.preset_id, b.created_at, j.status AS job_status
+  FROM workspace_builds b
+  JOIN provisioner_jobs j ON j.id = b.job_id
+  JOIN presets p ON p.id = b.preset_id
+  JOIN template_versions v ON v.id = b.template_version_id
+  JOIN templates t ON t.id = v.template_id AND t.active_version_id = v.id
+  WHERE b.build_number = 1 AND b.transition = 'start' AND b.initiator_id = '${SystemUserId}'
+    AND p.desired_instances IS NOT NULL AND j.status <> 'canceled' AND j.reaped_at IS NULL`
+
 const readHardLimited = (sql: SqlClient.SqlClient, hardLimit: number) =>
   hardLimit <= 0 ?
     Effect.succeed([]) :
     Effect.map(
-      sql<Record<string, unknown>>`WITH counted AS (${sql.literal(countedBuilds(false))}),
+      sql<Record<string, unknown>>`WITH counted AS (${sql.literal(hardLimitBuilds)}),
       ranked AS (
         SELECT c.preset_id, c.job_status,
           ROW_NUMBER() OVER (PARTITION BY c.preset_id ORDER BY c.created_at DESC, c.build_id DESC) AS rn

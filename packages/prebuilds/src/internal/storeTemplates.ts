@@ -333,7 +333,8 @@ export const versionFiles = (ctx: StoreContext, id: TemplateVersionId): Op<Recor
     const rows = yield* ctx.sql<Row>`SELECT f.path, b.content FROM template_version_files f
       JOIN file_blobs b ON b.sha256 = f.blob_sha256
       WHERE f.template_version_id = ${id} ORDER BY f.path`
-    const files: Record<string, Uint8Array> = {}
+    // Null prototype: `__proto__`, `constructor`... are ordinary file names.
+    const files: Record<string, Uint8Array> = Object.create(null)
     for (const row of rows) files[row.path as string] = readBytes(row.content)
     return files
   })

@@ -9,7 +9,9 @@
  * - sliding idle TTL refreshed on every hit, plus a hard maximum age (Effect's TTL counts from
  *   load and never slides, so it is only a backstop at `maxAge`);
  * - a least-recently-used capacity bound (Effect evicts first-loaded-first-out; its own capacity
- *   is left unbounded);
+ *   is left unbounded), in entries and, when `weigh` is given, in weight (bytes): the least
+ *   recently used entries go until both bounds hold, and a value heavier than `maxEntryWeight`
+ *   (default 1/16 of `maxWeight`) is returned but never kept;
  * - exact size (Effect counts expired entries until they are touched);
  * - failures and uncacheable values (renders with top-level errors) are invalidated as soon as
  *   they complete (Effect serves a TTL-0 failure for the rest of that millisecond) and never
@@ -57,10 +59,18 @@ export interface Options<K extends Keyed, V, E> {
   readonly observer: Observer
   /** Loads after which the Effect cache is rebuilt (default `max(1024, 4 × capacity)`). */
   readonly rebuildAfterLoads?: number
+  /** The weight of a value (e.g. its serialised size in bytes); without it every entry weighs 0. */
+  readonly weigh?: (value: V) => number
+  /** The bound on the total weight of the entries (default: none). */
+  readonly maxWeight?: number
+  /** Heavier values are returned but not kept (default `maxWeight / 16`). */
+  readonly maxEntryWeight?: number
 }
 
 export interface Stats {
   readonly entries: number
+  /** Total weight of the entries. */
+  readonly weight: number
   /** How many times the Effect cache was rebuilt. */
   readonly generation: number
   readonly loadsSinceRebuild: number
@@ -82,6 +92,7 @@ interface Entry<K, V> {
   readonly value: V
   readonly loadedAt: number
   lastAccess: number
+  readonly weight: number
   readonly cache: Cache.Cache<K, V, unknown>
 }
 
@@ -95,6 +106,10 @@ export const make = <K extends Keyed, V, E>(
     const maxAgeMillis = Duration.toMillis(options.maxAge)
     const capacity = Math.max(1, options.capacity)
     const rebuildAfter = options.rebuildAfterLoads ?? Math.max(1024, 4 * capacity)
+    const maxWeight = options.maxWeight ?? Number.POSITIVE_INFINITY
+    const maxEntryWeight = options.maxEntryWeight ?? maxWeight / 16
+    const weigh = options.weigh ?? (() => 0)
+    let weight = 0
     const { observer } = options
     /** Live entries in least-recently-used order (a JS `Map` keeps insertion order). */
     const index = new Map<string, Entry<K, V>>()
@@ -115,6 +130,7 @@ export const make = <K extends Keyed, V, E>(
     /** Remove an entry from the index and from the Effect cache that holds it. */
     const drop = (entry: Entry<K, V>) => {
       index.delete(entry.key.id)
+      weight -= entry.weight
       if (mostRecent === entry.key.id) mostRecent = undefined
       Effect.runSync(entry.cache.invalidate(entry.key))
     }
@@ -142,20 +158,38 @@ export const make = <K extends Keyed, V, E>(
       return entry
     }
 
-    const admit = (key: K, value: V, loadedAt: number, now: number, holder: Cache.Cache<K, V, E>) => {
+    /** Keep a loaded value; `false` when it is too heavy to keep. */
+    const admit = (
+      key: K,
+      value: V,
+      loadedAt: number,
+      now: number,
+      holder: Cache.Cache<K, V, E>
+    ): boolean => {
       const existing = index.get(key.id)
       if (existing !== undefined) {
         existing.lastAccess = now
-        return
+        return true
       }
-      index.set(key.id, { key, value, loadedAt, lastAccess: now, cache: holder as Cache.Cache<K, V, unknown> })
+      const entryWeight = weigh(value)
+      if (entryWeight > maxEntryWeight) return false
+      index.set(key.id, {
+        key,
+        value,
+        loadedAt,
+        lastAccess: now,
+        weight: entryWeight,
+        cache: holder as Cache.Cache<K, V, unknown>
+      })
+      weight += entryWeight
       mostRecent = key.id
       let evicted = 0
-      while (index.size > capacity) {
+      while (index.size > capacity || (weight > maxWeight && index.size > 1)) {
         drop(index.values().next().value!)
         evicted++
       }
       if (evicted > 0) observer.evicted("capacity", evicted)
+      return true
     }
 
     const load = (key: K, startedAt: number): Effect.Effect<V, E> =>
@@ -176,9 +210,9 @@ export const make = <K extends Keyed, V, E>(
           loads++
           loadsSinceRebuild++
         }
-        if (options.cacheable(value)) {
+        const kept = options.cacheable(value) &&
           admit(key, value, Either.isRight(either) ? startedAt : yield* Clock.currentTimeMillis, startedAt, holder)
-        } else {
+        if (!kept) {
           yield* holder.invalidate(key)
         }
         observer.size(index.size)
@@ -227,10 +261,11 @@ export const make = <K extends Keyed, V, E>(
     return {
       get,
       size: Effect.sync(() => index.size),
-      stats: Effect.sync(() => ({ entries: index.size, generation, loadsSinceRebuild, loads })),
+      stats: Effect.sync(() => ({ entries: index.size, weight, generation, loadsSinceRebuild, loads })),
       sweep,
       invalidateAll: Effect.gen(function*() {
         index.clear()
+        weight = 0
         yield* cache.invalidateAll
         observer.size(0)
       })

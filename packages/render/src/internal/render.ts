@@ -7,6 +7,7 @@ import { Evaluation, Plan } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
 import { extractParameter } from "./parameter.js"
 import { applyDefaultRule, type ExtractedPreset, extractPresetContained, type PrebuildSettings } from "./preset.js"
+import { extractSecrets } from "./secret.js"
 import { extractTags } from "./tags.js"
 import { compareBytes, defectMessage, diagnostic, wire } from "./text.js"
 import { extractVariables } from "./variables.js"
@@ -98,12 +99,14 @@ const renderUnsafe = (
   const tagInstances = instances.flatMap((instance) => instance.blocks("data", "coder_workspace_tags"))
   const tags = extractTags(tagInstances)
   const variables = extractVariables(evaluation)
+  const secrets = extractSecrets(instances)
 
   const diagnostics = [
     ...evaluation.diagnostics().map(wire),
     ...template.diagnostics.map(wire),
     ...parameterErrors,
-    ...tags.diagnostics
+    ...tags.diagnostics,
+    ...secrets.diagnostics
   ]
   return {
     output: {
@@ -112,6 +115,7 @@ const renderUnsafe = (
       tags: Object.fromEntries(Object.entries(tags.tags).sort(([a], [b]) => compareBytes(a, b))),
       unusable_tags: tags.unusable,
       variables,
+      secret_requirements: secrets.requirements,
       diagnostics
     },
     presetSettings: presets.map((p) => p.settings),

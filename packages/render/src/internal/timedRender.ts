@@ -13,11 +13,12 @@ export const timedRender = (
   metrics: Metrics.MetricsShape,
   path: Metrics.RenderPath,
   template: CompiledTemplate.CompiledTemplate,
-  inputs: RenderInputs
+  inputs: RenderInputs,
+  options: { readonly full: boolean } = { full: false }
 ): Effect.Effect<Rendered> =>
   Effect.gen(function*() {
     const start = yield* Clock.currentTimeNanos
-    const rendered = renderTemplate(template, inputs)
+    const rendered = renderTemplate(template, inputs, options)
     const end = yield* Clock.currentTimeNanos
     yield* Metrics.rendered(
       metrics,

@@ -287,7 +287,7 @@ const bestWidth = 80
 
 const isPrintable = (c: number): boolean =>
   c === 0x0a || (c >= 0x20 && c <= 0x7e) || c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) ||
-  (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) || c >= 0x10000
+  (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) // libyaml: 4-byte UTF-8 is not printable (`\U0001F600`)
 
 const isBreak = (c: number): boolean => c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029
 

@@ -8,6 +8,7 @@
 import * as Zlib from "node:zlib"
 import type { FunctionDefinition, Parameter } from "../Function.js"
 import { FunctionError } from "../Function.js"
+import { type Charset, iconvCharsets } from "../internal/charsets.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"
@@ -141,15 +142,6 @@ export const isCorrupt = (r: Uint8Array | CorruptBase64): r is CorruptBase64 => 
 // Character sets (golang.org/x/text ianaindex names)
 // ---------------------------------------------------------------------------------------------
 
-interface Charset {
-  /** The IANA name Terraform prints in messages. */
-  readonly name: string
-  /** `undefined` when a character cannot be represented. */
-  readonly encode: (s: string) => Uint8Array | undefined
-  /** Undefined byte sequences decode to U+FFFD (which the caller rejects). */
-  readonly decode: (bytes: Uint8Array) => string
-}
-
 const singleByte = (name: string, toUnicode: (byte: number) => number): Charset => {
   const fromUnicode = new Map<number, number>()
   for (let b = 255; b >= 0; b--) {
@@ -174,52 +166,6 @@ const singleByte = (name: string, toUnicode: (byte: number) => number): Charset 
     }
   }
 }
-
-const windows1252High = [
-  0x20ac,
-  0x81,
-  0x201a,
-  0x192,
-  0x201e,
-  0x2026,
-  0x2020,
-  0x2021,
-  0x2c6,
-  0x2030,
-  0x160,
-  0x2039,
-  0x152,
-  0x8d,
-  0x17d,
-  0x8f,
-  0x90,
-  0x2018,
-  0x2019,
-  0x201c,
-  0x201d,
-  0x2022,
-  0x2013,
-  0x2014,
-  0x2dc,
-  0x2122,
-  0x161,
-  0x203a,
-  0x153,
-  0x9d,
-  0x17e,
-  0x178
-]
-
-const latin9Changes = new Map([
-  [0xa4, 0x20ac],
-  [0xa6, 0x160],
-  [0xa8, 0x161],
-  [0xb4, 0x17d],
-  [0xb8, 0x17e],
-  [0xbc, 0x152],
-  [0xbd, 0x153],
-  [0xbe, 0x178]
-])
 
 const hasLoneSurrogate = /\p{Cs}/u
 
@@ -279,17 +225,10 @@ const charsets: ReadonlyArray<readonly [Charset, ReadonlyArray<string>]> = [
     singleByte("ISO-8859-1", (b) => b),
     ["iso-8859-1", "iso_8859-1:1987", "iso-ir-100", "iso_8859-1", "latin1", "l1", "ibm819", "cp819", "csisolatin1"]
   ],
-  [
-    singleByte("ISO-8859-15", (b) => latin9Changes.get(b) ?? b),
-    ["iso-8859-15", "iso_8859-15", "latin-9", "csiso885915"]
-  ],
-  [
-    singleByte("windows-1252", (b) => (b >= 0x80 && b <= 0x9f ? windows1252High[b - 0x80]! : b)),
-    ["windows-1252", "cswindows1252"]
-  ],
   [utf16("UTF-16BE", false, false), ["utf-16be", "csutf16be"]],
   [utf16("UTF-16LE", true, false), ["utf-16le", "csutf16le"]],
-  [utf16("UTF-16", false, true), ["utf-16", "csutf16"]]
+  [utf16("UTF-16", false, true), ["utf-16", "csutf16"]],
+  ...iconvCharsets()
 ]
 
 const charsetByName = new Map<string, Charset>()
@@ -336,12 +275,34 @@ const base64decodeImpl = (args: ReadonlyArray<Value>): Value | FunctionError => 
   return V.string(decoded)
 }
 
-/** Go's `gzip.NewWriter` header says "unknown OS" (255); zlib writes the host OS. */
-const gzipHeaderOsByte = 9
+/**
+ * Terraform's `base64gzip` writes through Go's `gzip.NewWriter` (default level), then calls
+ * `Flush` and `Close`: a 10-byte header with no name, time or flags and OS byte 255 ("unknown"),
+ * the deflate data ending in a sync flush (an empty stored block, `00 00 ff ff`), a final empty
+ * stored block (`01 00 00 ff ff`), then CRC-32 and size. The framing here is byte for byte Go's.
+ * The compressed body comes from zlib at level 6: equal to Go's when the text has no repeated
+ * substrings, but Go's matcher (4-byte minimum matches, its own hash chains) may choose other
+ * matches for repetitive text, so those bytes can differ (both decompress to the same text).
+ */
+const gzipHeader = Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff)
+const finalStoredBlock = Uint8Array.of(1, 0, 0, 0xff, 0xff)
+
+const goGzip = (data: Uint8Array): Uint8Array => {
+  const body = Zlib.deflateRawSync(data, { level: 6, finishFlush: Zlib.constants.Z_SYNC_FLUSH })
+  const trailer = new Uint8Array(8)
+  const view = new DataView(trailer.buffer)
+  view.setUint32(0, Zlib.crc32(data) >>> 0, true)
+  view.setUint32(4, data.length >>> 0, true)
+  const out = new Uint8Array(gzipHeader.length + body.length + finalStoredBlock.length + trailer.length)
+  out.set(gzipHeader, 0)
+  out.set(body, gzipHeader.length)
+  out.set(finalStoredBlock, gzipHeader.length + body.length)
+  out.set(trailer, gzipHeader.length + body.length + finalStoredBlock.length)
+  return out
+}
 
 const base64gzipImpl = (args: ReadonlyArray<Value>): Value | FunctionError => {
-  const compressed = Zlib.gzipSync(utf8Bytes(stringOf(args[0])), { level: 6 })
-  compressed[gzipHeaderOsByte] = 0xff
+  const compressed = goGzip(utf8Bytes(stringOf(args[0])))
   if (compressed.length > (maxResultLength / 4) * 3) return resultTooLong()
   return V.string(encodeBase64(compressed))
 }

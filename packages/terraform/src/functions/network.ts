@@ -68,7 +68,10 @@ const cidrsubnetImpl = (args: ReadonlyArray<Value>): Value | FunctionError => {
   if (newPrefixLen > addrLen) {
     return new FunctionError(`insufficient address space to extend prefix of ${parentLen} by ${newBitsBig}`)
   }
-  if (netNum < 0n || netNum > (1n << BigInt(newBits)) - 1n) {
+  // go-cidr compares `num.Uint64()` (the magnitude's low 64 bits) with `uint64(1<<newBits) - 1`
+  const low64 = (netNum < 0n ? -netNum : netNum) & 0xffffffffffffffffn
+  const maxNetNum = newBits >= 64 ? 0xffffffffffffffffn : (1n << BigInt(newBits)) - 1n
+  if (low64 > maxNetNum) {
     return new FunctionError(`prefix extension of ${newBits} does not accommodate a subnet numbered ${netNum}`)
   }
   return V.string(Cidr.ipNetToString({

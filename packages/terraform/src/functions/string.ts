@@ -564,7 +564,7 @@ const numberShortest = (n: N.TfNumber): string => {
   const text = N.toString(n)
   const negative = text.startsWith("-")
   const body = floatText(decimalOf(negative ? text.slice(1) : text), "g", -1)
-  return negative && body !== "0" ? "-" + body : body
+  return negative ? "-" + body : body
 }
 
 /** Go's fmt width/precision limit: larger numbers are not taken as a width or precision. */
@@ -575,7 +575,7 @@ const formatFloatVerb = (verb: Verb, n: N.TfNumber): string => {
   let prec = verb.prec
   if (prec > fmtNumberLimit) prec = 0
   const infinite = N.isInfinite(n)
-  const negative = N.sign(n) < 0
+  const negative = N.isSignNegative(n)
   const fmt = verb.mode
   const effectivePrec = prec >= 0 ? prec : (fmt === "g" || fmt === "G" ? -1 : 6)
   // With a precision, round the exact expansion (cheap from the binary value); shortest

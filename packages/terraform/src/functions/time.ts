@@ -161,6 +161,32 @@ export const parseTimestamp = (s: string): Timestamp | string => {
     `not a valid RFC3339 timestamp: cannot use ${goQuote(r.valueElem)} as ${what}`
 }
 
+const rfc3339Shape = /^\d{4}-\d{2}-\d{2}T(\d{2}):(\d{2}):\d{2}(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/
+
+/**
+ * Terraform's `parseStrictRFC3339` (used by `timeadd` and `formatdate`, not by `timecmp`): Go's
+ * RFC 3339 fast path, which needs two-digit hours, a `.` before fractions and an offset
+ * within `±23:59`; where only the general parser accepts the text, the reason it gives.
+ *
+ * @since 0.1.0
+ * @internal
+ */
+export const parseStrictTimestamp = (s: string): Timestamp | string => {
+  const parsed = parseTimestamp(s)
+  if (typeof parsed === "string") return parsed
+  const shape = rfc3339Shape.exec(s)
+  if (shape !== null && (shape[3] === undefined || (Number(shape[3]) <= 23 && Number(shape[4]) <= 59))) {
+    return parsed
+  }
+  const two = (t: string) => (t.charCodeAt(0) - 48) * 10 + (t.charCodeAt(1) - 48)
+  if (s[12] === ":") return "not a valid RFC3339 timestamp: hour must have exactly two digits"
+  if (s[19] === ",") return `not a valid RFC3339 timestamp: cannot use "," as timestamp segment`
+  if (s[s.length - 1] !== "Z" && (two(s.slice(-5)) >= 24 || two(s.slice(-2)) >= 60)) {
+    return `not a valid RFC3339 timestamp: cannot use ${goQuote(s.slice(-6))} as UTC offset`
+  }
+  return `not a valid RFC3339 timestamp: cannot use ${goQuote(s)} as timestamp segment`
+}
+
 /** The `quote` of Go's time package: non-ASCII and control bytes as `\x..`. */
 const timeQuote = (s: string): string => {
   let out = "\""
@@ -267,8 +293,8 @@ const civilOf = (t: Timestamp): Civil.CivilTime => {
 }
 
 const timeaddImpl = (args: ReadonlyArray<Value>): Value | FunctionError => {
-  const ts = parseTimestamp(stringOf(args[0]))
-  if (typeof ts === "string") return new FunctionError(ts, 0)
+  const ts = parseStrictTimestamp(stringOf(args[0]))
+  if (typeof ts === "string") return new FunctionError(ts)
   const duration = parseDuration(stringOf(args[1]))
   if (typeof duration === "string") return new FunctionError(duration, 1)
   return V.string(Civil.formatRfc3339(civilOf({ ...ts, unixNanos: ts.unixNanos + duration })))
@@ -284,7 +310,7 @@ const timecmpImpl = (args: ReadonlyArray<Value>): Value | FunctionError => {
 }
 
 const formatdateImpl = (args: ReadonlyArray<Value>): Value | FunctionError => {
-  const ts = parseTimestamp(stringOf(args[1]))
+  const ts = parseStrictTimestamp(stringOf(args[1]))
   if (typeof ts === "string") return new FunctionError(ts, 1)
   const out = Civil.formatDate(stringOf(args[0]), civilOf(ts))
   return typeof out === "string" ? V.string(out) : new FunctionError(out.message, 0)

@@ -327,7 +327,9 @@ export const contains = (n: IpNet, ip0: Ip | undefined): boolean => {
  */
 export const insertNumIntoIp = (ip: Ip, num: bigint, prefixLen: number): Ip => {
   const { bits, value } = ipToInt(ip)
-  return intToIp(value | (num << BigInt(bits - prefixLen)), bits)
+  // big.Int's Or is two's complement; intToIP then takes the magnitude's bytes
+  const inserted = value | (num << BigInt(bits - prefixLen))
+  return intToIp(inserted < 0n ? -inserted : inserted, bits)
 }
 
 /** Go's `IP.Equal`. */

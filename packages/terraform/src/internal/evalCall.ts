@@ -8,6 +8,8 @@ import { ConversionFailure, convertValue } from "../Convert.js"
 import type * as Diagnostic from "../Diagnostic.js"
 import { type FunctionDefinition, FunctionError, type Parameter } from "../Function.js"
 import * as Functions from "../Functions.js"
+import { markAware } from "../functions/sensitivity.js"
+import * as Sensitive from "../Sensitive.js"
 import * as T from "../Type.js"
 import * as V from "../Value.js"
 import { type Compiled, type EvalContext, type Node, quote, rangeText } from "./evalContext.js"
@@ -137,7 +139,8 @@ const apply = (
       ctx.error("Error in function call", `Call to function ${quote(call.name)} failed: no result.`, call.range)
       return V.DynamicUnknown
     }
-    return result
+    // as cty: arguments are unmarked deeply and their marks put on the result
+    return Sensitive.anyMarked() && !markAware.has(definition.name) ? Sensitive.carry(result, args) : result
   } catch (defect) {
     ctx.error(
       "Error in function call",
@@ -238,7 +241,7 @@ const compileRegistered = (
       ctx.error("Invalid function argument", `Invalid value for ${quote(p.name)} parameter: ${c.message}.`, range)
       return V.DynamicUnknown
     }
-    return c
+    return c === value ? c : Sensitive.carry(c, [value])
   }
   if (!call.expandFinal && n === 1 && memoizedFunctions.has(definition.name)) {
     const memo = new WeakMap<object, Map<string, V.Value>>()
@@ -246,7 +249,7 @@ const compileRegistered = (
       const mark = ctx.errorCount
       const value = convert(ctx, args[0]!.run(ctx), 0, ranges[0]!)
       if (ctx.errorCount > mark) return V.DynamicUnknown
-      if (value._tag !== "String") return apply(ctx, call, definition, [value], ranges)
+      if (value._tag !== "String" || Sensitive.isSensitive(value)) return apply(ctx, call, definition, [value], ranges)
       const files = ctx.scope.files
       const remembered = memo.get(files)?.get(value.value)
       if (remembered !== undefined) return remembered
@@ -297,6 +300,13 @@ const compileRegistered = (
   }
 }
 
+/**
+ * Reference errors Terraform reports before evaluating (undeclared names): `try` and `can`
+ * put them back instead of catching them.
+ */
+const uncatchable = (taken: ReadonlyArray<Diagnostic.Diagnostic>): boolean =>
+  taken.some((d) => d.code === "undeclared_reference")
+
 const tryDetail = (failures: ReadonlyArray<Diagnostic.Diagnostic>): string => {
   let text = "no expression succeeded:\n"
   for (const d of failures) {
@@ -326,6 +336,10 @@ const compileTry = (call: Ast.FunctionCall, args: ReadonlyArray<Compiled>): Node
       const value = arg.run(ctx)
       if (ctx.errorCount > mark) {
         const taken = ctx.take(mark)
+        if (uncatchable(taken)) {
+          ctx.restore(taken.filter((d) => d.code === "undeclared_reference"))
+          return V.DynamicUnknown
+        }
         if (failures === undefined) failures = taken
         else failures.push(...taken)
         continue
@@ -356,11 +370,21 @@ const compileCan = (call: Ast.FunctionCall, args: ReadonlyArray<Compiled>): Node
     const mark = ctx.errorCount
     const value = arg.run(ctx)
     if (ctx.errorCount > mark) {
-      ctx.take(mark)
+      const taken = ctx.take(mark)
+      if (uncatchable(taken)) {
+        ctx.restore(taken.filter((d) => d.code === "undeclared_reference"))
+        return UnknownBool
+      }
       return V.False
     }
     return notWhollyKnown(value) ? UnknownBool : V.True
   }
+}
+
+/** `templatestring`'s template written in place (a quoted string or heredoc), which Terraform refuses. */
+const literalTemplate = (call: Ast.FunctionCall): boolean => {
+  const first = call.args[0]
+  return first !== undefined && (first._tag === "Template" || first._tag === "StringLiteral")
 }
 
 /** The function name without Terraform's `core::` namespace. */
@@ -371,6 +395,16 @@ export const compileCall = (call: Ast.FunctionCall, args: ReadonlyArray<Compiled
   const name = baseName(call.name)
   if (name === "try") return compileTry(call, args)
   if (name === "can") return compileCan(call, args)
+  if (name === "templatestring" && literalTemplate(call)) {
+    return (ctx) => {
+      ctx.error(
+        "Invalid function argument",
+        `Invalid value for "template" parameter: invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead.`,
+        call.args[0]!.range
+      )
+      return V.DynamicUnknown
+    }
+  }
   const definition = Functions.lookup(name)
   if (definition === undefined) return unknownFunction(call)
   return compileRegistered(call, definition, args)

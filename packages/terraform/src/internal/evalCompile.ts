@@ -10,6 +10,7 @@ import type * as Diagnostic from "../Diagnostic.js"
 import { noFiles } from "../Function.js"
 import * as N from "../Number.js"
 import * as Ops from "../Operations.js"
+import * as Sensitive from "../Sensitive.js"
 import * as T from "../Type.js"
 import * as V from "../Value.js"
 import { getAttr, index } from "./evalAccess.js"
@@ -436,7 +437,7 @@ const applySteps = (ctx: EvalContext, start: V.Value, steps: ReadonlyArray<Step>
       ctx.error(r.summary, r.detail, s.range)
       v = DYN
     } else {
-      v = r
+      v = Sensitive.carryShallow(r, v)
     }
   }
   return v
@@ -474,6 +475,7 @@ type TemplatePiece =
 const makeTemplate = (pieces: ReadonlyArray<TemplatePiece>): Node => (ctx) => {
   const mark = ctx.errorCount
   let known = true
+  let sensitive = false
   let out = ""
   for (let i = 0; i < pieces.length; i++) {
     const p = pieces[i]!
@@ -482,6 +484,7 @@ const makeTemplate = (pieces: ReadonlyArray<TemplatePiece>): Node => (ctx) => {
       continue
     }
     const v = p.node(ctx)
+    if (Sensitive.isSensitive(v)) sensitive = true
     let s = textOf(v)
     if (s === undefined) {
       if (v._tag === "Null") {
@@ -511,7 +514,8 @@ const makeTemplate = (pieces: ReadonlyArray<TemplatePiece>): Node => (ctx) => {
     }
     if (known && ctx.errorCount === mark) out += s
   }
-  return known ? V.string(nfc(out)) : UnknownString
+  const result = known ? V.string(nfc(out)) : UnknownString
+  return sensitive ? Sensitive.sensitive(result) : result
 }
 
 /** `%{for}`: join the strings produced for each element (HCL's `TemplateJoinExpr`). */
@@ -631,7 +635,7 @@ export class Compiler {
             }
             return V.unknownOf(type)
           }
-          return ctx.errorCount > mark ? V.unknownOf(type) : r
+          return ctx.errorCount > mark ? V.unknownOf(type) : Sensitive.carry(r, [v])
         }
         return operand.constant !== undefined ? fold(run, e) : dynamic(run, e)
       }
@@ -659,7 +663,7 @@ export class Compiler {
         }
         return V.unknownOf(type)
       }
-      return failed ? V.unknownOf(type) : result
+      return failed ? V.unknownOf(type) : Sensitive.carry(result, [l, r])
     }
     return left.constant !== undefined && right.constant !== undefined ? fold(run, e) : dynamic(run, e)
   }

@@ -1,6 +1,8 @@
 /**
  * `templatefile(path, vars)`: read a file of the template version, parse it as a template (no
- * backslash escapes), and evaluate it with `vars` as its only variables.
+ * backslash escapes), and evaluate it with `vars` as its only variables. `templatestring(s,
+ * vars)` does the same with a string value as the template (a literal template is refused where
+ * the call is compiled, in `evalCall`).
  */
 import * as Evaluator from "../Evaluator.js"
 import { type FunctionContext, type FunctionDefinition, FunctionError } from "../Function.js"
@@ -33,7 +35,20 @@ const compileTemplate = (source: string, path: string): Evaluator.Compiled | Fun
 const render = (args: ReadonlyArray<V.Value>, context: FunctionContext): V.Value | FunctionError => {
   const [pathValue, vars] = args
   if (vars!._tag === "Unknown") return V.DynamicUnknown
-  const entries = vars!._tag === "Map" ? vars!.entries : vars!._tag === "Object" ? vars!.attributes : undefined
+  const path = (pathValue as V.StringValue).value
+  const read = readFile(path, context)
+  if (read instanceof FunctionError) return read
+  return renderSource(read, path, vars!, context, "templatefile")
+}
+
+const renderSource = (
+  source: string,
+  path: string,
+  vars: V.Value,
+  context: FunctionContext,
+  name: string
+): V.Value | FunctionError => {
+  const entries = vars._tag === "Map" ? vars.entries : vars._tag === "Object" ? vars.attributes : undefined
   if (entries === undefined) return new FunctionError("invalid vars value: must be a map", 1)
   for (const name of entries.keys()) {
     if (!identifier.test(name)) {
@@ -45,11 +60,10 @@ const render = (args: ReadonlyArray<V.Value>, context: FunctionContext): V.Value
       )
     }
   }
-  const path = (pathValue as V.StringValue).value
-  const read = readFile(path, context)
-  if (read instanceof FunctionError) return read
-  const compiled = compileTemplate(read, path)
-  if (compiled instanceof FunctionError) return compiled
+  const compiled = compileTemplate(source, path)
+  if (compiled instanceof FunctionError) {
+    return name === "templatestring" ? new FunctionError(`invalid template: ${compiled.message}`, 0) : compiled
+  }
   for (const reference of compiled.references) {
     const root = reference.parts[0] as string
     if (!entries.has(root)) {
@@ -64,7 +78,7 @@ const render = (args: ReadonlyArray<V.Value>, context: FunctionContext): V.Value
       )
     }
   }
-  if (depth > 0) return new FunctionError("cannot recursively call templatefile from inside templatefile call")
+  if (depth > 0) return new FunctionError(`cannot recursively call ${name} from inside ${name} call`)
   depth++
   try {
     const result = compiled.evaluate({
@@ -100,4 +114,16 @@ export const templatefileFunction: FunctionDefinition = {
   parameters: [{ name: "path", type: T.string }, { name: "vars", type: T.dynamic, allowUnknown: true }],
   returnType: T.dynamic,
   impl: (args, context) => render(args, context)
+}
+
+/** @internal */
+export const templatestringFunction: FunctionDefinition = {
+  name: "templatestring",
+  parameters: [{ name: "template", type: T.dynamic }, { name: "vars", type: T.dynamic, allowUnknown: true }],
+  returnType: T.dynamic,
+  impl: ([template, vars], context) => {
+    if (template!._tag !== "String") return new FunctionError("invalid template value: a string is required", 0)
+    if (vars!._tag === "Unknown") return V.DynamicUnknown
+    return renderSource(template!.value, "<templatestring argument>", vars!, context, "templatestring")
+  }
 }

@@ -1,0 +1,145 @@
+/**
+ * The messages between the service and its render workers (ARCHITECTURE.md decision 10): each is
+ * a `Schema.TaggedRequest`, serialised by `@effect/platform`'s `Worker` / `WorkerRunner`, so no
+ * message format is written by hand. A worker keeps the compiled templates of the versions routed
+ * to it; a `RenderVersion` for a version it does not hold is answered `NeedFiles`, and the pool
+ * sends `Compile` with the files before asking again (files cross the boundary only when a worker
+ * needs them, so a warm render carries just the owner and the values).
+ *
+ * @since 0.1.0
+ */
+import { Owner } from "@warmpool/terraform"
+import * as Schema from "effect/Schema"
+import * as RenderOutput from "./RenderOutput.js"
+
+/**
+ * A template's files as (path, content) pairs: a list, so names such as `__proto__` stay
+ * ordinary names on both sides.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Files = Schema.Array(Schema.Tuple(Schema.String, Schema.Uint8ArrayFromSelf))
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Values = Schema.Record({ key: Schema.String, value: Schema.String })
+
+/**
+ * What the caller's side needs to know about a compiled version: which owner fields its renders
+ * read (the render cache's owner digest).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const OwnerReads = Schema.Union(
+  Schema.TaggedStruct("None", {}),
+  Schema.TaggedStruct("All", {}),
+  Schema.TaggedStruct("Fields", { fields: Schema.ReadonlySet(Schema.String) })
+)
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const VersionSummary = Schema.Struct({ ownerReads: OwnerReads })
+
+/**
+ * @since 0.1.0
+ */
+export type VersionSummary = typeof VersionSummary.Type
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PrebuildSettings = Schema.Struct({
+  ttlSeconds: Schema.NullOr(Schema.Number),
+  timezone: Schema.String,
+  schedules: Schema.Array(Schema.Struct({ cron: Schema.String, instances: Schema.Number }))
+})
+
+/**
+ * A render with its preset settings and purity (`Renderer.Rendered`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Rendered = Schema.Struct({
+  output: RenderOutput.RenderOutput,
+  presetSettings: Schema.Array(PrebuildSettings),
+  impure: Schema.Boolean
+})
+
+/**
+ * The worker does not hold the compiled template of the version: send `Compile` first.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NeedFiles extends Schema.TaggedError<NeedFiles>()("NeedFiles", { versionId: Schema.String }) {}
+
+/**
+ * Boot the worker's parser (hcl2json's WebAssembly): a worker takes requests once this answered,
+ * so its first compile is not charged the boot.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export class Warmup extends Schema.TaggedRequest<Warmup>()("Warmup", {
+  failure: Schema.Never,
+  success: Schema.Void,
+  payload: {}
+}) {}
+
+/**
+ * Compile a version's files and keep the compiled template in the worker.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export class Compile extends Schema.TaggedRequest<Compile>()("Compile", {
+  failure: Schema.Never,
+  success: VersionSummary,
+  payload: { versionId: Schema.String, files: Files }
+}) {}
+
+/**
+ * Render a version the worker has compiled.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export class RenderVersion extends Schema.TaggedRequest<RenderVersion>()("RenderVersion", {
+  failure: NeedFiles,
+  success: Rendered,
+  payload: { versionId: Schema.String, owner: Owner.WorkspaceOwner, values: Values }
+}) {}
+
+/**
+ * Compile files that are not a stored version yet (an import), render them, and when the render
+ * has no top-level errors validate the presets (RENDER.md §5.2). Nothing is kept in the worker.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export class RenderFiles extends Schema.TaggedRequest<RenderFiles>()("RenderFiles", {
+  failure: Schema.Never,
+  success: Schema.Struct({ rendered: Rendered, validated: RenderOutput.RenderOutput }),
+  payload: { files: Files, owner: Owner.WorkspaceOwner, values: Values }
+}) {}
+
+/**
+ * Every request a render worker answers.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Request = Schema.Union(Warmup, Compile, RenderVersion, RenderFiles)
+
+/**
+ * @since 0.1.0
+ */
+export type Request = typeof Request.Type

@@ -1,0 +1,551 @@
+/**
+ * The render worker pool (ARCHITECTURE.md decision 10): untrusted template work — parsing with
+ * hcl2json, compiling, evaluating, rendering — runs in worker threads, not on the event loop that
+ * serves requests.
+ *
+ * - One `@effect/platform` `SerializedWorker` per slot (`@effect/platform-node`'s `NodeWorker`
+ *   starts `dist/internal/renderWorkerMain.js`); the requests are the `RenderWorker` schemas.
+ * - A template version is routed to a stable slot (hash of its id modulo the pool size), so its
+ *   `CompiledTemplate` is compiled once there. A worker that does not hold it answers
+ *   `NeedFiles`; the pool then loads the files, sends `Compile` and asks again. Imports (files
+ *   without a version) go round-robin.
+ * - Every request has a deadline. At the deadline the caller gets `RenderTimeout` and the
+ *   worker thread is terminated at once and replaced; the requests that were queued on it (they
+ *   did nothing wrong) are retried once on the replacement. The work runs in a fiber of the pool's
+ *   scope, so a caller that stops waiting does not leave a worker computing past the deadline.
+ * - Workers run with a heap limit (`resourceLimits.maxOldGenerationSizeMb`): an allocation bomb
+ *   kills its worker, not the service. The requests in flight on it are retried once on the
+ *   replacement; a second exhaustion answers `RenderResourceExhausted`.
+ *
+ * @since 0.1.0
+ */
+import * as NodeWorker from "@effect/platform-node/NodeWorker"
+import * as Worker from "@effect/platform/Worker"
+import type { Owner, TemplateFiles } from "@warmpool/terraform"
+import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Hash from "effect/Hash"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Scope from "effect/Scope"
+import * as os from "node:os"
+import { Worker as Thread } from "node:worker_threads"
+import { filePairs, type FilesRendered } from "./internal/filesRender.js"
+import type { Rendered } from "./internal/render.js"
+import { type RenderFailure, RenderResourceExhausted, RenderTimeout, RenderWorkerFailed } from "./RenderError.js"
+import * as RenderWorker from "./RenderWorker.js"
+import type { TemplateNotFound } from "./TemplateSource.js"
+
+/**
+ * @since 0.1.0
+ */
+export interface RenderWorkerPoolSettings {
+  /** Worker threads (default: available cores − 1, at least 1). */
+  readonly size: number
+  /** Deadline of a render (and of compiling a stored version for it). */
+  readonly renderTimeout: Duration.Duration
+  /** Deadline of an import (compile, render and preset validation of new files). */
+  readonly importTimeout: Duration.Duration
+  /** Heap limit of a worker (`resourceLimits.maxOldGenerationSizeMb`). */
+  readonly maxHeapMb: number
+  /** Compiled template versions a worker keeps (least recently used first out). */
+  readonly versionsPerWorker: number
+  /** How long a worker may take to start. */
+  readonly spawnTimeout: Duration.Duration
+}
+
+/**
+ * The default pool size: available cores − 1, at least 1.
+ *
+ * @since 0.1.0
+ */
+export const defaultSize = (): number => Math.max(1, os.availableParallelism() - 1)
+
+/**
+ * The defaults: {@link defaultSize} workers, 10 s deadlines, 512 MiB heap, 64 versions per worker.
+ *
+ * @since 0.1.0
+ */
+export const defaults = (): RenderWorkerPoolSettings => ({
+  size: defaultSize(),
+  renderTimeout: Duration.seconds(10),
+  importTimeout: Duration.seconds(10),
+  maxHeapMb: 512,
+  versionsPerWorker: 64,
+  spawnTimeout: Duration.seconds(30)
+})
+
+/**
+ * Settings from `RENDER_WORKERS`, `RENDER_WORKER_HEAP_MB`, `RENDER_TIMEOUT` and `IMPORT_TIMEOUT`
+ * under a prefix (the server reads them as `WARMPOOL_RENDER_WORKERS`, ...); the import deadline
+ * defaults to the render deadline. `duration` reads the durations (default: Effect's syntax).
+ *
+ * @since 0.1.0
+ */
+export const config = (
+  prefix: string,
+  duration: (name: string) => Config.Config<Duration.Duration> = Config.duration
+): Config.Config<RenderWorkerPoolSettings> => {
+  const d = defaults()
+  const key = (name: string) => prefix === "" ? name : `${prefix}_${name}`
+  return Config.all({
+    size: Config.withDefault(
+      Config.integer(key("RENDER_WORKERS")).pipe(
+        Config.validate({ message: "Expected at least 1 render worker", validation: (n) => n >= 1 })
+      ),
+      d.size
+    ),
+    maxHeapMb: Config.withDefault(
+      Config.integer(key("RENDER_WORKER_HEAP_MB")).pipe(
+        Config.validate({ message: "Expected a heap limit of at least 16 MiB", validation: (n) => n >= 16 })
+      ),
+      d.maxHeapMb
+    ),
+    renderTimeout: Config.withDefault(duration(key("RENDER_TIMEOUT")), d.renderTimeout),
+    importTimeout: Config.option(duration(key("IMPORT_TIMEOUT")))
+  }).pipe(Config.map((c) => ({
+    ...d,
+    size: c.size,
+    maxHeapMb: c.maxHeapMb,
+    renderTimeout: c.renderTimeout,
+    importTimeout: Option.getOrElse(c.importTimeout, () => c.renderTimeout)
+  })))
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface RenderWorkerPoolStats {
+  readonly size: number
+  /** Workers started since the pool started (the first ones included). */
+  readonly spawned: number
+  /** Requests answered `RenderTimeout`. */
+  readonly timeouts: number
+  /** Workers that exhausted their heap. */
+  readonly exhausted: number
+  /** Requests retried on a replacement worker. */
+  readonly retries: number
+  /** `Compile` requests sent (each one compiles a version in a worker). */
+  readonly compilations: number
+}
+
+/**
+ * A render of a stored version.
+ *
+ * @since 0.1.0
+ */
+export interface VersionRender {
+  readonly templateVersionId: string
+  readonly owner: Owner.WorkspaceOwner
+  readonly values: Readonly<Record<string, string>>
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface RenderWorkerPoolShape {
+  readonly size: number
+  /** The slot a version is routed to (stable for the pool's size). */
+  readonly slotOf: (templateVersionId: string) => number
+  /** Compile a version in its worker; what the caller's side needs to know about it. */
+  readonly compile: (
+    templateVersionId: string,
+    files: TemplateFiles.TemplateFiles
+  ) => Effect.Effect<RenderWorker.VersionSummary, RenderFailure>
+  /** Render a version in its worker; `files` is run when the worker does not hold the version. */
+  readonly renderVersion: (
+    request: VersionRender,
+    files: Effect.Effect<TemplateFiles.TemplateFiles, TemplateNotFound>
+  ) => Effect.Effect<Rendered, RenderFailure | TemplateNotFound>
+  /** Compile, render and validate the presets of new files (an import), under the import deadline. */
+  readonly renderFiles: (
+    files: TemplateFiles.TemplateFiles,
+    owner: Owner.WorkspaceOwner,
+    values: Readonly<Record<string, string>>
+  ) => Effect.Effect<FilesRendered, RenderFailure>
+  readonly stats: Effect.Effect<RenderWorkerPoolStats>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class RenderWorkerPool
+  extends Context.Tag("@warmpool/render/RenderWorkerPool")<RenderWorkerPool, RenderWorkerPoolShape>()
+{}
+
+/**
+ * The worker entry: next to this module in `dist/`; from the sources (tests), the built one.
+ */
+const entry = (): URL =>
+  import.meta.url.endsWith(".ts")
+    ? new URL("../dist/internal/renderWorkerMain.js", import.meta.url)
+    : new URL("./internal/renderWorkerMain.js", import.meta.url)
+
+type Death = "deadline" | "heap" | "crashed"
+
+interface Live {
+  readonly worker: Worker.SerializedWorker<RenderWorker.Request>
+  readonly thread: Thread
+  readonly scope: Scope.CloseableScope
+  readonly death: { value: Death | undefined }
+}
+
+interface Slot {
+  readonly index: number
+  state: Deferred.Deferred<Live, RenderWorkerFailed>
+  live: Live | undefined
+  /** Threads and scopes of this slot not closed yet (the finalizer ends them). */
+  readonly open: Set<{ thread: Thread | undefined; readonly scope: Scope.CloseableScope }>
+}
+
+class Deadline extends Data.TaggedError("Deadline") {}
+
+const heapMessage = (limit: string) => `the render worker exhausted its heap limit (${limit})`
+
+/**
+ * A pool whose workers live in the current scope (terminated when it closes).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  settings: RenderWorkerPoolSettings
+): Effect.Effect<RenderWorkerPoolShape, never, Scope.Scope | Worker.WorkerManager> =>
+  Effect.gen(function*() {
+    const poolScope = yield* Effect.scope
+    const manager = yield* Worker.WorkerManager
+    const size = Math.max(1, Math.trunc(settings.size))
+    const heapLimit = `heap ${settings.maxHeapMb} MiB`
+    const counters = { spawned: 0, timeouts: 0, exhausted: 0, retries: 0, compilations: 0 }
+    let closed = false
+
+    const spawn = (slot: Slot, state: Deferred.Deferred<Live, RenderWorkerFailed>) =>
+      Effect.gen(function*() {
+        const scope = yield* Scope.make()
+        const handle: { thread: Thread | undefined; readonly scope: Scope.CloseableScope } = {
+          thread: undefined,
+          scope
+        }
+        slot.open.add(handle)
+        const death: { value: Death | undefined } = { value: undefined }
+        const spawner: Worker.SpawnerFn = () => {
+          const thread = new Thread(entry(), {
+            workerData: { versions: settings.versionsPerWorker },
+            resourceLimits: { maxOldGenerationSizeMb: settings.maxHeapMb },
+            stdout: false,
+            stderr: false
+          })
+          // Registered before the platform's listeners: the cause of death is known when the
+          // pending requests fail.
+          thread.on("error", (error: unknown) => {
+            const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined
+            death.value ??= code === "ERR_WORKER_OUT_OF_MEMORY" ? "heap" : "crashed"
+          })
+          thread.on("exit", () => {
+            death.value ??= "crashed"
+          })
+          handle.thread = thread
+          return thread
+        }
+        const started = yield* Worker.makeSerialized<RenderWorker.Request>({}).pipe(
+          Effect.provideService(Worker.Spawner, spawner),
+          Effect.provideService(Worker.WorkerManager, manager),
+          Scope.extend(scope),
+          // The platform logs a worker's death with its stack from the worker's own fibers; the
+          // pool reports deaths itself, in one line (below).
+          Logger.withMinimumLogLevel(LogLevel.Error),
+          // Ready once the parser booted: deadlines never pay for a worker's start.
+          Effect.tap((worker) => worker.executeEffect(new RenderWorker.Warmup())),
+          Effect.timeoutFail({
+            duration: settings.spawnTimeout,
+            onTimeout: () => new Deadline()
+          }),
+          Effect.exit
+        )
+        if (Exit.isFailure(started) || handle.thread === undefined) {
+          yield* release(slot, handle)
+          const reason = Exit.isFailure(started) ? Cause.pretty(started.cause) : "no thread"
+          return yield* Deferred.fail(
+            state,
+            new RenderWorkerFailed({ templateVersionId: "", message: `a render worker did not start: ${reason}` })
+          )
+        }
+        counters.spawned++
+        const live: Live = { worker: started.value, thread: handle.thread, scope, death }
+        slot.live = live
+        yield* Deferred.succeed(state, live)
+      })
+
+    /** Terminate a worker's thread now and close its scope (its finalizer then ends quickly). */
+    const release = (
+      slot: Slot,
+      handle: { thread: Thread | undefined; readonly scope: Scope.CloseableScope }
+    ) =>
+      Effect.suspend(() => {
+        slot.open.delete(handle)
+        const terminated = handle.thread === undefined
+          ? Effect.void
+          : Effect.promise(() => handle.thread!.terminate().catch(() => 0))
+        return Effect.zipRight(terminated, Scope.close(handle.scope, Exit.void))
+      })
+
+    /** Start a new worker in a slot (in the background). */
+    const restart = (slot: Slot) =>
+      Effect.gen(function*() {
+        const state = yield* Deferred.make<Live, RenderWorkerFailed>()
+        slot.state = state
+        slot.live = undefined
+        if (closed) {
+          return yield* Deferred.fail(
+            state,
+            new RenderWorkerFailed({ templateVersionId: "", message: "the render worker pool is closed" })
+          )
+        }
+        yield* Effect.forkIn(spawn(slot, state), poolScope)
+      })
+
+    /** Replace a slot's worker after its death (only once per worker). */
+    const replace = (slot: Slot, live: Live, death: Death) =>
+      Effect.suspend(() => {
+        if (slot.live !== live) return Effect.void
+        live.death.value ??= death
+        const reason = live.death.value === "deadline"
+          ? "a request ran past its deadline"
+          : live.death.value === "heap"
+          ? `it exhausted its ${heapLimit} limit`
+          : "it exited"
+        // Terminate first: the thread stops computing now, whatever its event loop is doing.
+        void live.thread.terminate().catch(() => 0)
+        const handle = [...slot.open].find((h) => h.scope === live.scope)
+        return Effect.zipRight(
+          Effect.zipRight(
+            Effect.logWarning(`render worker ${slot.index} terminated and replaced: ${reason}`),
+            restart(slot)
+          ),
+          handle === undefined ? Effect.void : Effect.forkIn(release(slot, handle), poolScope)
+        )
+      })
+
+    const slots: Array<Slot> = []
+    for (let index = 0; index < size; index++) {
+      const slot: Slot = {
+        index,
+        state: yield* Deferred.make<Live, RenderWorkerFailed>(),
+        live: undefined,
+        open: new Set()
+      }
+      slots.push(slot)
+    }
+
+    yield* Scope.addFinalizer(
+      poolScope,
+      Effect.suspend(() => {
+        closed = true
+        return Effect.forEach(slots, (slot) => Effect.forEach([...slot.open], (h) => release(slot, h)), {
+          concurrency: "unbounded",
+          discard: true
+        })
+      })
+    )
+    for (const slot of slots) yield* Effect.forkIn(spawn(slot, slot.state), poolScope)
+
+    /** The live worker of a slot, starting a new one when the last start failed. */
+    const acquire = (slot: Slot): Effect.Effect<Live, RenderWorkerFailed> =>
+      Effect.flatMap(Deferred.poll(slot.state), (polled) =>
+        Option.isSome(polled)
+          ? Effect.flatMap(Effect.exit(polled.value), (exit) =>
+            Exit.isSuccess(exit)
+              ? Effect.succeed(exit.value)
+              : Effect.zipRight(restart(slot), Deferred.await(slot.state)))
+          : Deferred.await(slot.state))
+
+    const execute = <A, E>(
+      slot: Slot,
+      operation: "render" | "import",
+      templateVersionId: string,
+      timeout: Duration.Duration,
+      send: (worker: Worker.SerializedWorker<RenderWorker.Request>) => Effect.Effect<A, E | unknown>,
+      isTyped: (error: unknown) => error is E
+    ): Effect.Effect<A, E | RenderFailure> => {
+      const attempt = (n: number): Effect.Effect<A, E | RenderFailure> =>
+        Effect.gen(function*() {
+          const live = yield* acquire(slot)
+          const exit = yield* send(live.worker).pipe(
+            Effect.timeoutFail({ duration: timeout, onTimeout: () => new Deadline() }),
+            Effect.exit
+          )
+          if (Exit.isSuccess(exit)) return exit.value
+          const failure = Cause.failureOption(exit.cause)
+          if (Option.isSome(failure) && failure.value instanceof Deadline) {
+            counters.timeouts++
+            yield* replace(slot, live, "deadline")
+            return yield* new RenderTimeout({
+              templateVersionId,
+              operation,
+              timeoutMillis: Duration.toMillis(timeout),
+              message: `the ${operation} did not finish within its deadline (${Duration.format(timeout)})`
+            })
+          }
+          // A dead worker's `WorkerError` reaches here as a failure the request's schema cannot
+          // decode (a `ParseError`): the death flags, set by the thread's own events, come first.
+          const died = live.death.value !== undefined || Cause.isInterruptedOnly(exit.cause)
+          if (!died && Option.isSome(failure) && isTyped(failure.value)) return yield* Effect.fail(failure.value)
+          if (!died && Option.isSome(failure) && ParseResult.isParseError(failure.value)) {
+            return yield* new RenderWorkerFailed({
+              templateVersionId,
+              message: `a render worker message could not be encoded or decoded: ${failure.value.message}`
+            })
+          }
+          // The worker died (terminated for another request's deadline, out of heap, crashed).
+          const death = live.death.value ?? "crashed"
+          if (death === "heap" && slot.live === live) counters.exhausted++
+          yield* replace(slot, live, death)
+          if (n === 1) {
+            counters.retries++
+            return yield* attempt(2)
+          }
+          return yield* death === "heap"
+            ? new RenderResourceExhausted({
+              templateVersionId,
+              operation,
+              limit: heapLimit,
+              message: heapMessage(heapLimit)
+            })
+            : death === "deadline"
+            ? new RenderTimeout({
+              templateVersionId,
+              operation,
+              timeoutMillis: Duration.toMillis(timeout),
+              message: `the ${operation} was stopped with a worker that ran past a deadline`
+            })
+            : new RenderWorkerFailed({
+              templateVersionId,
+              message: `the render worker died: ${Cause.pretty(exit.cause)}`
+            })
+        })
+      // In a fiber of the pool's scope: a caller that stops waiting leaves the deadline in force.
+      return Effect.flatMap(Effect.forkIn(attempt(1), poolScope), Fiber.join)
+    }
+
+    const slotOf = (templateVersionId: string) => (Hash.string(templateVersionId) >>> 0) % size
+    let nextImport = 0
+
+    const never = (_: unknown): _ is never => false
+    const isNeedFiles = (error: unknown): error is RenderWorker.NeedFiles => error instanceof RenderWorker.NeedFiles
+
+    const compile: RenderWorkerPoolShape["compile"] = (templateVersionId, files) =>
+      execute(
+        slots[slotOf(templateVersionId)]!,
+        "render",
+        templateVersionId,
+        settings.renderTimeout,
+        (worker) => {
+          counters.compilations++
+          return worker.executeEffect(
+            new RenderWorker.Compile({ versionId: templateVersionId, files: filePairs(files) })
+          )
+        },
+        never
+      )
+
+    const isRenderTyped = (error: unknown): error is RenderWorker.NeedFiles | TemplateNotFound =>
+      isNeedFiles(error) ||
+      (typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "TemplateNotFound")
+
+    /**
+     * Render in the version's worker; when the worker does not hold the version (first request,
+     * or a replacement), load the files, compile and ask again, all on that worker under one
+     * deadline.
+     */
+    const renderVersion: RenderWorkerPoolShape["renderVersion"] = (request, files) =>
+      execute(
+        slots[slotOf(request.templateVersionId)]!,
+        "render",
+        request.templateVersionId,
+        settings.renderTimeout,
+        (worker) => {
+          const ask = worker.executeEffect(
+            new RenderWorker.RenderVersion({
+              versionId: request.templateVersionId,
+              owner: request.owner,
+              values: request.values
+            })
+          )
+          return ask.pipe(
+            Effect.catchIf(isNeedFiles, () =>
+              files.pipe(
+                Effect.flatMap((loaded) => {
+                  counters.compilations++
+                  return worker.executeEffect(
+                    new RenderWorker.Compile({ versionId: request.templateVersionId, files: filePairs(loaded) })
+                  )
+                }),
+                Effect.zipRight(ask)
+              ))
+          )
+        },
+        isRenderTyped
+      ).pipe(
+        Effect.catchIf(isNeedFiles, () =>
+          Effect.fail(
+            new RenderWorkerFailed({
+              templateVersionId: request.templateVersionId,
+              message: "the render worker lost the compiled template between two requests"
+            })
+          ))
+      ) as Effect.Effect<Rendered, RenderFailure | TemplateNotFound>
+
+    const renderFiles: RenderWorkerPoolShape["renderFiles"] = (files, owner, values) =>
+      Effect.suspend(() => {
+        const slot = slots[nextImport++ % size]!
+        return execute(
+          slot,
+          "import",
+          "",
+          settings.importTimeout,
+          (worker) => worker.executeEffect(new RenderWorker.RenderFiles({ files: filePairs(files), owner, values })),
+          never
+        ) as Effect.Effect<FilesRendered, RenderFailure>
+      })
+
+    return {
+      size,
+      slotOf,
+      compile,
+      renderVersion,
+      renderFiles,
+      stats: Effect.sync(() => ({ size, ...counters }))
+    }
+  })
+
+/**
+ * The pool on Node worker threads.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (settings: RenderWorkerPoolSettings): Layer.Layer<RenderWorkerPool> =>
+  Layer.scoped(RenderWorkerPool, make(settings)).pipe(Layer.provide(NodeWorker.layerManager))
+
+/**
+ * The pool configured by `RENDER_WORKERS`, `RENDER_WORKER_HEAP_MB`, `RENDER_TIMEOUT`,
+ * `IMPORT_TIMEOUT`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig: Layer.Layer<RenderWorkerPool, ConfigError.ConfigError> = Layer.unwrapEffect(
+  Effect.map(config(""), layer)
+)

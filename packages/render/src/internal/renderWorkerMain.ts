@@ -1,0 +1,87 @@
+/**
+ * The entry of a render worker thread (compiled to `dist/internal/renderWorkerMain.js`, started
+ * by the `RenderWorkerPool` through `NodeWorker`). It answers the `RenderWorker` requests with
+ * `WorkerRunner.layerSerialized`: parsing (hcl2json), compiling, evaluating and rendering happen
+ * here, off the service's event loop. The compiled templates of the versions routed to this
+ * worker are kept, least recently used first out, up to `workerData.versions`.
+ */
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeWorkerRunner from "@effect/platform-node/NodeWorkerRunner"
+import * as WorkerRunner from "@effect/platform/WorkerRunner"
+import { CompiledTemplate, HclParser, TemplateFiles } from "@warmpool/terraform"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import { workerData } from "node:worker_threads"
+import * as RenderOutput from "../RenderOutput.js"
+import * as RenderWorker from "../RenderWorker.js"
+import { pairsRecord, renderFiles } from "./filesRender.js"
+import { renderTemplate } from "./render.js"
+import { diagnostic, wire } from "./text.js"
+
+const capacity = typeof workerData?.versions === "number" && workerData.versions > 0 ? workerData.versions : 64
+const compiled = new Map<string, CompiledTemplate.CompiledTemplate>()
+
+const keep = (versionId: string, template: CompiledTemplate.CompiledTemplate) => {
+  compiled.delete(versionId)
+  compiled.set(versionId, template)
+  while (compiled.size > capacity) compiled.delete(compiled.keys().next().value!)
+}
+
+/** Files that fail the snapshot checks compile to a template whose every render reports why. */
+const filesOf = (pairs: ReadonlyArray<readonly [string, Uint8Array]>) =>
+  Either.match(TemplateFiles.fromRecord(pairsRecord(pairs)), {
+    onLeft: (error) => ({ files: TemplateFiles.empty, error: TemplateFiles.toDiagnostic(error) }),
+    onRight: (files) => ({ files, error: undefined })
+  })
+
+const compile = (pairs: ReadonlyArray<readonly [string, Uint8Array]>) => {
+  const { error, files } = filesOf(pairs)
+  return Effect.map(
+    CompiledTemplate.compile(files),
+    (template): CompiledTemplate.CompiledTemplate => error === undefined ? template : { ...template, fatal: error }
+  )
+}
+
+const internalError = (defect: unknown): RenderOutput.RenderOutput =>
+  RenderOutput.failed([
+    diagnostic("error", "Internal error while rendering template", String(defect))
+  ])
+
+const handlers = {
+  Warmup: () => Effect.ignore(HclParser.warmup),
+  Compile: ({ files, versionId }: RenderWorker.Compile) =>
+    Effect.map(compile(files), (template) => {
+      keep(versionId, template)
+      return { ownerReads: template.ownerReads }
+    }),
+  RenderVersion: ({ owner, values, versionId }: RenderWorker.RenderVersion) =>
+    Effect.suspend(() => {
+      const template = compiled.get(versionId)
+      if (template === undefined) return Effect.fail(new RenderWorker.NeedFiles({ versionId }))
+      keep(versionId, template)
+      return Effect.succeed(renderTemplate(template, { owner, values }))
+    }),
+  RenderFiles: ({ files, owner, values }: RenderWorker.RenderFiles) =>
+    Effect.flatMap(Effect.sync(() => filesOf(files)), ({ error, files }) =>
+      error === undefined
+        ? renderFiles(files, owner, values)
+        : Effect.succeed({
+          rendered: { output: RenderOutput.failed([wire(error)]), presetSettings: [], impure: false },
+          validated: RenderOutput.failed([wire(error)])
+        })).pipe(
+        Effect.catchAllDefect((defect) =>
+          Effect.succeed({
+            rendered: { output: internalError(defect), presetSettings: [], impure: false },
+            validated: internalError(defect)
+          })
+        )
+      )
+}
+
+WorkerRunner.layerSerialized(RenderWorker.Request, handlers).pipe(
+  Layer.provide(NodeWorkerRunner.layer),
+  Layer.provide(HclParser.layer),
+  WorkerRunner.launch,
+  NodeRuntime.runMain
+)

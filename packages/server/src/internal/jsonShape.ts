@@ -1,0 +1,111 @@
+/**
+ * What a JSON text looks like before it is parsed, found by one linear scan in constant stack:
+ * how deeply it nests, and whether an object repeats a key. `JSON.parse` and every recursive walk
+ * after it (schema decoding, error formatting) can overflow the stack on a body like `[[[[…]]]]`,
+ * and `JSON.parse` silently keeps the last of two equal keys (`{"a": 1, "a": 2}`), so such bodies
+ * are refused before any of them sees them.
+ */
+
+/** Why a JSON text is refused. */
+export type ShapeProblem =
+  | {
+    readonly _tag: "TooDeep"
+    /** The limit that was exceeded. */
+    readonly maxDepth: number
+    /** The UTF-16 offset of the bracket that opened one level too many. */
+    readonly offset: number
+  }
+  | {
+    readonly _tag: "DuplicateKey"
+    readonly key: string
+    /** The UTF-16 offset of the second occurrence. */
+    readonly offset: number
+  }
+
+const quote = 0x22
+const backslash = 0x5c
+const colon = 0x3a
+const openBracket = 0x5b
+const closeBracket = 0x5d
+const openBrace = 0x7b
+const closeBrace = 0x7d
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
+
+/**
+ * The first place where `text` nests arrays and objects more than `maxDepth` levels deep or
+ * repeats a key inside one object, or `undefined`. Brackets inside strings do not count; the text
+ * need not be valid JSON (the parser that runs next reports that). Time is linear in the text;
+ * the stack is bounded by `maxDepth`.
+ */
+export const shapeProblem = (text: string, maxDepth: number): ShapeProblem | undefined => {
+  // One entry per open bracket: the keys seen so far in an object, `undefined` in an array.
+  const open: Array<Set<string> | undefined> = []
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === quote) {
+      const start = i
+      let escaped = false
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i)
+        if (d === backslash) {
+          escaped = true
+          i++
+        } else if (d === quote) break
+      }
+      if (i >= text.length) return undefined // unterminated: the parser says so
+      const keys = open[open.length - 1]
+      if (keys === undefined) continue
+      let next = i + 1
+      while (next < text.length && isSpace(text.charCodeAt(next))) next++
+      if (text.charCodeAt(next) !== colon) continue
+      const raw = text.slice(start, i + 1)
+      let key: string
+      try {
+        key = escaped ? JSON.parse(raw) as string : raw.slice(1, -1)
+      } catch {
+        return undefined // a malformed escape: the parser says so
+      }
+      if (keys.has(key)) return { _tag: "DuplicateKey", key, offset: start }
+      keys.add(key)
+    } else if (c === openBracket || c === openBrace) {
+      if (open.length >= maxDepth) return { _tag: "TooDeep", maxDepth, offset: i }
+      open.push(c === openBrace ? new Set() : undefined)
+    } else if (c === closeBracket || c === closeBrace) {
+      open.pop()
+    }
+  }
+  return undefined
+}
+
+/**
+ * The first place where `text` nests deeper than `maxDepth`, or `undefined` (see
+ * {@link shapeProblem}; repeated keys are not looked for).
+ */
+export const exceedsDepth = (
+  text: string,
+  maxDepth: number
+): { readonly maxDepth: number; readonly offset: number } | undefined => {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === backslash) i++
+      else if (c === quote) inString = false
+      continue
+    }
+    if (c === quote) inString = true
+    else if (c === openBracket || c === openBrace) {
+      depth++
+      if (depth > maxDepth) return { maxDepth, offset: i }
+    } else if ((c === closeBracket || c === closeBrace) && depth > 0) depth--
+  }
+  return undefined
+}
+
+/** A problem as the sentence a 400 answer carries. */
+export const describeProblem = (problem: ShapeProblem): string =>
+  problem._tag === "TooDeep"
+    ? `arrays and objects nest deeper than ${problem.maxDepth} levels (at character ${problem.offset})`
+    : `the key ${JSON.stringify(problem.key)} appears twice in one object (at character ${problem.offset})`
