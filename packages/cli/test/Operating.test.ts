@@ -166,6 +166,16 @@ describe("render input checks", () => {
     expect((await warmpool(["render", docker, "--param", "cpus=4", "--strict"])).code).toBe(0)
   })
 
+  it("a missing directory is one line, without empty sections", async () => {
+    const missing = path.join(os.tmpdir(), "warmpool-no-such-template-directory")
+    const r = await warmpool(["render", missing])
+    expect(r.code).toBe(1)
+    expect(r.stdout.trim().split("\n")).toEqual([
+      "Diagnostics",
+      `  error: Files not found — cannot open template directory: ${missing} does not exist`
+    ])
+  })
+
   it("a parse error carries file:line:column in text and the range in --json", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warmpool-cli-parse-"))
     try {

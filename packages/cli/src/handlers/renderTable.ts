@@ -25,6 +25,10 @@ export const renderTable = (output: RenderOutput.RenderOutput): string => {
     for (const d of output.diagnostics) lines.push(`  ${diagnosticLine(d)}`)
     lines.push("")
   }
+  // A render that stopped early (no files, nothing parsed) has only its diagnostics to show.
+  const empty = output.parameters.length === 0 && output.presets.length === 0 &&
+    Object.keys(output.tags).length === 0 && output.variables.length === 0
+  if (empty && RenderOutput.hasErrors(output)) return lines.join("\n").trimEnd()
   lines.push(`Parameters (${output.parameters.length})`)
   if (output.parameters.length > 0) {
     const rows: Array<Array<string>> = [["NAME", "TYPE", "FORM", "REQUIRED", "VALUE", "OPTIONS"]]
