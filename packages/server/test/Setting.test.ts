@@ -126,7 +126,9 @@ describe("Setting.load precedence", () => {
     ["a command provisioner without a command", { flags: { provisioner: "command" } }, {}, "provisioner-command"],
     ["a zero render timeout", { flags: { "render-timeout": "0s" } }, {}, "render-timeout"],
     ["a negative backoff", { flags: { "backoff-interval": "-1s" } }, {}, "must not be negative"],
-    ["a zero capacity", { flags: { "render-cache-capacity": "0" } }, {}, "render-cache-capacity"]
+    ["a zero capacity", { flags: { "render-cache-capacity": "0" } }, {}, "render-cache-capacity"],
+    ["an empty token", { flags: {} }, { WARMPOOL_TOKEN: "" }, "token (WARMPOOL_TOKEN): expected a secret"],
+    ["an empty path", { flags: { templates: "" } }, {}, "templates (--templates)"]
   ]
   for (const [what, inputs, env, expected] of invalid) {
     it.effect(`${what} is a SettingError naming it`, () =>
