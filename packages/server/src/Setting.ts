@@ -504,7 +504,7 @@ export const load = <S extends Record<string, Any>>(
         raw = fromEnv.value
         source = "env"
         origin = envName
-      } else if (setting.name in file) {
+      } else if (Object.hasOwn(file, setting.name)) {
         raw = fileValue(file[setting.name])
         source = "file"
         origin = `"${setting.name}" in ${fileLabel}`

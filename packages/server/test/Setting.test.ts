@@ -268,6 +268,46 @@ describe("--print-config", () => {
     }))
 })
 
+describe("Setting.load on arbitrary input", () => {
+  const names = (Object.values(ServerConfig.settings) as ReadonlyArray<Setting.Any>).map((s) => s.name)
+
+  it("any config-file JSON gives a configuration or a SettingError, never a defect", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 3 }),
+          fc.dictionary(fc.constantFrom(...names), fc.jsonValue({ maxDepth: 2 }))
+        ),
+        async (file) => {
+          const exit = await Effect.runPromiseExit(load({ flags: {}, file, fileName: "f.json" }))
+          if (exit._tag === "Failure") {
+            expect(exit.cause._tag).toBe("Fail")
+          }
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+
+  it("any flag text gives a configuration or a SettingError naming that flag", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...names), fc.string({ maxLength: 300 }), async (name, text) => {
+        const flags = name.startsWith("provisioner")
+          ? { "provisioner-command": "/bin/true", [name]: text }
+          : { [name]: text }
+        const exit = await Effect.runPromiseExit(load({ flags }))
+        if (exit._tag === "Failure") {
+          expect(exit.cause._tag).toBe("Fail")
+          if (exit.cause._tag === "Fail") {
+            expect(exit.cause.error.setting).toMatch(new RegExp(`^(${name}|job-heartbeat|provisioner-command)$`))
+          }
+        }
+      }),
+      { numRuns: 300 }
+    )
+  })
+})
+
 describe("README", () => {
   it("documents every setting with its flag and variable", () => {
     const readme = fs.readFileSync(path.join(import.meta.dirname, "..", "..", "..", "README.md"), "utf8")
