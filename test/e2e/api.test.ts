@@ -61,7 +61,13 @@ const apiRoutes: ReadonlyArray<readonly [method: string, route: string]> = [
   ["POST", "/api/v1/prebuilds/claim"],
   ["GET", "/api/v1/reconciler"],
   ["POST", "/api/v1/reconciler/pause"],
-  ["POST", "/api/v1/reconciler/resume"]
+  ["POST", "/api/v1/reconciler/resume"],
+  ["POST", "/api/v1/presets/*/*/resume"],
+  ["GET", "/api/v1/workspaces"],
+  ["GET", "/api/v1/builds"],
+  ["GET", "/api/v1/builds/*"],
+  ["GET", "/api/v1/builds/*/logs"],
+  ["POST", "/api/v1/builds/*/cancel"]
 ]
 
 /** A template that takes far longer than 1 ms to compile: many parameters with computed values. */

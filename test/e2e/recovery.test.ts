@@ -161,6 +161,25 @@ describe("warmpool serve: crash recovery on SQLite", () => {
       const ready = await third.request("/readyz")
       expect([ready.status, ready.json.status]).toEqual([200, "ready"])
 
+      // A build can be cancelled through the API: a claim build, while it waits or runs.
+      const claim = await third.request("/api/v1/prebuilds/claim", {
+        json: { template: "team-pool", preset: "Web team", owner: { id: "user-1", name: "one" } }
+      })
+      expect(claim.status).toBe(200)
+      const cancel = await third.request(`/api/v1/builds/${claim.json.buildId}/cancel`, { method: "POST" })
+      expect(cancel.status).toBe(200)
+      expect(["canceled", "canceling"]).toContain(cancel.json.status)
+      await eventually(
+        "the claim build canceled",
+        async () =>
+          (await jobRows(database)).some((job) => job.jobId === cancel.json.jobId && job.status === "canceled") ||
+          undefined
+      )
+      const again = await third.request(`/api/v1/builds/${claim.json.buildId}/cancel`, { method: "POST" })
+      expect([again.status, again.json._tag]).toEqual([409, "Conflict"])
+      const unknown = await third.request("/api/v1/builds/no-such-build/cancel", { method: "POST" })
+      expect(unknown.status).toBe(404)
+
       // A second serve on the same file is refused, naming the holder.
       const refused = await startServer({ db: filename, startTimeoutMs: 30_000 }).then(
         (server) => {
@@ -171,7 +190,8 @@ describe("warmpool serve: crash recovery on SQLite", () => {
       )
       expect(refused).toBeDefined()
       expect(refused).toMatch(/exited \(1\) before its banner/)
-      expect(refused).toContain(`:${third.pid} holds its writer lock`)
+      expect(refused).toContain(`:${third.pid} (pid namespace `)
+      expect(refused).toContain("holds its writer lock")
 
       const stopped = await third.stop("SIGTERM")
       expect(stopped).toMatchObject({ code: 0, signal: null, killed: false })

@@ -5,6 +5,7 @@
  * names are refused rather than rewritten. `/healthz` is probed every 100 ms meanwhile.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as fc from "fast-check"
 import * as http from "node:http"
 import { gzipSync } from "node:zlib"
 import { hasStackTrace, missingBuild, type RunningServer, startServer } from "./server.js"
@@ -346,6 +347,47 @@ describe.skipIf(missing !== undefined)("warmpool serve: requests and uploads (is
     expect(reply.json.message).toContain("\"big.tf\"")
     expect(reply.json.message).toContain(String(4 * MiB))
   })
+
+  it("fuzz: random JSON and archives on every body route answer a typed 4xx or a success, never a 5xx", async () => {
+    const routes = [
+      "/api/v1/templates/fuzz/versions",
+      "/api/v1/templateversions/none/render",
+      "/api/v1/prebuilds/claim"
+    ]
+    const files = createTar({ "main.tf": "locals {}\n", "x.tf": "# x\n" })
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 5 }).map((v) => ({ body: JSON.stringify(v), headers: json })),
+          fc.record({
+            files: fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 20 }), { maxKeys: 4 }),
+            values: fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string(), fc.integer()), { maxKeys: 3 }),
+            owner: fc.record({
+              id: fc.string(),
+              groups: fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 3 })
+            })
+          }).map((v) => ({ body: JSON.stringify(v), headers: json })),
+          fc.uint8Array({ maxLength: 2048 }).map((b) => ({ body: b, headers: tarHeaders })),
+          fc.array(fc.tuple(fc.nat(files.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }).map(
+            (edits) => {
+              const copy = files.slice()
+              for (const [at, byte] of edits) copy[at] = byte
+              return { body: gzipSync(copy), headers: tarHeaders }
+            }
+          )
+        ),
+        async (route, request) => {
+          const reply = await send(server, route, request)
+          expect(reply.status).not.toBe("reset")
+          expect(reply.status as number).toBeLessThan(500)
+          expect(typeof reply.json).toBe("object")
+          expect(hasStackTrace(reply.text)).toBe(false)
+        }
+      ),
+      { numRuns: 120 }
+    )
+  }, 120_000)
 
   it("never answered with a stack trace or an empty error, and is still healthy", async () => {
     expect((await server.request("/healthz", { token: null })).status).toBe(200)

@@ -312,11 +312,16 @@ describe.skipIf(skipped)("web console in Chromium", () => {
     expect(problems).toEqual([])
   })
 
-  it("marks a required parameter and clears its error once filled (gpu-lab)", async () => {
+  it("marks a required parameter, shows its error only once the field was left, clears it once filled (gpu-lab)", async () => {
     const page = await openForm()
     await chooseTemplate(page, "gpu-lab")
     const dataset = page.getByLabel("Dataset volume")
     expect(await page.locator("[data-param=dataset] .field-label").textContent()).toContain("(required)")
+    // Untouched: no error yet (a fresh form does not open in red).
+    await expect.poll(() => diagnosticsOf(page, "dataset"), poll).toEqual([])
+    expect(await dataset.getAttribute("aria-invalid")).not.toBe("true")
+    await dataset.focus()
+    await page.keyboard.press("Tab")
     await expect.poll(() => diagnosticsOf(page, "dataset"), poll).toEqual(["Required parameter not provided"])
     expect(await dataset.getAttribute("aria-invalid")).toBe("true")
     await dataset.fill("imagenet")
@@ -368,6 +373,27 @@ describe.skipIf(skipped)("web console in Chromium", () => {
       "Invalid parameter `type=\"string\"` and `form_type=\"slider\"`"
     ])
     await screenshot(page, "web-form-controls.png")
+    expect(problems).toEqual([])
+  })
+
+  it("lists required secrets and whether the owner has them (secrets fixture)", async () => {
+    const page = await openForm()
+    await chooseTemplate(page, "secrets")
+    const card = page.getByRole("region", { name: "Required secrets" })
+    const statuses = () =>
+      card.locator(".secret-row").evaluateAll((rows) =>
+        rows.map((r) => (r as unknown as { getAttribute: (name: string) => string | null }).getAttribute("data-status"))
+      )
+    await expect.poll(statuses, poll).toEqual(["missing", "missing"])
+    expect(await card.locator("code").allTextContents()).toEqual(["GH_TOKEN", "~/.ssh/id_ed25519"])
+    expect(await card.textContent()).toContain("A GitHub token to clone private repositories")
+    await page.getByLabel("Secrets the owner has").fill("GH_TOKEN")
+    await expect.poll(statuses, poll).toEqual(["satisfied", "missing"])
+    expect(await card.locator("#secrets-summary").textContent()).toBe("1 of 2 secrets missing")
+    await page.getByLabel("Secrets the owner has").fill("GH_TOKEN, ~/.ssh/id_ed25519")
+    await expect.poll(statuses, poll).toEqual(["satisfied", "satisfied"])
+    expect(await card.locator("#secrets-summary").textContent()).toBe("All 2 secrets provided")
+    await screenshot(page, "web-form-secrets.png")
     expect(problems).toEqual([])
   })
 
@@ -461,9 +487,8 @@ describe.skipIf(skipped)("web console in Chromium", () => {
   })
 })
 
-// The real server cannot reach this state within a test: a pool at the failure hard limit needs
-// three failed builds a backoff interval (fixed at 1 min in `warmpool serve`) apart. The stub
-// serves it.
+// The stub's canned hard-limited pool (the real server's hard limit, backoff and resume are covered
+// by `visibility.test.ts` against `warmpool serve` with a failing provisioner).
 describe.skipIf(skipped)("web console in Chromium: a hard-limited pool (stub server)", () => {
   let stub: StubServer
 
@@ -475,16 +500,19 @@ describe.skipIf(skipped)("web console in Chromium: a hard-limited pool (stub ser
     await stub?.close()
   })
 
-  it("marks a hard-limited pool and shows when its backoff ends", async () => {
+  it("marks a hard-limited pool with its reason and last error, and no backoff time", async () => {
     const page = await openPage(stub.url, "#/pools")
     await page.getByLabel("Token", { exact: true }).fill(stub.token)
     await page.keyboard.press("Enter")
     const limited = page.locator("tr[data-preset=\"High memory\"]")
     await limited.waitFor()
     expect(await limited.getAttribute("data-status")).toBe("hard_limited")
+    expect(await limited.getAttribute("data-state")).toBe("hard_limited")
     expect(await limited.locator(".badge").textContent()).toBe("Hard limited")
-    expect(await limited.locator(".status-reason").textContent()).toContain("hard limit")
-    expect(await limited.locator("time").count()).toBe(1)
+    expect(await limited.locator(".status-reason").first().textContent()).toContain("hard limit")
+    expect(await limited.locator(".last-error").textContent()).toContain("terraform apply failed")
+    expect(await limited.locator("time").count()).toBe(0)
+    expect(await limited.getByRole("button", { name: /Resume/ }).count()).toBe(1)
     expect(problems).toEqual([])
   })
 })

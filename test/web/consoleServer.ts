@@ -39,15 +39,18 @@ export interface ConsoleServer {
   readonly close: () => Promise<void>
 }
 
-/** The console templates: the examples as they are, and the fixture with one control per form type. */
+/**
+ * The console templates: the examples as they are, the fixture with one control per form type,
+ * and the fixture with secret requirements.
+ */
 const templatesRoot = (): string => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "warmpool-console-templates-"))
   for (const name of fs.readdirSync(examplesDir)) {
     fs.cpSync(path.join(examplesDir, name), path.join(root, name), { recursive: true })
   }
-  fs.cpSync(path.join(import.meta.dirname, "fixtures", "form-controls"), path.join(root, "form-controls"), {
-    recursive: true
-  })
+  for (const fixture of ["form-controls", "secrets"]) {
+    fs.cpSync(path.join(import.meta.dirname, "fixtures", fixture), path.join(root, fixture), { recursive: true })
+  }
   return root
 }
 

@@ -6,7 +6,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import { describeFailure, makeApiClient } from "../../packages/server/web/src/api/client.js"
-import type { Parameter, PresetPool, TemplateSummary } from "../../packages/server/web/src/api/types.js"
+import type {
+  OwnerSecret,
+  Parameter,
+  PresetPool,
+  RenderResult,
+  SecretRequirement,
+  TemplateSummary
+} from "../../packages/server/web/src/api/types.js"
 import {
   controlFor,
   defaultSliderRange,
@@ -21,9 +28,17 @@ import { chartGeometry, hitRates, latestRate } from "../../packages/server/web/s
 import { iconSource } from "../../packages/server/web/src/logic/icon.js"
 import { makeLatestGate } from "../../packages/server/web/src/logic/LatestGate.js"
 import { ownerOf, parseGroups } from "../../packages/server/web/src/logic/owner.js"
-import { fillOf, groupByTemplate } from "../../packages/server/web/src/logic/pools.js"
-import { parseRoute } from "../../packages/server/web/src/logic/route.js"
+import {
+  canResume,
+  fillOf,
+  groupByTemplate,
+  needsAttention,
+  stateLabel
+} from "../../packages/server/web/src/logic/pools.js"
+import { buildsHref, parseBuildsFilter, parseRoute } from "../../packages/server/web/src/logic/route.js"
+import { parseSecrets, secretRows, secretSummary } from "../../packages/server/web/src/logic/secrets.js"
 import { makeTokenStore, tokenFromHash, tokenKey } from "../../packages/server/web/src/logic/token.js"
+import { visibleDiagnostics } from "../../packages/server/web/src/logic/touched.js"
 import {
   addTag,
   decodeBool,
@@ -383,8 +398,130 @@ describe("owner", () => {
       ssh_public_key: "",
       groups: ["platform"],
       login_type: "",
-      rbac_roles: []
+      rbac_roles: [],
+      secrets: []
     })
+    expect(ownerOf({ name: "a", groups: "", secrets: "GH_TOKEN, ~/.ssh/id" }).secrets).toEqual([
+      { env: "GH_TOKEN" },
+      { file: "~/.ssh/id" }
+    ])
+  })
+})
+
+describe("secret requirements on the form", () => {
+  const parseTable: ReadonlyArray<readonly [string, ReadonlyArray<OwnerSecret>]> = [
+    ["", []],
+    [" , ,\n", []],
+    ["GH_TOKEN", [{ env: "GH_TOKEN" }]],
+    ["_x1", [{ env: "_x1" }]],
+    ["~/.ssh/id_ed25519", [{ file: "~/.ssh/id_ed25519" }]],
+    ["/etc/key, ./rel", [{ file: "/etc/key" }, { file: "./rel" }]],
+    ["1TOKEN", [{ file: "1TOKEN" }]],
+    ["env: A-B , file: TOKEN", [{ env: "A-B" }, { file: "TOKEN" }]],
+    ["A, A, file:A, env:A", [{ env: "A" }, { file: "A" }]],
+    ["env:, file:", []],
+    ["A\nB", [{ env: "A" }, { env: "B" }]]
+  ]
+  for (const [text, expected] of parseTable) {
+    it(`parseSecrets(${JSON.stringify(text)})`, () => expect(parseSecrets(text)).toEqual(expected))
+  }
+
+  it("parseSecrets: every secret has exactly one non-empty, trimmed name, each once", () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const secrets = parseSecrets(text)
+        const keys = secrets.map((s) => {
+          const names = [s.env, s.file].filter((n) => n !== undefined)
+          expect(names).toHaveLength(1)
+          expect(names[0]).not.toBe("")
+          expect(names[0]).toBe(names[0]!.trim())
+          return `${s.env === undefined ? "file" : "env"}:${names[0]}`
+        })
+        expect(new Set(keys).size).toBe(keys.length)
+      })
+    )
+  })
+
+  const requirement = (env: string, file: string, satisfied?: boolean): SecretRequirement => ({
+    env,
+    file,
+    help_message: `help ${env}${file}`,
+    ...(satisfied === undefined ? {} : { satisfied })
+  })
+  const output = (requirements: ReadonlyArray<SecretRequirement>) =>
+    ({ parameters: [], presets: [], diagnostics: [], secret_requirements: requirements }) as unknown as RenderResult
+
+  const rowsTable: ReadonlyArray<{
+    readonly name: string
+    readonly requirements: ReadonlyArray<SecretRequirement>
+    readonly statuses: ReadonlyArray<string>
+    readonly summary: string
+  }> = [
+    { name: "none", requirements: [], statuses: [], summary: "" },
+    {
+      name: "one provided",
+      requirements: [requirement("A", "", true)],
+      statuses: ["satisfied"],
+      summary: "The secret is provided"
+    },
+    {
+      name: "all provided",
+      requirements: [requirement("A", "", true), requirement("", "/f", true)],
+      statuses: ["satisfied", "satisfied"],
+      summary: "All 2 secrets provided"
+    },
+    {
+      name: "some missing",
+      requirements: [requirement("A", "", true), requirement("", "/f", false), requirement("B", "", false)],
+      statuses: ["satisfied", "missing", "missing"],
+      summary: "2 of 3 secrets missing"
+    },
+    {
+      name: "no status from the server",
+      requirements: [requirement("A", ""), requirement("", "/f")],
+      statuses: ["unknown", "unknown"],
+      summary: "2 secrets required"
+    }
+  ]
+  for (const { name, requirements, statuses, summary } of rowsTable) {
+    it(`rows and summary: ${name}`, () => {
+      const rows = secretRows(output(requirements))
+      expect(rows.map((r) => r.status)).toEqual(statuses)
+      expect(rows.map((r) => [r.kind, r.name, r.help])).toEqual(
+        requirements.map((r) => [r.env !== "" ? "env" : "file", r.env || r.file, r.help_message])
+      )
+      expect(secretSummary(rows)).toBe(summary)
+    })
+  }
+
+  it("an output without secret_requirements (an older server) has no rows", () => {
+    expect(secretRows({ parameters: [] } as unknown as RenderResult)).toEqual([])
+  })
+
+  it("the render request carries the owner's secret names", async () => {
+    let body: unknown
+    const client = makeApiClient({
+      token: () => undefined,
+      onUnauthorized: () => {},
+      fetch: async (_input, init) => {
+        body = JSON.parse(String(init?.body))
+        return new Response(
+          JSON.stringify({
+            parameters: [],
+            presets: [],
+            diagnostics: [],
+            secret_requirements: [requirement("GH_TOKEN", "", true)]
+          }),
+          { status: 200 }
+        )
+      }
+    })
+    const result = await client.render("v", {
+      owner: ownerOf({ name: "a", groups: "", secrets: "GH_TOKEN" }),
+      values: {}
+    })
+    expect((body as { owner: { secrets: unknown } }).owner.secrets).toEqual([{ env: "GH_TOKEN" }])
+    expect(result.ok && secretRows(result.value).map((r) => r.status)).toEqual(["satisfied"])
   })
 })
 
@@ -452,13 +589,42 @@ describe("pools", () => {
     statusReason: null,
     backoffUntil: null,
     activeVersion: true,
+    state: "filling",
+    quarantineReason: null,
+    lastError: null,
     ...overrides
+  })
+
+  it.each(
+    [
+      ["filling", "Filling", false, false],
+      ["ready", "Ready", false, false],
+      ["backing_off", "Backing off", true, true],
+      ["hard_limited", "Hard limited", true, true],
+      ["validation_failed", "Validation failed", true, false],
+      ["quarantined", "Quarantined", true, true],
+      ["paused", "Paused", false, false],
+      ["template_deleted", "Template deleted", false, false],
+      ["draining", "Draining", false, false]
+    ] as const
+  )("state %s: label %s, attention %s, resumable %s", (state, label, attention, resumable) => {
+    expect(stateLabel(state)).toBe(label)
+    expect(needsAttention(state)).toBe(attention)
+    expect(canResume({ state, activeVersion: true })).toBe(resumable)
+    expect(canResume({ state, activeVersion: false })).toBe(false)
   })
 
   it("groups by template, active version first, then by preset name; totals count the active version", () => {
     const groups = groupByTemplate([
       pool({ template: "web", templateId: "w", presetId: "1", preset: "b" }),
-      pool({ template: "api", templateId: "a", presetId: "2", preset: "x", status: "validation_failed" }),
+      pool({
+        template: "api",
+        templateId: "a",
+        presetId: "2",
+        preset: "x",
+        status: "validation_failed",
+        state: "validation_failed"
+      }),
       pool({ template: "web", templateId: "w", presetId: "3", preset: "a", activeVersion: false, eligible: 5 }),
       pool({ template: "web", templateId: "w", presetId: "4", preset: "c" })
     ])
@@ -493,6 +659,9 @@ describe("hit rate", () => {
     const geometry = chartGeometry(hitRates([cycle(1, 0, 1), cycle(2, 1, 0), cycle(3, 0, 0), cycle(4, 1, 1)]), box)
     expect(geometry.dots.map((d) => [d.x, d.y])).toEqual([[10, 55], [36.7, 5], [90, 30]])
     expect(geometry.path).toBe("M10 55 L36.7 5 M90 30")
+    // Every cycle is plotted: the one without lookups on the baseline.
+    expect(geometry.idle).toEqual([{ x: 63.3, y: 55, cycle: 3 }])
+    expect(geometry.dots.length + geometry.idle.length).toBe(4)
     expect(geometry.yOf(1)).toBe(5)
     expect(geometry.yOf(0)).toBe(55)
   })
@@ -508,6 +677,21 @@ describe("hit rate", () => {
         expect(dot.y).toBeLessThanOrEqual(box.height - box.bottom)
       }
     }))
+  })
+})
+
+describe("required-field errors", () => {
+  const required = {
+    severity: "error",
+    summary: "Required parameter not provided",
+    detail: "",
+    extra: { code: "required" }
+  } as const
+  const other = { severity: "error", summary: "Out of range", detail: "", extra: { code: "" } } as const
+  it("hide the required error until the field is touched; other diagnostics always show", () => {
+    expect(visibleDiagnostics([required, other], false)).toEqual([other])
+    expect(visibleDiagnostics([required, other], true)).toEqual([required, other])
+    expect(visibleDiagnostics([], false)).toEqual([])
   })
 })
 
@@ -530,6 +714,24 @@ describe("formatting, routes, icons", () => {
     expect(parseRoute("#/form")).toBe("form")
     expect(parseRoute("")).toBe("form")
     expect(parseRoute("#/poolsx")).toBe("form")
+    expect(parseRoute("#/builds?template=t&preset=p")).toBe("builds")
+  })
+
+  it("the builds view's filters round-trip through the hash, names with any characters included", () => {
+    fc.assert(fc.property(
+      fc.record({
+        template: fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
+        preset: fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
+        status: fc.option(fc.constantFrom("failed", "succeeded"), { nil: undefined })
+      }),
+      (filter) => {
+        const href = buildsHref(filter)
+        expect(parseRoute(href)).toBe("builds")
+        expect(parseBuildsFilter(href)).toEqual(filter)
+      }
+    ))
+    expect(parseBuildsFilter("#/builds")).toEqual({})
+    expect(buildsHref({ template: "a b", preset: "x/y" })).toBe("#/builds?template=a+b&preset=x%2Fy")
   })
 
   it("icons are local paths or inline images, never remote", () => {

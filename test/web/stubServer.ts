@@ -10,7 +10,7 @@ import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import { Renderer, RenderOutput } from "@warmpool/render"
+import { Renderer, RenderOutput, SecretRequirements } from "@warmpool/render"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import { CompiledTemplate as Compiler, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Effect from "effect/Effect"
@@ -239,6 +239,8 @@ export interface StubOptions {
 
 const RenderBody = Schema.Struct({
   owner: Schema.optional(Owner.WorkspaceOwner),
+  /** The owner's `secrets` (names only), read beside the owner fields as the server does. */
+  ownerSecrets: Schema.optional(Schema.Struct({ secrets: Schema.optional(SecretRequirements.OwnerSecrets) })),
   values: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
 })
 
@@ -313,8 +315,20 @@ export const startStubServer = async (options: StubOptions): Promise<StubServer>
       eligible,
       status: pool.status,
       statusReason: pool.statusReason,
-      backoffUntil: pool.backoffMs === null ? null : iso(Date.now() + pool.backoffMs),
-      activeVersion: pool.activeVersion
+      // As the real server: a backoff end only while backing off, never on a hard-limited pool.
+      backoffUntil: pool.backoffMs === null || pool.status !== "healthy" ? null : iso(Date.now() + pool.backoffMs),
+      activeVersion: pool.activeVersion,
+      state: !pool.activeVersion
+        ? "draining"
+        : pool.status !== "healthy"
+        ? pool.status
+        : pool.backoffMs !== null
+        ? "backing_off"
+        : eligible >= pool.desired
+        ? "ready"
+        : "filling",
+      quarantineReason: null,
+      lastError: pool.status === "hard_limited" ? "exit status 1: terraform apply failed" : null
     }
   }
 
@@ -333,7 +347,10 @@ export const startStubServer = async (options: StubOptions): Promise<StubServer>
     if (version === undefined || template === undefined) {
       return problem(404, "NotFound", `No template version ${id}`)
     }
-    const body = yield* HttpServerRequest.schemaBodyJson(RenderBody).pipe(Effect.either)
+    const json = yield* HttpServerRequest.HttpServerRequest.pipe(Effect.flatMap((r) => r.json), Effect.either)
+    if (json._tag === "Left") return problem(400, "BadRequest", "The body is not a render request")
+    const raw = typeof json.right === "object" && json.right !== null ? json.right as Record<string, unknown> : {}
+    const body = yield* Schema.decodeUnknown(RenderBody)({ ...raw, ownerSecrets: raw["owner"] }).pipe(Effect.either)
     if (body._tag === "Left") return problem(400, "BadRequest", "The body is not a render request")
     const owner = body.right.owner ?? Owner.empty
     const values = body.right.values ?? {}
@@ -341,7 +358,9 @@ export const startStubServer = async (options: StubOptions): Promise<StubServer>
     const delay = delays.shift() ?? 0
     if (delay > 0) yield* Effect.sleep(delay)
     const rendered = Renderer.renderTemplate(template, { owner, values })
-    return HttpServerResponse.unsafeJson(RenderOutput.toJson(rendered.output))
+    const secrets = body.right.ownerSecrets?.secrets
+    const output = secrets === undefined ? rendered.output : SecretRequirements.withStatus(rendered.output, secrets)
+    return HttpServerResponse.unsafeJson(RenderOutput.toJson(output))
   })
 
   const api = HttpRouter.empty.pipe(

@@ -40,6 +40,10 @@ export interface PresetGauges extends PresetLabels {
   readonly eligible: number
   readonly hardLimited: boolean
   readonly validationFailed: boolean
+  /** The derived pool state (`filling`, `ready`, `backing_off`, ...), when known. */
+  readonly state?: string | undefined
+  /** The preset's template version is quarantined. */
+  readonly quarantined?: boolean | undefined
 }
 
 /**

@@ -51,7 +51,7 @@ import { JobNotifications } from "./JobNotifications.js"
 import type { ParameterValidationError } from "./ParameterValidationError.js"
 import type { StoreError, StoreShape } from "./Store.js"
 import { Store } from "./Store.js"
-import type { RenderCrashed } from "./WorkspaceBuilder.js"
+import type { RenderCrashed, RenderLimitExceeded } from "./WorkspaceBuilder.js"
 import { WorkspaceBuilder } from "./WorkspaceBuilder.js"
 
 /**
@@ -156,6 +156,7 @@ export type ClaimFailure =
   | ParameterValidationError
   | RenderCrashed
   | RenderError.RenderFailure
+  | RenderLimitExceeded
   | TemplateSource.TemplateNotFound
   | StoreError
 

@@ -91,6 +91,11 @@ export const layer = (options: ReaperOptions = {}): Layer.Layer<JobReaper, Store
       const reaper = yield* make
       const pass = reaper.reapOnce.pipe(
         Effect.flatMap((result) => logResult("lease expired", result)),
+        Effect.catchAll((error) =>
+          Effect.logWarning("reaper: a pass failed; retrying at the next interval").pipe(
+            Effect.annotateLogs({ operation: error.operation, reason: error.reason, error: error.message })
+          )
+        ),
         Effect.catchAllCause((cause) =>
           Cause.isInterruptedOnly(cause)
             ? Effect.interrupt

@@ -175,6 +175,28 @@ const jobLeases = (): ReadonlyArray<string> => [
   )`
 ]
 
+/**
+ * Operator visibility (issue 12) and quarantine (issue 11): the provisioner output of each build
+ * (capped and pruned by the store), the instant a preset was resumed (failures before it no
+ * longer count towards the backoff or the hard limit), and a version's render overruns with its
+ * quarantine.
+ */
+const buildLogsSchema = (): ReadonlyArray<string> => [
+  `CREATE TABLE build_logs (
+    build_id TEXT PRIMARY KEY REFERENCES workspace_builds (id),
+    created_at BIGINT NOT NULL,
+    stdout TEXT NOT NULL,
+    stderr TEXT NOT NULL,
+    truncated BOOLEAN NOT NULL DEFAULT FALSE
+  )`,
+  `CREATE INDEX build_logs_created ON build_logs (created_at, build_id)`,
+  `CREATE INDEX workspace_builds_created ON workspace_builds (created_at, id)`,
+  `ALTER TABLE presets ADD COLUMN resumed_at BIGINT`,
+  `ALTER TABLE template_versions ADD COLUMN render_overruns INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE template_versions ADD COLUMN quarantine_reason TEXT`,
+  `ALTER TABLE template_versions ADD COLUMN quarantined_at BIGINT`
+]
+
 const runStatements = (statements: (dialect: Dialect) => ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -191,7 +213,8 @@ const runStatements = (statements: (dialect: Dialect) => ReadonlyArray<string>) 
  */
 export const migrations: Record<string, Effect.Effect<void, SqlError, SqlClient.SqlClient>> = {
   "0001_initial_schema": runStatements(initialSchema),
-  "0002_job_leases": runStatements(jobLeases)
+  "0002_job_leases": runStatements(jobLeases),
+  "0003_build_logs": runStatements(buildLogsSchema)
 }
 
 /**

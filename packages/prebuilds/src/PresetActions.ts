@@ -166,7 +166,8 @@ export const canSkip = (snapshot: PresetSnapshot): boolean =>
  *    severity); the count is clamped to it;
  * 2. `SkipHardLimited`: read 7 lists the preset (deletes and cancels still run);
  * 3. `SkipValidationFailed`: the stored status is `validation_failed`;
- * 4. otherwise `Proceed` with `count` creates.
+ * 4. `SkipQuarantined`: the preset's version is quarantined (issue 11: zero renders);
+ * 5. otherwise `Proceed` with `count` creates.
  *
  * @since 0.1.0
  */
@@ -174,6 +175,7 @@ export type CreateDecision = Data.TaggedEnum<{
   Proceed: { readonly count: number; readonly requested: number; readonly capped: boolean }
   SkipHardLimited: { readonly requested: number; readonly capped: boolean }
   SkipValidationFailed: { readonly requested: number; readonly capped: boolean }
+  SkipQuarantined: { readonly requested: number; readonly capped: boolean; readonly reason: string }
 }>
 
 /**
@@ -195,5 +197,7 @@ export const decideCreate = (snapshot: PresetSnapshot, requested: number, now: D
   if (snapshot.preset.prebuildStatus === "validation_failed") {
     return CreateDecision.SkipValidationFailed({ requested, capped })
   }
+  const quarantine = snapshot.preset.quarantineReason ?? null
+  if (quarantine !== null) return CreateDecision.SkipQuarantined({ requested, capped, reason: quarantine })
   return CreateDecision.Proceed({ count: Math.max(Math.min(requested, limit), 0), requested, capped })
 }

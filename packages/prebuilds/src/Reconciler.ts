@@ -1,13 +1,15 @@
 /**
  * The prebuild reconciler (`PREBUILDS.md` §3): every interval (on Effect's `Clock`, the first one
- * interval after start) it competes for the reconcile lock, reads the pause flag and the
+ * right after start) it competes for the reconcile lock, reads the pause flag and the
  * snapshot, and makes each preset's pool converge: creates through the `WorkspaceBuilder`,
  * deletes, cancels of pending creates on inactive versions, backoff, the hard limit and
  * `validation_failed` so that nothing that cannot succeed is retried.
  *
  * - {@link make}: the service without a loop (`reconcileOnce` drives it; tests and `simulate`).
  * - {@link layer}: the scoped service with the loop and the metrics refresh fiber
- *   (`ReconcilerMetrics`); closing the scope interrupts both and leaves no fiber behind.
+ *   (`ReconcilerMetrics`; the gauges are also refreshed at the end of every cycle, so `/metrics`
+ *   never lags the API by more than a cycle); closing the scope interrupts both and leaves no
+ *   fiber behind.
  *
  * Cycles never overlap within a process; status reads wait for a running cycle instead of
  * competing with it for the lock.
@@ -149,7 +151,7 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
       renderCache: yield* RenderCache.RenderCache,
       templateCache: yield* TemplateCache.TemplateCache,
       remember: (taken) => Ref.set(latest, Option.some(taken)),
-      reported: { hardLimited: "", invalid: "" },
+      reported: { hardLimited: "", invalid: "", quarantined: "" },
       backingOff: new Set()
     }
     const record = (report: CycleReport) =>
@@ -191,22 +193,35 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
         if (Option.isNone(taken)) return []
         // Evaluate at the current instant: expiry and scheduling move with time.
         const now = yield* DateTime.now
-        return Pools.poolStatuses(taken.value.snapshot, now, settings, isPaused)
+        const pools = Pools.poolStatuses(taken.value.snapshot, now, settings, isPaused)
+        // The snapshot has no build errors: read the newest failure of the pools in trouble.
+        return yield* Effect.forEach(pools, (pool) =>
+          pool.state === "backing_off" || pool.state === "hard_limited"
+            ? Effect.map(
+              store.listBuilds({ presetId: pool.presetId, status: "failed", limit: 1 }),
+              (builds): PoolStatus => ({ ...pool, lastError: builds[0]?.error ?? null })
+            )
+            : Effect.succeed(pool))
       })
     }
   })
 
 /**
- * The loop of §3.1 on `Clock`: the first cycle one interval after start, then one per interval
- * at a fixed rate (a cycle longer than the interval skips the ticks it missed, like a Go ticker).
- * Cycle failures and defects are logged and never end the loop; only interruption does.
+ * The loop of §3.1 on `Clock`: the first cycle right after start (**warmpool**: an operator sees
+ * the pools at once instead of after a silent interval), then one per interval at a fixed rate
+ * (a cycle longer than the interval skips the ticks it missed, like a Go ticker). `afterCycle`
+ * runs after every cycle, whatever its outcome (the metrics refresh). Cycle failures and defects
+ * are logged and never end the loop; only interruption does.
  *
  * @since 0.1.0
  */
-export const loop = (reconciler: ReconcilerShape): Effect.Effect<never> =>
+export const loop = (
+  reconciler: ReconcilerShape,
+  afterCycle: Effect.Effect<void> = Effect.void
+): Effect.Effect<never> =>
   Effect.gen(function*() {
     const interval = Duration.toMillis(reconciler.settings.reconciliationInterval)
-    let next = (yield* Clock.currentTimeMillis) + interval
+    let next = yield* Clock.currentTimeMillis
     while (true) {
       const now = yield* Clock.currentTimeMillis
       if (next > now) yield* Effect.sleep(Duration.millis(next - now))
@@ -220,6 +235,7 @@ export const loop = (reconciler: ReconcilerShape): Effect.Effect<never> =>
             : Effect.logError("reconcile cycle crashed").pipe(Effect.annotateLogs({ cause: Cause.pretty(cause) }))
         )
       )
+      yield* afterCycle
       const after = yield* Clock.currentTimeMillis
       next += interval
       while (next <= after) next += interval
@@ -248,11 +264,16 @@ export const layer = (options: LayerOptions = {}): Layer.Layer<Reconciler, never
     Reconciler,
     Effect.gen(function*() {
       const reconciler = yield* make(options)
-      yield* Effect.forkScoped(loop(reconciler))
       if (options.metricsRefresh !== false) {
         const store = yield* Store
         const metrics = yield* Metrics.Metrics
-        yield* Effect.forkScoped(ReconcilerMetrics.run(reconciler, store, metrics, options.metricsRefresh ?? {}))
+        const refreshOptions = options.metricsRefresh ?? {}
+        yield* Effect.forkScoped(
+          loop(reconciler, ReconcilerMetrics.refresh(reconciler, store, metrics, refreshOptions))
+        )
+        yield* Effect.forkScoped(ReconcilerMetrics.run(reconciler, store, metrics, refreshOptions))
+      } else {
+        yield* Effect.forkScoped(loop(reconciler))
       }
       return reconciler
     })

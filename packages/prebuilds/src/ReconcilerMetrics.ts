@@ -7,6 +7,9 @@
  * - Gauges `desired` / `running` (expired included) / `eligible` cover the presets on the active
  *   version of a non-deleted template only, so an outdated preset's series disappears;
  *   `hard_limited` (read 7) and `validation_failed` (stored status) follow the same presence rule.
+ * - `warmpool_prebuild_preset_state{state}` is 1 for the preset's derived `PoolState` (and
+ *   `warmpool_prebuild_preset_quarantined` 1 for quarantined versions), same presence rule.
+ * - The reconciler also refreshes at the end of every cycle (`Reconciler.layer`).
  * - The paused gauge reads the settings row on every replica, not only on the lock winner.
  *
  * @since 0.1.0
@@ -16,6 +19,7 @@ import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as PoolState from "./PoolState.js"
 import * as PresetState from "./PresetState.js"
 import type { ReconcilerShape } from "./Reconciler.js"
 import * as Snapshot from "./Snapshot.js"
@@ -53,7 +57,10 @@ export const compute = (
         const preset = slice.preset
         if (!preset.usingActiveVersion || preset.templateDeleted) continue
         const state = PresetState.presetState(slice, now, reconciler.settings)
+        const pool = PoolState.poolState(slice, now, reconciler.settings, settingsRow.reconciliationPaused)
         presets.push({
+          state: pool.state,
+          quarantined: pool.state === "quarantined",
           templateName: preset.templateName,
           presetName: preset.presetName,
           organizationName: preset.organizationName,

@@ -19,6 +19,11 @@ export interface Settings {
   readonly backoffLookback: Duration.Duration
   /** Consecutive failed builds that hard-limit a preset (§3.10); `0` disables the limit. */
   readonly failureHardLimit: number
+  /**
+   * Renders of a template version that exceed a budget or a deadline before the version is
+   * quarantined (issue 11); default 3 (see `Quarantine`).
+   */
+  readonly quarantineThreshold?: number | undefined
 }
 
 /**
@@ -37,7 +42,8 @@ export const defaults: Settings = {
   reconciliationInterval: Duration.minutes(1),
   backoffInterval: Duration.minutes(1),
   backoffLookback: Duration.hours(1),
-  failureHardLimit: 3
+  failureHardLimit: 3,
+  quarantineThreshold: 3
 }
 
 /**

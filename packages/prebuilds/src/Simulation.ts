@@ -125,7 +125,10 @@ export interface SimulatedPool {
   readonly desired: number
   readonly running: number
   readonly eligible: number
+  /** Coder's persisted status (`healthy`, `hard_limited`, `validation_failed`). */
   readonly status: string
+  /** The derived pool state (`filling`, `ready`, `backing_off`, ...: see `PoolState`). */
+  readonly state: string
 }
 
 /**
@@ -212,7 +215,8 @@ const poolsOf = (result: Reconciler.CycleResult): ReadonlyArray<SimulatedPool> =
     desired: pool.desired,
     running: pool.running,
     eligible: pool.eligible,
-    status: pool.status
+    status: pool.status,
+    state: pool.state
   }))
 
 /**

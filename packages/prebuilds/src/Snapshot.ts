@@ -49,7 +49,12 @@ export const PresetRow = Schema.Struct({
   ttlSeconds: Schema.NullOr(Count),
   lastInvalidatedAt: Schema.NullOr(Instant),
   schedulingTimezone: Schema.String,
-  prebuildStatus: PrebuildStatus
+  prebuildStatus: PrebuildStatus,
+  /**
+   * Why the preset's version is quarantined (its renders kept exceeding a budget or a
+   * deadline), `null` or absent when it is not.
+   */
+  quarantineReason: Schema.optional(Schema.NullOr(Schema.String))
 })
 /**
  * @since 0.1.0

@@ -30,6 +30,7 @@ import type {
   PresetId,
   ProvisionerJob,
   ProvisionerJobId,
+  ProvisionerJobStatus,
   ProvisionerWorkerId,
   ScheduleSpec,
   TemplateId,
@@ -38,7 +39,8 @@ import type {
   Workspace,
   WorkspaceBuild,
   WorkspaceBuildId,
-  WorkspaceId
+  WorkspaceId,
+  WorkspaceTransition
 } from "./Domain.js"
 import { type DeleteResult, DeleteResult as DeleteResultConstructors } from "./internal/storeDeleteResult.js"
 import { fromSqlError, StoreError } from "./internal/storeError.js"
@@ -258,6 +260,16 @@ export interface JobCompletion {
    * was reaped and handed to another worker is a `Conflict`).
    */
   readonly workerId?: ProvisionerWorkerId | undefined
+  /**
+   * The provisioner's output, stored with the build (capped per build, pruned beyond the
+   * retention limit: {@link StoreOptions.buildLogs}).
+   */
+  readonly logs?: {
+    readonly stdout: string
+    readonly stderr: string
+    /** The provisioner already dropped output (it keeps tails too). */
+    readonly truncated?: boolean | undefined
+  } | undefined
 }
 
 /**
@@ -359,6 +371,152 @@ export interface WorkspaceFilter {
   readonly templateId?: TemplateId | undefined
   readonly ownerId?: UserId | undefined
   readonly includeDeleted?: boolean | undefined
+}
+
+/**
+ * A filter of {@link StoreShape.listBuilds}: every given field must match; newest first,
+ * `limit` (default 50) builds from `offset` (default 0).
+ *
+ * @since 0.1.0
+ */
+export interface BuildFilter {
+  readonly status?: ProvisionerJobStatus | undefined
+  readonly templateId?: TemplateId | undefined
+  readonly templateName?: string | undefined
+  readonly presetId?: PresetId | undefined
+  readonly presetName?: string | undefined
+  readonly workspaceId?: WorkspaceId | undefined
+  readonly limit?: number | undefined
+  readonly offset?: number | undefined
+}
+
+/**
+ * A build as operators inspect it: its workspace, template, version and preset by id and name,
+ * its job's status and times, the job's error (a failed command's stderr tail) and whether its
+ * output was kept.
+ *
+ * @since 0.1.0
+ */
+export interface BuildSummary {
+  readonly id: WorkspaceBuildId
+  readonly workspaceId: WorkspaceId
+  readonly workspaceName: string
+  readonly ownerId: UserId
+  readonly templateId: TemplateId
+  readonly templateName: string
+  readonly templateVersionId: TemplateVersionId
+  readonly templateVersionName: string
+  readonly presetId: PresetId | null
+  readonly presetName: string | null
+  readonly buildNumber: number
+  readonly transition: WorkspaceTransition
+  readonly initiatorId: UserId
+  readonly status: ProvisionerJobStatus
+  readonly createdAt: DateTime.Utc
+  readonly startedAt: DateTime.Utc | null
+  readonly completedAt: DateTime.Utc | null
+  readonly error: string | null
+  readonly hasLogs: boolean
+}
+
+/**
+ * A build's stored provisioner output. `stored` is `false` when none was kept (no output yet,
+ * pruned by the retention limit, or a build that never ran).
+ *
+ * @since 0.1.0
+ */
+export interface BuildLogs {
+  readonly buildId: WorkspaceBuildId
+  readonly stdout: string
+  readonly stderr: string
+  readonly truncated: boolean
+  readonly stored: boolean
+  readonly storedAt: DateTime.Utc | null
+}
+
+/**
+ * A workspace's state, from its latest build: in progress (`starting`, `stopping`, `deleting`),
+ * or how that build ended (`running`, `stopped`, `deleted`, `failed`, `canceled`).
+ *
+ * @since 0.1.0
+ */
+export type WorkspaceState =
+  | "starting"
+  | "running"
+  | "stopping"
+  | "stopped"
+  | "deleting"
+  | "deleted"
+  | "failed"
+  | "canceled"
+
+/**
+ * A filter of {@link StoreShape.listWorkspaces}.
+ *
+ * @since 0.1.0
+ */
+export interface WorkspaceSummaryFilter {
+  readonly templateId?: TemplateId | undefined
+  readonly templateName?: string | undefined
+  readonly presetId?: PresetId | undefined
+  readonly presetName?: string | undefined
+  readonly state?: WorkspaceState | undefined
+  readonly includeDeleted?: boolean | undefined
+}
+
+/**
+ * A workspace with its template, current preset and latest build.
+ *
+ * @since 0.1.0
+ */
+export interface WorkspaceSummary {
+  readonly id: WorkspaceId
+  readonly name: string
+  readonly ownerId: UserId
+  /** The system user owns it. */
+  readonly prebuild: boolean
+  readonly templateId: TemplateId
+  readonly templateName: string
+  readonly templateVersionId: TemplateVersionId
+  readonly presetId: PresetId | null
+  readonly presetName: string | null
+  readonly createdAt: DateTime.Utc
+  readonly state: WorkspaceState
+  /** Running and every top-level agent ready. */
+  readonly ready: boolean
+  readonly latestBuildId: WorkspaceBuildId
+  readonly latestBuildNumber: number
+  /** The latest build's error when it failed. */
+  readonly error: string | null
+}
+
+/**
+ * The outcome of {@link StoreShape.resumePreset}.
+ *
+ * @since 0.1.0
+ */
+export interface ResumeResult {
+  readonly presetId: PresetId
+  readonly templateVersionId: TemplateVersionId
+  readonly previousStatus: PrebuildStatus
+  /** `healthy`, or `validation_failed` (which only a new version clears). */
+  readonly status: PrebuildStatus
+  /** The quarantine reason cleared, if the version was quarantined. */
+  readonly clearedQuarantine: string | null
+}
+
+/**
+ * The outcome of {@link StoreShape.recordRenderOverrun}.
+ *
+ * @since 0.1.0
+ */
+export interface OverrunResult {
+  /** Overruns counted for the version (since its import or its last resume). */
+  readonly overruns: number
+  readonly quarantined: boolean
+  readonly reason: string | null
+  /** This overrun put the version in quarantine. */
+  readonly newlyQuarantined: boolean
 }
 
 // ---------------------------------------------------------------------------
@@ -536,6 +694,35 @@ export interface StoreShape {
   /** Workspaces (live ones unless `includeDeleted`), oldest first. */
   readonly workspaces: (filter?: WorkspaceFilter) => Effect.Effect<ReadonlyArray<Workspace>, StoreError>
 
+  // Visibility (issue 12) and quarantine (issue 11)
+  /** Builds matching the filter, newest first, paginated. */
+  readonly listBuilds: (filter?: BuildFilter) => Effect.Effect<ReadonlyArray<BuildSummary>, StoreError>
+  readonly build: (id: WorkspaceBuildId) => Effect.Effect<Option.Option<BuildSummary>, StoreError>
+  /** A build's stored output (`None` for an unknown build). */
+  readonly buildLogs: (id: WorkspaceBuildId) => Effect.Effect<Option.Option<BuildLogs>, StoreError>
+  /** Workspaces with their latest build's state, oldest first. */
+  readonly listWorkspaces: (
+    filter?: WorkspaceSummaryFilter
+  ) => Effect.Effect<ReadonlyArray<WorkspaceSummary>, StoreError>
+  /**
+   * Lifts a preset's hard limit (failed builds before `now` stop counting towards the backoff
+   * and the hard limit) and clears its version's quarantine. `validation_failed` stays.
+   */
+  readonly resumePreset: (id: PresetId, now: DateTime.Utc) => Effect.Effect<ResumeResult, StoreError>
+  /**
+   * Counts a render of the version that exceeded a budget or a deadline; at `threshold` the
+   * version is quarantined with `reason` (its presets create nothing until a resume or a new
+   * version).
+   */
+  readonly recordRenderOverrun: (
+    versionId: TemplateVersionId,
+    reason: string,
+    threshold: number,
+    now: DateTime.Utc
+  ) => Effect.Effect<OverrunResult, StoreError>
+  /** The version's quarantine reason, if quarantined. */
+  readonly quarantineOf: (versionId: TemplateVersionId) => Effect.Effect<Option.Option<string>, StoreError>
+
   // Metrics
   /** The store-derived counters of §8, by (template, preset, organization) name. */
   readonly prebuildCounts: () => Effect.Effect<ReadonlyArray<PrebuildCount>, StoreError>
@@ -579,6 +766,14 @@ export interface StoreOptions {
    * read a live server's file must not take it).
    */
   readonly writerLock?: WriterLockOptions | undefined
+  /**
+   * Stored build output: bytes kept per build (default 64 KiB, the tail) and the number of
+   * builds whose output is kept (default 1,000; older output is pruned).
+   */
+  readonly buildLogs?: {
+    readonly maxBytes?: number | undefined
+    readonly retain?: number | undefined
+  } | undefined
 }
 
 /**

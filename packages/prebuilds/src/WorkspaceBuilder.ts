@@ -78,6 +78,26 @@ export class RenderCrashed extends Data.TaggedError("RenderCrashed")<{
 }> {}
 
 /**
+ * A render stopped at an evaluation budget: its output has a top-level error diagnostic with code
+ * `resource_limit` (issue 11). Not a validation failure either: it counts towards the version's
+ * quarantine instead.
+ *
+ * @since 0.1.0
+ */
+export class RenderLimitExceeded extends Data.TaggedError("RenderLimitExceeded")<{
+  readonly templateVersionId: string
+  /** The diagnostic's summary (which limit), and its detail. */
+  readonly message: string
+}> {}
+
+/**
+ * The diagnostic code of an exceeded evaluation budget.
+ *
+ * @since 0.1.0
+ */
+export const resourceLimitCode = "resource_limit"
+
+/**
  * Why a resolution failed: only `ParameterValidationError` is a validation failure.
  *
  * @since 0.1.0
@@ -87,6 +107,7 @@ export type ResolveError =
   | TemplateSource.TemplateNotFound
   | RenderCrashed
   | RenderError.RenderFailure
+  | RenderLimitExceeded
 
 /**
  * Counters of the renders the builder asked for since it started.
@@ -138,12 +159,17 @@ const empty: Readonly<Record<string, string>> = {}
 const failOnTopLevel = (
   templateVersionId: string,
   output: RenderOutput.RenderOutput
-): Effect.Effect<void, ParameterValidationError.ParameterValidationError | RenderCrashed> => {
+): Effect.Effect<void, ParameterValidationError.ParameterValidationError | RenderCrashed | RenderLimitExceeded> => {
   const errors = output.diagnostics.filter((d) => d.severity === "error")
   if (errors.length === 0) return Effect.void
   const crash = errors.find((d) => d.summary === Resolve.renderCrashSummary)
   if (crash !== undefined) {
     return Effect.fail(new RenderCrashed({ templateVersionId, message: `${crash.summary}: ${crash.detail}` }))
+  }
+  const limit = errors.find((d) => d.extra.code === resourceLimitCode)
+  if (limit !== undefined) {
+    const message = limit.detail === "" ? limit.summary : `${limit.summary}: ${limit.detail}`
+    return Effect.fail(new RenderLimitExceeded({ templateVersionId, message }))
   }
   return Effect.fail(
     ParameterValidationError.make(ParameterValidationError.messages.parameters, new Map(), output.diagnostics)

@@ -97,3 +97,17 @@ export * as JobLeases from "./JobLeases.js"
  * @since 0.1.0
  */
 export * as JobReaper from "./JobReaper.js"
+
+/**
+ * The truthful state of a preset's pool (issue 12).
+ *
+ * @since 0.1.0
+ */
+export * as PoolState from "./PoolState.js"
+
+/**
+ * Quarantine of template versions whose renders keep exceeding a budget or deadline.
+ *
+ * @since 0.1.0
+ */
+export * as Quarantine from "./Quarantine.js"

@@ -6,11 +6,15 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
+import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
+import * as Scope from "effect/Scope"
+import * as Supervisor from "effect/Supervisor"
 import * as TestClock from "effect/TestClock"
 import type { ProvisionerJobId, ProvisionerWorkerId } from "../src/Domain.js"
 import * as JobReaper from "../src/JobReaper.js"
@@ -135,6 +139,65 @@ describe("Provisioner: leases", () => {
 })
 
 describe("JobReaper", () => {
+  it.effect("the layer reaps at start-up and runs one loop fiber; closing its scope leaves no fiber behind", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const [job] = yield* createJobs(1)
+      const now = yield* DateTime.now
+      const until = DateTime.unsafeMake(DateTime.toEpochMillis(now) + 3 * SECOND)
+      const worker = "gone-1@h:9" as ProvisionerWorkerId
+      Option.getOrThrow(yield* store.acquireJob(worker, now, { leaseUntil: until }))
+      yield* store.renewJobLease(job!.jobId, worker, now, until)
+      const supervisor = yield* Supervisor.track
+      const scope = yield* Scope.make()
+      const noWorkers = Layer.succeed(Provisioner.Provisioner, {
+        kind: "noop",
+        workerIds: [],
+        inFlight: Effect.succeed(0),
+        stats: Effect.die("unused")
+      })
+      // On SQLite the start-up pass reaps the job of a worker that is not this process's at once.
+      const context = yield* Layer.buildWithScope(
+        JobReaper.layer({ interval: "1 second" }).pipe(Layer.provide(noWorkers)),
+        scope
+      ).pipe(Effect.supervised(supervisor))
+      const reaper = Context.get(context, JobReaper.JobReaper)
+      expect(reaper.atStartup.failed).toBe(1)
+      expect((yield* supervisor.value).length).toBe(1)
+      yield* Scope.close(scope, Exit.void)
+      expect(yield* supervisor.value).toEqual([])
+      expect(yield* jobStatus(job!.jobId)).toBe("failed")
+    }).pipe(Effect.provide(storeAndQueue())))
+
+  it.effect("the loop reaps a lease that expires later, at its next pass", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const [job] = yield* createJobs(1)
+      const worker = "live-1@h:1" as ProvisionerWorkerId
+      const now = yield* DateTime.now
+      const until = DateTime.unsafeMake(DateTime.toEpochMillis(now) + 3 * SECOND)
+      Option.getOrThrow(yield* store.acquireJob(worker, now, { leaseUntil: until }))
+      yield* store.renewJobLease(job!.jobId, worker, now, until)
+      const ownWorker = Layer.succeed(Provisioner.Provisioner, {
+        kind: "echo",
+        workerIds: [worker],
+        inFlight: Effect.succeed(1),
+        stats: Effect.die("unused")
+      })
+      const scope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(
+        JobReaper.layer({ interval: "1 second" }).pipe(Layer.provide(ownWorker)),
+        scope
+      )
+      expect(Context.get(context, JobReaper.JobReaper).atStartup.failed).toBe(0)
+      yield* TestClock.adjust(3 * SECOND)
+      yield* ticks()
+      expect(yield* jobStatus(job!.jobId)).toBe("running")
+      yield* TestClock.adjust(SECOND)
+      yield* waitUntil(Effect.map(jobStatus(job!.jobId), (s) => s === "failed"), "the loop reaps the job")
+      yield* Scope.close(scope, Exit.void)
+    }).pipe(Effect.provide(storeAndQueue())))
+
   it.effect("on SQLite the start-up pass fails every running job of a worker that is not this process's", () =>
     Effect.gen(function*() {
       const store = yield* Store.Store

@@ -109,29 +109,26 @@ const importTemplate = (source: string) =>
 const live = Effect.flatMap(Store.Store, (store) => store.workspaces({}))
 
 describe("Reconciler.layer (the loop)", () => {
-  it.effect("nothing before the first interval; then one cycle per interval; a later preset waits a tick", () =>
+  it.effect("the first cycle right after start; then one cycle per interval; a later preset waits a tick", () =>
     atT0(Effect.gen(function*() {
       yield* importTemplate(templateWith(["p1", 4], ["p2", 10]))
       const { reconciler, scope } = yield* start({ metricsRefresh: false })
-      yield* TestClock.adjust(Duration.millis(Duration.toMillis(interval) - 1))
-      yield* settle
-      expect(yield* reconciler.recentCycles).toEqual([])
-      expect(yield* live).toEqual([])
-
-      yield* TestClock.adjust(Duration.millis(1))
       const [first] = yield* awaitCycles(reconciler, 1)
-      expect(first).toMatchObject({ cycle: 1, creates: 14, startedAt: "2024-01-01T00:01:00.000Z" })
+      expect(first).toMatchObject({ cycle: 1, creates: 14, startedAt: "2024-01-01T00:00:00.000Z" })
       yield* finishJobs
       expect(yield* live).toHaveLength(14)
+      yield* TestClock.adjust(Duration.millis(Duration.toMillis(interval) - 1))
+      yield* settle
+      expect(yield* reconciler.recentCycles).toHaveLength(1)
 
       // A new preset (a new active version) waits for the next tick.
       yield* importTemplate(templateWith(["p1", 4], ["p2", 10], ["p3", 1]))
       yield* settle
       expect(yield* reconciler.recentCycles).toHaveLength(1)
-      yield* TestClock.adjust(interval)
+      yield* TestClock.adjust(Duration.millis(1))
       const reports = yield* awaitCycles(reconciler, 2)
       // The old version's 14 are deleted, the new version's 15 created.
-      expect(reports[1]).toMatchObject({ cycle: 2, creates: 15, deletes: 14 })
+      expect(reports[1]).toMatchObject({ cycle: 2, creates: 15, deletes: 14, startedAt: "2024-01-01T00:01:00.000Z" })
       yield* finishJobs
       expect(yield* live).toHaveLength(15)
 
@@ -149,14 +146,16 @@ describe("Reconciler.layer (the loop)", () => {
     atT0(Effect.gen(function*() {
       yield* importTemplate(templateWith(["p", 2]))
       const { reconciler, scope } = yield* start({ metricsRefresh: false })
+      const [first] = yield* awaitCycles(reconciler, 1)
+      expect(first).toMatchObject({ paused: false, creates: 2 })
       yield* reconciler.pause
       yield* TestClock.adjust(interval)
-      const [paused] = yield* awaitCycles(reconciler, 1)
+      const [, paused] = yield* awaitCycles(reconciler, 2)
       expect(paused).toMatchObject({ paused: true, creates: 0 })
       yield* reconciler.resume
       yield* TestClock.adjust(interval)
-      const reports = yield* awaitCycles(reconciler, 2)
-      expect(reports[1]).toMatchObject({ paused: false, creates: 2 })
+      const reports = yield* awaitCycles(reconciler, 3)
+      expect(reports[2]).toMatchObject({ paused: false })
       yield* Scope.close(scope, Exit.void)
     })))
 

@@ -136,7 +136,8 @@ describeEachBackend("Store snapshot: the seven reads (§3.4)", (backend) => {
         ttlSeconds: null,
         lastInvalidatedAt: null,
         schedulingTimezone: "",
-        prebuildStatus: "healthy"
+        prebuildStatus: "healthy",
+        quarantineReason: null
       })
       expect(v2small).toMatchObject({
         usingActiveVersion: true,

@@ -83,15 +83,44 @@ const cacheable = (rendered: Rendered): boolean => !rendered.impure && !RenderOu
 const weights = new WeakMap<Rendered, number>()
 
 /**
- * The weight of a render: the length of its JSON serialisation (bytes for ASCII text; UTF-16
- * code units otherwise, which bounds the bytes of the strings the render holds).
+ * The size of a value's JSON serialisation, counted without building it: strings count their
+ * length and quotes (escapes left out), numbers their decimal text, structure its punctuation.
+ */
+const jsonSize = (value: unknown): number => {
+  switch (typeof value) {
+    case "string":
+      return value.length + 2
+    case "number":
+      return String(value).length
+    case "boolean":
+      return value ? 4 : 5
+    case "object": {
+      if (value === null) return 4
+      let size = 2
+      if (Array.isArray(value)) {
+        for (const item of value) size += jsonSize(item) + 1
+        return size
+      }
+      for (const key of Object.keys(value)) {
+        size += key.length + 4 + jsonSize((value as Record<string, unknown>)[key])
+      }
+      return size
+    }
+    default:
+      return 0
+  }
+}
+
+/**
+ * The weight of a render: the size of its JSON serialisation (output and preset settings), in
+ * bytes for ASCII text (UTF-16 code units otherwise), counted without serialising it.
  *
  * @since 0.1.0
  */
 export const weigh = (rendered: Rendered): number => {
   let weight = weights.get(rendered)
   if (weight === undefined) {
-    weight = JSON.stringify(rendered.output).length + JSON.stringify(rendered.presetSettings).length
+    weight = jsonSize(rendered.output) + jsonSize(rendered.presetSettings)
     weights.set(rendered, weight)
   }
   return weight

@@ -73,6 +73,25 @@ export const Rendered = Schema.Struct({
   impure: Schema.Boolean
 })
 
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null
+
+/**
+ * A render as it comes back from a worker: the structured clone of a `Rendered` made by the
+ * worker's own renderer (never by the template's author), so its shape is checked, not walked —
+ * walking every field of a large output costs more than the render (issue 11's budget for the
+ * pool's overhead is 0.2 ms per call). {@link Rendered} is the full schema of the same value.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RenderedFromWorker: Schema.Schema<typeof Rendered.Type> = Schema.declare(
+  (u: unknown): u is typeof Rendered.Type =>
+    isRecord(u) && typeof u.impure === "boolean" && Array.isArray(u.presetSettings) && isRecord(u.output) &&
+    Array.isArray(u.output.parameters) && Array.isArray(u.output.presets) && Array.isArray(u.output.diagnostics) &&
+    Array.isArray(u.output.variables) && Array.isArray(u.output.unusable_tags) && isRecord(u.output.tags),
+  { identifier: "RenderedFromWorker" }
+)
+
 /**
  * The worker does not hold the compiled template of the version: send `Compile` first.
  *
@@ -114,8 +133,14 @@ export class Compile extends Schema.TaggedRequest<Compile>()("Compile", {
  */
 export class RenderVersion extends Schema.TaggedRequest<RenderVersion>()("RenderVersion", {
   failure: NeedFiles,
-  success: Rendered,
-  payload: { versionId: Schema.String, owner: Owner.WorkspaceOwner, values: Values }
+  success: RenderedFromWorker,
+  payload: {
+    versionId: Schema.String,
+    owner: Owner.WorkspaceOwner,
+    values: Values,
+    /** Full evaluation (`render --full-evaluation`, the API's `fullEvaluation`). */
+    full: Schema.optional(Schema.Boolean)
+  }
 }) {}
 
 /**
@@ -127,7 +152,7 @@ export class RenderVersion extends Schema.TaggedRequest<RenderVersion>()("Render
  */
 export class RenderFiles extends Schema.TaggedRequest<RenderFiles>()("RenderFiles", {
   failure: Schema.Never,
-  success: Schema.Struct({ rendered: Rendered, validated: RenderOutput.RenderOutput }),
+  success: Schema.Struct({ rendered: RenderedFromWorker, validated: RenderOutput.RenderOutput }),
   payload: { files: Files, owner: Owner.WorkspaceOwner, values: Values }
 }) {}
 

@@ -22,6 +22,7 @@
 import * as NodeWorker from "@effect/platform-node/NodeWorker"
 import * as Worker from "@effect/platform/Worker"
 import type { Owner, TemplateFiles } from "@warmpool/terraform"
+import { Budgets } from "@warmpool/terraform"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
@@ -63,6 +64,8 @@ export interface RenderWorkerPoolSettings {
   readonly versionsPerWorker: number
   /** How long a worker may take to start. */
   readonly spawnTimeout: Duration.Duration
+  /** Keep one more worker started, so a replacement is ready at once (default `true`). */
+  readonly spare: boolean
 }
 
 /**
@@ -73,7 +76,8 @@ export interface RenderWorkerPoolSettings {
 export const defaultSize = (): number => Math.max(1, os.availableParallelism() - 1)
 
 /**
- * The defaults: {@link defaultSize} workers, 10 s deadlines, 512 MiB heap, 64 versions per worker.
+ * The defaults: {@link defaultSize} workers and a warm spare, 10 s deadlines, 512 MiB heap, 64
+ * versions per worker.
  *
  * @since 0.1.0
  */
@@ -83,7 +87,8 @@ export const defaults = (): RenderWorkerPoolSettings => ({
   importTimeout: Duration.seconds(10),
   maxHeapMb: 512,
   versionsPerWorker: 64,
-  spawnTimeout: Duration.seconds(30)
+  spawnTimeout: Duration.seconds(30),
+  spare: true
 })
 
 /**
@@ -149,6 +154,8 @@ export interface VersionRender {
   readonly templateVersionId: string
   readonly owner: Owner.WorkspaceOwner
   readonly values: Readonly<Record<string, string>>
+  /** Evaluate every block, not only what the output needs (the output is the same). */
+  readonly fullEvaluation?: boolean | undefined
 }
 
 /**
@@ -206,8 +213,11 @@ interface Slot {
   readonly index: number
   state: Deferred.Deferred<Live, RenderWorkerFailed>
   live: Live | undefined
-  /** Threads and scopes of this slot not closed yet (the finalizer ends them). */
-  readonly open: Set<{ thread: Thread | undefined; readonly scope: Scope.CloseableScope }>
+}
+
+interface Handle {
+  thread: Thread | undefined
+  readonly scope: Scope.CloseableScope
 }
 
 class Deadline extends Data.TaggedError("Deadline") {}
@@ -226,94 +236,112 @@ export const make = (
   Effect.gen(function*() {
     const poolScope = yield* Effect.scope
     const manager = yield* Worker.WorkerManager
+    // the evaluation budgets of the pool's context go to every worker, which compiles with them
+    const budgets = yield* Budgets.CurrentBudgets
     const size = Math.max(1, Math.trunc(settings.size))
     const heapLimit = `heap ${settings.maxHeapMb} MiB`
     const counters = { spawned: 0, timeouts: 0, exhausted: 0, retries: 0, compilations: 0 }
     let closed = false
 
-    const spawn = (slot: Slot, state: Deferred.Deferred<Live, RenderWorkerFailed>) =>
-      Effect.gen(function*() {
-        const scope = yield* Scope.make()
-        const handle: { thread: Thread | undefined; readonly scope: Scope.CloseableScope } = {
-          thread: undefined,
-          scope
-        }
-        slot.open.add(handle)
-        const death: { value: Death | undefined } = { value: undefined }
-        const spawner: Worker.SpawnerFn = () => {
-          const thread = new Thread(entry(), {
-            workerData: { versions: settings.versionsPerWorker },
-            resourceLimits: { maxOldGenerationSizeMb: settings.maxHeapMb },
-            stdout: false,
-            stderr: false
-          })
-          // Registered before the platform's listeners: the cause of death is known when the
-          // pending requests fail.
-          thread.on("error", (error: unknown) => {
-            const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined
-            death.value ??= code === "ERR_WORKER_OUT_OF_MEMORY" ? "heap" : "crashed"
-          })
-          thread.on("exit", () => {
-            death.value ??= "crashed"
-          })
-          handle.thread = thread
-          return thread
-        }
-        const started = yield* Worker.makeSerialized<RenderWorker.Request>({}).pipe(
-          Effect.provideService(Worker.Spawner, spawner),
-          Effect.provideService(Worker.WorkerManager, manager),
-          Scope.extend(scope),
-          // The platform logs a worker's death with its stack from the worker's own fibers; the
-          // pool reports deaths itself, in one line (below).
-          Logger.withMinimumLogLevel(LogLevel.Error),
-          // Ready once the parser booted: deadlines never pay for a worker's start.
-          Effect.tap((worker) => worker.executeEffect(new RenderWorker.Warmup())),
-          Effect.timeoutFail({
-            duration: settings.spawnTimeout,
-            onTimeout: () => new Deadline()
-          }),
-          Effect.exit
-        )
-        if (Exit.isFailure(started) || handle.thread === undefined) {
-          yield* release(slot, handle)
-          const reason = Exit.isFailure(started) ? Cause.pretty(started.cause) : "no thread"
-          return yield* Deferred.fail(
-            state,
-            new RenderWorkerFailed({ templateVersionId: "", message: `a render worker did not start: ${reason}` })
-          )
-        }
-        counters.spawned++
-        const live: Live = { worker: started.value, thread: handle.thread, scope, death }
-        slot.live = live
-        yield* Deferred.succeed(state, live)
-      })
+    /** Threads and scopes not closed yet (the pool's finalizer ends them). */
+    const open = new Set<Handle>()
+
+    /** Start a worker and wait until it answered its warm-up. */
+    const spawn: Effect.Effect<Live, RenderWorkerFailed> = Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const handle: Handle = { thread: undefined, scope }
+      open.add(handle)
+      const death: { value: Death | undefined } = { value: undefined }
+      const spawner: Worker.SpawnerFn = () => {
+        const thread = new Thread(entry(), {
+          workerData: { versions: settings.versionsPerWorker, budgets },
+          resourceLimits: { maxOldGenerationSizeMb: settings.maxHeapMb },
+          stdout: false,
+          stderr: false
+        })
+        // Registered before the platform's listeners: the cause of death is known when the
+        // pending requests fail.
+        thread.on("error", (error: unknown) => {
+          const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined
+          death.value ??= code === "ERR_WORKER_OUT_OF_MEMORY" ? "heap" : "crashed"
+        })
+        thread.on("exit", () => {
+          death.value ??= "crashed"
+        })
+        handle.thread = thread
+        return thread
+      }
+      const started = yield* Worker.makeSerialized<RenderWorker.Request>({}).pipe(
+        Effect.provideService(Worker.Spawner, spawner),
+        Effect.provideService(Worker.WorkerManager, manager),
+        Scope.extend(scope),
+        // The platform logs a worker's death with its stack from the worker's own fibers; the
+        // pool reports deaths itself, in one line (below).
+        Logger.withMinimumLogLevel(LogLevel.Error),
+        // Ready once the parser booted: deadlines never pay for a worker's start.
+        Effect.tap((worker) => worker.executeEffect(new RenderWorker.Warmup())),
+        Effect.timeoutFail({
+          duration: settings.spawnTimeout,
+          onTimeout: () => new Deadline()
+        }),
+        Effect.exit
+      )
+      if (Exit.isFailure(started) || handle.thread === undefined) {
+        yield* release(handle)
+        const reason = Exit.isFailure(started) ? Cause.pretty(started.cause) : "no thread"
+        return yield* new RenderWorkerFailed({
+          templateVersionId: "",
+          message: `a render worker did not start: ${reason}`
+        })
+      }
+      counters.spawned++
+      return { worker: started.value, thread: handle.thread, scope, death }
+    })
 
     /** Terminate a worker's thread now and close its scope (its finalizer then ends quickly). */
-    const release = (
-      slot: Slot,
-      handle: { thread: Thread | undefined; readonly scope: Scope.CloseableScope }
-    ) =>
+    const release = (handle: Handle) =>
       Effect.suspend(() => {
-        slot.open.delete(handle)
+        open.delete(handle)
         const terminated = handle.thread === undefined
           ? Effect.void
           : Effect.promise(() => handle.thread!.terminate().catch(() => 0))
         return Effect.zipRight(terminated, Scope.close(handle.scope, Exit.void))
       })
 
-    /** Start a new worker in a slot (in the background). */
+    const closedError = () =>
+      new RenderWorkerFailed({ templateVersionId: "", message: "the render worker pool is closed" })
+
+    /** A worker started in the background. */
+    const starting = Effect.gen(function*() {
+      const deferred = yield* Deferred.make<Live, RenderWorkerFailed>()
+      if (closed) yield* Deferred.fail(deferred, closedError())
+      else yield* Effect.forkIn(Effect.flatMap(Effect.exit(spawn), (exit) => Deferred.done(deferred, exit)), poolScope)
+      return deferred
+    })
+
+    /**
+     * A warm spare worker: a replacement takes it, so requests after a deadline or a heap death
+     * do not wait for a worker to start (seconds on a loaded machine) and miss their own deadline.
+     */
+    let spare: Deferred.Deferred<Live, RenderWorkerFailed> | undefined
+
+    /** Give a slot a new worker: the spare when it is ready, a new one otherwise. */
     const restart = (slot: Slot) =>
       Effect.gen(function*() {
         const state = yield* Deferred.make<Live, RenderWorkerFailed>()
         slot.state = state
         slot.live = undefined
-        if (closed) {
-          return yield* Deferred.fail(
-            state,
-            new RenderWorkerFailed({ templateVersionId: "", message: "the render worker pool is closed" })
-          )
-        }
-        yield* Effect.forkIn(spawn(slot, state), poolScope)
+        if (closed) return yield* Deferred.fail(state, closedError())
+        let source = spare
+        const spareReady = source !== undefined && Option.isSome(yield* Deferred.poll(source))
+        if (spareReady) spare = yield* starting
+        else source = yield* starting
+        const assign = Effect.flatMap(Effect.exit(Deferred.await(source!)), (exit) =>
+          Effect.suspend(() => {
+            if (Exit.isSuccess(exit) && slot.state === state) slot.live = exit.value
+            return Deferred.done(state, exit)
+          }))
+        yield* Effect.forkIn(assign, poolScope)
       })
 
     /** Replace a slot's worker after its death (only once per worker). */
@@ -328,38 +356,30 @@ export const make = (
           : "it exited"
         // Terminate first: the thread stops computing now, whatever its event loop is doing.
         void live.thread.terminate().catch(() => 0)
-        const handle = [...slot.open].find((h) => h.scope === live.scope)
+        const handle = [...open].find((h) => h.scope === live.scope)
         return Effect.zipRight(
           Effect.zipRight(
             Effect.logWarning(`render worker ${slot.index} terminated and replaced: ${reason}`),
             restart(slot)
           ),
-          handle === undefined ? Effect.void : Effect.forkIn(release(slot, handle), poolScope)
+          handle === undefined ? Effect.void : Effect.forkIn(release(handle), poolScope)
         )
       })
-
-    const slots: Array<Slot> = []
-    for (let index = 0; index < size; index++) {
-      const slot: Slot = {
-        index,
-        state: yield* Deferred.make<Live, RenderWorkerFailed>(),
-        live: undefined,
-        open: new Set()
-      }
-      slots.push(slot)
-    }
 
     yield* Scope.addFinalizer(
       poolScope,
       Effect.suspend(() => {
         closed = true
-        return Effect.forEach(slots, (slot) => Effect.forEach([...slot.open], (h) => release(slot, h)), {
-          concurrency: "unbounded",
-          discard: true
-        })
+        return Effect.forEach([...open], release, { concurrency: "unbounded", discard: true })
       })
     )
-    for (const slot of slots) yield* Effect.forkIn(spawn(slot, slot.state), poolScope)
+    const slots: Array<Slot> = []
+    for (let index = 0; index < size; index++) {
+      const slot: Slot = { index, state: yield* Deferred.make<Live, RenderWorkerFailed>(), live: undefined }
+      slots.push(slot)
+      yield* restart(slot)
+    }
+    if (settings.spare) spare = yield* starting
 
     /** The live worker of a slot, starting a new one when the last start failed. */
     const acquire = (slot: Slot): Effect.Effect<Live, RenderWorkerFailed> =>
@@ -480,7 +500,8 @@ export const make = (
             new RenderWorker.RenderVersion({
               versionId: request.templateVersionId,
               owner: request.owner,
-              values: request.values
+              values: request.values,
+              ...(request.fullEvaluation === true ? { full: true } : {})
             })
           )
           return ask.pipe(

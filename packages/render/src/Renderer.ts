@@ -12,7 +12,7 @@
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import type { TemplateFiles } from "@warmpool/terraform"
-import { HclParser, Owner } from "@warmpool/terraform"
+import { Budgets, HclParser, Owner } from "@warmpool/terraform"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -151,6 +151,27 @@ const inputsOf = (request: RenderRequest): RenderInputs => ({
   planPath: request.planPath
 })
 
+const full = (fullEvaluation: boolean | undefined) => ({ full: fullEvaluation === true })
+
+/** Render with the request's values, resolving previous values (stale options) when there are some. */
+const withPrevious = <E>(
+  values: Readonly<Record<string, string>>,
+  previous: Readonly<Record<string, string>> | undefined,
+  renderValues: (values: Readonly<Record<string, string>>) => Effect.Effect<Rendered, E>
+): Effect.Effect<Rendered, E> =>
+  previous === undefined || Object.keys(previous).length === 0
+    ? renderValues(values)
+    : Effect.map(StaleOptions.resolve(values, previous, renderValues), (r) => r.rendered)
+
+/** A render of a compiled template the caller holds, in this process (both layers). */
+const renderInProcess = (metrics: Metrics.MetricsShape, request: RenderRequest): Effect.Effect<Rendered> =>
+  withPrevious(
+    request.values ?? {},
+    request.previousValues,
+    (values) =>
+      timedRender(metrics, "uncached", request.template, { ...inputsOf(request), values }, full(request.fullEvaluation))
+  )
+
 /**
  * The live layer.
  *
@@ -166,30 +187,10 @@ export const layer: Layer.Layer<
   Effect.gen(function*() {
     const metrics = yield* Metrics.Metrics
     const parser = yield* HclParser.HclParser
+    const budgets = yield* Budgets.CurrentBudgets
     const templates = yield* TemplateCache
     const renders = yield* RenderCache
-    const full = (fullEvaluation: boolean | undefined) => ({ full: fullEvaluation === true })
-    const withPrevious = <E>(
-      values: Readonly<Record<string, string>>,
-      previous: Readonly<Record<string, string>> | undefined,
-      renderValues: (values: Readonly<Record<string, string>>) => Effect.Effect<Rendered, E>
-    ): Effect.Effect<Rendered, E> =>
-      previous === undefined || Object.keys(previous).length === 0
-        ? renderValues(values)
-        : Effect.map(StaleOptions.resolve(values, previous, renderValues), (r) => r.rendered)
-    const renderDetailed = (request: RenderRequest) =>
-      withPrevious(
-        request.values ?? {},
-        request.previousValues,
-        (values) =>
-          timedRender(
-            metrics,
-            "uncached",
-            request.template,
-            { ...inputsOf(request), values },
-            full(request.fullEvaluation)
-          )
-      )
+    const renderDetailed = (request: RenderRequest) => renderInProcess(metrics, request)
     return {
       renderDetailed,
       render: (request) => Effect.map(renderDetailed(request), (r) => r.output),
@@ -216,7 +217,10 @@ export const layer: Layer.Layer<
           (template) => timedRender(metrics, "uncached", template, { owner: request.owner, values: request.values })
         ),
       renderFiles: (request) =>
-        Effect.provideService(renderFiles(request.files, request.owner, request.values), HclParser.HclParser, parser)
+        renderFiles(request.files, request.owner, request.values).pipe(
+          Effect.provideService(HclParser.HclParser, parser),
+          Effect.provideService(Budgets.CurrentBudgets, budgets)
+        )
     }
   })
 )
@@ -262,9 +266,19 @@ const makeWorker = (
         size: (entries) => metrics.templateCacheSize.unsafeUpdate(entries, [])
       }
     })
-    const inProcess = (request: RenderRequest) => timedRender(metrics, "uncached", request.template, inputsOf(request))
+    const inProcess = (request: RenderRequest) => renderInProcess(metrics, request)
     const renderInWorker = (request: VersionRenderRequest) =>
       pool.renderVersion(request, source.files(request.templateVersionId))
+    /** A render in the worker that bypasses the render cache (the builder's introspection, full evaluations). */
+    const renderUncachedInWorker = (request: VersionRenderRequest) =>
+      Effect.gen(function*() {
+        const start = yield* Clock.currentTimeNanos
+        const exit = yield* Effect.exit(renderInWorker(request))
+        const end = yield* Clock.currentTimeNanos
+        const failed = exit._tag === "Failure" || RenderOutput.hasErrors(exit.value.output)
+        yield* Metrics.rendered(metrics, "uncached", failed ? "failure" : "success", Number(end - start) / 1e9)
+        return yield* exit
+      })
     return {
       renderDetailed: inProcess,
       render: (request) => Effect.map(inProcess(request), (r) => r.output),
@@ -272,21 +286,17 @@ const makeWorker = (
         Effect.sync(() => validatePresets(request.template, inputsOf(request), output)),
       renderCached: (request) =>
         Effect.flatMap(summaries.get(new StringKey(request.templateVersionId)), (summary) =>
-          renders.get(
-            RenderKey.makeWith(request.templateVersionId, summary.ownerReads, request.owner, request.values, {
-              run: renderInWorker(request)
-            })
-          )),
-      renderUncached: (request) =>
-        Effect.gen(function*() {
-          const start = yield* Clock.currentTimeNanos
-          const exit = yield* Effect.exit(renderInWorker(request))
-          const end = yield* Clock.currentTimeNanos
-          const failed = exit._tag === "Failure" || RenderOutput.hasErrors(exit.value.output)
-          yield* Metrics.rendered(metrics, "uncached", failed ? "failure" : "success", Number(end - start) / 1e9)
-          return yield* exit
-        }),
-      renderFiles: (request) => pool.renderFiles(request.files, request.owner, request.values)
+          withPrevious(request.values, request.previousValues, (values) =>
+            request.fullEvaluation === true
+              ? renderUncachedInWorker({ ...request, values, previousValues: undefined })
+              : renders.get(
+                RenderKey.makeWith(request.templateVersionId, summary.ownerReads, request.owner, values, {
+                  run: renderInWorker({ ...request, values, previousValues: undefined })
+                })
+              ))),
+      renderUncached: renderUncachedInWorker,
+      renderFiles: (request) =>
+        pool.renderFiles(request.files, request.owner, request.values)
     }
   })
 

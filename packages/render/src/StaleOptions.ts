@@ -16,7 +16,10 @@
  * - a `multi-select` value is stale when any of its items is no longer an option.
  *
  * Dropping one value can change another parameter's options (options may depend on values), so
- * the render is repeated until nothing more is dropped: at most once per previous value.
+ * the render is repeated until nothing more is dropped. Every stale value found in a round is
+ * dropped at once, so the rounds follow the depth of option dependencies, not the number of
+ * values; they are capped at `maxRounds` re-renders (as Go's fixpoint caps its rounds), after
+ * which any value still stale stays and gets the ordinary option error.
  *
  * @since 0.1.0
  */
@@ -30,6 +33,13 @@ import * as RenderOutput from "./RenderOutput.js"
  * @since 0.1.0
  */
 export const code = "stale_option"
+
+/**
+ * The most re-renders one resolution makes (besides the first render).
+ *
+ * @since 0.1.0
+ */
+export const maxRounds = 32
 
 /**
  * A previous value that was dropped.
@@ -141,8 +151,8 @@ export const resolve = <E, R>(
     const fromPrevious = new Set(Object.keys(previous).filter((name) => !Object.hasOwn(explicit, name)))
     const dropped: Array<Dropped> = []
     let rendered = yield* render(values)
-    // Each round drops at least one previous value, so this ends after |previous| + 1 renders.
-    for (let round = 0; round <= fromPrevious.size; round++) {
+    // Each round drops at least one previous value: at most min(|previous|, maxRounds) re-renders.
+    for (let round = 0; round < Math.min(fromPrevious.size, maxRounds); round++) {
       if (RenderOutput.hasErrors(rendered.output)) break
       const now: Array<Dropped> = []
       for (const parameter of rendered.output.parameters) {

@@ -7,7 +7,7 @@
  */
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
-import { CompiledTemplate as Compiled, HclParser } from "@warmpool/terraform"
+import { Budgets, CompiledTemplate as Compiled, HclParser } from "@warmpool/terraform"
 import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -46,12 +46,15 @@ export class TemplateCache extends Context.Tag("@warmpool/render/TemplateCache")
 const compiler = Effect.gen(function*() {
   const source = yield* TemplateSource
   const parser = yield* HclParser.HclParser
+  // the budgets of the context the cache is built in (`Budgets.CurrentBudgets`), for every compile
+  const budgets = yield* Budgets.CurrentBudgets
   let compilations = 0
   const compile = (templateVersionId: string) =>
     source.files(templateVersionId).pipe(
       Effect.flatMap((files) => Compiled.compile(files)),
       Effect.tap(() => Effect.sync(() => compilations++)),
-      Effect.provideService(HclParser.HclParser, parser)
+      Effect.provideService(HclParser.HclParser, parser),
+      Effect.provideService(Budgets.CurrentBudgets, budgets)
     )
   return { compile, compilations: () => compilations }
 })

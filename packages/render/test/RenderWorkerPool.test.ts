@@ -68,6 +68,7 @@ const settings = (overrides: Partial<RenderWorkerPool.RenderWorkerPoolSettings> 
   renderTimeout: Duration.seconds(20),
   importTimeout: Duration.seconds(20),
   maxHeapMb: 256,
+  spare: false,
   ...overrides
 })
 
@@ -290,4 +291,45 @@ describe("Renderer.layerWorker", () => {
       const imported = yield* renderer.renderFiles({ files: simple, owner: Owner.empty, values: {} })
       expect(names(imported.validated)).toEqual(["size"])
     }).pipe(Effect.provide(layerFor(new Map([["owned", owned]])))), { timeout: 60_000 })
+
+  const regions = files(`
+data "coder_parameter" "region" {
+  name    = "region"
+  mutable = true
+  default = "eu"
+  option {
+    name  = "EU"
+    value = "eu"
+  }
+  option {
+    name  = "US"
+    value = "us"
+  }
+}
+data "coder_secret" "gh" {
+  env          = "GH_TOKEN"
+  help_message = "A token"
+}
+`)
+
+  it.live("previous values (stale options) and full evaluation through the worker", () =>
+    Effect.gen(function*() {
+      const renderer = yield* Renderer.Renderer
+      const cache = yield* RenderCache.RenderCache
+      const request = { templateVersionId: "regions", owner: Owner.empty, values: {} }
+      const stale = (yield* renderer.renderCached({ ...request, previousValues: { region: "ap" } })).output
+      const region = stale.parameters[0]!
+      expect(region.value).toEqual({ value: "eu", valid: true })
+      expect(region.diagnostics.map((d) => [d.severity, d.extra.code])).toEqual([["warning", "stale_option"]])
+      expect(stale.secret_requirements).toEqual([{ env: "GH_TOKEN", file: "", help_message: "A token" }])
+      const kept = (yield* renderer.renderCached({ ...request, previousValues: { region: "us" } })).output
+      expect(kept.parameters[0]!.value.value).toBe("us")
+
+      const selective = yield* renderer.renderCached({ ...request, values: { region: "us" } })
+      const before = (yield* cache.stats).renders
+      const full = yield* renderer.renderCached({ ...request, values: { region: "us" }, fullEvaluation: true })
+      expect(full.output).toEqual(selective.output)
+      // A full evaluation really renders: it neither reads nor fills the render cache.
+      expect((yield* cache.stats).renders).toBe(before)
+    }).pipe(Effect.provide(layerFor(new Map([["regions", regions]])))), { timeout: 60_000 })
 })

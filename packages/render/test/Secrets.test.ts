@@ -12,8 +12,16 @@ import * as SecretRequirements from "../src/SecretRequirements.js"
 import { compile, type Files, fixtureCases, fixtureFiles, inputsOf, main, render, summaries } from "./utils/render.js"
 
 const secret = (label: string, body: string) => `data "coder_secret" "${label}" {\n${body}\n}\n`
-const env = (name: string, help = `need ${name}`) => ({ env: name, file: "", help_message: help })
-const file = (path: string, help = `need ${path}`) => ({ env: "", file: path, help_message: help })
+const env = (name: string, help = `need ${name}`): RenderOutput.SecretRequirement => ({
+  env: name,
+  file: "",
+  help_message: help
+})
+const file = (path: string, help = `need ${path}`): RenderOutput.SecretRequirement => ({
+  env: "",
+  file: path,
+  help_message: help
+})
 
 describe("coder_secret requirements", () => {
   const table: ReadonlyArray<{
@@ -213,7 +221,10 @@ describe("coder_secret errors (top level)", () => {
 
 describe("satisfied, per owner, after the render", () => {
   const requirements = [env("GH"), file("/k"), env("BOTH")]
-  const output = deepFreeze({ ...RenderOutput.failed([]), secret_requirements: requirements })
+  const output: RenderOutput.RenderOutput = deepFreeze({
+    ...RenderOutput.failed([]),
+    secret_requirements: requirements
+  })
   const table: ReadonlyArray<{
     readonly name: string
     readonly secrets: ReadonlyArray<SecretRequirements.OwnerSecret>

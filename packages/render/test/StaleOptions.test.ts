@@ -265,6 +265,39 @@ describe("previous values and stale options", () => {
       expect(yield* renderer.render({ template: compiled, previousValues: { gone: "x" } })).toEqual(plain)
     }).pipe(Effect.provide(Renderer.layerStandalone)))
 
+  it.effect("a dependency chain longer than maxRounds: bounded re-renders; what is left keeps its option error", () =>
+    Effect.gen(function*() {
+      const length = StaleOptions.maxRounds + 8
+      const chain = [
+        `data "coder_parameter" "p0" {\n  name = "p0"\n  mutable = true\n  default = "x"\n` +
+        `  option {\n    name = "x"\n    value = "x"\n  }\n  option {\n    name = "y"\n    value = "y"\n  }\n}\n`,
+        ...Array.from(
+          { length: length - 1 },
+          (_, i) =>
+            `data "coder_parameter" "p${i + 1}" {\n  name = "p${i + 1}"\n  mutable = true\n` +
+            `  default = data.coder_parameter.p${i}.value\n` +
+            `  option {\n    name = "o"\n    value = data.coder_parameter.p${i}.value\n  }\n}\n`
+        )
+      ].join("")
+      const compiled = yield* compile(main(chain))
+      const renderer = yield* Renderer.Renderer
+      const previous = Object.fromEntries(Array.from({ length }, (_, i) => [`p${i}`, "z"]))
+      let renders = 0
+      const resolved = yield* StaleOptions.resolve({}, previous, (values) => {
+        renders++
+        return renderer.renderDetailed({ template: compiled, values })
+      })
+      expect(renders).toBe(StaleOptions.maxRounds + 1)
+      expect(resolved.dropped.map((d) => d.name)).toEqual(
+        Array.from({ length: StaleOptions.maxRounds }, (_, i) => `p${i}`)
+      )
+      const output = resolved.rendered.output
+      expect(parameter(output, `p${StaleOptions.maxRounds - 1}`).value.value).toBe("x")
+      const left = parameter(output, `p${StaleOptions.maxRounds}`)
+      expect(left.value.value).toBe("z")
+      expect(left.diagnostics.some((d) => d.severity === "error" && d.detail.includes(`"z"`))).toBe(true)
+    }).pipe(Effect.provide(Renderer.layerStandalone)))
+
   it("annotate: a stale value of a parameter no longer rendered is a top-level warning", () => {
     const output = StaleOptions.annotate(
       {

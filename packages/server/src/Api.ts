@@ -107,13 +107,17 @@ export class Authorization extends HttpApiMiddleware.Tag<Authorization>()("Autho
 
 const Instant = Schema.String.annotations({ description: "An ISO 8601 instant" })
 
+const loneSurrogate = /\p{Cs}/u
+
 const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
  * A JSON object of strings, decoded into a null-prototype record that keeps every key:
  * `__proto__`, `constructor` or `toString` are ordinary names (a `Schema.Record` drops
- * `__proto__`, and a plain object answers `constructor` for a name it does not hold).
+ * `__proto__`, and a plain object answers `constructor` for a name it does not hold). Names and
+ * values must be well-formed Unicode (no lone surrogates), so distinct maps stay distinct once
+ * encoded as UTF-8.
  *
  * @since 0.1.0
  */
@@ -129,6 +133,22 @@ export const StringMap: Schema.Schema<Readonly<Record<string, string>>> = Schema
       const value = input[key]
       if (typeof value !== "string") {
         return ParseResult.fail(new ParseResult.Pointer(key, input, new ParseResult.Type(Schema.String.ast, value)))
+      }
+      // Encoded as UTF-8 a lone surrogate becomes U+FFFD: two different maps would share a digest.
+      if (loneSurrogate.test(key) || loneSurrogate.test(value)) {
+        return ParseResult.fail(
+          new ParseResult.Pointer(
+            key,
+            input,
+            new ParseResult.Type(
+              ast,
+              value,
+              `${JSON.stringify(key)}: the ${
+                loneSurrogate.test(key) ? "name" : "value"
+              } is not well-formed Unicode (a lone surrogate)`
+            )
+          )
+        )
       }
       out[key] = value
     }
@@ -266,6 +286,24 @@ export const RenderRequest = Schema.Struct({
 })
 
 /**
+ * The derived state of a preset's pool (`PoolState` in `@warmpool/prebuilds`): what the console,
+ * `simulate`, the logs and the metrics show. Coder's `status` stays beside it.
+ *
+ * @since 0.1.0
+ */
+export const PoolStateName = Schema.Literal(
+  "filling",
+  "ready",
+  "backing_off",
+  "hard_limited",
+  "validation_failed",
+  "quarantined",
+  "paused",
+  "template_deleted",
+  "draining"
+)
+
+/**
  * @since 0.1.0
  */
 export const PresetStatus = Schema.Struct({
@@ -280,7 +318,10 @@ export const PresetStatus = Schema.Struct({
   status: Schema.Literal("healthy", "hard_limited", "validation_failed"),
   statusReason: Schema.NullOr(Schema.String),
   backoffUntil: Schema.NullOr(Instant),
-  activeVersion: Schema.Boolean
+  activeVersion: Schema.Boolean,
+  state: PoolStateName,
+  quarantineReason: Schema.NullOr(Schema.String),
+  lastError: Schema.NullOr(Schema.String)
 })
 
 /**
@@ -360,6 +401,138 @@ export const CancelBuildResponse = Schema.Struct({
   status: Schema.Literal("canceled", "canceling")
 })
 
+/**
+ * @since 0.1.0
+ */
+export const JobStatus = Schema.Literal("pending", "running", "succeeded", "failed", "canceled", "canceling")
+
+/**
+ * A workspace's state from its latest build.
+ *
+ * @since 0.1.0
+ */
+export const WorkspaceState = Schema.Literal(
+  "starting",
+  "running",
+  "stopping",
+  "stopped",
+  "deleting",
+  "deleted",
+  "failed",
+  "canceled"
+)
+
+/**
+ * @since 0.1.0
+ */
+export const BuildInfo = Schema.Struct({
+  id: Schema.String,
+  workspaceId: Schema.String,
+  workspaceName: Schema.String,
+  ownerId: Schema.String,
+  templateId: Schema.String,
+  template: Schema.String,
+  templateVersionId: Schema.String,
+  templateVersion: Schema.String,
+  presetId: Schema.NullOr(Schema.String),
+  preset: Schema.NullOr(Schema.String),
+  buildNumber: Schema.Number,
+  transition: Schema.Literal("start", "stop", "delete"),
+  initiatorId: Schema.String,
+  status: JobStatus,
+  createdAt: Instant,
+  startedAt: Schema.NullOr(Instant),
+  completedAt: Schema.NullOr(Instant),
+  error: Schema.NullOr(Schema.String).annotations({ description: "The job's error (a failed command's stderr tail)" }),
+  hasLogs: Schema.Boolean
+})
+
+/**
+ * @since 0.1.0
+ */
+export const BuildsResponse = Schema.Struct({
+  builds: Schema.Array(BuildInfo),
+  /** The `offset` of the next page, `null` on the last page. */
+  nextOffset: Schema.NullOr(Schema.Number)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const BuildLogsResponse = Schema.Struct({
+  buildId: Schema.String,
+  stdout: Schema.String,
+  stderr: Schema.String,
+  truncated: Schema.Boolean,
+  stored: Schema.Boolean
+})
+
+const PageNumber = Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative())
+
+/**
+ * Query of `GET /api/v1/builds`.
+ *
+ * @since 0.1.0
+ */
+export const BuildsQuery = Schema.Struct({
+  status: Schema.optional(JobStatus),
+  template: Schema.optional(Schema.String),
+  preset: Schema.optional(Schema.String),
+  workspace: Schema.optional(Schema.String),
+  limit: Schema.optional(PageNumber.pipe(Schema.between(1, 500))),
+  offset: Schema.optional(PageNumber)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const WorkspaceInfo = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  ownerId: Schema.String,
+  prebuild: Schema.Boolean,
+  templateId: Schema.String,
+  template: Schema.String,
+  templateVersionId: Schema.String,
+  presetId: Schema.NullOr(Schema.String),
+  preset: Schema.NullOr(Schema.String),
+  createdAt: Instant,
+  state: WorkspaceState,
+  ready: Schema.Boolean,
+  latestBuildId: Schema.String,
+  latestBuildNumber: Schema.Number,
+  error: Schema.NullOr(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const WorkspacesResponse = Schema.Struct({ workspaces: Schema.Array(WorkspaceInfo) })
+
+/**
+ * Query of `GET /api/v1/workspaces`.
+ *
+ * @since 0.1.0
+ */
+export const WorkspacesQuery = Schema.Struct({
+  template: Schema.optional(Schema.String),
+  preset: Schema.optional(Schema.String),
+  state: Schema.optional(WorkspaceState)
+})
+
+/**
+ * @since 0.1.0
+ */
+export const ResumePresetResponse = Schema.Struct({
+  template: Schema.String,
+  preset: Schema.String,
+  presetId: Schema.String,
+  templateVersionId: Schema.String,
+  previousStatus: Schema.Literal("healthy", "hard_limited", "validation_failed"),
+  status: Schema.Literal("healthy", "hard_limited", "validation_failed"),
+  clearedQuarantine: Schema.NullOr(Schema.String)
+})
+
 // ---------------------------------------------------------------------------------------------
 // groups
 
@@ -426,6 +599,13 @@ export class TemplatesGroup extends HttpApiGroup.make("templates")
 export class PrebuildsGroup extends HttpApiGroup.make("prebuilds")
   .add(HttpApiEndpoint.get("presets", "/api/v1/presets").addSuccess(PresetsResponse))
   .add(
+    HttpApiEndpoint.post("resume", "/api/v1/presets/:template/:preset/resume")
+      .setPath(Schema.Struct({ template: Schema.String, preset: Schema.String }))
+      .addSuccess(ResumePresetResponse)
+      .addError(NotFound)
+      .addError(BadRequest)
+  )
+  .add(
     HttpApiEndpoint.post("claim", "/api/v1/prebuilds/claim")
       .setPayload(ClaimRequest)
       .addSuccess(ClaimedWorkspace)
@@ -434,7 +614,42 @@ export class PrebuildsGroup extends HttpApiGroup.make("prebuilds")
       .addError(ValidationFailed)
   )
   .middleware(Authorization)
-  .annotate(OpenApi.Description, "Pool status per preset, and claiming a ready prebuilt workspace.")
+  .annotate(
+    OpenApi.Description,
+    "Pool status per preset, resuming a hard-limited or quarantined preset, and claiming a ready prebuilt workspace."
+  )
+{}
+
+/**
+ * Workspaces and builds, with each build's error and provisioner output.
+ *
+ * @since 0.1.0
+ */
+export class BuildsGroup extends HttpApiGroup.make("builds")
+  .add(
+    HttpApiEndpoint.get("workspaces", "/api/v1/workspaces")
+      .setUrlParams(WorkspacesQuery)
+      .addSuccess(WorkspacesResponse)
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/api/v1/builds")
+      .setUrlParams(BuildsQuery)
+      .addSuccess(BuildsResponse)
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/api/v1/builds/:id")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(BuildInfo)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("logs", "/api/v1/builds/:id/logs")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(BuildLogsResponse)
+      .addError(NotFound)
+  )
+  .middleware(Authorization)
+  .annotate(OpenApi.Description, "Workspaces and builds: why a build failed, and what the provisioner printed.")
 {}
 
 /**
@@ -474,6 +689,7 @@ export class WarmpoolApi extends HttpApi.make("warmpool")
   .add(HealthGroup)
   .add(TemplatesGroup)
   .add(PrebuildsGroup)
+  .add(BuildsGroup)
   .add(ReconcilerGroup)
   .add(BuildControlGroup)
   .addError(InternalError)

@@ -21,7 +21,7 @@ import {
   WorkspaceBuilder
 } from "@warmpool/prebuilds"
 import { RenderCache, Renderer, RenderWorkerPool, TemplateCache, type TemplateSource } from "@warmpool/render"
-import { HclParser } from "@warmpool/terraform"
+import { Budgets, HclParser } from "@warmpool/terraform"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import * as fs from "node:fs"
@@ -45,22 +45,35 @@ export const storeLayer = (
   return Store.layerSqlite({ filename: db, writerLock: db === ":memory:" ? undefined : options.writerLock })
 }
 
+const pidNamespace = (): string => {
+  try {
+    return fs.readlinkSync("/proc/self/ns/pid")
+  } catch {
+    return "unknown"
+  }
+}
+
 /**
- * The holder of a SQLite file's writer lock as this process records it: `<host>:<pid>`.
+ * The holder of a SQLite file's writer lock as this process records it:
+ * `<host>:<pid> (pid namespace <ns>)`. The namespace tells apart processes of containers that
+ * share a host name (and so pid numbers).
  *
  * @since 0.1.0
  */
-export const lockHolder = (): string => `${os.hostname()}:${process.pid}`
+export const lockHolder = (): string => `${os.hostname()}:${process.pid} (pid namespace ${pidNamespace()})`
 
 /**
- * Whether a recorded `<host>:<pid>` holder is a process of this host that no longer exists (its
- * lock can be taken over at once instead of after its lease).
+ * Whether a recorded holder is a process of this host and pid namespace that no longer exists
+ * (its lock can then be taken over at once instead of after its lease). Anything else — another
+ * host, another namespace, an unknown format, a live or unreadable process — is not known gone.
  *
  * @since 0.1.0
  */
 export const holderGone = (holder: string): boolean => {
-  const match = /^(.*):(\d+)$/.exec(holder)
-  if (match === null || match[1] !== os.hostname()) return false
+  const match = /^(.*):(\d+) \(pid namespace (.*)\)$/.exec(holder)
+  if (match === null || match[1] !== os.hostname() || match[3] === "unknown" || match[3] !== pidNamespace()) {
+    return false
+  }
   const pid = Number(match[2])
   if (pid === process.pid) return false
   try {
@@ -170,7 +183,9 @@ export const services = (
     Layer.provideMerge(WorkspaceBuilder.layer),
     Layer.provideMerge(rendering),
     Layer.provideMerge(JobNotifications.layer),
-    Layer.provideMerge(HclParser.layer)
+    Layer.provideMerge(HclParser.layer),
+    // the evaluation budgets every template compiled by the service is given
+    Layer.provide(Layer.succeed(Budgets.CurrentBudgets, config.budgets))
   )
 }
 

@@ -24,11 +24,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import { createServer, IncomingMessage } from "node:http"
+import { createServer, IncomingMessage, type Server, type ServerResponse } from "node:http"
 import { fileURLToPath } from "node:url"
 import { WarmpoolApi } from "./Api.js"
 import * as Authorization from "./Authorization.js"
 import * as BuildControlHandlers from "./BuildControlHandlers.js"
+import * as BuildHandlers from "./BuildHandlers.js"
 import * as HealthHandlers from "./HealthHandlers.js"
 import { describeProblem, shapeProblem } from "./internal/jsonShape.js"
 import { BodyTooLarge, lingerAfterEarlyAnswer, readBody } from "./internal/requestBody.js"
@@ -66,6 +67,7 @@ export const apiLayer: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBu
       HealthHandlers.layer,
       TemplateHandlers.layer,
       PrebuildHandlers.layer,
+      BuildHandlers.layer,
       ReconcilerHandlers.layer,
       BuildControlHandlers.layer
     )
@@ -166,6 +168,8 @@ const withBody = (request: HttpServerRequest.HttpServerRequest, body: Uint8Array
 
 /** Why a JSON body cannot be handed to the API, or `undefined`. */
 const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined => {
+  const problem = shapeProblem(bytes, maxDepth)
+  if (problem !== undefined) return describeProblem(problem)
   let text: string
   try {
     text = fatalUtf8.decode(bytes)
@@ -173,8 +177,6 @@ const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined =>
     return "the body is not valid UTF-8"
   }
   if (text.trim() === "") return undefined
-  const problem = shapeProblem(text, maxDepth)
-  if (problem !== undefined) return describeProblem(problem)
   try {
     JSON.parse(text)
     return undefined
@@ -195,12 +197,13 @@ const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined =>
  *    (checked by a linear scan, so no recursion sees it), or does not parse, gets 400 with a
  *    message.
  *
- * Every failure after that is answered with a typed JSON body; defects are logged.
+ * Every failure, of the guards or of the app, is answered with a typed JSON body; defects are
+ * logged.
  *
  * @since 0.1.0
  */
 export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
-  Effect.gen(function*() {
+  typedFailures(Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     const source = NodeHttpServerRequest.toIncomingMessage(request)
     const isNode = source instanceof IncomingMessage
@@ -219,7 +222,7 @@ export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Defa
     if ((isApi || hasBody) && !Authorization.headerMatches(request.headers["authorization"], options.token)) {
       return yield* early(unauthorized())
     }
-    if (!hasBody || !bodyMethods.has(request.method)) return yield* typedFailures(app)
+    if (!hasBody || !bodyMethods.has(request.method)) return yield* app
     const read = isNode
       ? readBody(source, options.maxBodyBytes)
       : Effect.map(request.arrayBuffer, (buffer) => new Uint8Array(buffer)).pipe(
@@ -237,8 +240,8 @@ export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Defa
     }
     const replaced = yield* Effect.either(withBody(request, body.right))
     if (replaced._tag === "Left") return errorBody(400, "BadRequest", "The request cannot carry a body.")
-    return yield* typedFailures(app).pipe(Effect.provideService(HttpServerRequest.HttpServerRequest, replaced.right))
-  }).pipe(
+    return yield* app.pipe(Effect.provideService(HttpServerRequest.HttpServerRequest, replaced.right))
+  })).pipe(
     Effect.provideService(HttpIncomingMessage.MaxBodySize, Option.some(FileSystem.Size(options.maxBodyBytes)))
   )
 
@@ -259,6 +262,42 @@ export const webConsoleLayer = (directory: string = webDirectory) =>
   HttpApiBuilder.Router.use((router) => router.concat(StaticFiles.router(directory)))
 
 /**
+ * Node's HTTP server, answering `Expect: 100-continue` itself: a client that waits for the go-ahead
+ * before uploading (curl does for bodies over 1 MiB) is told 401 or 413 instead, and never sends
+ * the body; Node's default would invite every body, authenticated or not.
+ *
+ * @since 0.1.0
+ */
+export const createGuardedServer = (options: GuardOptions): Server => {
+  const server = createServer()
+  server.on("checkContinue", (request: IncomingMessage, response: ServerResponse) => {
+    const declared = Number(request.headers["content-length"] ?? "0")
+    const refusal = Number.isFinite(declared) && declared > options.maxBodyBytes
+      ? {
+        status: 413,
+        _tag: "PayloadTooLarge",
+        message: `The request body exceeds the limit of ${options.maxBodyBytes} bytes.`
+      }
+      : !Authorization.headerMatches(request.headers["authorization"], options.token)
+      ? { status: 401, _tag: "Unauthorized", message: Authorization.unauthorizedMessage }
+      : undefined
+    if (refusal === undefined) {
+      response.writeContinue()
+      server.emit("request", request, response)
+      return
+    }
+    const body = JSON.stringify({ _tag: refusal._tag, message: refusal.message })
+    response.writeHead(refusal.status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      connection: "close"
+    })
+    response.end(body)
+  })
+  return server
+}
+
+/**
  * `HttpApiBuilder.serve` with the guards around the API's app rather than in the serving
  * middleware position: a guard may hand the app a request whose body it already read, while the
  * response is still written through the original request.
@@ -277,14 +316,15 @@ const guardedServe = (options: GuardOptions) =>
  * @category layers
  */
 export const layer: Layer.Layer<HttpServer.HttpServer, HttpServerError.ServeError, Requirements> = Layer.unwrapEffect(
-  Effect.map(
-    ServerConfig,
-    (config) =>
-      guardedServe({ maxBodyBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth, token: config.token }).pipe(
-        Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
-        Layer.provide(webConsoleLayer()),
-        Layer.provide(apiLayer),
-        Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
+  Effect.map(ServerConfig, (config) => {
+    const options = { maxBodyBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth, token: config.token }
+    return guardedServe(options).pipe(
+      Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+      Layer.provide(webConsoleLayer()),
+      Layer.provide(apiLayer),
+      Layer.provideMerge(
+        NodeHttpServer.layer(() => createGuardedServer(options), { port: config.port, host: config.host })
       )
-  )
+    )
+  })
 )

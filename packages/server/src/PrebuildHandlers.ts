@@ -6,6 +6,7 @@
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import { Claims, Reconciler, Store } from "@warmpool/prebuilds"
 import { RenderOutput, SecretRequirements } from "@warmpool/render"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -38,6 +39,15 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
           )
           return details.length === 0 ? pool.statusReason : `${pool.statusReason} (${details.join("; ")})`
         })
+    /** The preset with this name on the active version of the live template with this name. */
+    const presetOnActiveVersion = (templateName: string, presetName: string) =>
+      Effect.gen(function*() {
+        const templates = yield* store.listTemplates()
+        const template = templates.find((t) => t.name === templateName && !t.deleted)
+        if (template === undefined || template.activeVersionId === null) return Option.none()
+        const presets = yield* store.presetsOfVersion(template.activeVersionId)
+        return Option.fromNullable(presets.find((p) => p.name === presetName))
+      })
     return handlers
       .handle("presets", () =>
         reconciler.poolStatus.pipe(
@@ -57,11 +67,47 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
               status: p.status,
               statusReason: p.statusReason === "" ? null : p.statusReason,
               backoffUntil: p.backoffUntil,
-              activeVersion: p.activeVersion
+              activeVersion: p.activeVersion,
+              state: p.state,
+              quarantineReason: p.quarantineReason,
+              lastError: p.lastError
             }))
           })),
           Effect.catchTag("StoreError", storeFailure)
         ))
+      .handle("resume", ({ path }) =>
+        Effect.gen(function*() {
+          const found = yield* presetOnActiveVersion(path.template, path.preset)
+          if (Option.isNone(found)) {
+            return yield* new NotFound({
+              message: `No preset "${path.preset}" on the active version of template "${path.template}".`
+            })
+          }
+          const preset = found.value
+          if (preset.prebuildStatus === "validation_failed") {
+            return yield* new BadRequest({
+              message:
+                `Preset ${path.template}/${path.preset} fails parameter validation: resuming cannot help; import a fixed template version.`
+            })
+          }
+          const now = yield* DateTime.now
+          const result = yield* store.resumePreset(preset.id, now)
+          yield* Effect.logInfo("preset resumed by an operator").pipe(Effect.annotateLogs({
+            template: path.template,
+            preset: path.preset,
+            previous_status: result.previousStatus,
+            cleared_quarantine: result.clearedQuarantine ?? ""
+          }))
+          return {
+            template: path.template,
+            preset: path.preset,
+            presetId: result.presetId,
+            templateVersionId: result.templateVersionId,
+            previousStatus: result.previousStatus,
+            status: result.status,
+            clearedQuarantine: result.clearedQuarantine
+          }
+        }).pipe(Effect.catchTag("StoreError", storeFailure)))
       .handle("claim", ({ payload }) =>
         Effect.gen(function*() {
           const owner = ownerOf(payload.owner)
@@ -114,6 +160,8 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
             RenderResourceExhausted: (e) =>
               Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
             RenderWorkerFailed: (e) => Effect.fail(new ServiceUnavailable({ message: `render failed: ${e.message}` })),
+            RenderLimitExceeded: (e) =>
+              Effect.fail(new ServiceUnavailable({ message: `the render exceeded a limit: ${e.message}` })),
             TemplateNotFound: (e) => Effect.fail(new NotFound({ message: e.message })),
             StoreError: storeFailure
           })

@@ -11,6 +11,7 @@
 import * as JobLeases from "@warmpool/prebuilds/JobLeases"
 import * as PrebuildSettings from "@warmpool/prebuilds/Settings"
 import { CacheSettings, RenderWorkerPool } from "@warmpool/render"
+import { Budgets } from "@warmpool/terraform"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -74,6 +75,10 @@ export const settings = {
   hardLimit: Setting.make("hard-limit", Setting.integer({ min: 0 }), {
     default: PrebuildSettings.defaults.failureHardLimit,
     doc: "Consecutive failed builds that stop a preset until a new template version; 0 disables the limit."
+  }),
+  quarantineThreshold: Setting.make("quarantine-threshold", Setting.integer({ min: 1 }), {
+    default: 3,
+    doc: "Renders of one template version that may exceed a budget or deadline before the version is quarantined."
   }),
   provisioner: Setting.make("provisioner", Setting.choice("echo", "command"), {
     default: "echo" as "echo" | "command",
@@ -188,6 +193,38 @@ export const settings = {
   templateCacheCapacity: Setting.make("template-cache-capacity", Setting.integer({ min: 1 }), {
     default: 256,
     doc: "The most compiled template versions the cache keeps."
+  }),
+  budgetMaxInstances: Setting.make("budget-max-instances", Setting.integer({ min: 1 }), {
+    default: Budgets.defaults.maxInstances,
+    doc: "The most instances one count or for_each may expand to (blocks, modules, dynamic blocks)."
+  }),
+  budgetMaxCollectionElements: Setting.make("budget-max-collection-elements", Setting.integer({ min: 1 }), {
+    default: Budgets.defaults.maxCollectionElements,
+    doc: "The most elements one collection value may have during a render."
+  }),
+  budgetMaxStringBytes: Setting.make("budget-max-string-bytes", Setting.integer({ min: 1 }), {
+    default: Budgets.defaults.maxStringBytes,
+    doc: "The longest string a render may build, in UTF-16 code units."
+  }),
+  budgetMaxSteps: Setting.make("budget-max-steps", Setting.integer({ min: 1 }), {
+    default: Budgets.defaults.maxSteps,
+    doc: "The most evaluation steps (expression nodes, iterations, call costs) one render may take."
+  }),
+  budgetMaxFileBytes: Setting.make("budget-max-file-bytes", Setting.integer({ min: 1 }), {
+    default: Budgets.defaults.maxFileBytes,
+    doc: "The largest configuration file (.tf, .tf.json) a template may have, in bytes."
+  }),
+  budgetMaxTotalFileBytes: Setting.make("budget-max-total-file-bytes", Setting.integer({ min: 1 }), {
+    default: Budgets.defaults.maxTotalFileBytes,
+    doc: "The most bytes all files of a template version may have together."
+  }),
+  budgetMaxTfvarsBytes: Setting.make("budget-max-tfvars-bytes", Setting.integer({ min: 1 }), {
+    default: Budgets.defaults.maxTfvarsBytes,
+    doc: "The most bytes a template's variable files (*.tfvars, *.tfvars.json) may have together."
+  }),
+  budgetMaxNestingDepth: Setting.make("budget-max-nesting-depth", Setting.integer({ min: 1 }), {
+    default: Budgets.defaults.maxNestingDepth,
+    doc: "The deepest nesting of expressions and JSON documents in a template or its inputs."
   })
 }
 
@@ -278,6 +315,8 @@ export interface ServerConfigShape {
   readonly renderWorkerHeapMb: number
   readonly renderCache: CacheSettings.CacheSettings
   readonly templateCache: CacheSettings.CacheSettings
+  /** Evaluation budgets (`--budget-max-steps`, `WARMPOOL_BUDGET_MAX_STEPS`, ...). */
+  readonly budgets: Budgets.Budgets
 }
 
 /**
@@ -334,7 +373,8 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
     reconciliationInterval: v.interval,
     backoffInterval: v.backoffInterval,
     backoffLookback: v.backoffLookback,
-    failureHardLimit: v.hardLimit
+    failureHardLimit: v.hardLimit,
+    quarantineThreshold: v.quarantineThreshold
   })
   return Either.right({
     db: v.db,
@@ -368,6 +408,16 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
       maxAge: v.templateCacheMaxAge,
       sweepInterval: v.templateCacheSweepInterval,
       capacity: v.templateCacheCapacity
+    },
+    budgets: {
+      maxInstances: v.budgetMaxInstances,
+      maxCollectionElements: v.budgetMaxCollectionElements,
+      maxStringBytes: v.budgetMaxStringBytes,
+      maxSteps: v.budgetMaxSteps,
+      maxFileBytes: v.budgetMaxFileBytes,
+      maxTotalFileBytes: v.budgetMaxTotalFileBytes,
+      maxTfvarsBytes: v.budgetMaxTfvarsBytes,
+      maxNestingDepth: v.budgetMaxNestingDepth
     }
   })
 }

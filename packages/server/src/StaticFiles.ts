@@ -171,7 +171,34 @@ export const respond = (
   )
 
 /**
- * A handler answering the current request from `directory`.
+ * The icon served for `/icon/<name>.svg` when the console has no such file: templates name
+ * Coder's icon set (`/icon/go.svg`, `/icon/docker.svg`, ...), which warmpool does not ship, so
+ * every such icon gets this neutral glyph instead of a 404 (and a broken image).
+ *
+ * @since 0.1.0
+ */
+export const fallbackIcon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="24" height="24">` +
+  `<rect x="3" y="3" width="18" height="18" rx="4" fill="#e6e9ed" stroke="#8b95a1" stroke-width="1.5"/>` +
+  `<path d="M8 15.5l2.6-3.2 2 2.3 1.6-1.9L17 15.5z" fill="#8b95a1"/><circle cx="9.2" cy="9" r="1.4" fill="#8b95a1"/>` +
+  `</svg>`
+
+const iconPath = /^\/icon\/[^/?#]+\.svg(?:[?#].*)?$/
+
+/**
+ * Whether a request URL names an icon of the `/icon/*.svg` set.
+ *
+ * @since 0.1.0
+ */
+export const isIconRequest = (url: string): boolean => iconPath.test(url)
+
+const fallbackIconResponse = HttpServerResponse.text(fallbackIcon, {
+  contentType: "image/svg+xml",
+  headers: { "cache-control": "public, max-age=3600", "x-content-type-options": "nosniff" }
+})
+
+/**
+ * A handler answering the current request from `directory`; a missing `/icon/*.svg` gets
+ * {@link fallbackIcon}.
  *
  * @since 0.1.0
  */
@@ -180,7 +207,11 @@ export const handler = (
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest | Requirements> =>
   Effect.flatMap(
     HttpServerRequest.HttpServerRequest,
-    (request) => respond(directory, request.url, request.headers["if-none-match"])
+    (request) =>
+      Effect.map(
+        respond(directory, request.url, request.headers["if-none-match"]),
+        (response) => response.status === 404 && isIconRequest(request.url) ? fallbackIconResponse : response
+      )
   )
 
 /**

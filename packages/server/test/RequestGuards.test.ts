@@ -12,7 +12,7 @@ import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import * as fc from "fast-check"
 import * as http from "node:http"
-import { requestGuards } from "../src/HttpServer.js"
+import { createGuardedServer, requestGuards } from "../src/HttpServer.js"
 import { exceedsDepth, shapeProblem } from "../src/internal/jsonShape.js"
 
 describe("exceedsDepth", () => {
@@ -69,12 +69,14 @@ describe("shapeProblem", () => {
     ["values equal to keys are not keys", "{\"a\": \"a\", \"b\": [\"a\", \"a\"]}", undefined],
     ["same key in sibling objects", "[{\"a\": 1}, {\"a\": 2}]", undefined],
     ["too deep", "[[[[]]]]", "TooDeep:3:3"],
+    ["multi-byte keys, offsets in bytes", "{\"é\": 1, \"\\u00e9\": 2}", "DuplicateKey:é:10"],
+    ["brackets after multi-byte text", "[\"ééé\", [[[]]]]", "TooDeep:3:13"],
     ["unterminated", "{\"a\": 1, \"a", undefined],
     ["a malformed escape is left to the parser", "{\"\\x\": 1, \"\\x\": 2}", undefined]
   ]
   for (const [what, text, expected] of table) {
     it(what, () => {
-      const problem = shapeProblem(text, 3)
+      const problem = shapeProblem(new TextEncoder().encode(text), 3)
       const got = problem === undefined
         ? undefined
         : problem._tag === "TooDeep"
@@ -87,7 +89,7 @@ describe("shapeProblem", () => {
   it("never finds a problem in JSON.stringify output within the depth", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
-        expect(shapeProblem(JSON.stringify(value), 7)).toBe(undefined)
+        expect(shapeProblem(new TextEncoder().encode(JSON.stringify(value)), 7)).toBe(undefined)
       }),
       { numRuns: 500 }
     )
@@ -128,10 +130,12 @@ describe("requestGuards on a Node server", () => {
   beforeAll(async () => {
     const address = await Effect.runPromise(
       Effect.gen(function*() {
-        const context = yield* Layer.buildWithScope(NodeHttpServer.layer(() => http.createServer(), { port: 0 }), scope)
-        yield* HttpServer.serveEffect()(
-          requestGuards({ maxBodyBytes: limit, maxJsonDepth: 64, token: Redacted.make(token) })(app)
-        ).pipe(
+        const options = { maxBodyBytes: limit, maxJsonDepth: 64, token: Redacted.make(token) }
+        const context = yield* Layer.buildWithScope(
+          NodeHttpServer.layer(() => createGuardedServer(options), { port: 0 }),
+          scope
+        )
+        yield* HttpServer.serveEffect()(requestGuards(options)(app)).pipe(
           Effect.provide(context),
           Effect.provide(Logger.remove(Logger.defaultLogger)),
           Scope.extend(scope)
@@ -215,6 +219,40 @@ describe("requestGuards on a Node server", () => {
     }
     expect(appCalls).toBe(before)
     expect((await send("/open", { auth: false, method: "GET" })).body).toBe("open")
+  })
+
+  it("Expect: 100-continue: the go-ahead only with the token and a length within the limit", async () => {
+    const expecting = (headers: http.OutgoingHttpHeaders, body: Uint8Array) =>
+      new Promise<{ status: number; continued: boolean; body: string }>((resolve, reject) => {
+        let continued = false
+        const req = http.request({
+          host: "127.0.0.1",
+          port,
+          path: "/api/echo",
+          method: "POST",
+          headers: { ...headers, expect: "100-continue", "content-length": body.length }
+        }, (res) => {
+          let text = ""
+          res.setEncoding("utf8")
+          res.on("data", (chunk) => (text += chunk))
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, continued, body: text }))
+        })
+        req.on("continue", () => {
+          continued = true
+          req.end(body)
+        })
+        req.on("error", reject)
+        req.flushHeaders()
+      })
+    const body = new TextEncoder().encode("{\"a\": 1}")
+    const refused = await expecting({ "content-type": "application/json" }, body)
+    expect(refused).toMatchObject({ status: 401, continued: false })
+    expect(JSON.parse(refused.body)._tag).toBe("Unauthorized")
+    const tooBig = await expecting({ authorization: `Bearer ${token}` }, new Uint8Array(limit + 1))
+    expect(tooBig).toMatchObject({ status: 413, continued: false })
+    const accepted = await expecting({ authorization: `Bearer ${token}`, "content-type": "application/json" }, body)
+    expect(accepted).toMatchObject({ status: 200, continued: true })
+    expect(JSON.parse(accepted.body).body).toEqual({ a: 1 })
   })
 
   it("413 for a declared or a streamed body over the limit, and the connection is not reset", async () => {

@@ -197,6 +197,23 @@ describe("serving a directory", () => {
     expect((await request("/", { method: "POST" })).status).toBe(404)
   })
 
+  it("/icon/*.svg: a shipped icon as it is, any other the fallback glyph; nothing else falls back", async () => {
+    fs.mkdirSync(path.join(root, "icon"), { recursive: true })
+    fs.writeFileSync(path.join(root, "icon", "own.svg"), "<svg id=\"own\"/>")
+    const own = await request("/icon/own.svg")
+    expect(own.status).toBe(200)
+    expect(own.body).toBe("<svg id=\"own\"/>")
+    for (const url of ["/icon/go.svg", "/icon/docker.svg?v=1", "/icon/%E2%9C%93.svg"]) {
+      const reply = await request(url)
+      expect(reply.status, url).toBe(200)
+      expect(reply.headers["content-type"]).toBe("image/svg+xml")
+      expect(reply.body).toBe(StaticFiles.fallbackIcon)
+    }
+    for (const url of ["/icon/go.png", "/icon/a/b.svg", "/icon/../secret.svg", "/icons/go.svg", "/icon/.svg"]) {
+      expect((await request(url)).status, url).toBe(404)
+    }
+  })
+
   it("never serves a file outside the directory", async () => {
     for (
       const url of [

@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Budgets from "./Budgets.js"
 import * as Diagnostic from "./Diagnostic.js"
 import type * as Evaluator from "./Evaluator.js"
 import type { HclParser } from "./HclParser.js"
@@ -149,6 +150,8 @@ export interface CompiledTemplate {
   readonly fatal: Diagnostic.Diagnostic | undefined
   /** The owner data the template can read: drives the render cache's owner digest. */
   readonly ownerReads: OwnerReads
+  /** The budgets it was loaded with, and that its evaluations use. */
+  readonly budgets: Budgets.Budgets
 }
 
 const blockMeta = new Set(["count", "for_each", "depends_on", "provider", "lifecycle"])
@@ -332,7 +335,7 @@ const ownerReadsOf = (root: Module): OwnerReads => {
  *
  * @since 0.1.0
  */
-export const fromLoaded = (loaded: Loader.LoadedTemplate): CompiledTemplate => {
+export const fromLoaded = (loaded: Loader.LoadedTemplate, budgets?: Budgets.Budgets): CompiledTemplate => {
   const diagnostics: Array<Diagnostic.Diagnostic> = [...loaded.diagnostics]
   const root = compileModule(loaded.root, diagnostics)
   const tfvarsContext = CompileBody.syntheticContext("terraform.tfvars")
@@ -344,17 +347,22 @@ export const fromLoaded = (loaded: Loader.LoadedTemplate): CompiledTemplate => {
     tfvars,
     diagnostics,
     fatal: loaded.fatal,
-    ownerReads: ownerReadsOf(root)
+    ownerReads: ownerReadsOf(root),
+    budgets: budgets ?? loaded.budgets ?? Budgets.defaults
   }
 }
 
 /**
- * Load and compile a template version.
+ * Load and compile a template version, with the budgets in context (`Budgets.CurrentBudgets`,
+ * default `Budgets.defaults`).
  *
  * @since 0.1.0
  */
 export const compile = (files: TemplateFiles): Effect.Effect<CompiledTemplate, never, HclParser> =>
-  Effect.map(Loader.load(files), fromLoaded)
+  Effect.flatMap(
+    Budgets.CurrentBudgets,
+    (budgets) => Effect.map(Loader.load(files, { budgets }), (loaded) => fromLoaded(loaded, budgets))
+  )
 
 /**
  * Compile a standalone expression source (for `warmpool eval` and tests).

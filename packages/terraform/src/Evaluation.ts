@@ -11,11 +11,13 @@
  *
  * @since 0.1.0
  */
+import * as Budgets from "./Budgets.js"
 import type * as CompiledTemplate from "./CompiledTemplate.js"
 import * as Diagnostic from "./Diagnostic.js"
 import type * as Evaluator from "./Evaluator.js"
 import type { FileAccess } from "./Function.js"
 import * as Support from "./internal/evalSupport.js"
+import { valueTooDeep } from "./internal/jsonDepth.js"
 import * as Owner from "./Owner.js"
 import type * as Plan from "./Plan.js"
 import * as T from "./Type.js"
@@ -33,6 +35,8 @@ export interface Input {
   /** Root variable values (JSON); they override tfvars files. */
   readonly tfvars?: Readonly<Record<string, unknown>> | undefined
   readonly plan?: Plan.PlanData | undefined
+  /** The budgets of this evaluation (default: the template's). */
+  readonly budgets?: Budgets.Budgets | undefined
 }
 
 /**
@@ -110,6 +114,12 @@ export interface Evaluation {
   readonly forceAll: () => void
   /** Root variables: the declared default converted to the declared type (RENDER.md §3.1). */
   readonly variableDefault: (variable: CompiledTemplate.Variable) => Support.Converted
+  /**
+   * The budget meter of this evaluation. Once a budget is exceeded (`meter.exceeded`), every
+   * method above may throw `Budgets.BudgetExceeded`: the caller stops and reports
+   * `meter.exceeded.diagnostic`.
+   */
+  readonly meter: Budgets.Meter
   /** The root module's scope, for evaluating an expression as if written in the root module. */
   readonly rootScope: () => Evaluator.Scope
 }
@@ -150,6 +160,9 @@ class InstanceScope implements Evaluator.Scope {
   get files(): FileAccess {
     return this.instance.evaluation.template.files
   }
+  get meter(): Budgets.Meter {
+    return this.instance.evaluation.meter
+  }
   resolve(parts: ReadonlyArray<string | number>, range: Diagnostic.Range): Resolution | undefined {
     return this.instance.resolve(parts, range, this.repetition)
   }
@@ -164,6 +177,9 @@ class IteratorScope implements Evaluator.Scope {
   get files(): FileAccess {
     return this.parent.files
   }
+  get meter(): Budgets.Meter | undefined {
+    return this.parent.meter
+  }
   resolve(parts: ReadonlyArray<string | number>, range: Diagnostic.Range): Resolution | undefined {
     if (parts[0] === this.name) return resolved(this.object, 1)
     return this.parent.resolve(parts, range)
@@ -171,7 +187,11 @@ class IteratorScope implements Evaluator.Scope {
 }
 
 /** tfvars and variable defaults: no references at all. */
-const emptyScope = (files: FileAccess): Evaluator.Scope => ({ files, resolve: () => undefined })
+const emptyScope = (files: FileAccess, meter: Budgets.Meter): Evaluator.Scope => ({
+  files,
+  meter,
+  resolve: () => undefined
+})
 
 // -----------------------------------------------------------------------------------------------
 // memo with cycle detection
@@ -245,7 +265,9 @@ class BodyImpl implements Body {
     for (const dynamic of this.body.dynamics) {
       if (dynamic.type !== type || dynamic.forEach === undefined) continue
       const collection = this.evaluation.run(dynamic.forEach, this.scope).value
-      for (const [key, value] of Support.dynamicElements(collection)) {
+      const elements = Support.dynamicElements(collection)
+      this.evaluation.meter.instances(elements.length + bodies.length, dynamic.forEach.expression.range)
+      for (const [key, value] of elements) {
         bodies.push(
           new BodyImpl(
             this.evaluation,
@@ -475,8 +497,13 @@ class ModuleInstanceImpl implements ModuleInstance {
     let raw: V.Value | undefined
     if (this.inputs === undefined) {
       const input = this.evaluation.input.tfvars?.[variable.name]
-      if (input !== undefined) raw = Support.fromJson(input)
-      else {
+      if (input !== undefined) {
+        const meter = this.evaluation.meter
+        if (valueTooDeep(input, meter.budgets.maxNestingDepth)) {
+          meter.trip("maxNestingDepth", `The value given for variable "${variable.name}" nests too deeply.`)
+        }
+        raw = Support.fromJson(input)
+      } else {
         const file = this.evaluation.template.tfvars.get(variable.name)
         if (file !== undefined) raw = this.evaluation.run(file, this.evaluation.empty).value
       }
@@ -546,11 +573,15 @@ class ModuleInstanceImpl implements ModuleInstance {
       const n = Support.countOf(this.evaluation.run(count, scope).value)
       if (n === "unknown") return { _tag: "Unexpanded", kind: "count" }
       if (n === "single") return { _tag: "Single", repetition: noRepetition }
+      this.evaluation.meter.instances(n, count.expression.range)
+      this.evaluation.meter.step(n, count.expression.range)
       return { _tag: "Count", count: n }
     }
     if (forEach !== undefined) {
       const entries = Support.forEachEntries(this.evaluation.run(forEach, scope).value)
       if (entries === "unknown") return { _tag: "Unexpanded", kind: "for_each" }
+      this.evaluation.meter.instances(entries.length, forEach.expression.range)
+      this.evaluation.meter.step(entries.length, forEach.expression.range)
       return { _tag: "ForEach", entries }
     }
     return { _tag: "Single", repetition: noRepetition }
@@ -873,10 +904,12 @@ class EvaluationImpl implements Evaluation {
   private impureSeen = false
   private instanceList: ReadonlyArray<ModuleInstanceImpl> | undefined
   private readonly planIndex: Map<string, V.Value> | undefined
+  readonly meter: Budgets.Meter
 
   constructor(readonly template: CompiledTemplate.CompiledTemplate, readonly input: Input) {
+    this.meter = new Budgets.Meter(input.budgets ?? template.budgets ?? Budgets.defaults)
     this.ownerValue = Owner.toValue(input.owner)
-    this.empty = emptyScope(template.files)
+    this.empty = emptyScope(template.files, this.meter)
     this.root = new ModuleInstanceImpl(this, template.root, "", undefined)
     this.planIndex = input.plan === undefined ? undefined : Support.indexPlan(input.plan)
   }

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type * as Ast from "./Ast.js"
+import { isBudgetExceeded, type Meter } from "./Budgets.js"
 import * as Diagnostic from "./Diagnostic.js"
 import type { FileAccess } from "./Function.js"
 import { Compiler } from "./internal/evalCompile.js"
@@ -28,6 +29,12 @@ export interface Scope {
   readonly resolve: (parts: ReadonlyArray<string | number>, range: Diagnostic.Range) => Resolution | undefined
   /** The template's files, for file functions. */
   readonly files: FileAccess
+  /**
+   * The budget meter of the render this scope belongs to. With one, an exceeded budget is
+   * thrown on (`Budgets.BudgetExceeded`) for the render to report; without one, each evaluation
+   * meters itself with the default budgets and reports an excess as an error diagnostic.
+   */
+  readonly meter?: Meter | undefined
 }
 
 /**
@@ -70,7 +77,13 @@ const messageOf = (defect: unknown): string =>
   defect instanceof Error ? defect.message : typeof defect === "string" ? defect : "unexpected failure"
 
 const internalError = (expression: Ast.Expression, defect: unknown): Diagnostic.Diagnostic =>
-  Diagnostic.error("Internal error while evaluating expression", messageOf(defect), { range: expression.range })
+  defect instanceof RangeError && /call stack/i.test(defect.message)
+    ? Diagnostic.error(
+      "Expression too deeply nested",
+      "This expression nests too deeply to be evaluated (maxNestingDepth).",
+      { range: expression.range, code: "resource_limit" }
+    )
+    : Diagnostic.error("Internal error while evaluating expression", messageOf(defect), { range: expression.range })
 
 /**
  * Compile an expression. With error `parseDiagnostics`, every evaluation reports them and gives
@@ -111,13 +124,19 @@ export const compile = (
   }
   const slotCount = compiler.slotCount
   const run = root.run
+  const cost = compiler.nodes
   const evaluate = (scope: Scope): Result => {
     const ctx = new EvalContext(scope, slotCount === 0 ? noSlots : new Array<V.Value>(slotCount))
     let value: V.Value
     try {
+      ctx.meter.step(cost, expression.range)
       value = run(ctx)
     } catch (defect) {
-      ctx.fail(internalError(expression, defect))
+      if (isBudgetExceeded(defect)) {
+        defect.at(expression.range)
+        if (scope.meter !== undefined) throw defect
+        ctx.fail(defect.diagnostic)
+      } else ctx.fail(internalError(expression, defect))
       value = V.DynamicUnknown
     }
     return { value, errors: ctx.errors ?? noErrors, impure: ctx.impure }

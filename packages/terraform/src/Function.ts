@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { Meter } from "./Budgets.js"
 import type * as T from "./Type.js"
 import type { Value } from "./Value.js"
 
@@ -58,6 +59,11 @@ export interface Parameter {
  */
 export interface FunctionContext {
   readonly files: FileAccess
+  /**
+   * The render's budget meter: functions that build large values check their size with it
+   * before allocating (absent when an implementation is called directly).
+   */
+  readonly meter?: Meter | undefined
 }
 
 /**

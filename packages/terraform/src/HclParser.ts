@@ -10,7 +10,9 @@
  * Sources are screened before they reach the WASM parser: the Go runtime inside it aborts the
  * whole process when very deeply nested input exhausts its stack, so a source nested more than
  * `maxNestingDepth` levels, or with more than `maxOperatorChain` prefix / conditional operators in
- * one expression, is refused with an `HclParseError` instead.
+ * one expression, is refused with an `HclParseError` instead. So is a source with a heredoc or a
+ * block comment that is never closed: the WASM parser takes time quadratic in the source size
+ * to reject those (seconds for 100 KiB), the screen finds them in one linear pass.
  *
  * @since 0.1.0
  */
@@ -156,6 +158,19 @@ export const toParseError = (file: string, content: string, cause: unknown): Hcl
  */
 export const screen = (file: string, content: string): HclParseError | undefined => {
   const result = scan(content, maxNestingDepth)
+  const open = result.unterminated
+  if (open !== undefined) {
+    const at = { line: open.line, column: open.column, offset: open.offset }
+    const width = open.kind === "heredoc" ? 2 + open.marker.length : 2
+    const range = { file, start: at, end: { line: at.line, column: at.column + width, offset: at.offset + width } }
+    return new HclParseError({
+      file,
+      message: open.kind === "heredoc"
+        ? `Unterminated template string; the heredoc opened with "<<${open.marker}" at line ${open.line} has no closing "${open.marker}" line`
+        : `Unterminated comment; the comment opened with "/*" at line ${open.line} has no closing "*/"`,
+      range
+    })
+  }
   if (result.aborted) {
     return new HclParseError({
       file,

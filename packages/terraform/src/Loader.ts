@@ -23,8 +23,10 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { NestedBlockRef } from "./BlockOrder.js"
 import { compareBlocks } from "./BlockOrder.js"
+import * as Budgets from "./Budgets.js"
 import * as Diagnostic from "./Diagnostic.js"
 import { HclParser } from "./HclParser.js"
+import { tooDeep } from "./internal/jsonDepth.js"
 import { blocksOf } from "./internal/loadBlocks.js"
 import { normaliseJsonConfig } from "./internal/loadJson.js"
 import { resolveWithin } from "./internal/loadPaths.js"
@@ -131,6 +133,8 @@ export interface LoadedTemplate {
   readonly diagnostics: ReadonlyArray<Diagnostic.Diagnostic>
   /** A diagnostic that stops the render (`Failed to load tfvars from files`), if any. */
   readonly fatal: Diagnostic.Diagnostic | undefined
+  /** The budgets the template was loaded with. */
+  readonly budgets?: Budgets.Budgets | undefined
 }
 
 /**
@@ -143,6 +147,8 @@ export interface LoadOptions {
   readonly maxModuleDepth?: number
   /** Most module calls loaded in total (default 1 000); later ones are not loaded. */
   readonly maxModules?: number
+  /** File sizes and nesting (default `Budgets.defaults`). */
+  readonly budgets?: Budgets.Budgets | undefined
 }
 
 /**
@@ -191,9 +197,20 @@ interface DirectoryConfig {
 
 type ParsedConfig =
   | { readonly _tag: "Ok"; readonly parsed: unknown; readonly headers: ReturnType<typeof scan>["blocks"] | undefined }
-  | { readonly _tag: "Failed"; readonly message: string; readonly range: Diagnostic.Range | undefined }
+  | {
+    readonly _tag: "Failed"
+    readonly message: string
+    readonly range: Diagnostic.Range | undefined
+    /** Reported instead of `Parse terraform files` (a budget excess). */
+    readonly diagnostic?: Diagnostic.Diagnostic | undefined
+  }
 
 const parseError = (message: string) => ({ _tag: "Failed", message, range: undefined }) as const
+
+const pointRange = (file: string, line: number, column: number, offset: number): Diagnostic.Range => {
+  const at = { line, column, offset }
+  return { file, start: at, end: { line, column: column + 1, offset: offset + 1 } }
+}
 
 type Resolution = { readonly dir: string } | { readonly reason: string }
 
@@ -208,6 +225,7 @@ export const load = (
 ): Effect.Effect<LoadedTemplate, never, HclParser> =>
   Effect.gen(function*() {
     const parser = yield* HclParser
+    const budgets = options?.budgets ?? Budgets.defaults
     const maxDepth = options?.maxModuleDepth ?? 32
     const maxModules = options?.maxModules ?? 1_000
     const diagnostics: Array<Diagnostic.Diagnostic> = [...files.warnings]
@@ -217,8 +235,28 @@ export const load = (
 
     const parseFile = (path: string): Effect.Effect<ParsedConfig> =>
       Effect.gen(function*() {
+        const size = files.readFile(path)?.length ?? 0
+        if (size > budgets.maxFileBytes) {
+          const message = `the file is ${size} bytes long`
+          return {
+            _tag: "Failed",
+            message,
+            range: undefined,
+            diagnostic: Budgets.diagnostic("maxFileBytes", budgets, `${path}: ${message}.`)
+          } as const
+        }
         const text = files.readText(path) ?? ""
         if (path.endsWith(".json")) {
+          const deep = tooDeep(text, budgets.maxNestingDepth)
+          if (deep !== undefined) {
+            const range = pointRange(path, deep.line, deep.column, deep.offset)
+            return {
+              _tag: "Failed",
+              message: "the document nests too deeply",
+              range,
+              diagnostic: Budgets.diagnostic("maxNestingDepth", budgets, "This JSON document nests too deeply.", range)
+            } as const
+          }
           let normalised: Record<string, unknown> | string
           try {
             // Both steps can exhaust the stack on absurdly nested documents: that is a parse error.
@@ -262,7 +300,8 @@ export const load = (
           const parsed = yield* parseFile(path)
           if (parsed._tag === "Failed") {
             diagnostics.push(
-              Diagnostic.error("Parse terraform files", `${path}: ${parsed.message}`, { range: parsed.range })
+              parsed.diagnostic ??
+                Diagnostic.error("Parse terraform files", `${path}: ${parsed.message}`, { range: parsed.range })
             )
             continue
           }
@@ -368,14 +407,30 @@ export const load = (
         return { dir, callPath, files: config.files, blocks: config.blocks, calls }
       })
 
+    if (files.totalBytes > budgets.maxTotalFileBytes) {
+      return {
+        files,
+        root: { dir: ".", callPath: [], files: [], blocks: [], calls: [] },
+        tfvars: new Map(),
+        tfvarsSources: new Map(),
+        diagnostics,
+        fatal: Budgets.diagnostic(
+          "maxTotalFileBytes",
+          budgets,
+          `The template version's files are ${files.totalBytes} bytes long in total.`
+        ),
+        budgets
+      }
+    }
     const root = yield* loadModule(".", [], ["."])
-    const tfvars = yield* Tfvars.collect(files)
+    const tfvars = yield* Tfvars.collect(files, budgets)
     return {
       files,
       root,
       tfvars: tfvars.values,
       tfvarsSources: tfvars.sources,
       diagnostics,
-      fatal: tfvars.fatal
+      fatal: tfvars.fatal,
+      budgets
     }
   })

@@ -21,11 +21,14 @@ import { Parser } from "./internal/parser.js"
 import { scanTemplate, TemplateMode } from "./internal/template.js"
 
 /**
- * The nesting limit used when `maxDepth` is not given.
+ * The nesting limit used when `maxDepth` is not given (`Budgets.defaults.maxNestingDepth`).
+ * Chains of binary operators and of attribute / index steps do not count as nesting. A few
+ * shapes use more stack per level than others: if the JavaScript stack runs out first, the result
+ * is the same `resource_limit` diagnostic.
  *
  * @since 0.1.0
  */
-export const defaultMaxDepth = 200
+export const defaultMaxDepth = 1_000
 
 /**
  * @since 0.1.0
@@ -84,7 +87,7 @@ const guarded = (options: ParseOptions | undefined, body: () => ParseResult): Pa
         D.error(
           tooDeep ? "Expression too deeply nested" : "Internal parser error",
           tooDeep ? "This expression nests too deeply to be parsed." : `The parser failed on this input: ${String(e)}`,
-          { range }
+          { range, code: tooDeep ? "resource_limit" : "" }
         )
       ]
     }

@@ -11,8 +11,10 @@
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Budgets from "./Budgets.js"
 import * as Diagnostic from "./Diagnostic.js"
 import { HclParser } from "./HclParser.js"
+import { tooDeep } from "./internal/jsonDepth.js"
 import { compareWalkOrder } from "./internal/loadPaths.js"
 import { scan } from "./internal/loadScan.js"
 import { isRecord } from "./internal/loadSchema.js"
@@ -55,8 +57,15 @@ export const tfvarsFiles = (files: TemplateFiles): ReadonlyArray<string> =>
  *
  * @since 0.1.0
  */
-export const parseJsonTfvars = (text: string): Either.Either<Record<string, unknown>, string> => {
+export const parseJsonTfvars = (
+  text: string,
+  maxNestingDepth: number = Budgets.defaults.maxNestingDepth
+): Either.Either<Record<string, unknown>, string> => {
   if (text.trim() === "") return Either.right({})
+  const deep = tooDeep(text, maxNestingDepth)
+  if (deep !== undefined) {
+    return Either.left(`${deep.line},${deep.column}: the document nests more than ${maxNestingDepth} levels deep`)
+  }
   let document: unknown
   try {
     document = JSON.parse(text)
@@ -104,18 +113,42 @@ export const loadFailure = (file: string, message: string): Diagnostic.Diagnosti
 
 /**
  * Reads and merges every variable file of the snapshot. Stops at the first file that does not
- * parse, with `fatal` set.
+ * parse, with `fatal` set; refuses (`resource_limit`) variable files larger than
+ * `maxTfvarsBytes` together.
  *
  * @since 0.1.0
  */
-export const collect = (files: TemplateFiles): Effect.Effect<TfvarsResult, never, HclParser> =>
+export const collect = (
+  files: TemplateFiles,
+  budgets: Budgets.Budgets = Budgets.defaults
+): Effect.Effect<TfvarsResult, never, HclParser> =>
   Effect.gen(function*() {
     const values = new Map<string, unknown>()
     const sources = new Map<string, string>()
     const read: Array<string> = []
-    for (const file of tfvarsFiles(files)) {
+    const paths = tfvarsFiles(files)
+    let total = 0
+    for (const file of paths) total += files.readFile(file)?.length ?? 0
+    if (total > budgets.maxTfvarsBytes) {
+      const fatal = Budgets.diagnostic(
+        "maxTfvarsBytes",
+        budgets,
+        `The variable files (${paths.join(", ")}) are ${total} bytes long together.`
+      )
+      return { values, sources, files: read, fatal }
+    }
+    for (const file of paths) {
       const text = files.readText(file) ?? ""
-      const parsed = file.endsWith(".json") ? parseJsonTfvars(text) : yield* parseHclTfvars(file, text)
+      const deep = file.endsWith(".json") ? tooDeep(text, budgets.maxNestingDepth) : undefined
+      if (deep !== undefined) {
+        const at = { line: deep.line, column: deep.column, offset: deep.offset }
+        const range = { file, start: at, end: { ...at, column: at.column + 1, offset: at.offset + 1 } }
+        const fatal = Budgets.diagnostic("maxNestingDepth", budgets, "This JSON document nests too deeply.", range)
+        return { values, sources, files: [...read, file], fatal }
+      }
+      const parsed = file.endsWith(".json")
+        ? parseJsonTfvars(text, budgets.maxNestingDepth)
+        : yield* parseHclTfvars(file, text)
       read.push(file)
       if (Either.isLeft(parsed)) {
         return { values, sources, files: read, fatal: loadFailure(file, parsed.left) }

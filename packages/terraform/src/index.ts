@@ -11,6 +11,11 @@ export * as BlockOrder from "./BlockOrder.js"
 /**
  * @since 0.1.0
  */
+export * as Budgets from "./Budgets.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as CompiledTemplate from "./CompiledTemplate.js"
 
 /**

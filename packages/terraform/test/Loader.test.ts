@@ -192,7 +192,7 @@ describe("Loader: configuration files", () => {
       expect(addresses(t.root)).toEqual(["variable.ok@main.tf:1"])
     }))
 
-  it.effect("turns stack-exhausting .tf.json documents into parse errors", () =>
+  it.effect("refuses .tf.json documents nested past the budget (resource_limit), before decoding them", () =>
     Effect.gen(function*() {
       let dynamic = "{}"
       for (let i = 0; i < 20000; i++) dynamic = `{"dynamic": {"x": {"content": ${dynamic}}}}`
@@ -202,7 +202,10 @@ describe("Loader: configuration files", () => {
       })
       const lines = diagnosticLines(t)
       expect(lines.length).toBe(1)
-      expect(lines[0]).toMatch(/^error\|Parse terraform files\|deep\.tf\.json: .+/)
+      expect(lines[0]).toMatch(
+        /^error\|Resource limit exceeded: more than 1000 levels of nesting \(maxNestingDepth\)\|deep\.tf\.json:1,\d+: .+/
+      )
+      expect(t.diagnostics[0]?.code).toBe("resource_limit")
       expect(addresses(t.root)).toEqual(["variable.ok@main.tf:1"])
     }))
 

@@ -444,28 +444,38 @@ describe("parseExpression: nesting limit", () => {
     expect(parseExpression(nested(400), { maxDepth: 500 }).diagnostics).toEqual([])
   })
 
-  it("bounds long chains too, which are deep trees", () => {
-    for (const source of ["1" + "+1".repeat(500), "a" + ".b".repeat(500), "!".repeat(500) + "a"]) {
-      expect(parseExpression(source).diagnostics.map((d) => d.summary)).toEqual(["Expression too deeply nested"])
+  it("does not count chains of operators or of attribute and index steps as nesting", () => {
+    for (const n of [201, 5_000, 100_000]) {
+      const r = parseExpression(Array.from({ length: n }, () => "1").join(" + "))
+      expect(r.diagnostics).toEqual([])
+      expect(r.expression._tag).toBe("Binary")
     }
-    expect(parseExpression("1" + "+1".repeat(150)).diagnostics).toEqual([])
+    expect(parseExpression("a" + ".b".repeat(5_000)).diagnostics).toEqual([])
+    expect(parseExpression("a" + "[0].b".repeat(5_000)).diagnostics).toEqual([])
+    expect(parseExpression("1" + " * 2 + 3 - 4 / 5".repeat(20_000)).diagnostics).toEqual([])
   })
 
-  it("bounds every kind of nesting", () => {
+  it("bounds every kind of real nesting", () => {
+    const n = defaultMaxDepth + 10
     const cases = [
-      "(".repeat(300) + "a" + ")".repeat(300),
-      "{a = ".repeat(300) + "1" + "}".repeat(300),
-      "f(".repeat(300) + ")".repeat(300),
-      "\"${".repeat(300) + "a" + "}\"".repeat(300),
-      "\"" + "%{if a}".repeat(300) + "%{endif}".repeat(300) + "\"",
-      "a" + "[*]".repeat(300),
-      "[for x in y : ".repeat(300) + "x" + "]".repeat(300),
-      "a ? ".repeat(300) + "b" + " : c".repeat(300),
-      "-".repeat(300) + "1"
+      "(".repeat(n) + "a" + ")".repeat(n),
+      "{a = ".repeat(n) + "1" + "}".repeat(n),
+      "f(".repeat(n) + ")".repeat(n),
+      "\"${".repeat(n) + "a" + "}\"".repeat(n),
+      "\"" + "%{if a}".repeat(n) + "%{endif}".repeat(n) + "\"",
+      "a" + "[*]".repeat(n),
+      "[for x in y : ".repeat(n) + "x" + "]".repeat(n),
+      "a ? ".repeat(n) + "b" + " : c".repeat(n),
+      "-".repeat(n) + "1",
+      "!".repeat(n) + "a",
+      "a[".repeat(n) + "0" + "]".repeat(n),
+      "1 + (".repeat(n) + "1" + ")".repeat(n)
     ]
     for (const source of cases) {
       const r = parseExpression(source)
-      expect(r.diagnostics.map((d) => d.summary), source.slice(0, 20)).toEqual(["Expression too deeply nested"])
+      expect(r.diagnostics.map((d) => [d.summary, d.code]), source.slice(0, 20)).toEqual([
+        ["Expression too deeply nested", "resource_limit"]
+      ])
     }
   })
 

@@ -1,7 +1,7 @@
 /**
  * `warmpool render <dir> [--param NAME=VALUE]... [--previous NAME=VALUE]... [--owner FILE.json]
- * [--plan FILE.json] [--tfvar NAME=JSON]... [--validate-presets] [--full-evaluation] [--json]
- * [--strict]`
+ * [--plan FILE.json] [--tfvar NAME=JSON]... [--budget NAME=NUMBER]... [--validate-presets]
+ * [--full-evaluation] [--json] [--strict]`
  *
  * @since 0.1.0
  */
@@ -35,6 +35,11 @@ export const renderCommand = Command.make(
       Options.optional
     ),
     tfvars: pairs("tfvar", "A root variable value as NAME=JSON (repeatable); overrides tfvars files.", "NAME=JSON"),
+    budgets: pairs(
+      "budget",
+      "An evaluation budget as NAME=NUMBER (repeatable): maxInstances, maxCollectionElements, maxStringBytes, maxSteps, maxFileBytes, maxTotalFileBytes, maxTfvarsBytes, maxNestingDepth (default from WARMPOOL_BUDGET_* variables).",
+      "NAME=NUMBER"
+    ),
     validatePresets: Options.boolean("validate-presets").pipe(
       Options.withDescription("Re-render presets that have prebuilds and attach their validation errors.")
     ),
@@ -59,6 +64,7 @@ export const renderCommand = Command.make(
         ownerFile: Option.getOrUndefined(args.owner),
         planFile: Option.getOrUndefined(args.plan),
         tfvars: args.tfvars,
+        budgets: args.budgets,
         validatePresets: args.validatePresets,
         fullEvaluation: args.fullEvaluation,
         json: args.json,

@@ -31,9 +31,22 @@ export const plainScope = (variables: ReadonlyMap<string, Value.Value>): Evaluat
   files: Function.noFiles,
   resolve: (parts, range) => {
     const [root, name, third] = parts
+    const named = typeof name === "string"
+    const direct = (object: string) =>
+      undeclared(
+        "Invalid reference",
+        `The "${object}" object cannot be accessed directly. Instead, access one of its attributes.`,
+        range
+      )
     switch (root) {
       case "var": {
-        if (typeof name !== "string") return undefined
+        if (!named) {
+          return undeclared(
+            "Reference to undeclared input variable",
+            `An input variable with the name "" has not been declared. This variable can be declared with a variable "" {} block.`,
+            range
+          )
+        }
         const value = variables.get(name)
         return value === undefined
           ? undeclared(
@@ -44,55 +57,106 @@ export const plainScope = (variables: ReadonlyMap<string, Value.Value>): Evaluat
           : { value, consumed: 2 }
       }
       case "local":
-        return typeof name === "string"
-          ? undeclared(
-            "Reference to undeclared local value",
-            `A local value with the name "${name}" has not been declared.`,
-            range
-          )
-          : undefined
+        return undeclared(
+          "Reference to undeclared local value",
+          `A local value with the name "${named ? name : ""}" has not been declared.`,
+          range
+        )
       case "data":
-        return typeof name === "string" && typeof third === "string"
+        return named && typeof third === "string"
           ? undeclared(
             "Reference to undeclared resource",
             `A data resource "${name}" "${third}" has not been declared in the root module.`,
             range
           )
-          : undefined
+          : undeclared(
+            "Invalid reference",
+            `The "data" object must be followed by two attribute names: the data source type and the resource name.`,
+            range
+          )
       case "module":
-        return typeof name === "string"
+        return named
           ? undeclared(
             "Reference to undeclared module",
             `No module call named "${name}" is declared in the root module.`,
             range
           )
-          : undefined
+          : direct("module")
       case "count":
+        return name === "index"
+          ? undeclared(
+            `Reference to "count" in non-counted context`,
+            `The "count" object can only be used in "module", "resource", and "data" blocks, and only when the "count" argument is set.`,
+            range
+          )
+          : undeclared(
+            `Invalid "count" attribute`,
+            `The "count" object does not have an attribute named "${
+              named ? name : ""
+            }". The only supported attribute is count.index, which is the index of each instance of a resource block that has the "count" argument set.`,
+            range
+          )
+      case "each":
+        if (name === "key") {
+          return undeclared(
+            `Reference to "each" in context without for_each`,
+            `The "each" object can be used only in "module" or "resource" blocks, and only when the "for_each" argument is set.`,
+            range
+          )
+        }
+        if (name === "value") {
+          return undeclared(
+            "each.value cannot be used in this context",
+            `A reference to "each.value" has been used in a context in which it is unavailable, such as when the configuration no longer contains the value in its "for_each" expression. Remove this reference to each.value in your configuration to work around this error.`,
+            range
+          )
+        }
         return undeclared(
-          `Reference to "count" in non-counted context`,
-          `The "count" object can only be used in "module", "resource", and "data" blocks, and only when the "count" argument is set.`,
+          `Invalid "each" attribute`,
+          `The "each" object does not have an attribute named "${
+            named ? name : ""
+          }". The supported attributes are each.key and each.value, the current key and value pair of the "for_each" attribute set.`,
           range
         )
-      case "each":
+      case "self":
         return undeclared(
-          `Reference to "each" in context without for_each`,
-          `The "each" object can be used only in "module" or "resource" blocks, and only when the "for_each" argument is set.`,
+          `Invalid "self" reference`,
+          `The "self" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.`,
           range
         )
       case "path":
         if (name === "module" || name === "root") return { value: Value.string("."), consumed: 2 }
         if (name === "cwd") return { value: Value.string("/"), consumed: 2 }
-        return undefined
+        return named
+          ? undeclared(
+            `Invalid "path" attribute`,
+            `The "path" object does not have an attribute named "${name}".`,
+            range
+          )
+          : direct("path")
       case "terraform":
-        return name === "workspace" ? { value: Value.string("default"), consumed: 2 } : undefined
+        if (name === "workspace") return { value: Value.string("default"), consumed: 2 }
+        if (name === "applying") return { value: Value.False, consumed: 2 }
+        return named
+          ? undeclared(
+            `Invalid "terraform" attribute`,
+            `The "terraform" object does not have an attribute named "${name}". The only supported attributes are terraform.workspace, the name of the currently-selected workspace, and terraform.applying, a boolean which is true only during apply.`,
+            range
+          )
+          : direct("terraform")
       default:
-        return typeof root === "string" && typeof name === "string"
+        if (typeof root !== "string") return undefined
+        return named
           ? undeclared(
             "Reference to undeclared resource",
             `A managed resource "${root}" "${name}" has not been declared in the root module.`,
             range
           )
-          : undefined
+          : undeclared(
+            "Invalid reference",
+            "A reference to a resource type must be followed by at least one attribute access, specifying the resource name.",
+            range
+          )
     }
   }
 })

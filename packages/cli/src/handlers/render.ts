@@ -3,7 +3,7 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Renderer, RenderOutput, SecretRequirements } from "@warmpool/render"
-import { CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
+import { Budgets, CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -19,6 +19,7 @@ export interface RenderArgs {
   readonly ownerFile: string | undefined
   readonly planFile: string | undefined
   readonly tfvars: ReadonlyArray<readonly [string, string]>
+  readonly budgets?: ReadonlyArray<readonly [string, string]> | undefined
   readonly validatePresets: boolean
   readonly fullEvaluation: boolean
   readonly json: boolean
@@ -111,6 +112,24 @@ const allDiagnostics = (output: RenderOutput.RenderOutput): ReadonlyArray<Render
   ...output.variables.flatMap((v) => v.diagnostics)
 ]
 
+/** `--budget NAME=NUMBER` pairs over the `WARMPOOL_BUDGET_*` configuration. */
+const readBudgets = (pairs: ReadonlyArray<readonly [string, string]>) =>
+  Effect.gen(function*() {
+    const base = yield* Effect.mapError(Budgets.config(), (e) => new UsageProblem(`budgets: ${String(e)}`))
+    const overrides: Record<string, number> = {}
+    for (const [name, text] of pairs) {
+      const n = Number(text)
+      if (!(Budgets.limits as ReadonlyArray<string>).includes(name)) {
+        return yield* Effect.fail(new UsageProblem(`--budget ${name}: not a budget (${Budgets.limits.join(", ")})`))
+      }
+      if (!Number.isSafeInteger(n) || n <= 0) {
+        return yield* Effect.fail(new UsageProblem(`--budget ${name}: expected a positive integer, got ${text}`))
+      }
+      overrides[name] = n
+    }
+    return Budgets.make(overrides, base)
+  })
+
 const print = (output: RenderOutput.RenderOutput, json: boolean) =>
   json ? Console.log(JSON.stringify(RenderOutput.toJson(output), null, 2)) : Console.log(renderTable(output))
 
@@ -130,7 +149,10 @@ export const run = (args: RenderArgs): Effect.Effect<void, never, FileSystem.Fil
       yield* print(RenderOutput.failed([diagnostic("error", d.summary, d.detail, d.code)]), args.json)
       return yield* exitCode(1)
     }
-    const template = yield* CompiledTemplate.compile(files.right)
+    const budgets = yield* readBudgets(args.budgets ?? [])
+    const template = yield* CompiledTemplate.compile(files.right).pipe(
+      Effect.provideService(Budgets.CurrentBudgets, budgets)
+    )
     const renderer = yield* Renderer.Renderer
     const request: Renderer.RenderRequest = {
       template,

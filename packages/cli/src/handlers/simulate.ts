@@ -41,7 +41,7 @@ const importLines = (imports: ReadonlyArray<TemplateImport.DirectoryImport>): Re
 
 const textLine = (cycle: Simulation.SimulatedCycle): string => {
   const lookups = cycle.cacheHits + cycle.cacheMisses
-  const pools = cycle.presets.map((p) => `${p.template}/${p.preset} ${p.running}/${p.desired} ${p.status}`).join(", ")
+  const pools = cycle.presets.map((p) => `${p.template}/${p.preset} ${p.running}/${p.desired} ${p.state}`).join(", ")
   return `cycle ${String(cycle.cycle).padStart(3)} ${
     cycle.at.slice(11, 19)
   }  created ${cycle.creates}  deleted ${cycle.deletes}  renders ${cycle.renders}  parses ${cycle.parses}  cache hits ${cycle.cacheHits}/${lookups}${
@@ -62,7 +62,8 @@ const jsonLine = (cycle: Simulation.SimulatedCycle): string =>
       preset: p.preset,
       desired: p.desired,
       running: p.running,
-      status: p.status
+      status: p.status,
+      state: p.state
     }))
   })
 

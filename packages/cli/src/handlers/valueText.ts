@@ -78,7 +78,7 @@ export const valueText = (value: Value.Value): string => {
   switch (value._tag) {
     case "String":
       return value.value.includes("\n")
-        ? `<<EOT\n${value.value}${value.value.endsWith("\n") ? "" : "\n"}EOT`
+        ? `<<EOT\n${value.value}\nEOT` // terraform console adds a line break even after a final one
         : goQuote(value.value)
     case "Number":
       return TfNumber.toString(value.value)

@@ -43,8 +43,8 @@ export const isComplete = (text: string): boolean => {
       if (inString) {
         if (c === "\\") i++
         else if (c === "\"") inString = false
+        else if ((c === "$" || c === "%") && next === c && line[i + 2] === "{") i += 2 // `$${`: a literal `${`
         else if ((c === "$" || c === "%") && next === "{") {
-          if (line[i + 2] === c) continue // `$${` is a literal `${`
           stack.push({ frame: "string", close: "}" })
           inString = false
           i++

@@ -89,6 +89,16 @@ export const prebuildMetricData = (state: PrebuildState): Array<MetricData> => {
       presets((p) => (p.validationFailed ? 1 : undefined))
     ),
     gauge(
+      "warmpool_prebuild_preset_quarantined",
+      "1 for presets whose template version is quarantined (renders kept exceeding a budget or deadline).",
+      presets((p) => (p.quarantined === true ? 1 : undefined))
+    ),
+    gauge(
+      "warmpool_prebuild_preset_state",
+      "1 for the derived state of each preset's pool (label state).",
+      state.presets.flatMap((p) => p.state === undefined ? [] : [point({ ...labelsOf(p), state: p.state }, 1)])
+    ),
+    gauge(
       "coderd_prebuilt_workspaces_metrics_last_updated",
       "Unix time of the last refresh of the prebuild metrics.",
       [point({}, state.lastUpdated)]

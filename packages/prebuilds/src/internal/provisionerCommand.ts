@@ -57,6 +57,8 @@ export interface ProcessHandle {
   readonly closed: Deferred.Deferred<void>
   readonly stderr: TailBuffer
   readonly stdout: AgentsLineScanner
+  /** The tail of stdout, kept for the build's stored output. */
+  readonly stdoutTail: TailBuffer
   terminated: boolean
 }
 
@@ -103,8 +105,12 @@ export const spawnProcess = (
     const closed = Deferred.unsafeMake<void>(FiberId.none)
     const stderr = new TailBuffer(options.maxOutputBytes)
     const stdout = new AgentsLineScanner(options.maxOutputBytes)
+    const stdoutTail = new TailBuffer(options.maxOutputBytes)
     let started = false
-    child.stdout!.on("data", (chunk: Buffer) => stdout.push(chunk))
+    child.stdout!.on("data", (chunk: Buffer) => {
+      stdout.push(chunk)
+      stdoutTail.push(chunk)
+    })
     child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk))
     // EPIPE when the command exits without reading its input: not an error of the job.
     child.stdin!.on("error", () => {})
@@ -116,7 +122,7 @@ export const spawnProcess = (
     child.once("spawn", () => {
       started = true
       child.stdin!.end(input)
-      resume(Effect.succeed({ child, pid: child.pid!, exited, closed, stderr, stdout, terminated: false }))
+      resume(Effect.succeed({ child, pid: child.pid!, exited, closed, stderr, stdout, stdoutTail, terminated: false }))
     })
     return Effect.sync(() => {
       // Interrupted while starting: the process must not outlive the job.
@@ -163,10 +169,17 @@ const withStderr = (reason: string, handle: ProcessHandle): string => {
   return `${reason}: ${handle.stderr.truncated ? "..." : ""}${tail}`
 }
 
+/** The output kept with the build (the tails of both streams). */
+const logsOf = (handle: ProcessHandle): NonNullable<JobOutcome["logs"]> => ({
+  stdout: handle.stdoutTail.text(),
+  stderr: handle.stderr.text(),
+  truncated: handle.stdoutTail.truncated || handle.stderr.truncated
+})
+
 const outcomeOf = (handle: ProcessHandle, exit: ExitInfo): JobOutcome => {
-  if (exit.code === 0) return { status: "succeeded", agents: handle.stdout.agents() }
+  if (exit.code === 0) return { status: "succeeded", agents: handle.stdout.agents(), logs: logsOf(handle) }
   const reason = exit.code !== null ? `exit status ${exit.code}` : `terminated by ${exit.signal ?? "a signal"}`
-  return { status: "failed", error: withStderr(reason, handle) }
+  return { status: "failed", error: withStderr(reason, handle), logs: logsOf(handle) }
 }
 
 /**
@@ -183,13 +196,18 @@ export const runCommandJob = (options: CommandRunnerOptions, job: AcquiredJob): 
       (handle) => terminate(handle, options.killGracePeriod)
     ))
     if (started._tag === "Left") {
-      return { status: "failed", error: `cannot run ${options.command}: ${started.left}` } as const
+      const error = `cannot run ${options.command}: ${started.left}`
+      return { status: "failed", error, logs: { stdout: "", stderr: error } } as const
     }
     const handle = started.right
     const exit = yield* Effect.timeoutOption(Deferred.await(handle.exited), options.timeout)
     yield* terminate(handle, options.killGracePeriod)
     if (exit._tag === "None") {
-      return { status: "failed", error: withStderr(`timed out after ${Duration.format(options.timeout)}`, handle) }
+      return {
+        status: "failed",
+        error: withStderr(`timed out after ${Duration.format(options.timeout)}`, handle),
+        logs: logsOf(handle)
+      }
     }
     return outcomeOf(handle, exit.value)
   }))

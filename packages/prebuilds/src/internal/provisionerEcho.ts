@@ -50,10 +50,9 @@ export const echoRunner = (store: StoreShape, random: Random.Random, options: Ec
         (yield* random.next) < options.failureRate
       if (!instant) yield* Effect.sleep(options.delay)
       if (fails) {
-        return {
-          status: "failed",
-          error: `echo provisioner: simulated ${transition} failure (failure rate ${options.failureRate})`
-        } as const
+        const error = `echo provisioner: simulated ${transition} failure (failure rate ${options.failureRate})`
+        // Only failures keep output: a successful echo job has nothing worth storing.
+        return { status: "failed", error, logs: { stdout: "", stderr: error } } as const
       }
       if (transition === "delete") return { status: "succeeded" } as const
       if (transition === "stop") return { status: "succeeded", agents: [] } as const

@@ -45,6 +45,8 @@ export interface JobOutcome {
   /** Replaces the workspace's agents (see `JobCompletion.agents`); `undefined` leaves them. */
   readonly agents?: ReadonlyArray<ReportedAgent> | undefined
   readonly error?: string | undefined
+  /** The job's output, stored with the build (see `JobCompletion.logs`). */
+  readonly logs?: JobCompletion["logs"]
   /**
    * Forked after the completion is stored (only when it was stored), in the provisioner's
    * scope: interrupted when the provisioner stops.
@@ -120,8 +122,8 @@ const completionOf = (
     if (exit.value === "lost") {
       return { status: "failed", now, error: "the job's lease was lost", outcome: "lost" }
     }
-    const { agents, error, status } = exit.value
-    return { status, now, agents, error, outcome: status }
+    const { agents, error, logs, status } = exit.value
+    return { status, now, agents, error, logs, outcome: status }
   }
   if (Cause.isInterruptedOnly(exit.cause)) {
     return {

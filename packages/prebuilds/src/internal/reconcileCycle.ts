@@ -99,7 +99,7 @@ export interface CycleDeps extends PresetDeps {
   /** Remember the cycle's snapshot (status reads on this replica fall back to it). */
   readonly remember: (taken: TakenSnapshot) => Effect.Effect<void>
   /** The problem lists last reported (a warning when they change, a debug line otherwise). */
-  readonly reported: { hardLimited: string; invalid: string }
+  readonly reported: { hardLimited: string; invalid: string; quarantined: string }
 }
 
 interface RenderCounters {
@@ -125,7 +125,8 @@ const reportProblems = (deps: CycleDeps, slices: ReadonlyArray<Snapshot.PresetSn
   const label = (s: Snapshot.PresetSnapshot) => `${s.preset.templateName}/${s.preset.presetName}`
   const hardLimited = current.filter((s) => s.isHardLimited).map(label).join(", ")
   const invalid = current.filter((s) => s.preset.prebuildStatus === "validation_failed").map(label).join(", ")
-  const report = (key: "hardLimited" | "invalid", list: string, message: string, recovered: string) => {
+  const quarantined = current.filter((s) => (s.preset.quarantineReason ?? null) !== null).map(label).join(", ")
+  const report = (key: "hardLimited" | "invalid" | "quarantined", list: string, message: string, recovered: string) => {
     const previous = deps.reported[key]
     deps.reported[key] = list
     if (list === previous) return list === "" ? Effect.void : Effect.logDebug(`${message}: ${list}`)
@@ -136,11 +137,11 @@ const reportProblems = (deps: CycleDeps, slices: ReadonlyArray<Snapshot.PresetSn
       gone.length === 0 ? Effect.void : Effect.logInfo(`${recovered}: ${gone.join(", ")}`)
     )
   }
-  return Effect.zipRight(
+  return Effect.all([
     report(
       "hardLimited",
       hardLimited,
-      "hard-limited presets (no prebuilds until a new template version)",
+      "hard-limited presets (no prebuilds until resumed or a new template version)",
       "presets no longer hard-limited"
     ),
     report(
@@ -148,8 +149,14 @@ const reportProblems = (deps: CycleDeps, slices: ReadonlyArray<Snapshot.PresetSn
       invalid,
       "presets failing parameter validation (never prebuilt until a new template version)",
       "presets no longer failing validation"
+    ),
+    report(
+      "quarantined",
+      quarantined,
+      "quarantined presets (no prebuilds until resumed or a new template version)",
+      "presets no longer quarantined"
     )
-  )
+  ], { discard: true })
 }
 
 const percent = (part: number, whole: number): string => whole === 0 ? "n/a" : `${Math.round((100 * part) / whole)}%`
@@ -266,7 +273,13 @@ export const runCycle = (
     yield* onReport(report)
     yield* logLine(report)
     if (Exit.isFailure(exit)) {
-      yield* Effect.logError("reconcile cycle failed").pipe(Effect.annotateLogs({ cause: Cause.pretty(exit.cause) }))
+      // A store failure (e.g. the database is unreachable) is logged by its message, a defect in full.
+      const failure = Cause.failureOption(exit.cause)
+      yield* Effect.logError("reconcile cycle failed").pipe(Effect.annotateLogs(
+        Option.isSome(failure) && Cause.isFailType(exit.cause)
+          ? { operation: failure.value.operation, reason: failure.value.reason, error: failure.value.message }
+          : { cause: Cause.pretty(exit.cause) }
+      ))
       return yield* Effect.failCause(exit.cause)
     }
     const stats: CycleStats = {

@@ -5,9 +5,8 @@
  * @internal
  */
 import * as DateTime from "effect/DateTime"
-import * as Option from "effect/Option"
 import type { PrebuildStatus, PresetId, TemplateId, TemplateVersionId } from "../Domain.js"
-import * as PresetActions from "../PresetActions.js"
+import * as PoolState from "../PoolState.js"
 import * as PresetState from "../PresetState.js"
 import type { Settings } from "../Settings.js"
 import * as Snapshot from "../Snapshot.js"
@@ -33,34 +32,46 @@ export interface PoolStatus {
   readonly status: PrebuildStatus
   /** Why the pool is not growing normally (`""` when nothing stands in the way). */
   readonly statusReason: string
-  /** ISO-8601 end of a backoff in force, else `null`. */
+  /** ISO-8601 end of a backoff in force (only in `backing_off`), else `null`. */
   readonly backoffUntil: string | null
+  /** The derived state (see `PoolState`). */
+  readonly state: PoolState.PoolStateName
+  /** The version's quarantine reason, when quarantined. */
+  readonly quarantineReason: string | null
+  /**
+   * The error of the preset's newest failed build, filled in by status reads in `backing_off`
+   * and `hard_limited` (the snapshot does not carry it), else `null`.
+   */
+  readonly lastError: string | null
   /** The preset is on its template's active version. */
   readonly activeVersion: boolean
 }
 
-const reasonOf = (
-  slice: Snapshot.PresetSnapshot,
-  backoff: Option.Option<DateTime.Utc>,
-  settings: Settings,
-  paused: boolean
-): string => {
+const reasonOf = (slice: Snapshot.PresetSnapshot, state: PoolState.PoolState, settings: Settings): string => {
   const preset = slice.preset
-  if (preset.templateDeleted) return "template deleted: draining"
-  if (!preset.usingActiveVersion) return "outdated template version: draining"
-  if (preset.templateDeprecated) return "template deprecated: draining"
-  if (preset.prebuildStatus === "validation_failed") {
-    return "parameters fail validation: never prebuilt until a new template version"
+  switch (state.state) {
+    case "template_deleted":
+      return "template deleted: draining"
+    case "draining":
+      return preset.usingActiveVersion ? "template deprecated: draining" : "outdated template version: draining"
+    case "validation_failed":
+      return "parameters fail validation: never prebuilt until a new template version"
+    case "quarantined":
+      return `quarantined: renders keep exceeding a limit (${
+        state.quarantineReason ?? "unknown"
+      }); no prebuilds until resumed or a new template version`
+    case "hard_limited":
+      return `hard limit: the last ${settings.failureHardLimit} builds failed; no prebuilds until resumed or a new template version`
+    case "paused":
+      return "reconciliation paused"
+    case "backing_off":
+      return `backoff after ${state.failedBuilds} failed build(s) until ${
+        state.backingOffUntil === null ? "?" : DateTime.formatIso(state.backingOffUntil)
+      }`
+    case "ready":
+    case "filling":
+      return ""
   }
-  if (slice.isHardLimited) {
-    return `hard limit: the last ${settings.failureHardLimit} builds failed; no prebuilds until a new template version`
-  }
-  if (Option.isSome(backoff)) {
-    const failed = Option.match(slice.backoff, { onNone: () => 0, onSome: (row) => row.numFailed })
-    return `backoff after ${failed} failed build(s) until ${DateTime.formatIso(backoff.value)}`
-  }
-  if (paused) return "reconciliation paused"
-  return ""
 }
 
 /**
@@ -76,7 +87,7 @@ export const poolStatuses = (
 ): ReadonlyArray<PoolStatus> =>
   Snapshot.presetSnapshots(snapshot, now).map((slice) => {
     const state = PresetState.presetState(slice, now, settings)
-    const backoff = PresetActions.backoffInForce(slice, now, settings)
+    const pool = PoolState.poolState(slice, now, settings, paused)
     const preset = slice.preset
     return {
       template: preset.templateName,
@@ -88,15 +99,19 @@ export const poolStatuses = (
       running: state.actual,
       eligible: state.eligible,
       status: slice.isHardLimited && preset.prebuildStatus === "healthy" ? "hard_limited" : preset.prebuildStatus,
-      statusReason: reasonOf(slice, backoff, settings, paused),
-      backoffUntil: Option.match(backoff, { onNone: () => null, onSome: DateTime.formatIso }),
+      statusReason: reasonOf(slice, pool, settings),
+      backoffUntil: pool.backingOffUntil === null ? null : DateTime.formatIso(pool.backingOffUntil),
+      state: pool.state,
+      quarantineReason: pool.quarantineReason,
+      lastError: null,
       activeVersion: preset.usingActiveVersion
     }
   })
 
 /**
- * How many pools of active presets hold at least their desired count of non-expired running
- * prebuilds, out of how many active presets.
+ * How many pools of active presets that can fill (`PoolState.canFill`: not failing validation,
+ * quarantined or hard-limited) hold at least their desired count of non-expired running
+ * prebuilds, out of how many such presets.
  *
  * @internal
  */
@@ -110,6 +125,7 @@ export const poolsFilled = (
   for (const slice of Snapshot.presetSnapshots(snapshot, now)) {
     const state = PresetState.presetState(slice, now, settings)
     if (!state.active) continue
+    if (!PoolState.poolState(slice, now, settings, false).canFill) continue
     total++
     if (state.actual - state.expired >= state.desired) filled++
   }

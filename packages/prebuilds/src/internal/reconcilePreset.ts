@@ -11,6 +11,7 @@ import * as Random from "effect/Random"
 import type { ProvisionerJobId, WorkspaceId } from "../Domain.js"
 import * as ParameterValidationError from "../ParameterValidationError.js"
 import * as PresetActions from "../PresetActions.js"
+import * as Quarantine from "../Quarantine.js"
 import type { Settings } from "../Settings.js"
 import type { PresetSnapshot } from "../Snapshot.js"
 import { DeletePrebuildResult, type StoreShape } from "../Store.js"
@@ -80,6 +81,27 @@ const recordError = (counters: CycleCounters, message: string, error: unknown) =
     counters.errors++
   }).pipe(Effect.zipRight(Effect.logError(message).pipe(Effect.annotateLogs({ error: String(error) }))))
 
+/** Counts an overrun of the preset's version; the store quarantines it at the threshold. */
+const recordOverrun = (deps: PresetDeps, slice: PresetSnapshot, reason: string, counters: CycleCounters) =>
+  Effect.gen(function*() {
+    const now = yield* DateTime.now
+    const threshold = Quarantine.thresholdOf(deps.settings)
+    const recorded = yield* Effect.either(
+      deps.store.recordRenderOverrun(slice.preset.templateVersionId, reason, threshold, now)
+    )
+    if (recorded._tag === "Left") return yield* recordError(counters, "cannot record a render overrun", recorded.left)
+    const result = recorded.right
+    if (result.newlyQuarantined) {
+      yield* Effect.logWarning(
+        "template version quarantined: its renders keep exceeding a limit (no prebuilds until resumed or a new version)"
+      ).pipe(Effect.annotateLogs({ reason, overruns: result.overruns, state: "quarantined" }))
+    } else {
+      yield* Effect.logWarning("a render exceeded a limit").pipe(
+        Effect.annotateLogs({ reason, overruns: result.overruns, threshold })
+      )
+    }
+  })
+
 /**
  * Creates up to `count` prebuilds one after the other. A parameter validation failure marks the
  * preset `validation_failed` and stops (every further attempt would fail alike); other failures
@@ -101,6 +123,12 @@ const createPrebuilds = (deps: PresetDeps, slice: PresetSnapshot, count: number,
       }))
       if (resolved._tag === "Left") {
         const error = resolved.left
+        const overrun = Quarantine.overrunReason(error)
+        if (Option.isSome(overrun)) {
+          // Every further render of this version would overrun alike: stop for this cycle.
+          counters.errors++
+          return yield* recordOverrun(deps, slice, overrun.value, counters)
+        }
         if (error._tag === "ParameterValidationError") {
           yield* Effect.logWarning(
             "the preset's parameters fail validation; marking it validation_failed (no further attempts until a new template version)"
@@ -233,6 +261,12 @@ export const reconcilePreset = (
             }
             case "SkipValidationFailed": {
               yield* Effect.logDebug("preset failed validation; not creating")
+              break
+            }
+            case "SkipQuarantined": {
+              yield* Effect.logDebug("preset's template version is quarantined; not creating").pipe(
+                Effect.annotateLogs({ reason: decision.reason })
+              )
               break
             }
             case "Proceed": {

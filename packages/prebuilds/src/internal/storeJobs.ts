@@ -30,6 +30,7 @@ import {
   toRecord,
   toWorkspace
 } from "./storeRows.js"
+import { type BuildLogLimits, defaultBuildLogLimits, saveBuildLogs } from "./storeVisibility.js"
 import { markDeleted } from "./storeWorkspaces.js"
 
 type Op<A> = Effect.Effect<A, SqlError | StoreError>
@@ -118,7 +119,8 @@ const endedStatuses: ReadonlySet<string> = new Set(["succeeded", "failed", "canc
 export const completeJob = (
   ctx: StoreContext,
   jobId: ProvisionerJobId,
-  completion: JobCompletion
+  completion: JobCompletion,
+  logLimits: BuildLogLimits = defaultBuildLogLimits
 ): Op<ProvisionerJob> =>
   ctx.tx.write(Effect.gen(function*() {
     const { dialect, sql } = ctx
@@ -139,8 +141,11 @@ export const completeJob = (
       SET status = ${completion.status}, completed_at = ${at}, canceled_at = COALESCE(canceled_at, ${canceledAt}),
         error = ${completion.error ?? null}
       WHERE id = ${jobId}`
-    const builds = yield* sql<Row>`SELECT workspace_id, transition FROM workspace_builds WHERE job_id = ${jobId}`
+    const builds = yield* sql<Row>`SELECT id, workspace_id, transition FROM workspace_builds WHERE job_id = ${jobId}`
     const build = builds[0]
+    if (build !== undefined && completion.logs !== undefined) {
+      yield* saveBuildLogs(ctx, build.id as WorkspaceBuildId, completion.logs, completion.now, logLimits)
+    }
     if (build !== undefined) {
       const workspaceId = build.workspace_id as WorkspaceId
       if (completion.status === "succeeded" && build.transition === "delete") {

@@ -26,6 +26,7 @@ import {
   outsideTransactions,
   pgReconcileLock
 } from "./storeTransaction.js"
+import * as Visibility from "./storeVisibility.js"
 import * as Workspaces from "./storeWorkspaces.js"
 import { holdWriterLock } from "./storeWriterLock.js"
 
@@ -64,6 +65,11 @@ export const makeStore = (
     if (options.migrate !== false) yield* Migrations.migrate
     if (dialect.name === "sqlite" && options.writerLock !== undefined) {
       yield* holdWriterLock(sql, ctx.tx, options.writerLock)
+    }
+
+    const logLimits: Visibility.BuildLogLimits = {
+      maxBytes: options.buildLogs?.maxBytes ?? Visibility.defaultBuildLogLimits.maxBytes,
+      retain: options.buildLogs?.retain ?? Visibility.defaultBuildLogLimits.retain
     }
 
     const maxConnections = dialect.name === "pg"
@@ -135,7 +141,7 @@ export const makeStore = (
         op("renewJobLease")(Leases.renewJobLease(ctx, jobId, workerId, now, leaseUntil)),
       reapJobs: (reapOptions) => op("reapJobs")(Leases.reapJobs(ctx, reapOptions)),
       cancelBuild: (buildId, now) => op("cancelBuild")(Leases.cancelBuild(ctx, buildId, now)),
-      completeJob: (jobId, completion) => op("completeJob")(Jobs.completeJob(ctx, jobId, completion)),
+      completeJob: (jobId, completion) => op("completeJob")(Jobs.completeJob(ctx, jobId, completion, logLimits)),
       setAgentReady: (workspaceId, ready, agentName) =>
         op("setAgentReady")(Jobs.setAgentReady(ctx, workspaceId, ready, agentName)),
       agents: (workspaceId) => op("agents")(Jobs.agents(ctx, workspaceId)),
@@ -144,6 +150,14 @@ export const makeStore = (
       latestBuild: (workspaceId) => op("latestBuild")(Jobs.latestBuild(ctx, workspaceId)),
       workspace: (id) => op("workspace")(Jobs.workspace(ctx, id)),
       workspaces: (filter) => op("workspaces")(Jobs.workspaces(ctx, filter ?? {})),
+      listBuilds: (filter) => op("listBuilds")(Visibility.listBuilds(ctx, filter ?? {})),
+      build: (id) => op("build")(Visibility.build(ctx, id)),
+      buildLogs: (id) => op("buildLogs")(Visibility.buildLogs(ctx, id)),
+      listWorkspaces: (filter) => op("listWorkspaces")(Visibility.listWorkspaces(ctx, filter ?? {})),
+      resumePreset: (id, now) => op("resumePreset")(Visibility.resumePreset(ctx, id, now)),
+      recordRenderOverrun: (versionId, reason, threshold, now) =>
+        op("recordRenderOverrun")(Visibility.recordRenderOverrun(ctx, versionId, reason, threshold, now)),
+      quarantineOf: (versionId) => op("quarantineOf")(Visibility.quarantineOf(ctx, versionId)),
       prebuildCounts: () => op("prebuildCounts")(Metrics.prebuildCounts(ctx))
     }
     return store

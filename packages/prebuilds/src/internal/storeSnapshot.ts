@@ -42,7 +42,8 @@ const readPresets = (sql: SqlClient.SqlClient) =>
       CASE WHEN t.active_version_id = v.id THEN 1 ELSE 0 END AS using_active_version,
       t.deleted AS template_deleted,
       CASE WHEN t.deprecation_message <> '' THEN 1 ELSE 0 END AS template_deprecated,
-      p.desired_instances, p.ttl_seconds, p.last_invalidated_at, p.scheduling_timezone, p.prebuild_status
+      p.desired_instances, p.ttl_seconds, p.last_invalidated_at, p.scheduling_timezone, p.prebuild_status,
+      v.quarantine_reason
     FROM presets p
     JOIN template_versions v ON v.id = p.template_version_id
     JOIN templates t ON t.id = v.template_id
@@ -66,7 +67,8 @@ const readPresets = (sql: SqlClient.SqlClient) =>
         ttlSeconds: readNullableNumber(row.ttl_seconds),
         lastInvalidatedAt: nullableInstant(row.last_invalidated_at),
         schedulingTimezone: row.scheduling_timezone as string,
-        prebuildStatus: row.prebuild_status as PrebuildStatus
+        prebuildStatus: row.prebuild_status as PrebuildStatus,
+        quarantineReason: (row.quarantine_reason ?? null) as string | null
       }))
   )
 
@@ -150,9 +152,10 @@ const readPendingCounts = (sql: SqlClient.SqlClient) =>
   )
 
 /**
- * The builds counted by the backoff (§3.9): the latest build of each live workspace of the
- * system user, a `start` with a prebuild preset, on its template's active version;
- * `excludeDeletedTemplates` adds the backoff's extra filter.
+ * The builds counted by the backoff and the hard limit (§3.9): the latest build of each live
+ * workspace of the system user, a `start` with a prebuild preset, on its template's active
+ * version, created since the preset was last resumed (if ever); `excludeDeletedTemplates` adds
+ * the backoff's extra filter.
  */
 const countedBuilds = (excludeDeletedTemplates: boolean) =>
   `SELECT b.id AS build_id, b.preset_id, b.created_at, j.status AS job_status, p.desired_instances
@@ -164,6 +167,7 @@ const countedBuilds = (excludeDeletedTemplates: boolean) =>
   JOIN templates t ON t.id = v.template_id AND t.active_version_id = v.id
   WHERE w.owner_id = '${SystemUserId}' AND w.deleted = FALSE AND ${isLatestBuild}
     AND b.transition = 'start' AND p.desired_instances IS NOT NULL
+    AND (p.resumed_at IS NULL OR b.created_at >= p.resumed_at)
     ${excludeDeletedTemplates ? "AND t.deleted = FALSE" : ""}`
 
 const readBackoffs = (sql: SqlClient.SqlClient, windowStart: number) =>
@@ -196,7 +200,8 @@ const readBackoffs = (sql: SqlClient.SqlClient, windowStart: number) =>
  * reaper failed (their worker died) are not the template's doing and are left out. Coder counts
  * only builds still owned by the system user, so claiming the successful prebuilds makes
  * scattered failures look consecutive (F S* F F S*, * = claimed, was limited); counted this way,
- * the limit means "the newest creates keep failing" and a success resets it.
+ * the limit means "the newest creates keep failing" and a success resets it. Builds created before
+ * the preset was last resumed (issue 12) do not count, so a resume lifts the limit.
  */
 const hardLimitBuilds = `SELECT b.id AS build_id, b.preset_id, b.created_at, j.status AS job_status
   FROM workspace_builds b
@@ -205,7 +210,8 @@ const hardLimitBuilds = `SELECT b.id AS build_id, b.preset_id, b.created_at, j.s
   JOIN template_versions v ON v.id = b.template_version_id
   JOIN templates t ON t.id = v.template_id AND t.active_version_id = v.id
   WHERE b.build_number = 1 AND b.transition = 'start' AND b.initiator_id = '${SystemUserId}'
-    AND p.desired_instances IS NOT NULL AND j.status <> 'canceled' AND j.reaped_at IS NULL`
+    AND p.desired_instances IS NOT NULL AND j.status <> 'canceled' AND j.reaped_at IS NULL
+    AND (p.resumed_at IS NULL OR b.created_at >= p.resumed_at)`
 
 const readHardLimited = (sql: SqlClient.SqlClient, hardLimit: number) =>
   hardLimit <= 0 ?

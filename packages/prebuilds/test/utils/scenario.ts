@@ -54,6 +54,8 @@ export interface PresetSpec {
   readonly pending?: number
   readonly backoff?: { readonly numFailed: number; readonly lastBuildAt: DateTime.Utc }
   readonly hardLimited?: boolean
+  /** The version's quarantine reason (none by default). */
+  readonly quarantineReason?: string
 }
 
 const inProgressRows = (spec: PresetSpec, presetId: PresetId) => {
@@ -93,7 +95,8 @@ export const snapshotOf = (...specs: ReadonlyArray<PresetSpec>): Snapshot => {
       ttlSeconds: spec.ttlSeconds ?? null,
       lastInvalidatedAt: spec.lastInvalidatedAt ?? null,
       schedulingTimezone: spec.timezone ?? "",
-      prebuildStatus: spec.status ?? "healthy"
+      prebuildStatus: spec.status ?? "healthy",
+      ...(spec.quarantineReason === undefined ? {} : { quarantineReason: spec.quarantineReason })
     })),
     schedules: withIds.flatMap(({ presetId, spec }) =>
       (spec.schedules ?? []).map(([cron, instances]) => ({ presetId, cron, instances }))

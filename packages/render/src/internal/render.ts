@@ -3,7 +3,7 @@
  * parameters, presets, tags and variables (RENDER.md §3–§6). Never throws.
  */
 import type { CompiledTemplate, Owner } from "@warmpool/terraform"
-import { Evaluation, Plan } from "@warmpool/terraform"
+import { Budgets, Evaluation, Plan } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
 import { extractParameter } from "./parameter.js"
 import { applyDefaultRule, type ExtractedPreset, extractPresetContained, type PrebuildSettings } from "./preset.js"
@@ -101,6 +101,8 @@ const renderUnsafe = (
   const variables = extractVariables(evaluation)
   const secrets = extractSecrets(instances)
 
+  // a budget exceeded while extracting (and caught by an evaluation) still stops the render
+  if (evaluation.meter.exceeded !== undefined) return stopped([wire(evaluation.meter.exceeded.diagnostic)])
   const diagnostics = [
     ...evaluation.diagnostics().map(wire),
     ...template.diagnostics.map(wire),
@@ -135,6 +137,8 @@ export const renderTemplate = (
   try {
     return renderUnsafe(template, inputs, options)
   } catch (defect) {
+    // a budget exceeded: the render stops with the one `resource_limit` diagnostic
+    if (Budgets.isBudgetExceeded(defect)) return stopped([wire(defect.diagnostic)])
     return stopped([
       diagnostic("error", "Internal error while rendering template", defectMessage(defect))
     ])

@@ -8,7 +8,7 @@
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeWorkerRunner from "@effect/platform-node/NodeWorkerRunner"
 import * as WorkerRunner from "@effect/platform/WorkerRunner"
-import { CompiledTemplate, HclParser, TemplateFiles } from "@warmpool/terraform"
+import { Budgets, CompiledTemplate, HclParser, TemplateFiles } from "@warmpool/terraform"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -20,6 +20,10 @@ import { renderTemplate } from "./render.js"
 import { diagnostic, wire } from "./text.js"
 
 const capacity = typeof workerData?.versions === "number" && workerData.versions > 0 ? workerData.versions : 64
+/** The service's evaluation budgets, given by the pool. */
+const budgets = Budgets.make(
+  typeof workerData?.budgets === "object" && workerData.budgets !== null ? workerData.budgets : {}
+)
 const compiled = new Map<string, CompiledTemplate.CompiledTemplate>()
 
 const keep = (versionId: string, template: CompiledTemplate.CompiledTemplate) => {
@@ -38,7 +42,7 @@ const filesOf = (pairs: ReadonlyArray<readonly [string, Uint8Array]>) =>
 const compile = (pairs: ReadonlyArray<readonly [string, Uint8Array]>) => {
   const { error, files } = filesOf(pairs)
   return Effect.map(
-    CompiledTemplate.compile(files),
+    CompiledTemplate.compile(files).pipe(Effect.provideService(Budgets.CurrentBudgets, budgets)),
     (template): CompiledTemplate.CompiledTemplate => error === undefined ? template : { ...template, fatal: error }
   )
 }
@@ -55,17 +59,17 @@ const handlers = {
       keep(versionId, template)
       return { ownerReads: template.ownerReads }
     }),
-  RenderVersion: ({ owner, values, versionId }: RenderWorker.RenderVersion) =>
+  RenderVersion: ({ full, owner, values, versionId }: RenderWorker.RenderVersion) =>
     Effect.suspend(() => {
       const template = compiled.get(versionId)
       if (template === undefined) return Effect.fail(new RenderWorker.NeedFiles({ versionId }))
       keep(versionId, template)
-      return Effect.succeed(renderTemplate(template, { owner, values }))
+      return Effect.succeed(renderTemplate(template, { owner, values }, { full: full === true }))
     }),
   RenderFiles: ({ files, owner, values }: RenderWorker.RenderFiles) =>
     Effect.flatMap(Effect.sync(() => filesOf(files)), ({ error, files }) =>
       error === undefined
-        ? renderFiles(files, owner, values)
+        ? renderFiles(files, owner, values).pipe(Effect.provideService(Budgets.CurrentBudgets, budgets))
         : Effect.succeed({
           rendered: { output: RenderOutput.failed([wire(error)]), presetSettings: [], impure: false },
           validated: RenderOutput.failed([wire(error)])

@@ -12,13 +12,13 @@ export type ShapeProblem =
     readonly _tag: "TooDeep"
     /** The limit that was exceeded. */
     readonly maxDepth: number
-    /** The UTF-16 offset of the bracket that opened one level too many. */
+    /** The byte offset of the bracket that opened one level too many. */
     readonly offset: number
   }
   | {
     readonly _tag: "DuplicateKey"
     readonly key: string
-    /** The UTF-16 offset of the second occurrence. */
+    /** The byte offset of the second occurrence. */
     readonly offset: number
   }
 
@@ -32,34 +32,38 @@ const closeBrace = 0x7d
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 
+const utf8 = new TextDecoder("utf-8")
+
 /**
- * The first place where `text` nests arrays and objects more than `maxDepth` levels deep or
- * repeats a key inside one object, or `undefined`. Brackets inside strings do not count; the text
- * need not be valid JSON (the parser that runs next reports that). Time is linear in the text;
- * the stack is bounded by `maxDepth`.
+ * The first place where a JSON body (its UTF-8 bytes) nests arrays and objects more than
+ * `maxDepth` levels deep or repeats a key inside one object, or `undefined`. Brackets inside
+ * strings do not count; the body need not be valid JSON (the parser that runs next reports that).
+ * It works on the bytes, so a hostile body is refused before it is ever decoded into a string
+ * (the structural characters are ASCII, and no byte of a multi-byte UTF-8 sequence is ASCII).
+ * Time is linear in the body; the stack is bounded by `maxDepth`.
  */
-export const shapeProblem = (text: string, maxDepth: number): ShapeProblem | undefined => {
+export const shapeProblem = (body: Uint8Array, maxDepth: number): ShapeProblem | undefined => {
   // One entry per open bracket: the keys seen so far in an object, `undefined` in an array.
   const open: Array<Set<string> | undefined> = []
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!
     if (c === quote) {
       const start = i
       let escaped = false
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i)
+      for (i++; i < body.length; i++) {
+        const d = body[i]!
         if (d === backslash) {
           escaped = true
           i++
         } else if (d === quote) break
       }
-      if (i >= text.length) return undefined // unterminated: the parser says so
+      if (i >= body.length) return undefined // unterminated: the parser says so
       const keys = open[open.length - 1]
       if (keys === undefined) continue
       let next = i + 1
-      while (next < text.length && isSpace(text.charCodeAt(next))) next++
-      if (text.charCodeAt(next) !== colon) continue
-      const raw = text.slice(start, i + 1)
+      while (next < body.length && isSpace(body[next]!)) next++
+      if (body[next] !== colon) continue
+      const raw = utf8.decode(body.subarray(start, i + 1))
       let key: string
       try {
         key = escaped ? JSON.parse(raw) as string : raw.slice(1, -1)
@@ -79,8 +83,8 @@ export const shapeProblem = (text: string, maxDepth: number): ShapeProblem | und
 }
 
 /**
- * The first place where `text` nests deeper than `maxDepth`, or `undefined` (see
- * {@link shapeProblem}; repeated keys are not looked for).
+ * The first place where a text nests deeper than `maxDepth` (`offset` in UTF-16 code units), or
+ * `undefined`: {@link shapeProblem} for text already decoded, without the look for repeated keys.
  */
 export const exceedsDepth = (
   text: string,
@@ -107,5 +111,5 @@ export const exceedsDepth = (
 /** A problem as the sentence a 400 answer carries. */
 export const describeProblem = (problem: ShapeProblem): string =>
   problem._tag === "TooDeep"
-    ? `arrays and objects nest deeper than ${problem.maxDepth} levels (at character ${problem.offset})`
-    : `the key ${JSON.stringify(problem.key)} appears twice in one object (at character ${problem.offset})`
+    ? `arrays and objects nest deeper than ${problem.maxDepth} levels (at byte ${problem.offset})`
+    : `the key ${JSON.stringify(problem.key)} appears twice in one object (at byte ${problem.offset})`

@@ -11,9 +11,10 @@ import { TokenDialog } from "./components/TokenDialog.js"
 import type { FormDraft } from "./logic/formDraft.js"
 import { initialDraft } from "./logic/formDraft.js"
 import type { Route } from "./logic/route.js"
-import { hrefOf, parseRoute } from "./logic/route.js"
+import { hrefOf, parseBuildsFilter, parseRoute } from "./logic/route.js"
 import type { TokenStorage } from "./logic/token.js"
 import { makeTokenStore, tokenFromHash } from "./logic/token.js"
+import { BuildsView } from "./views/BuildsView.js"
 import { FormView } from "./views/FormView.js"
 import { PoolsView } from "./views/PoolsView.js"
 
@@ -34,7 +35,7 @@ const signInFromLink = (write: (token: string) => boolean): string | undefined =
   return token
 }
 
-const titles: Record<Route, string> = { form: "Parameters", pools: "Pools" }
+const titles: Record<Route, string> = { form: "Parameters", pools: "Pools", builds: "Builds" }
 
 /**
  * @since 0.1.0
@@ -45,10 +46,14 @@ export const App = () => {
   const [hasToken, setHasToken] = useState(token.current !== undefined)
   const [reason, setReason] = useState<string | undefined>(undefined)
   const [route, setRoute] = useState<Route>(parseRoute(window.location.hash))
+  const [hash, setHash] = useState(window.location.hash)
   const [draft, setDraft] = useState<FormDraft>(initialDraft)
 
   useEffect(() => {
-    const onHash = () => setRoute(parseRoute(window.location.hash))
+    const onHash = () => {
+      setRoute(parseRoute(window.location.hash))
+      setHash(window.location.hash)
+    }
     window.addEventListener("hashchange", onHash)
     return () => window.removeEventListener("hashchange", onHash)
   }, [])
@@ -82,7 +87,7 @@ export const App = () => {
           <span class="brand-mark" aria-hidden="true" />warmpool
         </span>
         <nav class="nav" aria-label="Views">
-          {(["form", "pools"] as const).map((r) => (
+          {(["form", "pools", "builds"] as const).map((r) => (
             <a key={r} class="nav-link" href={hrefOf(r)} aria-current={route === r ? "page" : undefined}>
               {titles[r]}
             </a>
@@ -106,6 +111,8 @@ export const App = () => {
           )
           : route === "form"
           ? <FormView client={client} draft={draft} onDraft={setDraft} />
+          : route === "builds"
+          ? <BuildsView key={hash} client={client} filter={parseBuildsFilter(hash)} />
           : <PoolsView client={client} />}
       </main>
     </>

@@ -296,7 +296,7 @@ const timeaddImpl = (args: ReadonlyArray<Value>): Value | FunctionError => {
   const ts = parseStrictTimestamp(stringOf(args[0]))
   if (typeof ts === "string") return new FunctionError(ts)
   const duration = parseDuration(stringOf(args[1]))
-  if (typeof duration === "string") return new FunctionError(duration, 1)
+  if (typeof duration === "string") return new FunctionError(duration) // Terraform: "Error in function call"
   return V.string(Civil.formatRfc3339(civilOf({ ...ts, unixNanos: ts.unixNanos + duration })))
 }
 

@@ -45,7 +45,10 @@ const designate: Record<Jis, ReadonlyArray<number>> = {
   jis0212: [ESC, 0x24, 0x28, 0x44]
 }
 
-/** ISO-2022-JP (RFC 1468 with JIS X 0201 katakana and JIS X 0212, as Go's decoder reads it). */
+/**
+ * ISO-2022-JP (RFC 1468 with JIS X 0201 katakana and JIS X 0212, as Go's decoder reads it; the
+ * encoder writes ASCII, JIS X 0208 and half-width katakana, and refuses the rest as Go's does).
+ */
 const iso2022jp: Charset = {
   name: "ISO-2022-JP",
   encode: (text) => {
@@ -60,9 +63,6 @@ const iso2022jp: Charset = {
       if (c < 0x80 && c !== ESC && c !== 0x0e && c !== 0x0f) {
         enter("ascii")
         out.push(c)
-      } else if (c === 0xa5 || c === 0x203e) {
-        enter("roman")
-        out.push(c === 0xa5 ? 0x5c : 0x7e)
       } else if (c >= 0xff61 && c <= 0xff9f) {
         enter("katakana")
         out.push(c - 0xff61 + 0x21)
@@ -122,6 +122,20 @@ const iso2022jp: Charset = {
   }
 }
 
+/**
+ * Mac OS Roman as Go's `charmap.Macintosh` (Mac OS 8.5 and later): byte 0xDB is the euro sign
+ * where `iconv-lite`'s table has the older currency sign.
+ */
+const macintosh: Charset = {
+  name: "macintosh",
+  encode: (
+    text
+  ) => (text.includes("\u00a4")
+    ? undefined
+    : viaIconv("macintosh", "macintosh").encode(text.replaceAll("\u20ac", "\u00a4"))),
+  decode: (bytes) => iconv.decode(Buffer.from(bytes), "macintosh").replaceAll("\u00a4", "\u20ac")
+}
+
 /** `[canonical name, iconv-lite codec, IANA aliases]` for the multi-byte and code-page sets. */
 const table: ReadonlyArray<readonly [string, string, ReadonlyArray<string>]> = [
   ["Shift_JIS", "shiftjis", ["ms_kanji", "csshiftjis"]],
@@ -132,7 +146,6 @@ const table: ReadonlyArray<readonly [string, string, ReadonlyArray<string>]> = [
   ["EUC-KR", "euckr", ["cseuckr"]],
   ["KOI8-R", "koi8r", ["cskoi8r"]],
   ["KOI8-U", "koi8u", ["cskoi8u"]],
-  ["macintosh", "macintosh", ["mac", "csmacintosh"]],
   ["IBM437", "cp437", ["cp437", "437", "cspc8codepage437"]],
   ["IBM850", "cp850", ["cp850", "850", "cspc850multilingual"]],
   ["IBM852", "cp852", ["cp852", "852", "cspcp852"]],
@@ -203,5 +216,6 @@ const table: ReadonlyArray<readonly [string, string, ReadonlyArray<string>]> = [
  */
 export const iconvCharsets = (): ReadonlyArray<readonly [Charset, ReadonlyArray<string>]> => [
   ...table.map(([name, codec, aliases]) => [viaIconv(name, codec), [name.toLowerCase(), ...aliases]] as const),
-  [iso2022jp, ["iso-2022-jp", "csiso2022jp"]]
+  [iso2022jp, ["iso-2022-jp", "csiso2022jp"]],
+  [macintosh, ["macintosh", "mac", "csmacintosh"]]
 ]

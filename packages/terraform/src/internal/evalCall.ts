@@ -4,6 +4,7 @@
  * whose arguments are evaluated lazily so that their errors can be caught.
  */
 import type * as Ast from "../Ast.js"
+import { isBudgetExceeded } from "../Budgets.js"
 import { ConversionFailure, convertValue } from "../Convert.js"
 import type * as Diagnostic from "../Diagnostic.js"
 import { type FunctionDefinition, FunctionError, type Parameter } from "../Function.js"
@@ -12,6 +13,7 @@ import { markAware } from "../functions/sensitivity.js"
 import * as Sensitive from "../Sensitive.js"
 import * as T from "../Type.js"
 import * as V from "../Value.js"
+import { callBudget } from "./callBudgets.js"
 import { type Compiled, type EvalContext, type Node, quote, rangeText } from "./evalContext.js"
 
 const levenshtein = (a: string, b: string): number => {
@@ -130,6 +132,10 @@ const apply = (
       }
       return V.unknownOf(t)
     }
+    const meter = ctx.meter
+    meter.step(1, call.range)
+    const budget = callBudget(definition.name)
+    if (budget !== undefined) budget(args, meter, call.range)
     const result = definition.impl(args, ctx.functions)
     if (result instanceof FunctionError) {
       reportFunctionError(ctx, call, definition, result, argumentRanges)
@@ -139,9 +145,31 @@ const apply = (
       ctx.error("Error in function call", `Call to function ${quote(call.name)} failed: no result.`, call.range)
       return V.DynamicUnknown
     }
+    // what the result cost to build, and whether it is within the budgets
+    switch (result._tag) {
+      case "String":
+        meter.string(result.value.length, call.range)
+        meter.step(result.value.length >>> 10, call.range)
+        break
+      case "List":
+      case "Set":
+      case "Tuple":
+        meter.elements(result.elements.length, call.range)
+        meter.step(result.elements.length, call.range)
+        break
+      case "Map":
+        meter.elements(result.entries.size, call.range)
+        meter.step(result.entries.size, call.range)
+        break
+      case "Object":
+        meter.elements(result.attributes.size, call.range)
+        meter.step(result.attributes.size, call.range)
+        break
+    }
     // as cty: arguments are unmarked deeply and their marks put on the result
     return Sensitive.anyMarked() && !markAware.has(definition.name) ? Sensitive.carry(result, args) : result
   } catch (defect) {
+    if (isBudgetExceeded(defect)) throw defect.at(call.range)
     ctx.error(
       "Error in function call",
       `Call to function ${quote(call.name)} failed: ${messageOf(defect)}.`,

@@ -256,13 +256,16 @@ interface ForParts {
   readonly condition: Compiled | undefined
   readonly group: boolean
   readonly objectForm: boolean
+  /** Steps charged per element: the nodes of the key, value and condition expressions. */
+  readonly cost: number
+  readonly range: Diagnostic.Range
 }
 
 const iterable = (tag: string): boolean =>
   tag === "List" || tag === "Set" || tag === "Tuple" || tag === "Map" || tag === "Object"
 
 const makeFor = (parts: ForParts): Node => {
-  const { collection, condition, group, key, keySlot, objectForm, value, valueSlot } = parts
+  const { collection, condition, cost, group, key, keySlot, objectForm, range, value, valueSlot } = parts
   return (ctx) => {
     const coll = collection.run(ctx)
     if (coll._tag === "Null") {
@@ -329,7 +332,10 @@ const makeFor = (parts: ForParts): Node => {
     const tupleValues: Array<V.Value> = []
     const objectValues = objectForm ? new Map<string, V.Value>() : undefined
     const groups = objectForm && group ? new Map<string, Array<V.Value>>() : undefined
+    const meter = ctx.meter
+    meter.elements(elements.length, range)
     for (let i = 0; i < elements.length; i++) {
+      meter.step(cost, range)
       if (keySlot >= 0) slots[keySlot] = keys === undefined ? integerValue(i) : keys[i]!
       slots[valueSlot] = elements[i]!
       if (condition !== undefined) {
@@ -512,7 +518,10 @@ const makeTemplate = (pieces: ReadonlyArray<TemplatePiece>): Node => (ctx) => {
       }
       s = c.value
     }
-    if (known && ctx.errorCount === mark) out += s
+    if (known && ctx.errorCount === mark) {
+      if (out.length + s.length > ctx.meter.budgets.maxStringBytes) ctx.meter.string(out.length + s.length, p.range)
+      out += s
+    }
   }
   const result = known ? V.string(nfc(out)) : UnknownString
   return sensitive ? Sensitive.sensitive(result) : result
@@ -543,6 +552,9 @@ const makeTemplateJoin = (tuple: Node, range: Diagnostic.Range): Node => (ctx) =
       continue
     }
     if (c._tag !== "String") return UnknownString
+    if (out.length + c.value.length > ctx.meter.budgets.maxStringBytes) {
+      ctx.meter.string(out.length + c.value.length, range)
+    }
     out += c.value
   }
   return V.string(out)
@@ -554,8 +566,11 @@ const makeTemplateJoin = (tuple: Node, range: Diagnostic.Range): Node => (ctx) =
 /** Compiles one expression; counts the slots its bound names need. */
 export class Compiler {
   slotCount = 0
+  /** Nodes compiled so far: the step cost of evaluating them once. */
+  nodes = 0
 
   compile(e: Ast.Expression, env: Binding | undefined): Compiled {
+    this.nodes++
     switch (e._tag) {
       case "NumberLiteral": {
         const n = N.parse(e.text)
@@ -646,26 +661,45 @@ export class Compiler {
     }
   }
 
+  /**
+   * A binary operation, and with it the whole chain of binary operations down its left operand
+   * (`1 + 2 + 3 - 4` is left-leaning): compiled and evaluated in one loop, so that a chain of
+   * any length needs no recursion. Every operation keeps its own range and HCL's error rules.
+   */
   private binary(e: Ast.Binary, env: Binding | undefined): Compiled {
-    const left = this.compile(e.left, env)
-    const right = this.compile(e.right, env)
-    const op = e.operator
-    const type = Ops.resultType(op)
+    const spine: Array<Ast.Binary> = []
+    let leftmost: Ast.Expression = e
+    while (leftmost._tag === "Binary") {
+      spine.push(leftmost)
+      leftmost = leftmost.left
+    }
+    spine.reverse()
+    this.nodes += spine.length - 1
+    const first = this.compile(leftmost, env)
+    const n = spine.length
+    const rights = spine.map((b) => this.compile(b.right, env))
+    const ops = spine.map((b) => b.operator)
+    const types = ops.map(Ops.resultType)
+    const ranges = spine.map((b) => b.range)
     const run: Node = (ctx) => {
       const mark = ctx.errorCount
-      const l = left.run(ctx)
-      const r = right.run(ctx)
-      const failed = ctx.errorCount > mark
-      const result = Ops.binary(op, l, r)
-      if (result instanceof Ops.OperationError) {
-        for (const p of result.problems) {
-          if (!failed || p.summary === "Invalid operand") ctx.error(p.summary, p.detail, e.range)
-        }
-        return V.unknownOf(type)
+      let l = first.run(ctx)
+      for (let i = 0; i < n; i++) {
+        const r = rights[i]!.run(ctx)
+        const failed = ctx.errorCount > mark
+        const result = Ops.binary(ops[i]!, l, r)
+        if (result instanceof Ops.OperationError) {
+          for (const p of result.problems) {
+            if (!failed || p.summary === "Invalid operand") ctx.error(p.summary, p.detail, ranges[i]!)
+          }
+          l = V.unknownOf(types[i]!)
+        } else l = failed ? V.unknownOf(types[i]!) : Sensitive.carry(result, [l, r])
       }
-      return failed ? V.unknownOf(type) : Sensitive.carry(result, [l, r])
+      return l
     }
-    return left.constant !== undefined && right.constant !== undefined ? fold(run, e) : dynamic(run, e)
+    return first.constant !== undefined && rights.every((r) => r.constant !== undefined)
+      ? fold(run, e)
+      : dynamic(run, e)
   }
 
   private object(e: Ast.ObjectCons, env: Binding | undefined): Compiled {
@@ -841,8 +875,11 @@ export class Compiler {
           let inner = env
           if (part.keyVar !== undefined) inner = { name: part.keyVar, slot: keySlot, parent: inner }
           inner = { name: part.valueVar, slot: valueSlot, parent: inner }
+          const before = this.nodes
           const body = this.template(part.body, inner, e)
           const tuple = makeFor({
+            cost: this.nodes - before + 1,
+            range: part.range,
             collection,
             keySlot,
             valueSlot,
@@ -878,25 +915,44 @@ export class Compiler {
     let inner = env
     if (e.keyVar !== undefined) inner = { name: e.keyVar, slot: keySlot, parent: inner }
     inner = { name: e.valueVar, slot: valueSlot, parent: inner }
-    return dynamic(
-      makeFor({
-        collection,
-        keySlot,
-        valueSlot,
-        key: e.keyExpression === undefined ? undefined : this.compile(e.keyExpression, inner),
-        value: this.compile(e.valueExpression, inner),
-        condition: e.condition === undefined ? undefined : this.compile(e.condition, inner),
-        group: e.group,
-        objectForm: e.keyExpression !== undefined
-      }),
-      e
-    )
+    // as Terraform: iterating a sensitive collection gives a sensitive result
+    let marked = false
+    const watched: Compiled = {
+      ...collection,
+      run: (ctx) => {
+        const v = collection.run(ctx)
+        marked = Sensitive.isSensitive(v)
+        return v
+      }
+    }
+    const before = this.nodes
+    const key = e.keyExpression === undefined ? undefined : this.compile(e.keyExpression, inner)
+    const value = this.compile(e.valueExpression, inner)
+    const condition = e.condition === undefined ? undefined : this.compile(e.condition, inner)
+    const node = makeFor({
+      collection: watched,
+      keySlot,
+      valueSlot,
+      key,
+      value,
+      condition,
+      group: e.group,
+      objectForm: e.keyExpression !== undefined,
+      cost: this.nodes - before + 1,
+      range: e.range
+    })
+    return dynamic((ctx) => {
+      const result = node(ctx)
+      return marked ? Sensitive.sensitive(result) : result
+    }, e)
   }
 
   private splat(e: Ast.Splat, env: Binding | undefined): Compiled {
     const source = this.compile(e.source, env)
     const slot = this.slotCount++
+    const before = this.nodes
     const each = this.compile(e.each, { name: ANON, slot, parent: env })
+    const cost = this.nodes - before + 1
     const sourceRange = e.source.range
     const typeOfEach = (ctx: EvalContext, elementType: T.Type): T.Type => {
       ctx.slots[slot] = V.unknownOf(elementType)
@@ -934,7 +990,9 @@ export class Compiler {
       const elements = (src as V.ListValue | V.SetValue | V.TupleValue).elements
       const out = new Array<V.Value>(elements.length)
       const before = ctx.errorCount
+      const meter = ctx.meter
       for (let i = 0; i < elements.length; i++) {
+        meter.step(cost, e.range)
         ctx.slots[slot] = elements[i]!
         out[i] = each.run(ctx)
       }

@@ -2,6 +2,7 @@
  * The runtime state of one evaluation, and the shape of compiled nodes.
  */
 import type * as Ast from "../Ast.js"
+import { Meter } from "../Budgets.js"
 import * as Diagnostic from "../Diagnostic.js"
 import type { FunctionContext } from "../Function.js"
 import type { Value } from "../Value.js"
@@ -16,6 +17,8 @@ export interface ScopeLike {
     range: Diagnostic.Range
   ) => { readonly value: Value; readonly consumed: number } | { readonly error: Diagnostic.Diagnostic } | undefined
   readonly files: FunctionContext["files"]
+  /** The render's budget meter; a fresh default meter when absent. */
+  readonly meter?: Meter | undefined
 }
 
 /** One evaluation: errors collected so far, impurity, and the slots of bound variables. */
@@ -23,7 +26,10 @@ export class EvalContext {
   errors: Array<Diagnostic.Diagnostic> | undefined = undefined
   impure = false
   private functionContext: FunctionContext | undefined = undefined
-  constructor(readonly scope: ScopeLike, readonly slots: Array<Value>) {}
+  readonly meter: Meter
+  constructor(readonly scope: ScopeLike, readonly slots: Array<Value>) {
+    this.meter = scope.meter ?? new Meter()
+  }
 
   fail(diagnostic: Diagnostic.Diagnostic): void {
     if (this.errors === undefined) this.errors = [diagnostic]
@@ -49,7 +55,7 @@ export class EvalContext {
   }
 
   get functions(): FunctionContext {
-    if (this.functionContext === undefined) this.functionContext = { files: this.scope.files }
+    if (this.functionContext === undefined) this.functionContext = { files: this.scope.files, meter: this.meter }
     return this.functionContext
   }
 }

@@ -83,6 +83,7 @@ const renderSource = (
   try {
     const result = compiled.evaluate({
       files: context.files,
+      meter: context.meter,
       resolve: (parts) => {
         const v = entries.get(parts[0] as string)
         return v === undefined ? undefined : { value: v, consumed: 1 }

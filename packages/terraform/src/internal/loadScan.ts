@@ -43,6 +43,19 @@ export interface ScanResult {
   readonly maxOperators: number
   /** The scan stopped early because `maxDepth` passed the limit. */
   readonly aborted: boolean
+  /** The first heredoc or block comment that runs to the end of the source unclosed. */
+  readonly unterminated: Unterminated | undefined
+}
+
+/** A construct opened and never closed (found in one linear pass, before any real parse). */
+export interface Unterminated {
+  readonly kind: "heredoc" | "comment"
+  /** The heredoc marker (`EOF`), `""` for a comment. */
+  readonly marker: string
+  /** 1-based line and column, 0-based offset of the opening `<<` or `/*`. */
+  readonly line: number
+  readonly column: number
+  readonly offset: number
 }
 
 const NL = 10
@@ -83,6 +96,7 @@ class Scanner {
   operators = 0
   maxOperators = 0
   aborted = false
+  unterminated: Unterminated | undefined = undefined
   readonly blocks: Array<ScannedBlock> = []
   readonly attributes: Array<ScannedAttribute> = []
 
@@ -120,6 +134,7 @@ class Scanner {
   /** Skips a `/* ... *\/` comment. */
   blockComment(): void {
     const src = this.src
+    const opened = { line: this.line, column: this.pos - this.lineStart + 1, offset: this.pos }
     this.pos += 2
     while (this.pos < src.length) {
       const c = src.charCodeAt(this.pos)
@@ -130,6 +145,7 @@ class Scanner {
       if (c === NL) this.newline()
       else this.pos++
     }
+    this.unterminated ??= { kind: "comment", marker: "", ...opened }
   }
 
   /** Skips spaces and comments, and newlines too when `newlines`. Returns at the next token. */
@@ -262,6 +278,7 @@ class Scanner {
     const m = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(src.slice(this.pos, this.pos + 256))
     if (m === null) return false
     const marker = m[2]!
+    const opened = { line: this.line, column: this.pos - this.lineStart + 1, offset: this.pos }
     this.pos += m[0].length
     this.line++
     this.lineStart = this.pos
@@ -304,6 +321,7 @@ class Scanner {
       }
       this.pos++
     }
+    if (!this.aborted) this.unterminated ??= { kind: "heredoc", marker, ...opened }
     this.depth = depthBefore
     return true
   }
@@ -421,6 +439,7 @@ export const scan = (source: string, depthLimit: number = defaultDepthLimit): Sc
     attributes: scanner.attributes,
     maxDepth: scanner.maxDepth,
     maxOperators: scanner.maxOperators,
-    aborted: scanner.aborted
+    aborted: scanner.aborted,
+    unterminated: scanner.unterminated
   }
 }

@@ -4,9 +4,11 @@
  * built is completed with `NullLiteral` placeholders, and every later token reads as end of input,
  * so that parsing always terminates in one linear pass.
  *
- * Nesting is bounded twice: by the recursion depth of the parser itself and by the height of the
- * tree it builds (long left-leaning chains such as `a.b.c...` or `1+1+...` are deep trees too,
- * and every consumer walks trees recursively).
+ * Nesting is bounded twice: by the recursion depth of the parser itself and by the nesting
+ * height of the tree it builds, as the tree's consumers recurse. Left-leaning chains are not
+ * nesting: a chain of binary operations (`1 + 1 + ... + 1`) or of attribute and index steps
+ * (`a.b[0].c`) is parsed in a loop and walked in a loop by the compiler and `References`, so it
+ * counts as one level above its deepest operand, however long it is.
  */
 import type * as Ast from "../Ast.js"
 import type { Diagnostic, Pos } from "../Diagnostic.js"
@@ -228,12 +230,19 @@ export class Parser {
   }
 
   tooDeep(start: number, end: number): Ast.NullLiteral {
-    return this.fail(
-      "Expression too deeply nested",
-      `This expression nests more than ${this.maxDepth} levels deep, which is more than warmpool accepts.`,
-      start,
-      end
-    )
+    if (!this.fatal) {
+      this.fatal = true
+      this.diagnostics.push(
+        D.error(
+          "Expression too deeply nested",
+          `This expression nests more than ${this.maxDepth} levels deep, which is more than warmpool accepts ` +
+            "(maxNestingDepth).",
+          { range: this.map.range(start, end), code: "resource_limit" }
+        )
+      )
+    }
+    this.h = 1
+    return { _tag: "NullLiteral", range: this.map.range(start, end) }
   }
 
   /** Enters one level of recursion; false (after the diagnostic) when that is one too many. */
@@ -255,21 +264,20 @@ export class Parser {
   // ---------------------------------------------------------------------------------------------
   // expressions
 
-  /** A full expression, conditional included. */
+  /**
+   * A full expression, conditional included. (The conditional is parsed here rather than in a
+   * function of its own: every nesting level costs stack frames, and fewer frames per level is
+   * more levels before the JavaScript stack runs out.)
+   */
   parseExpression(): Ast.Expression {
     this.peek()
     const start = this.ts
     if (!this.enter(start)) return this.fail("", "", start, start)
-    const e = this.parseConditional()
-    this.nesting--
-    return e
-  }
-
-  private parseConditional(): Ast.Expression {
-    this.peek()
-    const start = this.ts
     const condition = this.parseBinary(1)
-    if (this.peek() !== L.QUESTION) return condition
+    if (this.peek() !== L.QUESTION) {
+      this.nesting--
+      return condition
+    }
     const hc = this.h
     this.next()
     const then = this.parseExpression()
@@ -283,6 +291,7 @@ export class Parser {
     const otherwise = this.parseExpression()
     const end = otherwise.range.end.offset - this.map.start.offset
     this.height(Math.max(hc, ht, this.h) + 1, start, end)
+    this.nesting--
     return { _tag: "Conditional", condition, then, else: otherwise, range: this.map.range(start, end) }
   }
 
@@ -290,7 +299,9 @@ export class Parser {
     this.peek()
     const start = this.ts
     let left = this.parseUnary()
-    let hl = this.h
+    // the deepest operand of the chain so far (the chain itself is one level above it)
+    let inner = this.h
+    let chained = false
     for (;;) {
       const t = this.peek()
       const precedence = binaryPrecedence(t)
@@ -299,16 +310,20 @@ export class Parser {
       const right = this.parseBinary(precedence + 1)
       const end = this.endOf(right)
       left = { _tag: "Binary", operator: binaryOperator(t), left, right, range: this.map.range(start, end) }
-      hl = Math.max(hl, this.h) + 1
-      this.height(hl, start, end)
+      inner = Math.max(inner, this.h)
+      chained = true
+      this.height(inner + 1, start, end)
     }
-    this.h = hl
+    this.h = chained ? inner + 1 : inner
     return left
   }
 
   private parseUnary(): Ast.Expression {
     const t = this.peek()
-    if (t !== L.MINUS && t !== L.BANG) return this.parsePostfix()
+    if (t !== L.MINUS && t !== L.BANG) {
+      const begin = this.ts
+      return this.parseTraversals(this.parseTerm(), begin)
+    }
     const start = this.ts
     this.next()
     if (!this.enter(start)) return this.fail("", "", start, start)
@@ -324,17 +339,14 @@ export class Parser {
     return e.range.end.offset - this.map.start.offset
   }
 
-  private parsePostfix(): Ast.Expression {
-    this.peek()
-    const start = this.ts
-    const term = this.parseTerm()
-    return this.parseTraversals(term, start)
-  }
-
   /** Attribute access, indexing and splats applied to `source` (which starts at `start`). */
   parseTraversals(source: Ast.Expression, start: number): Ast.Expression {
     let e = source
     let h = this.h
+    // height of a chain of attribute / index steps: one above its source and its deepest key
+    let base = h
+    let keys = 0
+    const step = (): number => Math.max(base, keys) + 1
     for (;;) {
       const t = this.peek()
       if (t === L.DOT) {
@@ -345,10 +357,12 @@ export class Parser {
           const name = this.tokenText()
           this.next()
           e = { _tag: "GetAttr", object: e, name, range: this.map.range(start, this.te) }
-          this.height(++h, start, this.te)
+          h = Math.max(h, step())
+          this.height(h, start, this.te)
         } else if (a === L.NUMBER || a === L.BAD_NUMBER) {
           e = this.legacyIndex(e, start)
-          this.height(++h, start, this.te)
+          h = Math.max(h, step())
+          this.height(h, start, this.te)
         } else if (a === L.STAR) {
           const markerEnd = this.te
           this.next()
@@ -377,11 +391,13 @@ export class Parser {
             }
             end = this.te
             if (!this.fatal) this.next()
-            this.height(++he, start, end)
+            he = 2
           }
           e = { _tag: "Splat", source: e, each, full: false, range: this.map.range(start, end) }
           h = Math.max(h, he) + 1
           this.height(h, start, end)
+          base = h
+          keys = 0
         } else {
           this.failUnexpected("Invalid attribute name", "A dot must be followed by an attribute name.")
           this.h = h
@@ -417,6 +433,8 @@ export class Parser {
           e = { _tag: "Splat", source: e, each, full: true, range: this.map.range(start, end) }
           h = Math.max(h, this.h) + 1
           this.height(h, start, end)
+          base = h
+          keys = 0
           continue
         }
         const key = this.parseExpression()
@@ -426,7 +444,8 @@ export class Parser {
         } else this.next()
         this.newlines = saved
         e = { _tag: "Index", collection: e, key, range: this.map.range(start, this.pos) }
-        h = Math.max(h, hk) + 1
+        keys = Math.max(keys, hk)
+        h = Math.max(h, step())
         this.height(h, start, this.pos)
         continue
       }

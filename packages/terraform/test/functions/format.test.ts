@@ -199,7 +199,7 @@ const referenceFixed = (x: N.TfNumber, p: number): string => {
   let den = 1n
   let negative: boolean
   if (parts === null) {
-    negative = key.startsWith("-")
+    negative = N.isSignNegative(x) // Go prints -0 as "-0.0"
     num = BigInt(key.replace("-", "")) * 10n ** BigInt(p)
   } else {
     negative = parts[1] === "-"

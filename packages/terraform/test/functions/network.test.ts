@@ -44,8 +44,14 @@ const cases: ReadonlyArray<Case> = [
   ["cidrsubnet", [s("10.0.0.0/8"), n(2), n(4)], {
     error: "prefix extension of 2 does not accommodate a subnet numbered 4"
   }],
-  ["cidrsubnet", [s("10.0.0.0/8"), n(2), n(-1)], {
-    error: "prefix extension of 2 does not accommodate a subnet numbered -1"
+  // a negative netnum: go-cidr checks its magnitude and ORs it in two's complement (terraform console)
+  ["cidrsubnet", [s("10.0.0.0/8"), n(2), n(-1)], "0.64.0.0/10"],
+  ["cidrsubnet", [s("10.0.0.0/8"), n(8), n(-1)], "0.1.0.0/16"],
+  ["cidrsubnet", [s("192.168.0.0/16"), n(4), n(-3)], "0.0.48.0/20"],
+  ["cidrsubnet", [s("fd00::/16"), n(16), n(-1)], "0:1::/32"],
+  ["cidrsubnet", [s("fd00::/16"), n(64), n("18446744073709551616")], "fd01::/80"],
+  ["cidrsubnet", [s("10.0.0.0/8"), n(2), n(-4)], {
+    error: "prefix extension of 2 does not accommodate a subnet numbered -4"
   }],
   ["cidrsubnet", [s("10.0.0.0/8"), n(2.5), n(1)], { error: whole }],
   ["cidrsubnet", [s("10.0.0.0/8"), n(-1), n(0)], {

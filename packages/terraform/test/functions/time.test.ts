@@ -6,7 +6,7 @@ import { call, find, named, s } from "./support.js"
 
 type Case = readonly [name: string, args: ReadonlyArray<Value>, expected: unknown]
 
-const bad = (message: string, argument: number) => ({ error: `not a valid RFC3339 timestamp${message}`, argument })
+const bad = (message: string, argument?: number) => ({ error: `not a valid RFC3339 timestamp${message}`, argument })
 
 const cases: ReadonlyArray<Case> = [
   ["timeadd", [s("2017-11-22T00:00:00Z"), s("10m")], "2017-11-22T00:10:00Z"],
@@ -15,41 +15,47 @@ const cases: ReadonlyArray<Case> = [
   ["timeadd", [s("2017-11-22T00:00:00+00:00"), s("1h")], "2017-11-22T01:00:00Z"],
   ["timeadd", [s("2017-11-22T00:00:00.999999999Z"), s("1ns")], "2017-11-22T00:00:01Z"],
   ["timeadd", [s("2017-11-22T00:00:00.5Z"), s("0")], "2017-11-22T00:00:00Z"],
-  ["timeadd", [s("2017-11-22T00:00:00,5Z"), s("0.5s")], "2017-11-22T00:00:01Z"],
+  // Terraform's strict RFC 3339 parser (timeadd and formatdate; timecmp is lenient), from terraform console
+  ["timeadd", [s("2017-11-22T00:00:00,5Z"), s("0.5s")], bad(": cannot use \",\" as timestamp segment")],
+  ["timeadd", [s("2024-01-01T00:00:00+24:00"), s("1h")], bad(": cannot use \"+24:00\" as UTC offset")],
+  ["timeadd", [s("2024-01-01T00:00:00-00:60"), s("1h")], bad(": cannot use \"-00:60\" as UTC offset")],
+  ["timeadd", [s("2024-01-01T00:00:00+23:59"), s("1h")], "2024-01-01T01:00:00+23:59"],
+  ["formatdate", [s("YYYY"), s("2024-01-01T00:00:00+24:00")], bad(": cannot use \"+24:00\" as UTC offset", 1)],
+  ["formatdate", [s("YYYY"), s("2024-01-01T00:00:00,5Z")], bad(": cannot use \",\" as timestamp segment", 1)],
+  ["formatdate", [s("YYYY"), s("2024-01-01T0:00:00Z")], bad(": hour must have exactly two digits", 1)],
+  ["timecmp", [s("2024-01-01T00:00:00+24:00"), s("2024-01-01T00:00:00Z")], "-1"],
+  ["timecmp", [s("2024-01-01T00:00:00,5Z"), s("2024-01-01T00:00:00Z")], "1"],
   ["timeadd", [s("2016-02-28T23:00:00Z"), s("2h")], "2016-02-29T01:00:00Z"],
   ["timeadd", [s("2017-12-31T23:59:59Z"), s("1s")], "2018-01-01T00:00:00Z"],
   ["timeadd", [s("1970-01-01T00:00:00Z"), s("-1.5h")], "1969-12-31T22:30:00Z"],
   ["timeadd", [s("0001-01-01T00:00:00Z"), s("-24h")], "0000-12-31T00:00:00Z"],
-  ["timeadd", [s("2017-11-22T1:02:03Z"), s("1µs")], "2017-11-22T01:02:03Z"],
+  ["timeadd", [s("2017-11-22T1:02:03Z"), s("1µs")], bad(": hour must have exactly two digits")],
   ["timeadd", [s("2017-11-22T00:00:00-05:30"), s("2562047h")], "2310-03-03T23:00:00-05:30"],
-  ["timeadd", [s("2017-11-22 00:00:00Z"), s("1h")], bad(": missing required time introducer 'T'", 0)],
-  ["timeadd", [s("2017-13-01T00:00:00Z"), s("1h")], bad(": cannot use \"-01T00:00:00Z\" as month", 0)],
-  ["timeadd", [s("2017-02-30T00:00:00Z"), s("1h")], bad(": day out of range", 0)],
-  ["timeadd", [s("2017-11-22T00:00:00"), s("1h")], bad(": end of string before UTC offset", 0)],
-  ["timeadd", [s("2017"), s("1h")], bad(": end of string where \"-\" is expected", 0)],
-  ["timeadd", [s("2017/11/22"), s("1h")], bad(": found \"/11/22\" where \"-\" is expected", 0)],
-  ["timeadd", [s("20x7-11-22T00:00:00Z"), s("1h")], bad(": cannot use \"20x7-11-22T00:00:00Z\" as year", 0)],
-  ["timeadd", [s("2017-11-22T00:00:00Zjunk"), s("1h")], bad(": cannot use \"junk\" as timestamp segment", 0)],
-  ["timeadd", [s("2017-11-22T25:00:00Z"), s("1h")], bad(": cannot use \":00:00Z\" as hour", 0)],
-  ["timeadd", [s("2017-11-22T00:60:00Z"), s("1h")], bad(": cannot use \":00Z\" as minute", 0)],
-  ["timeadd", [s("2017-11-22T00:00:60Z"), s("1h")], bad(": cannot use \"Z\" as second", 0)],
-  ["timeadd", [s("2017-11-22T00:00:00z"), s("1h")], bad(": cannot use \"z\" as UTC offset", 0)],
-  ["timeadd", [s("2017-11-22T00:00:00+25:00"), s("1h")], bad(": end of string before UTC offset", 0)],
-  ["timeadd", [s("2017-1-22T00:00:00Z"), s("1h")], bad(": cannot use \"1-22T00:00:00Z\" as month", 0)],
+  ["timeadd", [s("2017-11-22 00:00:00Z"), s("1h")], bad(": missing required time introducer 'T'")],
+  ["timeadd", [s("2017-13-01T00:00:00Z"), s("1h")], bad(": cannot use \"-01T00:00:00Z\" as month")],
+  ["timeadd", [s("2017-02-30T00:00:00Z"), s("1h")], bad(": day out of range")],
+  ["timeadd", [s("2017-11-22T00:00:00"), s("1h")], bad(": end of string before UTC offset")],
+  ["timeadd", [s("2017"), s("1h")], bad(": end of string where \"-\" is expected")],
+  ["timeadd", [s("2017/11/22"), s("1h")], bad(": found \"/11/22\" where \"-\" is expected")],
+  ["timeadd", [s("20x7-11-22T00:00:00Z"), s("1h")], bad(": cannot use \"20x7-11-22T00:00:00Z\" as year")],
+  ["timeadd", [s("2017-11-22T00:00:00Zjunk"), s("1h")], bad(": cannot use \"junk\" as timestamp segment")],
+  ["timeadd", [s("2017-11-22T25:00:00Z"), s("1h")], bad(": cannot use \":00:00Z\" as hour")],
+  ["timeadd", [s("2017-11-22T00:60:00Z"), s("1h")], bad(": cannot use \":00Z\" as minute")],
+  ["timeadd", [s("2017-11-22T00:00:60Z"), s("1h")], bad(": cannot use \"Z\" as second")],
+  ["timeadd", [s("2017-11-22T00:00:00z"), s("1h")], bad(": cannot use \"z\" as UTC offset")],
+  ["timeadd", [s("2017-11-22T00:00:00+25:00"), s("1h")], bad(": end of string before UTC offset")],
+  ["timeadd", [s("2017-1-22T00:00:00Z"), s("1h")], bad(": cannot use \"1-22T00:00:00Z\" as month")],
   ["timeadd", [s("2017-11-22T00:00:00Z"), s("1x")], {
-    error: "time: unknown unit \"x\" in duration \"1x\"",
-    argument: 1
+    error: "time: unknown unit \"x\" in duration \"1x\""
   }],
-  ["timeadd", [s("2017-11-22T00:00:00Z"), s("1")], { error: "time: missing unit in duration \"1\"", argument: 1 }],
-  ["timeadd", [s("2017-11-22T00:00:00Z"), s("")], { error: "time: invalid duration \"\"", argument: 1 }],
-  ["timeadd", [s("2017-11-22T00:00:00Z"), s(".h")], { error: "time: invalid duration \".h\"", argument: 1 }],
+  ["timeadd", [s("2017-11-22T00:00:00Z"), s("1")], { error: "time: missing unit in duration \"1\"" }],
+  ["timeadd", [s("2017-11-22T00:00:00Z"), s("")], { error: "time: invalid duration \"\"" }],
+  ["timeadd", [s("2017-11-22T00:00:00Z"), s(".h")], { error: "time: invalid duration \".h\"" }],
   ["timeadd", [s("2017-11-22T00:00:00Z"), s("9999999999h")], {
-    error: "time: invalid duration \"9999999999h\"",
-    argument: 1
+    error: "time: invalid duration \"9999999999h\""
   }],
   ["timeadd", [s("2017-11-22T00:00:00Z"), s("1hé")], {
-    error: "time: unknown unit \"h\\xc3\\xa9\" in duration \"1h\\xc3\\xa9\"",
-    argument: 1
+    error: "time: unknown unit \"h\\xc3\\xa9\" in duration \"1h\\xc3\\xa9\""
   }],
   ["timecmp", [s("2017-11-22T00:00:00Z"), s("2017-11-22T00:00:00Z")], "0"],
   ["timecmp", [s("2017-11-22T00:00:00Z"), s("2017-11-22T01:00:00Z")], "-1"],

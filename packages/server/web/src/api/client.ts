@@ -6,11 +6,14 @@
  */
 import * as Decode from "./decode.js"
 import type {
+  BuildLogs,
+  BuildsResponse,
   PausedResponse,
   PresetsResponse,
   ReconcilerState,
   RenderRequestBody,
   RenderResult,
+  ResumeResponse,
   TemplatesResponse
 } from "./types.js"
 
@@ -40,6 +43,30 @@ export interface ApiClient {
   readonly presets: () => Promise<ApiResult<PresetsResponse>>
   readonly reconciler: () => Promise<ApiResult<ReconcilerState>>
   readonly setPaused: (paused: boolean) => Promise<ApiResult<PausedResponse>>
+  /** Builds, newest first (filters as `GET /api/v1/builds` takes them). */
+  readonly builds: (query: BuildsQuery) => Promise<ApiResult<BuildsResponse>>
+  readonly buildLogs: (buildId: string) => Promise<ApiResult<BuildLogs>>
+  /** Lifts a preset's hard limit, backoff and quarantine. */
+  readonly resumePreset: (template: string, preset: string) => Promise<ApiResult<ResumeResponse>>
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface BuildsQuery {
+  readonly template?: string | undefined
+  readonly preset?: string | undefined
+  readonly status?: string | undefined
+  readonly limit?: number | undefined
+}
+
+const queryString = (query: BuildsQuery): string => {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== "") params.set(key, String(value))
+  }
+  const text = params.toString()
+  return text === "" ? "" : `?${text}`
 }
 
 /**
@@ -137,7 +164,15 @@ export const makeApiClient = (options: ApiClientOptions): ApiClient => {
       call("POST", `/templateversions/${encodeURIComponent(versionId)}/render`, Decode.renderResult, body),
     presets: () => call("GET", "/presets", Decode.presets),
     reconciler: () => call("GET", "/reconciler", Decode.reconciler),
-    setPaused: (paused) => call("POST", paused ? "/reconciler/pause" : "/reconciler/resume", Decode.paused)
+    setPaused: (paused) => call("POST", paused ? "/reconciler/pause" : "/reconciler/resume", Decode.paused),
+    builds: (query) => call("GET", `/builds${queryString(query)}`, Decode.builds),
+    buildLogs: (buildId) => call("GET", `/builds/${encodeURIComponent(buildId)}/logs`, Decode.buildLogs),
+    resumePreset: (template, preset) =>
+      call(
+        "POST",
+        `/presets/${encodeURIComponent(template)}/${encodeURIComponent(preset)}/resume`,
+        Decode.resume
+      )
   }
 }
 

@@ -4,7 +4,16 @@
  *
  * @since 0.1.0
  */
-import type { PausedResponse, PresetsResponse, ReconcilerState, RenderResult, TemplatesResponse } from "./types.js"
+import type {
+  BuildLogs,
+  BuildsResponse,
+  PausedResponse,
+  PresetsResponse,
+  ReconcilerState,
+  RenderResult,
+  ResumeResponse,
+  TemplatesResponse
+} from "./types.js"
 
 /**
  * A check: the value on success, a short description of what is wrong otherwise.
@@ -118,8 +127,50 @@ export const presets: Decoder<PresetsResponse> = decoder((json) =>
       status: "string",
       statusReason: "string|null",
       backoffUntil: "string|null",
-      activeVersion: "boolean"
+      activeVersion: "boolean",
+      state: "string",
+      quarantineReason: "string|null",
+      lastError: "string|null"
     })
+)
+
+/**
+ * @since 0.1.0
+ */
+export const builds: Decoder<BuildsResponse> = decoder((json) =>
+  check(json, "response", { builds: "array" }) ??
+    checkEach((json as Json).builds as Array<unknown>, "builds", {
+      id: "string",
+      workspaceName: "string",
+      template: "string",
+      preset: "string|null",
+      buildNumber: "number",
+      transition: "string",
+      status: "string",
+      createdAt: "string",
+      error: "string|null",
+      hasLogs: "boolean"
+    })
+)
+
+/**
+ * @since 0.1.0
+ */
+export const buildLogs: Decoder<BuildLogs> = decoder((json) =>
+  check(json, "logs", {
+    buildId: "string",
+    stdout: "string",
+    stderr: "string",
+    truncated: "boolean",
+    stored: "boolean"
+  })
+)
+
+/**
+ * @since 0.1.0
+ */
+export const resume: Decoder<ResumeResponse> = decoder((json) =>
+  check(json, "response", { template: "string", preset: "string", previousStatus: "string", status: "string" })
 )
 
 /**

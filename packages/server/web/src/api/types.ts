@@ -37,6 +37,24 @@ export type Diagnostic = RenderOutput.Diagnostic
 export type FormType = RenderOutput.FormType
 
 /**
+ * A secret the template requires; `satisfied` is present when the request's owner listed
+ * secrets.
+ *
+ * @since 0.1.0
+ */
+export type SecretRequirement = RenderOutput.SecretRequirement
+
+/**
+ * A secret the owner has, by name only (never a value).
+ *
+ * @since 0.1.0
+ */
+export interface OwnerSecret {
+  readonly env?: string
+  readonly file?: string
+}
+
+/**
  * @since 0.1.0
  */
 export interface TemplateVersionSummary {
@@ -82,6 +100,8 @@ export interface WorkspaceOwner {
   readonly groups: ReadonlyArray<string>
   readonly login_type: string
   readonly rbac_roles: ReadonlyArray<{ readonly name: string; readonly org_id: string }>
+  /** Names only; the server then reports `satisfied` on each secret requirement. */
+  readonly secrets?: ReadonlyArray<OwnerSecret>
 }
 
 /**
@@ -98,6 +118,22 @@ export interface RenderRequestBody {
  * @since 0.1.0
  */
 export type PoolStatus = "healthy" | "hard_limited" | "validation_failed"
+
+/**
+ * The derived state of a pool (`GET /api/v1/presets` `state`): what the dashboard shows.
+ *
+ * @since 0.1.0
+ */
+export type PoolState =
+  | "filling"
+  | "ready"
+  | "backing_off"
+  | "hard_limited"
+  | "validation_failed"
+  | "quarantined"
+  | "paused"
+  | "template_deleted"
+  | "draining"
 
 /**
  * One prebuild pool: a preset of a template version.
@@ -117,6 +153,65 @@ export interface PresetPool {
   readonly statusReason: string | null
   readonly backoffUntil: string | null
   readonly activeVersion: boolean
+  readonly state: PoolState
+  readonly quarantineReason: string | null
+  /** The newest failed build's error, while backing off or hard-limited. */
+  readonly lastError: string | null
+}
+
+/**
+ * A build (`GET /api/v1/builds`).
+ *
+ * @since 0.1.0
+ */
+export interface BuildInfo {
+  readonly id: string
+  readonly workspaceId: string
+  readonly workspaceName: string
+  readonly template: string
+  readonly templateVersion: string
+  readonly preset: string | null
+  readonly buildNumber: number
+  readonly transition: "start" | "stop" | "delete"
+  readonly status: string
+  readonly createdAt: string
+  readonly completedAt: string | null
+  readonly error: string | null
+  readonly hasLogs: boolean
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface BuildsResponse {
+  readonly builds: ReadonlyArray<BuildInfo>
+  readonly nextOffset: number | null
+}
+
+/**
+ * A build's provisioner output (`GET /api/v1/builds/{id}/logs`).
+ *
+ * @since 0.1.0
+ */
+export interface BuildLogs {
+  readonly buildId: string
+  readonly stdout: string
+  readonly stderr: string
+  readonly truncated: boolean
+  readonly stored: boolean
+}
+
+/**
+ * `POST /api/v1/presets/{template}/{preset}/resume`.
+ *
+ * @since 0.1.0
+ */
+export interface ResumeResponse {
+  readonly template: string
+  readonly preset: string
+  readonly previousStatus: PoolStatus
+  readonly status: PoolStatus
+  readonly clearedQuarantine: string | null
 }
 
 /**

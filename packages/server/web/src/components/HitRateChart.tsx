@@ -16,15 +16,15 @@ const box: ChartBox = { width: 560, height: 170, left: 44, right: 16, top: 14, b
 export const HitRateChart = ({ cycles }: { readonly cycles: ReadonlyArray<ReconcilerCycle> }) => {
   const points = hitRates(cycles)
   const latest = latestRate(points)
-  if (points.length === 0 || latest === undefined) {
-    return <p class="empty">No render cache lookups yet.</p>
-  }
+  if (points.length === 0) return <p class="empty">No reconciliation cycles yet.</p>
   const geometry = chartGeometry(points, box)
   const first = points[0]!
   const last = points.at(-1)!
-  const summary = `Render cache hit rate over cycles ${first.cycle} to ${last.cycle}; latest ${
-    formatPercent(latest.rate)
-  } in cycle ${latest.cycle}.`
+  const summary = latest === undefined
+    ? `No render cache lookups in cycles ${first.cycle} to ${last.cycle}.`
+    : `Render cache hit rate over cycles ${first.cycle} to ${last.cycle}; latest ${
+      formatPercent(latest.rate)
+    } in cycle ${latest.cycle}.`
   return (
     <figure class="chart">
       <svg
@@ -48,13 +48,25 @@ export const HitRateChart = ({ cycles }: { readonly cycles: ReadonlyArray<Reconc
             <title>{`Cycle ${dot.cycle}: ${formatPercent(dot.rate)}`}</title>
           </circle>
         ))}
+        {geometry.idle.map((tick) => (
+          <rect key={tick.cycle} class="chart-idle" x={tick.x - 2} y={tick.y - 2} width={4} height={4}>
+            <title>{`Cycle ${tick.cycle}: no lookups`}</title>
+          </rect>
+        ))}
         <text class="chart-axis" x={box.left} y={box.height - 6} text-anchor="start">cycle {first.cycle}</text>
         <text class="chart-axis" x={box.width - box.right} y={box.height - 6} text-anchor="end">
           cycle {last.cycle}
         </text>
       </svg>
       <figcaption class="chart-caption">
-        Latest <strong>{formatPercent(latest.rate)}</strong> (cycle {latest.cycle}), per cycle: hits ÷ (hits + misses)
+        {latest === undefined
+          ? <>No lookups yet; every cycle is marked on the baseline.</>
+          : (
+            <>
+              Latest <strong>{formatPercent(latest.rate)}</strong> (cycle{" "}
+              {latest.cycle}), per cycle: hits ÷ (hits + misses); squares on the baseline are cycles without lookups
+            </>
+          )}
       </figcaption>
     </figure>
   )

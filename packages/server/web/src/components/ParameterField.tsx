@@ -8,6 +8,7 @@ import { useState } from "preact/hooks"
 import type { Parameter } from "../api/types.js"
 import type { Choice, Control } from "../logic/controls.js"
 import { controlFor, isGroup, validationHint } from "../logic/controls.js"
+import { visibleDiagnostics } from "../logic/touched.js"
 import type { Edits } from "../logic/values.js"
 import { addTag, decodeBool, displayValue, encodeBool, encodeList, listItems, toggleItem } from "../logic/values.js"
 import { DiagnosticList, hasError } from "./DiagnosticList.js"
@@ -22,6 +23,13 @@ export interface ParameterFieldProps {
   readonly index: number
   readonly edits: Edits
   readonly onChange: (name: string, value: string) => void
+  /**
+   * The user has edited or left this field: a "required" error is shown only then (a fresh form
+   * does not open covered in red). Other diagnostics always show. Default `true`.
+   */
+  readonly touched?: boolean | undefined
+  /** Called when focus leaves the field. */
+  readonly onTouch?: ((name: string) => void) | undefined
 }
 
 interface ControlProps {
@@ -42,8 +50,12 @@ const idOf = (name: string, index: number) => `param-${index}-${name.replace(/[^
 /**
  * @since 0.1.0
  */
-export const ParameterField = ({ edits, index, onChange, parameter }: ParameterFieldProps) => {
+export const ParameterField = (
+  { edits, index, onChange, onTouch, parameter: rendered, touched = true }: ParameterFieldProps
+) => {
+  const parameter = { ...rendered, diagnostics: visibleDiagnostics(rendered.diagnostics, touched) }
   const control = controlFor(parameter)
+  const leave = onTouch === undefined ? undefined : () => onTouch(parameter.name)
   const id = idOf(parameter.name, index)
   const labelId = `${id}-label`
   const descriptionId = `${id}-description`
@@ -105,6 +117,7 @@ export const ParameterField = ({ edits, index, onChange, parameter }: ParameterF
     ? (
       <fieldset
         class={fieldClass}
+        onFocusOut={leave}
         data-param={parameter.name}
         data-control={control.kind}
         aria-describedby={describedBy}
@@ -116,7 +129,7 @@ export const ParameterField = ({ edits, index, onChange, parameter }: ParameterF
       </fieldset>
     )
     : (
-      <div class={fieldClass} data-param={parameter.name} data-control={control.kind}>
+      <div class={fieldClass} data-param={parameter.name} data-control={control.kind} onFocusOut={leave}>
         <div class="field-head">
           <label class="field-label" for={id} id={labelId}>{labelContent}</label>
           {badges}

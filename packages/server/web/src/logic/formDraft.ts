@@ -26,7 +26,7 @@ export interface FormDraft {
 export const initialDraft: FormDraft = {
   templateId: undefined,
   versionId: undefined,
-  owner: { name: "preview", groups: "" },
+  owner: { name: "preview", groups: "", secrets: "" },
   edits: {},
   preset: undefined
 }

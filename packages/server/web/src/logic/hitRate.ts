@@ -69,6 +69,11 @@ export interface ChartGeometry {
   /** An SVG path; a cycle without a rate breaks the line. */
   readonly path: string
   readonly dots: ReadonlyArray<ChartDot>
+  /**
+   * The cycles that looked nothing up (their pools were full or nothing needed a render), on the
+   * baseline: every cycle is plotted, with or without a rate.
+   */
+  readonly idle: ReadonlyArray<{ readonly x: number; readonly y: number; readonly cycle: number }>
   /** The y coordinate of a rate, for grid lines. */
   readonly yOf: (rate: number) => number
 }
@@ -88,10 +93,12 @@ export const chartGeometry = (points: ReadonlyArray<RatePoint>, box: ChartBox): 
   const xOf = (index: number) =>
     round(points.length <= 1 ? box.left + innerWidth / 2 : box.left + (index / (points.length - 1)) * innerWidth)
   const dots: Array<ChartDot> = []
+  const idle: Array<{ readonly x: number; readonly y: number; readonly cycle: number }> = []
   const segments: Array<string> = []
   let drawing = false
   points.forEach((point, index) => {
     if (point.rate === null) {
+      idle.push({ x: xOf(index), y: round(box.top + innerHeight), cycle: point.cycle })
       drawing = false
       return
     }
@@ -100,5 +107,5 @@ export const chartGeometry = (points: ReadonlyArray<RatePoint>, box: ChartBox): 
     segments.push(`${drawing ? "L" : "M"}${dot.x} ${dot.y}`)
     drawing = true
   })
-  return { path: segments.join(" "), dots, yOf }
+  return { path: segments.join(" "), dots, idle, yOf }
 }

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import type { WorkspaceOwner } from "../api/types.js"
+import { parseSecrets } from "./secrets.js"
 
 /**
  * What the form edits.
@@ -14,6 +15,8 @@ export interface OwnerDraft {
   readonly name: string
   /** Group names separated by commas, as typed. */
   readonly groups: string
+  /** Secret names separated by commas, as typed (see `parseSecrets`); absent means none. */
+  readonly secrets?: string
 }
 
 /**
@@ -32,7 +35,8 @@ export const parseGroups = (text: string): ReadonlyArray<string> => {
 }
 
 /**
- * The owner sent with a render; fields the form does not ask for are empty.
+ * The owner sent with a render; fields the form does not ask for are empty. Secrets are always
+ * sent (possibly none), so every requirement comes back with `satisfied`.
  *
  * @since 0.1.0
  */
@@ -44,5 +48,6 @@ export const ownerOf = (draft: OwnerDraft): WorkspaceOwner => ({
   ssh_public_key: "",
   groups: parseGroups(draft.groups),
   login_type: "",
-  rbac_roles: []
+  rbac_roles: [],
+  secrets: parseSecrets(draft.secrets ?? "")
 })

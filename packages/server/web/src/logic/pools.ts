@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import type { PoolStatus, PresetPool } from "../api/types.js"
+import type { PoolState, PoolStatus, PresetPool } from "../api/types.js"
 
 /**
  * @since 0.1.0
@@ -43,7 +43,7 @@ export const groupByTemplate = (pools: ReadonlyArray<PresetPool>): ReadonlyArray
         pools: sorted,
         desired: sum(sorted, (p) => p.activeVersion ? p.desired : 0),
         eligible: sum(sorted, (p) => p.activeVersion ? p.eligible : 0),
-        troubled: sorted.filter((p) => p.status !== "healthy").length
+        troubled: sorted.filter((p) => p.activeVersion && needsAttention(p.state)).length
       }
     })
     .sort((a, b) => compareText(a.template, b.template) || compareText(a.templateId, b.templateId))
@@ -61,6 +61,51 @@ const sum = (pools: ReadonlyArray<PresetPool>, f: (pool: PresetPool) => number) 
  */
 export const statusLabel = (status: PoolStatus): string =>
   status === "healthy" ? "Healthy" : status === "hard_limited" ? "Hard limited" : "Validation failed"
+
+/**
+ * The words shown for a derived pool state.
+ *
+ * @since 0.1.0
+ */
+export const stateLabel = (state: PoolState): string => {
+  switch (state) {
+    case "filling":
+      return "Filling"
+    case "ready":
+      return "Ready"
+    case "backing_off":
+      return "Backing off"
+    case "hard_limited":
+      return "Hard limited"
+    case "validation_failed":
+      return "Validation failed"
+    case "quarantined":
+      return "Quarantined"
+    case "paused":
+      return "Paused"
+    case "template_deleted":
+      return "Template deleted"
+    case "draining":
+      return "Draining"
+  }
+}
+
+/**
+ * Whether a state needs an operator's look (a red row): builds fail, or nothing can be built.
+ *
+ * @since 0.1.0
+ */
+export const needsAttention = (state: PoolState): boolean =>
+  state === "backing_off" || state === "hard_limited" || state === "validation_failed" || state === "quarantined"
+
+/**
+ * Whether the dashboard offers to resume the pool: the states a resume clears (a hard limit,
+ * a quarantine, a backoff).
+ *
+ * @since 0.1.0
+ */
+export const canResume = (pool: Pick<PresetPool, "state" | "activeVersion">): boolean =>
+  pool.activeVersion && (pool.state === "hard_limited" || pool.state === "quarantined" || pool.state === "backing_off")
 
 /**
  * A pool's fill as two fractions of `desired` in [0, 1]: running, and eligible (claimable).

@@ -7,12 +7,14 @@
 import { useEffect, useState } from "preact/hooks"
 import type { ApiClient } from "../api/client.js"
 import { describeFailure } from "../api/client.js"
-import type { Preset, RenderResult, TemplateSummary } from "../api/types.js"
+import type { Preset, PresetPool, RenderResult, TemplateSummary } from "../api/types.js"
 import { DiagnosticList } from "../components/DiagnosticList.js"
 import { ParameterField } from "../components/ParameterField.js"
 import type { FormDraft } from "../logic/formDraft.js"
 import { defaultVersionOf, resolveSelection, selectableTemplates } from "../logic/formDraft.js"
 import { ownerOf } from "../logic/owner.js"
+import { stateLabel } from "../logic/pools.js"
+import { secretRows, secretSummary } from "../logic/secrets.js"
 import { editsFromPreset, setEdit } from "../logic/values.js"
 import type { RenderStatus } from "./useRenderer.js"
 import { useRenderer } from "./useRenderer.js"
@@ -36,6 +38,9 @@ type Templates =
  */
 export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
   const [templates, setTemplates] = useState<Templates>({ state: "loading" })
+  /** Parameters the user has left (focus out): their "required" errors show from then on. */
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set())
+  const [pool, setPool] = useState<PresetPool | undefined>(undefined)
   const renderer = useRenderer(client)
 
   const bodyOf = (d: FormDraft) => ({ owner: ownerOf(d.owner), values: d.edits })
@@ -69,6 +74,7 @@ export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
 
   const chooseVersion = (templateId: string, versionId: string | undefined) => {
     renderer.reset()
+    setTouched(new Set())
     update({ ...draft, templateId, versionId, edits: {}, preset: undefined }, "now")
   }
 
@@ -77,6 +83,22 @@ export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
   const output = renderer.output
   const presets = output?.presets ?? []
   const preset = presets.find((p) => p.name === draft.preset)
+
+  // The chosen preset's pool as the server stores it: a preset that failed validation at import
+  // says why here, even when this render (with other owner or values) shows no error.
+  useEffect(() => {
+    setPool(undefined)
+    if (draft.versionId === undefined || draft.preset === undefined) return
+    let current = true
+    const [versionId, presetName] = [draft.versionId, draft.preset]
+    void client.presets().then((result) => {
+      if (!current || !result.ok) return
+      setPool(result.value.presets.find((p) => p.templateVersionId === versionId && p.preset === presetName))
+    })
+    return () => {
+      current = false
+    }
+  }, [draft.versionId, draft.preset])
 
   return (
     <div class="page form-page">
@@ -159,6 +181,24 @@ export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
               />
               <p class="hint" id="owner-groups-hint">Separate groups with commas.</p>
             </div>
+            <div class="setting">
+              <label for="owner-secrets">Secrets the owner has</label>
+              <input
+                id="owner-secrets"
+                class="input"
+                type="text"
+                autocomplete="off"
+                spellcheck={false}
+                placeholder="e.g. GH_TOKEN, ~/.ssh/id_ed25519"
+                aria-describedby="owner-secrets-hint"
+                value={draft.owner.secrets ?? ""}
+                onInput={(e) => update({ ...draft, owner: { ...draft.owner, secrets: e.currentTarget.value } }, "soon")}
+              />
+              <p class="hint" id="owner-secrets-hint">
+                Names only, never values: environment variables or file paths (env:NAME, file:PATH), separated by
+                commas.
+              </p>
+            </div>
           </div>
           <h2 class="card-title card-title-spaced">Preset</h2>
           <div class="setting">
@@ -183,7 +223,7 @@ export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
               <option value="">{presets.length === 0 ? "No presets" : "None: template defaults"}</option>
               {presets.map((p, i) => <option key={i} value={p.name}>{p.name}{p.default ? " (default)" : ""}</option>)}
             </select>
-            {preset !== undefined && <PresetSummary preset={preset} />}
+            {preset !== undefined && <PresetSummary preset={preset} pool={pool} />}
           </div>
         </section>
         <section class="params-column" aria-labelledby="params-title">
@@ -212,10 +252,13 @@ export const FormView = ({ client, draft, onDraft }: FormViewProps) => {
                   parameter={parameter}
                   index={index}
                   edits={draft.edits}
+                  touched={touched.has(parameter.name) || parameter.name in draft.edits}
+                  onTouch={(name) => setTouched((t) => t.has(name) ? t : new Set([...t, name]))}
                   onChange={(name, value) => update({ ...draft, edits: setEdit(draft.edits, name, value) }, "soon")}
                 />
               ))}
           </form>
+          {output !== undefined && <Secrets output={output} />}
           {output !== undefined && <Tags output={output} />}
         </section>
       </div>
@@ -243,10 +286,23 @@ const StatusLine = (
   )
 }
 
-const PresetSummary = ({ preset }: { readonly preset: Preset }) => {
+const PresetSummary = (
+  { pool, preset }: { readonly preset: Preset; readonly pool: PresetPool | undefined }
+) => {
   const names = Object.keys(preset.parameters)
   return (
     <div class="preset-summary" id="preset-summary">
+      {pool !== undefined && (
+        <p class="preset-pool" data-state={pool.state}>
+          Prebuilds: <span class={`badge state-${pool.state}`}>{stateLabel(pool.state)}</span> {pool.eligible} of{" "}
+          {pool.desired} ready
+        </p>
+      )}
+      {pool !== undefined && pool.state === "validation_failed" && (
+        <p class="preset-invalid" role="alert">
+          This preset fails validation and is never prebuilt: {pool.statusReason ?? "see its diagnostics"}
+        </p>
+      )}
       <p>
         {names.length === 0 ? "Sets no parameters" : `Sets ${names.join(", ")}`}
         {preset.prebuilds !== null && preset.prebuilds.instances > 0 && (
@@ -258,6 +314,29 @@ const PresetSummary = ({ preset }: { readonly preset: Preset }) => {
       </p>
       <DiagnosticList diagnostics={preset.diagnostics} />
     </div>
+  )
+}
+
+const statusText = { satisfied: "provided", missing: "missing", unknown: "required" } as const
+const statusClass = { satisfied: "badge-ok", missing: "badge-warning", unknown: "badge-muted" } as const
+
+const Secrets = ({ output }: { readonly output: RenderResult }) => {
+  const rows = secretRows(output)
+  if (rows.length === 0) return null
+  return (
+    <section class="card secrets-card" aria-labelledby="secrets-title" aria-describedby="secrets-summary">
+      <h2 id="secrets-title" class="card-title">Required secrets</h2>
+      <p id="secrets-summary" class="hint">{secretSummary(rows)}</p>
+      <ul class="secret-list">
+        {rows.map((row, i) => (
+          <li key={i} class="secret-row" data-status={row.status}>
+            <span class="secret-kind">{row.kind === "env" ? "Environment variable" : "File"}</span>{" "}
+            <code>{row.name}</code> <span class={`badge ${statusClass[row.status]}`}>{statusText[row.status]}</span>
+            {row.help !== "" && <p class="secret-help">{row.help}</p>}
+          </li>
+        ))}
+      </ul>
+    </section>
   )
 }
 

@@ -11,7 +11,8 @@ import type { PresetPool, ReconcilerCycle, ReconcilerState } from "../api/types.
 import { HitRateChart } from "../components/HitRateChart.js"
 import { formatClock, formatDuration, formatPercent, formatUntil } from "../logic/format.js"
 import { hitRates } from "../logic/hitRate.js"
-import { fillOf, groupByTemplate, statusLabel } from "../logic/pools.js"
+import { canResume, fillOf, groupByTemplate, needsAttention, stateLabel } from "../logic/pools.js"
+import { buildsHref } from "../logic/route.js"
 import { usePolling } from "./usePolling.js"
 
 /**
@@ -47,6 +48,7 @@ export const PoolsView = ({ client }: { readonly client: ApiClient }) => {
   })
   const [toggling, setToggling] = useState(false)
   const [announcement, setAnnouncement] = useState("")
+  const [resuming, setResuming] = useState<string | undefined>(undefined)
 
   const refresh = async () => {
     const [pools, reconciler] = await Promise.all([client.presets(), client.reconciler()])
@@ -76,9 +78,22 @@ export const PoolsView = ({ client }: { readonly client: ApiClient }) => {
     }
   }
 
+  const resume = async (pool: PresetPool) => {
+    setResuming(pool.presetId)
+    const result = await client.resumePreset(pool.template, pool.preset)
+    setResuming(undefined)
+    if (result.ok) {
+      const cleared = result.value.clearedQuarantine === null ? "" : " Quarantine cleared."
+      setAnnouncement(`Resumed ${pool.template}/${pool.preset}: it fills again.${cleared}`)
+      await refresh()
+    } else {
+      setAnnouncement(`Could not resume ${pool.template}/${pool.preset}: ${describeFailure(result.failure)}`)
+    }
+  }
+
   const { pools, problem, reconciler, updatedAt } = snapshot
   const groups = pools === undefined ? [] : groupByTemplate(pools)
-  const troubled = pools?.filter((p) => p.status !== "healthy").length ?? 0
+  const troubled = pools?.filter((p) => p.activeVersion && needsAttention(p.state)).length ?? 0
   const now = Date.now()
 
   return (
@@ -99,7 +114,9 @@ export const PoolsView = ({ client }: { readonly client: ApiClient }) => {
           />
         )}
       </header>
-      <p class="visually-hidden" role="status" aria-live="polite">{announcement}</p>
+      <p class={announcement === "" ? "visually-hidden" : "announcement"} role="status" aria-live="polite">
+        {announcement}
+      </p>
       {problem !== undefined && (
         <div class="banner banner-error" role="alert">
           <p>The dashboard could not be refreshed. {problem}</p>
@@ -132,7 +149,13 @@ export const PoolsView = ({ client }: { readonly client: ApiClient }) => {
                 {group.eligible} of {group.desired} ready
               </span>
             </h2>
-            <PoolTable pools={group.pools} now={now} />
+            <PoolTable
+              pools={group.pools}
+              now={now}
+              resuming={resuming}
+              onResume={(pool) =>
+                void resume(pool)}
+            />
           </section>
         ))}
       {reconciler !== undefined && (
@@ -189,7 +212,14 @@ const ReconcilerControl = (
   </div>
 )
 
-const PoolTable = ({ now, pools }: { readonly pools: ReadonlyArray<PresetPool>; readonly now: number }) => (
+const PoolTable = (
+  { now, onResume, pools, resuming }: {
+    readonly pools: ReadonlyArray<PresetPool>
+    readonly now: number
+    readonly resuming: string | undefined
+    readonly onResume: (pool: PresetPool) => void
+  }
+) => (
   <div class="table-wrap">
     <table class="table pool-table">
       <colgroup>
@@ -200,6 +230,7 @@ const PoolTable = ({ now, pools }: { readonly pools: ReadonlyArray<PresetPool>; 
         <col class="col-fill" />
         <col class="col-status" />
         <col class="col-backoff" />
+        <col class="col-actions" />
       </colgroup>
       <thead>
         <tr>
@@ -208,8 +239,11 @@ const PoolTable = ({ now, pools }: { readonly pools: ReadonlyArray<PresetPool>; 
           <th scope="col" class="num">Running</th>
           <th scope="col" class="num">Eligible</th>
           <th scope="col">Fill</th>
-          <th scope="col">Status</th>
+          <th scope="col">State</th>
           <th scope="col">Backoff until</th>
+          <th scope="col">
+            <span class="visually-hidden">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -218,18 +252,19 @@ const PoolTable = ({ now, pools }: { readonly pools: ReadonlyArray<PresetPool>; 
           return (
             <tr
               key={pool.presetId}
-              class={pool.status === "healthy" ? undefined : "row-trouble"}
+              class={needsAttention(pool.state) ? "row-trouble" : undefined}
               data-preset={pool.preset}
               data-status={pool.status}
+              data-state={pool.state}
             >
               <th scope="row">
                 <span class="preset-name">{pool.preset}</span>
                 {!pool.activeVersion && <span class="badge badge-muted">old version</span>}
               </th>
-              <td class="num" data-field="desired">{pool.desired}</td>
-              <td class="num" data-field="running">{pool.running}</td>
-              <td class="num" data-field="eligible">{pool.eligible}</td>
-              <td>
+              <td class="num" data-field="desired" data-label="Desired">{pool.desired}</td>
+              <td class="num" data-field="running" data-label="Running">{pool.running}</td>
+              <td class="num" data-field="eligible" data-label="Eligible">{pool.eligible}</td>
+              <td data-label="Fill">
                 <span
                   class="fill"
                   role="img"
@@ -239,13 +274,20 @@ const PoolTable = ({ now, pools }: { readonly pools: ReadonlyArray<PresetPool>; 
                   <span class="fill-eligible" style={{ width: `${fill.eligible * 100}%` }} />
                 </span>
               </td>
-              <td>
-                <span class={`badge status-${pool.status}`}>{statusLabel(pool.status)}</span>
+              <td data-label="State">
+                <span class={`badge state-${pool.state}`} title={`Coder status: ${pool.status}`}>
+                  {stateLabel(pool.state)}
+                </span>
                 {pool.statusReason !== null && pool.statusReason !== "" && (
                   <span class="status-reason">{pool.statusReason}</span>
                 )}
+                {pool.lastError !== null && (
+                  <span class="status-reason last-error" title={pool.lastError}>
+                    Last error: {pool.lastError.length > 160 ? `${pool.lastError.slice(0, 160)}…` : pool.lastError}
+                  </span>
+                )}
               </td>
-              <td>
+              <td data-label="Backoff until">
                 {pool.backoffUntil === null
                   ? <span class="muted">–</span>
                   : (
@@ -254,6 +296,23 @@ const PoolTable = ({ now, pools }: { readonly pools: ReadonlyArray<PresetPool>; 
                       <span class="muted">({formatUntil(pool.backoffUntil, now)})</span>
                     </time>
                   )}
+              </td>
+              <td>
+                <div class="pool-actions">
+                  <a class="button button-quiet" href={buildsHref({ template: pool.template, preset: pool.preset })}>
+                    Builds<span class="visually-hidden">of {pool.template}/{pool.preset}</span>
+                  </a>
+                  {canResume(pool) && (
+                    <button
+                      type="button"
+                      class="button"
+                      disabled={resuming === pool.presetId}
+                      onClick={() => onResume(pool)}
+                    >
+                      Resume<span class="visually-hidden">{pool.template}/{pool.preset}</span>
+                    </button>
+                  )}
+                </div>
               </td>
             </tr>
           )
