@@ -166,6 +166,18 @@ describe("render input checks", () => {
     expect((await warmpool(["render", docker, "--param", "cpus=4", "--strict"])).code).toBe(0)
   })
 
+  it("the evaluation budgets are serve's settings: --budget-max-steps or WARMPOOL_BUDGET_MAX_STEPS", async () => {
+    const flag = await warmpool(["render", docker, "--budget-max-steps", "10"])
+    expect(flag.code).toBe(1)
+    expect(flag.stdout).toContain("more than 10 evaluation steps")
+    const env = await warmpool(["render", docker], { WARMPOOL_BUDGET_MAX_STEPS: "10" })
+    expect(env.code).toBe(1)
+    expect(env.stdout).toContain("more than 10 evaluation steps")
+    const invalid = await warmpool(["render", docker, "--budget-max-steps", "0"])
+    expect(invalid.code).toBe(2)
+    expect(invalid.stderr).toContain("budget-max-steps (--budget-max-steps)")
+  })
+
   it("a missing directory is one line, without empty sections", async () => {
     const missing = path.join(os.tmpdir(), "warmpool-no-such-template-directory")
     const r = await warmpool(["render", missing])

@@ -3,12 +3,14 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Renderer, RenderOutput, SecretRequirements } from "@warmpool/render"
+import { ServerConfig, Setting } from "@warmpool/server"
 import { Budgets, CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import { renderSettings } from "../commands/renderCommand.js"
 import { exitCode } from "../internal/keyValue.js"
 import { renderTable } from "./renderTable.js"
 
@@ -19,7 +21,8 @@ export interface RenderArgs {
   readonly ownerFile: string | undefined
   readonly planFile: string | undefined
   readonly tfvars: ReadonlyArray<readonly [string, string]>
-  readonly budgets?: ReadonlyArray<readonly [string, string]> | undefined
+  /** The budget flags given, keyed by setting name (`budget-max-steps`). */
+  readonly budgets?: Readonly<Record<string, Setting.Raw | undefined>> | undefined
   readonly validatePresets: boolean
   readonly fullEvaluation: boolean
   readonly json: boolean
@@ -112,23 +115,21 @@ const allDiagnostics = (output: RenderOutput.RenderOutput): ReadonlyArray<Render
   ...output.variables.flatMap((v) => v.diagnostics)
 ]
 
-/** `--budget NAME=NUMBER` pairs over the `WARMPOOL_BUDGET_*` configuration. */
-const readBudgets = (pairs: ReadonlyArray<readonly [string, string]>) =>
-  Effect.gen(function*() {
-    const base = yield* Effect.mapError(Budgets.config(), (e) => new UsageProblem(`budgets: ${String(e)}`))
-    const overrides: Record<string, number> = {}
-    for (const [name, text] of pairs) {
-      const n = Number(text)
-      if (!(Budgets.limits as ReadonlyArray<string>).includes(name)) {
-        return yield* Effect.fail(new UsageProblem(`--budget ${name}: not a budget (${Budgets.limits.join(", ")})`))
-      }
-      if (!Number.isSafeInteger(n) || n <= 0) {
-        return yield* Effect.fail(new UsageProblem(`--budget ${name}: expected a positive integer, got ${text}`))
-      }
-      overrides[name] = n
-    }
-    return Budgets.make(overrides, base)
-  })
+/** The evaluation budgets: `--budget-*` flags over `WARMPOOL_BUDGET_*` variables over the defaults. */
+const readBudgets = (flags: Readonly<Record<string, Setting.Raw | undefined>>) =>
+  Setting.load(renderSettings, { flags }, ServerConfig.envPrefix).pipe(
+    Effect.mapError((e) => new UsageProblem(e.message)),
+    Effect.map(({ values: v }): Budgets.Budgets => ({
+      maxInstances: v.budgetMaxInstances,
+      maxCollectionElements: v.budgetMaxCollectionElements,
+      maxStringBytes: v.budgetMaxStringBytes,
+      maxSteps: v.budgetMaxSteps,
+      maxFileBytes: v.budgetMaxFileBytes,
+      maxTotalFileBytes: v.budgetMaxTotalFileBytes,
+      maxTfvarsBytes: v.budgetMaxTfvarsBytes,
+      maxNestingDepth: v.budgetMaxNestingDepth
+    }))
+  )
 
 const print = (output: RenderOutput.RenderOutput, json: boolean) =>
   json ? Console.log(JSON.stringify(RenderOutput.toJson(output), null, 2)) : Console.log(renderTable(output))
@@ -149,7 +150,7 @@ export const run = (args: RenderArgs): Effect.Effect<void, never, FileSystem.Fil
       yield* print(RenderOutput.failed([diagnostic("error", d.summary, d.detail, d.code)]), args.json)
       return yield* exitCode(1)
     }
-    const budgets = yield* readBudgets(args.budgets ?? [])
+    const budgets = yield* readBudgets(args.budgets ?? {})
     const template = yield* CompiledTemplate.compile(files.right).pipe(
       Effect.provideService(Budgets.CurrentBudgets, budgets)
     )
