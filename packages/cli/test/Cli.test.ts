@@ -37,7 +37,7 @@ describe("warmpool (built binary)", () => {
   it("--help lists every command", async () => {
     const r = await warmpool("--help")
     expect(r.code).toBe(0)
-    for (const command of ["serve", "render", "eval", "presets", "simulate", "migrate", "bench"]) {
+    for (const command of ["serve", "render", "eval", "console", "presets", "simulate", "migrate", "bench"]) {
       expect(r.stdout).toContain(command)
     }
   })

@@ -108,6 +108,19 @@ export const carryShallow = (result: V.Value, source: V.Value): V.Value =>
   used && marked.has(source) ? sensitive(result) : result
 
 /**
+ * `result` marked when any of `sources` itself carries a mark (marks inside them stay where
+ * they are).
+ *
+ * @since 0.1.0
+ * @category marks
+ */
+export const carryShallowAll = (result: V.Value, sources: ReadonlyArray<V.Value>): V.Value => {
+  if (!used) return result
+  for (const s of sources) if (marked.has(s)) return sensitive(result)
+  return result
+}
+
+/**
  * Whether any value has been marked in this process (cheap guard for hot paths).
  *
  * @since 0.1.0

@@ -166,8 +166,10 @@ const apply = (
         meter.step(result.attributes.size, call.range)
         break
     }
-    // as cty: arguments are unmarked deeply and their marks put on the result
-    return Sensitive.anyMarked() && !markAware.has(definition.name) ? Sensitive.carry(result, args) : result
+    // as cty: arguments are unmarked deeply and their marks put on the result, except where a
+    // collection function keeps each element's own marks (then only the arguments' own marks)
+    if (!Sensitive.anyMarked() || markAware.has(definition.name)) return result
+    return elementwise.has(definition.name) ? Sensitive.carryShallowAll(result, args) : Sensitive.carry(result, args)
   } catch (defect) {
     if (isBudgetExceeded(defect)) throw defect.at(call.range)
     ctx.error(
@@ -178,6 +180,28 @@ const apply = (
     return V.DynamicUnknown
   }
 }
+
+/**
+ * Collection functions whose arguments Terraform passes with their marks (`AllowMarked`): the
+ * elements keep their own marks, and the result is marked only for a marked argument itself.
+ * (From terraform console: `issensitive(length([sensitive(1), 2]))` is false.)
+ */
+const elementwise: ReadonlySet<string> = new Set([
+  "chunklist",
+  "concat",
+  "element",
+  "flatten",
+  "keys",
+  "length",
+  "lookup",
+  "merge",
+  "reverse",
+  "slice",
+  "tolist",
+  "tomap",
+  "values",
+  "zipmap"
+])
 
 /** Expand the value of a trailing `...` argument into argument values. */
 const expansion = (ctx: EvalContext, value: V.Value, range: Diagnostic.Range): ReadonlyArray<V.Value> | V.Value => {
@@ -269,7 +293,8 @@ const compileRegistered = (
       ctx.error("Invalid function argument", `Invalid value for ${quote(p.name)} parameter: ${c.message}.`, range)
       return V.DynamicUnknown
     }
-    return c === value ? c : Sensitive.carry(c, [value])
+    if (c === value || !Sensitive.anyMarked()) return c
+    return elementwise.has(definition.name) ? Sensitive.carryShallow(c, value) : Sensitive.carry(c, [value])
   }
   if (!call.expandFinal && n === 1 && memoizedFunctions.has(definition.name)) {
     const memo = new WeakMap<object, Map<string, V.Value>>()

@@ -561,6 +561,30 @@ const makeTemplateJoin = (tuple: Node, range: Diagnostic.Range): Node => (ctx) =
 }
 
 // -----------------------------------------------------------------------------------------------
+// sensitivity of whole results
+
+/**
+ * A node whose result is marked sensitive when the value of `watched` (evaluated inside it) was:
+ * a sensitive condition, `for` collection or splat source makes the whole result sensitive.
+ */
+const markedBy = (watched: Compiled, build: (watching: Compiled) => Node): Node => {
+  let marked = false
+  const node = build({
+    ...watched,
+    run: (ctx) => {
+      const v = watched.run(ctx)
+      marked = Sensitive.isSensitive(v)
+      return v
+    }
+  })
+  return (ctx) => {
+    marked = false
+    const result = node(ctx)
+    return marked ? Sensitive.sensitive(result) : result
+  }
+}
+
+// -----------------------------------------------------------------------------------------------
 // the compiler
 
 /** Compiles one expression; counts the slots its bound names need. */
@@ -626,12 +650,10 @@ export class Compiler {
         return dynamic(args.every((x) => x.constant !== undefined) ? memoizedPerFiles(run) : run, e)
       }
       case "Conditional": {
-        const run = makeConditional(
-          this.compile(e.condition, env),
-          this.compile(e.then, env),
-          this.compile(e.else, env),
-          e.range
-        )
+        const condition = this.compile(e.condition, env)
+        const then = this.compile(e.then, env)
+        const otherwise = this.compile(e.else, env)
+        const run = markedBy(condition, (watched) => makeConditional(watched, then, otherwise, e.range))
         return dynamic(run, e)
       }
       case "Binary":
@@ -915,36 +937,26 @@ export class Compiler {
     let inner = env
     if (e.keyVar !== undefined) inner = { name: e.keyVar, slot: keySlot, parent: inner }
     inner = { name: e.valueVar, slot: valueSlot, parent: inner }
-    // as Terraform: iterating a sensitive collection gives a sensitive result
-    let marked = false
-    const watched: Compiled = {
-      ...collection,
-      run: (ctx) => {
-        const v = collection.run(ctx)
-        marked = Sensitive.isSensitive(v)
-        return v
-      }
-    }
     const before = this.nodes
     const key = e.keyExpression === undefined ? undefined : this.compile(e.keyExpression, inner)
     const value = this.compile(e.valueExpression, inner)
     const condition = e.condition === undefined ? undefined : this.compile(e.condition, inner)
-    const node = makeFor({
-      collection: watched,
-      keySlot,
-      valueSlot,
-      key,
-      value,
-      condition,
-      group: e.group,
-      objectForm: e.keyExpression !== undefined,
-      cost: this.nodes - before + 1,
-      range: e.range
-    })
-    return dynamic((ctx) => {
-      const result = node(ctx)
-      return marked ? Sensitive.sensitive(result) : result
-    }, e)
+    const cost = this.nodes - before + 1
+    // as Terraform: iterating a sensitive collection gives a sensitive result
+    const node = markedBy(collection, (watched) =>
+      makeFor({
+        collection: watched,
+        keySlot,
+        valueSlot,
+        key,
+        value,
+        condition,
+        group: e.group,
+        objectForm: e.keyExpression !== undefined,
+        cost,
+        range: e.range
+      }))
+    return dynamic(node, e)
   }
 
   private splat(e: Ast.Splat, env: Binding | undefined): Compiled {
@@ -971,7 +983,7 @@ export class Compiler {
     }
     const run: Node = (ctx) => {
       const mark = ctx.errorCount
-      let src = source.run(ctx)
+      let src = watchedSource.run(ctx)
       if (ctx.errorCount > mark) return DYN
       const tag = src._tag === "Null" || src._tag === "Unknown" ? src.type._tag : src._tag
       const sequence = tag === "List" || tag === "Set" || tag === "Tuple"
@@ -1014,6 +1026,14 @@ export class Compiler {
       }
       return V.tuple(out)
     }
-    return dynamic(run, e)
+    // a splat of a sensitive value is sensitive
+    let watchedSource = source
+    return dynamic(
+      markedBy(source, (watching) => {
+        watchedSource = watching
+        return run
+      }),
+      e
+    )
   }
 }
