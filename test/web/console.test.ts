@@ -170,6 +170,15 @@ describe.skipIf(skipped)("web console in Chromium", () => {
     expect(problems).toEqual([])
   })
 
+  it("the login link (#token=…) signs in without the dialog and leaves no token in the address", async () => {
+    const page = await newPage(`#token=${encodeURIComponent(server.token)}`)
+    await page.locator("[data-param=stack]").waitFor()
+    expect(await page.getByRole("dialog", { name: "API token" }).count()).toBe(0)
+    expect(page.url()).not.toContain("token")
+    expect(await page.evaluate("sessionStorage.getItem('warmpool.apiToken')")).toBe(server.token)
+    await page.close()
+  })
+
   it("re-renders when a parameter others depend on changes (docker-dev stack → image options)", async () => {
     const page = await openForm()
     await chooseTemplate(page, "docker-dev")

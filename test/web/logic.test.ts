@@ -37,7 +37,7 @@ import {
 } from "../../packages/server/web/src/logic/pools.js"
 import { buildsHref, parseBuildsFilter, parseRoute } from "../../packages/server/web/src/logic/route.js"
 import { parseSecrets, secretRows, secretSummary } from "../../packages/server/web/src/logic/secrets.js"
-import { makeTokenStore, tokenKey } from "../../packages/server/web/src/logic/token.js"
+import { makeTokenStore, tokenFromHash, tokenKey } from "../../packages/server/web/src/logic/token.js"
 import { visibleDiagnostics } from "../../packages/server/web/src/logic/touched.js"
 import {
   addTag,
@@ -742,6 +742,24 @@ describe("formatting, routes, icons", () => {
       expect(iconSource(remote)).toBeUndefined()
     }
   })
+})
+
+describe("token from the login link", () => {
+  const table: ReadonlyArray<readonly [string, string | undefined, string]> = [
+    ["#token=abc", "abc", ""],
+    ["#token=a%2Bb%3D", "a+b=", ""],
+    ["#token=abc&/pools", "abc", "#/pools"],
+    ["#token=", undefined, ""],
+    ["#token=%E0%A4%A", undefined, ""],
+    ["#/pools", undefined, "#/pools"],
+    ["", undefined, ""],
+    ["#/form?token=abc", undefined, "#/form?token=abc"]
+  ]
+  for (const [hash, token, rest] of table) {
+    it(`${JSON.stringify(hash)} → ${JSON.stringify(token)}, hash ${JSON.stringify(rest)}`, () => {
+      expect(tokenFromHash(hash)).toEqual({ token, hash: rest })
+    })
+  }
 })
 
 describe("token store", () => {

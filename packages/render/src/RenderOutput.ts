@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import { isOfType } from "./internal/parameterValidation.js"
 
 /**
  * `{ "code": "" }`: a machine-readable code, `""` when none.
@@ -14,14 +15,38 @@ import * as Schema from "effect/Schema"
 export const DiagnosticExtra = Schema.Struct({ code: Schema.String })
 
 /**
+ * A position in a file: 1-based line and column.
+ *
+ * @since 0.1.0
+ */
+export const DiagnosticPos = Schema.Struct({ line: Schema.Number, column: Schema.Number })
+
+/**
+ * Where a diagnostic's problem is: the file (relative to the template's root) and the half-open
+ * range `[start, end)`. Present when known (parse errors carry one).
+ *
+ * @since 0.1.0
+ */
+export const DiagnosticRange = Schema.Struct({ file: Schema.String, start: DiagnosticPos, end: DiagnosticPos })
+
+/**
  * @since 0.1.0
  */
 export const Diagnostic = Schema.Struct({
   severity: Schema.Literal("error", "warning"),
   summary: Schema.String,
   detail: Schema.String,
-  extra: DiagnosticExtra
+  extra: DiagnosticExtra,
+  range: Schema.optional(DiagnosticRange)
 })
+
+/**
+ * `file:line:column` of a diagnostic's range, or `undefined` when it has none.
+ *
+ * @since 0.1.0
+ */
+export const location = (d: Diagnostic): string | undefined =>
+  d.range === undefined ? undefined : `${d.range.file}:${d.range.start.line}:${d.range.start.column}`
 
 /**
  * @since 0.1.0
@@ -256,3 +281,12 @@ export const hasErrors = (output: RenderOutput): boolean => output.diagnostics.s
  * @since 0.1.0
  */
 export const toJson = (output: RenderOutput): unknown => Schema.encodeSync(RenderOutput)(output)
+
+/**
+ * Whether a value's text is of a parameter's type, as the provider parses it: any text for
+ * `string`, a Go float for `number`, a Go bool for `bool`, a JSON array of strings for
+ * `list(string)`.
+ *
+ * @since 0.1.0
+ */
+export const isValueOfType: (type: ParameterType, text: string) => boolean = isOfType

@@ -18,7 +18,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 
 // ---------------------------------------------------------------------------
 // Durations (Go syntax)
@@ -251,7 +251,12 @@ export const choice = <const L extends ReadonlyArray<string>>(...values: L): Typ
  */
 export const secret: Type<Redacted.Redacted<string>> = {
   name: "secret",
-  read: (key) => Config.redacted(key),
+  read: (key) =>
+    Config.string(key).pipe(
+      Config.mapOrFail((text) =>
+        text === "" ? invalidData("expected a secret, got an empty text") : Either.right(Redacted.make(text))
+      )
+    ),
   show: () => "<redacted>",
   secret: true
 }
@@ -499,7 +504,7 @@ export const load = <S extends Record<string, Any>>(
         raw = fromEnv.value
         source = "env"
         origin = envName
-      } else if (setting.name in file) {
+      } else if (Object.hasOwn(file, setting.name)) {
         raw = fileValue(file[setting.name])
         source = "file"
         origin = `"${setting.name}" in ${fileLabel}`

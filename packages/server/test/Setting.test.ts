@@ -11,6 +11,8 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as fc from "fast-check"
+import * as fs from "node:fs"
+import * as path from "node:path"
 import * as ServerConfig from "../src/ServerConfig.js"
 import * as Setting from "../src/Setting.js"
 
@@ -124,7 +126,9 @@ describe("Setting.load precedence", () => {
     ["a command provisioner without a command", { flags: { provisioner: "command" } }, {}, "provisioner-command"],
     ["a zero render timeout", { flags: { "render-timeout": "0s" } }, {}, "render-timeout"],
     ["a negative backoff", { flags: { "backoff-interval": "-1s" } }, {}, "must not be negative"],
-    ["a zero capacity", { flags: { "render-cache-capacity": "0" } }, {}, "render-cache-capacity"]
+    ["a zero capacity", { flags: { "render-cache-capacity": "0" } }, {}, "render-cache-capacity"],
+    ["an empty token", { flags: {} }, { WARMPOOL_TOKEN: "" }, "token (WARMPOOL_TOKEN): expected a secret"],
+    ["an empty path", { flags: { templates: "" } }, {}, "templates (--templates)"]
   ]
   for (const [what, inputs, env, expected] of invalid) {
     it.effect(`${what} is a SettingError naming it`, () =>
@@ -189,6 +193,14 @@ const effects: ReadonlyArray<
     (c) => c.provisioner._tag === "command" && c.provisioner.maxOutputBytes,
     4096
   ],
+  ["budget-max-instances", "7", (c) => c.budgets.maxInstances, 7],
+  ["budget-max-collection-elements", "70", (c) => c.budgets.maxCollectionElements, 70],
+  ["budget-max-string-bytes", "700", (c) => c.budgets.maxStringBytes, 700],
+  ["budget-max-steps", "7000", (c) => c.budgets.maxSteps, 7000],
+  ["budget-max-file-bytes", "7001", (c) => c.budgets.maxFileBytes, 7001],
+  ["budget-max-total-file-bytes", "7002", (c) => c.budgets.maxTotalFileBytes, 7002],
+  ["budget-max-tfvars-bytes", "7003", (c) => c.budgets.maxTfvarsBytes, 7003],
+  ["budget-max-nesting-depth", "17", (c) => c.budgets.maxNestingDepth, 17],
   ["echo-delay", "200ms", (c) => c.provisioner._tag === "echo" && Duration.toMillis(c.provisioner.delay), 200],
   ["echo-failure-rate", "0.5", (c) => c.provisioner._tag === "echo" && c.provisioner.failureRate, 0.5],
   ["max-body-bytes", "4096", (c) => c.maxBodyBytes, 4096],
@@ -271,4 +283,53 @@ describe("--print-config", () => {
       expect(text).toMatch(/^render-cache-ttl\s+1h\s+\(default\)$/m)
       expect(text.split("\n")).toHaveLength(Object.keys(ServerConfig.settings).length)
     }))
+})
+
+describe("Setting.load on arbitrary input", () => {
+  const names = (Object.values(ServerConfig.settings) as ReadonlyArray<Setting.Any>).map((s) => s.name)
+
+  it("any config-file JSON gives a configuration or a SettingError, never a defect", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 3 }),
+          fc.dictionary(fc.constantFrom(...names), fc.jsonValue({ maxDepth: 2 }))
+        ),
+        async (file) => {
+          const exit = await Effect.runPromiseExit(load({ flags: {}, file, fileName: "f.json" }))
+          if (exit._tag === "Failure") {
+            expect(exit.cause._tag).toBe("Fail")
+          }
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+
+  it("any flag text gives a configuration or a SettingError naming that flag", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...names), fc.string({ maxLength: 300 }), async (name, text) => {
+        const flags = name.startsWith("provisioner")
+          ? { "provisioner-command": "/bin/true", [name]: text }
+          : { [name]: text }
+        const exit = await Effect.runPromiseExit(load({ flags }))
+        if (exit._tag === "Failure") {
+          expect(exit.cause._tag).toBe("Fail")
+          if (exit.cause._tag === "Fail") {
+            expect(exit.cause.error.setting).toMatch(new RegExp(`^(${name}|job-heartbeat|provisioner-command)$`))
+          }
+        }
+      }),
+      { numRuns: 300 }
+    )
+  })
+})
+
+describe("README", () => {
+  it("documents every setting with its flag and variable", () => {
+    const readme = fs.readFileSync(path.join(import.meta.dirname, "..", "..", "..", "README.md"), "utf8")
+    for (const setting of Object.values(ServerConfig.settings) as ReadonlyArray<Setting.Any>) {
+      expect(readme).toContain(`| \`--${setting.name}\` | \`WARMPOOL_${setting.key}\` |`)
+    }
+  })
 })

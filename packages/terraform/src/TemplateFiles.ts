@@ -313,7 +313,9 @@ export const fromDirectory = (
         new TemplateFilesError({
           reason: "NotFound",
           path: dir,
-          message: `cannot open template directory: ${e.message}`
+          message: e._tag === "SystemError" && e.reason === "NotFound"
+            ? `cannot open template directory: ${dir} does not exist`
+            : `cannot open template directory: ${e.message}`
         })
       )
     )

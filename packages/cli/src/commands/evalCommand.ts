@@ -18,7 +18,7 @@ export const evalCommand = Command.make(
     expression: Args.text({ name: "expression" }).pipe(
       Args.withDescription("An HCL expression, e.g. 'upper(var.name)'.")
     ),
-    vars: pairs("var", "A variable as NAME=JSON (repeatable), read as var.NAME."),
+    vars: pairs("var", "A variable as NAME=JSON (repeatable), read as var.NAME.", "NAME=JSON"),
     json: Options.boolean("json").pipe(
       Options.withDescription(
         "Print {\"value\", \"type\", \"known\", \"diagnostics\"} (sets as arrays, unknown as null)."

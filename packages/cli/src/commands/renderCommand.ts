@@ -1,16 +1,46 @@
 /**
  * `warmpool render <dir> [--param NAME=VALUE]... [--previous NAME=VALUE]... [--owner FILE.json]
- * [--plan FILE.json] [--tfvar NAME=JSON]... [--budget NAME=NUMBER]... [--validate-presets] [--full-evaluation]
- * [--json]`
+ * [--plan FILE.json] [--tfvar NAME=JSON]... [--budget-max-steps N]... [--validate-presets]
+ * [--full-evaluation] [--json] [--strict]`
+ *
+ * The evaluation budgets are `serve`'s settings (`--budget-max-steps`, `WARMPOOL_BUDGET_MAX_STEPS`, ...).
  *
  * @since 0.1.0
  */
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as ServerConfig from "@warmpool/server/ServerConfig"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { pairs } from "../internal/keyValue.js"
+import * as SettingFlags from "../internal/settingFlags.js"
+
+/**
+ * The settings `render` shares with `serve`: the evaluation budgets.
+ *
+ * @since 0.1.0
+ */
+export const renderSettings: Pick<
+  ServerConfig.Settings,
+  | "budgetMaxInstances"
+  | "budgetMaxCollectionElements"
+  | "budgetMaxStringBytes"
+  | "budgetMaxSteps"
+  | "budgetMaxFileBytes"
+  | "budgetMaxTotalFileBytes"
+  | "budgetMaxTfvarsBytes"
+  | "budgetMaxNestingDepth"
+> = {
+  budgetMaxInstances: ServerConfig.settings.budgetMaxInstances,
+  budgetMaxCollectionElements: ServerConfig.settings.budgetMaxCollectionElements,
+  budgetMaxStringBytes: ServerConfig.settings.budgetMaxStringBytes,
+  budgetMaxSteps: ServerConfig.settings.budgetMaxSteps,
+  budgetMaxFileBytes: ServerConfig.settings.budgetMaxFileBytes,
+  budgetMaxTotalFileBytes: ServerConfig.settings.budgetMaxTotalFileBytes,
+  budgetMaxTfvarsBytes: ServerConfig.settings.budgetMaxTfvarsBytes,
+  budgetMaxNestingDepth: ServerConfig.settings.budgetMaxNestingDepth
+}
 
 /**
  * @since 0.1.0
@@ -34,11 +64,8 @@ export const renderCommand = Command.make(
       Options.withDescription("A plan JSON file (terraform show -json) whose prior state feeds data sources."),
       Options.optional
     ),
-    tfvars: pairs("tfvar", "A root variable value as NAME=JSON (repeatable); overrides tfvars files."),
-    budgets: pairs(
-      "budget",
-      "An evaluation budget as NAME=NUMBER (repeatable): maxInstances, maxCollectionElements, maxStringBytes, maxSteps, maxFileBytes, maxTotalFileBytes, maxTfvarsBytes, maxNestingDepth (default from WARMPOOL_BUDGET_* variables)."
-    ),
+    tfvars: pairs("tfvar", "A root variable value as NAME=JSON (repeatable); overrides tfvars files.", "NAME=JSON"),
+    budgets: SettingFlags.flags(renderSettings, ServerConfig.envPrefix),
     validatePresets: Options.boolean("validate-presets").pipe(
       Options.withDescription("Re-render presets that have prebuilds and attach their validation errors.")
     ),
@@ -47,7 +74,12 @@ export const renderCommand = Command.make(
         "Evaluate every block, local and output, not only what the output needs (the output is the same)."
       )
     ),
-    json: Options.boolean("json").pipe(Options.withDescription("Print the render output's wire JSON."))
+    json: Options.boolean("json").pipe(Options.withDescription("Print the render output's wire JSON.")),
+    strict: Options.boolean("strict").pipe(
+      Options.withDescription(
+        "Exit with status 1 on any error diagnostic, including a parameter's, a preset's or a variable's."
+      )
+    )
   },
   (args) =>
     Effect.flatMap(Effect.promise(() => import("../handlers/render.js")), (handler) =>
@@ -58,13 +90,14 @@ export const renderCommand = Command.make(
         ownerFile: Option.getOrUndefined(args.owner),
         planFile: Option.getOrUndefined(args.plan),
         tfvars: args.tfvars,
-        budgets: args.budgets,
+        budgets: SettingFlags.given(renderSettings, args.budgets),
         validatePresets: args.validatePresets,
         fullEvaluation: args.fullEvaluation,
-        json: args.json
+        json: args.json,
+        strict: args.strict
       }))
 ).pipe(
   Command.withDescription(
-    "Render a template's dynamic parameters, presets and workspace tags. Exit status 1 when the render has a top-level error, 2 for usage errors."
+    "Render a template's dynamic parameters, presets and workspace tags. Warns about --param names the template does not define; a --param value of the wrong type is an error. Exit status 1 when the render has a top-level error (with --strict: any error), 2 for usage errors."
   )
 )

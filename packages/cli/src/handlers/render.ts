@@ -3,12 +3,14 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Renderer, RenderOutput, SecretRequirements } from "@warmpool/render"
+import { ServerConfig, Setting } from "@warmpool/server"
 import { Budgets, CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import { renderSettings } from "../commands/renderCommand.js"
 import { exitCode } from "../internal/keyValue.js"
 import { renderTable } from "./renderTable.js"
 
@@ -19,10 +21,13 @@ export interface RenderArgs {
   readonly ownerFile: string | undefined
   readonly planFile: string | undefined
   readonly tfvars: ReadonlyArray<readonly [string, string]>
-  readonly budgets?: ReadonlyArray<readonly [string, string]> | undefined
+  /** The budget flags given, keyed by setting name (`budget-max-steps`). */
+  readonly budgets?: Readonly<Record<string, Setting.Raw | undefined>> | undefined
   readonly validatePresets: boolean
   readonly fullEvaluation: boolean
   readonly json: boolean
+  /** Exit 1 on any error diagnostic (parameters, presets and variables included). */
+  readonly strict: boolean
 }
 
 /** Problems with the command line's inputs (exit status 2). */
@@ -57,23 +62,74 @@ const parseTfvars = (pairs: ReadonlyArray<readonly [string, string]>) =>
       catch: (e) => new UsageProblem(`--tfvar ${name}: not JSON: ${e instanceof Error ? e.message : String(e)}`)
     })).pipe(Effect.map((entries) => Object.fromEntries(entries)))
 
-/** `--budget NAME=NUMBER` pairs over the `WARMPOOL_BUDGET_*` configuration. */
-const readBudgets = (pairs: ReadonlyArray<readonly [string, string]>) =>
-  Effect.gen(function*() {
-    const base = yield* Effect.mapError(Budgets.config(), (e) => new UsageProblem(`budgets: ${String(e)}`))
-    const overrides: Record<string, number> = {}
-    for (const [name, text] of pairs) {
-      const n = Number(text)
-      if (!(Budgets.limits as ReadonlyArray<string>).includes(name)) {
-        return yield* Effect.fail(new UsageProblem(`--budget ${name}: not a budget (${Budgets.limits.join(", ")})`))
-      }
-      if (!Number.isSafeInteger(n) || n <= 0) {
-        return yield* Effect.fail(new UsageProblem(`--budget ${name}: expected a positive integer, got ${text}`))
-      }
-      overrides[name] = n
+const diagnostic = (
+  severity: "error" | "warning",
+  summary: string,
+  detail: string,
+  code: string
+): RenderOutput.Diagnostic => ({ severity, summary, detail, extra: { code } })
+
+/**
+ * Diagnostics about the `--param` values themselves: a name the template does not define (a
+ * warning), a value that is not of the parameter's type (an error, whatever the parameter's own
+ * validation says about it).
+ */
+export const paramDiagnostics = (
+  output: RenderOutput.RenderOutput,
+  params: ReadonlyArray<readonly [string, string]>
+): Array<RenderOutput.Diagnostic> => {
+  if (RenderOutput.hasErrors(output)) return []
+  const byName = new Map(output.parameters.map((p) => [p.name, p]))
+  const known = output.parameters.map((p) => p.name).join(", ") || "none"
+  const out: Array<RenderOutput.Diagnostic> = []
+  for (const [name, value] of params) {
+    const parameter = byName.get(name)
+    if (parameter === undefined) {
+      out.push(
+        diagnostic(
+          "warning",
+          "Unknown parameter",
+          `--param ${name}: the template has no parameter named "${name}" (parameters: ${known}); the value is ignored.`,
+          "unknown_parameter"
+        )
+      )
+    } else if (!RenderOutput.isValueOfType(parameter.type, value)) {
+      out.push(
+        diagnostic(
+          "error",
+          `Parameter value is not of type "${parameter.type}"`,
+          `--param ${name}=${value}: parameter "${name}" is of type ${parameter.type}; "${value}" is not a ${parameter.type}.`,
+          "type_mismatch"
+        )
+      )
     }
-    return Budgets.make(overrides, base)
-  })
+  }
+  return out
+}
+
+/** Every diagnostic of an output: top level, parameters, presets, variables. */
+const allDiagnostics = (output: RenderOutput.RenderOutput): ReadonlyArray<RenderOutput.Diagnostic> => [
+  ...output.diagnostics,
+  ...output.parameters.flatMap((p) => p.diagnostics),
+  ...output.presets.flatMap((p) => p.diagnostics),
+  ...output.variables.flatMap((v) => v.diagnostics)
+]
+
+/** The evaluation budgets: `--budget-*` flags over `WARMPOOL_BUDGET_*` variables over the defaults. */
+const readBudgets = (flags: Readonly<Record<string, Setting.Raw | undefined>>) =>
+  Setting.load(renderSettings, { flags }, ServerConfig.envPrefix).pipe(
+    Effect.mapError((e) => new UsageProblem(e.message)),
+    Effect.map(({ values: v }): Budgets.Budgets => ({
+      maxInstances: v.budgetMaxInstances,
+      maxCollectionElements: v.budgetMaxCollectionElements,
+      maxStringBytes: v.budgetMaxStringBytes,
+      maxSteps: v.budgetMaxSteps,
+      maxFileBytes: v.budgetMaxFileBytes,
+      maxTotalFileBytes: v.budgetMaxTotalFileBytes,
+      maxTfvarsBytes: v.budgetMaxTfvarsBytes,
+      maxNestingDepth: v.budgetMaxNestingDepth
+    }))
+  )
 
 const print = (output: RenderOutput.RenderOutput, json: boolean) =>
   json ? Console.log(JSON.stringify(RenderOutput.toJson(output), null, 2)) : Console.log(renderTable(output))
@@ -91,13 +147,10 @@ export const run = (args: RenderArgs): Effect.Effect<void, never, FileSystem.Fil
     const files = yield* Effect.either(TemplateFiles.fromDirectory(args.dir))
     if (Either.isLeft(files)) {
       const d = TemplateFiles.toDiagnostic(files.left)
-      yield* print(
-        RenderOutput.failed([{ severity: "error", summary: d.summary, detail: d.detail, extra: { code: d.code } }]),
-        args.json
-      )
+      yield* print(RenderOutput.failed([diagnostic("error", d.summary, d.detail, d.code)]), args.json)
       return yield* exitCode(1)
     }
-    const budgets = yield* readBudgets(args.budgets ?? [])
+    const budgets = yield* readBudgets(args.budgets ?? {})
     const template = yield* CompiledTemplate.compile(files.right).pipe(
       Effect.provideService(Budgets.CurrentBudgets, budgets)
     )
@@ -116,8 +169,13 @@ export const run = (args: RenderArgs): Effect.Effect<void, never, FileSystem.Fil
       output = yield* renderer.validatePresets(request, output)
     }
     if (secrets !== undefined) output = SecretRequirements.withStatus(output, secrets)
+    const extra = paramDiagnostics(output, args.params)
+    if (extra.length > 0) output = { ...output, diagnostics: [...output.diagnostics, ...extra] }
     yield* print(output, args.json)
-    if (RenderOutput.hasErrors(output)) yield* exitCode(1)
+    const failed = args.strict
+      ? allDiagnostics(output).some((d) => d.severity === "error")
+      : RenderOutput.hasErrors(output)
+    if (failed) yield* exitCode(1)
   }).pipe(
     Effect.provide(Layer.merge(Renderer.layerStandalone, HclParser.layer)),
     Effect.catchAll((problem) => Effect.zipRight(Console.error(`warmpool render: ${problem.message}`), exitCode(2)))

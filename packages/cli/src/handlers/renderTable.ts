@@ -2,7 +2,7 @@
  * A render output as a readable report: parameters (value, options, diagnostics), presets, tags
  * and top-level diagnostics.
  */
-import type { RenderOutput } from "@warmpool/render"
+import { RenderOutput } from "@warmpool/render"
 
 const table = (rows: ReadonlyArray<ReadonlyArray<string>>): Array<string> => {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
@@ -14,9 +14,9 @@ const shown = (
 ): string => (h.valid ? (h.value === "" ? "\"\"" : h.value) : `(${h.value ? "unknown" : "none"})`)
 
 const diagnosticLine = (d: RenderOutput.Diagnostic): string =>
-  `${d.severity === "error" ? "error" : "warning"}: ${d.summary}${
-    d.detail ? ` — ${d.detail.replaceAll("\n", "; ")}` : ""
-  }`
+  `${d.severity === "error" ? "error" : "warning"}: ${
+    RenderOutput.location(d) === undefined ? "" : `${RenderOutput.location(d)}: `
+  }${d.summary}${d.detail ? ` — ${d.detail.replaceAll("\n", "; ")}` : ""}`
 
 export const renderTable = (output: RenderOutput.RenderOutput): string => {
   const lines: Array<string> = []
@@ -25,6 +25,10 @@ export const renderTable = (output: RenderOutput.RenderOutput): string => {
     for (const d of output.diagnostics) lines.push(`  ${diagnosticLine(d)}`)
     lines.push("")
   }
+  // A render that stopped early (no files, nothing parsed) has only its diagnostics to show.
+  const empty = output.parameters.length === 0 && output.presets.length === 0 &&
+    Object.keys(output.tags).length === 0 && output.variables.length === 0
+  if (empty && RenderOutput.hasErrors(output)) return lines.join("\n").trimEnd()
   lines.push(`Parameters (${output.parameters.length})`)
   if (output.parameters.length > 0) {
     const rows: Array<Array<string>> = [["NAME", "TYPE", "FORM", "REQUIRED", "VALUE", "OPTIONS"]]

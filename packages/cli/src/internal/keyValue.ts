@@ -13,8 +13,13 @@ export const splitPair = (text: string): readonly [string, string] | undefined =
 }
 
 /** A repeated `--<name> NAME=VALUE` option, as an ordered list of pairs (a usage error when malformed). */
-export const pairs = (name: string, description: string): Options.Options<ReadonlyArray<readonly [string, string]>> =>
+export const pairs = (
+  name: string,
+  description: string,
+  pseudoName = "NAME=VALUE"
+): Options.Options<ReadonlyArray<readonly [string, string]>> =>
   Options.text(name).pipe(
+    Options.withPseudoName(pseudoName),
     Options.withDescription(description),
     Options.repeated,
     Options.mapEffect((texts) =>

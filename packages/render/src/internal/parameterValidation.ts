@@ -44,7 +44,12 @@ const stringList = (text: string): ReadonlyArray<string> | undefined => {
   }
 }
 
-const isOfType = (type: RenderOutput.ParameterType, text: string): boolean => {
+/**
+ * Whether a value's text is of a parameter type (Go's parsing of numbers and bools).
+ *
+ * @internal
+ */
+export const isOfType = (type: RenderOutput.ParameterType, text: string): boolean => {
   switch (type) {
     case "string":
       return true

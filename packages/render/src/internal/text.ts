@@ -35,7 +35,14 @@ export const wire = (d: TfDiagnostic.Diagnostic): RenderOutput.Diagnostic => ({
   severity: d.severity,
   summary: d.summary,
   detail: d.detail,
-  extra: { code: d.code }
+  extra: { code: d.code },
+  ...(d.range === undefined ? {} : {
+    range: {
+      file: d.range.file,
+      start: { line: d.range.start.line, column: d.range.start.column },
+      end: { line: d.range.end.line, column: d.range.end.column }
+    }
+  })
 })
 
 /** A wire diagnostic built directly. */

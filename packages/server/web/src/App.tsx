@@ -1,6 +1,7 @@
 /**
  * The console: a header with the two views (parameters form, pools dashboard) chosen by the URL
- * hash, and the token dialog whenever no token is known.
+ * hash, and the token dialog whenever no token is known. The login link of `warmpool serve`
+ * (`/#token=…`) signs in without the dialog.
  *
  * @since 0.1.0
  */
@@ -12,7 +13,7 @@ import { initialDraft } from "./logic/formDraft.js"
 import type { Route } from "./logic/route.js"
 import { hrefOf, parseBuildsFilter, parseRoute } from "./logic/route.js"
 import type { TokenStorage } from "./logic/token.js"
-import { makeTokenStore } from "./logic/token.js"
+import { makeTokenStore, tokenFromHash } from "./logic/token.js"
 import { BuildsView } from "./views/BuildsView.js"
 import { FormView } from "./views/FormView.js"
 import { PoolsView } from "./views/PoolsView.js"
@@ -25,6 +26,15 @@ const sessionStorageOrUndefined = (): TokenStorage | undefined => {
   }
 }
 
+/** Signs in with a token from the login link's fragment, then removes it from the address bar. */
+const signInFromLink = (write: (token: string) => boolean): string | undefined => {
+  const { hash, token } = tokenFromHash(window.location.hash)
+  if (token === undefined) return undefined
+  write(token)
+  window.history.replaceState(null, "", `${window.location.pathname}${window.location.search}${hash}`)
+  return token
+}
+
 const titles: Record<Route, string> = { form: "Parameters", pools: "Pools", builds: "Builds" }
 
 /**
@@ -32,7 +42,7 @@ const titles: Record<Route, string> = { form: "Parameters", pools: "Pools", buil
  */
 export const App = () => {
   const tokens = useMemo(() => makeTokenStore(sessionStorageOrUndefined()), [])
-  const token = useRef<string | undefined>(tokens.read())
+  const token = useRef<string | undefined>(signInFromLink(tokens.write) ?? tokens.read())
   const [hasToken, setHasToken] = useState(token.current !== undefined)
   const [reason, setReason] = useState<string | undefined>(undefined)
   const [route, setRoute] = useState<Route>(parseRoute(window.location.hash))

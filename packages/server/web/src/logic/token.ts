@@ -61,3 +61,24 @@ export const makeTokenStore = (storage: TokenStorage | undefined): TokenStore =>
     }
   }
 })
+
+/**
+ * A token carried in the URL fragment by the login link `warmpool serve` prints
+ * (`http://127.0.0.1:8080/#token=…`): the token, and the hash to leave in the address bar
+ * instead (the fragment never reaches the server; it is removed from the address and history once
+ * read). `token` is `undefined` when the hash carries none.
+ *
+ * @since 0.1.0
+ */
+export const tokenFromHash = (hash: string): { readonly token: string | undefined; readonly hash: string } => {
+  const match = /^#token=([^&]*)(?:&(.*))?$/.exec(hash)
+  if (match === null) return { token: undefined, hash }
+  let token: string
+  try {
+    token = decodeURIComponent(match[1]!)
+  } catch {
+    return { token: undefined, hash: "" }
+  }
+  const rest = match[2] ?? ""
+  return { token: token === "" ? undefined : token, hash: rest === "" ? "" : `#${rest}` }
+}
