@@ -212,7 +212,15 @@ const effects: ReadonlyArray<
   ["import-timeout", "3s", (c) => Duration.toMillis(c.importTimeout), 3_000],
   ["render-workers", "3", (c) => c.renderWorkers, 3],
   ["render-worker-heap-mb", "128", (c) => c.renderWorkerHeapMb, 128],
-  ["render-cache-max-bytes", "65536", (c) => c.renderCache.maxBytes, 65536]
+  ["render-cache-max-bytes", "65536", (c) => c.renderCache.maxBytes, 65536],
+  ["budget-max-instances", "50", (c) => c.budgets.maxInstances, 50],
+  ["budget-max-collection-elements", "500", (c) => c.budgets.maxCollectionElements, 500],
+  ["budget-max-string-bytes", "2048", (c) => c.budgets.maxStringBytes, 2048],
+  ["budget-max-steps", "9000", (c) => c.budgets.maxSteps, 9000],
+  ["budget-max-file-bytes", "4096", (c) => c.budgets.maxFileBytes, 4096],
+  ["budget-max-total-file-bytes", "8192", (c) => c.budgets.maxTotalFileBytes, 8192],
+  ["budget-max-tfvars-bytes", "1024", (c) => c.budgets.maxTfvarsBytes, 1024],
+  ["budget-max-nesting-depth", "64", (c) => c.budgets.maxNestingDepth, 64]
 ]
 
 /** Settings another row needs (a command provisioner's settings apply with `provisioner=command`). */
