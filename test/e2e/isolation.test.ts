@@ -28,7 +28,7 @@ beforeAll(async () => {
   server = await startServer({ args: ["--render-timeout", "2s"], interval: "1s", startTimeoutMs: 60_000 })
   const idle = await underProbe(() => new Promise((resolve) => setTimeout(resolve, 3_000)))
   idleWorstMs = idle.worstHealthMs
-}, 90_000)
+}, 200_000)
 
 afterAll(async () => {
   await server?.dispose()
