@@ -91,13 +91,13 @@ const underProbe = async <A>(attack: () => Promise<A>, limitMs = 120_000): Promi
     return messages[n]
   }
   await nth(0)
-  const report = nth(1) as Promise<{ latencies: Array<number>; failed: number }>
   const started = performance.now()
   try {
     const result = await attack()
     const elapsedMs = performance.now() - started
     prober.postMessage("stop")
-    const { failed, latencies } = await report
+    // The report's wait starts at the stop: the attack may take longer than the wait.
+    const { failed, latencies } = (await nth(1)) as { latencies: Array<number>; failed: number }
     return {
       result,
       elapsedMs,
