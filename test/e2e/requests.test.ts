@@ -168,7 +168,9 @@ describe.skipIf(missing !== undefined)("warmpool serve: requests and uploads (is
     for (const reply of result) {
       expect(reply.status).toBe(400)
       expect(reply.json.message).toMatch(/deeper than 64 levels/)
-      expect(reply.answeredMs).toBeLessThan(3_000)
+      // No bound in the issue for authenticated bodies (the client is trusted to hold a token);
+      // generous for loaded CI machines: reading 16 MiB three times is the cost.
+      expect(reply.answeredMs).toBeLessThan(10_000)
     }
     expect(failures).toBe(0)
     expect(worstMs).toBeLessThan(500)

@@ -31,7 +31,7 @@ import * as Authorization from "./Authorization.js"
 import * as BuildControlHandlers from "./BuildControlHandlers.js"
 import * as BuildHandlers from "./BuildHandlers.js"
 import * as HealthHandlers from "./HealthHandlers.js"
-import { describeProblem, shapeProblem } from "./internal/jsonShape.js"
+import { depthScanner, describeProblem, shapeProblem } from "./internal/jsonShape.js"
 import { BodyTooLarge, lingerAfterEarlyAnswer, readBody } from "./internal/requestBody.js"
 import * as PrebuildHandlers from "./PrebuildHandlers.js"
 import type { Readiness } from "./Readiness.js"
@@ -192,7 +192,8 @@ const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined =>
  * 2. an `/api` request, or any request that carries a body, without the bearer token gets 401
  *    (its body is never read: Node drains it to nowhere);
  * 3. the body is read with a counting limit (a streamed body that crosses it gets 413, and the
- *    connection stays usable for the answer);
+ *    connection stays usable for the answer), and a JSON body's depth is checked chunk by chunk
+ *    as it arrives (too deep: 400 at once);
  * 4. a JSON body that is not UTF-8, nests deeper than the limit or repeats a key in one object
  *    (checked by a linear scan, so no recursion sees it), or does not parse, gets 400 with a
  *    message.
@@ -223,18 +224,30 @@ export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Defa
       return yield* early(unauthorized())
     }
     if (!hasBody || !bodyMethods.has(request.method)) return yield* app
+    const isJson = (request.headers["content-type"] ?? "").includes("json")
+    // A deep JSON body is refused while it arrives, not after all of it has been read.
+    const deep = isJson ? depthScanner(options.maxJsonDepth) : undefined
+    const inspect = deep === undefined ? undefined : (chunk: Uint8Array) => {
+      const problem = deep(chunk)
+      return problem === undefined ? undefined : describeProblem(problem)
+    }
     const read = isNode
-      ? readBody(source, options.maxBodyBytes)
+      ? readBody(source, options.maxBodyBytes, inspect)
       : Effect.map(request.arrayBuffer, (buffer) => new Uint8Array(buffer)).pipe(
         Effect.mapError(() => new BodyTooLarge({ limit: options.maxBodyBytes }))
       )
     const body = yield* Effect.either(read)
     if (body._tag === "Left") {
-      return body.left._tag === "BodyTooLarge"
-        ? yield* early(tooLarge(options.maxBodyBytes))
-        : errorBody(400, "BadRequest", `The request body could not be read: ${body.left.message}`)
+      switch (body.left._tag) {
+        case "BodyTooLarge":
+          return yield* early(tooLarge(options.maxBodyBytes))
+        case "BodyRejected":
+          return yield* early(malformed(body.left.message))
+        case "BodyUnreadable":
+          return errorBody(400, "BadRequest", `The request body could not be read: ${body.left.message}`)
+      }
     }
-    if ((request.headers["content-type"] ?? "").includes("json")) {
+    if (isJson) {
       const problem = jsonProblem(body.right, options.maxJsonDepth)
       if (problem !== undefined) return malformed(problem)
     }

@@ -117,7 +117,8 @@ export const settings = {
   }),
   maxJsonDepth: Setting.make("max-json-depth", Setting.integer({ min: 1 }), {
     default: 64,
-    doc: "JSON bodies nesting arrays and objects deeper than this get 400, before they are parsed."
+    doc:
+      "JSON bodies and uploaded .json files nesting arrays and objects deeper than this get 400, before they are parsed."
   }),
   uploadMaxFiles: Setting.make("upload-max-files", Setting.integer({ min: 1 }), {
     default: 10_000,

@@ -13,7 +13,7 @@ import * as Scope from "effect/Scope"
 import * as fc from "fast-check"
 import * as http from "node:http"
 import { createGuardedServer, requestGuards } from "../src/HttpServer.js"
-import { exceedsDepth, shapeProblem } from "../src/internal/jsonShape.js"
+import { depthScanner, exceedsDepth, shapeProblem } from "../src/internal/jsonShape.js"
 
 describe("exceedsDepth", () => {
   const table: ReadonlyArray<readonly [string, string, number, number | undefined]> = [
@@ -91,6 +91,39 @@ describe("shapeProblem", () => {
       fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
         expect(shapeProblem(new TextEncoder().encode(JSON.stringify(value)), 7)).toBe(undefined)
       }),
+      { numRuns: 500 }
+    )
+  })
+})
+
+describe("depthScanner", () => {
+  it("chunk by chunk, finds what one scan of the whole text finds (any split, offsets from the start)", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 8 }).map((v) => JSON.stringify(v)),
+          fc.string({ unit: fc.constantFrom("[", "]", "{", "}", "\"", "\\", "a", ",") })
+        ),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.integer({ min: 0, max: 6 }),
+        (text, cuts, max) => {
+          const bytes = new TextEncoder().encode(text)
+          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
+          const feed = depthScanner(max)
+          let found: number | undefined = undefined
+          let from = 0
+          for (const to of [...points, bytes.length]) {
+            const problem = feed(bytes.subarray(from, to))
+            from = to
+            if (problem !== undefined) {
+              found = problem.offset
+              break
+            }
+          }
+          // One character per byte, so both offsets count bytes.
+          expect(found).toBe(exceedsDepth(Buffer.from(bytes).toString("latin1"), max)?.offset)
+        }
+      ),
       { numRuns: 500 }
     )
   })
@@ -260,7 +293,7 @@ describe("requestGuards on a Node server", () => {
     expect(declared.status).toBe(413)
     expect(declared.json).toMatchObject({ _tag: "PayloadTooLarge" })
     const streamed = await send("/api/echo", {
-      chunks: Array.from({ length: 8 }, () => new Uint8Array(limit / 2).fill(0x5b)),
+      chunks: Array.from({ length: 8 }, () => new Uint8Array(limit / 2).fill(0x61)),
       headers: json
     })
     expect(streamed.status).toBe(413)
@@ -271,6 +304,20 @@ describe("requestGuards on a Node server", () => {
       headers: { "content-type": "application/x-tar" }
     })
     expect(exact.json).toEqual({ body: { bytes: limit }, url: "/api/echo" })
+  })
+
+  it("a deep JSON body is refused while it streams in: 400 before the client has sent it all", async () => {
+    const before = appCalls
+    const reply = await send("/api/echo", {
+      chunks: [
+        new TextEncoder().encode("{\"values\": " + "[".repeat(100)),
+        ...Array.from({ length: 3 }, () => new Uint8Array(limit / 4).fill(0x20))
+      ],
+      headers: json
+    })
+    expect(reply.status).toBe(400)
+    expect(reply.json.message).toMatch(/deeper than 64 levels \(at byte 74\)/)
+    expect(appCalls).toBe(before)
   })
 
   it("400 with a message for deep, non-UTF-8 and malformed JSON; the API never sees them", async () => {

@@ -23,6 +23,7 @@ import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as FiberSet from "effect/FiberSet"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
@@ -254,7 +255,18 @@ export const startWorkers = (
         // pending). A store failure here does not stop the job: the heartbeat records it later.
         const first = yield* renew(job, workerId, deadline)
         if (first !== undefined) return Exit.succeed<JobOutcome | Stop>(first)
-        return yield* Effect.exit(restore(Effect.race(options.run(job, workerId), heartbeat(job, workerId, deadline))))
+        // The run and the heartbeat are child fibers; only waiting for the first of them is
+        // interruptible. Whatever ends the wait (the run, a stop from the heartbeat, or the
+        // provisioner stopping), both are then interrupted and awaited here, so a command's
+        // process group is gone before the job's completion is stored and before the worker ends.
+        const run = yield* Effect.fork(restore(options.run(job, workerId)))
+        const beat = yield* Effect.fork(restore(heartbeat(job, workerId, deadline)))
+        yield* Effect.exit(restore(Effect.raceFirst(Fiber.await(run), Fiber.await(beat))))
+        const beatExit = yield* Fiber.interrupt(beat)
+        const runExit = yield* Fiber.interrupt(run)
+        if (Exit.isSuccess(runExit)) return runExit as Exit.Exit<JobOutcome | Stop>
+        if (Exit.isSuccess(beatExit)) return beatExit as Exit.Exit<JobOutcome | Stop>
+        return runExit as Exit.Exit<JobOutcome | Stop>
       })
 
     const acquireOptions = { perPresetLimit: options.perPresetLimit, ownWorkers: options.workerIds }

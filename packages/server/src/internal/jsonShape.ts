@@ -108,6 +108,36 @@ export const exceedsDepth = (
   return undefined
 }
 
+/**
+ * A depth check fed a body chunk by chunk while it arrives: the first chunk that opens one level
+ * too many yields the problem (offsets count from the start of the body), so a deep body is
+ * refused after its first bytes rather than after all of them.
+ */
+export const depthScanner = (maxDepth: number) => {
+  let depth = 0
+  let inString = false
+  let escaped = false
+  let seen = 0
+  return (chunk: Uint8Array): ShapeProblem | undefined => {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!
+      if (inString) {
+        if (escaped) escaped = false
+        else if (c === backslash) escaped = true
+        else if (c === quote) inString = false
+        continue
+      }
+      if (c === quote) inString = true
+      else if (c === openBracket || c === openBrace) {
+        depth++
+        if (depth > maxDepth) return { _tag: "TooDeep", maxDepth, offset: seen + i }
+      } else if ((c === closeBracket || c === closeBrace) && depth > 0) depth--
+    }
+    seen += chunk.length
+    return undefined
+  }
+}
+
 /** A problem as the sentence a 400 answer carries. */
 export const describeProblem = (problem: ShapeProblem): string =>
   problem._tag === "TooDeep"

@@ -15,6 +15,9 @@ import type { IncomingMessage, ServerResponse } from "node:http"
 /** The body is larger than the limit (declared or streamed). */
 export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{ readonly limit: number }> {}
 
+/** A check run on each chunk while the body arrives refused it (the message says why). */
+export class BodyRejected extends Data.TaggedError("BodyRejected")<{ readonly message: string }> {}
+
 /** The body could not be read (the client went away, the stream failed). */
 export class BodyUnreadable extends Data.TaggedError("BodyUnreadable")<{ readonly message: string }> {}
 
@@ -26,13 +29,15 @@ export const drainGrace: Duration.Duration = Duration.seconds(5)
 
 /**
  * The whole body in a fresh buffer of exactly its length, or `BodyTooLarge` as soon as more than
- * `limit` bytes have arrived (nothing more is kept; see {@link lingerAfterEarlyAnswer}).
+ * `limit` bytes have arrived, or `BodyRejected` as soon as `inspect` refuses a chunk (nothing
+ * more is kept either way; see {@link lingerAfterEarlyAnswer}).
  */
 export const readBody = (
   source: IncomingMessage,
-  limit: number
-): Effect.Effect<Uint8Array, BodyTooLarge | BodyUnreadable> =>
-  Effect.async<Uint8Array, BodyTooLarge | BodyUnreadable>((resume) => {
+  limit: number,
+  inspect?: (chunk: Uint8Array) => string | undefined
+): Effect.Effect<Uint8Array, BodyTooLarge | BodyRejected | BodyUnreadable> =>
+  Effect.async<Uint8Array, BodyTooLarge | BodyRejected | BodyUnreadable>((resume) => {
     const chunks: Array<Buffer> = []
     let total = 0
     const detach = () => {
@@ -47,6 +52,13 @@ export const readBody = (
         detach()
         chunks.length = 0
         resume(Effect.fail(new BodyTooLarge({ limit })))
+        return
+      }
+      const rejected = inspect?.(chunk)
+      if (rejected !== undefined) {
+        detach()
+        chunks.length = 0
+        resume(Effect.fail(new BodyRejected({ message: rejected })))
         return
       }
       chunks.push(chunk)
