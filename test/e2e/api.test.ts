@@ -137,7 +137,7 @@ beforeAll(async () => {
       env: { WARMPOOL_MAX_BODY_BYTES: "4096", WARMPOOL_RENDER_TIMEOUT: "1ms", WARMPOOL_IMPORT_TIMEOUT: "60s" }
     })
   ])
-}, 90_000)
+}, 200_000)
 
 afterAll(async () => {
   await main?.dispose()

@@ -28,7 +28,7 @@ beforeAll(async () => {
   server = await startServer({ args: ["--render-timeout", "2s"], interval: "1s", startTimeoutMs: 60_000 })
   const idle = await underProbe(() => new Promise((resolve) => setTimeout(resolve, 3_000)))
   idleWorstMs = idle.worstHealthMs
-}, 90_000)
+}, 200_000)
 
 afterAll(async () => {
   await server?.dispose()
@@ -96,6 +96,7 @@ const underProbe = async <A>(attack: () => Promise<A>, limitMs = 120_000): Promi
     const result = await attack()
     const elapsedMs = performance.now() - started
     prober.postMessage("stop")
+    // The report's wait starts at the stop: the attack may take longer than the wait.
     const { failed, latencies } = (await nth(1)) as { latencies: Array<number>; failed: number }
     return {
       result,

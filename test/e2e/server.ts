@@ -47,7 +47,7 @@ export interface ServerOptions {
   readonly args?: ReadonlyArray<string> | undefined
   /** Environment variables (every inherited `WARMPOOL_*` variable is removed first). */
   readonly env?: Readonly<Record<string, string>> | undefined
-  /** How long the banner and `/healthz` may take (default 30 s). */
+  /** How long the banner and `/healthz` may take (default 90 s: the banner follows the start-up imports, slow on a loaded machine). */
   readonly startTimeoutMs?: number | undefined
 }
 
@@ -195,7 +195,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
     throw new Error(`warmpool serve ${why}\n--- output ---\n${output}`)
   }
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000)
+  const deadline = Date.now() + (options.startTimeoutMs ?? 90_000)
   let port: number | undefined
   while (port === undefined) {
     const match = /serving on http:\/\/[^:\s]+:(\d+)/.exec(output)
