@@ -33,7 +33,10 @@ describe("valueText", () => {
     // as terraform console 1.11 prints them (keys quoted, no alignment, Go's strconv.Quote)
     ["{a = 1, bb = 2}", "{\n  \"a\" = 1\n  \"bb\" = 2\n}"],
     ["tomap({k = true})", "tomap({\n  \"k\" = true\n})"],
-    ["[tostring(null), tonumber(null), tobool(null), null]", "[\n  tostring(null),\n  tonumber(null),\n  tobool(null),\n  null,\n]"],
+    [
+      "[tostring(null), tonumber(null), tobool(null), null]",
+      "[\n  tostring(null),\n  tonumber(null),\n  tobool(null),\n  null,\n]"
+    ],
     ["\"a\\u0001\\t\\\"b\\\\\"", "\"a\\x01\\t\\\"b\\\\\""],
     ["\"\\u00a0\\u200b\\uFFFF\\U0001F600\"", "\"\\u00a0\\u200b\\uffff😀\""],
     ["sensitive(1)", "(sensitive value)"],
