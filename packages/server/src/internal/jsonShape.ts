@@ -34,6 +34,29 @@ const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d |
 
 const utf8 = new TextDecoder("utf-8")
 
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+
+/**
+ * The index of the quote that closes a string whose contents start at `from`, or -1. Long strings
+ * (a 6 MiB parameter value) are skipped with the native `indexOf`, not byte by byte; each search
+ * resumes where the last one stopped, so the scan stays linear whatever the escapes. (`Buffer`'s
+ * `indexOf` is a memchr; a plain `Uint8Array`'s is a hundred times slower.)
+ */
+const closingQuote = (bytes: Buffer, from: number): number => {
+  let i = from
+  let q = bytes.indexOf(quote, i)
+  let b = bytes.indexOf(backslash, i)
+  for (;;) {
+    if (q < 0) return -1
+    if (b < 0 || b > q) return q
+    // an escape comes before the quote: skip it and the character it escapes
+    i = b + 2
+    if (i > q) q = bytes.indexOf(quote, i)
+    b = bytes.indexOf(backslash, i)
+  }
+}
+
 /**
  * The first place where a JSON body (its UTF-8 bytes) nests arrays and objects more than
  * `maxDepth` levels deep or repeats a key inside one object, or `undefined`. Brackets inside
@@ -43,21 +66,15 @@ const utf8 = new TextDecoder("utf-8")
  * Time is linear in the body; the stack is bounded by `maxDepth`.
  */
 export const shapeProblem = (body: Uint8Array, maxDepth: number): ShapeProblem | undefined => {
+  const bytes = asBuffer(body)
   // One entry per open bracket: the keys seen so far in an object, `undefined` in an array.
   const open: Array<Set<string> | undefined> = []
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!
     if (c === quote) {
       const start = i
-      let escaped = false
-      for (i++; i < body.length; i++) {
-        const d = body[i]!
-        if (d === backslash) {
-          escaped = true
-          i++
-        } else if (d === quote) break
-      }
-      if (i >= body.length) return undefined // unterminated: the parser says so
+      i = closingQuote(bytes, i + 1)
+      if (i < 0) return undefined // unterminated: the parser says so
       const keys = open[open.length - 1]
       if (keys === undefined) continue
       let next = i + 1
@@ -66,7 +83,7 @@ export const shapeProblem = (body: Uint8Array, maxDepth: number): ShapeProblem |
       const raw = utf8.decode(body.subarray(start, i + 1))
       let key: string
       try {
-        key = escaped ? JSON.parse(raw) as string : raw.slice(1, -1)
+        key = raw.includes("\\") ? JSON.parse(raw) as string : raw.slice(1, -1)
       } catch {
         return undefined // a malformed escape: the parser says so
       }
@@ -118,15 +135,31 @@ export const depthScanner = (maxDepth: number) => {
   let inString = false
   let escaped = false
   let seen = 0
-  return (chunk: Uint8Array): ShapeProblem | undefined => {
+  return (bytes: Uint8Array): ShapeProblem | undefined => {
+    const chunk = asBuffer(bytes)
+    // the next quote and backslash at or after `i` in this chunk (-1: none), searched natively
+    let q = -2
+    let b = -2
     for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i]!
       if (inString) {
-        if (escaped) escaped = false
-        else if (c === backslash) escaped = true
-        else if (c === quote) inString = false
+        if (escaped) {
+          escaped = false
+          continue
+        }
+        if (q !== -1 && q < i) q = chunk.indexOf(quote, i)
+        if (b !== -1 && b < i) b = chunk.indexOf(backslash, i)
+        if (b >= 0 && (q < 0 || b < q)) {
+          i = b
+          escaped = true
+        } else if (q >= 0) {
+          i = q
+          inString = false
+        } else {
+          i = chunk.length
+        }
         continue
       }
+      const c = chunk[i]!
       if (c === quote) inString = true
       else if (c === openBracket || c === openBrace) {
         depth++
