@@ -224,15 +224,7 @@ const effects: ReadonlyArray<
   ["import-timeout", "3s", (c) => Duration.toMillis(c.importTimeout), 3_000],
   ["render-workers", "3", (c) => c.renderWorkers, 3],
   ["render-worker-heap-mb", "128", (c) => c.renderWorkerHeapMb, 128],
-  ["render-cache-max-bytes", "65536", (c) => c.renderCache.maxBytes, 65536],
-  ["budget-max-instances", "7", (c) => c.budgets.maxInstances, 7],
-  ["budget-max-collection-elements", "8", (c) => c.budgets.maxCollectionElements, 8],
-  ["budget-max-string-bytes", "9", (c) => c.budgets.maxStringBytes, 9],
-  ["budget-max-steps", "10", (c) => c.budgets.maxSteps, 10],
-  ["budget-max-file-bytes", "11", (c) => c.budgets.maxFileBytes, 11],
-  ["budget-max-total-file-bytes", "12", (c) => c.budgets.maxTotalFileBytes, 12],
-  ["budget-max-tfvars-bytes", "13", (c) => c.budgets.maxTfvarsBytes, 13],
-  ["budget-max-nesting-depth", "14", (c) => c.budgets.maxNestingDepth, 14]
+  ["render-cache-max-bytes", "65536", (c) => c.renderCache.maxBytes, 65536]
 ]
 
 /** Settings another row needs (a command provisioner's settings apply with `provisioner=command`). */
