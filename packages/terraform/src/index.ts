@@ -51,6 +51,11 @@ export * as Functions from "./Functions.js"
 /**
  * @since 0.1.0
  */
+export * as GoQuote from "./GoQuote.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as HclParser from "./HclParser.js"
 
 /**

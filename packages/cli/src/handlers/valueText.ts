@@ -3,46 +3,12 @@
  * (heredocs when they hold a newline), `tolist([...])`, `toset([...])`, `tomap({...})`, object
  * keys quoted, typed nulls as `tostring(null)`, `(known after apply)`, `(sensitive value)`.
  */
-import { Sensitive, TfNumber, Type, type Value } from "@warmpool/terraform"
+import { GoQuote, Sensitive, TfNumber, Type, type Value } from "@warmpool/terraform"
 
 const indent = (text: string): string => text.split("\n").map((line) => `  ${line}`).join("\n")
 
-/** Go's `unicode.IsPrint` outside ASCII: letters, marks, numbers, punctuation and symbols. */
-const notPrintable = /[\p{C}\p{Z}]/u
-
-const hex = (n: number, width: number): string => n.toString(16).padStart(width, "0")
-
-const escapes: Record<string, string> = {
-  "\u0007": "\\a",
-  "\b": "\\b",
-  "\f": "\\f",
-  "\n": "\\n",
-  "\r": "\\r",
-  "\t": "\\t",
-  "\u000b": "\\v",
-  "\"": "\\\"",
-  "\\": "\\\\"
-}
-
 /** Go's `strconv.Quote`. */
-export const goQuote = (text: string): string => {
-  let out = "\""
-  for (const c of text) {
-    const escaped = escapes[c]
-    if (escaped !== undefined) {
-      out += escaped
-      continue
-    }
-    const code = c.codePointAt(0)!
-    if (code >= 0x20 && code < 0x7f) out += c
-    else if (code < 0x20 || code === 0x7f) out += `\\x${hex(code, 2)}`
-    else if (code >= 0xd800 && code <= 0xdfff) out += "\\ufffd" // a lone surrogate is not UTF-8
-    else if (!notPrintable.test(c)) out += c
-    else if (code < 0x10000) out += `\\u${hex(code, 4)}`
-    else out += `\\U${hex(code, 8)}`
-  }
-  return `${out}"`
-}
+export const goQuote = GoQuote.goQuote
 
 const sequence = (open: string, close: string, elements: ReadonlyArray<Value.Value>): string =>
   elements.length === 0

@@ -5,42 +5,9 @@
  * `T`/`F`, `~` for null and `?` for unknown; lists and sets as `[e;e;]`, maps as `{k:v;}`,
  * objects (attribute values in name order) and tuples as `<e;e;>`.
  */
+import { goQuote } from "../GoQuote.js"
 import type * as V from "../Value.js"
 import { compareCodePoints } from "./codePointOrder.js"
-
-const hex = (n: number, width: number): string => n.toString(16).padStart(width, "0")
-const notPrintable = /[\p{C}\p{Z}]/u
-const escapes: Record<string, string> = {
-  "\u0007": "\\a",
-  "\b": "\\b",
-  "\f": "\\f",
-  "\n": "\\n",
-  "\r": "\\r",
-  "\t": "\\t",
-  "\u000b": "\\v",
-  "\"": "\\\"",
-  "\\": "\\\\"
-}
-
-/** Go's `strconv.Quote` (what `%q` prints for a string). */
-export const goQuote = (text: string): string => {
-  let out = "\""
-  for (const c of text) {
-    const escaped = escapes[c]
-    if (escaped !== undefined) {
-      out += escaped
-      continue
-    }
-    const code = c.codePointAt(0)!
-    if (code >= 0x20 && code < 0x7f) out += c
-    else if (code < 0x20 || code === 0x7f) out += `\\x${hex(code, 2)}`
-    else if (code >= 0xd800 && code <= 0xdfff) out += "\\ufffd"
-    else if (!notPrintable.test(c)) out += c
-    else if (code < 0x10000) out += `\\u${hex(code, 4)}`
-    else out += `\\U${hex(code, 8)}`
-  }
-  return `${out}"`
-}
 
 /** The set hash text of a value; `numberText` is `big.Float.String()` of a number. */
 export const setHashText = (value: V.Value, numberText: (n: V.NumberValue) => string): string => {
