@@ -142,7 +142,7 @@ const startServer = async (extra: ReadonlyArray<string>) => {
     }
     nodeFs.rmSync(directory, { recursive: true, force: true })
   }
-  const deadline = Date.now() + 60_000
+  const deadline = performance.now() + 60_000
   for (;;) {
     const match = /serving on http:\/\/[^:\s]+:(\d+)/.exec(output)
     if (match !== null) {
@@ -150,7 +150,7 @@ const startServer = async (extra: ReadonlyArray<string>) => {
       const healthy = await fetch(`${url}/healthz`).then((r) => r.ok, () => false)
       if (healthy) return { url, stop }
     }
-    if (child.exitCode !== null || Date.now() > deadline) {
+    if (child.exitCode !== null || performance.now() > deadline) {
       await stop()
       throw new Error(`warmpool serve did not start:\n${output}`)
     }
@@ -184,8 +184,8 @@ const healthzDuringImports = async (
       templateBytes = source.length
       let done = false
       const prober = (async () => {
-        const stopAt = Date.now() + 120_000
-        while (!done && Date.now() < stopAt) {
+        const stopAt = performance.now() + 120_000
+        while (!done && performance.now() < stopAt) {
           const sent = performance.now()
           await fetch(`${server.url}/healthz`).then((r) => r.arrayBuffer(), () => undefined)
           latencies.push(performance.now() - sent)
