@@ -9,7 +9,7 @@ import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import { Store } from "@warmpool/prebuilds"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
-import { Conflict, NotFound, WarmpoolApi } from "./Api.js"
+import { Conflict, NotFound, WarmpoolApi } from "@warmpool/client/Api"
 import { storeFailure } from "./internal/errors.js"
 
 /**

@@ -9,7 +9,7 @@ import { Domain, Store } from "@warmpool/prebuilds"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { NotFound, WarmpoolApi } from "./Api.js"
+import { NotFound, WarmpoolApi } from "@warmpool/client/Api"
 import { storeFailure } from "./internal/errors.js"
 
 const iso = (instant: DateTime.Utc | null): string | null => instant === null ? null : DateTime.formatIso(instant)

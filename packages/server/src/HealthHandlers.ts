@@ -8,7 +8,7 @@ import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import { Metrics } from "@warmpool/metrics"
 import { Store } from "@warmpool/prebuilds"
 import * as Effect from "effect/Effect"
-import { ServiceUnavailable, WarmpoolApi } from "./Api.js"
+import { ServiceUnavailable, WarmpoolApi } from "@warmpool/client/Api"
 import { Readiness } from "./Readiness.js"
 
 /**

@@ -10,7 +10,7 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { BadRequest, NotFound, ServiceUnavailable, ValidationFailed, WarmpoolApi } from "./Api.js"
+import { BadRequest, NotFound, ServiceUnavailable, ValidationFailed, WarmpoolApi } from "@warmpool/client/Api"
 import { storeFailure, validationFailed } from "./internal/errors.js"
 import { ownerOf } from "./internal/owner.js"
 

@@ -7,7 +7,7 @@ import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import { Reconciler } from "@warmpool/prebuilds"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { WarmpoolApi } from "./Api.js"
+import { WarmpoolApi } from "@warmpool/client/Api"
 import { storeFailure } from "./internal/errors.js"
 
 /**

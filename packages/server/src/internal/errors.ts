@@ -4,7 +4,7 @@
 import type { ParameterValidationError, Store } from "@warmpool/prebuilds"
 import type { RenderError } from "@warmpool/render"
 import * as Effect from "effect/Effect"
-import { InternalError, RenderTimeout, ServiceUnavailable, ValidationFailed } from "../Api.js"
+import { InternalError, RenderTimeout, ServiceUnavailable, ValidationFailed } from "@warmpool/client/Api"
 
 /** A store failure: 503 when the database is unreachable, 500 otherwise (details logged). */
 export const storeFailure = (error: Store.StoreError) =>

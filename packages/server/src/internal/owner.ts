@@ -2,7 +2,7 @@
  * The owner of an API request, with missing fields empty.
  */
 import type { Owner } from "@warmpool/terraform"
-import type { OwnerInput } from "../Api.js"
+import type { OwnerInput } from "@warmpool/client/Api"
 
 export const ownerOf = (input: typeof OwnerInput.Type | undefined): Owner.WorkspaceOwner => ({
   id: input?.id ?? "",
