@@ -12,6 +12,7 @@ import type * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import type * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -332,7 +333,7 @@ const guardedServe = (options: GuardOptions) =>
  */
 export const layerServe = (
   options: GuardOptions & { readonly webDirectory?: string | undefined }
-): Layer.Layer<never, never, Requirements | HttpServer.HttpServer> =>
+): Layer.Layer<never, never, Requirements | HttpServer.HttpServer | HttpRouter.HttpRouter.DefaultServices> =>
   guardedServe(options).pipe(
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(webConsoleLayer(options.webDirectory)),
