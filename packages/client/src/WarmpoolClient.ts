@@ -16,7 +16,7 @@ import * as HttpApiClient from "@effect/platform/HttpApiClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { WarmpoolApi } from "./Api.js"
@@ -50,6 +50,35 @@ const tokenOf = (token: Options["token"]): string | undefined =>
     ? token()
     : Redacted.value(token)
 
+type AnyEndpoint = (request?: { readonly path?: Readonly<Record<string, unknown>> }) => unknown
+
+/**
+ * The client with its path parameters percent-encoded (`HttpApiClient` puts them in the URL as
+ * they are): a preset named `a/b` or `50% off` stays one path segment, as the server decodes it.
+ */
+const withEncodedPaths = <C extends object>(client: C): C =>
+  Object.fromEntries(
+    Object.entries(client).map(([group, endpoints]) => [
+      group,
+      Object.fromEntries(
+        Object.entries(endpoints as Record<string, AnyEndpoint>).map(([name, endpoint]) => [
+          name,
+          (request?: Parameters<AnyEndpoint>[0]) =>
+            endpoint(
+              request?.path === undefined ? request : {
+                ...request,
+                path: Object.fromEntries(
+                  Object.entries(request.path).map((
+                    [key, value]
+                  ) => [key, typeof value === "string" ? encodeURIComponent(value) : value])
+                )
+              }
+            )
+        ])
+      )
+    ])
+  ) as C
+
 const build = (options: Options) =>
   HttpApiClient.make(WarmpoolApi, {
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
@@ -57,7 +86,7 @@ const build = (options: Options) =>
       const token = tokenOf(options.token)
       return token === undefined ? request : HttpClientRequest.bearerToken(request, token)
     })
-  })
+  }).pipe(Effect.map(withEncodedPaths))
 
 /**
  * The client's shape: one function per endpoint, by group.
