@@ -15,6 +15,8 @@ import { Reconciler, type Store, TemplateImport } from "@warmpool/prebuilds"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -33,6 +35,8 @@ export interface Options {
   readonly templates?: string | undefined
   /** The built web console served at `/` (default: the server's `dist/web`). */
   readonly webDirectory?: string | undefined
+  /** The least severe log level written (default: errors only). */
+  readonly logLevel?: LogLevel.LogLevel | undefined
 }
 
 /** The token of {@link layer}'s server unless `flags.token` sets another. */
@@ -99,6 +103,8 @@ export const layer = (options: Options = {}): Layer.Layer<Services, unknown> =>
       Layer.provideMerge(NodeHttpServer.layerTest)
     )
     return WarmpoolClient.layer({ token: config.token }).pipe(
-      Layer.provideMerge(app)
+      Layer.provideMerge(app),
+      // Only errors reach the test output (cycle lines and warnings are the tests' own subject).
+      Layer.provide(Logger.minimumLogLevel(options.logLevel ?? LogLevel.Error))
     )
   }))
