@@ -259,10 +259,13 @@ describe("HTTP API in process (typed client)", () => {
         expect((yield* api.reconciler.status()).paused).toBe(false)
       }))
 
-    it.effect("resume of an unknown preset is a typed 404", () =>
+    it.effect("resume: a preset named with '/' and spaces is one path segment; an unknown one is a typed 404", () =>
       Effect.gen(function*() {
         const api = yield* client
-        const error = yield* failureOf(api.prebuilds.resume({ path: { template: "nope", preset: "none" } }))
+        yield* importTemplate("epsilon", "gpu/large 2x", 0)
+        const resumed = yield* api.prebuilds.resume({ path: { template: "epsilon", preset: "gpu/large 2x" } })
+        expect(resumed).toMatchObject({ template: "epsilon", preset: "gpu/large 2x", status: "healthy" })
+        const error = yield* failureOf(api.prebuilds.resume({ path: { template: "epsilon", preset: "gpu" } }))
         expect(error._tag).toBe("NotFound")
       }))
 
