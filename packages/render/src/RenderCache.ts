@@ -213,7 +213,9 @@ export const layerWith = (settings: CacheSettings.CacheSettings, options?: { rea
   Layer.scoped(RenderCache, make(settings, options))
 
 /**
- * The no-op layer: renders on every `get`, keeps nothing.
+ * The no-op layer: renders on every `get`, keeps nothing. Every `get` is a miss: it counts in
+ * `stats.renders` and in the misses metric (`coderd_prebuilds_render_cache_misses_total`), as a
+ * live cache's miss does, so swapping layers keeps the numbers comparable.
  *
  * @since 0.1.0
  * @category layers
@@ -226,6 +228,7 @@ export const layerNoop: Layer.Layer<RenderCache, never, Metrics.Metrics> = Layer
     return {
       get: (key) =>
         Effect.map(perform(metrics, key), (rendered) => {
+          metrics.renderCacheMisses.unsafeUpdate(1, [])
           renders++
           return deepFreeze(rendered)
         }),
