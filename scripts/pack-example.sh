@@ -117,6 +117,16 @@ JSON
 cp examples/library/main.mjs examples/library/cache.test.mjs "$app/"
 mapfile -t spec_list <<<"$specs"
 (cd "$app" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error "${spec_list[@]}")
+# The SQLite store's native addon (the prebuilds and server examples open an in-memory store):
+# the workspace install already built it for this Node, so the same version's build is reused;
+# another version is built from source (its install script would first try to download a binary).
+sqlite_version=$(node -p 'require(process.argv[1] + "/node_modules/better-sqlite3/package.json").version' "$app")
+sqlite_built=$(ls -d "$root/node_modules/.pnpm/better-sqlite3@$sqlite_version/node_modules/better-sqlite3/build" 2>/dev/null || true)
+if [ -n "$sqlite_built" ] && [ -f "$sqlite_built/Release/better_sqlite3.node" ]; then
+  cp -r "$sqlite_built" "$app/node_modules/better-sqlite3/build"
+else
+  (cd "$app" && npm rebuild better-sqlite3 --build-from-source --loglevel=error >/dev/null)
+fi
 # One copy of effect in the app: the packages use the app's.
 copies=$(cd "$app" && find .  -path '*/node_modules/effect/package.json' | wc -l)
 if [ "$copies" != 1 ]; then echo "expected one copy of effect in the scratch app, found $copies"; exit 1; fi
@@ -128,6 +138,31 @@ if [ "$got" != "$expected" ]; then echo "  expected $expected"; exit 1; fi
 
 echo "run: the example test (vitest, TestClock)"
 (cd "$app" && npx --no-install vitest run --reporter=dot cache.test.mjs)
+
+echo "run: the example of every package's README"
+# A README's example is its first js block whose first line is `// example.mjs: node example.mjs [ARGS]`
+# (ARGS relative to the repository root).
+for readme in packages/*/README.md; do
+  name=$(basename "$(dirname "$readme")")
+  node - "$readme" "$app/readme-$name.mjs" <<'NODE'
+const fs = require("node:fs")
+const [readme, out] = process.argv.slice(2)
+const block = [...fs.readFileSync(readme, "utf8").matchAll(/^```js\n(\/\/ example\.mjs: node example\.mjs.*\n[\s\S]*?)^```$/gm)][0]
+if (block === undefined) {
+  console.error(`  ${readme}: no example (a js block starting with "// example.mjs: node example.mjs")`)
+  process.exit(1)
+}
+fs.writeFileSync(out, block[1])
+NODE
+  args=$(head -1 "$app/readme-$name.mjs" | sed -e 's|^// example.mjs: node example.mjs *||')
+  resolved=()
+  for arg in $args; do resolved+=("$root/$arg"); done
+  if ! output=$(cd "$app" && timeout 300 node "readme-$name.mjs" "${resolved[@]}" 2>"$work/readme-$name.err"); then
+    echo "  $readme: the example failed"; cat "$work/readme-$name.err"; exit 1
+  fi
+  if [ -z "$output" ]; then echo "  $readme: the example printed nothing"; exit 1; fi
+  echo "  $name: $(echo "$output" | tail -1)"
+done
 
 echo "run: the packed warmpool command (render --json)"
 (cd "$app" && npx --no-install warmpool render "$root/examples/templates/docker-dev" --json) >"$work/render.json"

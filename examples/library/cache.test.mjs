@@ -20,6 +20,7 @@ data "coder_parameter" "size" {
 `
 }))
 
+// The first render boots the HCL parser (WebAssembly), hence the generous timeouts.
 const settings = {
   ttl: Duration.minutes(10),
   maxAge: Duration.hours(24),
@@ -54,7 +55,7 @@ describe("RenderCache TTL on the TestClock", () => {
 
       yield* render
       expect((yield* stats).renders).toBe(2)
-    }).pipe(Effect.provide(cached)))
+    }).pipe(Effect.provide(cached)), 60_000)
 
   it.scoped("a touched entry survives: each hit refreshes the TTL", () =>
     Effect.gen(function*() {
@@ -68,5 +69,5 @@ describe("RenderCache TTL on the TestClock", () => {
 
       yield* TestClock.adjust(Duration.minutes(11))
       expect((yield* stats).entries).toBe(0)
-    }).pipe(Effect.provide(cached)))
+    }).pipe(Effect.provide(cached)), 60_000)
 })
