@@ -31,6 +31,7 @@ import type { TemplateNotFound } from "./TemplateSource.js"
  * worker pool).
  *
  * @since 0.1.0
+ * @category models
  */
 export type RenderJob =
   | {
@@ -45,11 +46,15 @@ export type RenderJob =
  * Why a render through the cache failed (never kept).
  *
  * @since 0.1.0
+ * @category models
  */
 export type RenderCacheError = TemplateNotFound | RenderFailure
 
 /**
+ * What the render cache holds and has done since its layer started (`RenderCacheShape.stats`).
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RenderCacheStats {
   readonly entries: number
@@ -62,7 +67,10 @@ export interface RenderCacheStats {
 }
 
 /**
+ * The operations of the `RenderCache` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RenderCacheShape {
   /** The frozen render for the key, rendering it on a miss. */
@@ -116,6 +124,7 @@ const jsonSize = (value: unknown): number => {
  * bytes for ASCII text (UTF-16 code units otherwise), counted without serialising it.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const weigh = (rendered: Rendered): number => {
   let weight = weights.get(rendered)
@@ -151,6 +160,7 @@ const perform = (
  * A cache with explicit settings; its sweep fiber lives in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (
   settings: CacheSettings.CacheSettings,

@@ -47,7 +47,10 @@ export const OwnerReads = Schema.Union(
 export const VersionSummary = Schema.Struct({ ownerReads: OwnerReads })
 
 /**
+ * The decoded type of the `VersionSummary` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type VersionSummary = typeof VersionSummary.Type
 
@@ -165,6 +168,9 @@ export class RenderFiles extends Schema.TaggedRequest<RenderFiles>()("RenderFile
 export const Request = Schema.Union(Warmup, Compile, RenderVersion, RenderFiles)
 
 /**
+ * The decoded type of the `Request` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type Request = typeof Request.Type
