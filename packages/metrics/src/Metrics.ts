@@ -151,6 +151,8 @@ export interface MetricsShape extends Instruments {
 }
 
 /**
+ * The `Metrics` service tag; its operations are {@link MetricsShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

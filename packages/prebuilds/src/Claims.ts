@@ -175,6 +175,8 @@ export interface ClaimsShape {
 }
 
 /**
+ * The `Claims` service tag; its operations are {@link ClaimsShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

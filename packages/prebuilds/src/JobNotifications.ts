@@ -49,6 +49,8 @@ export interface JobNotificationsShape {
 }
 
 /**
+ * The `JobNotifications` service tag; its operations are {@link JobNotificationsShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -37,6 +37,8 @@ export interface JobReaperShape {
 }
 
 /**
+ * The `JobReaper` service tag; its operations are {@link JobReaperShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -78,6 +78,8 @@ export interface ProvisionerShape {
 }
 
 /**
+ * The `Provisioner` service tag; its operations are {@link ProvisionerShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -119,6 +119,8 @@ export interface ReconcilerShape {
 }
 
 /**
+ * The `Reconciler` service tag; its operations are {@link ReconcilerShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -762,6 +762,8 @@ export interface StoreShape {
 }
 
 /**
+ * The `Store` service tag; its operations are {@link StoreShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -155,6 +155,8 @@ export interface TemplateImportShape {
 }
 
 /**
+ * The `TemplateImport` service tag; its operations are {@link TemplateImportShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -141,6 +141,8 @@ export interface WorkspaceBuilderShape {
 }
 
 /**
+ * The `WorkspaceBuilder` service tag; its operations are {@link WorkspaceBuilderShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

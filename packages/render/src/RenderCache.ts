@@ -81,6 +81,8 @@ export interface RenderCacheShape {
 }
 
 /**
+ * The `RenderCache` service tag; its operations are {@link RenderCacheShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

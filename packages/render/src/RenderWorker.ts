@@ -22,6 +22,8 @@ import * as RenderOutput from "./RenderOutput.js"
 export const Files = Schema.Array(Schema.Tuple(Schema.String, Schema.Uint8ArrayFromSelf))
 
 /**
+ * Parameter values (name to value) as sent to a worker.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -41,6 +43,8 @@ export const OwnerReads = Schema.Union(
 )
 
 /**
+ * What a worker answers when it compiles a stored version.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -55,6 +59,8 @@ export const VersionSummary = Schema.Struct({ ownerReads: OwnerReads })
 export type VersionSummary = typeof VersionSummary.Type
 
 /**
+ * A preset's prebuild settings (expiration, timezone, schedules) as a worker returns them.
+ *
  * @since 0.1.0
  * @category schemas
  */

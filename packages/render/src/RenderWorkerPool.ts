@@ -198,6 +198,8 @@ export interface RenderWorkerPoolShape {
 }
 
 /**
+ * The `RenderWorkerPool` service tag; its operations are {@link RenderWorkerPoolShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

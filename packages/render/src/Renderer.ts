@@ -156,6 +156,8 @@ export interface RendererShape {
 }
 
 /**
+ * The `Renderer` service tag; its operations are {@link RendererShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -44,6 +44,8 @@ export interface TemplateCacheShape {
 }
 
 /**
+ * The `TemplateCache` service tag; its operations are {@link TemplateCacheShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -19,6 +19,8 @@ import * as Schema from "effect/Schema"
 // errors
 
 /**
+ * 401: the bearer token is missing or wrong.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -27,6 +29,8 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
 }, HttpApiSchema.annotations({ status: 401 })) {}
 
 /**
+ * 400: the request is malformed (body, parameters or query).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -35,6 +39,8 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 }, HttpApiSchema.annotations({ status: 400 })) {}
 
 /**
+ * 404: the template, version, preset, build or workspace does not exist.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -53,6 +59,8 @@ export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
 }, HttpApiSchema.annotations({ status: 409 })) {}
 
 /**
+ * 504: the render did not finish within its deadline (the worker was stopped).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -61,6 +69,8 @@ export class RenderTimeout extends Schema.TaggedError<RenderTimeout>()("RenderTi
 }, HttpApiSchema.annotations({ status: 504 })) {}
 
 /**
+ * 503: the service cannot answer now (the store is unreachable, the service is shutting down).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -81,6 +91,8 @@ export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("Va
 }, HttpApiSchema.annotations({ status: 400 })) {}
 
 /**
+ * 500: an unexpected failure; the message says what failed.
+ *
  * @since 0.1.0
  * @category errors
  */

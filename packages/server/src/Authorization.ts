@@ -49,6 +49,8 @@ export const headerMatches = (header: string | undefined, expected: Redacted.Red
 }
 
 /**
+ * The live layer: checks bearer tokens against the configured token.
+ *
  * @since 0.1.0
  * @category layers
  */

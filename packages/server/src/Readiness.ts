@@ -24,6 +24,8 @@ export interface ReadinessShape {
 }
 
 /**
+ * The `Readiness` service tag; its operations are {@link ReadinessShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -326,6 +326,8 @@ export interface ServerConfigShape {
 }
 
 /**
+ * The `ServerConfig` service tag; its operations are {@link ServerConfigShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
