@@ -31,6 +31,7 @@ import type { TemplateNotFound } from "./TemplateSource.js"
  * worker pool).
  *
  * @since 0.1.0
+ * @category models
  */
 export type RenderJob =
   | {
@@ -45,11 +46,15 @@ export type RenderJob =
  * Why a render through the cache failed (never kept).
  *
  * @since 0.1.0
+ * @category models
  */
 export type RenderCacheError = TemplateNotFound | RenderFailure
 
 /**
+ * What the render cache holds and has done since its layer started (`RenderCacheShape.stats`).
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RenderCacheStats {
   readonly entries: number
@@ -62,7 +67,10 @@ export interface RenderCacheStats {
 }
 
 /**
+ * The operations of the `RenderCache` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RenderCacheShape {
   /** The frozen render for the key, rendering it on a miss. */
@@ -73,6 +81,8 @@ export interface RenderCacheShape {
 }
 
 /**
+ * The `RenderCache` service tag; its operations are {@link RenderCacheShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -116,6 +126,7 @@ const jsonSize = (value: unknown): number => {
  * bytes for ASCII text (UTF-16 code units otherwise), counted without serialising it.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const weigh = (rendered: Rendered): number => {
   let weight = weights.get(rendered)
@@ -151,6 +162,7 @@ const perform = (
  * A cache with explicit settings; its sweep fiber lives in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (
   settings: CacheSettings.CacheSettings,
@@ -213,7 +225,9 @@ export const layerWith = (settings: CacheSettings.CacheSettings, options?: { rea
   Layer.scoped(RenderCache, make(settings, options))
 
 /**
- * The no-op layer: renders on every `get`, keeps nothing.
+ * The no-op layer: renders on every `get`, keeps nothing. Every `get` is a miss: it counts in
+ * `stats.renders` and in the misses metric (`coderd_prebuilds_render_cache_misses_total`), as a
+ * live cache's miss does, so swapping layers keeps the numbers comparable.
  *
  * @since 0.1.0
  * @category layers
@@ -226,6 +240,7 @@ export const layerNoop: Layer.Layer<RenderCache, never, Metrics.Metrics> = Layer
     return {
       get: (key) =>
         Effect.map(perform(metrics, key), (rendered) => {
+          metrics.renderCacheMisses.unsafeUpdate(1, [])
           renders++
           return deepFreeze(rendered)
         }),
