@@ -145,7 +145,9 @@ export const make = <K extends Keyed, V, E>(
     const flushDropped: Effect.Effect<void> = Effect.suspend(() => {
       const entries = dropped
       dropped = []
-      return Effect.forEach(entries, (entry) => entry.cache.invalidate(entry.key), { discard: true })
+      let effect = entries[0]!.cache.invalidate(entries[0]!.key)
+      for (let i = 1; i < entries.length; i++) effect = Effect.zipRight(effect, entries[i]!.cache.invalidate(entries[i]!.key))
+      return effect
     })
     /** `effect` after the pending invalidations, if any (nothing added when there are none). */
     const afterFlush = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
@@ -294,7 +296,7 @@ export const make = <K extends Keyed, V, E>(
       if (idle > 0) observer.evicted("idle", idle)
       if (old > 0) observer.evicted("max_age", old)
       observer.size(index.size)
-      return flushDropped
+      return afterFlush(Effect.void)
     })
 
     observer.size(0)
