@@ -146,7 +146,9 @@ export const make = <K extends Keyed, V, E>(
       const entries = dropped
       dropped = []
       let effect = entries[0]!.cache.invalidate(entries[0]!.key)
-      for (let i = 1; i < entries.length; i++) effect = Effect.zipRight(effect, entries[i]!.cache.invalidate(entries[i]!.key))
+      for (let i = 1; i < entries.length; i++) {
+        effect = Effect.zipRight(effect, entries[i]!.cache.invalidate(entries[i]!.key))
+      }
       return effect
     })
     /** `effect` after the pending invalidations, if any (nothing added when there are none). */
