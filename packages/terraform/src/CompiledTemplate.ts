@@ -9,7 +9,7 @@
 import * as Effect from "effect/Effect"
 import * as Budgets from "./Budgets.js"
 import * as Diagnostic from "./Diagnostic.js"
-import type * as Evaluator from "./Evaluator.js"
+import type * as Evaluator from "./ExpressionEvaluator.js"
 import type { HclParser } from "./HclParser.js"
 import * as CompileBody from "./internal/compileBody.js"
 import * as Loader from "./Loader.js"

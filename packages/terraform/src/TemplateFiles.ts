@@ -15,7 +15,7 @@ import * as Either from "effect/Either"
 import { createHash } from "node:crypto"
 import * as NodePath from "node:path"
 import * as Diagnostic from "./Diagnostic.js"
-import type { FileAccess } from "./Function.js"
+import type { FileAccess } from "./FunctionDefinition.js"
 import { compareCodePoints, dirnameOf, invalidPathReason, joinPath } from "./internal/loadPaths.js"
 
 /**

@@ -8,11 +8,11 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import {
   CompiledTemplate,
   Diagnostic,
-  Evaluation,
-  type Evaluator,
+  type ExpressionEvaluator,
   HclParser,
   Json,
   Owner,
+  TemplateEvaluation,
   TemplateFiles,
   TfNumber,
   Value
@@ -60,7 +60,7 @@ const toInput = (v: Value.Value): unknown => {
 }
 
 /** What the scope of one line is made from. */
-type ScopeFor = (variables: ReadonlyMap<string, Value.Value>) => Evaluator.Scope
+type ScopeFor = (variables: ReadonlyMap<string, Value.Value>) => ExpressionEvaluator.Scope
 
 const templateScope = (
   template: CompiledTemplate.CompiledTemplate,
@@ -74,8 +74,9 @@ const templateScope = (
     tfvars: Object.fromEntries([...variables].map(([k, v]) => [k, toInput(v)]))
   })
   // the evaluation is lazy and memoised: lines without their own variables share one
-  const shared = Evaluation.evaluate(template, input(base)).rootScope()
-  return (variables) => variables === base ? shared : Evaluation.evaluate(template, input(variables)).rootScope()
+  const shared = TemplateEvaluation.evaluate(template, input(base)).rootScope()
+  return (variables) =>
+    variables === base ? shared : TemplateEvaluation.evaluate(template, input(variables)).rootScope()
 }
 
 const inputError = (detail: string): Expression.Outcome => ({

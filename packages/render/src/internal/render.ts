@@ -3,7 +3,7 @@
  * parameters, presets, tags and variables (RENDER.md §3–§6). Never throws.
  */
 import type { CompiledTemplate, Owner } from "@warmpool/terraform"
-import { Budgets, Evaluation, Plan } from "@warmpool/terraform"
+import { Budgets, Plan, TemplateEvaluation } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
 import { extractParameter } from "./parameter.js"
 import { applyDefaultRule, type ExtractedPreset, extractPresetContained, type PrebuildSettings } from "./preset.js"
@@ -51,7 +51,7 @@ const renderUnsafe = (
   if (template.fatal) return stopped([wire(template.fatal)])
   const plan = Plan.fromInput(template.files, { planJson: inputs.plan, planJsonPath: inputs.planPath })
   if (plan._tag === "Left") return stopped([wire(plan.left)])
-  const evaluation = Evaluation.evaluate(template, {
+  const evaluation = TemplateEvaluation.evaluate(template, {
     owner: inputs.owner,
     parameterValues: inputs.values,
     tfvars: inputs.tfvars,

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { ConversionFailure, convertUnified, convertValue, unify, unifyTypes } from "../Convert.js"
-import { type FunctionDefinition, FunctionError, type Parameter } from "../Function.js"
+import { type FunctionDefinition, FunctionError, type Parameter } from "../FunctionDefinition.js"
 import * as N from "../Number.js"
 import * as Ops from "../Operations.js"
 import * as T from "../Type.js"

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { conversionExists, ConversionFailure, convertValue, mismatchMessage } from "../Convert.js"
-import { type FunctionDefinition, FunctionError } from "../Function.js"
+import { type FunctionDefinition, FunctionError } from "../FunctionDefinition.js"
 import * as T from "../Type.js"
 import * as V from "../Value.js"
 

@@ -6,8 +6,8 @@
  * @since 0.1.0
  */
 import * as Crypto from "node:crypto"
-import type { FunctionDefinition } from "../Function.js"
-import { FunctionError } from "../Function.js"
+import type { FunctionDefinition } from "../FunctionDefinition.js"
+import { FunctionError } from "../FunctionDefinition.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"

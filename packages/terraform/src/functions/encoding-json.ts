@@ -7,7 +7,7 @@
  */
 import * as Either from "effect/Either"
 import * as YAML from "yaml"
-import { type FunctionDefinition, FunctionError, type Parameter } from "../Function.js"
+import { type FunctionDefinition, FunctionError, type Parameter } from "../FunctionDefinition.js"
 import * as Json from "../Json.js"
 import * as N from "../Number.js"
 import * as T from "../Type.js"

@@ -6,8 +6,8 @@
  * @since 0.1.0
  */
 import * as Zlib from "node:zlib"
-import type { FunctionDefinition, Parameter } from "../Function.js"
-import { FunctionError } from "../Function.js"
+import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
+import { FunctionError } from "../FunctionDefinition.js"
 import { type Charset, iconvCharsets } from "../internal/charsets.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"

@@ -11,8 +11,8 @@
  *
  * @since 0.1.0
  */
-import type { FileAccess, FunctionDefinition, Parameter } from "../Function.js"
-import { FunctionError } from "../Function.js"
+import type { FileAccess, FunctionDefinition, Parameter } from "../FunctionDefinition.js"
+import { FunctionError } from "../FunctionDefinition.js"
 import * as Path from "../internal/path.js"
 import * as Glob from "../internal/pathGlob.js"
 import * as T from "../Type.js"

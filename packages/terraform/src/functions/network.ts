@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import type { FunctionDefinition, Parameter } from "../Function.js"
-import { FunctionError } from "../Function.js"
+import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
+import { FunctionError } from "../FunctionDefinition.js"
 import * as Cidr from "../internal/cidr.js"
 import * as N from "../Number.js"
 import * as T from "../Type.js"

@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import type { FunctionDefinition, Parameter } from "../Function.js"
+import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
 import * as Sensitive from "../Sensitive.js"
 import * as T from "../Type.js"
 import * as V from "../Value.js"

@@ -6,8 +6,8 @@
  *
  * @since 0.1.0
  */
-import type { FunctionDefinition, Parameter } from "../Function.js"
-import { FunctionError } from "../Function.js"
+import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
+import { FunctionError } from "../FunctionDefinition.js"
 import * as Civil from "../internal/strftime.js"
 import * as N from "../Number.js"
 import * as T from "../Type.js"

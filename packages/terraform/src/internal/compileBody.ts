@@ -5,9 +5,9 @@
 import type * as Ast from "../Ast.js"
 import type * as CompiledTemplate from "../CompiledTemplate.js"
 import type * as Diagnostic from "../Diagnostic.js"
-import * as Evaluator from "../Evaluator.js"
+import * as Evaluator from "../ExpressionEvaluator.js"
+import * as Parser from "../ExpressionParser.js"
 import type * as Loader from "../Loader.js"
-import * as Parser from "../Parser.js"
 
 /** Nested block types of a block and, recursively, of theirs. */
 export type BlockSchema = ReadonlyMap<string, BlockSchema>

@@ -7,7 +7,7 @@
 import type * as Ast from "../Ast.js"
 import { ConversionFailure, convertUnified, convertValue, unifyTypes } from "../Convert.js"
 import type * as Diagnostic from "../Diagnostic.js"
-import { noFiles } from "../Function.js"
+import { noFiles } from "../FunctionDefinition.js"
 import * as N from "../Number.js"
 import * as Ops from "../Operations.js"
 import * as Sensitive from "../Sensitive.js"

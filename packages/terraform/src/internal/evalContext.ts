@@ -4,7 +4,7 @@
 import type * as Ast from "../Ast.js"
 import { Meter } from "../Budgets.js"
 import * as Diagnostic from "../Diagnostic.js"
-import type { FunctionContext } from "../Function.js"
+import type { FunctionContext } from "../FunctionDefinition.js"
 import type { Value } from "../Value.js"
 
 /**

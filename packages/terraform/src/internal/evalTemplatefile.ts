@@ -4,10 +4,10 @@
  * vars)` does the same with a string value as the template (a literal template is refused where
  * the call is compiled, in `evalCall`).
  */
-import * as Evaluator from "../Evaluator.js"
-import { type FunctionContext, type FunctionDefinition, FunctionError } from "../Function.js"
-import * as Functions from "../Functions.js"
-import * as Parser from "../Parser.js"
+import * as Evaluator from "../ExpressionEvaluator.js"
+import * as Parser from "../ExpressionParser.js"
+import { type FunctionContext, type FunctionDefinition, FunctionError } from "../FunctionDefinition.js"
+import * as Functions from "../FunctionTable.js"
 import * as T from "../Type.js"
 import * as V from "../Value.js"
 import { rangeText } from "./evalContext.js"

@@ -4,9 +4,9 @@
  * with the first error.
  */
 import { expect, it } from "@effect/vitest"
-import * as Evaluator from "../../src/Evaluator.js"
-import { noFiles } from "../../src/Function.js"
-import * as Parser from "../../src/Parser.js"
+import * as Evaluator from "../../src/ExpressionEvaluator.js"
+import * as Parser from "../../src/ExpressionParser.js"
+import { noFiles } from "../../src/FunctionDefinition.js"
 import * as V from "../../src/Value.js"
 import { showValue } from "./showValue.js"
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Evaluator from "../src/Evaluator.js"
-import { noFiles } from "../src/Function.js"
-import * as Functions from "../src/Functions.js"
-import * as Parser from "../src/Parser.js"
+import * as Evaluator from "../src/ExpressionEvaluator.js"
+import * as Parser from "../src/ExpressionParser.js"
+import { noFiles } from "../src/FunctionDefinition.js"
+import * as Functions from "../src/FunctionTable.js"
 import * as T from "../src/Type.js"
 import * as V from "../src/Value.js"
 

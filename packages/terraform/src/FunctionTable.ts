@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { FunctionDefinition } from "./Function.js"
+import type { FunctionDefinition } from "./FunctionDefinition.js"
 import { collectionFunctions } from "./functions/collection.js"
 import { conversionFunctions } from "./functions/conversion.js"
 import { cryptoFunctions } from "./functions/crypto.js"

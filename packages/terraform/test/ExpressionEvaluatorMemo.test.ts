@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
-import * as Evaluator from "../src/Evaluator.js"
-import * as Parser from "../src/Parser.js"
+import * as Evaluator from "../src/ExpressionEvaluator.js"
+import * as Parser from "../src/ExpressionParser.js"
 import * as TemplateFiles from "../src/TemplateFiles.js"
 import * as V from "../src/Value.js"
 

@@ -8,7 +8,7 @@
 import type * as Ast from "./Ast.js"
 import { isBudgetExceeded, type Meter } from "./Budgets.js"
 import * as Diagnostic from "./Diagnostic.js"
-import type { FileAccess } from "./Function.js"
+import type { FileAccess } from "./FunctionDefinition.js"
 import { Compiler } from "./internal/evalCompile.js"
 import { type Compiled as CompiledNode, EvalContext } from "./internal/evalContext.js"
 import * as References from "./References.js"
