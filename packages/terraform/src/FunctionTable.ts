@@ -9,15 +9,17 @@ import type { FunctionDefinition } from "./FunctionDefinition.js"
 import { collectionFunctions } from "./functions/collection.js"
 import { conversionFunctions } from "./functions/conversion.js"
 import { cryptoFunctions } from "./functions/crypto.js"
-import { encodingJsonFunctions } from "./functions/encoding-json.js"
+import { csvFunctions } from "./functions/csv.js"
 import { encodingFunctions } from "./functions/encoding.js"
 import { filesystemFunctions } from "./functions/filesystem.js"
 import { hashFunctions } from "./functions/hash.js"
+import { jsonFunctions } from "./functions/json.js"
 import { mathFunctions } from "./functions/math.js"
 import { networkFunctions } from "./functions/network.js"
 import { sensitivityFunctions } from "./functions/sensitivity.js"
 import { stringFunctions } from "./functions/string.js"
 import { timeFunctions } from "./functions/time.js"
+import { yamlFunctions } from "./functions/yaml.js"
 import { templatefileFunction, templatestringFunction } from "./internal/evalTemplatefile.js"
 
 let registry: ReadonlyMap<string, FunctionDefinition> | undefined
@@ -28,7 +30,9 @@ const table = (): ReadonlyMap<string, FunctionDefinition> => {
     const all: ReadonlyArray<ReadonlyArray<FunctionDefinition>> = [
       collectionFunctions,
       conversionFunctions,
-      encodingJsonFunctions,
+      jsonFunctions,
+      yamlFunctions,
+      csvFunctions,
       sensitivityFunctions,
       stringFunctions,
       mathFunctions,

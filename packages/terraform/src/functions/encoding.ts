@@ -8,11 +8,12 @@
 import * as Zlib from "node:zlib"
 import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
 import { FunctionError } from "../FunctionDefinition.js"
+import { goQuote } from "../GoQuote.js"
 import { type Charset, iconvCharsets } from "../internal/charsets.js"
+import { maxResultLength, resultTooLong, stringOf, total } from "../internal/functionSupport.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"
-import { goQuote, maxResultLength, resultTooLong, stringOf, total } from "./string.js"
 
 const str = (name: string): Parameter => ({ name, type: T.string })
 

@@ -9,11 +9,12 @@ import bcryptjs from "bcryptjs"
 import * as Crypto from "node:crypto"
 import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
 import { FunctionError } from "../FunctionDefinition.js"
+import { goQuote } from "../GoQuote.js"
+import { numberOf, stringOf, toGoInt, total, wholeNumberMessage } from "../internal/functionSupport.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"
 import { encodeBase64, utf8Bytes } from "./encoding.js"
-import { goQuote, numberOf, stringOf, toGoInt, total, wholeNumberMessage } from "./string.js"
 
 const str = (name: string): Parameter => ({ name, type: T.string })
 

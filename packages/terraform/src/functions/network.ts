@@ -7,11 +7,11 @@
 import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
 import { FunctionError } from "../FunctionDefinition.js"
 import * as Cidr from "../internal/cidr.js"
+import { numberOf, stringOf, toGoInt, total, wholeNumberMessage } from "../internal/functionSupport.js"
 import * as N from "../Number.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"
-import { numberOf, stringOf, toGoInt, total, wholeNumberMessage } from "./string.js"
 
 const prefixParameter: Parameter = { name: "prefix", type: T.string }
 const num = (name: string): Parameter => ({ name, type: T.number })

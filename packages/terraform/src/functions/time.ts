@@ -8,12 +8,13 @@
  */
 import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
 import { FunctionError } from "../FunctionDefinition.js"
+import { goQuote } from "../GoQuote.js"
+import { stringOf, total } from "../internal/functionSupport.js"
 import * as Civil from "../internal/strftime.js"
 import * as N from "../Number.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"
-import { goQuote, stringOf, total } from "./string.js"
 
 const str = (name: string): Parameter => ({ name, type: T.string })
 

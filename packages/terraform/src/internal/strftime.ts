@@ -2,7 +2,7 @@
  * Civil time arithmetic (proleptic Gregorian, no time zone database: only fixed UTC offsets, as
  * RFC 3339 timestamps carry) and Terraform's `formatdate` specification language.
  */
-import { goQuote } from "../functions/string.js"
+import { goQuote } from "../GoQuote.js"
 
 /**
  * A moment as seen at a fixed UTC offset.
