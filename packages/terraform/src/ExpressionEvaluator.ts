@@ -9,6 +9,7 @@ import type * as Ast from "./Ast.js"
 import { isBudgetExceeded, type Meter } from "./Budgets.js"
 import * as Diagnostic from "./Diagnostic.js"
 import type { FileAccess } from "./FunctionDefinition.js"
+import type { FunctionTable } from "./FunctionTable.js"
 import { Compiler } from "./internal/evalCompile.js"
 import { type Compiled as CompiledNode, EvalContext } from "./internal/evalContext.js"
 import * as References from "./References.js"
@@ -35,6 +36,11 @@ export interface Scope {
    * meters itself with the default budgets and reports an excess as an error diagnostic.
    */
   readonly meter?: Meter | undefined
+  /**
+   * The instant `timestamp()` returns, in Unix milliseconds, read from Effect's `Clock` by the
+   * caller (once per render). Absent, `timestamp()` is an unknown string.
+   */
+  readonly now?: number | undefined
 }
 
 /**
@@ -86,13 +92,14 @@ const internalError = (expression: Ast.Expression, defect: unknown): Diagnostic.
     : Diagnostic.error("Internal error while evaluating expression", messageOf(defect), { range: expression.range })
 
 /**
- * Compile an expression. With error `parseDiagnostics`, every evaluation reports them and gives
- * the dynamic unknown.
+ * Compile an expression against a function table (usually `FunctionTable.standard`). With
+ * error `parseDiagnostics`, every evaluation reports them and gives the dynamic unknown.
  *
  * @since 0.1.0
  */
 export const compile = (
   expression: Ast.Expression,
+  functions: FunctionTable,
   parseDiagnostics: ReadonlyArray<Diagnostic.Diagnostic> = []
 ): Compiled => {
   let references: ReadonlyArray<Ast.Reference>
@@ -106,7 +113,7 @@ export const compile = (
     const failed: Result = Object.freeze({ value: V.DynamicUnknown, errors: Object.freeze(parseErrors), impure: false })
     return { evaluate: () => failed, references, expression }
   }
-  const compiler = new Compiler()
+  const compiler = new Compiler(functions)
   let root: CompiledNode
   try {
     root = compiler.compile(expression, undefined)
@@ -126,7 +133,7 @@ export const compile = (
   const run = root.run
   const cost = compiler.nodes
   const evaluate = (scope: Scope): Result => {
-    const ctx = new EvalContext(scope, slotCount === 0 ? noSlots : new Array<V.Value>(slotCount))
+    const ctx = new EvalContext(scope, slotCount === 0 ? noSlots : new Array<V.Value>(slotCount), functions)
     let value: V.Value
     try {
       ctx.meter.step(cost, expression.range)
@@ -149,4 +156,5 @@ export const compile = (
  *
  * @since 0.1.0
  */
-export const evaluate = (expression: Ast.Expression, scope: Scope): Result => compile(expression).evaluate(scope)
+export const evaluate = (expression: Ast.Expression, scope: Scope, functions: FunctionTable): Result =>
+  compile(expression, functions).evaluate(scope)

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type { Meter } from "./Budgets.js"
+import type { FunctionTable } from "./FunctionTable.js"
 import type * as T from "./Type.js"
 import type { Value } from "./Value.js"
 
@@ -64,6 +65,18 @@ export interface FunctionContext {
    * before allocating (absent when an implementation is called directly).
    */
   readonly meter?: Meter | undefined
+  /**
+   * The functions the calling expression was compiled with (`templatefile` compiles templates
+   * against them; absent when an implementation is called directly).
+   */
+  readonly functions?: FunctionTable | undefined
+  /**
+   * The instant `timestamp()` returns, in Unix milliseconds: read from Effect's `Clock` by the
+   * caller once per render, so that a render is a pure function of its inputs. Absent,
+   * `timestamp()` is an unknown string (as in Terraform's validation, where impure functions are
+   * not called).
+   */
+  readonly now?: number | undefined
 }
 
 /**

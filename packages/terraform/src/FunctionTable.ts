@@ -1,7 +1,12 @@
 /**
- * The registry of Terraform functions available to expressions: every function family merged
- * into one table. `try` and `can` are special forms handled by the evaluator (their arguments
- * are evaluated lazily) and are listed by `names` only.
+ * Tables of the Terraform functions available to expressions. `standard` merges every function
+ * family; an expression is compiled against a table (`ExpressionEvaluator.compile`), so an
+ * embedding application can compile with fewer or more functions. `try` and `can` are special
+ * forms handled by the evaluator (their arguments are evaluated lazily) and are listed by
+ * `names` only.
+ *
+ * The evaluator receives the table instead of importing it: `templatefile` compiles templates
+ * with the table of the expression that calls it (`FunctionContext.functions`).
  *
  * @since 0.1.0
  */
@@ -22,49 +27,75 @@ import { timeFunctions } from "./functions/time.js"
 import { yamlFunctions } from "./functions/yaml.js"
 import { templatefileFunction, templatestringFunction } from "./internal/evalTemplatefile.js"
 
-let registry: ReadonlyMap<string, FunctionDefinition> | undefined
-let sortedNames: ReadonlyArray<string> | undefined
+/**
+ * A set of functions by name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FunctionTable {
+  /** The definition of a function by name (`core::` prefix accepted), if it exists. */
+  readonly lookup: (name: string) => FunctionDefinition | undefined
+  /** Every function name, sorted (including the special forms `can` and `try`). */
+  readonly names: () => ReadonlyArray<string>
+}
 
-const table = (): ReadonlyMap<string, FunctionDefinition> => {
-  if (registry === undefined) {
-    const all: ReadonlyArray<ReadonlyArray<FunctionDefinition>> = [
-      collectionFunctions,
-      conversionFunctions,
-      jsonFunctions,
-      yamlFunctions,
-      csvFunctions,
-      sensitivityFunctions,
-      stringFunctions,
-      mathFunctions,
-      encodingFunctions,
-      hashFunctions,
-      filesystemFunctions,
-      timeFunctions,
-      networkFunctions,
-      cryptoFunctions,
-      [templatefileFunction, templatestringFunction]
-    ]
-    const map = new Map<string, FunctionDefinition>()
-    for (const family of all) for (const definition of family) map.set(definition.name, definition)
-    registry = map
+/**
+ * A table of the given functions (a later definition of a name replaces an earlier one).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (definitions: Iterable<FunctionDefinition>): FunctionTable => {
+  const map = new Map<string, FunctionDefinition>()
+  for (const definition of definitions) map.set(definition.name, definition)
+  let sortedNames: ReadonlyArray<string> | undefined
+  return {
+    lookup: (name) => map.get(name.startsWith("core::") ? name.slice(6) : name),
+    names: () => {
+      if (sortedNames === undefined) sortedNames = [...map.keys(), "can", "try"].sort()
+      return sortedNames
+    }
   }
-  return registry
 }
 
 /**
- * The definition of a function by name (`core::` prefix accepted), if it exists.
+ * Every Terraform function warmpool implements.
  *
  * @since 0.1.0
+ * @category tables
  */
-export const lookup = (name: string): FunctionDefinition | undefined =>
-  table().get(name.startsWith("core::") ? name.slice(6) : name)
+export const standard: FunctionTable = make([
+  ...collectionFunctions,
+  ...conversionFunctions,
+  ...jsonFunctions,
+  ...yamlFunctions,
+  ...csvFunctions,
+  ...sensitivityFunctions,
+  ...stringFunctions,
+  ...mathFunctions,
+  ...encodingFunctions,
+  ...hashFunctions,
+  ...filesystemFunctions,
+  ...timeFunctions,
+  ...networkFunctions,
+  ...cryptoFunctions,
+  templatefileFunction,
+  templatestringFunction
+])
 
 /**
- * Every function name, sorted (including the special forms `can` and `try`).
+ * The definition of a standard function by name (`core::` prefix accepted), if it exists.
  *
  * @since 0.1.0
+ * @category lookups
  */
-export const names = (): ReadonlyArray<string> => {
-  if (sortedNames === undefined) sortedNames = [...table().keys(), "can", "try"].sort()
-  return sortedNames
-}
+export const lookup = (name: string): FunctionDefinition | undefined => standard.lookup(name)
+
+/**
+ * Every standard function name, sorted (including the special forms `can` and `try`).
+ *
+ * @since 0.1.0
+ * @category lookups
+ */
+export const names = (): ReadonlyArray<string> => standard.names()

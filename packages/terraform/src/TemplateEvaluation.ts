@@ -37,6 +37,11 @@ export interface Input {
   readonly plan?: Plan.PlanData | undefined
   /** The budgets of this evaluation (default: the template's). */
   readonly budgets?: Budgets.Budgets | undefined
+  /**
+   * The instant `timestamp()` returns, in Unix milliseconds: read from Effect's `Clock` by the
+   * caller once per render. Absent, `timestamp()` is an unknown string.
+   */
+  readonly now?: number | undefined
 }
 
 /**
@@ -163,6 +168,9 @@ class InstanceScope implements Evaluator.Scope {
   get meter(): Budgets.Meter {
     return this.instance.evaluation.meter
   }
+  get now(): number | undefined {
+    return this.instance.evaluation.input.now
+  }
   resolve(parts: ReadonlyArray<string | number>, range: Diagnostic.Range): Resolution | undefined {
     return this.instance.resolve(parts, range, this.repetition)
   }
@@ -180,6 +188,9 @@ class IteratorScope implements Evaluator.Scope {
   get meter(): Budgets.Meter | undefined {
     return this.parent.meter
   }
+  get now(): number | undefined {
+    return this.parent.now
+  }
   resolve(parts: ReadonlyArray<string | number>, range: Diagnostic.Range): Resolution | undefined {
     if (parts[0] === this.name) return resolved(this.object, 1)
     return this.parent.resolve(parts, range)
@@ -187,9 +198,10 @@ class IteratorScope implements Evaluator.Scope {
 }
 
 /** tfvars and variable defaults: no references at all. */
-const emptyScope = (files: FileAccess, meter: Budgets.Meter): Evaluator.Scope => ({
+const emptyScope = (files: FileAccess, meter: Budgets.Meter, now: number | undefined): Evaluator.Scope => ({
   files,
   meter,
+  now,
   resolve: () => undefined
 })
 
@@ -909,7 +921,7 @@ class EvaluationImpl implements Evaluation {
   constructor(readonly template: CompiledTemplate.CompiledTemplate, readonly input: Input) {
     this.meter = new Budgets.Meter(input.budgets ?? template.budgets ?? Budgets.defaults)
     this.ownerValue = Owner.toValue(input.owner)
-    this.empty = emptyScope(template.files, this.meter)
+    this.empty = emptyScope(template.files, this.meter, input.now)
     this.root = new ModuleInstanceImpl(this, template.root, "", undefined)
     this.planIndex = input.plan === undefined ? undefined : Support.indexPlan(input.plan)
   }

@@ -11,6 +11,7 @@ import { ConversionFailure, convertValue, unifyTypes } from "./Convert.js"
 import * as Diagnostic from "./Diagnostic.js"
 import * as Evaluator from "./ExpressionEvaluator.js"
 import { noFiles } from "./FunctionDefinition.js"
+import * as FunctionTable from "./FunctionTable.js"
 import * as T from "./Type.js"
 import * as V from "./Value.js"
 
@@ -185,7 +186,7 @@ const decodeObject = (
     attributes.push([name, decoded.type])
     if (decoded.defaults !== undefined) children.set(name, decoded.defaults)
     if (defaultExpression !== undefined) {
-      const result = Evaluator.compile(defaultExpression).evaluate(emptyScope)
+      const result = Evaluator.compile(defaultExpression, FunctionTable.standard).evaluate(emptyScope)
       if (result.errors.length > 0) throw new Invalid(result.errors[0]!)
       const converted = convertValue(result.value, decoded.type)
       if (converted instanceof ConversionFailure) {

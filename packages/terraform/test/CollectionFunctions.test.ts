@@ -5,6 +5,7 @@ import * as Evaluator from "../src/ExpressionEvaluator.js"
 import * as Parser from "../src/ExpressionParser.js"
 import { noFiles } from "../src/FunctionDefinition.js"
 import { yamlEncode } from "../src/functions/yaml.js"
+import * as FunctionTable from "../src/FunctionTable.js"
 import * as Json from "../src/Json.js"
 import * as V from "../src/Value.js"
 import { checkRows, evaluate, type Row } from "./utils/expressionTable.js"
@@ -1282,7 +1283,7 @@ describe("yamldecode syntax errors", () => {
 const call = (name: string, ...args: ReadonlyArray<V.Value>): V.Value => {
   const source = `${name}(${args.map((_, i) => `a${i}`).join(", ")})`
   const parsed = Parser.parseExpression(source, { file: "t.tf" })
-  const r = Evaluator.compile(parsed.expression).evaluate({
+  const r = Evaluator.compile(parsed.expression, FunctionTable.standard).evaluate({
     files: noFiles,
     resolve: (parts) => ({ value: args[Number(String(parts[0]).slice(1))]!, consumed: 1 })
   })

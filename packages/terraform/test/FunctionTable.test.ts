@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Evaluator from "../src/ExpressionEvaluator.js"
 import * as Parser from "../src/ExpressionParser.js"
 import { noFiles } from "../src/FunctionDefinition.js"
+import * as FunctionTable from "../src/FunctionTable.js"
 import * as Functions from "../src/FunctionTable.js"
 import * as T from "../src/Type.js"
 import * as V from "../src/Value.js"
@@ -57,7 +58,7 @@ const scope: Evaluator.Scope = {
 const evaluate = (source: string): Evaluator.Result => {
   const parsed = Parser.parseExpression(source, { file: "f.tf" })
   expect(parsed.diagnostics).toEqual([])
-  return Evaluator.compile(parsed.expression).evaluate(scope)
+  return Evaluator.compile(parsed.expression, FunctionTable.standard).evaluate(scope)
 }
 
 describe("calls", () => {

@@ -3,6 +3,7 @@ import * as Either from "effect/Either"
 import * as Evaluator from "../src/ExpressionEvaluator.js"
 import * as Parser from "../src/ExpressionParser.js"
 import { noFiles } from "../src/FunctionDefinition.js"
+import * as FunctionTable from "../src/FunctionTable.js"
 import * as Json from "../src/Json.js"
 import * as T from "../src/Type.js"
 import * as TypeConstraint from "../src/TypeConstraint.js"
@@ -16,7 +17,10 @@ const decode = (source: string) => {
 
 const valueOf = (source: string): V.Value => {
   const parsed = Parser.parseExpression(source, { file: "v.tf" })
-  const r = Evaluator.compile(parsed.expression).evaluate({ files: noFiles, resolve: () => undefined })
+  const r = Evaluator.compile(parsed.expression, FunctionTable.standard).evaluate({
+    files: noFiles,
+    resolve: () => undefined
+  })
   expect(r.errors).toEqual([])
   return r.value
 }

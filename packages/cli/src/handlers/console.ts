@@ -17,6 +17,7 @@ import {
   TfNumber,
   Value
 } from "@warmpool/terraform"
+import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -65,13 +66,15 @@ type ScopeFor = (variables: ReadonlyMap<string, Value.Value>) => ExpressionEvalu
 const templateScope = (
   template: CompiledTemplate.CompiledTemplate,
   params: ReadonlyArray<readonly [string, string]>,
-  base: ReadonlyMap<string, Value.Value>
+  base: ReadonlyMap<string, Value.Value>,
+  now: number
 ): ScopeFor => {
   const parameterValues = Object.fromEntries(params)
   const input = (variables: ReadonlyMap<string, Value.Value>) => ({
     owner: Owner.empty,
     parameterValues,
-    tfvars: Object.fromEntries([...variables].map(([k, v]) => [k, toInput(v)]))
+    tfvars: Object.fromEntries([...variables].map(([k, v]) => [k, toInput(v)])),
+    now
   })
   // the evaluation is lazy and memoised: lines without their own variables share one
   const shared = TemplateEvaluation.evaluate(template, input(base)).rootScope()
@@ -119,7 +122,9 @@ export const run = (args: ConsoleArgs): Effect.Effect<void, never, FileSystem.Fi
       }
       base.set(name, decoded.right)
     }
-    let scopeFor: ScopeFor = Expression.plainScope
+    // the session's instant for timestamp(), read once from the Clock
+    const now = yield* Clock.currentTimeMillis
+    let scopeFor: ScopeFor = (variables) => Expression.plainScope(variables, now)
     if (args.template !== undefined) {
       const files = yield* Effect.either(TemplateFiles.fromDirectory(args.template))
       if (Either.isLeft(files)) {
@@ -127,7 +132,7 @@ export const run = (args: ConsoleArgs): Effect.Effect<void, never, FileSystem.Fi
         return yield* exitCode(2)
       }
       const template = yield* CompiledTemplate.compile(files.right).pipe(Effect.provide(HclParser.layer))
-      scopeFor = templateScope(template, args.params, base)
+      scopeFor = templateScope(template, args.params, base, now)
     }
     let anyFailed = false
     const show = (outcome: Expression.Outcome) =>

@@ -33,10 +33,15 @@ const undeclared = (summary: string, detail: string, range: Diagnostic.Range) =>
 
 /**
  * The scope of an expression outside any template, as `terraform console` in an empty
- * directory with the given variables declared: other names are undeclared.
+ * directory with the given variables declared: other names are undeclared. `now` is what
+ * `timestamp()` returns (Unix milliseconds, read from the `Clock` by the command).
  */
-export const plainScope = (variables: ReadonlyMap<string, Value.Value>): ExpressionEvaluator.Scope => ({
+export const plainScope = (
+  variables: ReadonlyMap<string, Value.Value>,
+  now?: number | undefined
+): ExpressionEvaluator.Scope => ({
   files: FunctionDefinition.noFiles,
+  now,
   resolve: (parts, range) => {
     const [root, name, third] = parts
     const named = typeof name === "string"

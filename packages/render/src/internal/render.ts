@@ -23,6 +23,12 @@ export interface RenderInputs {
   readonly plan?: string | undefined
   /** A plan file inside the template, read when `plan` means no plan. */
   readonly planPath?: string | undefined
+  /**
+   * The instant `timestamp()` returns (Unix milliseconds), read from Effect's `Clock` once per
+   * render by the effectful callers (`timedRender`, `renderFiles`); absent, `timestamp()` is an
+   * unknown string.
+   */
+  readonly now?: number | undefined
 }
 
 /** A render's output and what else the callers need to know about it. */
@@ -55,7 +61,8 @@ const renderUnsafe = (
     owner: inputs.owner,
     parameterValues: inputs.values,
     tfvars: inputs.tfvars,
-    plan: plan.right
+    plan: plan.right,
+    now: inputs.now
   })
   if (options.full) evaluation.forceAll()
   const instances = evaluation.instances()

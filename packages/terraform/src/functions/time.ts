@@ -1,6 +1,8 @@
 /**
- * Terraform's date and time functions: `timestamp` (impure: it reads the clock, so a render that
- * calls it cannot be cached), `timeadd`, `timecmp` and `formatdate`. Timestamps are RFC 3339
+ * Terraform's date and time functions: `timestamp` (impure: a render that calls it cannot be
+ * cached), `timeadd`, `timecmp` and `formatdate`. `timestamp` reads no clock itself: it returns
+ * the instant the caller read from Effect's `Clock` for the render (`FunctionContext.now`), so a
+ * render stays a pure function of its inputs and tests control it with `TestClock`. Timestamps are RFC 3339
  * strings parsed as Go's `time.Parse(time.RFC3339, ...)` does, with Terraform's error texts;
  * durations use Go's `time.ParseDuration` syntax.
  *
@@ -17,6 +19,9 @@ import type { Value } from "../Value.js"
 import * as V from "../Value.js"
 
 const str = (name: string): Parameter => ({ name, type: T.string })
+
+/** `timestamp()` when the caller gave no instant: not known yet, as in Terraform's validation. */
+const UnknownTimestamp = V.unknownOf(T.string)
 
 /**
  * A parsed timestamp: the instant (Unix nanoseconds) and the UTC offset it was written with.
@@ -345,8 +350,11 @@ export const timeFunctions: ReadonlyArray<FunctionDefinition> = [
     name: "timestamp",
     parameters: [],
     returnType: T.string,
-    // The one function allowed to read the wall clock: it is what makes a render uncacheable.
-    impl: () => V.string(new Date().toISOString().replace(/\.\d+Z$/, "Z")),
+    // Go's time.Now().UTC().Format(time.RFC3339) of the caller's instant: whole seconds, "Z".
+    impl: (_, context) =>
+      context.now === undefined
+        ? UnknownTimestamp
+        : V.string(new Date(Math.floor(context.now / 1000) * 1000).toISOString().replace(".000Z", "Z")),
     impure: true
   })
 ]

@@ -5,6 +5,7 @@ import type * as Ast from "../Ast.js"
 import { Meter } from "../Budgets.js"
 import * as Diagnostic from "../Diagnostic.js"
 import type { FunctionContext } from "../FunctionDefinition.js"
+import type { FunctionTable } from "../FunctionTable.js"
 import type { Value } from "../Value.js"
 
 /**
@@ -19,6 +20,8 @@ export interface ScopeLike {
   readonly files: FunctionContext["files"]
   /** The render's budget meter; a fresh default meter when absent. */
   readonly meter?: Meter | undefined
+  /** The instant `timestamp()` returns (Unix milliseconds). */
+  readonly now?: number | undefined
 }
 
 /** One evaluation: errors collected so far, impurity, and the slots of bound variables. */
@@ -27,7 +30,7 @@ export class EvalContext {
   impure = false
   private functionContext: FunctionContext | undefined = undefined
   readonly meter: Meter
-  constructor(readonly scope: ScopeLike, readonly slots: Array<Value>) {
+  constructor(readonly scope: ScopeLike, readonly slots: Array<Value>, readonly table: FunctionTable) {
     this.meter = scope.meter ?? new Meter()
   }
 
@@ -55,7 +58,9 @@ export class EvalContext {
   }
 
   get functions(): FunctionContext {
-    if (this.functionContext === undefined) this.functionContext = { files: this.scope.files, meter: this.meter }
+    if (this.functionContext === undefined) {
+      this.functionContext = { files: this.scope.files, meter: this.meter, functions: this.table, now: this.scope.now }
+    }
     return this.functionContext
   }
 }
