@@ -7,7 +7,6 @@
  */
 import * as Either from "effect/Either"
 import * as N from "./Number.js"
-import type * as T from "./Type.js"
 import * as V from "./Value.js"
 
 const nonAscii = /[^\u0000-\u007f]/
@@ -480,10 +479,3 @@ export const toJson = (value: V.Value): Either.Either<unknown, string> => {
     return Either.left(e instanceof NotKnown ? e.message : e instanceof Error ? e.message : "cannot convert value")
   }
 }
-
-/**
- * The type `jsondecode` gives a JSON text (objects, tuples, primitives; `any` for null).
- *
- * @since 0.1.0
- */
-export const impliedType = (text: string): Either.Either<T.Type, string> => Either.map(decode(text), (v) => V.typeOf(v))

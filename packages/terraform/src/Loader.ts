@@ -31,7 +31,7 @@ import { blocksOf } from "./internal/loadBlocks.js"
 import { normaliseJsonConfig } from "./internal/loadJson.js"
 import { resolveWithin } from "./internal/loadPaths.js"
 import { scan } from "./internal/loadScan.js"
-import { isRecord, nestedBlockTypes, universalBlockTypes } from "./internal/loadSchema.js"
+import { isRecord } from "./internal/loadSchema.js"
 import type { OverrideFile, PrimaryFile } from "./Overrides.js"
 import { applyOverrides, isOverrideFile } from "./Overrides.js"
 import type { TemplateFiles } from "./TemplateFiles.js"
@@ -157,16 +157,6 @@ export interface LoadOptions {
  * @since 0.1.0
  */
 export const manifestPath = ".terraform/modules/modules.json"
-
-/**
- * The nested block types of a block besides attributes (RENDER.md §1.2): `option` and
- * `validation` for `data "coder_parameter"`, `prebuilds` for `data "coder_workspace_preset"`,
- * `dynamic` and `lifecycle` everywhere.
- *
- * @since 0.1.0
- */
-export const nestedBlockKeys = (block: Pick<Block, "kind" | "type">): ReadonlySet<string> =>
-  new Set([...nestedBlockTypes(block.kind, block.type), ...universalBlockTypes])
 
 /**
  * Whether a file is module configuration (`*.tf` or `*.tf.json`).

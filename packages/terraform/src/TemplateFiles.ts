@@ -4,7 +4,8 @@
  *
  * A snapshot comes from an in-memory record (template versions stored in a database) or from a
  * directory on disk. It implements `FileAccess`, the interface the file functions read through,
- * and carries a content digest that identifies the version's files.
+ * and knows its file count and total size. (A stored version is identified by the store's own
+ * digest of its files, `filesDigest` in `@warmpool/prebuilds`.)
  *
  * @since 0.1.0
  */
@@ -12,7 +13,6 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { createHash } from "node:crypto"
 import * as NodePath from "node:path"
 import * as Diagnostic from "./Diagnostic.js"
 import type { FileAccess } from "./FunctionDefinition.js"
@@ -90,11 +90,6 @@ export interface TemplateFiles extends FileAccess {
   readonly filesIn: (dir: string) => ReadonlyArray<string>
   /** Whether `dir` (`"."` for the root) contains at least one file at any depth. */
   readonly hasDirectory: (dir: string) => boolean
-  /**
-   * SHA-256 (hex) over the sorted (path, content) pairs with an injective, length-prefixed
-   * encoding: two snapshots have the same digest exactly when they hold the same files.
-   */
-  readonly digest: string
   /** Number of files. */
   readonly fileCount: number
   /** Total size of all files in bytes. */
@@ -106,29 +101,7 @@ export interface TemplateFiles extends FileAccess {
 const textDecoder = new TextDecoder("utf-8")
 const textEncoder = new TextEncoder()
 
-const computeDigest = (paths: ReadonlyArray<string>, contents: ReadonlyMap<string, Uint8Array>): string => {
-  const hash = createHash("sha256")
-  hash.update("warmpool.template-files.v1\n")
-  const header = Buffer.alloc(4)
-  header.writeUInt32BE(paths.length)
-  hash.update(header)
-  for (const path of paths) {
-    const pathBytes = textEncoder.encode(path)
-    const content = contents.get(path)!
-    const lengths = Buffer.alloc(12)
-    lengths.writeUInt32BE(pathBytes.length, 0)
-    lengths.writeUInt32BE(Math.floor(content.length / 0x1_0000_0000), 4)
-    lengths.writeUInt32BE(content.length >>> 0, 8)
-    hash.update(lengths.subarray(0, 4))
-    hash.update(pathBytes)
-    hash.update(lengths.subarray(4))
-    hash.update(content)
-  }
-  return hash.digest("hex")
-}
-
 class Snapshot implements TemplateFiles {
-  readonly digest: string
   readonly fileCount: number
   readonly totalBytes: number
   private readonly paths: ReadonlyArray<string>
@@ -156,7 +129,6 @@ class Snapshot implements TemplateFiles {
     }
     this.fileCount = this.paths.length
     this.totalBytes = total
-    this.digest = computeDigest(this.paths, contents)
   }
 
   readonly readFile = (path: string): Uint8Array | undefined => {

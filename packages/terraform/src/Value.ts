@@ -317,11 +317,6 @@ export const typeOf = (v: Value): T.Type => {
 export const isKnown = (v: Value): boolean => v._tag !== "Unknown"
 
 /**
- * @since 0.1.0
- */
-export const isNull = (v: Value): v is NullValue => v._tag === "Null"
-
-/**
  * `true` when there is no unknown anywhere inside the value.
  *
  * @since 0.1.0

@@ -156,13 +156,6 @@ export const truncateToBigInt = (a: Bits): bigint => {
 }
 
 /**
- * Whether the value has a fractional part.
- *
- * @internal
- */
-export const hasFraction = (a: Bits): boolean => a.exp < 0
-
-/**
  * The canonical bits of a nonzero signed BigInt.
  *
  * @internal
