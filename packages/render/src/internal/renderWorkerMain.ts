@@ -138,7 +138,7 @@ const handlers = {
 
 WorkerRunner.layerSerialized(RenderWorker.Request, handlers).pipe(
   Layer.provide(NodeWorkerRunner.layer),
-  Layer.provide(HclParser.layer),
+  Layer.provide(HclParser.layerMemoized()),
   WorkerRunner.launch,
   NodeRuntime.runMain
 )
