@@ -19,6 +19,7 @@ import * as V from "./Value.js"
  * What an expression's names resolve against.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Scope {
   /**
@@ -45,6 +46,7 @@ export interface Scope {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type Resolution =
   | { readonly value: V.Value; readonly consumed: number }
@@ -55,6 +57,7 @@ export type Resolution =
  * function (`timestamp`, `uuid`, `bcrypt`) was called.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Result {
   readonly value: V.Value
@@ -66,6 +69,7 @@ export interface Result {
  * A compiled expression.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Compiled {
   readonly evaluate: (scope: Scope) => Result
@@ -96,6 +100,7 @@ const internalError = (expression: Ast.Expression, defect: unknown): Diagnostic.
  * error `parseDiagnostics`, every evaluation reports them and gives the dynamic unknown.
  *
  * @since 0.1.0
+ * @category compiling
  */
 export const compile = (
   expression: Ast.Expression,
@@ -155,6 +160,7 @@ export const compile = (
  * Compile and evaluate once (for one-off evaluations such as `warmpool eval`).
  *
  * @since 0.1.0
+ * @category evaluation
  */
 export const evaluate = (expression: Ast.Expression, scope: Scope, functions: FunctionTable): Result =>
   compile(expression, functions).evaluate(scope)

@@ -17,6 +17,7 @@ import type { Value } from "./Value.js"
  * from the root) before asking.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FileAccess {
   /** The bytes of a regular file, or `undefined` when there is no such file. */
@@ -29,11 +30,13 @@ export interface FileAccess {
  * File access for evaluations that have no template (e.g. `warmpool eval`): no files.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const noFiles: FileAccess = { readFile: () => undefined, listFiles: () => [] }
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface Parameter {
   readonly name: string
@@ -57,6 +60,7 @@ export interface Parameter {
  * What a function sees when it is called.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FunctionContext {
   readonly files: FileAccess
@@ -84,6 +88,7 @@ export interface FunctionContext {
  * `argument` (0-based), `Invalid value for "<param>" parameter: <message>.`
  *
  * @since 0.1.0
+ * @category errors
  */
 export class FunctionError {
   readonly _tag = "FunctionError"
@@ -92,6 +97,7 @@ export class FunctionError {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface FunctionDefinition {
   readonly name: string

@@ -31,6 +31,7 @@ import { scan } from "./internal/loadScan.js"
  * problem when the parser reported one.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class HclParseError extends Data.TaggedError("HclParseError")<{
   readonly file: string
@@ -65,6 +66,7 @@ export class HclParser extends Context.Tag("@warmpool/terraform/HclParser")<HclP
  * refused before parsing. The WASM parser exhausts its stack at roughly 1 500 levels.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const maxNestingDepth = 256
 
@@ -73,6 +75,7 @@ export const maxNestingDepth = 256
  * one is a level of recursion in the WASM parser, which exhausts its stack at roughly 15 000.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const maxOperatorChain = 5_000
 
@@ -80,6 +83,7 @@ export const maxOperatorChain = 5_000
  * How long the first call waits for the WASM module to boot before failing.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const bootTimeout: Duration.Duration = Duration.seconds(60)
 
@@ -134,6 +138,8 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\
  * message and a range.
  *
  * @internal
+ *
+ * @since 0.1.0
  */
 export const toParseError = (file: string, content: string, cause: unknown): HclParseError => {
   const raw = cause instanceof Error ? cause.message : String(cause)
@@ -165,6 +171,8 @@ export const toParseError = (file: string, content: string, cause: unknown): Hcl
  * safe to hand over.
  *
  * @internal
+ *
+ * @since 0.1.0
  */
 export const screen = (file: string, content: string): HclParseError | undefined => {
   const result = scan(content, maxNestingDepth)

@@ -41,6 +41,7 @@ import * as Tfvars from "./Tfvars.js"
  * One top-level block of a module.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Block {
   /** The block type: `data`, `resource`, `module`, `variable`, `output`, `locals`, `provider`, `terraform`, … */
@@ -81,6 +82,7 @@ export interface Block {
  * One `module` block of a module, and the module it loads.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ModuleCall {
   readonly name: string
@@ -100,6 +102,7 @@ export interface ModuleCall {
  * One module: a directory's configuration, at one call path.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface LoadedModule {
   /** `"."` for the root, else the directory relative to the root (`modules/net`, `.terraform/modules/x`). */
@@ -118,6 +121,7 @@ export interface LoadedModule {
  * A loaded template version.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface LoadedTemplate {
   readonly files: TemplateFiles
@@ -141,6 +145,7 @@ export interface LoadedTemplate {
  * Options of `load`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface LoadOptions {
   /** Deepest module call path loaded (default 32). */
@@ -155,6 +160,7 @@ export interface LoadOptions {
  * The path of the module manifest written by `terraform init`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const manifestPath = ".terraform/modules/modules.json"
 
@@ -162,6 +168,7 @@ export const manifestPath = ".terraform/modules/modules.json"
  * Whether a file is module configuration (`*.tf` or `*.tf.json`).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isConfigFile = (path: string): boolean => path.endsWith(".tf") || path.endsWith(".tf.json")
 
@@ -169,6 +176,7 @@ export const isConfigFile = (path: string): boolean => path.endsWith(".tf") || p
  * Every module of a loaded template, the root first, then depth-first in call order.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const modules = (template: LoadedTemplate): ReadonlyArray<LoadedModule> => {
   const out: Array<LoadedModule> = []
@@ -208,6 +216,7 @@ type Resolution = { readonly dir: string } | { readonly reason: string }
  * Loads a template version. Never fails.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const load = (
   files: TemplateFiles,

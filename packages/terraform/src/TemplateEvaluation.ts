@@ -27,6 +27,7 @@ import * as V from "./Value.js"
  * The inputs of one evaluation.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Input {
   readonly owner: Owner.WorkspaceOwner
@@ -49,6 +50,7 @@ export interface Input {
  * blocks with `dynamic` ones expanded.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Body {
   /** The attribute's result, or `undefined` when the attribute is not set. */
@@ -63,6 +65,7 @@ export interface Body {
  * the default (in its own type).
  *
  * @since 0.1.0
+ * @category models
  */
 export type ParameterValue =
   | { readonly _tag: "Absent" }
@@ -73,6 +76,7 @@ export type ParameterValue =
  * One instance of a `data` or `resource` block.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BlockInstance extends Body {
   readonly block: CompiledTemplate.Block
@@ -92,6 +96,7 @@ export interface BlockInstance extends Body {
  * One instance of a module (the root, or one instance of a module call).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ModuleInstance {
   readonly module: CompiledTemplate.Module
@@ -105,6 +110,7 @@ export interface ModuleInstance {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface Evaluation {
   readonly template: CompiledTemplate.CompiledTemplate
@@ -1023,6 +1029,7 @@ class EvaluationImpl implements Evaluation {
  * Start evaluating a compiled template for one set of inputs. Nothing is computed until asked.
  *
  * @since 0.1.0
+ * @category evaluation
  */
 export const evaluate = (template: CompiledTemplate.CompiledTemplate, input: Input): Evaluation =>
   new EvaluationImpl(template, input)

@@ -22,6 +22,7 @@ import { compareCodePoints, dirnameOf, invalidPathReason, joinPath } from "./int
  * Size limits applied while building a snapshot.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Limits {
   /** Maximum number of files. */
@@ -38,6 +39,7 @@ export interface Limits {
  * 10 000 files, 16 MiB per file, 64 MiB in total, 64 directory levels.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultLimits: Limits = {
   maxFiles: 10_000,
@@ -50,6 +52,7 @@ export const defaultLimits: Limits = {
  * Why a snapshot could not be built.
  *
  * @since 0.1.0
+ * @category models
  */
 export type TemplateFilesErrorReason =
   | "InvalidPath"
@@ -66,6 +69,7 @@ export type TemplateFilesErrorReason =
  * A snapshot could not be built: the message says which path and which limit.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class TemplateFilesError extends Data.TaggedError("TemplateFilesError")<{
   readonly reason: TemplateFilesErrorReason
@@ -78,6 +82,7 @@ export class TemplateFilesError extends Data.TaggedError("TemplateFilesError")<{
  * The file snapshot of one template version.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateFiles extends FileAccess {
   /** A copy of the bytes of a regular file, or `undefined`. */
@@ -180,6 +185,7 @@ const checkConflicts = (paths: Iterable<string>): TemplateFilesError | undefined
  * Byte contents are copied.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromRecord = (
   record: Readonly<Record<string, string | Uint8Array>>,
@@ -241,6 +247,7 @@ export const fromRecord = (
  * An empty snapshot.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const empty: TemplateFiles = new Snapshot(new Map(), [])
 
@@ -248,6 +255,7 @@ export const empty: TemplateFiles = new Snapshot(new Map(), [])
  * Options of `fromDirectory`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DirectoryOptions extends Partial<Limits> {
   /**
@@ -271,6 +279,7 @@ const skippedEntry = (path: string, why: string): Diagnostic.Diagnostic =>
  * ignored. Paths are sorted; limits on file count, file size, total size and depth are errors.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromDirectory = (
   dir: string,
@@ -406,6 +415,7 @@ export const fromDirectory = (
  * limits; the detail is the error's message.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const toDiagnostic = (error: TemplateFilesError): Diagnostic.Diagnostic =>
   Diagnostic.error(

@@ -21,6 +21,7 @@ import * as V from "./Value.js"
  * element index, objects the attribute name).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Defaults {
   readonly type: T.Type
@@ -32,6 +33,7 @@ export interface Defaults {
  * A decoded type constraint.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TypeConstraint {
   readonly type: T.Type
@@ -230,6 +232,7 @@ const legacy = (e: Ast.Expression): T.Type | undefined => {
  * (`Invalid type specification`, ...).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromExpression = (expression: Ast.Expression): Either.Either<TypeConstraint, Diagnostic.Diagnostic> => {
   const quoted = legacy(expression)
@@ -328,6 +331,7 @@ const apply = (d: Defaults, v: V.Value): V.Value => {
  * or null attribute gets its default).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const applyDefaults = (value: V.Value, constraint: TypeConstraint | Defaults | undefined): V.Value => {
   if (constraint === undefined) return value
@@ -340,6 +344,7 @@ export const applyDefaults = (value: V.Value, constraint: TypeConstraint | Defau
  * value). `Left` is the conversion message.
  *
  * @since 0.1.0
+ * @category conversions
  */
 export const convertTo = (value: V.Value, constraint: TypeConstraint): Either.Either<V.Value, string> => {
   const c = convertValue(applyDefaults(value, constraint), constraint.type)

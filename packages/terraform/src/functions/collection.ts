@@ -4,6 +4,7 @@
  * result types and error messages.
  *
  * @since 0.1.0
+ * @internal
  */
 import { ConversionFailure, convertUnified, convertValue, unify, unifyTypes } from "../Convert.js"
 import { type FunctionDefinition, FunctionError, type Parameter } from "../FunctionDefinition.js"

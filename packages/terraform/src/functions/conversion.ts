@@ -3,6 +3,7 @@
  * `toset`, `tomap` (Terraform's `MakeToFunc`, with its error messages).
  *
  * @since 0.1.0
+ * @internal
  */
 import { conversionExists, ConversionFailure, convertValue, mismatchMessage } from "../Convert.js"
 import { type FunctionDefinition, FunctionError } from "../FunctionDefinition.js"

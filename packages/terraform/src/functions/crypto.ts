@@ -4,6 +4,7 @@
  * reads the key and the decryption itself is BigInt arithmetic with the CRT parameters.
  *
  * @since 0.1.0
+ * @internal
  */
 import * as Crypto from "node:crypto"
 import type { FunctionDefinition } from "../FunctionDefinition.js"

@@ -3,6 +3,7 @@
  * the header row.
  *
  * @since 0.1.0
+ * @internal
  */
 import { type FunctionDefinition, FunctionError, type Parameter } from "../FunctionDefinition.js"
 import * as T from "../Type.js"

@@ -10,6 +10,7 @@
  * at the real filesystem.
  *
  * @since 0.1.0
+ * @internal
  */
 import type { FileAccess, FunctionDefinition, Parameter } from "../FunctionDefinition.js"
 import { FunctionError } from "../FunctionDefinition.js"

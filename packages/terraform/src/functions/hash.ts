@@ -4,6 +4,7 @@
  * render that calls them cannot be cached).
  *
  * @since 0.1.0
+ * @internal
  */
 import bcryptjs from "bcryptjs"
 import * as Crypto from "node:crypto"
@@ -22,7 +23,6 @@ const str = (name: string): Parameter => ({ name, type: T.string })
  * A digest of bytes with node:crypto (`md5`, `sha1`, `sha256`, `sha512`).
  *
  * @since 0.1.0
- * @internal
  */
 export const digest = (algorithm: string, bytes: Uint8Array): Uint8Array =>
   Crypto.createHash(algorithm).update(bytes).digest()

@@ -3,6 +3,7 @@
  * numbers).
  *
  * @since 0.1.0
+ * @internal
  */
 import * as Either from "effect/Either"
 import { type FunctionDefinition, FunctionError, type Parameter } from "../FunctionDefinition.js"

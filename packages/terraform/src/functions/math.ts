@@ -4,6 +4,7 @@
  * through `math.Log` / `math.Pow` (Number.ts reproduces Go's algorithms for both).
  *
  * @since 0.1.0
+ * @internal
  */
 import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
 import { FunctionError } from "../FunctionDefinition.js"

@@ -3,6 +3,7 @@
  * `cidrsubnets`, with Terraform's error messages for out-of-range numbers.
  *
  * @since 0.1.0
+ * @internal
  */
 import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
 import { FunctionError } from "../FunctionDefinition.js"

@@ -6,6 +6,7 @@
  * argument (with its marks).
  *
  * @since 0.1.0
+ * @internal
  */
 import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
 import * as Sensitive from "../Sensitive.js"

@@ -4,6 +4,7 @@
  * counting, Go's simple case mapping, RE2 patterns, Go `fmt`-style verbs.
  *
  * @since 0.1.0
+ * @internal
  */
 import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
 import { FunctionError } from "../FunctionDefinition.js"

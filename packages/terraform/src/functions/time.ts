@@ -7,6 +7,7 @@
  * durations use Go's `time.ParseDuration` syntax.
  *
  * @since 0.1.0
+ * @internal
  */
 import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
 import { FunctionError } from "../FunctionDefinition.js"
@@ -27,7 +28,6 @@ const UnknownTimestamp = V.unknownOf(T.string)
  * A parsed timestamp: the instant (Unix nanoseconds) and the UTC offset it was written with.
  *
  * @since 0.1.0
- * @internal
  */
 export interface Timestamp {
   readonly unixNanos: bigint
@@ -149,7 +149,6 @@ const layoutNames: Record<string, string> = {
  * (`not a valid RFC3339 timestamp: ...`).
  *
  * @since 0.1.0
- * @internal
  */
 export const parseTimestamp = (s: string): Timestamp | string => {
   const r = parseRfc3339(s)
@@ -175,7 +174,6 @@ const rfc3339Shape = /^\d{4}-\d{2}-\d{2}T(\d{2}):(\d{2}):\d{2}(?:\.\d+)?(?:Z|[+-
  * within `±23:59`; where only the general parser accepts the text, the reason it gives.
  *
  * @since 0.1.0
- * @internal
  */
 export const parseStrictTimestamp = (s: string): Timestamp | string => {
   const parsed = parseTimestamp(s)
@@ -221,7 +219,6 @@ const twoTo63 = 1n << 63n
  * Go's `time.ParseDuration`: nanoseconds, or Go's error message.
  *
  * @since 0.1.0
- * @internal
  */
 export const parseDuration = (orig: string): bigint | string => {
   const invalid = `time: invalid duration ${timeQuote(orig)}`

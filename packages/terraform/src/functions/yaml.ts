@@ -4,6 +4,7 @@
  * strings).
  *
  * @since 0.1.0
+ * @internal
  */
 import * as YAML from "yaml"
 import { type FunctionDefinition, FunctionError } from "../FunctionDefinition.js"

@@ -1,6 +1,8 @@
 /**
  * Turning hcl2json block bodies into compiled expressions: string values are parsed by
  * warmpool's expression parser, JSON arrays and objects become tuple and object constructors.
+ *
+ * @internal
  */
 import type * as Ast from "../Ast.js"
 import type * as CompiledTemplate from "../CompiledTemplate.js"

@@ -2,6 +2,8 @@
  * Function calls: registry lookup, `...` expansion, arity, argument conversion, null / unknown
  * handling per parameter, impl errors as diagnostics; and the `try` / `can` special forms,
  * whose arguments are evaluated lazily so that their errors can be caught.
+ *
+ * @internal
  */
 import type * as Ast from "../Ast.js"
 import { isBudgetExceeded } from "../Budgets.js"

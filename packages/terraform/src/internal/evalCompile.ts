@@ -3,6 +3,8 @@
  * times with HCL's semantics (RENDER.md §2.2). Bound names (`for` variables, template `%{for}`
  * variables, the splat element) live in numbered slots resolved at compile time; every other
  * root name goes to the scope with the longest static prefix of its traversal.
+ *
+ * @internal
  */
 import type * as Ast from "../Ast.js"
 import { ConversionFailure, convertUnified, convertValue, unifyTypes } from "../Convert.js"

@@ -1,5 +1,7 @@
 /**
  * The runtime state of one evaluation, and the shape of compiled nodes.
+ *
+ * @internal
  */
 import type * as Ast from "../Ast.js"
 import { Meter } from "../Budgets.js"
@@ -82,7 +84,6 @@ export interface Problem {
   readonly detail: string
 }
 
-/** @internal */
 export const problem = (summary: string, detail: string): Problem => ({ _tag: "Problem", summary, detail })
 
 /** Go's `%q` for the strings we quote in messages. */

@@ -128,7 +128,6 @@ const readFile = (path: string, context: FunctionContext): string | FunctionErro
   return r._tag === "String" ? r.value : new FunctionError("no such file")
 }
 
-/** @internal */
 export const templatefileFunction: FunctionDefinition = {
   name: "templatefile",
   parameters: [{ name: "path", type: T.string }, { name: "vars", type: T.dynamic, allowUnknown: true }],
@@ -136,7 +135,6 @@ export const templatefileFunction: FunctionDefinition = {
   impl: (args, context) => render(args, context)
 }
 
-/** @internal */
 export const templatestringFunction: FunctionDefinition = {
   name: "templatestring",
   parameters: [{ name: "template", type: T.dynamic }, { name: "vars", type: T.dynamic, allowUnknown: true }],

@@ -15,7 +15,6 @@ import type { Value } from "../Value.js"
  * instead of exhausting memory (`indent(1e9, ...)`, `format("%999999999s", ...)`).
  *
  * @since 0.1.0
- * @internal
  */
 export const maxResultLength = 16 * 1024 * 1024
 
@@ -23,7 +22,6 @@ export const maxResultLength = 16 * 1024 * 1024
  * The error for a result longer than {@link maxResultLength}.
  *
  * @since 0.1.0
- * @internal
  */
 export const resultTooLong = (): FunctionError =>
   new FunctionError(`the result would be longer than ${maxResultLength} characters, which is more than warmpool allows`)
@@ -33,7 +31,6 @@ export const resultTooLong = (): FunctionError =>
  * computed return type) becomes a `FunctionError`.
  *
  * @since 0.1.0
- * @internal
  */
 export const total = (definition: FunctionDefinition): FunctionDefinition => {
   const impl = definition.impl
@@ -67,7 +64,6 @@ export const total = (definition: FunctionDefinition): FunctionDefinition => {
  * The text of a string argument (the evaluator has converted it already).
  *
  * @since 0.1.0
- * @internal
  */
 export const stringOf = (v: Value | undefined): string => {
   if (v === undefined || v._tag !== "String") throw new TypeError(`expected a string argument, got ${v?._tag}`)
@@ -78,7 +74,6 @@ export const stringOf = (v: Value | undefined): string => {
  * The number of a number argument (the evaluator has converted it already).
  *
  * @since 0.1.0
- * @internal
  */
 export const numberOf = (v: Value | undefined): N.TfNumber => {
   if (v === undefined || v._tag !== "Number") throw new TypeError(`expected a number argument, got ${v?._tag}`)
@@ -92,7 +87,6 @@ const int64Max = 2n ** 63n - 1n
  * The message of go-cty's conversion of a number to a Go `int`.
  *
  * @since 0.1.0
- * @internal
  */
 export const wholeNumberMessage = "value must be a whole number, between -9223372036854775808 and 9223372036854775807"
 
@@ -100,7 +94,6 @@ export const wholeNumberMessage = "value must be a whole number, between -922337
  * A number as a Go `int` (gocty): a whole number within the 64-bit range, or `undefined`.
  *
  * @since 0.1.0
- * @internal
  */
 export const toGoInt = (n: N.TfNumber): bigint | undefined => {
   if (N.isInfinite(n) || !N.isInteger(n)) return undefined

@@ -16,7 +16,6 @@ const jsonPlain = /^[^"\\\x00-\x1f<>&\u2028\u2029\ud800-\udfff]*$/
  * U+2028/U+2029 escaped).
  *
  * @since 0.1.0
- * @internal
  */
 export const jsonString = (s: string): string => {
   if (jsonPlain.test(s)) return `"${s}"`
@@ -77,7 +76,6 @@ export const jsonString = (s: string): string => {
  * exact decimals, sets as arrays.
  *
  * @since 0.1.0
- * @internal
  */
 export const marshalJson = (v: Value): string => {
   switch (v._tag) {

@@ -21,7 +21,6 @@ const clusterJoiner =
  * The grapheme clusters of a string (Terraform counts and slices strings by them).
  *
  * @since 0.1.0
- * @internal
  */
 export const graphemes = (s: string): Array<string> => {
   if (simpleAscii.test(s)) return s.split("")
@@ -36,7 +35,6 @@ export const graphemes = (s: string): Array<string> => {
  * fast paths of {@link graphemes}).
  *
  * @since 0.1.0
- * @internal
  */
 export const graphemesBySegmenter = (s: string): Array<string> => Array.from(segmenter.segment(s), (x) => x.segment)
 
@@ -44,7 +42,6 @@ export const graphemesBySegmenter = (s: string): Array<string> => Array.from(seg
  * The number of grapheme clusters in a string.
  *
  * @since 0.1.0
- * @internal
  */
 export const graphemeCount = (s: string): number => {
   if (simpleAscii.test(s)) return s.length

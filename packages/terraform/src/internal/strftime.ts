@@ -1,6 +1,8 @@
 /**
  * Civil time arithmetic (proleptic Gregorian, no time zone database: only fixed UTC offsets, as
  * RFC 3339 timestamps carry) and Terraform's `formatdate` specification language.
+ *
+ * @internal
  */
 import { goQuote } from "../GoQuote.js"
 
