@@ -1,6 +1,6 @@
 /**
  * The syntax tree of HCL native-syntax expressions, as produced by warmpool's expression parser
- * (`Parser.ts`) and consumed by the evaluator. Every node carries its source range.
+ * (`ExpressionParser.ts`) and consumed by the evaluator. Every node carries its source range.
  *
  * @since 0.1.0
  */

@@ -1,7 +1,7 @@
 /**
  * A `CompiledTemplate` is everything about a template version that does not depend on the owner,
  * the parameter values, tfvars or a plan: every module's blocks with every expression parsed and
- * compiled once. Evaluating it for new inputs (`Evaluation.evaluate`) parses nothing. This is the
+ * compiled once. Evaluating it for new inputs (`TemplateEvaluation.evaluate`) parses nothing. This is the
  * object the `TemplateCache` stores.
  *
  * @since 0.1.0

@@ -12,7 +12,7 @@ import type { Value } from "../Value.js"
 
 /**
  * What compiled nodes need from the caller: the scope resolver and the template files. This is
- * `Evaluator.Scope`, restated here to keep internal modules free of a cycle.
+ * `ExpressionEvaluator.Scope`, restated here to keep internal modules free of a cycle.
  */
 export interface ScopeLike {
   readonly resolve: (
