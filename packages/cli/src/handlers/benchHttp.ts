@@ -38,6 +38,8 @@ export interface BenchHttpArgs {
   readonly rounds: number
   /** `--render-workers` of the server (default: the server's default). */
   readonly renderWorkers: number | undefined
+  /** Only these kinds (profiling one path); default all. */
+  readonly only?: ReadonlyArray<Kind> | undefined
 }
 
 /** What `bench http --json` prints: server CPU per request, in microseconds. */
@@ -236,11 +238,12 @@ const measure = async (port: number, args: BenchHttpArgs): Promise<BenchHttpResu
       return used / count
     }
     // Warm-up (JIT, the worker's compiled template, the hit's cache entry), not measured.
-    for (const kind of kinds) await batch(kind, args.batch)
+    const measured = kinds.filter((kind) => args.only === undefined || args.only.includes(kind))
+    for (const kind of measured) await batch(kind, args.batch)
     const samples: Record<Kind, Array<number>> = { healthz: [], renderHit: [], renderMiss: [] }
     for (let round = 0; round < args.rounds; round++) {
-      for (let k = 0; k < kinds.length; k++) {
-        const kind = kinds[(round + k) % kinds.length]!
+      for (let k = 0; k < measured.length; k++) {
+        const kind = measured[(round + k) % measured.length]!
         samples[kind].push(await batch(kind, args.batch))
       }
     }
