@@ -13,6 +13,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { BadRequest, NotFound, RenderTimeout, ValidationFailed, WarmpoolApi } from "./Api.js"
+import { withDeadline } from "./internal/deadline.js"
 import { importFailure, renderFailure, storeFailure, validationFailed } from "./internal/errors.js"
 import { ownerOf } from "./internal/owner.js"
 import { encodedRender, encodeRender, renderResponse } from "./internal/renderBody.js"
@@ -138,7 +139,7 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
         })
           .pipe(
             Effect.timed,
-            Effect.timeoutFail({ duration: config.renderTimeout, onTimeout: deadlineMissed }),
+            (timed) => withDeadline(timed, config.renderTimeout, deadlineMissed),
             // With the render worker pool the deadline preempts (the worker is terminated); in
             // process, compiling is synchronous work the timer above cannot preempt: a render that
             // ran past the deadline is refused too (its compiled template stays cached).

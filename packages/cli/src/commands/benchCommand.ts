@@ -87,7 +87,10 @@ const httpBench = Command.make(
       Options.withDescription("Requests of each kind per round."),
       Options.withDefault(300)
     ),
-    rounds: Options.integer("rounds").pipe(Options.withDescription("Rounds (the order rotates)."), Options.withDefault(9)),
+    rounds: Options.integer("rounds").pipe(
+      Options.withDescription("Rounds (the order rotates)."),
+      Options.withDefault(9)
+    ),
     renderWorkers: Options.integer("render-workers").pipe(
       Options.withDescription("The server's render workers (0: render on the serving thread). Default: the server's."),
       Options.optional

@@ -2,49 +2,102 @@
  * A request whose body the guards already read, handed to the API: the original request (URL,
  * method, headers, remote address, its Node objects) with body accessors that answer from the
  * bytes in memory. It replaces a web `Request` built around the bytes, which cost a stream, an
- * abort signal and promises on every request with a body (issue 14: a render cache hit is mostly
- * pipeline). Decoding failures are the same `RequestError`s the platform's requests give.
+ * abort signal and promises on every request with a body (issue 14: a render cache hit was
+ * mostly pipeline). Decoding failures are the same `RequestError`s the platform's requests give.
  */
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpServerError from "@effect/platform/HttpServerError"
-import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Multipart from "@effect/platform/Multipart"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
 import * as Stream from "effect/Stream"
 
 const utf8 = new TextDecoder()
 
+class ReadRequest extends Inspectable.Class implements HttpServerRequest.HttpServerRequest {
+  readonly [HttpServerRequest.TypeId]: HttpServerRequest.TypeId = HttpServerRequest.TypeId
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  private decoded: string | undefined
+
+  constructor(readonly original: HttpServerRequest.HttpServerRequest, readonly body: Uint8Array) {
+    super()
+  }
+
+  get source() {
+    return this.original.source
+  }
+  /** Where `NodeHttpServerRequest.toServerResponse` finds the Node response. */
+  get resolvedResponse(): unknown {
+    return (this.original as unknown as { readonly resolvedResponse: unknown }).resolvedResponse
+  }
+  get url() {
+    return this.original.url
+  }
+  get originalUrl() {
+    return this.original.originalUrl
+  }
+  get method() {
+    return this.original.method
+  }
+  get cookies() {
+    return this.original.cookies
+  }
+  get headers() {
+    return this.original.headers
+  }
+  get remoteAddress() {
+    return this.original.remoteAddress
+  }
+  get upgrade() {
+    return this.original.upgrade
+  }
+  modify(options: Parameters<HttpServerRequest.HttpServerRequest["modify"]>[0]): HttpServerRequest.HttpServerRequest {
+    return new ReadRequest(this.original.modify(options), this.body)
+  }
+
+  private decodeText(): string {
+    return (this.decoded ??= utf8.decode(this.body))
+  }
+  private decodeError(cause: unknown): HttpServerError.RequestError {
+    return new HttpServerError.RequestError({ request: this, reason: "Decode", cause })
+  }
+  get text(): Effect.Effect<string> {
+    return Effect.sync(() => this.decodeText())
+  }
+  get json(): Effect.Effect<unknown, HttpServerError.RequestError> {
+    return Effect.try({ try: () => JSON.parse(this.decodeText()) as unknown, catch: (e) => this.decodeError(e) })
+  }
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpServerError.RequestError> {
+    return Effect.try({
+      try: () => UrlParams.fromInput(new URLSearchParams(this.decodeText())),
+      catch: (e) => this.decodeError(e)
+    })
+  }
+  get arrayBuffer(): Effect.Effect<ArrayBuffer> {
+    return Effect.sync(() => this.body.slice().buffer)
+  }
+  get stream(): Stream.Stream<Uint8Array> {
+    return Stream.succeed(this.body)
+  }
+  get multipartStream() {
+    return Stream.pipeThroughChannel(this.stream, Multipart.makeChannel(this.headers))
+  }
+  get multipart() {
+    return Multipart.toPersisted(this.multipartStream)
+  }
+
+  toJSON(): unknown {
+    return this.original.toJSON()
+  }
+}
+
 /**
  * `request` with its body replaced by `body` (already read). Everything but the body accessors is
- * the original's.
+ * the original's; a request derived from it (`modify`) keeps the body.
  */
 export const withReadBody = (
   request: HttpServerRequest.HttpServerRequest,
   body: Uint8Array
-): HttpServerRequest.HttpServerRequest => {
-  let text: string | undefined
-  const textOf = () => (text ??= utf8.decode(body))
-  const decodeError = (cause: unknown) =>
-    new HttpServerError.RequestError({ request: view, reason: "Decode", cause })
-  const stream = Stream.succeed(body)
-  const multipartStream = () => Stream.pipeThroughChannel(stream, Multipart.makeChannel(request.headers))
-  const view: HttpServerRequest.HttpServerRequest = Object.create(request, {
-    text: { value: Effect.sync(textOf) },
-    json: { value: Effect.try({ try: () => JSON.parse(textOf()) as unknown, catch: decodeError }) },
-    urlParamsBody: {
-      value: Effect.try({ try: () => UrlParams.fromInput(new URLSearchParams(textOf())), catch: decodeError })
-    },
-    arrayBuffer: { value: Effect.sync(() => body.slice().buffer) },
-    stream: { value: stream },
-    multipartStream: { get: multipartStream },
-    multipart: { get: () => Multipart.toPersisted(multipartStream()) },
-    unsafeText: { get: textOf },
-    unsafeJson: { get: () => JSON.parse(textOf()) as unknown },
-    // A request derived from this one (a router's prefix, say) keeps the body.
-    modify: {
-      value: (options: Parameters<HttpServerRequest.HttpServerRequest["modify"]>[0]) =>
-        withReadBody(request.modify(options), body)
-    }
-  })
-  return view
-}
+): HttpServerRequest.HttpServerRequest => new ReadRequest(request, body)
