@@ -9,7 +9,9 @@ export default defineConfig({
     alias: {
       // A module of a package (`@warmpool/server/ServerConfig`), as its `./*` export maps it.
       ...Object.fromEntries(
-        ["terraform", "render", "prebuilds", "server"].map((name) => [`@warmpool/${name}/`, path.join(packages, name, "src") + path.sep])
+        ["terraform", "render", "prebuilds", "server"].map((
+          name
+        ) => [`@warmpool/${name}/`, path.join(packages, name, "src") + path.sep])
       ),
       "@warmpool/terraform": pkg("terraform"),
       "@warmpool/metrics": pkg("metrics"),

@@ -75,7 +75,11 @@ const layout = {
         importer: args.importer,
         pluginData: "workspace"
       })
-      if (resolved.errors.length > 0 || resolved.external) return resolved.errors.length > 0 ? { errors: resolved.errors } : undefined
+      if (resolved.errors.length > 0 || resolved.external) {
+        return resolved.errors.length > 0
+          ? { errors: resolved.errors }
+          : undefined
+      }
       return { path: resolved.path, sideEffects: false }
     })
     // `new URL("<relative>", import.meta.url)`: the same file, seen from the bundle; a package
@@ -124,7 +128,10 @@ const result = await esbuild.build({
   target: "node20",
   chunkNames: "[name]-[hash]",
   // CommonJS dependencies call `require` for Node's modules.
-  banner: { js: "import { createRequire as __warmpoolRequire } from \"node:module\"; const require = __warmpoolRequire(import.meta.url);" },
+  banner: {
+    js:
+      "import { createRequire as __warmpoolRequire } from \"node:module\"; const require = __warmpoolRequire(import.meta.url);"
+  },
   plugins: [layout],
   external: optional,
   metafile: true,
@@ -134,14 +141,18 @@ const result = await esbuild.build({
   minifyWhitespace: true,
   minifySyntax: true
 })
-if (process.env.WARMPOOL_BUNDLE_META) fs.writeFileSync(process.env.WARMPOOL_BUNDLE_META, JSON.stringify(result.metafile))
+if (process.env.WARMPOOL_BUNDLE_META) {
+  fs.writeFileSync(process.env.WARMPOOL_BUNDLE_META, JSON.stringify(result.metafile))
+}
 const outputs = Object.entries(result.metafile.outputs)
 // Rewritten paths are relative to the bundle's top directory: such a module must not end up in a
 // file of a sub-directory (the worker's entry).
 for (const [output, { inputs }] of outputs) {
   if (path.dirname(path.resolve(output)) === outdir) continue
   const misplaced = Object.keys(inputs).filter((input) => rewritten.has(input))
-  if (misplaced.length > 0) throw new Error(`${output} contains ${misplaced.join(", ")}, whose paths are relative to ${outdir}`)
+  if (misplaced.length > 0) {
+    throw new Error(`${output} contains ${misplaced.join(", ")}, whose paths are relative to ${outdir}`)
+  }
 }
 const bytes = outputs.reduce((sum, [, o]) => sum + o.bytes, 0)
 console.log(

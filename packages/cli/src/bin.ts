@@ -17,8 +17,9 @@ const packages = ["terraform", "metrics", "render", "prebuilds", "server", "cli"
 
 const bundle = new URL("./bundle/main.js", import.meta.url)
 const bundledAt = modifiedAt(bundle)
-const fresh = packages.every((name) =>
-  !(modifiedAt(new URL(`../../${name}/.tsbuildinfo/src.tsbuildinfo`, import.meta.url)) > bundledAt)
-) && !Number.isNaN(bundledAt)
+const fresh =
+  packages.every((name) =>
+    !(modifiedAt(new URL(`../../${name}/.tsbuildinfo/src.tsbuildinfo`, import.meta.url)) > bundledAt)
+  ) && !Number.isNaN(bundledAt)
 
 await import(fresh ? bundle.href : "./main.js")

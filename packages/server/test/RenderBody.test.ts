@@ -15,8 +15,8 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { createHash } from "node:crypto"
-import { encodedRender, encodeRender, noneMatch, renderResponse } from "../src/internal/renderBody.js"
 import { withReadBody } from "../src/internal/readRequest.js"
+import { encodedRender, encodeRender, noneMatch, renderResponse } from "../src/internal/renderBody.js"
 
 const template = Either.getOrThrow(TemplateFiles.fromRecord({
   "main.tf": `
