@@ -16,7 +16,8 @@
  *   to the same file (the web console's directory, the binary), except the render worker's entry,
  *   which is bundled at the same relative place.
  *
- * Usage: `node packages/cli/bundle.mjs` (after `tsc -b tsconfig.build.json`).
+ * Usage: `node packages/cli/bundle.mjs` (after `tsc -b tsconfig.build.json`);
+ * `WARMPOOL_BUNDLE_META=FILE` also writes esbuild's metafile (what each chunk holds) there.
  */
 import * as esbuild from "esbuild"
 import * as fs from "node:fs"
