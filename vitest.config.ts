@@ -9,7 +9,7 @@ export default defineConfig({
     alias: {
       // A module of a package (`@warmpool/server/ServerConfig`), as its `./*` export maps it.
       ...Object.fromEntries(
-        ["terraform", "render", "prebuilds", "server"].map((
+        ["terraform", "client", "render", "prebuilds", "server"].map((
           name
         ) => [`@warmpool/${name}/`, path.join(packages, name, "src") + path.sep])
       ),
@@ -17,6 +17,7 @@ export default defineConfig({
       "@warmpool/metrics": pkg("metrics"),
       "@warmpool/render": pkg("render"),
       "@warmpool/prebuilds": pkg("prebuilds"),
+      "@warmpool/client": pkg("client"),
       "@warmpool/server": pkg("server"),
       "@warmpool/cli": pkg("cli")
     }

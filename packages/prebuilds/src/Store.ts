@@ -57,6 +57,7 @@ export {
    * `Injected`; `operation` names the method.
    *
    * @since 0.1.0
+   * @category errors
    */
   StoreError
 }
@@ -69,6 +70,7 @@ export {
  * A template as stored. `activeVersionId` is `null` until a version is activated.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredTemplate {
   readonly id: TemplateId
@@ -83,6 +85,7 @@ export interface StoredTemplate {
  * A template version. `digest` identifies its files (see {@link filesDigest}).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredVersion {
   readonly id: TemplateVersionId
@@ -96,6 +99,7 @@ export interface StoredVersion {
  * A template with its organization's name (`""` without one) and its versions, oldest first.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateListing extends StoredTemplate {
   readonly organizationName: string
@@ -113,6 +117,7 @@ export interface TemplateListing extends StoredTemplate {
  * `validation_failed`; otherwise it starts `healthy`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PresetImport {
   readonly name: string
@@ -129,6 +134,7 @@ export interface PresetImport {
  * The input of {@link StoreShape.importVersion}. File contents are bytes or UTF-8 text.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportVersionInput {
   readonly templateId: TemplateId
@@ -144,6 +150,7 @@ export interface ImportVersionInput {
  * validation diagnostics.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredPreset {
   readonly id: PresetId
@@ -164,6 +171,7 @@ export interface StoredPreset {
  * A build with its provisioner job. `orphan` deletes skip the provisioner (§3.8 CancelPending).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildWithJob {
   readonly build: WorkspaceBuild
@@ -175,6 +183,7 @@ export interface BuildWithJob {
  * The ids written by {@link StoreShape.createPrebuild}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface CreatedPrebuild {
   readonly workspaceId: WorkspaceId
@@ -193,6 +202,7 @@ export interface CreatedPrebuild {
  *   (builds never overlap).
  *
  * @since 0.1.0
+ * @category models
  */
 export type DeletePrebuildResult = DeleteResult
 
@@ -200,6 +210,7 @@ export type DeletePrebuildResult = DeleteResult
  * Constructors and matchers of {@link DeletePrebuildResult}.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DeletePrebuildResult = DeleteResultConstructors
 
@@ -207,6 +218,7 @@ export const DeletePrebuildResult = DeleteResultConstructors
  * The input of {@link StoreShape.claim} (§7).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimInput {
   readonly templateId: TemplateId
@@ -223,6 +235,7 @@ export interface ClaimInput {
  * A claimed prebuild: the workspace as it is now (owned by the user) and its claim build.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimedPrebuild {
   readonly workspace: Workspace
@@ -236,6 +249,7 @@ export interface ClaimedPrebuild {
  * A job handed to a provisioner, with what it needs to run it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AcquiredJob extends BuildWithJob {
   readonly workspace: Workspace
@@ -249,6 +263,7 @@ export interface AcquiredJob extends BuildWithJob {
  * is created or updated (`ready` → `ready`, else `starting`) and the others are marked deleted.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface JobCompletion {
   readonly status: "succeeded" | "failed" | "canceled"
@@ -276,6 +291,7 @@ export interface JobCompletion {
  * Options of {@link StoreShape.acquireJob}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AcquireOptions {
   /** The job's lease ends then unless renewed (default: 30 s after `now`). */
@@ -293,6 +309,7 @@ export interface AcquireOptions {
  * Options of {@link StoreShape.reapJobs}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ReapOptions {
   readonly now: DateTime.Utc
@@ -309,6 +326,7 @@ export interface ReapOptions {
  * `canceling` (its worker stops it).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface CanceledBuild {
   readonly buildId: WorkspaceBuildId
@@ -320,6 +338,7 @@ export interface CanceledBuild {
  * The one-writer lock of a SQLite file (see {@link StoreOptions.writerLock}).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WriterLockOptions {
   /** Who holds it, as shown to a refused process (e.g. `host:pid`). */
@@ -336,6 +355,7 @@ export interface WriterLockOptions {
  * The store-derived counters of §8 for one (template name, preset name, organization name).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PrebuildCount {
   readonly templateName: string
@@ -354,6 +374,7 @@ export interface PrebuildCount {
  * read-only repeatable-read transaction (one consistent view for the whole cycle).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SnapshotReads {
   /** The seven reads of §3.4 at `now`, with the settings' lookback and hard limit. */
@@ -366,6 +387,7 @@ export interface SnapshotReads {
  * A filter of {@link StoreShape.workspaces}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceFilter {
   readonly templateId?: TemplateId | undefined
@@ -378,6 +400,7 @@ export interface WorkspaceFilter {
  * `limit` (default 50) builds from `offset` (default 0).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildFilter {
   readonly status?: ProvisionerJobStatus | undefined
@@ -396,6 +419,7 @@ export interface BuildFilter {
  * output was kept.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildSummary {
   readonly id: WorkspaceBuildId
@@ -424,6 +448,7 @@ export interface BuildSummary {
  * pruned by the retention limit, or a build that never ran).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildLogs {
   readonly buildId: WorkspaceBuildId
@@ -439,6 +464,7 @@ export interface BuildLogs {
  * or how that build ended (`running`, `stopped`, `deleted`, `failed`, `canceled`).
  *
  * @since 0.1.0
+ * @category models
  */
 export type WorkspaceState =
   | "starting"
@@ -454,6 +480,7 @@ export type WorkspaceState =
  * A filter of {@link StoreShape.listWorkspaces}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceSummaryFilter {
   readonly templateId?: TemplateId | undefined
@@ -468,6 +495,7 @@ export interface WorkspaceSummaryFilter {
  * A workspace with its template, current preset and latest build.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceSummary {
   readonly id: WorkspaceId
@@ -494,6 +522,7 @@ export interface WorkspaceSummary {
  * The outcome of {@link StoreShape.resumePreset}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ResumeResult {
   readonly presetId: PresetId
@@ -509,6 +538,7 @@ export interface ResumeResult {
  * The outcome of {@link StoreShape.recordRenderOverrun}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface OverrunResult {
   /** Overruns counted for the version (since its import or its last resume). */
@@ -524,7 +554,10 @@ export interface OverrunResult {
 // ---------------------------------------------------------------------------
 
 /**
+ * The operations of the `Store` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface StoreShape {
   /** `sqlite` or `pg`. */
@@ -729,6 +762,8 @@ export interface StoreShape {
 }
 
 /**
+ * The `Store` service tag; its operations are {@link StoreShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -739,6 +774,7 @@ export class Store extends Context.Tag("@warmpool/prebuilds/Store")<Store, Store
  * pairs, each field length-prefixed (an injective encoding). Equal digests ⇔ equal files.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const filesDigest: (files: Readonly<Record<string, Uint8Array | string>>) => string = computeFilesDigest
 
@@ -750,6 +786,7 @@ export const filesDigest: (files: Readonly<Record<string, Uint8Array | string>>)
  * Options of every store constructor.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoreOptions {
   /** Run the migrations when the store starts (default `true`). */
@@ -799,6 +836,7 @@ export const layer = (options: StoreOptions = {}): Layer.Layer<Store, StoreError
  * Options of {@link layerSqlite}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SqliteOptions extends StoreOptions {
   /** A database file (created when missing), or `:memory:`. */
@@ -840,6 +878,7 @@ export const layerMemory = (options: StoreOptions = {}): Layer.Layer<Store, Stor
  * Options of {@link layerPg}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PgOptions extends StoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -889,6 +928,7 @@ export const layerPg = (options: PgOptions): Layer.Layer<Store, StoreError> =>
  * Options of {@link withFaults}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FaultOptions {
   /**
@@ -909,6 +949,7 @@ export interface FaultOptions {
  * Effect's `Random` (seed it with `Effect.withRandom(Random.make(seed))` for a reproducible run).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const withFaults: (store: StoreShape, options: FaultOptions) => StoreShape = decorateWithFaults
 

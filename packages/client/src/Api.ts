@@ -11,7 +11,8 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { RenderOutput, SecretRequirements } from "@warmpool/render"
+import * as RenderOutput from "@warmpool/render/RenderOutput"
+import * as SecretRequirements from "@warmpool/render/SecretRequirements"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
@@ -19,6 +20,8 @@ import * as Schema from "effect/Schema"
 // errors
 
 /**
+ * 401: the bearer token is missing or wrong.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -27,6 +30,8 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
 }, HttpApiSchema.annotations({ status: 401 })) {}
 
 /**
+ * 400: the request is malformed (body, parameters or query).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -35,6 +40,8 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 }, HttpApiSchema.annotations({ status: 400 })) {}
 
 /**
+ * 404: the template, version, preset, build or workspace does not exist.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -53,6 +60,8 @@ export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
 }, HttpApiSchema.annotations({ status: 409 })) {}
 
 /**
+ * 504: the render did not finish within its deadline (the worker was stopped).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -61,6 +70,8 @@ export class RenderTimeout extends Schema.TaggedError<RenderTimeout>()("RenderTi
 }, HttpApiSchema.annotations({ status: 504 })) {}
 
 /**
+ * 503: the service cannot answer now (the store is unreachable, the service is shutting down).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -81,6 +92,8 @@ export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("Va
 }, HttpApiSchema.annotations({ status: 400 })) {}
 
 /**
+ * 500: an unexpected failure; the message says what failed.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -120,6 +133,7 @@ const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
  * encoded as UTF-8.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const StringMap: Schema.Schema<Readonly<Record<string, string>>> = Schema.declare<
   Readonly<Record<string, string>>,
@@ -165,7 +179,10 @@ export const StringMap: Schema.Schema<Readonly<Record<string, string>>> = Schema
 })
 
 /**
+ * A template version in a template listing.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const TemplateVersionInfo = Schema.Struct({
   id: Schema.String,
@@ -175,7 +192,10 @@ export const TemplateVersionInfo = Schema.Struct({
 })
 
 /**
+ * A template with its versions (`GET /api/v1/templates`).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const TemplateInfo = Schema.Struct({
   id: Schema.String,
@@ -187,7 +207,10 @@ export const TemplateInfo = Schema.Struct({
 })
 
 /**
+ * The answer of `GET /api/v1/templates`.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const TemplatesResponse = Schema.Struct({ templates: Schema.Array(TemplateInfo) })
 
@@ -200,6 +223,7 @@ const TemplateName = Schema.String.pipe(
  * A template version as a JSON map of file path → contents.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ImportFiles = Schema.Struct({
   files: StringMap,
@@ -212,11 +236,16 @@ export const ImportFiles = Schema.Struct({
  * A template version as a tar archive (`Content-Type: application/x-tar`).
  *
  * @since 0.1.0
+ * @category api
  */
 export const ImportTar = HttpApiSchema.Uint8Array({ contentType: "application/x-tar" })
 
 /**
+ * A preset of an imported version: its status after validation, its desired instances and its
+ * diagnostics.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PresetImportResult = Schema.Struct({
   name: Schema.String,
@@ -226,7 +255,10 @@ export const PresetImportResult = Schema.Struct({
 })
 
 /**
+ * The answer of a template version import.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ImportResponse = Schema.Struct({
   templateId: Schema.String,
@@ -238,7 +270,10 @@ export const ImportResponse = Schema.Struct({
 })
 
 /**
+ * The answer of a version activation.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ActivateResponse = Schema.Struct({ templateId: Schema.String, activeVersionId: Schema.String })
 
@@ -246,6 +281,7 @@ export const ActivateResponse = Schema.Struct({ templateId: Schema.String, activ
  * The owner of a render or claim; missing fields are empty.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const OwnerInput = Schema.Struct({
   id: Schema.optional(Schema.String),
@@ -267,7 +303,10 @@ export const OwnerInput = Schema.Struct({
 })
 
 /**
+ * The body of a render request: owner, values and previous values.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const RenderRequest = Schema.Struct({
   owner: Schema.optional(OwnerInput),
@@ -290,6 +329,7 @@ export const RenderRequest = Schema.Struct({
  * `simulate`, the logs and the metrics show. Coder's `status` stays beside it.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const PoolStateName = Schema.Literal(
   "filling",
@@ -304,7 +344,11 @@ export const PoolStateName = Schema.Literal(
 )
 
 /**
+ * A preset's pool: its template and version, desired, running and eligible prebuilds, status and
+ * pool state.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PresetStatus = Schema.Struct({
   template: Schema.String,
@@ -325,12 +369,19 @@ export const PresetStatus = Schema.Struct({
 })
 
 /**
+ * The answer of `GET /api/v1/presets`.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PresetsResponse = Schema.Struct({ presets: Schema.Array(PresetStatus) })
 
 /**
+ * The body of a claim: the template (and preset), the new owner, parameter values and an optional
+ * workspace name.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ClaimRequest = Schema.Struct({
   template: Schema.String,
@@ -341,7 +392,10 @@ export const ClaimRequest = Schema.Struct({
 })
 
 /**
+ * The workspace a claim handed over (a prebuild, or a new build when none was eligible).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ClaimedWorkspace = Schema.Struct({
   workspaceId: Schema.String,
@@ -355,7 +409,11 @@ export const ClaimedWorkspace = Schema.Struct({
 })
 
 /**
+ * The report of one reconciliation cycle: when, how long, whether it held the lock, and what it
+ * did.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const CycleReport = Schema.Struct({
   cycle: Schema.Number,
@@ -376,7 +434,10 @@ export const CycleReport = Schema.Struct({
 })
 
 /**
+ * The reconciler's state: paused or not, its interval and its recent cycles.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReconcilerResponse = Schema.Struct({
   paused: Schema.Boolean,
@@ -385,7 +446,10 @@ export const ReconcilerResponse = Schema.Struct({
 })
 
 /**
+ * The answer of pausing or resuming the reconciler.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PausedResponse = Schema.Struct({ paused: Schema.Boolean })
 
@@ -394,6 +458,7 @@ export const PausedResponse = Schema.Struct({ paused: Schema.Boolean })
  * stops it; the reaper ends it if the worker is gone).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const CancelBuildResponse = Schema.Struct({
   buildId: Schema.String,
@@ -402,7 +467,10 @@ export const CancelBuildResponse = Schema.Struct({
 })
 
 /**
+ * A provisioner job's status as the API shows it.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const JobStatus = Schema.Literal("pending", "running", "succeeded", "failed", "canceled", "canceling")
 
@@ -410,6 +478,7 @@ export const JobStatus = Schema.Literal("pending", "running", "succeeded", "fail
  * A workspace's state from its latest build.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspaceState = Schema.Literal(
   "starting",
@@ -423,7 +492,10 @@ export const WorkspaceState = Schema.Literal(
 )
 
 /**
+ * A workspace build: its workspace, owner, template version, transition, job status and times.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const BuildInfo = Schema.Struct({
   id: Schema.String,
@@ -448,7 +520,10 @@ export const BuildInfo = Schema.Struct({
 })
 
 /**
+ * A page of builds (`GET /api/v1/builds`).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const BuildsResponse = Schema.Struct({
   builds: Schema.Array(BuildInfo),
@@ -457,7 +532,10 @@ export const BuildsResponse = Schema.Struct({
 })
 
 /**
+ * The output a build's provisioner command wrote (stdout and stderr, possibly truncated).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const BuildLogsResponse = Schema.Struct({
   buildId: Schema.String,
@@ -473,6 +551,7 @@ const PageNumber = Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative
  * Query of `GET /api/v1/builds`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const BuildsQuery = Schema.Struct({
   status: Schema.optional(JobStatus),
@@ -484,7 +563,10 @@ export const BuildsQuery = Schema.Struct({
 })
 
 /**
+ * A workspace: owner, whether it is a prebuild, its template, preset and latest build.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspaceInfo = Schema.Struct({
   id: Schema.String,
@@ -505,7 +587,10 @@ export const WorkspaceInfo = Schema.Struct({
 })
 
 /**
+ * The answer of `GET /api/v1/workspaces`.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspacesResponse = Schema.Struct({ workspaces: Schema.Array(WorkspaceInfo) })
 
@@ -513,6 +598,7 @@ export const WorkspacesResponse = Schema.Struct({ workspaces: Schema.Array(Works
  * Query of `GET /api/v1/workspaces`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspacesQuery = Schema.Struct({
   template: Schema.optional(Schema.String),
@@ -521,7 +607,10 @@ export const WorkspacesQuery = Schema.Struct({
 })
 
 /**
+ * The answer of resuming a hard-limited or quarantined preset: its previous and new status.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ResumePresetResponse = Schema.Struct({
   template: Schema.String,
@@ -540,6 +629,7 @@ export const ResumePresetResponse = Schema.Struct({
  * Open endpoints: liveness, readiness, Prometheus metrics.
  *
  * @since 0.1.0
+ * @category api
  */
 export class HealthGroup extends HttpApiGroup.make("health")
   .add(
@@ -562,6 +652,7 @@ export class HealthGroup extends HttpApiGroup.make("health")
  * Templates and their versions.
  *
  * @since 0.1.0
+ * @category api
  */
 export class TemplatesGroup extends HttpApiGroup.make("templates")
   .add(HttpApiEndpoint.get("list", "/api/v1/templates").addSuccess(TemplatesResponse))
@@ -599,6 +690,7 @@ export class TemplatesGroup extends HttpApiGroup.make("templates")
  * Prebuild pools and claims.
  *
  * @since 0.1.0
+ * @category api
  */
 export class PrebuildsGroup extends HttpApiGroup.make("prebuilds")
   .add(HttpApiEndpoint.get("presets", "/api/v1/presets").addSuccess(PresetsResponse))
@@ -628,6 +720,7 @@ export class PrebuildsGroup extends HttpApiGroup.make("prebuilds")
  * Workspaces and builds, with each build's error and provisioner output.
  *
  * @since 0.1.0
+ * @category api
  */
 export class BuildsGroup extends HttpApiGroup.make("builds")
   .add(
@@ -660,6 +753,7 @@ export class BuildsGroup extends HttpApiGroup.make("builds")
  * The reconciler: recent cycles, pause and resume.
  *
  * @since 0.1.0
+ * @category api
  */
 export class ReconcilerGroup extends HttpApiGroup.make("reconciler")
   .add(HttpApiEndpoint.get("status", "/api/v1/reconciler").addSuccess(ReconcilerResponse))
@@ -673,6 +767,7 @@ export class ReconcilerGroup extends HttpApiGroup.make("reconciler")
  * Build control: cancelling a build's provisioner job.
  *
  * @since 0.1.0
+ * @category api
  */
 export class BuildControlGroup extends HttpApiGroup.make("buildControl")
   .add(
@@ -687,7 +782,11 @@ export class BuildControlGroup extends HttpApiGroup.make("buildControl")
 {}
 
 /**
+ * The warmpool HTTP API (`HttpApi`): health, templates, prebuilds and claims, builds, the
+ * reconciler and workspaces. The OpenAPI document is derived from it.
+ *
  * @since 0.1.0
+ * @category api
  */
 export class WarmpoolApi extends HttpApi.make("warmpool")
   .add(HealthGroup)
