@@ -13,7 +13,7 @@ import { statSync } from "node:fs"
 const modifiedAt = (url: URL): number => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? Number.NaN
 
 /** The TypeScript build records of the packages the bundle is made of. */
-const packages = ["terraform", "metrics", "render", "prebuilds", "server", "cli"]
+const packages = ["terraform", "metrics", "render", "client", "prebuilds", "server", "cli"]
 
 const bundle = new URL("./bundle/main.js", import.meta.url)
 const bundledAt = modifiedAt(bundle)

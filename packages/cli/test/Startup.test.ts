@@ -14,7 +14,7 @@ const run = promisify(execFile)
 const root = path.resolve(import.meta.dirname, "..", "..", "..")
 const dist = path.join(root, "packages", "cli", "dist")
 const bin = path.join(dist, "bin.js")
-const packages = ["terraform", "metrics", "render", "prebuilds", "server", "cli"]
+const packages = ["terraform", "metrics", "render", "client", "prebuilds", "server", "cli"]
 
 describe("bin.js chooses the bundle only when it is fresh", () => {
   /** A copy of bin.js in a fake repository whose two programs print who they are. */
