@@ -17,9 +17,10 @@ const packages = ["terraform", "metrics", "render", "client", "prebuilds", "serv
 
 const bundle = new URL("./bundle/main.js", import.meta.url)
 const bundledAt = modifiedAt(bundle)
-const fresh =
-  packages.every((name) =>
-    !(modifiedAt(new URL(`../../${name}/.tsbuildinfo/src.tsbuildinfo`, import.meta.url)) > bundledAt)
-  ) && !Number.isNaN(bundledAt)
+// A package without a build record (an installed copy, say) never runs the bundle: its paths to
+// the packages it loads from where they are installed hold in this repository only.
+const fresh = packages.every((name) =>
+  modifiedAt(new URL(`../../${name}/.tsbuildinfo/src.tsbuildinfo`, import.meta.url)) <= bundledAt
+)
 
 await import(fresh ? bundle.href : "./main.js")

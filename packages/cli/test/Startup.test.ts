@@ -49,7 +49,11 @@ describe("bin.js chooses the bundle only when it is fresh", () => {
       builtAt: { ...allBuiltAt(1_000), render: 3_000 }
     }, "modules"],
     ["the cli rebuilt after the bundle", { bundleAt: 2_000, builtAt: { ...allBuiltAt(1_000), cli: 2_001 } }, "modules"],
-    ["no bundle", { builtAt: allBuiltAt(1_000) }, "modules"]
+    ["no bundle", { builtAt: allBuiltAt(1_000) }, "modules"],
+    ["a package without a build record (an installed copy)", {
+      bundleAt: 2_000,
+      builtAt: Object.fromEntries(packages.filter((name) => name !== "terraform").map((name) => [name, 1_000]))
+    }, "modules"]
   ]
   for (const [what, options, expected] of table) {
     it(what, async () => {
