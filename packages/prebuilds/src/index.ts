@@ -71,6 +71,11 @@ export * as TemplateImport from "./TemplateImport.js"
 /**
  * @since 0.1.0
  */
+export * as TemplateVersions from "./TemplateVersions.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Reconciler from "./Reconciler.js"
 
 /**
