@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import { Store, TemplateImport } from "@warmpool/prebuilds"
+import { Store, TemplateImport, TemplateVersions } from "@warmpool/prebuilds"
 import { Renderer, SecretRequirements } from "@warmpool/render"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
@@ -117,6 +117,16 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
             RenderWorkerFailed: importFailure
           })
         ))
+      .handle("versions", ({ path }) =>
+        Effect.gen(function*() {
+          const template = yield* templateByName(path.name)
+          const versions = yield* TemplateVersions.list(store, template.id, template.versions)
+          return {
+            template: template.name,
+            activeVersionId: template.activeVersionId,
+            versions: versions.map((v) => ({ ...v, createdAt: DateTime.formatIso(v.createdAt) }))
+          }
+        }).pipe(Effect.catchTag("StoreError", storeFailure)))
       .handle("activateVersion", ({ path }) =>
         Effect.gen(function*() {
           const template = yield* templateByName(path.name)
