@@ -129,9 +129,10 @@ describe.skipIf(skip !== undefined)("serve --watch", () => {
     expect(server.output()).toMatch(/template pool: the change was not imported; the active version stays/)
     const metrics = await scrape(server)
     expect(metrics.value("warmpool_template_imports_total", { template: "pool", outcome: "failed" })).toBe(1)
-    expect(metrics.value("warmpool_template_imports_total", { template: "pool", outcome: "ok" })).toBeGreaterThanOrEqual(
-      1
-    )
+    expect(metrics.value("warmpool_template_imports_total", { template: "pool", outcome: "ok" }))
+      .toBeGreaterThanOrEqual(
+        1
+      )
 
     // The pool keeps the previous version's count over later cycles.
     await new Promise((resolve) => setTimeout(resolve, 2_500))

@@ -320,7 +320,11 @@ export const make: Effect.Effect<
       const now = yield* DateTime.now
       const ok = Either.isRight(outcome)
       yield* Metric.increment(
-        Metric.tagged(Metric.tagged(Metrics.templateImports, "template", request.templateName), "outcome", ok ? "ok" : "failed")
+        Metric.tagged(
+          Metric.tagged(Metrics.templateImports, "template", request.templateName),
+          "outcome",
+          ok ? "ok" : "failed"
+        )
       )
       const recorded = yield* Effect.either(store.recordTemplateImport({
         templateId,

@@ -200,11 +200,13 @@ export const importChanged = (
         versionId: r.templateVersionId,
         message: ""
       })
-      const presets = r.presets.map((p) => `${p.name} (${p.desiredInstances ?? 0}${p.status === "healthy" ? "" : `, ${p.status}`})`)
+      const presets = r.presets.map((p) =>
+        `${p.name} (${p.desiredInstances ?? 0}${p.status === "healthy" ? "" : `, ${p.status}`})`
+      )
       yield* Effect.logInfo(
-        `template ${r.templateName}: ${r.reused ? "unchanged files, version" : "imported new version"} ${r.templateVersionId}${
-          r.active ? " (active)" : ""
-        }; presets: ${presets.join(", ") || "none"}`
+        `template ${r.templateName}: ${
+          r.reused ? "unchanged files, version" : "imported new version"
+        } ${r.templateVersionId}${r.active ? " (active)" : ""}; presets: ${presets.join(", ") || "none"}`
       ).pipe(Effect.annotateLogs({ template: r.templateName, source: "watch" }))
     }
     return { names, outcomes }

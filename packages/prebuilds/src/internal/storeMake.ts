@@ -124,8 +124,7 @@ export const makeStore = (
       versionFiles: (id) => op("versionFiles")(Templates.versionFiles(ctx, id)),
       findVersionByDigest: (templateId, digest) =>
         op("findVersionByDigest")(Templates.findVersionByDigest(ctx, templateId, digest)),
-      recordTemplateImport: (record) =>
-        op("recordTemplateImport")(TemplateImports.recordTemplateImport(ctx, record)),
+      recordTemplateImport: (record) => op("recordTemplateImport")(TemplateImports.recordTemplateImport(ctx, record)),
       templateImports: (templateId, limit) =>
         op("templateImports")(TemplateImports.templateImports(ctx, templateId, limit ?? 100)),
       pendingPrebuildJobs: () => op("pendingPrebuildJobs")(TemplateImports.pendingPrebuildJobs(ctx)),
