@@ -83,6 +83,11 @@ export interface ReconcilerOptions {
   readonly settings?: Settings.Settings | undefined
   /** How many cycle reports `recentCycles` keeps (default 100). */
   readonly historySize?: number | undefined
+  /**
+   * The most prebuild jobs waiting for a provisioner; creates beyond it wait for a later cycle
+   * (default: no cap). Deletes and cancels always run first and are never capped. Issue 16.
+   */
+  readonly maxPendingJobs?: number | undefined
 }
 
 /**
@@ -146,6 +151,7 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
       store,
       builder: yield* WorkspaceBuilder,
       settings,
+      maxPendingJobs: options.maxPendingJobs,
       notify: (jobId) => Effect.asVoid(notifications.offer(jobId)),
       metrics: yield* Metrics.Metrics,
       renderCache: yield* RenderCache.RenderCache,

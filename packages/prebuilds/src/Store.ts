@@ -675,8 +675,8 @@ export interface StoreShape {
   // Jobs, builds and agents
   /**
    * Takes a pending job for `workerId` (marks it `running` under a lease, not yet started):
-   * claim builds first, then presets in turn (fewest jobs in flight first, optionally capped),
-   * then the oldest.
+   * claim builds first, then prebuild deletes (issue 16), then presets in turn (fewest jobs in
+   * flight first, optionally capped), then the oldest.
    */
   readonly acquireJob: (
     workerId: ProvisionerWorkerId,
