@@ -16,27 +16,6 @@
  *
  * @since 0.1.0
  */
-import type { Action } from "./PresetActions.js"
-
-/**
- * Whether an action belongs to the first phase (everything but `Create`).
- *
- * @since 0.1.0
- */
-export const isFirstPhase = (action: Action): boolean => action._tag !== "Create"
-
-/**
- * A preset's actions split into the first phase (in their order) and the creates it asks for.
- *
- * @since 0.1.0
- */
-export const split = (
-  actions: ReadonlyArray<Action>
-): { readonly first: ReadonlyArray<Action>; readonly creates: number } => ({
-  first: actions.filter(isFirstPhase),
-  creates: actions.reduce((sum, action) => action._tag === "Create" ? sum + Math.max(action.count, 0) : sum, 0)
-})
-
 /**
  * Room for new creates: `max(maxPendingJobs − pending, 0)`; unbounded when `maxPendingJobs` is
  * `undefined`.
