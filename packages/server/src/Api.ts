@@ -341,6 +341,8 @@ export const PresetStatus = Schema.Struct({
   template: Schema.String,
   templateId: Schema.String,
   templateVersionId: Schema.String,
+  /** The name of the version the pool runs (issue 16). */
+  templateVersionName: Schema.optional(Schema.String),
   presetId: Schema.String,
   preset: Schema.String,
   desired: Schema.Number,

@@ -144,6 +144,8 @@ export interface PresetPool {
   readonly template: string
   readonly templateId: string
   readonly templateVersionId: string
+  /** The name of the version the pool runs (absent from older servers). */
+  readonly templateVersionName?: string | undefined
   readonly presetId: string
   readonly preset: string
   readonly desired: number
