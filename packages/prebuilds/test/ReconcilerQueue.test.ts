@@ -6,16 +6,20 @@
  * - claims (user builds) are not counted against the cap;
  * - deletes of outdated prebuilds run before creates, and the provisioner takes them first;
  * - pending creates of an outdated version are cancelled, and the new version's creates use the
- *   room they leave in the same cycle.
+ *   room they leave in the same cycle;
+ * - the loop retries deferred creates after `deferredRetryMillis`, not a whole interval.
  */
 import { expect, it } from "@effect/vitest"
 import { Metrics } from "@warmpool/metrics"
+import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
+import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import type { ProvisionerWorkerId, TemplateId, UserId } from "../src/Domain.js"
 import { SystemUserId } from "../src/Domain.js"
@@ -238,6 +242,54 @@ describeEachBackend("Reconciler: the protected provisioner queue", (backend) => 
         const report = yield* cycle
         expect([report.cancels, report.creates, report.deferredCreates]).toEqual([3, 3, 0])
         expect(yield* pending).toBe(3)
+      })
+    ))
+
+  it.effect("the loop retries deferred creates within seconds, not a whole interval", () =>
+    scenario(
+      backend,
+      2,
+      Effect.gen(function*() {
+        yield* importTemplate("t", { files: files("t"), presets: [presetImport("p", { desiredInstances: 4 })] })
+        const scope = yield* Scope.make()
+        const context = yield* Layer.buildWithScope(
+          Reconciler.layer({
+            settings: Settings.make({ reconciliationInterval: Duration.minutes(1) }),
+            maxPendingJobs: 2,
+            metricsRefresh: false
+          }),
+          scope
+        )
+        const reconciler = Context.get(context, Reconciler.Reconciler)
+        const reports = (n: number) =>
+          Effect.gen(function*() {
+            for (let i = 0; i < 2_000; i++) {
+              const all = yield* reconciler.recentCycles
+              if (all.length >= n) return all
+              yield* Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 1)))
+            }
+            return yield* Effect.dieMessage(`the loop did not reach ${n} cycles`)
+          })
+        const first = yield* reports(1)
+        expect([first[0]!.creates, first[0]!.deferredCreates]).toEqual([2, 2])
+        yield* drain()
+        const settle = Effect.forEach(
+          Array.from({ length: 20 }),
+          () => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 1))),
+          { discard: true }
+        )
+        yield* TestClock.adjust(Duration.millis(Reconciler.deferredRetryMillis - 1))
+        yield* settle
+        expect((yield* reconciler.recentCycles).length).toBe(1)
+        yield* TestClock.adjust(Duration.millis(1))
+        const second = yield* reports(2)
+        expect([second[1]!.creates, second[1]!.deferredCreates]).toEqual([2, 0])
+        // Nothing deferred: back to the interval.
+        yield* drain()
+        yield* TestClock.adjust(Duration.seconds(30))
+        yield* settle
+        expect((yield* reconciler.recentCycles).length).toBe(2)
+        yield* Scope.close(scope, Exit.void)
       })
     ))
 })
