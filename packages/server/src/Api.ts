@@ -405,7 +405,9 @@ export const CycleReport = Schema.Struct({
   parses: Schema.Number,
   cacheHits: Schema.Number,
   cacheMisses: Schema.Number,
-  errors: Schema.Number
+  errors: Schema.Number,
+  /** Creates due but deferred because the provisioner queue was full (`--max-pending-jobs`, issue 16). */
+  deferredCreates: Schema.optional(Schema.Number)
 })
 
 /**
