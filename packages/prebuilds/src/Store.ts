@@ -57,6 +57,7 @@ export {
    * `Injected`; `operation` names the method.
    *
    * @since 0.1.0
+   * @category errors
    */
   StoreError
 }
@@ -69,6 +70,7 @@ export {
  * A template as stored. `activeVersionId` is `null` until a version is activated.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredTemplate {
   readonly id: TemplateId
@@ -83,6 +85,7 @@ export interface StoredTemplate {
  * A template version. `digest` identifies its files (see {@link filesDigest}).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredVersion {
   readonly id: TemplateVersionId
@@ -96,6 +99,7 @@ export interface StoredVersion {
  * A template with its organization's name (`""` without one) and its versions, oldest first.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateListing extends StoredTemplate {
   readonly organizationName: string
@@ -139,6 +143,7 @@ export interface StoredTemplateImport extends TemplateImportRecord {
  * `validation_failed`; otherwise it starts `healthy`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PresetImport {
   readonly name: string
@@ -155,6 +160,7 @@ export interface PresetImport {
  * The input of {@link StoreShape.importVersion}. File contents are bytes or UTF-8 text.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportVersionInput {
   readonly templateId: TemplateId
@@ -170,6 +176,7 @@ export interface ImportVersionInput {
  * validation diagnostics.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredPreset {
   readonly id: PresetId
@@ -190,6 +197,7 @@ export interface StoredPreset {
  * A build with its provisioner job. `orphan` deletes skip the provisioner (§3.8 CancelPending).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildWithJob {
   readonly build: WorkspaceBuild
@@ -201,6 +209,7 @@ export interface BuildWithJob {
  * The ids written by {@link StoreShape.createPrebuild}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface CreatedPrebuild {
   readonly workspaceId: WorkspaceId
@@ -219,6 +228,7 @@ export interface CreatedPrebuild {
  *   (builds never overlap).
  *
  * @since 0.1.0
+ * @category models
  */
 export type DeletePrebuildResult = DeleteResult
 
@@ -226,6 +236,7 @@ export type DeletePrebuildResult = DeleteResult
  * Constructors and matchers of {@link DeletePrebuildResult}.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DeletePrebuildResult = DeleteResultConstructors
 
@@ -233,6 +244,7 @@ export const DeletePrebuildResult = DeleteResultConstructors
  * The input of {@link StoreShape.claim} (§7).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimInput {
   readonly templateId: TemplateId
@@ -249,6 +261,7 @@ export interface ClaimInput {
  * A claimed prebuild: the workspace as it is now (owned by the user) and its claim build.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimedPrebuild {
   readonly workspace: Workspace
@@ -262,6 +275,7 @@ export interface ClaimedPrebuild {
  * A job handed to a provisioner, with what it needs to run it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AcquiredJob extends BuildWithJob {
   readonly workspace: Workspace
@@ -275,6 +289,7 @@ export interface AcquiredJob extends BuildWithJob {
  * is created or updated (`ready` → `ready`, else `starting`) and the others are marked deleted.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface JobCompletion {
   readonly status: "succeeded" | "failed" | "canceled"
@@ -302,6 +317,7 @@ export interface JobCompletion {
  * Options of {@link StoreShape.acquireJob}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AcquireOptions {
   /** The job's lease ends then unless renewed (default: 30 s after `now`). */
@@ -319,6 +335,7 @@ export interface AcquireOptions {
  * Options of {@link StoreShape.reapJobs}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ReapOptions {
   readonly now: DateTime.Utc
@@ -335,6 +352,7 @@ export interface ReapOptions {
  * `canceling` (its worker stops it).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface CanceledBuild {
   readonly buildId: WorkspaceBuildId
@@ -346,6 +364,7 @@ export interface CanceledBuild {
  * The one-writer lock of a SQLite file (see {@link StoreOptions.writerLock}).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WriterLockOptions {
   /** Who holds it, as shown to a refused process (e.g. `host:pid`). */
@@ -362,6 +381,7 @@ export interface WriterLockOptions {
  * The store-derived counters of §8 for one (template name, preset name, organization name).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PrebuildCount {
   readonly templateName: string
@@ -380,6 +400,7 @@ export interface PrebuildCount {
  * read-only repeatable-read transaction (one consistent view for the whole cycle).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SnapshotReads {
   /** The seven reads of §3.4 at `now`, with the settings' lookback and hard limit. */
@@ -392,6 +413,7 @@ export interface SnapshotReads {
  * A filter of {@link StoreShape.workspaces}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceFilter {
   readonly templateId?: TemplateId | undefined
@@ -404,6 +426,7 @@ export interface WorkspaceFilter {
  * `limit` (default 50) builds from `offset` (default 0).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildFilter {
   readonly status?: ProvisionerJobStatus | undefined
@@ -422,6 +445,7 @@ export interface BuildFilter {
  * output was kept.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildSummary {
   readonly id: WorkspaceBuildId
@@ -450,6 +474,7 @@ export interface BuildSummary {
  * pruned by the retention limit, or a build that never ran).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildLogs {
   readonly buildId: WorkspaceBuildId
@@ -465,6 +490,7 @@ export interface BuildLogs {
  * or how that build ended (`running`, `stopped`, `deleted`, `failed`, `canceled`).
  *
  * @since 0.1.0
+ * @category models
  */
 export type WorkspaceState =
   | "starting"
@@ -480,6 +506,7 @@ export type WorkspaceState =
  * A filter of {@link StoreShape.listWorkspaces}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceSummaryFilter {
   readonly templateId?: TemplateId | undefined
@@ -494,6 +521,7 @@ export interface WorkspaceSummaryFilter {
  * A workspace with its template, current preset and latest build.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceSummary {
   readonly id: WorkspaceId
@@ -520,6 +548,7 @@ export interface WorkspaceSummary {
  * The outcome of {@link StoreShape.resumePreset}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ResumeResult {
   readonly presetId: PresetId
@@ -535,6 +564,7 @@ export interface ResumeResult {
  * The outcome of {@link StoreShape.recordRenderOverrun}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface OverrunResult {
   /** Overruns counted for the version (since its import or its last resume). */
@@ -550,7 +580,10 @@ export interface OverrunResult {
 // ---------------------------------------------------------------------------
 
 /**
+ * The operations of the `Store` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface StoreShape {
   /** `sqlite` or `pg`. */
@@ -765,6 +798,8 @@ export interface StoreShape {
 }
 
 /**
+ * The `Store` service tag; its operations are {@link StoreShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -775,6 +810,7 @@ export class Store extends Context.Tag("@warmpool/prebuilds/Store")<Store, Store
  * pairs, each field length-prefixed (an injective encoding). Equal digests ⇔ equal files.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const filesDigest: (files: Readonly<Record<string, Uint8Array | string>>) => string = computeFilesDigest
 
@@ -786,6 +822,7 @@ export const filesDigest: (files: Readonly<Record<string, Uint8Array | string>>)
  * Options of every store constructor.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoreOptions {
   /** Run the migrations when the store starts (default `true`). */
@@ -835,6 +872,7 @@ export const layer = (options: StoreOptions = {}): Layer.Layer<Store, StoreError
  * Options of {@link layerSqlite}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SqliteOptions extends StoreOptions {
   /** A database file (created when missing), or `:memory:`. */
@@ -876,6 +914,7 @@ export const layerMemory = (options: StoreOptions = {}): Layer.Layer<Store, Stor
  * Options of {@link layerPg}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PgOptions extends StoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -925,6 +964,7 @@ export const layerPg = (options: PgOptions): Layer.Layer<Store, StoreError> =>
  * Options of {@link withFaults}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FaultOptions {
   /**
@@ -945,6 +985,7 @@ export interface FaultOptions {
  * Effect's `Random` (seed it with `Effect.withRandom(Random.make(seed))` for a reproducible run).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const withFaults: (store: StoreShape, options: FaultOptions) => StoreShape = decorateWithFaults
 

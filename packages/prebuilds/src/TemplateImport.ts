@@ -36,6 +36,7 @@ import { systemOwner } from "./WorkspaceBuilder.js"
  * What to import.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportRequest {
   /** The template (created when missing). */
@@ -58,6 +59,7 @@ export interface ImportRequest {
  * `validation_failed`).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportedPreset {
   readonly id: PresetId
@@ -74,6 +76,7 @@ export interface ImportedPreset {
  * The outcome of an import.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportResult {
   readonly templateId: TemplateId
@@ -98,6 +101,7 @@ export interface ImportResult {
  * errors (`RenderFailed`: the template cannot build at all, so its version is not imported).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class TemplateImportError extends Data.TaggedError("TemplateImportError")<{
   readonly reason: "InvalidFiles" | "RenderFailed"
@@ -110,6 +114,7 @@ export class TemplateImportError extends Data.TaggedError("TemplateImportError")
  * Every failure of an import.
  *
  * @since 0.1.0
+ * @category models
  */
 export type ImportError =
   | TemplateImportError
@@ -121,6 +126,7 @@ export type ImportError =
  * One sub-directory of {@link TemplateImportShape.importDirectory}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DirectoryImport {
   readonly name: string
@@ -129,7 +135,10 @@ export interface DirectoryImport {
 }
 
 /**
+ * The operations of the `TemplateImport` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateImportShape {
   /**
@@ -156,6 +165,8 @@ export interface TemplateImportShape {
 }
 
 /**
+ * The `TemplateImport` service tag; its operations are {@link TemplateImportShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -11,7 +11,8 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { RenderOutput, SecretRequirements } from "@warmpool/render"
+import * as RenderOutput from "@warmpool/render/RenderOutput"
+import * as SecretRequirements from "@warmpool/render/SecretRequirements"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
@@ -19,6 +20,8 @@ import * as Schema from "effect/Schema"
 // errors
 
 /**
+ * 401: the bearer token is missing or wrong.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -27,6 +30,8 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
 }, HttpApiSchema.annotations({ status: 401 })) {}
 
 /**
+ * 400: the request is malformed (body, parameters or query).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -35,6 +40,8 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 }, HttpApiSchema.annotations({ status: 400 })) {}
 
 /**
+ * 404: the template, version, preset, build or workspace does not exist.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -53,6 +60,8 @@ export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
 }, HttpApiSchema.annotations({ status: 409 })) {}
 
 /**
+ * 504: the render did not finish within its deadline (the worker was stopped).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -61,6 +70,8 @@ export class RenderTimeout extends Schema.TaggedError<RenderTimeout>()("RenderTi
 }, HttpApiSchema.annotations({ status: 504 })) {}
 
 /**
+ * 503: the service cannot answer now (the store is unreachable, the service is shutting down).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -81,6 +92,8 @@ export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("Va
 }, HttpApiSchema.annotations({ status: 400 })) {}
 
 /**
+ * 500: an unexpected failure; the message says what failed.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -120,6 +133,7 @@ const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
  * encoded as UTF-8.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const StringMap: Schema.Schema<Readonly<Record<string, string>>> = Schema.declare<
   Readonly<Record<string, string>>,
@@ -165,7 +179,10 @@ export const StringMap: Schema.Schema<Readonly<Record<string, string>>> = Schema
 })
 
 /**
+ * A template version in a template listing.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const TemplateVersionInfo = Schema.Struct({
   id: Schema.String,
@@ -175,7 +192,10 @@ export const TemplateVersionInfo = Schema.Struct({
 })
 
 /**
+ * A template with its versions (`GET /api/v1/templates`).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const TemplateInfo = Schema.Struct({
   id: Schema.String,
@@ -218,7 +238,10 @@ export const TemplateVersionsResponse = Schema.Struct({
 })
 
 /**
+ * The answer of `GET /api/v1/templates`.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const TemplatesResponse = Schema.Struct({ templates: Schema.Array(TemplateInfo) })
 
@@ -231,6 +254,7 @@ const TemplateName = Schema.String.pipe(
  * A template version as a JSON map of file path → contents.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ImportFiles = Schema.Struct({
   files: StringMap,
@@ -243,11 +267,16 @@ export const ImportFiles = Schema.Struct({
  * A template version as a tar archive (`Content-Type: application/x-tar`).
  *
  * @since 0.1.0
+ * @category api
  */
 export const ImportTar = HttpApiSchema.Uint8Array({ contentType: "application/x-tar" })
 
 /**
+ * A preset of an imported version: its status after validation, its desired instances and its
+ * diagnostics.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PresetImportResult = Schema.Struct({
   name: Schema.String,
@@ -257,7 +286,10 @@ export const PresetImportResult = Schema.Struct({
 })
 
 /**
+ * The answer of a template version import.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ImportResponse = Schema.Struct({
   templateId: Schema.String,
@@ -269,7 +301,10 @@ export const ImportResponse = Schema.Struct({
 })
 
 /**
+ * The answer of a version activation.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ActivateResponse = Schema.Struct({ templateId: Schema.String, activeVersionId: Schema.String })
 
@@ -277,6 +312,7 @@ export const ActivateResponse = Schema.Struct({ templateId: Schema.String, activ
  * The owner of a render or claim; missing fields are empty.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const OwnerInput = Schema.Struct({
   id: Schema.optional(Schema.String),
@@ -298,7 +334,10 @@ export const OwnerInput = Schema.Struct({
 })
 
 /**
+ * The body of a render request: owner, values and previous values.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const RenderRequest = Schema.Struct({
   owner: Schema.optional(OwnerInput),
@@ -321,6 +360,7 @@ export const RenderRequest = Schema.Struct({
  * `simulate`, the logs and the metrics show. Coder's `status` stays beside it.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const PoolStateName = Schema.Literal(
   "filling",
@@ -335,7 +375,11 @@ export const PoolStateName = Schema.Literal(
 )
 
 /**
+ * A preset's pool: its template and version, desired, running and eligible prebuilds, status and
+ * pool state.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PresetStatus = Schema.Struct({
   template: Schema.String,
@@ -358,12 +402,19 @@ export const PresetStatus = Schema.Struct({
 })
 
 /**
+ * The answer of `GET /api/v1/presets`.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PresetsResponse = Schema.Struct({ presets: Schema.Array(PresetStatus) })
 
 /**
+ * The body of a claim: the template (and preset), the new owner, parameter values and an optional
+ * workspace name.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ClaimRequest = Schema.Struct({
   template: Schema.String,
@@ -374,7 +425,10 @@ export const ClaimRequest = Schema.Struct({
 })
 
 /**
+ * The workspace a claim handed over (a prebuild, or a new build when none was eligible).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ClaimedWorkspace = Schema.Struct({
   workspaceId: Schema.String,
@@ -388,7 +442,11 @@ export const ClaimedWorkspace = Schema.Struct({
 })
 
 /**
+ * The report of one reconciliation cycle: when, how long, whether it held the lock, and what it
+ * did.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const CycleReport = Schema.Struct({
   cycle: Schema.Number,
@@ -411,7 +469,10 @@ export const CycleReport = Schema.Struct({
 })
 
 /**
+ * The reconciler's state: paused or not, its interval and its recent cycles.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReconcilerResponse = Schema.Struct({
   paused: Schema.Boolean,
@@ -420,7 +481,10 @@ export const ReconcilerResponse = Schema.Struct({
 })
 
 /**
+ * The answer of pausing or resuming the reconciler.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PausedResponse = Schema.Struct({ paused: Schema.Boolean })
 
@@ -429,6 +493,7 @@ export const PausedResponse = Schema.Struct({ paused: Schema.Boolean })
  * stops it; the reaper ends it if the worker is gone).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const CancelBuildResponse = Schema.Struct({
   buildId: Schema.String,
@@ -437,7 +502,10 @@ export const CancelBuildResponse = Schema.Struct({
 })
 
 /**
+ * A provisioner job's status as the API shows it.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const JobStatus = Schema.Literal("pending", "running", "succeeded", "failed", "canceled", "canceling")
 
@@ -445,6 +513,7 @@ export const JobStatus = Schema.Literal("pending", "running", "succeeded", "fail
  * A workspace's state from its latest build.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspaceState = Schema.Literal(
   "starting",
@@ -458,7 +527,10 @@ export const WorkspaceState = Schema.Literal(
 )
 
 /**
+ * A workspace build: its workspace, owner, template version, transition, job status and times.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const BuildInfo = Schema.Struct({
   id: Schema.String,
@@ -483,7 +555,10 @@ export const BuildInfo = Schema.Struct({
 })
 
 /**
+ * A page of builds (`GET /api/v1/builds`).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const BuildsResponse = Schema.Struct({
   builds: Schema.Array(BuildInfo),
@@ -492,7 +567,10 @@ export const BuildsResponse = Schema.Struct({
 })
 
 /**
+ * The output a build's provisioner command wrote (stdout and stderr, possibly truncated).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const BuildLogsResponse = Schema.Struct({
   buildId: Schema.String,
@@ -508,6 +586,7 @@ const PageNumber = Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative
  * Query of `GET /api/v1/builds`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const BuildsQuery = Schema.Struct({
   status: Schema.optional(JobStatus),
@@ -519,7 +598,10 @@ export const BuildsQuery = Schema.Struct({
 })
 
 /**
+ * A workspace: owner, whether it is a prebuild, its template, preset and latest build.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspaceInfo = Schema.Struct({
   id: Schema.String,
@@ -540,7 +622,10 @@ export const WorkspaceInfo = Schema.Struct({
 })
 
 /**
+ * The answer of `GET /api/v1/workspaces`.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspacesResponse = Schema.Struct({ workspaces: Schema.Array(WorkspaceInfo) })
 
@@ -548,6 +633,7 @@ export const WorkspacesResponse = Schema.Struct({ workspaces: Schema.Array(Works
  * Query of `GET /api/v1/workspaces`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspacesQuery = Schema.Struct({
   template: Schema.optional(Schema.String),
@@ -556,7 +642,10 @@ export const WorkspacesQuery = Schema.Struct({
 })
 
 /**
+ * The answer of resuming a hard-limited or quarantined preset: its previous and new status.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ResumePresetResponse = Schema.Struct({
   template: Schema.String,
@@ -575,6 +664,7 @@ export const ResumePresetResponse = Schema.Struct({
  * Open endpoints: liveness, readiness, Prometheus metrics.
  *
  * @since 0.1.0
+ * @category api
  */
 export class HealthGroup extends HttpApiGroup.make("health")
   .add(
@@ -597,6 +687,7 @@ export class HealthGroup extends HttpApiGroup.make("health")
  * Templates and their versions.
  *
  * @since 0.1.0
+ * @category api
  */
 export class TemplatesGroup extends HttpApiGroup.make("templates")
   .add(HttpApiEndpoint.get("list", "/api/v1/templates").addSuccess(TemplatesResponse))
@@ -636,6 +727,7 @@ export class TemplatesGroup extends HttpApiGroup.make("templates")
  * Prebuild pools and claims.
  *
  * @since 0.1.0
+ * @category api
  */
 export class PrebuildsGroup extends HttpApiGroup.make("prebuilds")
   .add(HttpApiEndpoint.get("presets", "/api/v1/presets").addSuccess(PresetsResponse))
@@ -665,6 +757,7 @@ export class PrebuildsGroup extends HttpApiGroup.make("prebuilds")
  * Workspaces and builds, with each build's error and provisioner output.
  *
  * @since 0.1.0
+ * @category api
  */
 export class BuildsGroup extends HttpApiGroup.make("builds")
   .add(
@@ -697,6 +790,7 @@ export class BuildsGroup extends HttpApiGroup.make("builds")
  * The reconciler: recent cycles, pause and resume.
  *
  * @since 0.1.0
+ * @category api
  */
 export class ReconcilerGroup extends HttpApiGroup.make("reconciler")
   .add(HttpApiEndpoint.get("status", "/api/v1/reconciler").addSuccess(ReconcilerResponse))
@@ -710,6 +804,7 @@ export class ReconcilerGroup extends HttpApiGroup.make("reconciler")
  * Build control: cancelling a build's provisioner job.
  *
  * @since 0.1.0
+ * @category api
  */
 export class BuildControlGroup extends HttpApiGroup.make("buildControl")
   .add(
@@ -724,7 +819,11 @@ export class BuildControlGroup extends HttpApiGroup.make("buildControl")
 {}
 
 /**
+ * The warmpool HTTP API (`HttpApi`): health, templates, prebuilds and claims, builds, the
+ * reconciler and workspaces. The OpenAPI document is derived from it.
+ *
  * @since 0.1.0
+ * @category api
  */
 export class WarmpoolApi extends HttpApi.make("warmpool")
   .add(HealthGroup)
