@@ -49,7 +49,8 @@ export const names = {
   presetHardLimited: "coderd_prebuilt_workspaces_preset_hard_limited",
   presetValidationFailed: "coderd_prebuilt_workspaces_preset_validation_failed",
   metricsLastUpdated: "coderd_prebuilt_workspaces_metrics_last_updated",
-  reconciliationPaused: "coderd_prebuilt_workspaces_reconciliation_paused"
+  reconciliationPaused: "coderd_prebuilt_workspaces_reconciliation_paused",
+  templateImports: "warmpool_template_imports_total"
 } as const
 
 /**
@@ -253,7 +254,8 @@ const inProcessNames: ReadonlySet<string> = new Set([
   names.renderCacheEvictions,
   names.renderDuration,
   names.reconciliationDuration,
-  names.resourceReplacements
+  names.resourceReplacements,
+  names.templateImports
 ])
 
 /** Touch every unlabelled series and every label combination known up front, so that scrapes
@@ -322,6 +324,18 @@ export const layerNoop: Layer.Layer<Metrics> = Layer.succeed(
     prometheusText: Effect.succeed("")
   })
 )
+
+/**
+ * Template imports that made a new version (`outcome="ok"`) or failed to (`outcome="failed"`, e.g.
+ * a watched template edited into an HCL syntax error), by `template` (issue 16). Recorded where
+ * the import runs, without the service.
+ *
+ * @since 0.1.0
+ */
+export const templateImports: Counter = Metric.counter(names.templateImports, {
+  description: "Template imports that made a new version (ok) or failed to (failed), by template.",
+  incremental: true
+})
 
 /**
  * The per-preset labels of `PREBUILDS.md` §8 (`organization_name` is `""` without organizations).
