@@ -157,7 +157,7 @@ export type ClaimFailure =
   | RenderCrashed
   | RenderError.RenderFailure
   | RenderLimitExceeded
-  | TemplateSource.TemplateNotFound
+  | TemplateSource.TemplateSourceError
   | StoreError
 
 /**

@@ -104,7 +104,7 @@ export const resourceLimitCode = "resource_limit"
  */
 export type ResolveError =
   | ParameterValidationError.ParameterValidationError
-  | TemplateSource.TemplateNotFound
+  | TemplateSource.TemplateSourceError
   | RenderCrashed
   | RenderError.RenderFailure
   | RenderLimitExceeded

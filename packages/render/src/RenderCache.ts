@@ -24,7 +24,7 @@ import { deepFreeze, timedRender } from "./internal/timedRender.js"
 import type { RenderFailure } from "./RenderError.js"
 import type { RenderKey } from "./RenderKey.js"
 import * as RenderOutput from "./RenderOutput.js"
-import type { TemplateNotFound } from "./TemplateSource.js"
+import type { TemplateSourceError } from "./TemplateSource.js"
 
 /**
  * What to render on a miss: a compiled template in process, or work run elsewhere (the render
@@ -46,7 +46,7 @@ export type RenderJob =
  *
  * @since 0.1.0
  */
-export type RenderCacheError = TemplateNotFound | RenderFailure
+export type RenderCacheError = TemplateSourceError | RenderFailure
 
 /**
  * @since 0.1.0

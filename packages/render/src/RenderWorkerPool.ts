@@ -46,7 +46,7 @@ import { filePairs, type FilesRendered } from "./internal/filesRender.js"
 import type { Rendered } from "./internal/render.js"
 import { type RenderFailure, RenderResourceExhausted, RenderTimeout, RenderWorkerFailed } from "./RenderError.js"
 import * as RenderWorker from "./RenderWorker.js"
-import type { TemplateNotFound } from "./TemplateSource.js"
+import type { TemplateSourceError } from "./TemplateSource.js"
 
 /**
  * @since 0.1.0
@@ -173,8 +173,8 @@ export interface RenderWorkerPoolShape {
   /** Render a version in its worker; `files` is run when the worker does not hold the version. */
   readonly renderVersion: (
     request: VersionRender,
-    files: Effect.Effect<TemplateFiles.TemplateFiles, TemplateNotFound>
-  ) => Effect.Effect<Rendered, RenderFailure | TemplateNotFound>
+    files: Effect.Effect<TemplateFiles.TemplateFiles, TemplateSourceError>
+  ) => Effect.Effect<Rendered, RenderFailure | TemplateSourceError>
   /** Compile, render and validate the presets of new files (an import), under the import deadline. */
   readonly renderFiles: (
     files: TemplateFiles.TemplateFiles,
@@ -490,9 +490,10 @@ export const make = (
         never
       )
 
-    const isRenderTyped = (error: unknown): error is RenderWorker.NeedFiles | TemplateNotFound =>
+    const isRenderTyped = (error: unknown): error is RenderWorker.NeedFiles | TemplateSourceError =>
       isNeedFiles(error) ||
-      (typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "TemplateNotFound")
+      (typeof error === "object" && error !== null && ((error as { _tag?: unknown })._tag === "TemplateNotFound" ||
+        (error as { _tag?: unknown })._tag === "TemplateSourceUnavailable"))
 
     /**
      * Render in the version's worker; when the worker does not hold the version (first request,
@@ -536,7 +537,7 @@ export const make = (
               message: "the render worker lost the compiled template between two requests"
             })
           ))
-      ) as Effect.Effect<Rendered, RenderFailure | TemplateNotFound>
+      ) as Effect.Effect<Rendered, RenderFailure | TemplateSourceError>
 
     const renderFiles: RenderWorkerPoolShape["renderFiles"] = (files, owner, values) =>
       Effect.suspend(() => {

@@ -37,7 +37,7 @@ import * as StaleOptions from "./StaleOptions.js"
 import * as TemplateCacheModule from "./TemplateCache.js"
 import { TemplateCache } from "./TemplateCache.js"
 import * as TemplateSource from "./TemplateSource.js"
-import type { TemplateNotFound } from "./TemplateSource.js"
+import type { TemplateSourceError } from "./TemplateSource.js"
 
 export type { FilesRendered, PrebuildSettings, Rendered, RenderInputs }
 
@@ -125,11 +125,11 @@ export interface RendererShape {
   /** Through the template cache and the render cache. */
   readonly renderCached: (
     request: VersionRenderRequest
-  ) => Effect.Effect<Rendered, TemplateNotFound | RenderFailure>
+  ) => Effect.Effect<Rendered, TemplateSourceError | RenderFailure>
   /** Through the template cache only (the builder's introspection render). */
   readonly renderUncached: (
     request: VersionRenderRequest
-  ) => Effect.Effect<Rendered, TemplateNotFound | RenderFailure>
+  ) => Effect.Effect<Rendered, TemplateSourceError | RenderFailure>
   /**
    * Compile and render new files, then validate their presets (RENDER.md §5.2) when the render has
    * no top-level errors: a template import. Nothing is cached.
@@ -256,7 +256,7 @@ const makeWorker = (
     const source = yield* TemplateSource.TemplateSource
     const summaries = yield* ManagedCache.make({
       ...settings,
-      lookup: (key: StringKey): Effect.Effect<RenderWorker.VersionSummary, TemplateNotFound | RenderFailure> =>
+      lookup: (key: StringKey): Effect.Effect<RenderWorker.VersionSummary, TemplateSourceError | RenderFailure> =>
         Effect.flatMap(source.files(key.id), (files) => pool.compile(key.id, files)),
       cacheable: () => true,
       observer: {

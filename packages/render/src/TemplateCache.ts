@@ -16,7 +16,7 @@ import type * as Scope from "effect/Scope"
 import type * as CacheSettings from "./CacheSettings.js"
 import { StringKey } from "./internal/cacheKey.js"
 import * as ManagedCache from "./internal/managedCache.js"
-import type { TemplateNotFound } from "./TemplateSource.js"
+import type { TemplateSourceError } from "./TemplateSource.js"
 import { TemplateSource } from "./TemplateSource.js"
 
 /**
@@ -32,7 +32,7 @@ export interface TemplateCacheStats {
  * @since 0.1.0
  */
 export interface TemplateCacheShape {
-  readonly get: (templateVersionId: string) => Effect.Effect<CompiledTemplate.CompiledTemplate, TemplateNotFound>
+  readonly get: (templateVersionId: string) => Effect.Effect<CompiledTemplate.CompiledTemplate, TemplateSourceError>
   readonly stats: Effect.Effect<TemplateCacheStats>
   readonly sweep: Effect.Effect<void>
 }

@@ -12,7 +12,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { BadRequest, NotFound, RenderTimeout, ValidationFailed, WarmpoolApi } from "./Api.js"
-import { importFailure, renderFailure, storeFailure, validationFailed } from "./internal/errors.js"
+import { importFailure, renderFailure, sourceUnavailable, storeFailure, validationFailed } from "./internal/errors.js"
 import { ownerOf } from "./internal/owner.js"
 import { filesOfTar } from "./internal/tar.js"
 import { checkEntries } from "./internal/upload.js"
@@ -153,6 +153,7 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
             Effect.catchTags({
               TemplateNotFound: () =>
                 Effect.fail(new NotFound({ message: `Template version "${path.id}" not found.` })),
+              TemplateSourceUnavailable: sourceUnavailable,
               // The pool's typed `RenderTimeout` shares its tag with the API's 504.
               RenderTimeout: (e) => e instanceof RenderTimeout ? Effect.fail(e) : renderFailure(e),
               RenderResourceExhausted: renderFailure,

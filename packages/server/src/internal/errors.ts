@@ -2,7 +2,7 @@
  * Mapping service failures to the API's typed errors (never a stack trace in a response).
  */
 import type { ParameterValidationError, Store } from "@warmpool/prebuilds"
-import type { RenderError } from "@warmpool/render"
+import type { RenderError, TemplateSource } from "@warmpool/render"
 import * as Effect from "effect/Effect"
 import { InternalError, RenderTimeout, ServiceUnavailable, ValidationFailed } from "../Api.js"
 
@@ -53,4 +53,18 @@ export const importFailure = (error: RenderError.RenderFailure) =>
           detail: error._tag === "RenderTimeout" ? `deadline ${error.timeoutMillis} ms` : error.limit
         }]
       })
+  )
+
+/**
+ * The template source could not answer (the database is unreachable): a 503 with a typed body,
+ * never a 404 (the version may exist). Details are logged.
+ */
+export const sourceUnavailable = (error: TemplateSource.TemplateSourceUnavailable) =>
+  Effect.zipRight(
+    Effect.logError("template source unavailable", error.templateVersionId, error.message),
+    Effect.fail(
+      new ServiceUnavailable({
+        message: `The template store is unavailable (template version ${error.templateVersionId}).`
+      })
+    )
   )
