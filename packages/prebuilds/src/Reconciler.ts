@@ -17,7 +17,6 @@
  * @since 0.1.0
  */
 import { Metrics } from "@warmpool/metrics"
-import { RenderCache, TemplateCache } from "@warmpool/render"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -122,8 +121,6 @@ export type Requirements =
   | Store
   | WorkspaceBuilder
   | Metrics.Metrics
-  | RenderCache.RenderCache
-  | TemplateCache.TemplateCache
   | JobNotifications
 
 /**
@@ -148,8 +145,6 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
       settings,
       notify: (jobId) => Effect.asVoid(notifications.offer(jobId)),
       metrics: yield* Metrics.Metrics,
-      renderCache: yield* RenderCache.RenderCache,
-      templateCache: yield* TemplateCache.TemplateCache,
       remember: (taken) => Ref.set(latest, Option.some(taken)),
       reported: { hardLimited: "", invalid: "", quarantined: "" },
       backingOff: new Set()

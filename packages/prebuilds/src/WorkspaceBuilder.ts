@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import type { RenderError, RenderOutput, TemplateSource } from "@warmpool/render"
-import { Renderer } from "@warmpool/render"
+import { Renderer, RenderTally } from "@warmpool/render"
 import type { Owner } from "@warmpool/terraform"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -201,6 +201,7 @@ export const make: Effect.Effect<WorkspaceBuilderShape, never, Renderer.Renderer
       let dropped: ReadonlySet<string> = new Set()
       if (Object.keys(inputs.previousValues).length > 0) {
         uncachedRenders++
+        yield* RenderTally.count("uncached")
         const introspection = yield* renderer.renderUncached({
           templateVersionId,
           owner: request.owner,

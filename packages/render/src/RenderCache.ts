@@ -24,6 +24,7 @@ import { deepFreeze, timedRender } from "./internal/timedRender.js"
 import type { RenderFailure } from "./RenderError.js"
 import type { RenderKey } from "./RenderKey.js"
 import * as RenderOutput from "./RenderOutput.js"
+import * as RenderTally from "./RenderTally.js"
 import type { TemplateSourceError } from "./TemplateSource.js"
 
 /**
@@ -126,8 +127,13 @@ export const weigh = (rendered: Rendered): number => {
   return weight
 }
 
-/** Run the job a key carries, taking it from the key. */
+/** Run the job a key carries, taking it from the key (a miss, counted in the asker's tally). */
 const perform = (
+  metrics: Metrics.MetricsShape,
+  key: RenderKey<RenderJob>
+): Effect.Effect<Rendered, RenderCacheError> => Effect.zipRight(RenderTally.count("misses"), performJob(metrics, key))
+
+const performJob = (
   metrics: Metrics.MetricsShape,
   key: RenderKey<RenderJob>
 ): Effect.Effect<Rendered, RenderCacheError> =>
@@ -183,7 +189,7 @@ export const make = (
       }
     })
     return {
-      get: cache.get,
+      get: (key) => Effect.zipRight(RenderTally.count("lookups"), cache.get(key)),
       stats: Effect.map(
         cache.stats,
         (s) => ({ entries: s.entries, bytes: s.weight, renders, generation: s.generation })
@@ -225,7 +231,7 @@ export const layerNoop: Layer.Layer<RenderCache, never, Metrics.Metrics> = Layer
     let renders = 0
     return {
       get: (key) =>
-        Effect.map(perform(metrics, key), (rendered) => {
+        Effect.map(Effect.zipRight(RenderTally.count("lookups"), perform(metrics, key)), (rendered) => {
           renders++
           return deepFreeze(rendered)
         }),

@@ -31,6 +31,7 @@ import { RenderCache } from "./RenderCache.js"
 import type { RenderFailure } from "./RenderError.js"
 import * as RenderKey from "./RenderKey.js"
 import * as RenderOutput from "./RenderOutput.js"
+import * as RenderTally from "./RenderTally.js"
 import type * as RenderWorker from "./RenderWorker.js"
 import { RenderWorkerPool } from "./RenderWorkerPool.js"
 import * as StaleOptions from "./StaleOptions.js"
@@ -257,7 +258,9 @@ const makeWorker = (
     const summaries = yield* ManagedCache.make({
       ...settings,
       lookup: (key: StringKey): Effect.Effect<RenderWorker.VersionSummary, TemplateSourceError | RenderFailure> =>
-        Effect.flatMap(source.files(key.id), (files) => pool.compile(key.id, files)),
+        Effect.flatMap(source.files(key.id), (files) => pool.compile(key.id, files)).pipe(
+          Effect.tap(() => RenderTally.count("compilations"))
+        ),
       cacheable: () => true,
       observer: {
         hit: () => metrics.templateCacheHits.unsafeUpdate(1, []),

@@ -16,6 +16,7 @@ import type * as Scope from "effect/Scope"
 import type * as CacheSettings from "./CacheSettings.js"
 import { StringKey } from "./internal/cacheKey.js"
 import * as ManagedCache from "./internal/managedCache.js"
+import * as RenderTally from "./RenderTally.js"
 import type { TemplateSourceError } from "./TemplateSource.js"
 import { TemplateSource } from "./TemplateSource.js"
 
@@ -52,7 +53,7 @@ const compiler = Effect.gen(function*() {
   const compile = (templateVersionId: string) =>
     source.files(templateVersionId).pipe(
       Effect.flatMap((files) => Compiled.compile(files)),
-      Effect.tap(() => Effect.sync(() => compilations++)),
+      Effect.tap(() => Effect.zipRight(Effect.sync(() => compilations++), RenderTally.count("compilations"))),
       Effect.provideService(HclParser.HclParser, parser),
       Effect.provideService(Budgets.CurrentBudgets, budgets)
     )

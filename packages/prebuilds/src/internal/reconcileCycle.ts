@@ -6,7 +6,7 @@
  * @internal
  */
 import type { Metrics } from "@warmpool/metrics"
-import type { RenderCache, TemplateCache } from "@warmpool/render"
+import { RenderTally } from "@warmpool/render"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
@@ -19,7 +19,6 @@ import * as PresetActions from "../PresetActions.js"
 import * as Settings from "../Settings.js"
 import * as Snapshot from "../Snapshot.js"
 import type { StoreError } from "../Store.js"
-import type { WorkspaceBuilderShape } from "../WorkspaceBuilder.js"
 import { poolsFilled, type PoolStatus, poolStatuses } from "./reconcilePools.js"
 import { makeCounters, type PresetDeps, reconcilePreset } from "./reconcilePreset.js"
 
@@ -93,32 +92,11 @@ export interface TakenSnapshot {
  */
 export interface CycleDeps extends PresetDeps {
   readonly metrics: Metrics.MetricsShape
-  readonly renderCache: RenderCache.RenderCacheShape
-  readonly templateCache: TemplateCache.TemplateCacheShape
-  readonly builder: WorkspaceBuilderShape
   /** Remember the cycle's snapshot (status reads on this replica fall back to it). */
   readonly remember: (taken: TakenSnapshot) => Effect.Effect<void>
   /** The problem lists last reported (a warning when they change, a debug line otherwise). */
   readonly reported: { hardLimited: string; invalid: string; quarantined: string }
 }
-
-interface RenderCounters {
-  readonly lookups: number
-  readonly uncached: number
-  readonly misses: number
-  readonly compilations: number
-}
-
-const renderCounters = (deps: CycleDeps): Effect.Effect<RenderCounters> =>
-  Effect.map(
-    Effect.all([deps.builder.stats, deps.renderCache.stats, deps.templateCache.stats]),
-    ([builder, renders, templates]) => ({
-      lookups: builder.cachedLookups,
-      uncached: builder.uncachedRenders,
-      misses: renders.renders,
-      compilations: templates.compilations
-    })
-  )
 
 const reportProblems = (deps: CycleDeps, slices: ReadonlyArray<Snapshot.PresetSnapshot>) => {
   const current = slices.filter((s) => s.preset.usingActiveVersion && !s.preset.templateDeleted)
@@ -188,7 +166,8 @@ export const runCycle = (
   Effect.gen(function*() {
     const startedMillis = yield* Clock.currentTimeMillis
     const counters = makeCounters()
-    const before = yield* renderCounters(deps)
+    // The renders of this cycle only (its fibers' tally), not those the API runs meanwhile.
+    const tally = RenderTally.make()
     let acquired = false
     let paused = false
     let presetsTotal = 0
@@ -235,6 +214,7 @@ export const runCycle = (
         )
       })
     ).pipe(
+      RenderTally.withTally(tally),
       Effect.onExit(() =>
         Effect.gen(function*() {
           if (!acquired || paused) return
@@ -248,9 +228,7 @@ export const runCycle = (
     if (Exit.isFailure(exit)) counters.errors++
 
     const endMillis = yield* Clock.currentTimeMillis
-    const after = yield* renderCounters(deps)
-    const misses = after.misses - before.misses
-    const lookups = after.lookups - before.lookups
+    const misses = tally.misses
     const report: CycleReport = {
       cycle,
       startedAt: DateTime.formatIso(DateTime.unsafeMake(startedMillis)),
@@ -262,9 +240,9 @@ export const runCycle = (
       creates: counters.creates,
       deletes: counters.deletes,
       cancels: counters.cancels,
-      renders: misses + (after.uncached - before.uncached),
-      parses: after.compilations - before.compilations,
-      cacheHits: Math.max(lookups - misses, 0),
+      renders: misses + tally.uncached,
+      parses: tally.compilations,
+      cacheHits: Math.max(tally.lookups - misses, 0),
       cacheMisses: misses,
       errors: counters.errors,
       poolsFilled: filled.filled,
