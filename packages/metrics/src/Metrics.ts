@@ -348,13 +348,3 @@ export const rendered = (
   seconds: number
 ): Effect.Effect<void> =>
   Metric.update(metrics.renderDuration.pipe(Metric.tagged("cache", path), Metric.tagged("outcome", outcome)), seconds)
-
-/**
- * The current value of an instrument for the given extra tags (used by tests and the
- * dashboard).
- *
- * @since 0.1.0
- */
-export const valueOf = <In, Out extends MetricState.MetricState<In>>(
-  metric: Metric.Metric<any, In, Out>
-): Effect.Effect<Out> => Metric.value(metric)

@@ -811,7 +811,7 @@ export interface SqliteOptions extends StoreOptions {
  * @since 0.1.0
  * @category layers
  */
-export const sqliteClientLayer = (filename: string): Layer.Layer<SqlClient.SqlClient, StoreError> =>
+export const layerSqliteClient = (filename: string): Layer.Layer<SqlClient.SqlClient, StoreError> =>
   SqliteClient.layer({ filename }).pipe(
     Layer.mapError((error) =>
       new StoreError({ operation: "open", reason: "Database", message: String(error), cause: error })
@@ -825,7 +825,7 @@ export const sqliteClientLayer = (filename: string): Layer.Layer<SqlClient.SqlCl
  * @category layers
  */
 export const layerSqlite = (options: SqliteOptions): Layer.Layer<Store, StoreError> =>
-  layer(options).pipe(Layer.provide(sqliteClientLayer(options.filename)))
+  layer(options).pipe(Layer.provide(layerSqliteClient(options.filename)))
 
 /**
  * An in-memory SQLite store (tests, `warmpool simulate`).
@@ -863,7 +863,7 @@ const withSchema = (url: string, schema: string | undefined): string => {
  * @since 0.1.0
  * @category layers
  */
-export const pgClientLayer = (options: PgOptions): Layer.Layer<SqlClient.SqlClient, StoreError> => {
+export const layerPgClient = (options: PgOptions): Layer.Layer<SqlClient.SqlClient, StoreError> => {
   const url = typeof options.url === "string" ? options.url : Redacted.value(options.url)
   return PgClient.layer({
     url: Redacted.make(withSchema(url, options.schema)),
@@ -879,7 +879,7 @@ export const pgClientLayer = (options: PgOptions): Layer.Layer<SqlClient.SqlClie
  * @category layers
  */
 export const layerPg = (options: PgOptions): Layer.Layer<Store, StoreError> =>
-  layer(options).pipe(Layer.provide(pgClientLayer(options)))
+  layer(options).pipe(Layer.provide(layerPgClient(options)))
 
 // ---------------------------------------------------------------------------
 // Faults

@@ -353,5 +353,5 @@ describe("Store: layers", () => {
       yield* store.setPaused(true)
       const rows = yield* sql<{ readonly p: unknown }>`SELECT reconciliation_paused AS p FROM prebuild_settings`
       expect(Number(rows[0]!.p)).toBe(1)
-    }).pipe(Effect.scoped, Effect.provide(Store.sqliteClientLayer(":memory:"))))
+    }).pipe(Effect.scoped, Effect.provide(Store.layerSqliteClient(":memory:"))))
 })

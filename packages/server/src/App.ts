@@ -36,7 +36,7 @@ import { isPostgres, type ServerConfigShape } from "./ServerConfig.js"
  * @since 0.1.0
  * @category layers
  */
-export const storeLayer = (
+export const layerStore = (
   db: string,
   options: { readonly writerLock?: Store.WriterLockOptions | undefined } = {}
 ): Layer.Layer<Store.Store, Store.StoreError> => {
@@ -199,6 +199,6 @@ export const layer = (
   config: ServerConfigShape
 ): Layer.Layer<Services | Store.Store | Metrics.Metrics, ConfigError.ConfigError | Store.StoreError> =>
   services(config).pipe(
-    Layer.provideMerge(storeLayer(config.db, { writerLock: writerLockOf(config) })),
+    Layer.provideMerge(layerStore(config.db, { writerLock: writerLockOf(config) })),
     Layer.provideMerge(Metrics.layer)
   )

@@ -152,7 +152,7 @@ const median = (values: ReadonlyArray<number>): number => {
   return sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-const storeLayer = (sqliteFile: boolean) =>
+const benchStore = (sqliteFile: boolean) =>
   sqliteFile
     ? Layer.unwrapScoped(Effect.map(
       Effect.acquireRelease(
@@ -167,7 +167,7 @@ const runOnce = (caches: "live" | "noop", args: BenchReconcileArgs) =>
   Effect.gen(function*() {
     const context = yield* Layer.build(
       Simulation.environment({ caches }).pipe(
-        Layer.provideMerge(storeLayer(args.sqliteFile)),
+        Layer.provideMerge(benchStore(args.sqliteFile)),
         Layer.provideMerge(Metrics.layerNoop)
       )
     )
