@@ -25,7 +25,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { OrganizationId, PrebuildStatus, PresetId, ScheduleSpec, TemplateId, TemplateVersionId } from "./Domain.js"
 import * as ParameterValidationError from "./ParameterValidationError.js"
-import * as Schedule from "./Schedule.js"
+import * as PresetSchedule from "./PresetSchedule.js"
 import type { StoreError } from "./Store.js"
 import { filesDigest, type PresetImport, Store, type StoredPreset } from "./Store.js"
 import { systemOwner } from "./WorkspaceBuilder.js"
@@ -212,8 +212,8 @@ const extractPresets = (rendered: Renderer.Rendered) => {
     const diagnostics: Array<RenderOutput.Diagnostic> = [...preset.diagnostics]
     const desiredInstances = preset.prebuilds === null ? null : nonNegativeInteger(preset.prebuilds.instances)
     if (desiredInstances !== null) {
-      for (const problem of Schedule.validateSchedules(settings.timezone, settings.schedules)) {
-        diagnostics.push(wireDiagnostic("error", "Invalid prebuild scheduling", Schedule.describeProblem(problem)))
+      for (const problem of PresetSchedule.validateSchedules(settings.timezone, settings.schedules)) {
+        diagnostics.push(wireDiagnostic("error", "Invalid prebuild scheduling", PresetSchedule.describeProblem(problem)))
       }
     }
     presets.push({
