@@ -111,3 +111,8 @@ export * as PoolState from "./PoolState.js"
  * @since 0.1.0
  */
 export * as Quarantine from "./Quarantine.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Prebuilds from "./Prebuilds.js"

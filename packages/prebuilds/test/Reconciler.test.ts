@@ -21,10 +21,10 @@ import * as TestClock from "effect/TestClock"
 import type { PresetId, ProvisionerWorkerId, TemplateId } from "../src/Domain.js"
 import { SystemUserId } from "../src/Domain.js"
 import * as JobNotifications from "../src/JobNotifications.js"
+import * as Prebuilds from "../src/Prebuilds.js"
 import * as Reconciler from "../src/Reconciler.js"
 import * as ReconcilerMetrics from "../src/ReconcilerMetrics.js"
 import * as Settings from "../src/Settings.js"
-import * as Simulation from "../src/Simulation.js"
 import * as Store from "../src/Store.js"
 import * as TemplateImport from "../src/TemplateImport.js"
 import { type Backend, describeEachBackend } from "./utils/storeBackends.js"
@@ -56,7 +56,7 @@ const harness = (backend: Backend, options: HarnessOptions = {}) => {
     Layer.provideMerge(backend.layer())
   )
   return Reconciler.layerManual({ settings: options.settings ?? testSettings }).pipe(
-    Layer.provideMerge(Simulation.environment()),
+    Layer.provideMerge(Prebuilds.layerCore()),
     Layer.provideMerge(store),
     Layer.provideMerge(Metrics.layer)
   )

@@ -20,11 +20,12 @@ import type * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import type { ProvisionerWorkerId, UserId } from "../src/Domain.js"
 import { SystemUserId } from "../src/Domain.js"
+import * as Prebuilds from "../src/Prebuilds.js"
 import * as PresetState from "../src/PresetState.js"
 import * as Provisioner from "../src/Provisioner.js"
 import * as Reconciler from "../src/Reconciler.js"
 import * as Settings from "../src/Settings.js"
-import * as Simulation from "../src/Simulation.js"
+import type * as Simulation from "../src/Simulation.js"
 import * as Snapshot from "../src/Snapshot.js"
 import * as Store from "../src/Store.js"
 import * as TemplateImport from "../src/TemplateImport.js"
@@ -46,7 +47,7 @@ const replica = (
 ): Effect.Effect<Replica, never, Scope.Scope> =>
   Effect.gen(function*() {
     const context = yield* Layer.build(
-      Simulation.environment().pipe(
+      Prebuilds.layerCore().pipe(
         Layer.provideMerge(Layer.succeed(Store.Store, store)),
         Layer.provideMerge(Metrics.layer)
       )

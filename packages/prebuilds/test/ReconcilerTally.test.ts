@@ -16,8 +16,8 @@ import * as Layer from "effect/Layer"
 import * as Queue from "effect/Queue"
 import * as Random from "effect/Random"
 import * as TestClock from "effect/TestClock"
+import * as Prebuilds from "../src/Prebuilds.js"
 import * as Reconciler from "../src/Reconciler.js"
-import * as Simulation from "../src/Simulation.js"
 import * as TemplateImport from "../src/TemplateImport.js"
 import * as WorkspaceBuilder from "../src/WorkspaceBuilder.js"
 import { type Backend, describeEachBackend } from "./utils/storeBackends.js"
@@ -47,7 +47,7 @@ const meddlingBuilder = Layer.effect(
 const harness = (backend: Backend) =>
   Reconciler.layerManual({ settings }).pipe(
     Layer.provideMerge(meddlingBuilder),
-    Layer.provideMerge(Simulation.environment()),
+    Layer.provideMerge(Prebuilds.layerCore()),
     Layer.provideMerge(Layer.effect(ApiRequests, Queue.unbounded<Deferred.Deferred<void>>())),
     Layer.provideMerge(backend.layer()),
     Layer.provideMerge(Metrics.layer)

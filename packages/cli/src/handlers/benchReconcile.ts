@@ -12,7 +12,7 @@
  */
 import { Metrics } from "@warmpool/metrics"
 import type { Store as StoreModule } from "@warmpool/prebuilds"
-import { Domain, Reconciler, Settings, Simulation, Store, TemplateImport } from "@warmpool/prebuilds"
+import { Domain, Prebuilds, Reconciler, Settings, Store, TemplateImport } from "@warmpool/prebuilds"
 import * as Console from "effect/Console"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
@@ -166,7 +166,7 @@ const benchStore = (sqliteFile: boolean) =>
 const runOnce = (caches: "live" | "noop", args: BenchReconcileArgs) =>
   Effect.gen(function*() {
     const context = yield* Layer.build(
-      Simulation.environment({ caches }).pipe(
+      Prebuilds.layerCore({ caches }).pipe(
         Layer.provideMerge(benchStore(args.sqliteFile)),
         Layer.provideMerge(Metrics.layerNoop)
       )
