@@ -117,10 +117,10 @@ export type Services = CoreServices | Reconciler.Reconciler | Provisioner.Provis
 const rendering = (options: CoreOptions) => {
   const noop = options.caches === "noop"
   const templateSettings = options.templateCache ?? CacheSettings.defaults(256)
-  const templateCache = noop ? TemplateCache.layerNoop : TemplateCache.layerWith(templateSettings)
+  const templateCache = noop ? TemplateCache.layerNoop : TemplateCache.layer(templateSettings)
   const renderCache = noop
     ? RenderCache.layerNoop
-    : RenderCache.layerWith(options.renderCache ?? CacheSettings.defaults(10_000))
+    : RenderCache.layer(options.renderCache ?? CacheSettings.defaults(10_000))
   const workers = options.renderWorkers
   const renderer: Layer.Layer<
     Renderer.Renderer,

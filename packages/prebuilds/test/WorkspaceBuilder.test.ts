@@ -133,8 +133,8 @@ const versions = new Map<string, TemplateFiles.TemplateFiles>(
 
 const TestLayer = WorkspaceBuilder.layer.pipe(
   Layer.provideMerge(Renderer.layer),
-  Layer.provideMerge(TemplateCache.layerWith(CacheSettings.defaults(16))),
-  Layer.provideMerge(RenderCache.layerWith(CacheSettings.defaults(64))),
+  Layer.provideMerge(TemplateCache.layer(CacheSettings.defaults(16))),
+  Layer.provideMerge(RenderCache.layer(CacheSettings.defaults(64))),
   Layer.provide(TemplateSource.layerFromMap(versions)),
   Layer.provide(HclParser.layer),
   Layer.provide(Metrics.layerNoop)

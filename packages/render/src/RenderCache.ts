@@ -11,7 +11,7 @@
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import * as Clock from "effect/Clock"
-import type * as Config from "effect/Config"
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -200,23 +200,34 @@ export const make = (
   })
 
 /**
- * The live layer with settings read from configuration; the application decides the names (the
- * server's are `WARMPOOL_RENDER_CACHE_TTL`, `_MAX_AGE`, `_SWEEP_INTERVAL`, `_CAPACITY`).
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerConfig = (config: Config.Config<CacheSettings.CacheSettings>) =>
-  Layer.scoped(RenderCache, Effect.flatMap(config, (s) => make(s)))
-
-/**
  * A live layer with explicit settings.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerWith = (settings: CacheSettings.CacheSettings, options?: { readonly rebuildAfterLoads?: number }) =>
+export const layer = (settings: CacheSettings.CacheSettings, options?: { readonly rebuildAfterLoads?: number }) =>
   Layer.scoped(RenderCache, make(settings, options))
+
+/**
+ * The live layer with settings read from configuration (a `Config` of the settings, or one
+ * `Config` per setting, as `@effect/sql`'s clients take theirs); the application decides the
+ * names (the server's are `WARMPOOL_RENDER_CACHE_TTL`, `_MAX_AGE`, `_SWEEP_INTERVAL`,
+ * `_CAPACITY`, `_MAX_BYTES`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (config: Config.Config.Wrap<CacheSettings.CacheSettings>) =>
+  Layer.scoped(RenderCache, Effect.flatMap(Config.unwrap(config), (s) => make(s)))
+
+/**
+ * The same as {@link layer}.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @deprecated use {@link layer}
+ */
+export const layerWith = layer
 
 /**
  * The no-op layer: renders on every `get`, keeps nothing.

@@ -92,43 +92,6 @@ export const defaults = (): RenderWorkerPoolSettings => ({
 })
 
 /**
- * Settings from `RENDER_WORKERS`, `RENDER_WORKER_HEAP_MB`, `RENDER_TIMEOUT` and `IMPORT_TIMEOUT`
- * under a prefix (the server reads them as `WARMPOOL_RENDER_WORKERS`, ...); the import deadline
- * defaults to the render deadline. `duration` reads the durations (default: Effect's syntax).
- *
- * @since 0.1.0
- */
-export const config = (
-  prefix: string,
-  duration: (name: string) => Config.Config<Duration.Duration> = Config.duration
-): Config.Config<RenderWorkerPoolSettings> => {
-  const d = defaults()
-  const key = (name: string) => prefix === "" ? name : `${prefix}_${name}`
-  return Config.all({
-    size: Config.withDefault(
-      Config.integer(key("RENDER_WORKERS")).pipe(
-        Config.validate({ message: "Expected at least 1 render worker", validation: (n) => n >= 1 })
-      ),
-      d.size
-    ),
-    maxHeapMb: Config.withDefault(
-      Config.integer(key("RENDER_WORKER_HEAP_MB")).pipe(
-        Config.validate({ message: "Expected a heap limit of at least 16 MiB", validation: (n) => n >= 16 })
-      ),
-      d.maxHeapMb
-    ),
-    renderTimeout: Config.withDefault(duration(key("RENDER_TIMEOUT")), d.renderTimeout),
-    importTimeout: Config.option(duration(key("IMPORT_TIMEOUT")))
-  }).pipe(Config.map((c) => ({
-    ...d,
-    size: c.size,
-    maxHeapMb: c.maxHeapMb,
-    renderTimeout: c.renderTimeout,
-    importTimeout: Option.getOrElse(c.importTimeout, () => c.renderTimeout)
-  })))
-}
-
-/**
  * @since 0.1.0
  */
 export interface RenderWorkerPoolStats {
@@ -572,12 +535,14 @@ export const layer = (settings: RenderWorkerPoolSettings): Layer.Layer<RenderWor
   Layer.scoped(RenderWorkerPool, make(settings)).pipe(Layer.provide(NodeWorker.layerManager))
 
 /**
- * The pool configured by `RENDER_WORKERS`, `RENDER_WORKER_HEAP_MB`, `RENDER_TIMEOUT`,
- * `IMPORT_TIMEOUT`.
+ * The pool with settings read from configuration (a `Config` of the settings, or one `Config` per
+ * setting, as `@effect/sql`'s clients take theirs); the application decides the names (the
+ * server's are `WARMPOOL_RENDER_WORKERS`, `_RENDER_WORKER_HEAP_MB`, `_RENDER_TIMEOUT`, ...).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig: Layer.Layer<RenderWorkerPool, ConfigError.ConfigError> = Layer.unwrapEffect(
-  Effect.map(config(""), layer)
-)
+export const layerConfig = (
+  config: Config.Config.Wrap<RenderWorkerPoolSettings>
+): Layer.Layer<RenderWorkerPool, ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(config), layer))

@@ -8,7 +8,7 @@
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import { Budgets, CompiledTemplate as Compiled, HclParser } from "@warmpool/terraform"
-import type * as Config from "effect/Config"
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -90,22 +90,33 @@ export const make = (
   })
 
 /**
- * The live layer with settings read from configuration; the application decides the names (the
- * server's are `WARMPOOL_TEMPLATE_CACHE_TTL`, `_MAX_AGE`, `_SWEEP_INTERVAL`, `_CAPACITY`).
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerConfig = (config: Config.Config<CacheSettings.CacheSettings>) =>
-  Layer.scoped(TemplateCache, Effect.flatMap(config, make))
-
-/**
  * A live layer with explicit settings.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerWith = (settings: CacheSettings.CacheSettings) => Layer.scoped(TemplateCache, make(settings))
+export const layer = (settings: CacheSettings.CacheSettings) => Layer.scoped(TemplateCache, make(settings))
+
+/**
+ * The live layer with settings read from configuration (a `Config` of the settings, or one
+ * `Config` per setting, as `@effect/sql`'s clients take theirs); the application decides the
+ * names (the server's are `WARMPOOL_TEMPLATE_CACHE_TTL`, `_MAX_AGE`, `_SWEEP_INTERVAL`,
+ * `_CAPACITY`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (config: Config.Config.Wrap<CacheSettings.CacheSettings>) =>
+  Layer.scoped(TemplateCache, Effect.flatMap(Config.unwrap(config), make))
+
+/**
+ * The same as {@link layer}.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @deprecated use {@link layer}
+ */
+export const layerWith = layer
 
 /**
  * The no-op layer: loads and compiles on every `get`.
