@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import { Metrics } from "@warmpool/metrics"
+import { Metrics, Spans } from "@warmpool/metrics"
 import {
   type RenderError,
   type RenderOutput,
@@ -367,4 +367,4 @@ export const layer = (
   Claims,
   never,
   Store | WorkspaceBuilder | TemplateCache.TemplateCache | Metrics.Metrics | JobNotifications
-> => Layer.effect(Claims, make(options))
+> => Layer.effect(Claims, Effect.map(make(options), (claims) => Spans.traced("Claims", claims)))

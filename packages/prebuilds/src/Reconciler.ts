@@ -16,7 +16,7 @@
  *
  * @since 0.1.0
  */
-import { Metrics } from "@warmpool/metrics"
+import { Metrics, Spans } from "@warmpool/metrics"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -174,7 +174,7 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
 
     const paused = Effect.map(store.settings(), (row) => row.reconciliationPaused)
 
-    return {
+    return Spans.traced("Reconciler", {
       settings,
       reconcileOnce,
       pause: store.setPaused(true),
@@ -198,7 +198,7 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
             )
             : Effect.succeed(pool))
       })
-    }
+    })
   })
 
 /**

@@ -14,6 +14,7 @@
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
+import { Spans } from "@warmpool/metrics"
 import * as Context from "effect/Context"
 import type * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
@@ -784,7 +785,8 @@ export interface StoreOptions {
  */
 export const make = (
   options: StoreOptions = {}
-): Effect.Effect<StoreShape, StoreError, SqlClient.SqlClient | Scope.Scope> => makeStore(options)
+): Effect.Effect<StoreShape, StoreError, SqlClient.SqlClient | Scope.Scope> =>
+  Effect.map(makeStore(options), (store) => Spans.traced("Store", store))
 
 /**
  * The store on the `SqlClient` provided to the layer.

@@ -12,6 +12,7 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
+import { Spans } from "@warmpool/metrics"
 import { Renderer, type RenderError, RenderOutput } from "@warmpool/render"
 import type { Diagnostic } from "@warmpool/terraform"
 import { TemplateFiles } from "@warmpool/terraform"
@@ -213,7 +214,9 @@ const extractPresets = (rendered: Renderer.Rendered) => {
     const desiredInstances = preset.prebuilds === null ? null : nonNegativeInteger(preset.prebuilds.instances)
     if (desiredInstances !== null) {
       for (const problem of PresetSchedule.validateSchedules(settings.timezone, settings.schedules)) {
-        diagnostics.push(wireDiagnostic("error", "Invalid prebuild scheduling", PresetSchedule.describeProblem(problem)))
+        diagnostics.push(
+          wireDiagnostic("error", "Invalid prebuild scheduling", PresetSchedule.describeProblem(problem))
+        )
       }
     }
     presets.push({
@@ -412,4 +415,4 @@ export const make: Effect.Effect<
  * @category layers
  */
 export const layer: Layer.Layer<TemplateImport, never, Store | Renderer.Renderer> = Layer
-  .effect(TemplateImport, make)
+  .effect(TemplateImport, Effect.map(make, (importer) => Spans.traced("TemplateImport", importer)))

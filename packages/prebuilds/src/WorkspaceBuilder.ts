@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import { Spans } from "@warmpool/metrics"
 import type { RenderError, RenderOutput, TemplateSource } from "@warmpool/render"
 import { Renderer, RenderTally } from "@warmpool/render"
 import type { Owner } from "@warmpool/terraform"
@@ -235,10 +236,10 @@ export const make: Effect.Effect<WorkspaceBuilderShape, never, Renderer.Renderer
       return { values: checked.values, sources: checked.sources, tags: tags.tags, output }
     })
 
-  return {
+  return Spans.traced("WorkspaceBuilder", {
     resolveParameters,
     stats: Effect.sync(() => ({ cachedLookups, uncachedRenders }))
-  }
+  })
 })
 
 /**

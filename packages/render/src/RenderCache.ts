@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Metrics } from "@warmpool/metrics"
+import { Metrics, Spans } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
@@ -188,7 +188,7 @@ export const make = (
         size: (entries) => metrics.renderCacheSize.unsafeUpdate(entries, [])
       }
     })
-    return {
+    return Spans.traced("RenderCache", {
       get: (key) => Effect.zipRight(RenderTally.count("lookups"), cache.get(key)),
       stats: Effect.map(
         cache.stats,
@@ -196,7 +196,7 @@ export const make = (
       ),
       sweep: cache.sweep,
       invalidateAll: cache.invalidateAll
-    }
+    })
   })
 
 /**
@@ -240,7 +240,7 @@ export const layerNoop: Layer.Layer<RenderCache, never, Metrics.Metrics> = Layer
   Effect.gen(function*() {
     const metrics = yield* Metrics.Metrics
     let renders = 0
-    return {
+    return Spans.traced("RenderCache", {
       get: (key) =>
         Effect.map(Effect.zipRight(RenderTally.count("lookups"), perform(metrics, key)), (rendered) => {
           renders++
@@ -249,6 +249,6 @@ export const layerNoop: Layer.Layer<RenderCache, never, Metrics.Metrics> = Layer
       stats: Effect.sync(() => ({ entries: 0, bytes: 0, renders, generation: 0 })),
       sweep: Effect.void,
       invalidateAll: Effect.void
-    }
+    })
   })
 )

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Metrics } from "@warmpool/metrics"
+import { Metrics, Spans } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import type { TemplateFiles } from "@warmpool/terraform"
 import { Budgets, HclParser, Owner } from "@warmpool/terraform"
@@ -192,7 +192,7 @@ export const layer: Layer.Layer<
     const templates = yield* TemplateCache
     const renders = yield* RenderCache
     const renderDetailed = (request: RenderRequest) => renderInProcess(metrics, request)
-    return {
+    return Spans.traced("Renderer", {
       renderDetailed,
       render: (request) => Effect.map(renderDetailed(request), (r) => r.output),
       validatePresets: (request, output) =>
@@ -222,7 +222,7 @@ export const layer: Layer.Layer<
           Effect.provideService(HclParser.HclParser, parser),
           Effect.provideService(Budgets.CurrentBudgets, budgets)
         )
-    }
+    })
   })
 )
 
@@ -282,7 +282,7 @@ const makeWorker = (
         yield* Metrics.rendered(metrics, "uncached", failed ? "failure" : "success", Number(end - start) / 1e9)
         return yield* exit
       })
-    return {
+    return Spans.traced("Renderer", {
       renderDetailed: inProcess,
       render: (request) => Effect.map(inProcess(request), (r) => r.output),
       validatePresets: (request, output) =>
@@ -300,7 +300,7 @@ const makeWorker = (
       renderUncached: renderUncachedInWorker,
       renderFiles: (request) =>
         pool.renderFiles(request.files, request.owner, request.values)
-    }
+    })
   })
 
 /**

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Metrics } from "@warmpool/metrics"
+import { Metrics, Spans } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import { Budgets, CompiledTemplate as Compiled, HclParser } from "@warmpool/terraform"
 import * as Config from "effect/Config"
@@ -82,11 +82,11 @@ export const make = (
         size: (entries) => metrics.templateCacheSize.unsafeUpdate(entries, [])
       }
     })
-    return {
+    return Spans.traced("TemplateCache", {
       get: (templateVersionId) => cache.get(new StringKey(templateVersionId)),
       stats: Effect.map(cache.size, (entries) => ({ entries, compilations: compilations() })),
       sweep: cache.sweep
-    }
+    })
   })
 
 /**
@@ -126,9 +126,10 @@ export const layerWith = layer
  */
 export const layerNoop: Layer.Layer<TemplateCache, never, TemplateSource | HclParser.HclParser> = Layer.effect(
   TemplateCache,
-  Effect.map(compiler, ({ compilations, compile }) => ({
-    get: compile,
-    stats: Effect.sync(() => ({ entries: 0, compilations: compilations() })),
-    sweep: Effect.void
-  }))
+  Effect.map(compiler, ({ compilations, compile }) =>
+    Spans.traced("TemplateCache", {
+      get: compile,
+      stats: Effect.sync(() => ({ entries: 0, compilations: compilations() })),
+      sweep: Effect.void
+    }))
 )

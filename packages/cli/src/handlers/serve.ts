@@ -10,7 +10,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { Metrics } from "@warmpool/metrics"
 import { Reconciler, ReconcilerMetrics, Store, TemplateImport } from "@warmpool/prebuilds"
-import { App, HttpServer as WarmpoolHttpServer, Readiness, ServerConfig, Setting } from "@warmpool/server"
+import { App, HttpServer as WarmpoolHttpServer, Readiness, ServerConfig, Setting, Tracing } from "@warmpool/server"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
@@ -234,7 +234,9 @@ const serve = (config: ServerConfig.ServerConfigShape) =>
     const layers = WarmpoolHttpServer.layer.pipe(
       Layer.provideMerge(App.layer(config)),
       Layer.provideMerge(ServerConfig.layerWith(config)),
-      Layer.provideMerge(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer))
+      Layer.provideMerge(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer)),
+      // built first: the services and request fibers built after it export their spans
+      Layer.provide(Tracing.layer({ endpoint: config.otlpEndpoint }))
     )
     const context = yield* Effect.mapError(Layer.build(layers), startFailure(config))
     return yield* Effect.provide(program, context)
