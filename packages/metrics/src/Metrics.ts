@@ -24,7 +24,7 @@ import { emptyPrebuildState } from "./PrebuildState.js"
 
 /**
  * Names of every metric in the exposition. The render-cache names are Coder-compatible; the
- * prebuild names follow `PREBUILDS.md` §8.
+ * prebuild names follow `docs/prebuilds.md` §8.
  *
  * @since 0.1.0
  */
@@ -314,7 +314,7 @@ export const layerNoop: Layer.Layer<Metrics> = Layer.succeed(
 )
 
 /**
- * The per-preset labels of `PREBUILDS.md` §8 (`organization_name` is `""` without organizations).
+ * The per-preset labels of `docs/prebuilds.md` §8 (`organization_name` is `""` without organizations).
  *
  * @since 0.1.0
  */

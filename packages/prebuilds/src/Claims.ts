@@ -1,5 +1,5 @@
 /**
- * Claiming prebuilt workspaces (`PREBUILDS.md` §7): a user asking for a workspace of a template
+ * Claiming prebuilt workspaces (`docs/prebuilds.md` §7): a user asking for a workspace of a template
  * gets a ready prebuild of the requested (or matching) preset when there is one, with a claim
  * build that re-applies the template under the new owner and name.
  *

@@ -1,5 +1,5 @@
 /**
- * The state of one preset's pool at an instant (`PREBUILDS.md` §3.5), a pure function of its
+ * The state of one preset's pool at an instant (`docs/prebuilds.md` §3.5), a pure function of its
  * snapshot slice.
  *
  * @since 0.1.0

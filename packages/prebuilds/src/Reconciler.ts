@@ -1,5 +1,5 @@
 /**
- * The prebuild reconciler (`PREBUILDS.md` §3): every interval (on Effect's `Clock`, the first one
+ * The prebuild reconciler (`docs/prebuilds.md` §3): every interval (on Effect's `Clock`, the first one
  * right after start) it competes for the reconcile lock, reads the pause flag and the
  * snapshot, and makes each preset's pool converge: creates through the `WorkspaceBuilder`,
  * deletes, cancels of pending creates on inactive versions, backoff, the hard limit and

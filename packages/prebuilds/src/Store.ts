@@ -1,5 +1,5 @@
 /**
- * The prebuilds `Store` (`PREBUILDS.md` §3, §6.3, §7, §8; ARCHITECTURE.md decision 7): templates
+ * The prebuilds `Store` (`docs/prebuilds.md` §3, §6.3, §7, §8; docs/architecture.md decision 7): templates
  * and their versions (files stored content-addressed), presets, the settings row, the reconcile
  * lock with the seven reads of a cycle, the writes of the reconciler and of claims, provisioner
  * jobs and the store-derived metric counts.
@@ -110,7 +110,7 @@ export interface TemplateListing extends StoredTemplate {
 
 /**
  * A preset extracted from a version's files at import, with the diagnostics of its validation
- * (`PREBUILDS.md` §6.3). Any diagnostic with `severity: "error"` stores the preset as
+ * (`docs/prebuilds.md` §6.3). Any diagnostic with `severity: "error"` stores the preset as
  * `validation_failed`; otherwise it starts `healthy`.
  *
  * @since 0.1.0

@@ -1,5 +1,5 @@
 /**
- * Importing template versions (`PREBUILDS.md` §6.3): the files are compiled and rendered once
+ * Importing template versions (`docs/prebuilds.md` §6.3): the files are compiled and rendered once
  * for the system user with no values, the presets are extracted with their prebuild settings and
  * validated (`validatePresets` plus the scheduling checks), and the version is stored with its
  * presets in one store transaction.

@@ -1,5 +1,5 @@
 /**
- * The workspace builder's parameter resolution (`PREBUILDS.md` §6): the values a build runs with,
+ * The workspace builder's parameter resolution (`docs/prebuilds.md` §6): the values a build runs with,
  * from the preset's, the user's and the previous build's values and the template's defaults,
  * checked against the template version's dynamic parameters.
  *

@@ -1,5 +1,5 @@
 /**
- * Claims (PREBUILDS.md §7): matching-preset selection, the atomic claim with its build and
+ * Claims (docs/prebuilds.md §7): matching-preset selection, the atomic claim with its build and
  * parameters, immutability against the prebuild's persisted values, readiness, replacement after
  * the next cycle, resource-replacement detection and its counter, the timeout, and claim races.
  */

@@ -1,5 +1,5 @@
 /**
- * The reconciler on a real store (PREBUILDS.md §3, §9.2): `reconcileOnce` with the builder, the
+ * The reconciler on a real store (docs/prebuilds.md §3, §9.2): `reconcileOnce` with the builder, the
  * caches and a deterministic job driver standing in for the provisioner. SQLite in memory, and
  * PostgreSQL when `WARMPOOL_PG_URL` is set. Each scenario repeats its cycles (8× where the
  * checklist asks) and checks the outcome does not drift.

@@ -1,5 +1,5 @@
 /**
- * The reconciler's loop on a TestClock (PREBUILDS.md §3.1, §9.2 "Loop"): nothing before the first
+ * The reconciler's loop on a TestClock (docs/prebuilds.md §3.1, §9.2 "Loop"): nothing before the first
  * interval, cycles on schedule, a preset added later waits for the next tick, pause / resume,
  * cycles never overlap, the metrics refresh fiber, and a stop that leaves no fiber behind.
  */

@@ -1,5 +1,5 @@
 /**
- * Several reconcilers on one PostgreSQL database (PREBUILDS.md §3.2, §10 R1/R3): each replica has
+ * Several reconcilers on one PostgreSQL database (docs/prebuilds.md §3.2, §10 R1/R3): each replica has
  * its own store (connection pool), caches and builder, like separate processes. Needs
  * `WARMPOOL_PG_URL` (skipped with a clear title otherwise; failing when `WARMPOOL_REQUIRE_PG=1`).
  * Every test gets a schema of its own.

@@ -1,5 +1,5 @@
 /**
- * The RenderCache pattern of PREBUILDS.md §6.2 through the reconciler: three creates of one preset
+ * The RenderCache pattern of docs/prebuilds.md §6.2 through the reconciler: three creates of one preset
  * on one version give hits / misses / entries 0/1/1, 1/1/1, 2/1/1, and the template is parsed
  * once. Noise rows (a stopped prebuild without a preset, a running user workspace) change nothing.
  */

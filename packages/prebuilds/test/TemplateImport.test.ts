@@ -1,5 +1,5 @@
 /**
- * `TemplateImport` (PREBUILDS.md §6.3) and `StoreTemplateSource`: preset extraction with prebuild
+ * `TemplateImport` (docs/prebuilds.md §6.3) and `StoreTemplateSource`: preset extraction with prebuild
  * settings, per-preset validation stored as `validation_failed`, strict mode, reuse by digest,
  * directory import, and template files served from the store.
  */

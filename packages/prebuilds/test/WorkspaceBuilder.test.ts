@@ -1,5 +1,5 @@
 /**
- * `WorkspaceBuilder.resolveParameters` (PREBUILDS.md §6): precedence and sources, the
+ * `WorkspaceBuilder.resolveParameters` (docs/prebuilds.md §6): precedence and sources, the
  * introspection render and ephemeral values, immutability, monotonicity, persisted defaults,
  * dropped values, tags, and the §6.1 error shape.
  */

@@ -1,5 +1,5 @@
 /**
- * The render worker pool (ARCHITECTURE.md decision 10): untrusted template work — parsing with
+ * The render worker pool (docs/architecture.md decision 10): untrusted template work — parsing with
  * hcl2json, compiling, evaluating, rendering — runs in worker threads, not on the event loop that
  * serves requests.
  *

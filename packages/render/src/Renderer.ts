@@ -1,10 +1,10 @@
 /**
- * The `Renderer` service: dynamic parameters of a Coder-style template (RENDER.md), directly on
+ * The `Renderer` service: dynamic parameters of a Coder-style template (docs/render.md), directly on
  * a `CompiledTemplate`, or by template version id through the `TemplateCache` (and the
  * `RenderCache`), or of new files (an import).
  *
  * Layers that swap: `layer` renders in process (the CLI, tests, embedding apps), `layerWorker`
- * sends stored versions and imports to the `RenderWorkerPool` (the service: ARCHITECTURE.md
+ * sends stored versions and imports to the `RenderWorkerPool` (the service: docs/architecture.md
  * decision 10), and `layerStandalone` renders compiled templates only.
  *
  * @since 0.1.0
@@ -118,7 +118,7 @@ export interface RendererShape {
   readonly render: (request: RenderRequest) => Effect.Effect<RenderOutput.RenderOutput>
   /** Render with the details callers beyond the wire format need (preset settings, purity). */
   readonly renderDetailed: (request: RenderRequest) => Effect.Effect<Rendered>
-  /** RENDER.md §5.2: re-render presets with prebuilds and attach their errors. */
+  /** docs/render.md §5.2: re-render presets with prebuilds and attach their errors. */
   readonly validatePresets: (
     request: RenderRequest,
     output: RenderOutput.RenderOutput
@@ -132,7 +132,7 @@ export interface RendererShape {
     request: VersionRenderRequest
   ) => Effect.Effect<Rendered, TemplateSourceError | RenderFailure>
   /**
-   * Compile and render new files, then validate their presets (RENDER.md §5.2) when the render has
+   * Compile and render new files, then validate their presets (docs/render.md §5.2) when the render has
    * no top-level errors: a template import. Nothing is cached.
    */
   readonly renderFiles: (request: FilesRenderRequest) => Effect.Effect<FilesRendered, RenderFailure>

@@ -1,5 +1,5 @@
 /**
- * One reconciliation cycle (`PREBUILDS.md` §3.3): the lock, the pause flag, the snapshot, the
+ * One reconciliation cycle (`docs/prebuilds.md` §3.3): the lock, the pause flag, the snapshot, the
  * per-preset work under bounded concurrency with per-preset isolation, the cycle's statistics,
  * its report and its duration metric.
  *

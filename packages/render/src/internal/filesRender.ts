@@ -12,7 +12,7 @@ import { type Rendered, renderTemplate, validatePresets } from "./render.js"
 /** A files render: the render, and its output with the preset validation attached. */
 export interface FilesRendered {
   readonly rendered: Rendered
-  /** The output with preset errors attached (RENDER.md §5.2); the render's output when it has errors. */
+  /** The output with preset errors attached (docs/render.md §5.2); the render's output when it has errors. */
   readonly validated: RenderOutput.RenderOutput
 }
 

@@ -1,5 +1,5 @@
 /**
- * An Effect `Cache` with the behaviour warmpool needs around it (ARCHITECTURE.md decision 4).
+ * An Effect `Cache` with the behaviour warmpool needs around it (docs/architecture.md decision 4).
  *
  * Effect's `Cache` loads: one lookup per key however many fibers ask (single flight), the
  * result shared by every waiter, and it keeps the value. In front of it, an index of the entries

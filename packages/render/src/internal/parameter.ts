@@ -1,5 +1,5 @@
 /**
- * Extracting one `data "coder_parameter"` instance (RENDER.md §4.1–§4.3) and running its
+ * Extracting one `data "coder_parameter"` instance (docs/render.md §4.1–§4.3) and running its
  * validation pipeline (§4.4, in `parameterValidation.ts`).
  */
 import type { Evaluation, Evaluator } from "@warmpool/terraform"

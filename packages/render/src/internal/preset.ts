@@ -1,5 +1,5 @@
 /**
- * Extracting `data "coder_workspace_preset"` instances (RENDER.md §5.1), with the prebuild
+ * Extracting `data "coder_workspace_preset"` instances (docs/render.md §5.1), with the prebuild
  * settings warmpool's reconciler needs beyond the wire format (expiration TTL, scheduling).
  */
 import type { Evaluation, Evaluator, Value } from "@warmpool/terraform"
@@ -111,7 +111,7 @@ export const extractPreset = (instance: Evaluation.BlockInstance): ExtractedPres
 }
 
 /**
- * `extractPreset`, with a failure contained to this preset (RENDER.md §6): the preset is kept,
+ * `extractPreset`, with a failure contained to this preset (docs/render.md §6): the preset is kept,
  * without a name, with the error on it.
  */
 export const extractPresetContained = (instance: Evaluation.BlockInstance): ExtractedPreset => {

@@ -1,5 +1,5 @@
 /**
- * Workspace tags from `data "coder_workspace_tags"` blocks (RENDER.md §5.3).
+ * Workspace tags from `data "coder_workspace_tags"` blocks (docs/render.md §5.3).
  */
 import type { Evaluation } from "@warmpool/terraform"
 import { Type, Value } from "@warmpool/terraform"

@@ -1,5 +1,5 @@
 /**
- * Values as render-output text (RENDER.md §3.2, §3.3) and diagnostics in wire form.
+ * Values as render-output text (docs/render.md §3.2, §3.3) and diagnostics in wire form.
  */
 import type { Diagnostic as TfDiagnostic, Evaluator } from "@warmpool/terraform"
 import { TfNumber, Type, Value } from "@warmpool/terraform"
@@ -23,7 +23,7 @@ export const primitiveText = (value: Value.Value): string | undefined => {
 export const textOr = (result: Evaluator.Result | undefined, fallback = ""): string =>
   result === undefined ? fallback : primitiveText(result.value) ?? fallback
 
-/** HCLString (RENDER.md §3.2): valid when evaluated without errors to a known primitive. */
+/** HCLString (docs/render.md §3.2): valid when evaluated without errors to a known primitive. */
 export const hclString = (result: Evaluator.Result | undefined): RenderOutput.HclString => {
   if (result === undefined || result.errors.length > 0) return { value: "", valid: false }
   const text = primitiveText(result.value)
@@ -53,7 +53,7 @@ export const diagnostic = (
   code = ""
 ): RenderOutput.Diagnostic => ({ severity, summary, detail, extra: { code } })
 
-/** `true` only for a known `true` (RENDER.md §4.1 `mutable`, `ephemeral`). */
+/** `true` only for a known `true` (docs/render.md §4.1 `mutable`, `ephemeral`). */
 export const isTrue = (result: Evaluator.Result | undefined): boolean =>
   result !== undefined && result.value._tag === "Bool" && result.value.value
 

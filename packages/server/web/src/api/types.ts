@@ -1,6 +1,6 @@
 /**
  * The JSON shapes of the `/api/v1` routes the console calls. Render outputs are the renderer's
- * own wire types (RENDER.md §3.1); the rest is the server's contract for the console.
+ * own wire types (docs/render.md §3.1); the rest is the server's contract for the console.
  *
  * @since 0.1.0
  */
