@@ -2,6 +2,8 @@
  * The render of files that are not a stored version yet (a template import): compile, render
  * for the given owner and values, then validate the presets when the render has no top-level
  * errors. The same function runs in process (the CLI, tests) and in a render worker.
+ *
+ * @internal
  */
 import type { Owner, TemplateFiles } from "@warmpool/terraform"
 import { CompiledTemplate, type HclParser } from "@warmpool/terraform"

@@ -21,6 +21,8 @@
  * - bounded memory under reloads: Effect's access list keeps ~2 nodes per load until a capacity
  *   eviction drains it, which never happens here; after `rebuildAfterLoads` loads the Effect
  *   cache is replaced by a fresh one (live entries stay in the index, so nothing is re-rendered).
+ *
+ * @internal
  */
 import * as Cache from "effect/Cache"
 import * as Clock from "effect/Clock"

@@ -2,6 +2,8 @@
  * The parameter validation pipeline (docs/render.md §4.4): step 1 (form type, options, validation
  * blocks), step 2 (the provider's checks, first failing group ends it), step 3 (usage), step 4
  * (required).
+ *
+ * @internal
  */
 import { RE2JS } from "re2js"
 import type * as RenderOutput from "../RenderOutput.js"

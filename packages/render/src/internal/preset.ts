@@ -1,6 +1,8 @@
 /**
  * Extracting `data "coder_workspace_preset"` instances (docs/render.md §5.1), with the prebuild
  * settings warmpool's reconciler needs beyond the wire format (expiration TTL, scheduling).
+ *
+ * @internal
  */
 import type { Evaluation, Evaluator, Value } from "@warmpool/terraform"
 import { TfNumber } from "@warmpool/terraform"

@@ -1,6 +1,8 @@
 /**
  * One render: evaluate a compiled template for an owner and parameter values, then extract
  * parameters, presets, tags and variables (docs/render.md §3–§6). Never throws.
+ *
+ * @internal
  */
 import type { CompiledTemplate, Owner } from "@warmpool/terraform"
 import { Budgets, Evaluation, Plan } from "@warmpool/terraform"

@@ -1,5 +1,7 @@
 /**
  * Values as render-output text (docs/render.md §3.2, §3.3) and diagnostics in wire form.
+ *
+ * @internal
  */
 import type { Diagnostic as TfDiagnostic, Evaluator } from "@warmpool/terraform"
 import { TfNumber, Type, Value } from "@warmpool/terraform"

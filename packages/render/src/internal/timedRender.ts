@@ -1,6 +1,8 @@
 /**
  * A render actually performed, timed with `Clock` and recorded in
  * `warmpool_render_duration_seconds{cache, outcome}`.
+ *
+ * @internal
  */
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"

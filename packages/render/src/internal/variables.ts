@@ -1,5 +1,7 @@
 /**
  * Root-module variables (docs/render.md §3.1).
+ *
+ * @internal
  */
 import type { CompiledTemplate, Evaluation } from "@warmpool/terraform"
 import { TfNumber, Type, Value } from "@warmpool/terraform"

@@ -1,5 +1,7 @@
 /**
  * Mapping service failures to the API's typed errors (never a stack trace in a response).
+ *
+ * @internal
  */
 import type { ParameterValidationError, Store } from "@warmpool/prebuilds"
 import type { RenderError, TemplateSource } from "@warmpool/render"

@@ -1,5 +1,7 @@
 /**
  * The owner of an API request, with missing fields empty.
+ *
+ * @internal
  */
 import type { Owner } from "@warmpool/terraform"
 import type { OwnerInput } from "../Api.js"
