@@ -61,7 +61,7 @@ export type Requirements =
  * @since 0.1.0
  * @category layers
  */
-export const apiLayer: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBuilder.api(WarmpoolApi).pipe(
+export const layerApi: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBuilder.api(WarmpoolApi).pipe(
   Layer.provide(
     Layer.mergeAll(
       HealthHandlers.layer,
@@ -271,7 +271,7 @@ export const webDirectory: string = fileURLToPath(new URL("../dist/web", import.
  * @since 0.1.0
  * @category layers
  */
-export const webConsoleLayer = (directory: string = webDirectory) =>
+export const layerWebConsole = (directory: string = webDirectory) =>
   HttpApiBuilder.Router.use((router) => router.concat(StaticFiles.router(directory)))
 
 /**
@@ -333,11 +333,29 @@ export const layer: Layer.Layer<HttpServer.HttpServer, HttpServerError.ServeErro
     const options = { maxBodyBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth, token: config.token }
     return guardedServe(options).pipe(
       Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
-      Layer.provide(webConsoleLayer()),
-      Layer.provide(apiLayer),
+      Layer.provide(layerWebConsole()),
+      Layer.provide(layerApi),
       Layer.provideMerge(
         NodeHttpServer.layer(() => createGuardedServer(options), { port: config.port, host: config.host })
       )
     )
   })
 )
+
+/**
+ * The same as {@link layerApi}.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @deprecated use {@link layerApi}
+ */
+export const apiLayer = layerApi
+
+/**
+ * The same as {@link layerWebConsole}.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @deprecated use {@link layerWebConsole}
+ */
+export const webConsoleLayer = layerWebConsole

@@ -41,7 +41,7 @@ const withApi = <A, E>(
       Layer.provideMerge(ServerConfig.layerWith(config))
     )
     const server = HttpApiBuilder.serve().pipe(
-      Layer.provide(HttpServer.apiLayer),
+      Layer.provide(HttpServer.layerApi),
       Layer.provideMerge(NodeHttpServer.layerTest),
       Layer.provideMerge(services)
     )

@@ -20,7 +20,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { exitCode } from "../internal/keyValue.js"
-import { loggerLayer } from "./logFormat.js"
+import { layerLogger } from "./logFormat.js"
 
 export interface ServeArgs {
   readonly configFile: string | undefined
@@ -244,7 +244,7 @@ const serve = (config: ServerConfig.ServerConfigShape) =>
   }).pipe(
     Effect.scoped,
     Effect.onInterrupt(() => Effect.logInfo("stopped")),
-    Effect.provide(loggerLayer(config.logFormat))
+    Effect.provide(layerLogger(config.logFormat))
   )
 
 export const run = (args: ServeArgs) =>
