@@ -367,4 +367,4 @@ export const layer = (
   Claims,
   never,
   Store | WorkspaceBuilder | TemplateCache.TemplateCache | Metrics.Metrics | JobNotifications
-> => Layer.effect(Claims, Effect.map(make(options), (claims) => Spans.traced("Claims", claims)))
+> => Layer.effect(Claims, Effect.flatMap(make(options), (claims) => Spans.traced("Claims", claims)))

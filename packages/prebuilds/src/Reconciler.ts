@@ -174,7 +174,7 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
 
     const paused = Effect.map(store.settings(), (row) => row.reconciliationPaused)
 
-    return Spans.traced("Reconciler", {
+    return yield* Spans.traced<ReconcilerShape>("Reconciler", {
       settings,
       reconcileOnce,
       pause: store.setPaused(true),

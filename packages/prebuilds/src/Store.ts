@@ -786,7 +786,7 @@ export interface StoreOptions {
 export const make = (
   options: StoreOptions = {}
 ): Effect.Effect<StoreShape, StoreError, SqlClient.SqlClient | Scope.Scope> =>
-  Effect.map(makeStore(options), (store) => Spans.traced("Store", store))
+  Effect.flatMap(makeStore(options), (store) => Spans.traced("Store", store))
 
 /**
  * The store on the `SqlClient` provided to the layer.

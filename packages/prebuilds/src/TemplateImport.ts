@@ -415,4 +415,4 @@ export const make: Effect.Effect<
  * @category layers
  */
 export const layer: Layer.Layer<TemplateImport, never, Store | Renderer.Renderer> = Layer
-  .effect(TemplateImport, Effect.map(make, (importer) => Spans.traced("TemplateImport", importer)))
+  .effect(TemplateImport, Effect.flatMap(make, (importer) => Spans.traced("TemplateImport", importer)))

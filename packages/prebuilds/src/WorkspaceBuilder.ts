@@ -236,7 +236,7 @@ export const make: Effect.Effect<WorkspaceBuilderShape, never, Renderer.Renderer
       return { values: checked.values, sources: checked.sources, tags: tags.tags, output }
     })
 
-  return Spans.traced("WorkspaceBuilder", {
+  return yield* Spans.traced<WorkspaceBuilderShape>("WorkspaceBuilder", {
     resolveParameters,
     stats: Effect.sync(() => ({ cachedLookups, uncachedRenders }))
   })

@@ -188,7 +188,7 @@ export const make = (
         size: (entries) => metrics.renderCacheSize.unsafeUpdate(entries, [])
       }
     })
-    return Spans.traced("RenderCache", {
+    return yield* Spans.traced<RenderCacheShape>("RenderCache", {
       get: (key) => Effect.zipRight(RenderTally.count("lookups"), cache.get(key)),
       stats: Effect.map(
         cache.stats,
@@ -240,7 +240,7 @@ export const layerNoop: Layer.Layer<RenderCache, never, Metrics.Metrics> = Layer
   Effect.gen(function*() {
     const metrics = yield* Metrics.Metrics
     let renders = 0
-    return Spans.traced("RenderCache", {
+    return yield* Spans.traced<RenderCacheShape>("RenderCache", {
       get: (key) =>
         Effect.map(Effect.zipRight(RenderTally.count("lookups"), perform(metrics, key)), (rendered) => {
           renders++

@@ -192,7 +192,7 @@ export const layer: Layer.Layer<
     const templates = yield* TemplateCache
     const renders = yield* RenderCache
     const renderDetailed = (request: RenderRequest) => renderInProcess(metrics, request)
-    return Spans.traced("Renderer", {
+    return yield* Spans.traced<RendererShape>("Renderer", {
       renderDetailed,
       render: (request) => Effect.map(renderDetailed(request), (r) => r.output),
       validatePresets: (request, output) =>
@@ -282,7 +282,7 @@ const makeWorker = (
         yield* Metrics.rendered(metrics, "uncached", failed ? "failure" : "success", Number(end - start) / 1e9)
         return yield* exit
       })
-    return Spans.traced("Renderer", {
+    return yield* Spans.traced<RendererShape>("Renderer", {
       renderDetailed: inProcess,
       render: (request) => Effect.map(inProcess(request), (r) => r.output),
       validatePresets: (request, output) =>

@@ -82,7 +82,7 @@ export const make = (
         size: (entries) => metrics.templateCacheSize.unsafeUpdate(entries, [])
       }
     })
-    return Spans.traced("TemplateCache", {
+    return yield* Spans.traced<TemplateCacheShape>("TemplateCache", {
       get: (templateVersionId) => cache.get(new StringKey(templateVersionId)),
       stats: Effect.map(cache.size, (entries) => ({ entries, compilations: compilations() })),
       sweep: cache.sweep
@@ -126,8 +126,8 @@ export const layerWith = layer
  */
 export const layerNoop: Layer.Layer<TemplateCache, never, TemplateSource | HclParser.HclParser> = Layer.effect(
   TemplateCache,
-  Effect.map(compiler, ({ compilations, compile }) =>
-    Spans.traced("TemplateCache", {
+  Effect.flatMap(compiler, ({ compilations, compile }) =>
+    Spans.traced<TemplateCacheShape>("TemplateCache", {
       get: compile,
       stats: Effect.sync(() => ({ entries: 0, compilations: compilations() })),
       sweep: Effect.void

@@ -9,6 +9,7 @@
 import * as OtlpSerialization from "@effect/opentelemetry/OtlpSerialization"
 import * as OtlpTracer from "@effect/opentelemetry/OtlpTracer"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { Spans } from "@warmpool/metrics"
 import * as Duration from "effect/Duration"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -29,8 +30,9 @@ export interface TracingOptions {
 }
 
 /**
- * The OTLP tracer when an endpoint is given, else nothing. Provide it below the layers whose
- * spans it should export (it sets the tracer of the fibers built after it).
+ * The OTLP tracer, with the services' spans turned on (`Spans.layerEnabled`), when an endpoint is
+ * given; else nothing. Provide it below the layers whose spans it should export (it sets the
+ * tracer of the fibers built after it).
  *
  * @since 0.1.0
  * @category layers
@@ -43,5 +45,9 @@ export const layer = (options: TracingOptions): Layer.Layer<never> =>
         url,
         resource: { serviceName: options.serviceName ?? "warmpool" },
         exportInterval: options.exportInterval ?? Duration.seconds(5)
-      }).pipe(Layer.provide(OtlpSerialization.layerJson), Layer.provide(FetchHttpClient.layer))
+      }).pipe(
+        Layer.provide(OtlpSerialization.layerJson),
+        Layer.provide(FetchHttpClient.layer),
+        Layer.merge(Spans.layerEnabled)
+      )
   })

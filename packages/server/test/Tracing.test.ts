@@ -5,10 +5,11 @@
  * server standing in for one). Without an endpoint the layer installs nothing.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Metrics } from "@warmpool/metrics"
+import { Metrics, Spans } from "@warmpool/metrics"
 import { Prebuilds, Store, TemplateImport, WorkspaceBuilder } from "@warmpool/prebuilds"
 import { Renderer } from "@warmpool/render"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
@@ -77,7 +78,14 @@ describe("service spans", () => {
         },
         context: (f) => f()
       })
+      // Off by default: no span at all.
       yield* renderOnce.pipe(Effect.provide(services), Effect.withTracer(recording))
+      expect(names.filter((name) => name.startsWith("Renderer."))).toEqual([])
+      yield* renderOnce.pipe(
+        Effect.provide(services),
+        Effect.withTracer(recording),
+        Effect.locally(Spans.currentEnabled, true)
+      )
       expect(names).toEqual(expect.arrayContaining([
         "TemplateImport.importVersion",
         "Renderer.renderCached",
@@ -102,10 +110,12 @@ describe("service spans", () => {
       expect(exported).toContain("\"warmpool\"")
     }).pipe(Effect.scoped))
 
-  it.effect("without an endpoint no tracer is installed", () =>
+  it.effect("without an endpoint no tracer is installed and spans stay off", () =>
     Effect.gen(function*() {
       const before = yield* Effect.tracer
-      const during = yield* Effect.tracer.pipe(Effect.provide(Tracing.layer({ endpoint: Option.none() })))
-      expect(during).toBe(before)
+      const during = yield* Effect.all([Effect.tracer, FiberRef.get(Spans.currentEnabled)]).pipe(
+        Effect.provide(Tracing.layer({ endpoint: Option.none() }))
+      )
+      expect(during).toEqual([before, false])
     }))
 })
