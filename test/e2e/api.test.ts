@@ -7,6 +7,7 @@
  * No response may contain a stack trace; both servers must stop cleanly on SIGTERM.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import type { Api } from "@warmpool/client"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -25,24 +26,7 @@ import {
 } from "./server.js"
 import { createTar } from "./tar.js"
 
-interface PresetRow {
-  readonly template: string
-  readonly templateVersionId: string
-  readonly preset: string
-  readonly desired: number
-  readonly running: number
-  readonly eligible: number
-  readonly status: string
-  readonly statusReason: string | null
-  readonly activeVersion: boolean
-}
-
-interface CycleRow {
-  readonly cycle: number
-  readonly lockAcquired: boolean
-  readonly paused: boolean
-  readonly creates: number
-}
+type PresetRow = typeof Api.PresetStatus.Type
 
 const readFixture = (name: string): Record<string, string> => {
   const directory = path.join(fixturesDir, name)
@@ -100,28 +84,21 @@ const call = async (server: RunningServer, route: string, options: RequestOption
   return reply
 }
 
-const presets = async (server: RunningServer): Promise<ReadonlyArray<PresetRow>> => {
-  const reply = await call(server, "/api/v1/presets")
-  expect(reply.status).toBe(200)
-  return reply.json.presets
-}
+/** The pools, through the typed client (the answer is decoded by the API's schema). */
+const presets = async (server: RunningServer): Promise<ReadonlyArray<PresetRow>> =>
+  (await server.api((api) => api.prebuilds.presets())).presets
 
 const activePreset = (rows: ReadonlyArray<PresetRow>, template: string, preset: string): PresetRow | undefined =>
   rows.find((p) => p.template === template && p.preset === preset && p.activeVersion)
 
-const cycles = async (server: RunningServer): Promise<ReadonlyArray<CycleRow>> => {
-  const reply = await call(server, "/api/v1/reconciler")
-  expect(reply.status).toBe(200)
-  return reply.json.cycles
-}
+/** The recent cycles, through the typed client. */
+const cycles = async (server: RunningServer): Promise<ReadonlyArray<typeof Api.CycleReport.Type>> =>
+  (await server.api((api) => api.reconciler.status())).cycles
 
 const activeVersionOf = async (server: RunningServer, template: string): Promise<string> => {
-  const reply = await call(server, "/api/v1/templates")
-  const found = (reply.json.templates as ReadonlyArray<{ name: string; activeVersionId: string }>).find((t) =>
-    t.name === template
-  )
-  expect(found, `template ${template}`).toBeDefined()
-  return found!.activeVersionId
+  const found = (await server.api((api) => api.templates.list())).templates.find((t) => t.name === template)
+  expect(found?.activeVersionId, `template ${template}`).toBeTypeOf("string")
+  return found!.activeVersionId!
 }
 
 beforeAll(async () => {
@@ -202,14 +179,7 @@ describe("warmpool serve: the HTTP API", () => {
   })
 
   it("lists the example templates imported at start, each with its active version", async () => {
-    const reply = await call(main, "/api/v1/templates")
-    expect(reply.status).toBe(200)
-    const templates = reply.json.templates as ReadonlyArray<{
-      name: string
-      activeVersionId: string
-      deleted: boolean
-      versions: ReadonlyArray<{ id: string; active: boolean; createdAt: string }>
-    }>
+    const { templates } = await main.api((api) => api.templates.list())
     expect(templates.map((t) => t.name).sort()).toEqual(["docker-dev", "gpu-lab", "k8s-team"])
     for (const t of templates) {
       expect(t.deleted).toBe(false)
@@ -393,6 +363,36 @@ describe("warmpool serve: the HTTP API", () => {
     const missSuccess = { cache: "miss", outcome: "success" }
     expect(after.value(renderCount, missSuccess)! - before.value(renderCount, missSuccess)!).toBe(1)
     expect(after.value("coderd_prebuilds_render_cache_size_entries")).toBeGreaterThan(0)
+  })
+
+  it("answers renders with an ETag, and If-None-Match naming it with 304 and no body", async () => {
+    const version = await activeVersionOf(main, "docker-dev")
+    const route = `/api/v1/templateversions/${version}/render`
+    const body = { values: { stack: "go", cpus: "2" } }
+    const first = await call(main, route, { json: body })
+    expect(first.status).toBe(200)
+    expect(first.headers.get("content-type")).toContain("application/json")
+    const etag = first.headers.get("etag")
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/)
+    // A hit answers the same bytes and tag.
+    const hit = await call(main, route, { json: body })
+    expect([hit.status, hit.text, hit.headers.get("etag")]).toEqual([200, first.text, etag])
+    for (const header of [etag!, `W/${etag}`, `"other", ${etag}`, "*"]) {
+      const unchanged = await call(main, route, { json: body, headers: { "if-none-match": header } })
+      expect([unchanged.status, unchanged.text, unchanged.headers.get("etag")], header).toEqual([304, "", etag])
+    }
+    const stale = await call(main, route, { json: body, headers: { "if-none-match": "\"other\"" } })
+    expect([stale.status, stale.text]).toEqual([200, first.text])
+    // Other values render other bytes under another tag; secrets (per owner) too.
+    const other = await call(main, route, { json: { values: { stack: "python", cpus: "2" } } })
+    expect(other.status).toBe(200)
+    expect(other.headers.get("etag")).not.toBe(etag)
+    const withSecrets = await call(main, route, { json: { ...body, owner: { secrets: [] } } })
+    expect(withSecrets.status).toBe(200)
+    expect(withSecrets.headers.get("etag")).toMatch(/^"[A-Za-z0-9_-]{43}"$/)
+    // Refusals are unchanged: no token is 401 whatever the precondition says.
+    const anonymous = await call(main, route, { json: body, token: null, headers: { "if-none-match": "*" } })
+    expect(anonymous.status).toBe(401)
   })
 
   it("renders invalid values as diagnostics (200), and an unknown version as 404", async () => {

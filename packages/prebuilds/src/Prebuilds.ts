@@ -136,7 +136,7 @@ const rendering = (options: CoreOptions) => {
   return renderer.pipe(
     Layer.provideMerge(Layer.mergeAll(templateCache, renderCache)),
     Layer.provideMerge(StoreTemplateSource.layer),
-    Layer.provideMerge(HclParser.layer)
+    Layer.provideMerge(HclParser.layerMemoized())
   )
 }
 

@@ -23,6 +23,7 @@ import type { BackoffRow, PresetSnapshot, RunningPrebuildRow } from "./Snapshot.
  * - `Create`: create this many prebuilds.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Action = Data.TaggedEnum<{
   Backoff: { readonly until: DateTime.Utc }
@@ -35,6 +36,7 @@ export type Action = Data.TaggedEnum<{
  * Constructors and matchers of {@link Action}.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const Action = Data.taggedEnum<Action>()
 
@@ -43,6 +45,7 @@ export const Action = Data.taggedEnum<Action>()
  * no `until` (so a `Backoff` is never a no-op).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isNoop: (action: Action) => boolean = Action.$match({
   Backoff: () => false,
@@ -56,6 +59,7 @@ export const isNoop: (action: Action) => boolean = Action.$match({
  * when no build failed.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const backoffUntil = (row: BackoffRow, settings: Settings): Option.Option<DateTime.Utc> =>
   row.numFailed > 0
@@ -67,6 +71,7 @@ export const backoffUntil = (row: BackoffRow, settings: Settings): Option.Option
  * `now <= until` (the boundary is inclusive).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const backoffInForce = (
   snapshot: PresetSnapshot,
@@ -127,6 +132,7 @@ const actionsFor = (
  * Only in-flight starts reduce creation; no action is emitted that would be a no-op.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const derive = (
   snapshot: PresetSnapshot,
@@ -141,6 +147,7 @@ export const derive = (
  * The actions of a preset at `now` (see {@link derive}).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const presetActions = (
   snapshot: PresetSnapshot,
@@ -154,6 +161,7 @@ export const presetActions = (
  * no backoff row. Then every action of {@link presetActions} is a no-op.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const canSkip = (snapshot: PresetSnapshot): boolean =>
   !PresetState.isActive(snapshot.preset) && snapshot.running.length === 0 && snapshot.expired.length === 0 &&
@@ -170,6 +178,7 @@ export const canSkip = (snapshot: PresetSnapshot): boolean =>
  * 5. otherwise `Proceed` with `count` creates.
  *
  * @since 0.1.0
+ * @category models
  */
 export type CreateDecision = Data.TaggedEnum<{
   Proceed: { readonly count: number; readonly requested: number; readonly capped: boolean }
@@ -182,6 +191,7 @@ export type CreateDecision = Data.TaggedEnum<{
  * Constructors and matchers of {@link CreateDecision}.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const CreateDecision = Data.taggedEnum<CreateDecision>()
 
@@ -189,6 +199,7 @@ export const CreateDecision = Data.taggedEnum<CreateDecision>()
  * Decides a `Create(requested)` of the preset at `now` (see {@link CreateDecision}).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const decideCreate = (snapshot: PresetSnapshot, requested: number, now: DateTime.DateTime): CreateDecision => {
   const limit = PresetSchedule.desiredInstancesAt(snapshot.preset, snapshot.schedules, now).instances

@@ -21,6 +21,7 @@ import type { PresetRow, PresetSnapshot } from "./Snapshot.js"
  * | `starting` / `stopping` / `deleting` | in-progress builds per transition | same |
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PresetState {
   readonly actual: number
@@ -40,6 +41,7 @@ export interface PresetState {
  * neither deleted nor deprecated. Inactive presets never create; they only drain.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isActive = (preset: PresetRow): boolean =>
   preset.usingActiveVersion && !preset.templateDeleted && !preset.templateDeprecated
@@ -48,6 +50,7 @@ export const isActive = (preset: PresetRow): boolean =>
  * In-progress builds of the preset with the given transition.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const inProgressCount = (snapshot: PresetSnapshot, transition: WorkspaceTransition): number => {
   let count = 0
@@ -64,6 +67,7 @@ export const inProgressCount = (snapshot: PresetSnapshot, transition: WorkspaceT
  * pure core.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const presetState = (snapshot: PresetSnapshot, now: DateTime.DateTime, _settings?: Settings): PresetState => {
   const active = isActive(snapshot.preset)

@@ -32,6 +32,7 @@ import * as TemplateImport from "./TemplateImport.js"
  * The services {@link environment} provides.
  *
  * @since 0.1.0
+ * @category models
  */
 export type EnvironmentServices = Prebuilds.CoreServices
 
@@ -39,6 +40,7 @@ export type EnvironmentServices = Prebuilds.CoreServices
  * Options of {@link environment}.
  *
  * @since 0.1.0
+ * @category models
  */
 export type EnvironmentOptions = Prebuilds.CoreOptions
 
@@ -57,6 +59,7 @@ export const environment = (
  * Options of {@link run}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SimulationOptions {
   /** A directory whose sub-directories are templates. */
@@ -79,6 +82,7 @@ export interface SimulationOptions {
  * One preset's pool in a cycle line (as the cycle's snapshot showed it, before its actions).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SimulatedPool {
   readonly template: string
@@ -96,6 +100,7 @@ export interface SimulatedPool {
  * One cycle of a simulation.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SimulatedCycle {
   readonly cycle: number
@@ -119,6 +124,7 @@ export interface SimulatedCycle {
  * provisioner options are invalid).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class SimulationError extends Data.TaggedError("SimulationError")<{ readonly message: string }> {}
 
@@ -126,6 +132,7 @@ export class SimulationError extends Data.TaggedError("SimulationError")<{ reado
  * The virtual start of every simulation: 2024-01-01T00:00:00Z (a Monday).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const epoch: DateTime.Utc = DateTime.unsafeMake("2024-01-01T00:00:00Z")
 
@@ -184,6 +191,7 @@ const poolsOf = (result: Reconciler.CycleResult): ReadonlyArray<SimulatedPool> =
  * Run a simulation: `onImport` receives the import results, `onCycle` each cycle as it ends.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const run = <E1, E2>(
   options: SimulationOptions,

@@ -58,6 +58,7 @@ export {
    * `Injected`; `operation` names the method.
    *
    * @since 0.1.0
+   * @category errors
    */
   StoreError
 }
@@ -70,6 +71,7 @@ export {
  * A template as stored. `activeVersionId` is `null` until a version is activated.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredTemplate {
   readonly id: TemplateId
@@ -84,6 +86,7 @@ export interface StoredTemplate {
  * A template version. `digest` identifies its files (see {@link filesDigest}).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredVersion {
   readonly id: TemplateVersionId
@@ -97,6 +100,7 @@ export interface StoredVersion {
  * A template with its organization's name (`""` without one) and its versions, oldest first.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateListing extends StoredTemplate {
   readonly organizationName: string
@@ -114,6 +118,7 @@ export interface TemplateListing extends StoredTemplate {
  * `validation_failed`; otherwise it starts `healthy`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PresetImport {
   readonly name: string
@@ -130,6 +135,7 @@ export interface PresetImport {
  * The input of {@link StoreShape.importVersion}. File contents are bytes or UTF-8 text.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportVersionInput {
   readonly templateId: TemplateId
@@ -145,6 +151,7 @@ export interface ImportVersionInput {
  * validation diagnostics.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredPreset {
   readonly id: PresetId
@@ -165,6 +172,7 @@ export interface StoredPreset {
  * A build with its provisioner job. `orphan` deletes skip the provisioner (§3.8 CancelPending).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildWithJob {
   readonly build: WorkspaceBuild
@@ -176,6 +184,7 @@ export interface BuildWithJob {
  * The ids written by {@link StoreShape.createPrebuild}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface CreatedPrebuild {
   readonly workspaceId: WorkspaceId
@@ -194,6 +203,7 @@ export interface CreatedPrebuild {
  *   (builds never overlap).
  *
  * @since 0.1.0
+ * @category models
  */
 export type DeletePrebuildResult = DeleteResult
 
@@ -201,6 +211,7 @@ export type DeletePrebuildResult = DeleteResult
  * Constructors and matchers of {@link DeletePrebuildResult}.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DeletePrebuildResult = DeleteResultConstructors
 
@@ -208,6 +219,7 @@ export const DeletePrebuildResult = DeleteResultConstructors
  * The input of {@link StoreShape.claim} (§7).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimInput {
   readonly templateId: TemplateId
@@ -224,6 +236,7 @@ export interface ClaimInput {
  * A claimed prebuild: the workspace as it is now (owned by the user) and its claim build.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimedPrebuild {
   readonly workspace: Workspace
@@ -237,6 +250,7 @@ export interface ClaimedPrebuild {
  * A job handed to a provisioner, with what it needs to run it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AcquiredJob extends BuildWithJob {
   readonly workspace: Workspace
@@ -250,6 +264,7 @@ export interface AcquiredJob extends BuildWithJob {
  * is created or updated (`ready` → `ready`, else `starting`) and the others are marked deleted.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface JobCompletion {
   readonly status: "succeeded" | "failed" | "canceled"
@@ -277,6 +292,7 @@ export interface JobCompletion {
  * Options of {@link StoreShape.acquireJob}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AcquireOptions {
   /** The job's lease ends then unless renewed (default: 30 s after `now`). */
@@ -294,6 +310,7 @@ export interface AcquireOptions {
  * Options of {@link StoreShape.reapJobs}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ReapOptions {
   readonly now: DateTime.Utc
@@ -310,6 +327,7 @@ export interface ReapOptions {
  * `canceling` (its worker stops it).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface CanceledBuild {
   readonly buildId: WorkspaceBuildId
@@ -321,6 +339,7 @@ export interface CanceledBuild {
  * The one-writer lock of a SQLite file (see {@link StoreOptions.writerLock}).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WriterLockOptions {
   /** Who holds it, as shown to a refused process (e.g. `host:pid`). */
@@ -337,6 +356,7 @@ export interface WriterLockOptions {
  * The store-derived counters of §8 for one (template name, preset name, organization name).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PrebuildCount {
   readonly templateName: string
@@ -355,6 +375,7 @@ export interface PrebuildCount {
  * read-only repeatable-read transaction (one consistent view for the whole cycle).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SnapshotReads {
   /** The seven reads of §3.4 at `now`, with the settings' lookback and hard limit. */
@@ -367,6 +388,7 @@ export interface SnapshotReads {
  * A filter of {@link StoreShape.workspaces}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceFilter {
   readonly templateId?: TemplateId | undefined
@@ -379,6 +401,7 @@ export interface WorkspaceFilter {
  * `limit` (default 50) builds from `offset` (default 0).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildFilter {
   readonly status?: ProvisionerJobStatus | undefined
@@ -397,6 +420,7 @@ export interface BuildFilter {
  * output was kept.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildSummary {
   readonly id: WorkspaceBuildId
@@ -425,6 +449,7 @@ export interface BuildSummary {
  * pruned by the retention limit, or a build that never ran).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildLogs {
   readonly buildId: WorkspaceBuildId
@@ -440,6 +465,7 @@ export interface BuildLogs {
  * or how that build ended (`running`, `stopped`, `deleted`, `failed`, `canceled`).
  *
  * @since 0.1.0
+ * @category models
  */
 export type WorkspaceState =
   | "starting"
@@ -455,6 +481,7 @@ export type WorkspaceState =
  * A filter of {@link StoreShape.listWorkspaces}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceSummaryFilter {
   readonly templateId?: TemplateId | undefined
@@ -469,6 +496,7 @@ export interface WorkspaceSummaryFilter {
  * A workspace with its template, current preset and latest build.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceSummary {
   readonly id: WorkspaceId
@@ -495,6 +523,7 @@ export interface WorkspaceSummary {
  * The outcome of {@link StoreShape.resumePreset}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ResumeResult {
   readonly presetId: PresetId
@@ -510,6 +539,7 @@ export interface ResumeResult {
  * The outcome of {@link StoreShape.recordRenderOverrun}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface OverrunResult {
   /** Overruns counted for the version (since its import or its last resume). */
@@ -525,7 +555,10 @@ export interface OverrunResult {
 // ---------------------------------------------------------------------------
 
 /**
+ * The operations of the `Store` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface StoreShape {
   /** `sqlite` or `pg`. */
@@ -730,6 +763,8 @@ export interface StoreShape {
 }
 
 /**
+ * The `Store` service tag; its operations are {@link StoreShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -740,6 +775,7 @@ export class Store extends Context.Tag("@warmpool/prebuilds/Store")<Store, Store
  * pairs, each field length-prefixed (an injective encoding). Equal digests ⇔ equal files.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const filesDigest: (files: Readonly<Record<string, Uint8Array | string>>) => string = computeFilesDigest
 
@@ -751,6 +787,7 @@ export const filesDigest: (files: Readonly<Record<string, Uint8Array | string>>)
  * Options of every store constructor.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoreOptions {
   /** Run the migrations when the store starts (default `true`). */
@@ -801,6 +838,7 @@ export const layer = (options: StoreOptions = {}): Layer.Layer<Store, StoreError
  * Options of {@link layerSqlite}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SqliteOptions extends StoreOptions {
   /** A database file (created when missing), or `:memory:`. */
@@ -842,6 +880,7 @@ export const layerMemory = (options: StoreOptions = {}): Layer.Layer<Store, Stor
  * Options of {@link layerPg}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PgOptions extends StoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -891,6 +930,7 @@ export const layerPg = (options: PgOptions): Layer.Layer<Store, StoreError> =>
  * Options of {@link withFaults}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FaultOptions {
   /**
@@ -911,6 +951,7 @@ export interface FaultOptions {
  * Effect's `Random` (seed it with `Effect.withRandom(Random.make(seed))` for a reproducible run).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const withFaults: (store: StoreShape, options: FaultOptions) => StoreShape = decorateWithFaults
 

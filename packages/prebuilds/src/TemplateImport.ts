@@ -35,6 +35,7 @@ import { systemOwner } from "./WorkspaceBuilder.js"
  * What to import.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportRequest {
   /** The template (created when missing). */
@@ -55,6 +56,7 @@ export interface ImportRequest {
  * `validation_failed`).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportedPreset {
   readonly id: PresetId
@@ -71,6 +73,7 @@ export interface ImportedPreset {
  * The outcome of an import.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportResult {
   readonly templateId: TemplateId
@@ -95,6 +98,7 @@ export interface ImportResult {
  * errors (`RenderFailed`: the template cannot build at all, so its version is not imported).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class TemplateImportError extends Data.TaggedError("TemplateImportError")<{
   readonly reason: "InvalidFiles" | "RenderFailed"
@@ -107,6 +111,7 @@ export class TemplateImportError extends Data.TaggedError("TemplateImportError")
  * Every failure of an import.
  *
  * @since 0.1.0
+ * @category models
  */
 export type ImportError =
   | TemplateImportError
@@ -118,6 +123,7 @@ export type ImportError =
  * One sub-directory of {@link TemplateImportShape.importDirectory}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DirectoryImport {
   readonly name: string
@@ -126,7 +132,10 @@ export interface DirectoryImport {
 }
 
 /**
+ * The operations of the `TemplateImport` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateImportShape {
   /**
@@ -147,6 +156,8 @@ export interface TemplateImportShape {
 }
 
 /**
+ * The `TemplateImport` service tag; its operations are {@link TemplateImportShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

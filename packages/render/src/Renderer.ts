@@ -40,6 +40,14 @@ import { TemplateCache } from "./TemplateCache.js"
 import * as TemplateSource from "./TemplateSource.js"
 import type { TemplateSourceError } from "./TemplateSource.js"
 
+/**
+ * The render results and inputs of the render core: `Rendered` (output, preset settings, purity),
+ * `RenderInputs`, `FilesRendered` (an import's render and validated presets) and
+ * `PrebuildSettings`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type { FilesRendered, PrebuildSettings, Rendered, RenderInputs }
 
 /**
@@ -48,6 +56,7 @@ export type { FilesRendered, PrebuildSettings, Rendered, RenderInputs }
  * the same.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const renderTemplate: (
   template: CompiledTemplate.CompiledTemplate,
@@ -59,6 +68,7 @@ export const renderTemplate: (
  * A render of a compiled template.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface RenderRequest {
   readonly template: CompiledTemplate.CompiledTemplate
@@ -85,6 +95,7 @@ export interface RenderRequest {
  * A render of a stored template version (the reconciler's and the API's path).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface VersionRenderRequest {
   readonly templateVersionId: string
@@ -103,6 +114,7 @@ export interface VersionRenderRequest {
  * A render of files that are not a stored version yet (a template import).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FilesRenderRequest {
   readonly files: TemplateFiles.TemplateFiles
@@ -111,7 +123,13 @@ export interface FilesRenderRequest {
 }
 
 /**
+ * The operations of the `Renderer` service. Only `renderCached` goes through the `RenderCache`
+ * (and the `TemplateCache`); `renderUncached` goes through the `TemplateCache` only; `render`,
+ * `renderDetailed` and `validatePresets` take a compiled template the caller holds and always
+ * render; `renderFiles` compiles and renders new files and caches nothing.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RendererShape {
   /** Render a compiled template (no cache). */
@@ -139,6 +157,8 @@ export interface RendererShape {
 }
 
 /**
+ * The `Renderer` service tag; its operations are {@link RendererShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -21,7 +21,10 @@ import type { TemplateSourceError } from "./TemplateSource.js"
 import { TemplateSource } from "./TemplateSource.js"
 
 /**
+ * What the template cache holds and has done since its layer started (`TemplateCacheShape.stats`).
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateCacheStats {
   readonly entries: number
@@ -30,7 +33,10 @@ export interface TemplateCacheStats {
 }
 
 /**
+ * The operations of the `TemplateCache` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateCacheShape {
   readonly get: (templateVersionId: string) => Effect.Effect<CompiledTemplate.CompiledTemplate, TemplateSourceError>
@@ -39,6 +45,8 @@ export interface TemplateCacheShape {
 }
 
 /**
+ * The `TemplateCache` service tag; its operations are {@link TemplateCacheShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -64,6 +72,7 @@ const compiler = Effect.gen(function*() {
  * A cache with explicit settings; its sweep fiber lives in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (
   settings: CacheSettings.CacheSettings

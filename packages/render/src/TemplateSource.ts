@@ -50,6 +50,8 @@ export interface TemplateSourceShape {
 }
 
 /**
+ * The `TemplateSource` service tag; its operations are {@link TemplateSourceShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

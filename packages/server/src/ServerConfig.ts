@@ -10,8 +10,9 @@
  */
 import * as JobLeases from "@warmpool/prebuilds/JobLeases"
 import * as PrebuildSettings from "@warmpool/prebuilds/Settings"
-import { CacheSettings, RenderWorkerPool } from "@warmpool/render"
-import { Budgets } from "@warmpool/terraform"
+// Deep imports: the CLI's command line reads these settings, and must not load the renderer.
+import * as CacheSettings from "@warmpool/render/CacheSettings"
+import * as Budgets from "@warmpool/terraform/Budgets"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -22,12 +23,19 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { randomBytes } from "node:crypto"
+import { availableParallelism } from "node:os"
 import * as Setting from "./Setting.js"
+
+/**
+ * `RenderWorkerPool.defaultSize()` (a test checks they agree), without loading the worker pool.
+ */
+const defaultRenderWorkers = (): number => Math.max(1, availableParallelism() - 1)
 
 /**
  * The prefix of every environment variable (`WARMPOOL_PORT`), applied once, here.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const envPrefix = "WARMPOOL"
 
@@ -176,7 +184,7 @@ export const settings = {
     doc: "The deadline of a template import's compile, render and preset validation (default: --render-timeout)."
   }),
   renderWorkers: Setting.make("render-workers", Setting.integer({ min: 0 }), {
-    default: RenderWorkerPool.defaultSize(),
+    default: defaultRenderWorkers(),
     doc: "Render worker threads (default: available cores - 1, at least 1); 0 renders on the serving thread."
   }),
   renderWorkerHeapMb: Setting.make("render-worker-heap-mb", Setting.integer({ min: 16 }), {
@@ -253,6 +261,7 @@ export type Values = { readonly [K in keyof Settings]: Setting.Value<Settings[K]
  * Which provisioner runs the jobs.
  *
  * @since 0.1.0
+ * @category models
  */
 export type ProvisionerConfig =
   | {
@@ -272,7 +281,10 @@ export type ProvisionerConfig =
   }
 
 /**
+ * The operations of the `ServerConfig` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface ServerConfigShape {
   /** A SQLite file path (the embedded default) or a `postgres://` URL. */
@@ -327,6 +339,8 @@ export interface ServerConfigShape {
 }
 
 /**
+ * The `ServerConfig` service tag; its operations are {@link ServerConfigShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -336,6 +350,7 @@ export class ServerConfig extends Context.Tag("@warmpool/server/ServerConfig")<S
  * Whether a `--db` value names PostgreSQL.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isPostgres = (db: string): boolean => /^postgres(ql)?:\/\//.test(db)
 
@@ -343,6 +358,7 @@ export const isPostgres = (db: string): boolean => /^postgres(ql)?:\/\//.test(db
  * The configuration from the settings' values; fails when the command provisioner has no command.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.SettingError> => {
   let provisioner: ProvisionerConfig
@@ -434,6 +450,7 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
  * The configuration from `WARMPOOL_*` variables only (through the current `ConfigProvider`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const config: Config.Config<ServerConfigShape> = Setting.config(settings, envPrefix).pipe(
   Config.mapOrFail((values) =>
@@ -445,6 +462,7 @@ export const config: Config.Config<ServerConfigShape> = Setting.config(settings,
  * A loaded configuration with where each value came from (for `--print-config`).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Loaded {
   readonly config: ServerConfigShape
@@ -457,6 +475,7 @@ export interface Loaded {
  * order of precedence.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const load = (inputs: Setting.Inputs): Effect.Effect<Loaded, Setting.SettingError> =>
   Effect.flatMap(Setting.load(settings, inputs, envPrefix), (loaded) =>
@@ -470,6 +489,7 @@ export const load = (inputs: Setting.Inputs): Effect.Effect<Loaded, Setting.Sett
  * database passwords redacted.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const describe = (loaded: Loaded): string => {
   const entries = (Object.keys(settings) as Array<keyof Settings>).map((field) => {

@@ -2,8 +2,9 @@
  * `warmpool render`: render a template directory's dynamic parameters.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Renderer, RenderOutput, SecretRequirements } from "@warmpool/render"
-import { ServerConfig, Setting } from "@warmpool/server"
+import { ParameterValue, Renderer, RenderOutput, SecretRequirements } from "@warmpool/render"
+import * as ServerConfig from "@warmpool/server/ServerConfig"
+import * as Setting from "@warmpool/server/Setting"
 import { Budgets, CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -93,7 +94,7 @@ export const paramDiagnostics = (
           "unknown_parameter"
         )
       )
-    } else if (!RenderOutput.isValueOfType(parameter.type, value)) {
+    } else if (!ParameterValue.isOfType(parameter.type, value)) {
       out.push(
         diagnostic(
           "error",

@@ -2,7 +2,8 @@
  * `warmpool simulate`: print the imports, then one line (or JSON object) per cycle.
  */
 import { Simulation, type TemplateImport } from "@warmpool/prebuilds"
-import { ServerConfig, Setting } from "@warmpool/server"
+import * as ServerConfig from "@warmpool/server/ServerConfig"
+import * as Setting from "@warmpool/server/Setting"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"

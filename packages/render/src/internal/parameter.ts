@@ -4,11 +4,12 @@
  *
  * @internal
  */
-import type { Evaluation, Evaluator } from "@warmpool/terraform"
+import type { ExpressionEvaluator, TemplateEvaluation } from "@warmpool/terraform"
 import { TfNumber } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
 import { formTypeOf } from "./formType.js"
 import { validateParameter } from "./parameterValidation.js"
+import * as RegexMemo from "./regexMemo.js"
 import { diagnostic, hclString, isTrue, primitiveText, textOr, typeName } from "./text.js"
 
 const parameterTypes: ReadonlyArray<RenderOutput.ParameterType> = RenderOutput.ParameterType.literals
@@ -23,13 +24,13 @@ const referenceText = (parts: ReadonlyArray<string | number>): string =>
   parts.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("")
 
 /** `data.coder_parameter.alpha.value`, `data.coder_parameter.x.[0].value`, `....x.[k].value` */
-const valueReference = (instance: Evaluation.BlockInstance): string =>
+const valueReference = (instance: TemplateEvaluation.BlockInstance): string =>
   instance.key === undefined
     ? `data.coder_parameter.${instance.block.name}.value`
     : `data.coder_parameter.${instance.block.name}.[${instance.key}].value`
 
 const extractOptions = (
-  instance: Evaluation.BlockInstance,
+  instance: TemplateEvaluation.BlockInstance,
   diagnostics: Array<RenderOutput.Diagnostic>
 ): { readonly options: Array<RenderOutput.ParameterOption>; readonly count: number; readonly invalid: number } => {
   const bodies = instance.nested("option")
@@ -72,15 +73,15 @@ const extractOptions = (
   return { options, count: bodies.length, invalid }
 }
 
-const integerOrNull = (result: Evaluator.Result | undefined): number | null => {
+const integerOrNull = (result: ExpressionEvaluator.Result | undefined): number | null => {
   if (result === undefined || result.value._tag !== "Number") return null
   return TfNumber.toNumber(TfNumber.truncate(result.value.value))
 }
 
-const textOrNull = (result: Evaluator.Result | undefined): string | null =>
+const textOrNull = (result: ExpressionEvaluator.Result | undefined): string | null =>
   result === undefined ? null : primitiveText(result.value) ?? null
 
-const extractValidations = (instance: Evaluation.BlockInstance): Array<RenderOutput.ParameterValidation> =>
+const extractValidations = (instance: TemplateEvaluation.BlockInstance): Array<RenderOutput.ParameterValidation> =>
   instance.nested("validation").map((body) => ({
     validation_error: textOr(body.attribute("error")),
     validation_regex: textOrNull(body.attribute("regex")),
@@ -89,7 +90,7 @@ const extractValidations = (instance: Evaluation.BlockInstance): Array<RenderOut
     validation_monotonic: textOrNull(body.attribute("monotonic"))
   }))
 
-const extractStyling = (result: Evaluator.Result | undefined): RenderOutput.ParameterStyling => {
+const extractStyling = (result: ExpressionEvaluator.Result | undefined): RenderOutput.ParameterStyling => {
   const text = result === undefined ? undefined : primitiveText(result.value)
   if (text === undefined) return {}
   let parsed: unknown
@@ -109,7 +110,7 @@ const extractStyling = (result: Evaluator.Result | undefined): RenderOutput.Para
 }
 
 const parameterValue = (
-  instance: Evaluation.BlockInstance
+  instance: TemplateEvaluation.BlockInstance
 ): { readonly hcl: RenderOutput.HclString; readonly state: "absent" | "null" | "unknown" | "invalid" | "valid" } => {
   const value = instance.parameterValue()
   const invalid = (state: "absent" | "null" | "unknown" | "invalid") => ({
@@ -124,7 +125,10 @@ const parameterValue = (
 }
 
 /** Extract one `coder_parameter` instance. */
-export const extractParameter = (instance: Evaluation.BlockInstance): Extracted => {
+export const extractParameter = (
+  instance: TemplateEvaluation.BlockInstance,
+  regexes: RegexMemo.RegexMemo = RegexMemo.uncached
+): Extracted => {
   const label = instance.block.name
   const name = instance.attribute("name")
   if (name === undefined) {
@@ -217,7 +221,7 @@ export const extractParameter = (instance: Evaluation.BlockInstance): Extracted 
       valueState: value.state,
       invalidOptions,
       required
-    })
+    }, regexes)
   }
   return {
     _tag: "Parameter",
@@ -226,7 +230,7 @@ export const extractParameter = (instance: Evaluation.BlockInstance): Extracted 
   }
 }
 
-const orderOf = (result: Evaluator.Result | undefined): number => {
+const orderOf = (result: ExpressionEvaluator.Result | undefined): number => {
   if (result === undefined || result.value._tag !== "Number") return 0
   return TfNumber.toNumber(TfNumber.truncate(result.value.value))
 }

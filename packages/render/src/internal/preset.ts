@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import type { Evaluation, Evaluator, Value } from "@warmpool/terraform"
+import type { ExpressionEvaluator, TemplateEvaluation, Value } from "@warmpool/terraform"
 import { TfNumber } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"
 import { defectMessage, diagnostic, primitiveText, typeName } from "./text.js"
@@ -24,7 +24,7 @@ export interface ExtractedPreset {
   readonly settings: PrebuildSettings
 }
 
-const known = (result: Evaluator.Result | undefined): Value.Value | undefined =>
+const known = (result: ExpressionEvaluator.Result | undefined): Value.Value | undefined =>
   result === undefined ? undefined : result.value
 
 const truncatedNumber = (value: Value.Value | undefined): number | undefined => {
@@ -56,7 +56,7 @@ const defaultOf = (value: Value.Value | undefined): boolean => {
   return false
 }
 
-const settingsOf = (instance: Evaluation.BlockInstance): PrebuildSettings => {
+const settingsOf = (instance: TemplateEvaluation.BlockInstance): PrebuildSettings => {
   const prebuilds = instance.nested("prebuilds")[0]
   const policy = prebuilds?.nested("expiration_policy")[0]
   const ttl = truncatedNumber(known(policy?.attribute("ttl")))
@@ -75,7 +75,7 @@ const settingsOf = (instance: Evaluation.BlockInstance): PrebuildSettings => {
 }
 
 /** Extract one preset instance (the "Multiple default presets" rule is applied by the caller). */
-export const extractPreset = (instance: Evaluation.BlockInstance): ExtractedPreset => {
+export const extractPreset = (instance: TemplateEvaluation.BlockInstance): ExtractedPreset => {
   const diagnostics: Array<RenderOutput.Diagnostic> = []
   const label = instance.block.name
   const nameResult = instance.attribute("name")
@@ -116,7 +116,7 @@ export const extractPreset = (instance: Evaluation.BlockInstance): ExtractedPres
  * `extractPreset`, with a failure contained to this preset (docs/render.md §6): the preset is kept,
  * without a name, with the error on it.
  */
-export const extractPresetContained = (instance: Evaluation.BlockInstance): ExtractedPreset => {
+export const extractPresetContained = (instance: TemplateEvaluation.BlockInstance): ExtractedPreset => {
   try {
     return extractPreset(instance)
   } catch (defect) {

@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import type { Diagnostic as TfDiagnostic, Evaluator } from "@warmpool/terraform"
+import type { Diagnostic as TfDiagnostic, ExpressionEvaluator } from "@warmpool/terraform"
 import { TfNumber, Type, Value } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"
 
@@ -22,11 +22,11 @@ export const primitiveText = (value: Value.Value): string | undefined => {
 }
 
 /** The text of a string, number or bool, `""` otherwise (display names, descriptions, icons). */
-export const textOr = (result: Evaluator.Result | undefined, fallback = ""): string =>
+export const textOr = (result: ExpressionEvaluator.Result | undefined, fallback = ""): string =>
   result === undefined ? fallback : primitiveText(result.value) ?? fallback
 
 /** HCLString (docs/render.md §3.2): valid when evaluated without errors to a known primitive. */
-export const hclString = (result: Evaluator.Result | undefined): RenderOutput.HclString => {
+export const hclString = (result: ExpressionEvaluator.Result | undefined): RenderOutput.HclString => {
   if (result === undefined || result.errors.length > 0) return { value: "", valid: false }
   const text = primitiveText(result.value)
   return text === undefined ? { value: "", valid: false } : { value: text, valid: true }
@@ -56,7 +56,7 @@ export const diagnostic = (
 ): RenderOutput.Diagnostic => ({ severity, summary, detail, extra: { code } })
 
 /** `true` only for a known `true` (docs/render.md §4.1 `mutable`, `ephemeral`). */
-export const isTrue = (result: Evaluator.Result | undefined): boolean =>
+export const isTrue = (result: ExpressionEvaluator.Result | undefined): boolean =>
   result !== undefined && result.value._tag === "Bool" && result.value.value
 
 /** A Terraform type name for messages (`Expected a string, got "number"`); `<nil>` for null. */

@@ -3,10 +3,10 @@
  *
  * @internal
  */
+import { InternalError, RenderTimeout, ServiceUnavailable, ValidationFailed } from "@warmpool/client/Api"
 import type { ParameterValidationError, Store } from "@warmpool/prebuilds"
 import type { RenderError, TemplateSource } from "@warmpool/render"
 import * as Effect from "effect/Effect"
-import { InternalError, RenderTimeout, ServiceUnavailable, ValidationFailed } from "../Api.js"
 
 /** A store failure: 503 when the database is unreachable, 500 otherwise (details logged). */
 export const storeFailure = (error: Store.StoreError) =>

@@ -3,8 +3,8 @@
  *
  * @internal
  */
+import type { OwnerInput } from "@warmpool/client/Api"
 import type { Owner } from "@warmpool/terraform"
-import type { OwnerInput } from "../Api.js"
 
 export const ownerOf = (input: typeof OwnerInput.Type | undefined): Owner.WorkspaceOwner => ({
   id: input?.id ?? "",
