@@ -176,23 +176,26 @@ const performWith = (metrics: Metrics.MetricsShape) => {
   const durations = { success: tagged("success"), failure: tagged("failure") }
   // A miss is counted in the asking fiber's tally (`RenderTally`: a reconcile cycle's own renders).
   return (key: RenderKey<RenderJob>): Effect.Effect<Rendered, RenderCacheError> =>
-    Effect.zipRight(RenderTally.count("misses"), Effect.suspend(() => {
-      const job = key.take()
-      if (job === undefined) return Effect.dieMessage(`the request of render key ${key.id} was already taken`)
-      if ("run" in job) {
-        return Effect.gen(function*() {
-          const start = yield* Clock.currentTimeNanos
-          const exit = yield* Effect.exit(job.run)
-          const end = yield* Clock.currentTimeNanos
-          const failed = exit._tag === "Failure" || RenderOutput.hasErrors(exit.value.output)
-          yield* Metrics.rendered(metrics, "miss", failed ? "failure" : "success", Number(end - start) / 1e9)
-          return freezeAndWeigh(yield* exit)
-        })
-      }
-      return Effect.clockWith((clock) =>
-        Effect.succeed(freezeAndWeigh(renderNow(clock, durations, job.template, job.inputs)))
-      )
-    }))
+    Effect.zipRight(
+      RenderTally.count("misses"),
+      Effect.suspend(() => {
+        const job = key.take()
+        if (job === undefined) return Effect.dieMessage(`the request of render key ${key.id} was already taken`)
+        if ("run" in job) {
+          return Effect.gen(function*() {
+            const start = yield* Clock.currentTimeNanos
+            const exit = yield* Effect.exit(job.run)
+            const end = yield* Clock.currentTimeNanos
+            const failed = exit._tag === "Failure" || RenderOutput.hasErrors(exit.value.output)
+            yield* Metrics.rendered(metrics, "miss", failed ? "failure" : "success", Number(end - start) / 1e9)
+            return freezeAndWeigh(yield* exit)
+          })
+        }
+        return Effect.clockWith((clock) =>
+          Effect.succeed(freezeAndWeigh(renderNow(clock, durations, job.template, job.inputs)))
+        )
+      })
+    )
 }
 
 /** Run the job a key carries, taking it from the key (the result is frozen). */
