@@ -3,7 +3,7 @@
  * library, checked as the corpus README says; each also rendered with full (non-selective)
  * evaluation (directly and through the `fullEvaluation` render option), which must give the
  * identical output. The directories without upstream assertions
- * must render without throwing, with the results RENDER.md §7 gives for them.
+ * must render without throwing, with the results docs/render.md §7 gives for them.
  */
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { describe, expect, it } from "@effect/vitest"

@@ -1,7 +1,7 @@
 /**
  * Raw job rows of a server's database for the crash-recovery suites: status, worker, error and
  * the build each job belongs to (the `Store` service does not expose workers' errors). The SQL
- * client under `Store.sqliteClientLayer` / `Store.pgClientLayer` is looked up by its tag key, as
+ * client under `Store.layerSqliteClient` / `Store.layerPgClient` is looked up by its tag key, as
  * in `pg.ts`.
  */
 import { Store } from "@warmpool/prebuilds"
@@ -31,8 +31,8 @@ export interface JobRow {
 
 const clientOf = (database: Database) =>
   database._tag === "sqlite"
-    ? Store.sqliteClientLayer(database.filename)
-    : Store.pgClientLayer({ url: database.url, schema: database.schema, maxConnections: 1 })
+    ? Store.layerSqliteClient(database.filename)
+    : Store.layerPgClient({ url: database.url, schema: database.schema, maxConnections: 1 })
 
 /** Every job of the database, oldest first. */
 export const jobRows = (database: Database): Promise<ReadonlyArray<JobRow>> =>

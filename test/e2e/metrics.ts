@@ -7,7 +7,7 @@ import type { RunningServer } from "./server.js"
 
 export type { Family }
 
-/** The metric families of ARCHITECTURE.md and PREBUILDS.md §8 every exposition declares. */
+/** The metric families of docs/architecture.md and docs/prebuilds.md §8 every exposition declares. */
 export const expectedFamilies: ReadonlyArray<string> = [
   "coderd_prebuilds_render_cache_hits_total",
   "coderd_prebuilds_render_cache_misses_total",

@@ -19,7 +19,7 @@ export const pgSkipReason = "WARMPOOL_PG_URL is not set: the PostgreSQL replica 
   "(e.g. postgres://warmpool:warmpool@127.0.0.1:5432/warmpool; WARMPOOL_REQUIRE_PG=1 makes this a failure)"
 
 /**
- * The SQL client under `Store.pgClientLayer`, looked up by its tag key: `@effect/sql` is a
+ * The SQL client under `Store.layerPgClient`, looked up by its tag key: `@effect/sql` is a
  * dependency of the prebuilds package, not of the root test project, so only the one method used
  * here is typed.
  */
@@ -31,7 +31,7 @@ const SqlClient = Context.GenericTag<SqlClient>("@effect/sql/SqlClient")
 const admin = <A>(url: string, use: (sql: SqlClient) => Effect.Effect<A, unknown>): Promise<A> =>
   Effect.runPromise(
     Effect.scoped(
-      Effect.flatMap(Layer.build(Store.pgClientLayer({ url, maxConnections: 1 })), (context) =>
+      Effect.flatMap(Layer.build(Store.layerPgClient({ url, maxConnections: 1 })), (context) =>
         use(Context.unsafeGet(context, SqlClient)))
     )
   )

@@ -1,5 +1,5 @@
 /**
- * Two `warmpool serve` processes on one PostgreSQL database (issue 7, PREBUILDS.md §3.2, §10
+ * Two `warmpool serve` processes on one PostgreSQL database (issue 7, docs/prebuilds.md §3.2, §10
  * R1/R3), each test in a schema of its own: while users claim prebuilds through both replicas for
  * about twenty 1 s cycles, no preset ever holds more prebuilds than it wants — neither in either
  * replica's `/api/v1/presets` nor in the database (running and starting counted) — one replica at

@@ -24,10 +24,9 @@ import { emptyPrebuildState } from "./PrebuildState.js"
 
 /**
  * Names of every metric in the exposition. The render-cache names are Coder-compatible; the
- * prebuild names follow `PREBUILDS.md` §8.
+ * prebuild names follow `docs/prebuilds.md` §8.
  *
  * @since 0.1.0
- * @category constants
  */
 export const names = {
   renderCacheHits: "coderd_prebuilds_render_cache_hits_total",
@@ -57,7 +56,6 @@ export const names = {
  * Why a render-cache entry left the cache (label `reason`).
  *
  * @since 0.1.0
- * @category models
  */
 export type EvictionReason = "idle" | "max_age" | "capacity"
 
@@ -66,7 +64,6 @@ export type EvictionReason = "idle" | "max_age" | "capacity"
  * (introspection) render.
  *
  * @since 0.1.0
- * @category models
  */
 export type RenderPath = "miss" | "uncached"
 
@@ -74,7 +71,6 @@ export type RenderPath = "miss" | "uncached"
  * Outcome of a performed render (label `outcome`).
  *
  * @since 0.1.0
- * @category models
  */
 export type RenderOutcome = "success" | "failure"
 
@@ -83,7 +79,6 @@ export type RenderOutcome = "success" | "failure"
  * cold ones tens of milliseconds.
  *
  * @since 0.1.0
- * @category constants
  */
 export const renderDurationBoundaries: ReadonlyArray<number> = [
   0.0001,
@@ -106,7 +101,6 @@ export const renderDurationBoundaries: ReadonlyArray<number> = [
  * Prometheus' default buckets, used by `coderd_prebuilds_reconciliation_duration_seconds`.
  *
  * @since 0.1.0
- * @category constants
  */
 export const defaultBoundaries: ReadonlyArray<number> = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
@@ -118,7 +112,6 @@ type Histogram = Metric.Metric.Histogram<number>
  * The metrics warmpool records in process.
  *
  * @since 0.1.0
- * @category models
  */
 export interface Instruments {
   readonly renderCacheHits: Counter
@@ -152,8 +145,6 @@ export interface MetricsShape extends Instruments {
 }
 
 /**
- * The `Metrics` service tag; its operations are {@link MetricsShape}.
- *
  * @since 0.1.0
  * @category tags
  */
@@ -163,7 +154,6 @@ export class Metrics extends Context.Tag("@warmpool/metrics/Metrics")<Metrics, M
  * Content type of the exposition, for the `/metrics` response.
  *
  * @since 0.1.0
- * @category constants
  */
 export const contentType = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -338,10 +328,9 @@ export const templateImports: Counter = Metric.counter(names.templateImports, {
 })
 
 /**
- * The per-preset labels of `PREBUILDS.md` §8 (`organization_name` is `""` without organizations).
+ * The per-preset labels of `docs/prebuilds.md` §8 (`organization_name` is `""` without organizations).
  *
  * @since 0.1.0
- * @category utils
  */
 export const presetLabels = <A extends Metric.Metric<any, any, any>>(
   metric: A,
@@ -357,7 +346,6 @@ export const presetLabels = <A extends Metric.Metric<any, any, any>>(
  * Count one render-cache eviction with its reason.
  *
  * @since 0.1.0
- * @category utils
  */
 export const evicted = (metrics: Instruments, reason: EvictionReason, count = 1): Effect.Effect<void> =>
   count <= 0 ? Effect.void : Metric.incrementBy(Metric.tagged(metrics.renderCacheEvictions, "reason", reason), count)
@@ -366,7 +354,6 @@ export const evicted = (metrics: Instruments, reason: EvictionReason, count = 1)
  * Record the duration of one performed render.
  *
  * @since 0.1.0
- * @category utils
  */
 export const rendered = (
   metrics: Instruments,
@@ -375,14 +362,3 @@ export const rendered = (
   seconds: number
 ): Effect.Effect<void> =>
   Metric.update(metrics.renderDuration.pipe(Metric.tagged("cache", path), Metric.tagged("outcome", outcome)), seconds)
-
-/**
- * The current value of an instrument for the given extra tags (used by tests and the
- * dashboard).
- *
- * @since 0.1.0
- * @category utils
- */
-export const valueOf = <In, Out extends MetricState.MetricState<In>>(
-  metric: Metric.Metric<any, In, Out>
-): Effect.Effect<Out> => Metric.value(metric)

@@ -1,6 +1,6 @@
 /**
  * The store-derived prebuild metrics: a snapshot that the reconciler's metrics fiber refreshes
- * (every 60 s in `PREBUILDS.md` §8) and that scrapes only read.
+ * (every 60 s in `docs/prebuilds.md` §8) and that scrapes only read.
  *
  * @since 0.1.0
  */

@@ -1,5 +1,5 @@
 /**
- * Claiming prebuilt workspaces (`PREBUILDS.md` §7): a user asking for a workspace of a template
+ * Claiming prebuilt workspaces (`docs/prebuilds.md` §7): a user asking for a workspace of a template
  * gets a ready prebuild of the requested (or matching) preset when there is one, with a claim
  * build that re-applies the template under the new owner and name.
  *
@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import { Metrics } from "@warmpool/metrics"
+import { Metrics, Spans } from "@warmpool/metrics"
 import {
   type RenderError,
   type RenderOutput,
@@ -161,7 +161,7 @@ export type ClaimFailure =
   | RenderCrashed
   | RenderError.RenderFailure
   | RenderLimitExceeded
-  | TemplateSource.TemplateNotFound
+  | TemplateSource.TemplateSourceError
   | StoreError
 
 /**
@@ -377,4 +377,4 @@ export const layer = (
   Claims,
   never,
   Store | WorkspaceBuilder | TemplateCache.TemplateCache | Metrics.Metrics | JobNotifications
-> => Layer.effect(Claims, make(options))
+> => Layer.effect(Claims, Effect.flatMap(make(options), (claims) => Spans.traced("Claims", claims)))

@@ -1,5 +1,5 @@
 /**
- * The prebuild domain (`PREBUILDS.md` §1): identifiers, entities and the derived predicates the
+ * The prebuild domain (`docs/prebuilds.md` §1): identifiers, entities and the derived predicates the
  * reconciler, the store and claims share.
  *
  * Conventions:

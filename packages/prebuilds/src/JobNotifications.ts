@@ -1,5 +1,5 @@
 /**
- * The job notification queue (`PREBUILDS.md` §2): whoever enqueues a provisioner job (the
+ * The job notification queue (`docs/prebuilds.md` §2): whoever enqueues a provisioner job (the
  * reconciler after a create commits, the claim flow) offers its id here, and idle provisioner
  * workers wake up on it instead of waiting for their next poll.
  *

@@ -1,5 +1,5 @@
 /**
- * The keyed validation error of a build (`PREBUILDS.md` §6.1): what `resolveParameters` fails
+ * The keyed validation error of a build (`docs/prebuilds.md` §6.1): what `resolveParameters` fails
  * with when parameters, workspace tags or (at import) presets do not validate. It is the only
  * failure that marks a preset `validation_failed`; store, file-loading and renderer-crash failures
  * are other errors.

@@ -1,5 +1,5 @@
 /**
- * What the reconciler does for one preset in one cycle (`PREBUILDS.md` §3.6–§3.9): a pure
+ * What the reconciler does for one preset in one cycle (`docs/prebuilds.md` §3.6–§3.9): a pure
  * function of the preset's snapshot slice, the instant and the settings.
  *
  * @since 0.1.0
@@ -9,8 +9,8 @@ import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import type { WorkspaceId } from "./Domain.js"
+import * as PresetSchedule from "./PresetSchedule.js"
 import * as PresetState from "./PresetState.js"
-import * as Schedule from "./Schedule.js"
 import type { Settings } from "./Settings.js"
 import type { BackoffRow, PresetSnapshot, RunningPrebuildRow } from "./Snapshot.js"
 
@@ -202,7 +202,7 @@ export const CreateDecision = Data.taggedEnum<CreateDecision>()
  * @category utils
  */
 export const decideCreate = (snapshot: PresetSnapshot, requested: number, now: DateTime.DateTime): CreateDecision => {
-  const limit = Schedule.desiredInstancesAt(snapshot.preset, snapshot.schedules, now).instances
+  const limit = PresetSchedule.desiredInstancesAt(snapshot.preset, snapshot.schedules, now).instances
   const capped = requested > limit
   if (snapshot.isHardLimited) return CreateDecision.SkipHardLimited({ requested, capped })
   if (snapshot.preset.prebuildStatus === "validation_failed") {

@@ -1,12 +1,12 @@
 /**
- * The state of one preset's pool at an instant (`PREBUILDS.md` §3.5), a pure function of its
+ * The state of one preset's pool at an instant (`docs/prebuilds.md` §3.5), a pure function of its
  * snapshot slice.
  *
  * @since 0.1.0
  */
 import type * as DateTime from "effect/DateTime"
 import type { WorkspaceTransition } from "./Domain.js"
-import * as Schedule from "./Schedule.js"
+import * as PresetSchedule from "./PresetSchedule.js"
 import type { Settings } from "./Settings.js"
 import type { PresetRow, PresetSnapshot } from "./Snapshot.js"
 
@@ -79,7 +79,7 @@ export const presetState = (snapshot: PresetSnapshot, now: DateTime.DateTime, _s
   if (!active) {
     return { actual, expired, desired: 0, eligible: 0, extraneous: 0, starting, stopping, deleting, active }
   }
-  const desired = Schedule.desiredInstancesAt(snapshot.preset, snapshot.schedules, now).instances
+  const desired = PresetSchedule.desiredInstancesAt(snapshot.preset, snapshot.schedules, now).instances
   let eligible = 0
   for (const prebuild of snapshot.running) {
     if (prebuild.ready) eligible++

@@ -1,5 +1,5 @@
 /**
- * The `Provisioner` service (`PREBUILDS.md` §1, §2, §3.8, §10 R5): the workers that take pending
+ * The `Provisioner` service (`docs/prebuilds.md` §1, §2, §3.8, §10 R5): the workers that take pending
  * provisioner jobs from the `Store`, run them, and store how they ended (status, error, agents).
  * The reconciler never waits for them: it enqueues a job, offers its id to `JobNotifications`
  * and moves on.

@@ -1,6 +1,6 @@
 /**
  * Quarantine of template versions whose renders keep exceeding a budget or a deadline (issue 11
- * item 4, ARCHITECTURE.md decision 10): the same principle as `validation_failed` — never retry
+ * item 4, docs/architecture.md decision 10): the same principle as `validation_failed` — never retry
  * what cannot succeed. A render that ends in one of these counts as an **overrun**:
  *
  * - a `RenderTimeout` (the render outlived its deadline; the worker running it was replaced);

@@ -1,5 +1,5 @@
 /**
- * The prebuild reconciler (`PREBUILDS.md` §3): every interval (on Effect's `Clock`, the first one
+ * The prebuild reconciler (`docs/prebuilds.md` §3): every interval (on Effect's `Clock`, the first one
  * right after start) it competes for the reconcile lock, reads the pause flag and the
  * snapshot, and makes each preset's pool converge: creates through the `WorkspaceBuilder`,
  * deletes, cancels of pending creates on inactive versions, backoff, the hard limit and
@@ -16,8 +16,7 @@
  *
  * @since 0.1.0
  */
-import { Metrics } from "@warmpool/metrics"
-import { RenderCache, TemplateCache } from "@warmpool/render"
+import { Metrics, Spans } from "@warmpool/metrics"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -141,8 +140,6 @@ export type Requirements =
   | Store
   | WorkspaceBuilder
   | Metrics.Metrics
-  | RenderCache.RenderCache
-  | TemplateCache.TemplateCache
   | JobNotifications
 
 /**
@@ -168,8 +165,6 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
       maxPendingJobs: options.maxPendingJobs,
       notify: (jobId) => Effect.asVoid(notifications.offer(jobId)),
       metrics: yield* Metrics.Metrics,
-      renderCache: yield* RenderCache.RenderCache,
-      templateCache: yield* TemplateCache.TemplateCache,
       remember: (taken) => Ref.set(latest, Option.some(taken)),
       reported: { hardLimited: "", invalid: "", quarantined: "" },
       backingOff: new Set()
@@ -199,7 +194,7 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
 
     const paused = Effect.map(store.settings(), (row) => row.reconciliationPaused)
 
-    return {
+    return yield* Spans.traced<ReconcilerShape>("Reconciler", {
       settings,
       reconcileOnce,
       pause: store.setPaused(true),
@@ -223,7 +218,7 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
             )
             : Effect.succeed(pool))
       })
-    }
+    })
   })
 
 /**

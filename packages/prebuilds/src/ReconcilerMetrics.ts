@@ -1,5 +1,5 @@
 /**
- * The store-derived prebuild metrics (`PREBUILDS.md` §8): a fiber refreshes them every 60 s
+ * The store-derived prebuild metrics (`docs/prebuilds.md` §8): a fiber refreshes them every 60 s
  * (10 s timeout) into `Metrics.setPrebuildState`, and scrapes only read that cached state.
  *
  * - Counters `created` / `failed` / `claimed` come from `Store.prebuildCounts` (emitted as

@@ -1,5 +1,5 @@
 /**
- * The reconciler's settings (`PREBUILDS.md` §2) with their defaults, and the per-preset
+ * The reconciler's settings (`docs/prebuilds.md` §2) with their defaults, and the per-preset
  * concurrency derived from the store's pool size (§3.13). Applications read them from their own
  * configuration (warmpool's server: `ServerConfig.settings`) and pass them to `Reconciler.layer`.
  *

@@ -5,17 +5,13 @@
  * builds within one interval, and each cycle is reported (creates, deletes, renders actually
  * performed, template compilations, render-cache hits, and every pool).
  *
- * {@link environment} is also the embedded composition of the prebuild services (store aside):
- * template source on the store, the two caches, the renderer, the builder, imports, claims and the
- * job notification queue.
+ * The services are `Prebuilds.layerCore` ({@link environment}), the composition `serve` runs too.
  *
  * @since 0.1.0
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
 import { Metrics } from "@warmpool/metrics"
-import { CacheSettings, RenderCache, Renderer, TemplateCache, type TemplateSource } from "@warmpool/render"
-import { HclParser } from "@warmpool/terraform"
 import type * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
@@ -25,15 +21,12 @@ import * as Layer from "effect/Layer"
 import * as Random from "effect/Random"
 import * as TestClock from "effect/TestClock"
 import * as TestContext from "effect/TestContext"
-import * as Claims from "./Claims.js"
-import * as JobNotifications from "./JobNotifications.js"
+import * as Prebuilds from "./Prebuilds.js"
 import * as Provisioner from "./Provisioner.js"
 import * as Reconciler from "./Reconciler.js"
 import * as Settings from "./Settings.js"
 import * as Store from "./Store.js"
-import * as StoreTemplateSource from "./StoreTemplateSource.js"
 import * as TemplateImport from "./TemplateImport.js"
-import * as WorkspaceBuilder from "./WorkspaceBuilder.js"
 
 /**
  * The services {@link environment} provides.
@@ -41,16 +34,7 @@ import * as WorkspaceBuilder from "./WorkspaceBuilder.js"
  * @since 0.1.0
  * @category models
  */
-export type EnvironmentServices =
-  | HclParser.HclParser
-  | TemplateSource.TemplateSource
-  | TemplateCache.TemplateCache
-  | RenderCache.RenderCache
-  | Renderer.Renderer
-  | WorkspaceBuilder.WorkspaceBuilder
-  | TemplateImport.TemplateImport
-  | Claims.Claims
-  | JobNotifications.JobNotifications
+export type EnvironmentServices = Prebuilds.CoreServices
 
 /**
  * Options of {@link environment}.
@@ -58,41 +42,18 @@ export type EnvironmentServices =
  * @since 0.1.0
  * @category models
  */
-export interface EnvironmentOptions {
-  /** `live` (default) or `noop` caches (every render performed, every lookup compiling). */
-  readonly caches?: "live" | "noop" | undefined
-  readonly templateCache?: CacheSettings.CacheSettings | undefined
-  readonly renderCache?: CacheSettings.CacheSettings | undefined
-}
+export type EnvironmentOptions = Prebuilds.CoreOptions
 
 /**
- * The prebuild services on the `Store` and the `Metrics` of the context.
+ * The prebuild services on the `Store` and the `Metrics` of the context: `Prebuilds.layerCore`
+ * (the one composition every program uses).
  *
  * @since 0.1.0
  * @category layers
  */
 export const environment = (
   options: EnvironmentOptions = {}
-): Layer.Layer<EnvironmentServices, never, Store.Store | Metrics.Metrics> => {
-  const noop = options.caches === "noop"
-  const templateCache = noop
-    ? TemplateCache.layerNoop
-    : TemplateCache.layerWith(options.templateCache ?? CacheSettings.defaults(256))
-  const renderCache = noop
-    ? RenderCache.layerNoop
-    : RenderCache.layerWith(options.renderCache ?? CacheSettings.defaults(10_000))
-  const rendering = Renderer.layer.pipe(
-    Layer.provideMerge(templateCache),
-    Layer.provideMerge(renderCache),
-    Layer.provideMerge(StoreTemplateSource.layer),
-    Layer.provideMerge(HclParser.layerMemoized())
-  )
-  const building = WorkspaceBuilder.layer.pipe(Layer.provideMerge(rendering))
-  return Layer.mergeAll(TemplateImport.layer, Claims.layer()).pipe(
-    Layer.provideMerge(building),
-    Layer.provideMerge(JobNotifications.layer)
-  )
-}
+): Layer.Layer<EnvironmentServices, never, Store.Store | Metrics.Metrics> => Prebuilds.layerCore(options)
 
 /**
  * Options of {@link run}.
@@ -317,7 +278,7 @@ export const run = <E1, E2>(
     }
   })
 
-  const services = environment({ caches: options.caches }).pipe(
+  const services = Prebuilds.layerCore({ caches: options.caches }).pipe(
     Layer.provideMerge(Store.layerMemory()),
     Layer.provideMerge(Metrics.layerNoop),
     Layer.mapError((error: Store.StoreError | ConfigError.ConfigError) =>

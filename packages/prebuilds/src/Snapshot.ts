@@ -1,6 +1,6 @@
 /**
  * The reconciler's view of the store for one cycle: the rows of the seven reads of
- * `PREBUILDS.md` §3.4, all taken in the lock transaction, and their per-preset slices
+ * `docs/prebuilds.md` §3.4, all taken in the lock transaction, and their per-preset slices
  * (`filterByPreset`), which is what the pure `PresetState` and `PresetActions` work on.
  *
  * The row schemas decode what the store's queries return (nullable columns as `null`, instants as

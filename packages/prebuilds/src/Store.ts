@@ -1,5 +1,5 @@
 /**
- * The prebuilds `Store` (`PREBUILDS.md` §3, §6.3, §7, §8; ARCHITECTURE.md decision 7): templates
+ * The prebuilds `Store` (`docs/prebuilds.md` §3, §6.3, §7, §8; docs/architecture.md decision 7): templates
  * and their versions (files stored content-addressed), presets, the settings row, the reconcile
  * lock with the seven reads of a cycle, the writes of the reconciler and of claims, provisioner
  * jobs and the store-derived metric counts.
@@ -14,6 +14,7 @@
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
+import { Spans } from "@warmpool/metrics"
 import * as Context from "effect/Context"
 import type * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
@@ -139,7 +140,7 @@ export interface StoredTemplateImport extends TemplateImportRecord {
 
 /**
  * A preset extracted from a version's files at import, with the diagnostics of its validation
- * (`PREBUILDS.md` §6.3). Any diagnostic with `severity: "error"` stores the preset as
+ * (`docs/prebuilds.md` §6.3). Any diagnostic with `severity: "error"` stores the preset as
  * `validation_failed`; otherwise it starts `healthy`.
  *
  * @since 0.1.0
@@ -857,7 +858,8 @@ export interface StoreOptions {
  */
 export const make = (
   options: StoreOptions = {}
-): Effect.Effect<StoreShape, StoreError, SqlClient.SqlClient | Scope.Scope> => makeStore(options)
+): Effect.Effect<StoreShape, StoreError, SqlClient.SqlClient | Scope.Scope> =>
+  Effect.flatMap(makeStore(options), (store) => Spans.traced("Store", store))
 
 /**
  * The store on the `SqlClient` provided to the layer.
@@ -885,7 +887,7 @@ export interface SqliteOptions extends StoreOptions {
  * @since 0.1.0
  * @category layers
  */
-export const sqliteClientLayer = (filename: string): Layer.Layer<SqlClient.SqlClient, StoreError> =>
+export const layerSqliteClient = (filename: string): Layer.Layer<SqlClient.SqlClient, StoreError> =>
   SqliteClient.layer({ filename }).pipe(
     Layer.mapError((error) =>
       new StoreError({ operation: "open", reason: "Database", message: String(error), cause: error })
@@ -899,7 +901,7 @@ export const sqliteClientLayer = (filename: string): Layer.Layer<SqlClient.SqlCl
  * @category layers
  */
 export const layerSqlite = (options: SqliteOptions): Layer.Layer<Store, StoreError> =>
-  layer(options).pipe(Layer.provide(sqliteClientLayer(options.filename)))
+  layer(options).pipe(Layer.provide(layerSqliteClient(options.filename)))
 
 /**
  * An in-memory SQLite store (tests, `warmpool simulate`).
@@ -938,7 +940,7 @@ const withSchema = (url: string, schema: string | undefined): string => {
  * @since 0.1.0
  * @category layers
  */
-export const pgClientLayer = (options: PgOptions): Layer.Layer<SqlClient.SqlClient, StoreError> => {
+export const layerPgClient = (options: PgOptions): Layer.Layer<SqlClient.SqlClient, StoreError> => {
   const url = typeof options.url === "string" ? options.url : Redacted.value(options.url)
   return PgClient.layer({
     url: Redacted.make(withSchema(url, options.schema)),
@@ -954,7 +956,7 @@ export const pgClientLayer = (options: PgOptions): Layer.Layer<SqlClient.SqlClie
  * @category layers
  */
 export const layerPg = (options: PgOptions): Layer.Layer<Store, StoreError> =>
-  layer(options).pipe(Layer.provide(pgClientLayer(options)))
+  layer(options).pipe(Layer.provide(layerPgClient(options)))
 
 // ---------------------------------------------------------------------------
 // Faults

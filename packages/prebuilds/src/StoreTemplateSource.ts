@@ -13,9 +13,10 @@ import type { TemplateVersionId } from "./Domain.js"
 import { Store } from "./Store.js"
 
 /**
- * The source on the `Store` of the context. A version that does not exist, a store failure and a
- * stored file set that is not a valid snapshot all answer `TemplateNotFound` (with the reason in
- * its message); the template cache never keeps a failure.
+ * The source on the `Store` of the context. A version that does not exist and a stored file set
+ * that is not a valid snapshot answer `TemplateNotFound`; any other store failure (the database
+ * is unreachable, a query failed) answers `TemplateSourceUnavailable`, so that an outage is never
+ * reported as a missing version. The template cache never keeps a failure.
  *
  * @since 0.1.0
  * @category layers
@@ -25,13 +26,16 @@ export const layer: Layer.Layer<TemplateSource.TemplateSource, never, Store> = L
   Effect.map(Store, (store) => ({
     files: (templateVersionId: string) =>
       store.versionFiles(templateVersionId as TemplateVersionId).pipe(
-        Effect.mapError((error) =>
-          new TemplateSource.TemplateNotFound({
-            templateVersionId,
-            message: error.reason === "NotFound"
-              ? `Template version ${templateVersionId} not found`
-              : `Template version ${templateVersionId} could not be read: ${error.message}`
-          })
+        Effect.mapError((error): TemplateSource.TemplateSourceError =>
+          error.reason === "NotFound"
+            ? new TemplateSource.TemplateNotFound({
+              templateVersionId,
+              message: `Template version ${templateVersionId} not found`
+            })
+            : new TemplateSource.TemplateSourceUnavailable({
+              templateVersionId,
+              message: `Template version ${templateVersionId} could not be read: ${error.message}`
+            })
         ),
         Effect.flatMap((files) =>
           Either.match(TemplateFiles.fromRecord(files), {

@@ -1,5 +1,5 @@
 /**
- * Importing template versions (`PREBUILDS.md` §6.3): the files are compiled and rendered once
+ * Importing template versions (`docs/prebuilds.md` §6.3): the files are compiled and rendered once
  * for the system user with no values, the presets are extracted with their prebuild settings and
  * validated (`validatePresets` plus the scheduling checks), and the version is stored with its
  * presets in one store transaction.
@@ -12,7 +12,7 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
-import { Metrics } from "@warmpool/metrics"
+import { Metrics, Spans } from "@warmpool/metrics"
 import { Renderer, type RenderError, RenderOutput } from "@warmpool/render"
 import type { Diagnostic } from "@warmpool/terraform"
 import { TemplateFiles } from "@warmpool/terraform"
@@ -27,7 +27,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { OrganizationId, PrebuildStatus, PresetId, ScheduleSpec, TemplateId, TemplateVersionId } from "./Domain.js"
 import * as ParameterValidationError from "./ParameterValidationError.js"
-import * as Schedule from "./Schedule.js"
+import * as PresetSchedule from "./PresetSchedule.js"
 import type { StoreError } from "./Store.js"
 import { filesDigest, type PresetImport, Store, type StoredPreset } from "./Store.js"
 import { systemOwner } from "./WorkspaceBuilder.js"
@@ -240,8 +240,10 @@ const extractPresets = (rendered: Renderer.Rendered) => {
     const diagnostics: Array<RenderOutput.Diagnostic> = [...preset.diagnostics]
     const desiredInstances = preset.prebuilds === null ? null : nonNegativeInteger(preset.prebuilds.instances)
     if (desiredInstances !== null) {
-      for (const problem of Schedule.validateSchedules(settings.timezone, settings.schedules)) {
-        diagnostics.push(wireDiagnostic("error", "Invalid prebuild scheduling", Schedule.describeProblem(problem)))
+      for (const problem of PresetSchedule.validateSchedules(settings.timezone, settings.schedules)) {
+        diagnostics.push(
+          wireDiagnostic("error", "Invalid prebuild scheduling", PresetSchedule.describeProblem(problem))
+        )
       }
     }
     presets.push({
@@ -491,4 +493,4 @@ export const make: Effect.Effect<
  * @category layers
  */
 export const layer: Layer.Layer<TemplateImport, never, Store | Renderer.Renderer> = Layer
-  .effect(TemplateImport, make)
+  .effect(TemplateImport, Effect.flatMap(make, (importer) => Spans.traced("TemplateImport", importer)))

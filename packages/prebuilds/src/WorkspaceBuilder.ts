@@ -1,5 +1,5 @@
 /**
- * The workspace builder's parameter resolution (`PREBUILDS.md` §6): the values a build runs with,
+ * The workspace builder's parameter resolution (`docs/prebuilds.md` §6): the values a build runs with,
  * from the preset's, the user's and the previous build's values and the template's defaults,
  * checked against the template version's dynamic parameters.
  *
@@ -9,8 +9,9 @@
  *
  * @since 0.1.0
  */
+import { Spans } from "@warmpool/metrics"
 import type { RenderError, RenderOutput, TemplateSource } from "@warmpool/render"
-import { Renderer } from "@warmpool/render"
+import { Renderer, RenderTally } from "@warmpool/render"
 import type { Owner } from "@warmpool/terraform"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -111,7 +112,7 @@ export const resourceLimitCode = "resource_limit"
  */
 export type ResolveError =
   | ParameterValidationError.ParameterValidationError
-  | TemplateSource.TemplateNotFound
+  | TemplateSource.TemplateSourceError
   | RenderCrashed
   | RenderError.RenderFailure
   | RenderLimitExceeded
@@ -215,6 +216,7 @@ export const make: Effect.Effect<WorkspaceBuilderShape, never, Renderer.Renderer
       let dropped: ReadonlySet<string> = new Set()
       if (Object.keys(inputs.previousValues).length > 0) {
         uncachedRenders++
+        yield* RenderTally.count("uncached")
         const introspection = yield* renderer.renderUncached({
           templateVersionId,
           owner: request.owner,
@@ -248,10 +250,10 @@ export const make: Effect.Effect<WorkspaceBuilderShape, never, Renderer.Renderer
       return { values: checked.values, sources: checked.sources, tags: tags.tags, output }
     })
 
-  return {
+  return yield* Spans.traced<WorkspaceBuilderShape>("WorkspaceBuilder", {
     resolveParameters,
     stats: Effect.sync(() => ({ cachedLookups, uncachedRenders }))
-  }
+  })
 })
 
 /**

@@ -16,7 +16,7 @@ export * as PresetState from "./PresetState.js"
 /**
  * @since 0.1.0
  */
-export * as Schedule from "./Schedule.js"
+export * as PresetSchedule from "./PresetSchedule.js"
 
 /**
  * @since 0.1.0
@@ -121,3 +121,8 @@ export * as PoolState from "./PoolState.js"
  * @since 0.1.0
  */
 export * as Quarantine from "./Quarantine.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Prebuilds from "./Prebuilds.js"

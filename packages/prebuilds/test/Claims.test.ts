@@ -1,5 +1,5 @@
 /**
- * Claims (PREBUILDS.md §7): matching-preset selection, the atomic claim with its build and
+ * Claims (docs/prebuilds.md §7): matching-preset selection, the atomic claim with its build and
  * parameters, immutability against the prebuild's persisted values, readiness, replacement after
  * the next cycle, resource-replacement detection and its counter, the timeout, and claim races.
  */
@@ -22,9 +22,9 @@ import { SystemUserId } from "../src/Domain.js"
 import { matchingPreset } from "../src/internal/claimPreset.js"
 import { claimReplacements } from "../src/internal/claimReplacements.js"
 import * as JobNotifications from "../src/JobNotifications.js"
+import * as Prebuilds from "../src/Prebuilds.js"
 import * as Reconciler from "../src/Reconciler.js"
 import * as Settings from "../src/Settings.js"
-import * as Simulation from "../src/Simulation.js"
 import * as Store from "../src/Store.js"
 import * as TemplateImport from "../src/TemplateImport.js"
 import { type Backend, describeEachBackend } from "./utils/storeBackends.js"
@@ -34,7 +34,7 @@ const T0 = DateTime.unsafeMake("2024-01-01T00:00:00Z")
 
 const harness = (backend: Backend, wrap: (store: Store.StoreShape) => Store.StoreShape = (s) => s) =>
   Reconciler.layerManual({ settings: Settings.make({ backoffInterval: Duration.seconds(5) }) }).pipe(
-    Layer.provideMerge(Simulation.environment()),
+    Layer.provideMerge(Prebuilds.layerCore()),
     Layer.provideMerge(
       Layer.effect(Store.Store, Effect.map(Store.Store, wrap)).pipe(Layer.provideMerge(backend.layer()))
     ),

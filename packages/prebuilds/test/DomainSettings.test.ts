@@ -1,3 +1,4 @@
+// Section numbers (§) in this file refer to docs/prebuilds.md.
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import { defaults, make, presetConcurrency } from "../src/Settings.js"

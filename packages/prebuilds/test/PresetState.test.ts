@@ -1,3 +1,4 @@
+// Section numbers (§) in this file refer to docs/prebuilds.md.
 import { describe, expect, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"

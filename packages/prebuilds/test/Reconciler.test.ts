@@ -1,5 +1,5 @@
 /**
- * The reconciler on a real store (PREBUILDS.md §3, §9.2): `reconcileOnce` with the builder, the
+ * The reconciler on a real store (docs/prebuilds.md §3, §9.2): `reconcileOnce` with the builder, the
  * caches and a deterministic job driver standing in for the provisioner. SQLite in memory, and
  * PostgreSQL when `WARMPOOL_PG_URL` is set. Each scenario repeats its cycles (8× where the
  * checklist asks) and checks the outcome does not drift.
@@ -21,10 +21,10 @@ import * as TestClock from "effect/TestClock"
 import type { PresetId, ProvisionerWorkerId, TemplateId } from "../src/Domain.js"
 import { SystemUserId } from "../src/Domain.js"
 import * as JobNotifications from "../src/JobNotifications.js"
+import * as Prebuilds from "../src/Prebuilds.js"
 import * as Reconciler from "../src/Reconciler.js"
 import * as ReconcilerMetrics from "../src/ReconcilerMetrics.js"
 import * as Settings from "../src/Settings.js"
-import * as Simulation from "../src/Simulation.js"
 import * as Store from "../src/Store.js"
 import * as TemplateImport from "../src/TemplateImport.js"
 import { type Backend, describeEachBackend } from "./utils/storeBackends.js"
@@ -56,7 +56,7 @@ const harness = (backend: Backend, options: HarnessOptions = {}) => {
     Layer.provideMerge(backend.layer())
   )
   return Reconciler.layerManual({ settings: options.settings ?? testSettings }).pipe(
-    Layer.provideMerge(Simulation.environment()),
+    Layer.provideMerge(Prebuilds.layerCore()),
     Layer.provideMerge(store),
     Layer.provideMerge(Metrics.layer)
   )

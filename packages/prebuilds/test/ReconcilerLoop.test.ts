@@ -1,5 +1,5 @@
 /**
- * The reconciler's loop on a TestClock (PREBUILDS.md §3.1, §9.2 "Loop"): nothing before the first
+ * The reconciler's loop on a TestClock (docs/prebuilds.md §3.1, §9.2 "Loop"): nothing before the first
  * interval, cycles on schedule, a preset added later waits for the next tick, pause / resume,
  * cycles never overlap, the metrics refresh fiber, and a stop that leaves no fiber behind.
  */
@@ -17,9 +17,9 @@ import * as Scope from "effect/Scope"
 import * as Supervisor from "effect/Supervisor"
 import * as TestClock from "effect/TestClock"
 import type { ProvisionerWorkerId } from "../src/Domain.js"
+import * as Prebuilds from "../src/Prebuilds.js"
 import * as Reconciler from "../src/Reconciler.js"
 import * as Settings from "../src/Settings.js"
-import * as Simulation from "../src/Simulation.js"
 import * as Store from "../src/Store.js"
 import * as TemplateImport from "../src/TemplateImport.js"
 
@@ -28,7 +28,7 @@ const interval = Duration.minutes(1)
 const settings = Settings.make({ reconciliationInterval: interval, backoffInterval: Duration.seconds(5) })
 
 const services = (wrap: (store: Store.StoreShape) => Store.StoreShape = (s) => s) =>
-  Simulation.environment().pipe(
+  Prebuilds.layerCore().pipe(
     Layer.provideMerge(
       Layer.effect(Store.Store, Effect.map(Store.Store, wrap)).pipe(Layer.provide(Store.layerMemory()))
     ),

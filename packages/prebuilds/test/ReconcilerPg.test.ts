@@ -1,5 +1,5 @@
 /**
- * Several reconcilers on one PostgreSQL database (PREBUILDS.md §3.2, §10 R1/R3): each replica has
+ * Several reconcilers on one PostgreSQL database (docs/prebuilds.md §3.2, §10 R1/R3): each replica has
  * its own store (connection pool), caches and builder, like separate processes. Needs
  * `WARMPOOL_PG_URL` (skipped with a clear title otherwise; failing when `WARMPOOL_REQUIRE_PG=1`).
  * Every test gets a schema of its own.
@@ -20,11 +20,12 @@ import type * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import type { ProvisionerWorkerId, UserId } from "../src/Domain.js"
 import { SystemUserId } from "../src/Domain.js"
+import * as Prebuilds from "../src/Prebuilds.js"
 import * as PresetState from "../src/PresetState.js"
 import * as Provisioner from "../src/Provisioner.js"
 import * as Reconciler from "../src/Reconciler.js"
 import * as Settings from "../src/Settings.js"
-import * as Simulation from "../src/Simulation.js"
+import type * as Simulation from "../src/Simulation.js"
 import * as Snapshot from "../src/Snapshot.js"
 import * as Store from "../src/Store.js"
 import * as TemplateImport from "../src/TemplateImport.js"
@@ -46,7 +47,7 @@ const replica = (
 ): Effect.Effect<Replica, never, Scope.Scope> =>
   Effect.gen(function*() {
     const context = yield* Layer.build(
-      Simulation.environment().pipe(
+      Prebuilds.layerCore().pipe(
         Layer.provideMerge(Layer.succeed(Store.Store, store)),
         Layer.provideMerge(Metrics.layer)
       )

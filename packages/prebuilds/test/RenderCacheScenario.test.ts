@@ -1,5 +1,5 @@
 /**
- * The RenderCache pattern of PREBUILDS.md §6.2 through the reconciler: three creates of one preset
+ * The RenderCache pattern of docs/prebuilds.md §6.2 through the reconciler: three creates of one preset
  * on one version give hits / misses / entries 0/1/1, 1/1/1, 2/1/1, and the template is parsed
  * once. Noise rows (a stopped prebuild without a preset, a running user workspace) change nothing.
  */
@@ -16,9 +16,9 @@ import * as Random from "effect/Random"
 import * as TestClock from "effect/TestClock"
 import type { ProvisionerWorkerId } from "../src/Domain.js"
 import { SystemUserId } from "../src/Domain.js"
+import * as Prebuilds from "../src/Prebuilds.js"
 import * as Reconciler from "../src/Reconciler.js"
 import * as Settings from "../src/Settings.js"
-import * as Simulation from "../src/Simulation.js"
 import * as Store from "../src/Store.js"
 import * as TemplateImport from "../src/TemplateImport.js"
 import { type Backend, describeEachBackend } from "./utils/storeBackends.js"
@@ -28,7 +28,7 @@ const T0 = DateTime.unsafeMake("2024-01-01T00:00:00Z")
 
 const harness = (backend: Backend) =>
   Reconciler.layerManual({ settings: Settings.make({ backoffInterval: Duration.seconds(5) }) }).pipe(
-    Layer.provideMerge(Simulation.environment()),
+    Layer.provideMerge(Prebuilds.layerCore()),
     Layer.provideMerge(backend.layer()),
     Layer.provideMerge(Metrics.layer)
   )

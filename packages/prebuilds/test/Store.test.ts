@@ -1,3 +1,4 @@
+// Section numbers (§) in this file refer to docs/prebuilds.md.
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -353,5 +354,5 @@ describe("Store: layers", () => {
       yield* store.setPaused(true)
       const rows = yield* sql<{ readonly p: unknown }>`SELECT reconciliation_paused AS p FROM prebuild_settings`
       expect(Number(rows[0]!.p)).toBe(1)
-    }).pipe(Effect.scoped, Effect.provide(Store.sqliteClientLayer(":memory:"))))
+    }).pipe(Effect.scoped, Effect.provide(Store.layerSqliteClient(":memory:"))))
 })

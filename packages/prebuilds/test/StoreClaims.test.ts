@@ -1,3 +1,4 @@
+// Section numbers (§) in this file refer to docs/prebuilds.md.
 import { expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"

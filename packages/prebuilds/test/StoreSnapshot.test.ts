@@ -383,7 +383,7 @@ describeEachBackend("Store snapshot: backoff and hard limit (§3.9, §3.10)", (b
     })))
 })
 
-/** The §9.2 matrix at store level: the store's snapshot fed to the pure actions, desired 1. */
+/** The docs/prebuilds.md §9.2 matrix at store level: the store's snapshot fed to the pure actions, desired 1. */
 describeEachBackend("Store snapshot: the §9.2 matrix through presetActions", (backend) => {
   type Place = "active" | "inactive-version" | "deleted-template"
   const places: ReadonlyArray<Place> = ["active", "inactive-version", "deleted-template"]

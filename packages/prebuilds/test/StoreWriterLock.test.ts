@@ -43,7 +43,7 @@ const messageOf = (exit: Exit.Exit<unknown, unknown> | undefined) =>
 
 const lockRow = (filename: string) =>
   Effect.scoped(Effect.gen(function*() {
-    const context = yield* Layer.build(Store.sqliteClientLayer(filename))
+    const context = yield* Layer.build(Store.layerSqliteClient(filename))
     const sql = Context.get(context, SqlClient.SqlClient)
     const rows = yield* sql<{ readonly holder: string; readonly expires_at: unknown }>`SELECT holder, expires_at
       FROM store_locks WHERE name = 'writer'`
@@ -85,7 +85,7 @@ describe("Store: the SQLite writer lock", () => {
       // more), then its row is written back as it was.
       yield* first.close
       yield* Effect.scoped(Effect.gen(function*() {
-        const sql = Context.get(yield* Layer.build(Store.sqliteClientLayer(filename)), SqlClient.SqlClient)
+        const sql = Context.get(yield* Layer.build(Store.layerSqliteClient(filename)), SqlClient.SqlClient)
         yield* sql`INSERT INTO store_locks (name, holder, acquired_at, expires_at)
           VALUES ('writer', 'host-a:100', 0, ${crashedUntil})`
       }))

@@ -1,5 +1,5 @@
 /**
- * `TemplateImport` (PREBUILDS.md §6.3) and `StoreTemplateSource`: preset extraction with prebuild
+ * `TemplateImport` (docs/prebuilds.md §6.3) and `StoreTemplateSource`: preset extraction with prebuild
  * settings, per-preset validation stored as `validation_failed`, strict mode, reuse by digest,
  * directory import, and template files served from the store.
  */
@@ -112,8 +112,8 @@ data "coder_workspace_preset" "p" {
 
 const TestLayer = TemplateImport.layer.pipe(
   Layer.provideMerge(Renderer.layer),
-  Layer.provideMerge(TemplateCache.layerWith(CacheSettings.defaults(16))),
-  Layer.provideMerge(RenderCache.layerWith(CacheSettings.defaults(64))),
+  Layer.provideMerge(TemplateCache.layer(CacheSettings.defaults(16))),
+  Layer.provideMerge(RenderCache.layer(CacheSettings.defaults(64))),
   Layer.provideMerge(StoreTemplateSource.layer),
   Layer.provideMerge(Store.layerMemory()),
   Layer.provideMerge(HclParser.layer),

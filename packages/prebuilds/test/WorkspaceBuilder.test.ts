@@ -1,5 +1,5 @@
 /**
- * `WorkspaceBuilder.resolveParameters` (PREBUILDS.md §6): precedence and sources, the
+ * `WorkspaceBuilder.resolveParameters` (docs/prebuilds.md §6): precedence and sources, the
  * introspection render and ephemeral values, immutability, monotonicity, persisted defaults,
  * dropped values, tags, and the §6.1 error shape.
  */
@@ -133,8 +133,8 @@ const versions = new Map<string, TemplateFiles.TemplateFiles>(
 
 const TestLayer = WorkspaceBuilder.layer.pipe(
   Layer.provideMerge(Renderer.layer),
-  Layer.provideMerge(TemplateCache.layerWith(CacheSettings.defaults(16))),
-  Layer.provideMerge(RenderCache.layerWith(CacheSettings.defaults(64))),
+  Layer.provideMerge(TemplateCache.layer(CacheSettings.defaults(16))),
+  Layer.provideMerge(RenderCache.layer(CacheSettings.defaults(64))),
   Layer.provide(TemplateSource.layerFromMap(versions)),
   Layer.provide(HclParser.layer),
   Layer.provide(Metrics.layerNoop)

@@ -1,6 +1,6 @@
 /**
  * Settings of a cache (`TemplateCache`, `RenderCache`). Applications read them from their own
- * configuration and give them to `layerWith` or, as a `Config`, to `layerConfig`.
+ * configuration and give them to `layer` or, as a `Config`, to `layerConfig`.
  *
  * @since 0.1.0
  */

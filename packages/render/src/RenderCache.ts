@@ -8,10 +8,10 @@
  *
  * @since 0.1.0
  */
-import { Metrics } from "@warmpool/metrics"
+import { Metrics, Spans } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import * as Clock from "effect/Clock"
-import type * as Config from "effect/Config"
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -25,7 +25,8 @@ import { deepFreeze } from "./internal/timedRender.js"
 import type { RenderFailure } from "./RenderError.js"
 import type { RenderKey } from "./RenderKey.js"
 import * as RenderOutput from "./RenderOutput.js"
-import type { TemplateNotFound } from "./TemplateSource.js"
+import * as RenderTally from "./RenderTally.js"
+import type { TemplateSourceError } from "./TemplateSource.js"
 
 /**
  * What to render on a miss: a compiled template in process, or work run elsewhere (the render
@@ -49,7 +50,7 @@ export type RenderJob =
  * @since 0.1.0
  * @category models
  */
-export type RenderCacheError = TemplateNotFound | RenderFailure
+export type RenderCacheError = TemplateSourceError | RenderFailure
 
 /**
  * What the render cache holds and has done since its layer started (`RenderCacheShape.stats`).
@@ -173,24 +174,28 @@ const performWith = (metrics: Metrics.MetricsShape) => {
   const tagged = (outcome: "success" | "failure") =>
     metrics.renderDuration.pipe(Metric.tagged("cache", "miss"), Metric.tagged("outcome", outcome))
   const durations = { success: tagged("success"), failure: tagged("failure") }
+  // A miss is counted in the asking fiber's tally (`RenderTally`: a reconcile cycle's own renders).
   return (key: RenderKey<RenderJob>): Effect.Effect<Rendered, RenderCacheError> =>
-    Effect.suspend(() => {
-      const job = key.take()
-      if (job === undefined) return Effect.dieMessage(`the request of render key ${key.id} was already taken`)
-      if ("run" in job) {
-        return Effect.gen(function*() {
-          const start = yield* Clock.currentTimeNanos
-          const exit = yield* Effect.exit(job.run)
-          const end = yield* Clock.currentTimeNanos
-          const failed = exit._tag === "Failure" || RenderOutput.hasErrors(exit.value.output)
-          yield* Metrics.rendered(metrics, "miss", failed ? "failure" : "success", Number(end - start) / 1e9)
-          return freezeAndWeigh(yield* exit)
-        })
-      }
-      return Effect.clockWith((clock) =>
-        Effect.succeed(freezeAndWeigh(renderNow(clock, durations, job.template, job.inputs)))
-      )
-    })
+    Effect.zipRight(
+      RenderTally.count("misses"),
+      Effect.suspend(() => {
+        const job = key.take()
+        if (job === undefined) return Effect.dieMessage(`the request of render key ${key.id} was already taken`)
+        if ("run" in job) {
+          return Effect.gen(function*() {
+            const start = yield* Clock.currentTimeNanos
+            const exit = yield* Effect.exit(job.run)
+            const end = yield* Clock.currentTimeNanos
+            const failed = exit._tag === "Failure" || RenderOutput.hasErrors(exit.value.output)
+            yield* Metrics.rendered(metrics, "miss", failed ? "failure" : "success", Number(end - start) / 1e9)
+            return freezeAndWeigh(yield* exit)
+          })
+        }
+        return Effect.clockWith((clock) =>
+          Effect.succeed(freezeAndWeigh(renderNow(clock, durations, job.template, job.inputs)))
+        )
+      })
+    )
 }
 
 /** Run the job a key carries, taking it from the key (the result is frozen). */
@@ -243,26 +248,16 @@ export const make = (
         size: (entries) => metrics.renderCacheSize.unsafeUpdate(entries, [])
       }
     })
-    return {
-      get: cache.get,
+    return yield* Spans.traced<RenderCacheShape>("RenderCache", {
+      get: (key) => Effect.zipRight(RenderTally.count("lookups"), cache.get(key)),
       stats: Effect.map(
         cache.stats,
         (s) => ({ entries: s.entries, bytes: s.weight, renders, generation: s.generation })
       ),
       sweep: cache.sweep,
       invalidateAll: cache.invalidateAll
-    }
+    })
   })
-
-/**
- * The live layer with settings read from configuration; the application decides the names (the
- * server's are `WARMPOOL_RENDER_CACHE_TTL`, `_MAX_AGE`, `_SWEEP_INTERVAL`, `_CAPACITY`).
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerConfig = (config: Config.Config<CacheSettings.CacheSettings>) =>
-  Layer.scoped(RenderCache, Effect.flatMap(config, (s) => make(s)))
 
 /**
  * A live layer with explicit settings.
@@ -270,8 +265,29 @@ export const layerConfig = (config: Config.Config<CacheSettings.CacheSettings>) 
  * @since 0.1.0
  * @category layers
  */
-export const layerWith = (settings: CacheSettings.CacheSettings, options?: { readonly rebuildAfterLoads?: number }) =>
+export const layer = (settings: CacheSettings.CacheSettings, options?: { readonly rebuildAfterLoads?: number }) =>
   Layer.scoped(RenderCache, make(settings, options))
+
+/**
+ * The live layer with settings read from configuration (a `Config` of the settings, or one
+ * `Config` per setting, as `@effect/sql`'s clients take theirs); the application decides the
+ * names (the server's are `WARMPOOL_RENDER_CACHE_TTL`, `_MAX_AGE`, `_SWEEP_INTERVAL`,
+ * `_CAPACITY`, `_MAX_BYTES`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (config: Config.Config.Wrap<CacheSettings.CacheSettings>) =>
+  Layer.scoped(RenderCache, Effect.flatMap(Config.unwrap(config), (s) => make(s)))
+
+/**
+ * The same as {@link layer}.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @deprecated use {@link layer}
+ */
+export const layerWith = layer
 
 /**
  * The no-op layer: renders on every `get`, keeps nothing. Every `get` is a miss: it counts in
@@ -286,9 +302,9 @@ export const layerNoop: Layer.Layer<RenderCache, never, Metrics.Metrics> = Layer
   Effect.gen(function*() {
     const metrics = yield* Metrics.Metrics
     let renders = 0
-    return {
+    return yield* Spans.traced<RenderCacheShape>("RenderCache", {
       get: (key) =>
-        Effect.map(perform(metrics, key), (rendered) => {
+        Effect.map(Effect.zipRight(RenderTally.count("lookups"), perform(metrics, key)), (rendered) => {
           metrics.renderCacheMisses.unsafeUpdate(1, [])
           renders++
           return deepFreeze(rendered)
@@ -296,6 +312,6 @@ export const layerNoop: Layer.Layer<RenderCache, never, Metrics.Metrics> = Layer
       stats: Effect.sync(() => ({ entries: 0, bytes: 0, renders, generation: 0 })),
       sweep: Effect.void,
       invalidateAll: Effect.void
-    }
+    })
   })
 )

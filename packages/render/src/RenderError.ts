@@ -1,5 +1,5 @@
 /**
- * The typed failures of template work that runs in the render worker pool (ARCHITECTURE.md
+ * The typed failures of template work that runs in the render worker pool (docs/architecture.md
  * decision 10): a deadline passed (`RenderTimeout`), a worker ran out of heap
  * (`RenderResourceExhausted`), or a worker could not be started or died for another reason
  * (`RenderWorkerFailed`). Each one is answered by the caller's side of the pool; the worker that

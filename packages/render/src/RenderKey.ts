@@ -1,5 +1,5 @@
 /**
- * The render-cache key: template version, owner digest, values digest (ARCHITECTURE.md decision
+ * The render-cache key: template version, owner digest, values digest (docs/architecture.md decision
  * 4). Equality and hashing cover the three digests only; the key also carries the request it was
  * made from, so the cache's lookup can render it, and lets go of it once the lookup took it (the
  * cache keeps the key, not the compiled template or the raw values).

@@ -1,6 +1,6 @@
 /**
  * The output of a render, as `Schema`s whose JSON encoding is exactly the wire format of
- * RENDER.md §3 (a Coder-style front end consumes `parameters` as they are). This module imports
+ * docs/render.md §3 (a Coder-style front end consumes `parameters` as they are). This module imports
  * `effect` only: the API's schemas (`@warmpool/client`) and the web console bundle it.
  *
  * @since 0.1.0
@@ -65,7 +65,7 @@ export const location = (d: Diagnostic): string | undefined =>
 export type Diagnostic = typeof Diagnostic.Type
 
 /**
- * A value as text with its validity (RENDER.md §3.2). Consumers must check `valid`.
+ * A value as text with its validity (docs/render.md §3.2). Consumers must check `valid`.
  *
  * @since 0.1.0
  * @category schemas
@@ -328,7 +328,7 @@ export const RenderOutput = Schema.Struct({
 export type RenderOutput = typeof RenderOutput.Type
 
 /**
- * An output that stopped early (RENDER.md §6): empty collections and only diagnostics.
+ * An output that stopped early (docs/render.md §6): empty collections and only diagnostics.
  *
  * @since 0.1.0
  * @category utils

@@ -1,5 +1,5 @@
 /**
- * The messages between the service and its render workers (ARCHITECTURE.md decision 10): each is
+ * The messages between the service and its render workers (docs/architecture.md decision 10): each is
  * a `Schema.TaggedRequest`, serialised by `@effect/platform`'s `Worker` / `WorkerRunner`, so no
  * message format is written by hand. A worker keeps the compiled templates of the versions routed
  * to it; a `RenderVersion` for a version it does not hold is answered `NeedFiles`, and the pool
@@ -154,7 +154,7 @@ export class RenderVersion extends Schema.TaggedRequest<RenderVersion>()("Render
 
 /**
  * Compile files that are not a stored version yet (an import), render them, and when the render
- * has no top-level errors validate the presets (RENDER.md §5.2). Nothing is kept in the worker.
+ * has no top-level errors validate the presets (docs/render.md §5.2). Nothing is kept in the worker.
  *
  * @since 0.1.0
  * @category requests

@@ -1,5 +1,5 @@
 /**
- * The render worker pool (ARCHITECTURE.md decision 10): untrusted template work — parsing with
+ * The render worker pool (docs/architecture.md decision 10): untrusted template work — parsing with
  * hcl2json, compiling, evaluating, rendering — runs in worker threads, not on the event loop that
  * serves requests.
  *
@@ -46,7 +46,7 @@ import { filePairs, type FilesRendered } from "./internal/filesRender.js"
 import type { Rendered } from "./internal/render.js"
 import { type RenderFailure, RenderResourceExhausted, RenderTimeout, RenderWorkerFailed } from "./RenderError.js"
 import * as RenderWorker from "./RenderWorker.js"
-import type { TemplateNotFound } from "./TemplateSource.js"
+import type { TemplateSourceError } from "./TemplateSource.js"
 
 /**
  * The settings of the render worker pool: size, deadlines, heap limit and respawn behaviour.
@@ -97,46 +97,6 @@ export const defaults = (): RenderWorkerPoolSettings => ({
 })
 
 /**
- * Settings from `RENDER_WORKERS`, `RENDER_WORKER_HEAP_MB`, `RENDER_TIMEOUT` and `IMPORT_TIMEOUT`
- * under a prefix (the server reads them as `WARMPOOL_RENDER_WORKERS`, ...); the import deadline
- * defaults to the render deadline. `duration` reads the durations (default: Effect's syntax).
- *
- * @since 0.1.0
- * @category utils
- */
-export const config = (
-  prefix: string,
-  duration: (name: string) => Config.Config<Duration.Duration> = Config.duration
-): Config.Config<RenderWorkerPoolSettings> => {
-  const d = defaults()
-  const key = (name: string) => prefix === "" ? name : `${prefix}_${name}`
-  return Config.all({
-    size: Config.withDefault(
-      Config.integer(key("RENDER_WORKERS")).pipe(
-        Config.validate({ message: "Expected at least 1 render worker", validation: (n) => n >= 1 })
-      ),
-      d.size
-    ),
-    maxHeapMb: Config.withDefault(
-      Config.integer(key("RENDER_WORKER_HEAP_MB")).pipe(
-        Config.validate({ message: "Expected a heap limit of at least 16 MiB", validation: (n) => n >= 16 })
-      ),
-      d.maxHeapMb
-    ),
-    renderTimeout: Config.withDefault(duration(key("RENDER_TIMEOUT")), d.renderTimeout),
-    importTimeout: Config.option(duration(key("IMPORT_TIMEOUT")))
-  }).pipe(Config.map((c) => ({
-    ...d,
-    size: c.size,
-    maxHeapMb: c.maxHeapMb,
-    renderTimeout: c.renderTimeout,
-    importTimeout: Option.getOrElse(c.importTimeout, () => c.renderTimeout)
-  })))
-}
-
-/**
- * Counters of the render worker pool since it started (`RenderWorkerPoolShape.stats`).
- *
  * @since 0.1.0
  * @category models
  */
@@ -186,8 +146,8 @@ export interface RenderWorkerPoolShape {
   /** Render a version in its worker; `files` is run when the worker does not hold the version. */
   readonly renderVersion: (
     request: VersionRender,
-    files: Effect.Effect<TemplateFiles.TemplateFiles, TemplateNotFound>
-  ) => Effect.Effect<Rendered, RenderFailure | TemplateNotFound>
+    files: Effect.Effect<TemplateFiles.TemplateFiles, TemplateSourceError>
+  ) => Effect.Effect<Rendered, RenderFailure | TemplateSourceError>
   /** Compile, render and validate the presets of new files (an import), under the import deadline. */
   readonly renderFiles: (
     files: TemplateFiles.TemplateFiles,
@@ -505,9 +465,10 @@ export const make = (
         never
       )
 
-    const isRenderTyped = (error: unknown): error is RenderWorker.NeedFiles | TemplateNotFound =>
+    const isRenderTyped = (error: unknown): error is RenderWorker.NeedFiles | TemplateSourceError =>
       isNeedFiles(error) ||
-      (typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "TemplateNotFound")
+      (typeof error === "object" && error !== null && ((error as { _tag?: unknown })._tag === "TemplateNotFound" ||
+        (error as { _tag?: unknown })._tag === "TemplateSourceUnavailable"))
 
     /**
      * Render in the version's worker; when the worker does not hold the version (first request,
@@ -551,7 +512,7 @@ export const make = (
               message: "the render worker lost the compiled template between two requests"
             })
           ))
-      ) as Effect.Effect<Rendered, RenderFailure | TemplateNotFound>
+      ) as Effect.Effect<Rendered, RenderFailure | TemplateSourceError>
 
     const renderFiles: RenderWorkerPoolShape["renderFiles"] = (files, owner, values) =>
       Effect.suspend(() => {
@@ -586,12 +547,14 @@ export const layer = (settings: RenderWorkerPoolSettings): Layer.Layer<RenderWor
   Layer.scoped(RenderWorkerPool, make(settings)).pipe(Layer.provide(NodeWorker.layerManager))
 
 /**
- * The pool configured by `RENDER_WORKERS`, `RENDER_WORKER_HEAP_MB`, `RENDER_TIMEOUT`,
- * `IMPORT_TIMEOUT`.
+ * The pool with settings read from configuration (a `Config` of the settings, or one `Config` per
+ * setting, as `@effect/sql`'s clients take theirs); the application decides the names (the
+ * server's are `WARMPOOL_RENDER_WORKERS`, `_RENDER_WORKER_HEAP_MB`, `_RENDER_TIMEOUT`, ...).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig: Layer.Layer<RenderWorkerPool, ConfigError.ConfigError> = Layer.unwrapEffect(
-  Effect.map(config(""), layer)
-)
+export const layerConfig = (
+  config: Config.Config.Wrap<RenderWorkerPoolSettings>
+): Layer.Layer<RenderWorkerPool, ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(config), layer))

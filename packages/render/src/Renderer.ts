@@ -1,15 +1,15 @@
 /**
- * The `Renderer` service: dynamic parameters of a Coder-style template (RENDER.md), directly on
+ * The `Renderer` service: dynamic parameters of a Coder-style template (docs/render.md), directly on
  * a `CompiledTemplate`, or by template version id through the `TemplateCache` (and the
  * `RenderCache`), or of new files (an import).
  *
  * Layers that swap: `layer` renders in process (the CLI, tests, embedding apps), `layerWorker`
- * sends stored versions and imports to the `RenderWorkerPool` (the service: ARCHITECTURE.md
+ * sends stored versions and imports to the `RenderWorkerPool` (the service: docs/architecture.md
  * decision 10), and `layerStandalone` renders compiled templates only.
  *
  * @since 0.1.0
  */
-import { Metrics } from "@warmpool/metrics"
+import { Metrics, Spans } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import type { TemplateFiles } from "@warmpool/terraform"
 import { Budgets, HclParser, Owner } from "@warmpool/terraform"
@@ -31,13 +31,14 @@ import { RenderCache } from "./RenderCache.js"
 import type { RenderFailure } from "./RenderError.js"
 import * as RenderKey from "./RenderKey.js"
 import * as RenderOutput from "./RenderOutput.js"
+import * as RenderTally from "./RenderTally.js"
 import type * as RenderWorker from "./RenderWorker.js"
 import { RenderWorkerPool } from "./RenderWorkerPool.js"
 import * as StaleOptions from "./StaleOptions.js"
 import * as TemplateCacheModule from "./TemplateCache.js"
 import { TemplateCache } from "./TemplateCache.js"
 import * as TemplateSource from "./TemplateSource.js"
-import type { TemplateNotFound } from "./TemplateSource.js"
+import type { TemplateSourceError } from "./TemplateSource.js"
 
 /**
  * The render results and inputs of the render core: `Rendered` (output, preset settings, purity),
@@ -135,7 +136,7 @@ export interface RendererShape {
   readonly render: (request: RenderRequest) => Effect.Effect<RenderOutput.RenderOutput>
   /** Render with the details callers beyond the wire format need (preset settings, purity). */
   readonly renderDetailed: (request: RenderRequest) => Effect.Effect<Rendered>
-  /** RENDER.md §5.2: re-render presets with prebuilds and attach their errors. */
+  /** docs/render.md §5.2: re-render presets with prebuilds and attach their errors. */
   readonly validatePresets: (
     request: RenderRequest,
     output: RenderOutput.RenderOutput
@@ -143,13 +144,13 @@ export interface RendererShape {
   /** Through the template cache and the render cache. */
   readonly renderCached: (
     request: VersionRenderRequest
-  ) => Effect.Effect<Rendered, TemplateNotFound | RenderFailure>
+  ) => Effect.Effect<Rendered, TemplateSourceError | RenderFailure>
   /** Through the template cache only (the builder's introspection render). */
   readonly renderUncached: (
     request: VersionRenderRequest
-  ) => Effect.Effect<Rendered, TemplateNotFound | RenderFailure>
+  ) => Effect.Effect<Rendered, TemplateSourceError | RenderFailure>
   /**
-   * Compile and render new files, then validate their presets (RENDER.md §5.2) when the render has
+   * Compile and render new files, then validate their presets (docs/render.md §5.2) when the render has
    * no top-level errors: a template import. Nothing is cached.
    */
   readonly renderFiles: (request: FilesRenderRequest) => Effect.Effect<FilesRendered, RenderFailure>
@@ -211,7 +212,7 @@ export const layer: Layer.Layer<
     const templates = yield* TemplateCache
     const renders = yield* RenderCache
     const renderDetailed = (request: RenderRequest) => renderInProcess(metrics, request)
-    return {
+    return yield* Spans.traced<RendererShape>("Renderer", {
       renderDetailed,
       render: (request) => Effect.map(renderDetailed(request), (r) => r.output),
       validatePresets: (request, output) =>
@@ -241,7 +242,7 @@ export const layer: Layer.Layer<
           Effect.provideService(HclParser.HclParser, parser),
           Effect.provideService(Budgets.CurrentBudgets, budgets)
         )
-    }
+    })
   })
 )
 
@@ -276,8 +277,10 @@ const makeWorker = (
     const source = yield* TemplateSource.TemplateSource
     const summaries = yield* ManagedCache.make({
       ...settings,
-      lookup: (key: StringKey): Effect.Effect<RenderWorker.VersionSummary, TemplateNotFound | RenderFailure> =>
-        Effect.flatMap(source.files(key.id), (files) => pool.compile(key.id, files)),
+      lookup: (key: StringKey): Effect.Effect<RenderWorker.VersionSummary, TemplateSourceError | RenderFailure> =>
+        Effect.flatMap(source.files(key.id), (files) => pool.compile(key.id, files)).pipe(
+          Effect.tap(() => RenderTally.count("compilations"))
+        ),
       cacheable: () => true,
       observer: {
         hit: () => metrics.templateCacheHits.unsafeUpdate(1, []),
@@ -299,7 +302,7 @@ const makeWorker = (
         yield* Metrics.rendered(metrics, "uncached", failed ? "failure" : "success", Number(end - start) / 1e9)
         return yield* exit
       })
-    return {
+    return yield* Spans.traced<RendererShape>("Renderer", {
       renderDetailed: inProcess,
       render: (request) => Effect.map(inProcess(request), (r) => r.output),
       validatePresets: (request, output) =>
@@ -317,7 +320,7 @@ const makeWorker = (
       renderUncached: renderUncachedInWorker,
       renderFiles: (request) =>
         pool.renderFiles(request.files, request.owner, request.values)
-    }
+    })
   })
 
 /**

@@ -5,10 +5,10 @@
  *
  * @since 0.1.0
  */
-import { Metrics } from "@warmpool/metrics"
+import { Metrics, Spans } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
 import { Budgets, CompiledTemplate as Compiled, HclParser } from "@warmpool/terraform"
-import type * as Config from "effect/Config"
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -16,7 +16,8 @@ import type * as Scope from "effect/Scope"
 import type * as CacheSettings from "./CacheSettings.js"
 import { StringKey } from "./internal/cacheKey.js"
 import * as ManagedCache from "./internal/managedCache.js"
-import type { TemplateNotFound } from "./TemplateSource.js"
+import * as RenderTally from "./RenderTally.js"
+import type { TemplateSourceError } from "./TemplateSource.js"
 import { TemplateSource } from "./TemplateSource.js"
 
 /**
@@ -38,7 +39,7 @@ export interface TemplateCacheStats {
  * @category models
  */
 export interface TemplateCacheShape {
-  readonly get: (templateVersionId: string) => Effect.Effect<CompiledTemplate.CompiledTemplate, TemplateNotFound>
+  readonly get: (templateVersionId: string) => Effect.Effect<CompiledTemplate.CompiledTemplate, TemplateSourceError>
   readonly stats: Effect.Effect<TemplateCacheStats>
   readonly sweep: Effect.Effect<void>
 }
@@ -60,7 +61,7 @@ const compiler = Effect.gen(function*() {
   const compile = (templateVersionId: string) =>
     source.files(templateVersionId).pipe(
       Effect.flatMap((files) => Compiled.compile(files)),
-      Effect.tap(() => Effect.sync(() => compilations++)),
+      Effect.tap(() => Effect.zipRight(Effect.sync(() => compilations++), RenderTally.count("compilations"))),
       Effect.provideService(HclParser.HclParser, parser),
       Effect.provideService(Budgets.CurrentBudgets, budgets)
     )
@@ -90,22 +91,12 @@ export const make = (
         size: (entries) => metrics.templateCacheSize.unsafeUpdate(entries, [])
       }
     })
-    return {
+    return yield* Spans.traced<TemplateCacheShape>("TemplateCache", {
       get: (templateVersionId) => cache.get(new StringKey(templateVersionId)),
       stats: Effect.map(cache.size, (entries) => ({ entries, compilations: compilations() })),
       sweep: cache.sweep
-    }
+    })
   })
-
-/**
- * The live layer with settings read from configuration; the application decides the names (the
- * server's are `WARMPOOL_TEMPLATE_CACHE_TTL`, `_MAX_AGE`, `_SWEEP_INTERVAL`, `_CAPACITY`).
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerConfig = (config: Config.Config<CacheSettings.CacheSettings>) =>
-  Layer.scoped(TemplateCache, Effect.flatMap(config, make))
 
 /**
  * A live layer with explicit settings.
@@ -113,7 +104,28 @@ export const layerConfig = (config: Config.Config<CacheSettings.CacheSettings>) 
  * @since 0.1.0
  * @category layers
  */
-export const layerWith = (settings: CacheSettings.CacheSettings) => Layer.scoped(TemplateCache, make(settings))
+export const layer = (settings: CacheSettings.CacheSettings) => Layer.scoped(TemplateCache, make(settings))
+
+/**
+ * The live layer with settings read from configuration (a `Config` of the settings, or one
+ * `Config` per setting, as `@effect/sql`'s clients take theirs); the application decides the
+ * names (the server's are `WARMPOOL_TEMPLATE_CACHE_TTL`, `_MAX_AGE`, `_SWEEP_INTERVAL`,
+ * `_CAPACITY`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (config: Config.Config.Wrap<CacheSettings.CacheSettings>) =>
+  Layer.scoped(TemplateCache, Effect.flatMap(Config.unwrap(config), make))
+
+/**
+ * The same as {@link layer}.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @deprecated use {@link layer}
+ */
+export const layerWith = layer
 
 /**
  * The no-op layer: loads and compiles on every `get`.
@@ -123,9 +135,10 @@ export const layerWith = (settings: CacheSettings.CacheSettings) => Layer.scoped
  */
 export const layerNoop: Layer.Layer<TemplateCache, never, TemplateSource | HclParser.HclParser> = Layer.effect(
   TemplateCache,
-  Effect.map(compiler, ({ compilations, compile }) => ({
-    get: compile,
-    stats: Effect.sync(() => ({ entries: 0, compilations: compilations() })),
-    sweep: Effect.void
-  }))
+  Effect.flatMap(compiler, ({ compilations, compile }) =>
+    Spans.traced<TemplateCacheShape>("TemplateCache", {
+      get: compile,
+      stats: Effect.sync(() => ({ entries: 0, compilations: compilations() })),
+      sweep: Effect.void
+    }))
 )

@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
 /**
- * The template version is not known to the `TemplateSource`.
+ * The version does not exist (or its stored files are not a valid template snapshot).
  *
  * @since 0.1.0
  * @category errors
@@ -22,13 +22,31 @@ export class TemplateNotFound extends Data.TaggedError("TemplateNotFound")<{
 }> {}
 
 /**
- * The operations of the `TemplateSource` service.
+ * The source could not answer (e.g. the database is unreachable): the version may well exist, so
+ * callers must not report it missing (the API answers 503, not 404).
  *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TemplateSourceUnavailable extends Data.TaggedError("TemplateSourceUnavailable")<{
+  readonly templateVersionId: string
+  readonly message: string
+}> {}
+
+/**
+ * Why a source gave no files.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type TemplateSourceError = TemplateNotFound | TemplateSourceUnavailable
+
+/**
  * @since 0.1.0
  * @category models
  */
 export interface TemplateSourceShape {
-  readonly files: (templateVersionId: string) => Effect.Effect<TemplateFiles.TemplateFiles, TemplateNotFound>
+  readonly files: (templateVersionId: string) => Effect.Effect<TemplateFiles.TemplateFiles, TemplateSourceError>
 }
 
 /**

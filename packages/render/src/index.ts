@@ -62,3 +62,8 @@ export * as RenderWorker from "./RenderWorker.js"
  * @since 0.1.0
  */
 export * as RenderWorkerPool from "./RenderWorkerPool.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RenderTally from "./RenderTally.js"

@@ -244,7 +244,7 @@ describe("fixture: cycles", () => {
           "alpha=!data.coder_parameter.alpha.value",
           "beta=!data.coder_parameter.beta.value",
           "first=three+2+1",
-          // A local in a cycle is stored as unknown (§2.2), so try() gives unknown.
+          // A local in a cycle is stored as unknown (docs/render.md §2.2), so try() gives unknown.
           "looped=!data.coder_parameter.looped.value [Parameter value is unknown, it likely includes a reference without a value]",
           "second=three+2",
           // A count that depends on its own block cannot be expanded.

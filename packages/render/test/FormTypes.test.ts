@@ -1,5 +1,5 @@
 /**
- * RENDER.md §4.2: the form-type truth table, every parameter type × options / no options × every
+ * docs/render.md §4.2: the form-type truth table, every parameter type × options / no options × every
  * form type, with the error and its hints.
  */
 import { describe, expect, it } from "@effect/vitest"

@@ -1,5 +1,5 @@
 /**
- * RENDER.md §4.3 options (static then dynamic, required attributes, HCLString values) and §2.10
+ * docs/render.md §4.3 options (static then dynamic, required attributes, HCLString values) and §2.10
  * dynamic `option` blocks.
  */
 import { describe, expect, it } from "@effect/vitest"

@@ -1,5 +1,5 @@
 /**
- * RENDER.md §6 failure containment: a render never throws. Internal failures become the
+ * docs/render.md §6 failure containment: a render never throws. Internal failures become the
  * top-level error `Internal error while rendering template` with an empty output; a failure in
  * one preset or variable only marks that item; random templates never reach either.
  */

@@ -1,5 +1,5 @@
 /**
- * RENDER.md §4.1 (extraction of every parameter field), §3.2 (HCLString, value reference texts),
+ * docs/render.md §4.1 (extraction of every parameter field), §3.2 (HCLString, value reference texts),
  * §3.3 (number texts) and §3.1 (parameter order).
  */
 import { describe, expect, it } from "@effect/vitest"

@@ -1,5 +1,5 @@
 /**
- * RENDER.md §5.1: preset extraction (order, name errors, parameters, default rule, prebuilds).
+ * docs/render.md §5.1: preset extraction (order, name errors, parameters, default rule, prebuilds).
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"

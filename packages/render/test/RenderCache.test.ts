@@ -1,6 +1,6 @@
 /**
  * RenderCache, TemplateCache and `Renderer.renderCached`: keys, separation, frozen outputs,
- * never-cached failures, metrics, no-op layers and the prebuild scenario of PREBUILDS.md §6.2.
+ * never-cached failures, metrics, no-op layers and the prebuild scenario of docs/prebuilds.md §6.2.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Metrics } from "@warmpool/metrics"

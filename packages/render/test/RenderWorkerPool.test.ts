@@ -1,5 +1,5 @@
 /**
- * The render worker pool (ARCHITECTURE.md decision 10) on real worker threads (the built
+ * The render worker pool (docs/architecture.md decision 10) on real worker threads (the built
  * `dist/internal/renderWorkerMain.js`): routing, compile once per worker, deadlines that
  * terminate and replace the worker, the heap limit, single flight through the caches, no fiber
  * or thread left behind, and garbage across the boundary giving typed results.

@@ -1,5 +1,5 @@
 /**
- * RENDER.md §5.3: workspace tags (usable, unusable, errors, merging across blocks and modules).
+ * docs/render.md §5.3: workspace tags (usable, unusable, errors, merging across blocks and modules).
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"

@@ -1,6 +1,6 @@
 /**
- * Top-level diagnostics: §4.5 duplicate names, §2.13 evaluation warnings, §1.2 parse errors and
- * §6 (order, renders that stop early).
+ * Top-level diagnostics: docs/render.md §4.5 duplicate names, §2.13 evaluation warnings, §1.2 parse errors and
+ * docs/render.md §6 (order, renders that stop early).
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -256,7 +256,7 @@ describe("§6 the order of top-level diagnostics", () => {
       expect(output.diagnostics).toEqual([])
       expect(output.parameters.map((p) => [p.name, p.value, p.display_name, p.description, p.icon])).toEqual([
         ["p", { value: "ok", valid: true }, "", "", ""],
-        // A local keeps the partial value and drops the error (§2.2): try() sees an unknown.
+        // A local keeps the partial value and drops the error (docs/render.md §2.2): try() sees an unknown.
         ["stored", { value: "data.coder_parameter.stored.value", valid: false }, "", "", ""]
       ])
     }))

@@ -1,5 +1,5 @@
 /**
- * RENDER.md §5.2: validatePresets re-renders each preset that has prebuild instances and no
+ * docs/render.md §5.2: validatePresets re-renders each preset that has prebuild instances and no
  * error yet, with the preset's parameters, and attaches the errors.
  */
 import { describe, expect, it } from "@effect/vitest"

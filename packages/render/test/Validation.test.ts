@@ -1,5 +1,5 @@
 /**
- * RENDER.md §4.4: the parameter validation pipeline, every message of steps 1–4 in order.
+ * docs/render.md §4.4: the parameter validation pipeline, every message of steps 1–4 in order.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"

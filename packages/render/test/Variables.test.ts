@@ -1,5 +1,5 @@
 /**
- * RENDER.md §3.1 variables: declared, inferred and `any` types, converted defaults, nullable and
+ * docs/render.md §3.1 variables: declared, inferred and `any` types, converted defaults, nullable and
  * sensitive, decode and conversion errors. Type texts are compared structurally.
  */
 import { describe, expect, it } from "@effect/vitest"

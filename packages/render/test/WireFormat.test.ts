@@ -1,5 +1,5 @@
 /**
- * RENDER.md §3.1 wire format: the JSON encoding of `RenderOutput` round-trips, and every object
+ * docs/render.md §3.1 wire format: the JSON encoding of `RenderOutput` round-trips, and every object
  * has exactly the specified keys (styling: present keys only; `extra.code` always; empty
  * collections emitted).
  */

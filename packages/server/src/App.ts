@@ -8,25 +8,24 @@
  * @since 0.1.0
  */
 import { Metrics } from "@warmpool/metrics"
-import {
+import type {
   Claims,
   JobNotifications,
   JobReaper,
   Provisioner,
   Reconciler,
-  Settings,
-  Store,
-  StoreTemplateSource,
   TemplateImport,
   WorkspaceBuilder
 } from "@warmpool/prebuilds"
-import { RenderCache, Renderer, RenderWorkerPool, TemplateCache, type TemplateSource } from "@warmpool/render"
-import { Budgets, HclParser } from "@warmpool/terraform"
+import { Prebuilds, Store } from "@warmpool/prebuilds"
+import type { RenderCache, Renderer, TemplateCache, TemplateSource } from "@warmpool/render"
+import type { HclParser } from "@warmpool/terraform"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { prebuildsOptions } from "./PrebuildsOptions.js"
 import * as Readiness from "./Readiness.js"
 import { isPostgres, type ServerConfigShape } from "./ServerConfig.js"
 
@@ -36,7 +35,7 @@ import { isPostgres, type ServerConfigShape } from "./ServerConfig.js"
  * @since 0.1.0
  * @category layers
  */
-export const storeLayer = (
+export const layerStore = (
   db: string,
   options: { readonly writerLock?: Store.WriterLockOptions | undefined } = {}
 ): Layer.Layer<Store.Store, Store.StoreError> => {
@@ -129,70 +128,9 @@ export type Services =
  */
 export const services = (
   config: ServerConfigShape
-): Layer.Layer<Services, ConfigError.ConfigError | Store.StoreError, Store.Store | Metrics.Metrics> => {
-  const settings = Settings.make(config.prebuilds)
-  // Template work runs in the render worker pool (ARCHITECTURE.md decision 10) unless
-  // `renderWorkers` is 0. The in-process template cache stays for the claims' static analysis.
-  const renderer: Layer.Layer<
-    Renderer.Renderer,
-    never,
-    | TemplateCache.TemplateCache
-    | RenderCache.RenderCache
-    | TemplateSource.TemplateSource
-    | Metrics.Metrics
-    | HclParser.HclParser
-  > = config.renderWorkers === 0
-    ? Renderer.layer
-    : Renderer.layerWorker(config.templateCache).pipe(
-      Layer.provide(RenderWorkerPool.layer({
-        ...RenderWorkerPool.defaults(),
-        size: config.renderWorkers,
-        maxHeapMb: config.renderWorkerHeapMb,
-        renderTimeout: config.renderTimeout,
-        importTimeout: config.importTimeout
-      }))
-    )
-  const rendering = renderer.pipe(
-    Layer.provideMerge(
-      Layer.mergeAll(TemplateCache.layerWith(config.templateCache), RenderCache.layerWith(config.renderCache))
-    ),
-    Layer.provideMerge(StoreTemplateSource.layer)
-  )
-  const workerOptions = {
-    workers: config.provisionerWorkers,
-    lease: config.leases.lease,
-    heartbeat: config.leases.heartbeat
-  }
-  const provisioner = config.provisioner._tag === "echo"
-    ? Provisioner.layerEcho({
-      ...workerOptions,
-      delay: config.provisioner.delay,
-      failureRate: config.provisioner.failureRate
-    })
-    : Provisioner.layerCommand({
-      ...workerOptions,
-      command: config.provisioner.command,
-      args: config.provisioner.args,
-      timeout: config.provisioner.timeout,
-      killGracePeriod: config.provisioner.killGracePeriod,
-      maxOutputBytes: config.provisioner.maxOutputBytes
-    })
-  return Layer.mergeAll(
-    Reconciler.layer({ settings, maxPendingJobs: config.maxPendingJobs }),
-    Claims.layer(),
-    TemplateImport.layer,
-    JobReaper.layer({ interval: config.leases.heartbeat }).pipe(Layer.provideMerge(provisioner)),
-    Readiness.layer
-  ).pipe(
-    Layer.provideMerge(WorkspaceBuilder.layer),
-    Layer.provideMerge(rendering),
-    Layer.provideMerge(JobNotifications.layer),
-    // parsed files remembered by content: a new version parses only the files that changed
-    Layer.provideMerge(HclParser.layerMemoized()),
-    // the evaluation budgets every template compiled by the service is given
-    Layer.provide(Layer.succeed(Budgets.CurrentBudgets, config.budgets))
-  )
-}
+): Layer.Layer<Services, ConfigError.ConfigError | Store.StoreError, Store.Store | Metrics.Metrics> =>
+  // The one prebuild graph (`Prebuilds.layer`), with the options the configuration gives.
+  Layer.merge(Prebuilds.layer(prebuildsOptions(config)), Readiness.layer)
 
 /**
  * The whole application for a configuration.
@@ -204,6 +142,6 @@ export const layer = (
   config: ServerConfigShape
 ): Layer.Layer<Services | Store.Store | Metrics.Metrics, ConfigError.ConfigError | Store.StoreError> =>
   services(config).pipe(
-    Layer.provideMerge(storeLayer(config.db, { writerLock: writerLockOf(config) })),
+    Layer.provideMerge(layerStore(config.db, { writerLock: writerLockOf(config) })),
     Layer.provideMerge(Metrics.layer)
   )

@@ -64,7 +64,7 @@ export type Requirements =
  * @since 0.1.0
  * @category layers
  */
-export const apiLayer: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBuilder.api(WarmpoolApi).pipe(
+export const layerApi: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBuilder.api(WarmpoolApi).pipe(
   Layer.provide(
     Layer.mergeAll(
       HealthHandlers.layer,
@@ -283,7 +283,7 @@ export const webDirectory: string = fileURLToPath(new URL("../dist/web", import.
  * @since 0.1.0
  * @category layers
  */
-export const webConsoleLayer = (directory: string = webDirectory) =>
+export const layerWebConsole = (directory: string = webDirectory) =>
   HttpApiBuilder.Router.use((router) => router.concat(StaticFiles.router(directory)))
 
 /**
@@ -348,8 +348,8 @@ export const layerServe = (
 ): Layer.Layer<never, never, Requirements | HttpServer.HttpServer | HttpRouter.HttpRouter.DefaultServices> =>
   guardedServe(options).pipe(
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
-    Layer.provide(webConsoleLayer(options.webDirectory)),
-    Layer.provide(apiLayer)
+    Layer.provide(layerWebConsole(options.webDirectory)),
+    Layer.provide(layerApi)
   )
 
 /**
@@ -379,3 +379,21 @@ export const layer: Layer.Layer<HttpServer.HttpServer, HttpServerError.ServeErro
     )
   })
 )
+
+/**
+ * The same as {@link layerApi}.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @deprecated use {@link layerApi}
+ */
+export const apiLayer = layerApi
+
+/**
+ * The same as {@link layerWebConsole}.
+ *
+ * @since 0.1.0
+ * @category layers
+ * @deprecated use {@link layerWebConsole}
+ */
+export const webConsoleLayer = layerWebConsole

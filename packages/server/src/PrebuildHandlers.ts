@@ -11,7 +11,7 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { storeFailure, validationFailed } from "./internal/errors.js"
+import { sourceUnavailable, storeFailure, validationFailed } from "./internal/errors.js"
 import { ownerOf } from "./internal/owner.js"
 
 const decodeDiagnostics = Schema.decodeUnknownOption(Schema.Array(RenderOutput.Diagnostic))
@@ -164,6 +164,7 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
             RenderLimitExceeded: (e) =>
               Effect.fail(new ServiceUnavailable({ message: `the render exceeded a limit: ${e.message}` })),
             TemplateNotFound: (e) => Effect.fail(new NotFound({ message: e.message })),
+            TemplateSourceUnavailable: sourceUnavailable,
             StoreError: storeFailure
           })
         ))

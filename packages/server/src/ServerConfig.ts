@@ -243,6 +243,10 @@ export const settings = {
   budgetMaxNestingDepth: Setting.make("budget-max-nesting-depth", Setting.integer({ min: 1 }), {
     default: Budgets.defaults.maxNestingDepth,
     doc: "The deepest nesting of expressions and JSON documents in a template or its inputs."
+  }),
+  otlpEndpoint: Setting.optional("otlp-endpoint", Setting.string, {
+    doc:
+      "An OpenTelemetry collector's OTLP/HTTP traces URL (e.g. http://127.0.0.1:4318/v1/traces); unset, no spans are exported."
   })
 }
 
@@ -346,6 +350,8 @@ export interface ServerConfigShape {
   readonly templateCache: CacheSettings.CacheSettings
   /** Evaluation budgets (`--budget-max-steps`, `WARMPOOL_BUDGET_MAX_STEPS`, ...). */
   readonly budgets: Budgets.Budgets
+  /** Where the services' spans are exported (OTLP over HTTP); `None`: nowhere. */
+  readonly otlpEndpoint: Option.Option<string>
 }
 
 /**
@@ -453,7 +459,8 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
       maxTotalFileBytes: v.budgetMaxTotalFileBytes,
       maxTfvarsBytes: v.budgetMaxTfvarsBytes,
       maxNestingDepth: v.budgetMaxNestingDepth
-    }
+    },
+    otlpEndpoint: v.otlpEndpoint
   })
 }
 

@@ -14,7 +14,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { withDeadline } from "./internal/deadline.js"
-import { importFailure, renderFailure, storeFailure, validationFailed } from "./internal/errors.js"
+import { importFailure, renderFailure, sourceUnavailable, storeFailure, validationFailed } from "./internal/errors.js"
 import { ownerOf } from "./internal/owner.js"
 import { encodedRender, encodeRender, renderResponse } from "./internal/renderBody.js"
 import { filesOfTar } from "./internal/tar.js"
@@ -170,6 +170,7 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
             Effect.catchTags({
               TemplateNotFound: () =>
                 Effect.fail(new NotFound({ message: `Template version "${path.id}" not found.` })),
+              TemplateSourceUnavailable: sourceUnavailable,
               // The pool's typed `RenderTimeout` shares its tag with the API's 504.
               RenderTimeout: (e) => e instanceof RenderTimeout ? Effect.fail(e) : renderFailure(e),
               RenderResourceExhausted: renderFailure,

@@ -42,3 +42,13 @@ export * as Readiness from "./Readiness.js"
  * @since 0.1.0
  */
 export * as TemplateWatcher from "./TemplateWatcher.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as PrebuildsOptions from "./PrebuildsOptions.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Tracing from "./Tracing.js"

@@ -201,6 +201,12 @@ const effects: ReadonlyArray<
   ["budget-max-total-file-bytes", "7002", (c) => c.budgets.maxTotalFileBytes, 7002],
   ["budget-max-tfvars-bytes", "7003", (c) => c.budgets.maxTfvarsBytes, 7003],
   ["budget-max-nesting-depth", "17", (c) => c.budgets.maxNestingDepth, 17],
+  [
+    "otlp-endpoint",
+    "http://collector:4318/v1/traces",
+    (c) => Option.getOrNull(c.otlpEndpoint),
+    "http://collector:4318/v1/traces"
+  ],
   ["echo-delay", "200ms", (c) => c.provisioner._tag === "echo" && Duration.toMillis(c.provisioner.delay), 200],
   ["echo-failure-rate", "0.5", (c) => c.provisioner._tag === "echo" && c.provisioner.failureRate, 0.5],
   ["max-body-bytes", "4096", (c) => c.maxBodyBytes, 4096],

@@ -1,6 +1,6 @@
 /**
  * Block order. hcl2json returns object keys sorted and no positions, which happens to be the
- * order Go gives the blocks of a module (address order, RENDER.md §5.1 and §8.2). What it loses
+ * order Go gives the blocks of a module (address order, docs/render.md §5.1 and §8.2). What it loses
  * is the written order: header lines, and how static and `dynamic` nested blocks interleave.
  * Both are recovered here by a light lexical scan of the source for block headers such as
  * `data "coder_workspace_preset" "x" {`, which skips comments, quoted strings (with their

@@ -1,6 +1,6 @@
 /**
  * Evaluation budgets: the limits that keep one template from stalling or exhausting the process
- * that renders it (ARCHITECTURE.md decision 10). Terraform itself has almost no limits (a
+ * that renders it (docs/architecture.md decision 10). Terraform itself has almost no limits (a
  * `count` of ten million is accepted), so warmpool sets its own, far above what real templates
  * use, and turns every excess into an error diagnostic with code `resource_limit` instead of a
  * crash, an out-of-memory or minutes of computation.

@@ -102,7 +102,7 @@ export interface ModuleCall {
   readonly forEach: Expression | undefined
   /** The module's inputs: attributes other than `source version count for_each providers depends_on`. */
   readonly inputs: ReadonlyMap<string, Expression>
-  /** `undefined` when the module is not loaded (RENDER.md §1.3). */
+  /** `undefined` when the module is not loaded (docs/render.md §1.3). */
   readonly module: Module | undefined
 }
 
@@ -167,7 +167,7 @@ const blockMeta = new Set(["count", "for_each", "depends_on", "provider", "lifec
 const moduleMeta = new Set(["source", "version", "count", "for_each", "providers", "depends_on"])
 
 /**
- * The nested block types warmpool's schema knows (RENDER.md §1.2): everything else is an
+ * The nested block types warmpool's schema knows (docs/render.md §1.2): everything else is an
  * attribute.
  */
 const nestedBlocksOf = (kind: string, type: string | undefined): CompileBody.BlockSchema => {

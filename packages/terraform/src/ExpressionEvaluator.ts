@@ -1,6 +1,6 @@
 /**
  * The expression evaluator: an expression AST is compiled once into a tree of closures that
- * evaluates many times against different scopes, with Terraform's value semantics (RENDER.md
+ * evaluates many times against different scopes, with Terraform's value semantics (docs/render.md
  * §2.1–§2.4): errors are diagnostics collected next to a partial value, never exceptions.
  *
  * @since 0.1.0

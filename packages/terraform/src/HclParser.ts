@@ -1,7 +1,7 @@
 /**
  * The `HclParser` service: HCL source text to the block-structure JSON of `@cdktf/hcl2json`
  * (`data.<TYPE>.<NAME> = [body, …]`, expressions as `"${…}"` strings, keys sorted, no positions;
- * see RENDER.md §1.2).
+ * see docs/render.md §1.2).
  *
  * The live layer drives the hcl2json WASM module. The module boots its Go runtime when it is
  * first imported; this service imports it lazily, so the first `parse` in the process pays the

@@ -6,7 +6,7 @@
  * * Configuration files of a module are the `*.tf` and `*.tf.json` files directly in its
  *   directory, in lexical order. `.tf` files go through the `HclParser`; `.tf.json` files are
  *   read with `JSON.parse` and normalised to the same shape. A file that does not parse is
- *   skipped with the error `Parse terraform files` (detail `<path>: <message>`, RENDER.md §1.2).
+ *   skipped with the error `Parse terraform files` (detail `<path>: <message>`, docs/render.md §1.2).
  * * Modules (§1.3): `./` and `../` sources resolve against the calling module's directory and
  *   must stay inside the root; other sources are looked up in `.terraform/modules/modules.json`
  *   by call path (`outer.M`). A module that cannot be found, escapes the root, closes a cycle or

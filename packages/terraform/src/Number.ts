@@ -624,7 +624,7 @@ export const toString = (x: TfNumber): string => {
 }
 
 /**
- * Go's `%.10g` of the exact value (`big.Float.Text('g', 10)`; RENDER.md §3.3), used for parameter,
+ * Go's `%.10g` of the exact value (`big.Float.Text('g', 10)`; docs/render.md §3.3), used for parameter,
  * option and tag texts in render output: 10 significant digits rounded half to even, exponent form
  * (`1.23456789e+10`, `1e-05`) when the decimal exponent is below -4 or at least 10, trailing zeros
  * trimmed.

@@ -1,5 +1,5 @@
 /**
- * Terraform override files (RENDER.md §1.4), applied per directory before evaluation.
+ * Terraform override files (docs/render.md §1.4), applied per directory before evaluation.
  *
  * A file is an override file when its name without `.tf` / `.tf.json` is `override` or ends in
  * `_override`. Override files are applied one at a time in lexical order and are never loaded as

@@ -1,5 +1,5 @@
 /**
- * The workspace owner, as `data "coder_workspace_owner" "me"` exposes it (RENDER.md §1.1, §2.8).
+ * The workspace owner, as `data "coder_workspace_owner" "me"` exposes it (docs/render.md §1.1, §2.8).
  *
  * @since 0.1.0
  */

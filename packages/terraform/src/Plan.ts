@@ -1,5 +1,5 @@
 /**
- * Plan JSON (RENDER.md §1.6): the output of `terraform show -json`. Only
+ * Plan JSON (docs/render.md §1.6): the output of `terraform show -json`. Only
  * `prior_state.values.root_module` and its nested `child_modules[]` are read, and of their
  * `resources[]` only data sources (`mode == "data"`) whose type does not start with `coder_`.
  * Their `values` are later deep-merged over the matching data-source instance.

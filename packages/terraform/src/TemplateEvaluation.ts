@@ -3,7 +3,7 @@
  *
  * Evaluation is lazy: a value (a local, a variable, a block attribute, a module output, a
  * block's `count`) is computed the first time something asks for it and remembered; a
- * reference that reaches a value still being computed closes a cycle and is an error (RENDER.md
+ * reference that reaches a value still being computed closes a cycle and is an error (docs/render.md
  * §2.11 allows this instead of Go's repeated whole-graph passes: one lazy pass *is* the
  * fixpoint, and cycles end in absent values). So a render evaluates only what parameters,
  * presets and tags transitively reference; `forceAll` evaluates everything else too, for
@@ -61,7 +61,7 @@ export interface Body {
 }
 
 /**
- * The value of a `coder_parameter` instance (RENDER.md §2.11): absent, or the input string, or
+ * The value of a `coder_parameter` instance (docs/render.md §2.11): absent, or the input string, or
  * the default (in its own type).
  *
  * @since 0.1.0
@@ -117,13 +117,13 @@ export interface Evaluation {
   readonly root: ModuleInstance
   /** Every module instance: the root first, then the module calls depth-first in address order. */
   readonly instances: () => ReadonlyArray<ModuleInstance>
-  /** Evaluation warnings (RENDER.md §2.13): modules not loaded, unexpanded `count`. */
+  /** Evaluation warnings (docs/render.md §2.13): modules not loaded, unexpanded `count`. */
   readonly diagnostics: () => ReadonlyArray<Diagnostic.Diagnostic>
   /** Whether any impure function (`timestamp`, `uuid`, `bcrypt`) was called. */
   readonly impure: () => boolean
   /** Evaluate every local, output, variable and block of every instance. */
   readonly forceAll: () => void
-  /** Root variables: the declared default converted to the declared type (RENDER.md §3.1). */
+  /** Root variables: the declared default converted to the declared type (docs/render.md §3.1). */
   readonly variableDefault: (variable: CompiledTemplate.Variable) => Support.Converted
   /**
    * The budget meter of this evaluation. Once a budget is exceeded (`meter.exceeded`), every
@@ -301,7 +301,7 @@ class BodyImpl implements Body {
     return bodies
   }
 
-  /** The attribute's value as stored (errors dropped, RENDER.md §2.2). */
+  /** The attribute's value as stored (errors dropped, docs/render.md §2.2). */
   attributeValue(name: string): V.Value | undefined {
     const result = this.attribute(name)
     return result === undefined ? undefined : result.value
@@ -321,7 +321,7 @@ class BodyImpl implements Body {
   /**
    * An attribute with the expansions of `dynamic` blocks of the same type appended. A nested
    * block type the schema does not know arrives from hcl2json as an attribute holding the static
-   * blocks (a tuple of objects); generated blocks follow them (RENDER.md §2.10).
+   * blocks (a tuple of objects); generated blocks follow them (docs/render.md §2.10).
    */
   attributeWithExpansions(name: string): V.Value | undefined {
     const value = this.attributeValue(name)
@@ -564,7 +564,7 @@ class ModuleInstanceImpl implements ModuleInstance {
     return resolved(value, 2)
   }
 
-  /** A local value (stored: errors dropped, RENDER.md §2.2). */
+  /** A local value (stored: errors dropped, docs/render.md §2.2). */
   local(name: string, range?: Diagnostic.Range): Resolution {
     return this.stored(this.localValues, name, this.module.locals.get(name)!, `${this.prefix}local.${name}`, range)
   }

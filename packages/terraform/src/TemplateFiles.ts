@@ -410,7 +410,7 @@ export const fromDirectory = (
   })
 
 /**
- * A snapshot failure as a top-level diagnostic that stops the render (RENDER.md §6): `Files not
+ * A snapshot failure as a top-level diagnostic that stops the render (docs/render.md §6): `Files not
  * found` when the directory cannot be read, `Template files rejected` for bad paths and broken
  * limits; the detail is the error's message.
  *

@@ -1,5 +1,5 @@
 /**
- * Variable values from files (RENDER.md §1.5): every `*.tfvars` and `*.tfvars.json` file in the
+ * Variable values from files (docs/render.md §1.5): every `*.tfvars` and `*.tfvars.json` file in the
  * whole snapshot (hidden entries and `.terraform/modules` included, `.auto.` not required), in
  * directory-walk order, later files overriding earlier ones per key.
  *

@@ -6,7 +6,7 @@ import * as FunctionTable from "../src/FunctionTable.js"
 import * as T from "../src/Type.js"
 import * as V from "../src/Value.js"
 
-/** RENDER.md §2.14, tiers 1 to 3 (`list` and `map` exist and always fail). */
+/** docs/render.md §2.14, tiers 1 to 3 (`list` and `map` exist and always fail). */
 const tiers =
   `can concat contains jsondecode jsonencode keys length range regex setintersection slice substr tolist trimprefix try
 alltrue anytrue base64encode coalesce coalescelist endswith file fileset filesha1 flatten floor format index join lookup lower

@@ -1,5 +1,5 @@
 /**
- * Module evaluation (RENDER.md §2.5–§2.9): scopes, variables and tfvars precedence, locals,
+ * Module evaluation (docs/render.md §2.5–§2.9): scopes, variables and tfvars precedence, locals,
  * path.* and terraform.workspace, count and for_each on data and resource blocks.
  */
 import { describe, expect, it } from "@effect/vitest"

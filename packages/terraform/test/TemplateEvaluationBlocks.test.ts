@@ -1,5 +1,5 @@
 /**
- * Blocks as references see them (RENDER.md §2.8, §2.10, §1.6): the owner, other data sources
+ * Blocks as references see them (docs/render.md §2.8, §2.10, §1.6): the owner, other data sources
  * (configured attributes, unknown id, errors for the rest, plan data merged per module and
  * instance), resources (unknown computed attributes), and dynamic blocks.
  */

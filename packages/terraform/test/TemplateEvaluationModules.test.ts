@@ -1,5 +1,5 @@
 /**
- * Modules (RENDER.md §1.3, §2.12, §2.13): inputs, outputs, nesting, count and for_each on
+ * Modules (docs/render.md §1.3, §2.12, §2.13): inputs, outputs, nesting, count and for_each on
  * module calls, modules that are not loaded, instance order.
  */
 import { describe, expect, it } from "@effect/vitest"

@@ -1,5 +1,5 @@
 /**
- * Parameter values and the fixpoint (RENDER.md §2.11): the input string, the default in its own
+ * Parameter values and the fixpoint (docs/render.md §2.11): the input string, the default in its own
  * type, absent when the default has errors; cycles end in absent values without diagnostics;
  * chains resolve.
  */

@@ -9,9 +9,13 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as ServerConfig from "@warmpool/server/ServerConfig"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+
+/** A variable of the application's namespace: the `WARMPOOL` prefix is applied here, once. */
+const env = (name: string) => Config.nested(Config.string(name), ServerConfig.envPrefix)
 
 /**
  * @since 0.1.0
@@ -28,12 +32,12 @@ export const presetsCommand = Command.make(
     ),
     json: Options.boolean("json").pipe(Options.withDescription("Print {\"presets\": [...]} as JSON.")),
     url: Options.text("url").pipe(
-      Options.withFallbackConfig(Config.string("WARMPOOL_URL")),
+      Options.withFallbackConfig(env("URL")),
       Options.withDefault("http://127.0.0.1:8080"),
       Options.withDescription("With resume: the server's base URL (env WARMPOOL_URL).")
     ),
     token: Options.text("token").pipe(
-      Options.withFallbackConfig(Config.string("WARMPOOL_TOKEN")),
+      Options.withFallbackConfig(env("TOKEN")),
       Options.withDefault(""),
       Options.withDescription("With resume: the server's bearer token (env WARMPOOL_TOKEN).")
     )

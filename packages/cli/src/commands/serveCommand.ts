@@ -25,7 +25,7 @@ export const serveFlags = {
     Options.withDescription(
       `A JSON file of settings keyed by flag name, e.g. {"port": 9090, "interval": "30s"}; flags and ${ServerConfig.envPrefix}_* variables override it. Env: ${ServerConfig.envPrefix}_CONFIG.`
     ),
-    Options.withFallbackConfig(Config.string(`${ServerConfig.envPrefix}_CONFIG`)),
+    Options.withFallbackConfig(Config.nested(Config.string("CONFIG"), ServerConfig.envPrefix)),
     Options.optional
   ),
   printConfig: Options.boolean("print-config").pipe(

@@ -12,7 +12,7 @@
  */
 import { Metrics } from "@warmpool/metrics"
 import type { Store as StoreModule } from "@warmpool/prebuilds"
-import { Domain, Reconciler, Settings, Simulation, Store, TemplateImport } from "@warmpool/prebuilds"
+import { Domain, Prebuilds, Reconciler, Settings, Store, TemplateImport } from "@warmpool/prebuilds"
 import * as Console from "effect/Console"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
@@ -152,7 +152,7 @@ const median = (values: ReadonlyArray<number>): number => {
   return sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-const storeLayer = (sqliteFile: boolean) =>
+const benchStore = (sqliteFile: boolean) =>
   sqliteFile
     ? Layer.unwrapScoped(Effect.map(
       Effect.acquireRelease(
@@ -166,8 +166,8 @@ const storeLayer = (sqliteFile: boolean) =>
 const runOnce = (caches: "live" | "noop", args: BenchReconcileArgs) =>
   Effect.gen(function*() {
     const context = yield* Layer.build(
-      Simulation.environment({ caches }).pipe(
-        Layer.provideMerge(storeLayer(args.sqliteFile)),
+      Prebuilds.layerCore({ caches }).pipe(
+        Layer.provideMerge(benchStore(args.sqliteFile)),
         Layer.provideMerge(Metrics.layerNoop)
       )
     )

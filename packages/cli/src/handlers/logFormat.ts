@@ -41,5 +41,5 @@ export const jsonLogger = Logger.map(Logger.structuredLogger, (entry) =>
   })).pipe(Logger.withConsoleLog)
 
 /** The logger of a format, replacing Effect's default one. */
-export const loggerLayer = (format: "text" | "json"): Layer.Layer<never> =>
+export const layerLogger = (format: "text" | "json"): Layer.Layer<never> =>
   Logger.replace(Logger.defaultLogger, format === "json" ? jsonLogger : textLogger)

@@ -16,7 +16,8 @@ import {
   Readiness,
   ServerConfig,
   Setting,
-  TemplateWatcher
+  TemplateWatcher,
+  Tracing
 } from "@warmpool/server"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
@@ -27,7 +28,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { exitCode } from "../internal/keyValue.js"
-import { loggerLayer } from "./logFormat.js"
+import { layerLogger } from "./logFormat.js"
 
 export interface ServeArgs {
   readonly configFile: string | undefined
@@ -254,7 +255,9 @@ const serve = (config: ServerConfig.ServerConfigShape) =>
     const layers = WarmpoolHttpServer.layer.pipe(
       Layer.provideMerge(App.layer(config)),
       Layer.provideMerge(ServerConfig.layerWith(config)),
-      Layer.provideMerge(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer))
+      Layer.provideMerge(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer)),
+      // built first: the services and request fibers built after it export their spans
+      Layer.provide(Tracing.layer({ endpoint: config.otlpEndpoint }))
     )
     const context = yield* Effect.mapError(Layer.build(layers), startFailure(config))
     return yield* Effect.provide(program, context)
@@ -262,7 +265,7 @@ const serve = (config: ServerConfig.ServerConfigShape) =>
   }).pipe(
     Effect.scoped,
     Effect.onInterrupt(() => Effect.logInfo("stopped")),
-    Effect.provide(loggerLayer(config.logFormat))
+    Effect.provide(layerLogger(config.logFormat))
   )
 
 export const run = (args: ServeArgs) =>

@@ -15,12 +15,5 @@ export const ensureSqliteDirectory = (db: string): void => {
 
 export const sqlClient = (db: string) => {
   ensureSqliteDirectory(db)
-  return isPostgres(db) ? Store.pgClientLayer({ url: db }) : Store.sqliteClientLayer(db)
-}
-
-export const store = (db: string, options: { readonly migrate?: boolean } = {}) => {
-  ensureSqliteDirectory(db)
-  return isPostgres(db)
-    ? Store.layerPg({ url: db, ...(options.migrate === undefined ? {} : { migrate: options.migrate }) })
-    : Store.layerSqlite({ filename: db, ...(options.migrate === undefined ? {} : { migrate: options.migrate }) })
+  return isPostgres(db) ? Store.layerPgClient({ url: db }) : Store.layerSqliteClient(db)
 }

@@ -66,5 +66,3 @@ export const valueText = (value: Value.Value): string => {
       return entries("{", "}", [...value.attributes])
   }
 }
-
-export const typeText = (type: Type.Type): string => Type.toString(type)

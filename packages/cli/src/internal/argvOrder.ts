@@ -5,6 +5,8 @@
  * of the expression and marks the expression with `--`, so options may come before or after it.
  *
  * @since 0.1.0
+ *
+ * @internal
  */
 
 /** `eval`'s options that take a value (`--var NAME=JSON`), and those that take none. */

@@ -4,6 +4,8 @@
  * A small scanner over the text read so far; it does not parse, the evaluator reports errors.
  *
  * @since 0.1.0
+ *
+ * @internal
  */
 
 type Frame = "code" | "string"

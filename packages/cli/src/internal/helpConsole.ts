@@ -5,6 +5,8 @@
  * is a terminal and `NO_COLOR` is unset, drops the generic sentences (the flag's placeholder
  * already names its type: `duration`, `integer`, `path`), and writes usage lines as
  * `$ warmpool <command>`.
+ *
+ * @internal
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"

@@ -1,5 +1,7 @@
 /**
  * `NAME=VALUE` command-line pairs.
+ *
+ * @internal
  */
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"

@@ -3,6 +3,8 @@
  * setting, typed by the setting's type name in `--help`, described by its one sentence, its
  * default and its environment variable. The flags yield raw text; the setting's own `Config`
  * parses it, exactly as it parses the environment and the config file.
+ *
+ * @internal
  */
 import * as Options from "@effect/cli/Options"
 import type * as Setting from "@warmpool/server/Setting"

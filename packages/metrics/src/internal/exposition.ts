@@ -2,6 +2,8 @@
  * Prometheus text exposition: Effect's metric registry is converted to OpenTelemetry metric data
  * by `@effect/opentelemetry`'s producer, filtered to warmpool's own metrics, joined with the
  * store-derived prebuild state, and serialized by OpenTelemetry's `PrometheusSerializer`.
+ *
+ * @internal
  */
 import * as OtelMetrics from "@effect/opentelemetry/Metrics"
 import * as OtelResource from "@effect/opentelemetry/Resource"

@@ -1,5 +1,5 @@
 /**
- * The pure steps of `resolveParameters` (`PREBUILDS.md` §6): merging values by precedence,
+ * The pure steps of `resolveParameters` (`docs/prebuilds.md` §6): merging values by precedence,
  * dropping previous ephemeral values, the per-parameter checks on the final render, and tags.
  *
  * @internal

@@ -1,5 +1,5 @@
 /**
- * The matching preset of a claim without a named preset (`PREBUILDS.md` §7.1).
+ * The matching preset of a claim without a named preset (`docs/prebuilds.md` §7.1).
  *
  * @internal
  */

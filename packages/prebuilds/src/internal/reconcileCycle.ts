@@ -1,5 +1,5 @@
 /**
- * One reconciliation cycle (`PREBUILDS.md` §3.3): the lock, the pause flag, the snapshot, the
+ * One reconciliation cycle (`docs/prebuilds.md` §3.3): the lock, the pause flag, the snapshot, the
  * per-preset work under bounded concurrency with per-preset isolation, the cycle's statistics,
  * its report and its duration metric.
  *
@@ -7,7 +7,7 @@
  */
 import type { Api } from "@warmpool/client"
 import type { Metrics } from "@warmpool/metrics"
-import type { RenderCache, TemplateCache } from "@warmpool/render"
+import { RenderTally } from "@warmpool/render"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
@@ -23,7 +23,6 @@ import * as QueueBudget from "../QueueBudget.js"
 import * as Settings from "../Settings.js"
 import * as Snapshot from "../Snapshot.js"
 import type { StoreError } from "../Store.js"
-import type { WorkspaceBuilderShape } from "../WorkspaceBuilder.js"
 import { poolsFilled, type PoolStatus, poolStatuses } from "./reconcilePools.js"
 import { makeCounters, type PresetDeps, reconcilePreset, runCreates } from "./reconcilePreset.js"
 
@@ -81,9 +80,6 @@ export interface TakenSnapshot {
  */
 export interface CycleDeps extends PresetDeps {
   readonly metrics: Metrics.MetricsShape
-  readonly renderCache: RenderCache.RenderCacheShape
-  readonly templateCache: TemplateCache.TemplateCacheShape
-  readonly builder: WorkspaceBuilderShape
   /**
    * The most prebuild jobs that may wait for a provisioner before creates are deferred
    * (`undefined`: no cap). Issue 16.
@@ -94,24 +90,6 @@ export interface CycleDeps extends PresetDeps {
   /** The problem lists last reported (a warning when they change, a debug line otherwise). */
   readonly reported: { hardLimited: string; invalid: string; quarantined: string }
 }
-
-interface RenderCounters {
-  readonly lookups: number
-  readonly uncached: number
-  readonly misses: number
-  readonly compilations: number
-}
-
-const renderCounters = (deps: CycleDeps): Effect.Effect<RenderCounters> =>
-  Effect.map(
-    Effect.all([deps.builder.stats, deps.renderCache.stats, deps.templateCache.stats]),
-    ([builder, renders, templates]) => ({
-      lookups: builder.cachedLookups,
-      uncached: builder.uncachedRenders,
-      misses: renders.renders,
-      compilations: templates.compilations
-    })
-  )
 
 const reportProblems = (deps: CycleDeps, slices: ReadonlyArray<Snapshot.PresetSnapshot>) => {
   const current = slices.filter((s) => s.preset.usingActiveVersion && !s.preset.templateDeleted)
@@ -181,7 +159,8 @@ export const runCycle = (
   Effect.gen(function*() {
     const startedMillis = yield* Clock.currentTimeMillis
     const counters = makeCounters()
-    const before = yield* renderCounters(deps)
+    // The renders of this cycle only (its fibers' tally), not those the API runs meanwhile.
+    const tally = RenderTally.make()
     let acquired = false
     let paused = false
     let presetsTotal = 0
@@ -260,6 +239,7 @@ export const runCycle = (
         )
       })
     ).pipe(
+      RenderTally.withTally(tally),
       Effect.onExit(() =>
         Effect.gen(function*() {
           if (!acquired || paused) return
@@ -273,9 +253,7 @@ export const runCycle = (
     if (Exit.isFailure(exit)) counters.errors++
 
     const endMillis = yield* Clock.currentTimeMillis
-    const after = yield* renderCounters(deps)
-    const misses = after.misses - before.misses
-    const lookups = after.lookups - before.lookups
+    const misses = tally.misses
     const report: CycleReport = {
       cycle,
       startedAt: DateTime.formatIso(DateTime.unsafeMake(startedMillis)),
@@ -287,9 +265,9 @@ export const runCycle = (
       creates: counters.creates,
       deletes: counters.deletes,
       cancels: counters.cancels,
-      renders: misses + (after.uncached - before.uncached),
-      parses: after.compilations - before.compilations,
-      cacheHits: Math.max(lookups - misses, 0),
+      renders: misses + tally.uncached,
+      parses: tally.compilations,
+      cacheHits: Math.max(tally.lookups - misses, 0),
       cacheMisses: misses,
       errors: counters.errors,
       deferredCreates,

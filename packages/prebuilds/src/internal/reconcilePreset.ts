@@ -1,5 +1,5 @@
 /**
- * One preset's work in a cycle (`PREBUILDS.md` §3.8): persist the hard limit, derive the state and
+ * One preset's work in a cycle (`docs/prebuilds.md` §3.8): persist the hard limit, derive the state and
  * the actions, and run them sequentially (each write its own transaction), collecting errors.
  *
  * @internal

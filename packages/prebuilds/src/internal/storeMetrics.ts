@@ -1,5 +1,5 @@
 /**
- * The store-derived prebuild counters (`PREBUILDS.md` §8).
+ * The store-derived prebuild counters (`docs/prebuilds.md` §8).
  *
  * @internal
  */

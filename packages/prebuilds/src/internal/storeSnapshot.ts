@@ -1,5 +1,5 @@
 /**
- * The seven reads of a reconciliation cycle (`PREBUILDS.md` §3.4) and the settings read. They
+ * The seven reads of a reconciliation cycle (`docs/prebuilds.md` §3.4) and the settings read. They
  * run on whatever connection the caller routes them to (the lock transaction on PostgreSQL, a
  * read transaction on SQLite).
  *

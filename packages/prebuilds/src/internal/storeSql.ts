@@ -14,7 +14,7 @@ export const isLatestBuild =
   "b.build_number = (SELECT MAX(lb.build_number) FROM workspace_builds lb WHERE lb.workspace_id = w.id)"
 
 /**
- * The preset of `w`'s newest `start` build that carried one (§1.3 "current preset").
+ * The preset of `w`'s newest `start` build that carried one (docs/prebuilds.md §1.3 "current preset").
  *
  * @internal
  */
@@ -22,7 +22,7 @@ export const currentPresetOf = "(SELECT sb.preset_id FROM workspace_builds sb WH
   "AND sb.transition = 'start' AND sb.preset_id IS NOT NULL ORDER BY sb.build_number DESC LIMIT 1)"
 
 /**
- * `w` has a non-deleted top-level agent that is not `ready` (so `w` is not ready, §1.3).
+ * `w` has a non-deleted top-level agent that is not `ready` (so `w` is not ready, docs/prebuilds.md §1.3).
  *
  * @internal
  */
@@ -31,7 +31,7 @@ export const hasUnreadyAgent = "EXISTS (SELECT 1 FROM workspace_agents a WHERE a
 
 /**
  * `j` is still waiting for a provisioner: pending, not picked up, neither cancelled nor
- * completed (§1.3).
+ * completed (docs/prebuilds.md §1.3).
  *
  * @internal
  */

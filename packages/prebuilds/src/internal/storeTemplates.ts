@@ -396,7 +396,7 @@ export const presetsOfVersion = (ctx: StoreContext, versionId: TemplateVersionId
 export const presetById = (ctx: StoreContext, id: PresetId): Op<Option.Option<StoredPreset>> =>
   Effect.map(presetsWhere(ctx, { column: "p.id", value: id }), (presets) => Option.fromNullable(presets[0]))
 
-/** The status after asking for `target` from `current` (§3.11), or `undefined` when refused. */
+/** The status after asking for `target` from `current` (docs/prebuilds.md §3.11), or `undefined` when refused. */
 const nextStatus = (current: PrebuildStatus, target: PrebuildStatus): PrebuildStatus | undefined => {
   if (target === current) return current
   switch (target) {

@@ -88,7 +88,7 @@ export const makeTransactions = (sql: SqlClient.SqlClient, dialect: Dialect): Tr
 export type OnConnection = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 
 /**
- * The PostgreSQL reconcile lock (§3.2): a read-only repeatable-read transaction on a reserved
+ * The PostgreSQL reconcile lock (docs/prebuilds.md §3.2): a read-only repeatable-read transaction on a reserved
  * connection that tries `pg_try_advisory_xact_lock(lockId)`. Lost → `None` (the transaction is
  * ended at once). Won → `body` runs with a function that routes statements through the lock's
  * connection (the body itself does not run in the transaction: its writes take other

@@ -147,7 +147,7 @@ export const cancelPending = (ctx: StoreContext, presetId: PresetId, now: DateTi
   ctx.tx.write(Effect.gen(function*() {
     const { sql } = ctx
     const at = DateTime.toEpochMillis(now)
-    // The §1.3 pending predicate is part of the UPDATE: a job a worker took meanwhile is spared.
+    // The docs/prebuilds.md §1.3 pending predicate is part of the UPDATE: a job a worker took meanwhile is spared.
     const canceled = yield* sql<Row>`UPDATE provisioner_jobs
       SET status = 'canceled', canceled_at = ${at}, completed_at = ${at}
       WHERE status = 'pending' AND worker_id IS NULL AND canceled_at IS NULL AND completed_at IS NULL
@@ -200,7 +200,7 @@ export const claim = (ctx: StoreContext, input: ClaimInput): Op<Option.Option<Cl
   ctx.tx.write(Effect.gen(function*() {
     const { dialect, sql } = ctx
     const now = DateTime.toEpochMillis(input.now)
-    // One statement picks and takes the oldest candidate (§7). PostgreSQL passes rows other
+    // One statement picks and takes the oldest candidate (docs/prebuilds.md §7). PostgreSQL passes rows other
     // claimers hold (SKIP LOCKED); SQLite has a single writer.
     const claimed = yield* sql<Row>`UPDATE workspaces
       SET owner_id = ${input.userId}, name = ${input.name}, updated_at = ${now}, last_used_at = ${now}

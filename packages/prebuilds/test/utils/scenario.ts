@@ -14,7 +14,7 @@ import { filterByPreset } from "../../src/Snapshot.js"
 /** 2024-01-01T00:00:00Z, a Monday. */
 export const T0: DateTime.Utc = DateTime.unsafeMake("2024-01-01T00:00:00Z")
 
-/** The test settings of §9: backoff interval 5 s. */
+/** The test settings of docs/prebuilds.md §9: backoff interval 5 s. */
 export const settings: Settings.Settings = Settings.make({ backoffInterval: Duration.seconds(5) })
 
 /** `T0` shifted by a number of milliseconds. */

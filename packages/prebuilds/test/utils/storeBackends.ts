@@ -54,7 +54,7 @@ const sqliteMemory: Backend = {
   title: "SQLite :memory:",
   layer: (options = {}) =>
     Store.layer(options).pipe(
-      Layer.provideMerge(Store.sqliteClientLayer(":memory:")),
+      Layer.provideMerge(Store.layerSqliteClient(":memory:")),
       Layer.merge(Layer.succeed(TestDatabase, {
         backend: "sqlite-memory",
         location: ":memory:",
@@ -76,18 +76,18 @@ const sqliteFile: Backend = {
     Layer.unwrapScoped(Effect.map(tempDirectory, (directory) => {
       const filename = path.join(directory, "store.db")
       return Store.layer(options).pipe(
-        Layer.provideMerge(Store.sqliteClientLayer(filename)),
+        Layer.provideMerge(Store.layerSqliteClient(filename)),
         Layer.merge(Layer.succeed(TestDatabase, {
           backend: "sqlite-file",
           location: filename,
-          openAnother: (another = {}) => storeOn(Store.sqliteClientLayer(filename), another)
+          openAnother: (another = {}) => storeOn(Store.layerSqliteClient(filename), another)
         }))
       )
     }))
 }
 
 const pgClient = (url: string, schema: string | undefined, maxConnections = 10) =>
-  Store.pgClientLayer({ url, schema, maxConnections })
+  Store.layerPgClient({ url, schema, maxConnections })
 
 /** A fresh schema on the server of `url`, dropped (with everything in it) when the scope closes. */
 export const pgSchema = (url: string): Effect.Effect<string, unknown, Scope.Scope> =>

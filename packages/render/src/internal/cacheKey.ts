@@ -1,5 +1,7 @@
 /**
  * A string key usable by Effect's `Cache` (which compares keys with `Equal`).
+ *
+ * @internal
  */
 import * as Equal from "effect/Equal"
 import * as Hash from "effect/Hash"

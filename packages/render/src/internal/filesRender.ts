@@ -2,6 +2,8 @@
  * The render of files that are not a stored version yet (a template import): compile, render
  * for the given owner and values, then validate the presets when the render has no top-level
  * errors. The same function runs in process (the CLI, tests) and in a render worker.
+ *
+ * @internal
  */
 import type { Owner, TemplateFiles } from "@warmpool/terraform"
 import { CompiledTemplate, type HclParser } from "@warmpool/terraform"
@@ -13,7 +15,7 @@ import { type Rendered, renderTemplate, validatePresets } from "./render.js"
 /** A files render: the render, and its output with the preset validation attached. */
 export interface FilesRendered {
   readonly rendered: Rendered
-  /** The output with preset errors attached (RENDER.md §5.2); the render's output when it has errors. */
+  /** The output with preset errors attached (docs/render.md §5.2); the render's output when it has errors. */
   readonly validated: RenderOutput.RenderOutput
 }
 

@@ -1,6 +1,8 @@
 /**
- * The form-type truth table (RENDER.md §4.2): which form types a parameter type allows with and
+ * The form-type truth table (docs/render.md §4.2): which form types a parameter type allows with and
  * without options; the first is the default.
+ *
+ * @internal
  */
 import type * as RenderOutput from "../RenderOutput.js"
 import { diagnostic } from "./text.js"

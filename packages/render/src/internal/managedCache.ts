@@ -1,5 +1,5 @@
 /**
- * An Effect `Cache` with the behaviour warmpool needs around it (ARCHITECTURE.md decision 4).
+ * An Effect `Cache` with the behaviour warmpool needs around it (docs/architecture.md decision 4).
  *
  * Effect's `Cache` loads: one lookup per key however many fibers ask (single flight), the
  * result shared by every waiter, and it keeps the value. In front of it, an index of the entries
@@ -26,6 +26,8 @@
  * - bounded memory under reloads: Effect's access list keeps ~2 nodes per load until a capacity
  *   eviction drains it, which never happens here; after `rebuildAfterLoads` loads the Effect
  *   cache is replaced by a fresh one (live entries stay in the index, so nothing is re-rendered).
+ *
+ * @internal
  */
 import * as Cache from "effect/Cache"
 import type * as Cause from "effect/Cause"

@@ -1,6 +1,8 @@
 /**
- * Extracting one `data "coder_parameter"` instance (RENDER.md §4.1–§4.3) and running its
+ * Extracting one `data "coder_parameter"` instance (docs/render.md §4.1–§4.3) and running its
  * validation pipeline (§4.4, in `parameterValidation.ts`).
+ *
+ * @internal
  */
 import type { ExpressionEvaluator, TemplateEvaluation } from "@warmpool/terraform"
 import { TfNumber } from "@warmpool/terraform"

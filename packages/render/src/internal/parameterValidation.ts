@@ -1,7 +1,9 @@
 /**
- * The parameter validation pipeline (RENDER.md §4.4): step 1 (form type, options, validation
+ * The parameter validation pipeline (docs/render.md §4.4): step 1 (form type, options, validation
  * blocks), step 2 (the provider's checks, first failing group ends it), step 3 (usage), step 4
  * (required).
+ *
+ * @internal
  */
 import type * as RenderOutput from "../RenderOutput.js"
 import * as RegexMemo from "./regexMemo.js"

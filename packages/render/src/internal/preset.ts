@@ -1,6 +1,8 @@
 /**
- * Extracting `data "coder_workspace_preset"` instances (RENDER.md §5.1), with the prebuild
+ * Extracting `data "coder_workspace_preset"` instances (docs/render.md §5.1), with the prebuild
  * settings warmpool's reconciler needs beyond the wire format (expiration TTL, scheduling).
+ *
+ * @internal
  */
 import type { ExpressionEvaluator, TemplateEvaluation, Value } from "@warmpool/terraform"
 import { TfNumber } from "@warmpool/terraform"
@@ -111,7 +113,7 @@ export const extractPreset = (instance: TemplateEvaluation.BlockInstance): Extra
 }
 
 /**
- * `extractPreset`, with a failure contained to this preset (RENDER.md §6): the preset is kept,
+ * `extractPreset`, with a failure contained to this preset (docs/render.md §6): the preset is kept,
  * without a name, with the error on it.
  */
 export const extractPresetContained = (instance: TemplateEvaluation.BlockInstance): ExtractedPreset => {

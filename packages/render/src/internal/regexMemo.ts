@@ -4,6 +4,8 @@
  * are almost always literals. The memo of a template lives as long as the compiled template (a
  * `WeakMap` keyed by it) and holds at most `limit` patterns (computed patterns beyond it are
  * compiled on every use, as before).
+ *
+ * @internal
  */
 import { RE2JS } from "re2js"
 

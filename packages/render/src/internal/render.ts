@@ -1,6 +1,8 @@
 /**
  * One render: evaluate a compiled template for an owner and parameter values, then extract
- * parameters, presets, tags and variables (RENDER.md §3–§6). Never throws.
+ * parameters, presets, tags and variables (docs/render.md §3–§6). Never throws.
+ *
+ * @internal
  */
 import type { CompiledTemplate, Owner } from "@warmpool/terraform"
 import { Budgets, Plan, TemplateEvaluation } from "@warmpool/terraform"
@@ -155,7 +157,7 @@ export const renderTemplate = (
 }
 
 /**
- * RENDER.md §5.2: re-render each preset that has prebuild instances and no error yet with its
+ * docs/render.md §5.2: re-render each preset that has prebuild instances and no error yet with its
  * own parameters, and attach the errors.
  */
 export const validatePresets = (

@@ -4,6 +4,8 @@
  * `WorkerRunner.layerSerialized`: parsing (hcl2json), compiling, evaluating and rendering happen
  * here, off the service's event loop. The compiled templates of the versions routed to this
  * worker are kept, least recently used first out, up to `workerData.versions`.
+ *
+ * @internal
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeWorkerRunner from "@effect/platform-node/NodeWorkerRunner"

@@ -7,6 +7,8 @@
  * every data block: an instance that does not exist (`count = 0`, an empty `for_each`) is not
  * required. Problems are top-level errors; a duplicate check runs only when every instance was
  * extracted cleanly, so a broken block reports its own error and not a duplicate.
+ *
+ * @internal
  */
 import type { ExpressionEvaluator, TemplateEvaluation } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"

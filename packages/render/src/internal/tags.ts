@@ -1,5 +1,7 @@
 /**
- * Workspace tags from `data "coder_workspace_tags"` blocks (RENDER.md §5.3).
+ * Workspace tags from `data "coder_workspace_tags"` blocks (docs/render.md §5.3).
+ *
+ * @internal
  */
 import type { TemplateEvaluation } from "@warmpool/terraform"
 import { Type, Value } from "@warmpool/terraform"

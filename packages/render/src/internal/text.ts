@@ -1,5 +1,7 @@
 /**
- * Values as render-output text (RENDER.md §3.2, §3.3) and diagnostics in wire form.
+ * Values as render-output text (docs/render.md §3.2, §3.3) and diagnostics in wire form.
+ *
+ * @internal
  */
 import type { Diagnostic as TfDiagnostic, ExpressionEvaluator } from "@warmpool/terraform"
 import { TfNumber, Type, Value } from "@warmpool/terraform"
@@ -23,7 +25,7 @@ export const primitiveText = (value: Value.Value): string | undefined => {
 export const textOr = (result: ExpressionEvaluator.Result | undefined, fallback = ""): string =>
   result === undefined ? fallback : primitiveText(result.value) ?? fallback
 
-/** HCLString (RENDER.md §3.2): valid when evaluated without errors to a known primitive. */
+/** HCLString (docs/render.md §3.2): valid when evaluated without errors to a known primitive. */
 export const hclString = (result: ExpressionEvaluator.Result | undefined): RenderOutput.HclString => {
   if (result === undefined || result.errors.length > 0) return { value: "", valid: false }
   const text = primitiveText(result.value)
@@ -53,7 +55,7 @@ export const diagnostic = (
   code = ""
 ): RenderOutput.Diagnostic => ({ severity, summary, detail, extra: { code } })
 
-/** `true` only for a known `true` (RENDER.md §4.1 `mutable`, `ephemeral`). */
+/** `true` only for a known `true` (docs/render.md §4.1 `mutable`, `ephemeral`). */
 export const isTrue = (result: ExpressionEvaluator.Result | undefined): boolean =>
   result !== undefined && result.value._tag === "Bool" && result.value.value
 

@@ -2,6 +2,8 @@
  * A render actually performed, timed with `Clock` and recorded in
  * `warmpool_render_duration_seconds{cache, outcome}`. The render's `now` (what `timestamp()`
  * returns) is read from the same `Clock`, so renders are deterministic under `TestClock`.
+ *
+ * @internal
  */
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"

@@ -1,5 +1,7 @@
 /**
- * Root-module variables (RENDER.md §3.1).
+ * Root-module variables (docs/render.md §3.1).
+ *
+ * @internal
  */
 import type { CompiledTemplate, TemplateEvaluation } from "@warmpool/terraform"
 import { TfNumber, Type, Value } from "@warmpool/terraform"
@@ -53,7 +55,7 @@ const textOf = (evaluation: TemplateEvaluation.Evaluation, expression: CompiledT
   return value._tag === "String" ? value.value : ""
 }
 
-/** The root module's variables, sorted by name; a failure is contained to its variable (RENDER.md §6). */
+/** The root module's variables, sorted by name; a failure is contained to its variable (docs/render.md §6). */
 export const extractVariables = (evaluation: TemplateEvaluation.Evaluation): Array<RenderOutput.Variable> => {
   const variables = [...evaluation.template.root.variables.values()].sort((a, b) => compareBytes(a.name, b.name))
   return variables.map((variable) => {

@@ -5,6 +5,8 @@
  * timer, whichever comes first; at the deadline the child is interrupted and the caller fails with
  * `onTimeout()`. An interrupted caller interrupts the child (it is the caller's child) and clears
  * the timer.
+ *
+ * @internal
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"

@@ -1,9 +1,11 @@
 /**
  * Mapping service failures to the API's typed errors (never a stack trace in a response).
+ *
+ * @internal
  */
 import { InternalError, RenderTimeout, ServiceUnavailable, ValidationFailed } from "@warmpool/client/Api"
 import type { ParameterValidationError, Store } from "@warmpool/prebuilds"
-import type { RenderError } from "@warmpool/render"
+import type { RenderError, TemplateSource } from "@warmpool/render"
 import * as Effect from "effect/Effect"
 
 /** A store failure: 503 when the database is unreachable, 500 otherwise (details logged). */
@@ -53,4 +55,18 @@ export const importFailure = (error: RenderError.RenderFailure) =>
           detail: error._tag === "RenderTimeout" ? `deadline ${error.timeoutMillis} ms` : error.limit
         }]
       })
+  )
+
+/**
+ * The template source could not answer (the database is unreachable): a 503 with a typed body,
+ * never a 404 (the version may exist). Details are logged.
+ */
+export const sourceUnavailable = (error: TemplateSource.TemplateSourceUnavailable) =>
+  Effect.zipRight(
+    Effect.logError("template source unavailable", error.templateVersionId, error.message),
+    Effect.fail(
+      new ServiceUnavailable({
+        message: `The template store is unavailable (template version ${error.templateVersionId}).`
+      })
+    )
   )

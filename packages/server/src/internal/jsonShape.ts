@@ -4,6 +4,8 @@
  * after it (schema decoding, error formatting) can overflow the stack on a body like `[[[[…]]]]`,
  * and `JSON.parse` silently keeps the last of two equal keys (`{"a": 1, "a": 2}`), so such bodies
  * are refused before any of them sees them.
+ *
+ * @internal
  */
 
 /** Why a JSON text is refused. */

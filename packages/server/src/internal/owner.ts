@@ -1,5 +1,7 @@
 /**
  * The owner of an API request, with missing fields empty.
+ *
+ * @internal
  */
 import type { OwnerInput } from "@warmpool/client/Api"
 import type { Owner } from "@warmpool/terraform"

@@ -4,6 +4,8 @@
  * bytes in memory. It replaces a web `Request` built around the bytes, which cost a stream, an
  * abort signal and promises on every request with a body (issue 14: a render cache hit was
  * mostly pipeline). Decoding failures are the same `RequestError`s the platform's requests give.
+ *
+ * @internal
  */
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpServerError from "@effect/platform/HttpServerError"

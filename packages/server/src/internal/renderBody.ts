@@ -7,6 +7,8 @@
  *
  * `If-None-Match` naming the current tag (or `*`) is answered `304 Not Modified` with the tag and
  * no body: the render is a read that happens to take its parameters in a POST body.
+ *
+ * @internal
  */
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { RenderOutput } from "@warmpool/render"

@@ -6,6 +6,8 @@
  * (EPIPE / ECONNRESET) instead of the 401 or 413. Here the rest of the body is drained to
  * nowhere while the answer goes out (a lingering close), and a client still sending after
  * {@link drainGrace} has its connection closed.
+ *
+ * @internal
  */
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"

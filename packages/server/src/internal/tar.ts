@@ -10,6 +10,8 @@
  * headers are skipped), GNU long names (`L`), GNU base-256 sizes. Regular files become files,
  * directories are skipped, every other kind of entry (links, devices, FIFOs, sparse files) is
  * refused by name.
+ *
+ * @internal
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"

@@ -6,6 +6,8 @@
  * so is the nesting of `.json` files (a deep `main.tf.json` overflows recursive decoders).
  * The result is a null-prototype record, so `__proto__`, `constructor` and `toString` are
  * ordinary file names all the way into the store.
+ *
+ * @internal
  */
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"

@@ -1,6 +1,6 @@
 /**
  * Terraform's filesystem functions, confined to the template version's own files
- * (RENDER.md §2.15): `file`, `fileexists`, `fileset`, `filebase64`, the `file*` hashes,
+ * (docs/render.md §2.15): `file`, `fileexists`, `fileset`, `filebase64`, the `file*` hashes,
  * `abspath`, `basename`, `dirname` and `pathexpand`.
  *
  * Every path goes through the sandbox first: absolute paths, `..` escapes from the root,

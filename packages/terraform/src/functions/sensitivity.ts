@@ -1,5 +1,5 @@
 /**
- * `sensitive`, `nonsensitive`, `issensitive` over the marks of `Sensitive` (RENDER.md §2.14:
+ * `sensitive`, `nonsensitive`, `issensitive` over the marks of `Sensitive` (docs/render.md §2.14:
  * marks never change a rendered value; they only answer `issensitive` and how `console` prints).
  * `nonsensitive` of an unmarked value is allowed, as in Terraform 1.11. `ephemeralasnull` turns
  * ephemeral values into null; no value is ephemeral in a template render, so it returns its

@@ -1,6 +1,6 @@
 /**
  * Compiling an expression AST into a tree of closures, once; the closures then evaluate many
- * times with HCL's semantics (RENDER.md §2.2). Bound names (`for` variables, template `%{for}`
+ * times with HCL's semantics (docs/render.md §2.2). Bound names (`for` variables, template `%{for}`
  * variables, the splat element) live in numbered slots resolved at compile time; every other
  * root name goes to the scope with the longest static prefix of its traversal.
  *

@@ -40,7 +40,7 @@ export const convertToConstraint = (
 }
 
 /**
- * `count` (RENDER.md §2.3, §2.9): a whole number ≥ 0 (strings convert), `"single"` for null,
+ * `count` (docs/render.md §2.3, §2.9): a whole number ≥ 0 (strings convert), `"single"` for null,
  * `"unknown"` while it is unknown or invalid.
  */
 export const countOf = (value: V.Value): number | "single" | "unknown" => {
@@ -69,7 +69,7 @@ const keyText = (value: V.Value): string | undefined => {
 }
 
 /**
- * `for_each` (RENDER.md §2.9): map and object entries as they are; set (and, as Go accepts,
+ * `for_each` (docs/render.md §2.9): map and object entries as they are; set (and, as Go accepts,
  * list and tuple) elements keyed by their string form; null elements skipped; a null or
  * non-iterable value gives no instances; `"unknown"` while keys are not known.
  */
@@ -103,7 +103,7 @@ export const forEachEntries = (value: V.Value): ReadonlyArray<readonly [string, 
 }
 
 /**
- * The (key, value) pairs a `dynamic` block generates (RENDER.md §2.10): nothing unless the
+ * The (key, value) pairs a `dynamic` block generates (docs/render.md §2.10): nothing unless the
  * collection is wholly known; null elements skipped.
  */
 export const dynamicElements = (collection: V.Value): ReadonlyArray<readonly [V.Value, V.Value]> => {

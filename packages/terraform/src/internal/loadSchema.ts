@@ -1,5 +1,5 @@
 /**
- * Which body keys are nested blocks rather than attributes (RENDER.md §1.2): hcl2json cannot tell
+ * Which body keys are nested blocks rather than attributes (docs/render.md §1.2): hcl2json cannot tell
  * them apart, so the loader uses this small schema.
  *
  * @internal

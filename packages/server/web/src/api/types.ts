@@ -1,6 +1,6 @@
 /**
  * The shapes the console reads and sends, as the `Schema`s of the API define them
- * (`@warmpool/client/Api`; render outputs are the renderer's own wire types, RENDER.md §3.1):
+ * (`@warmpool/client/Api`; render outputs are the renderer's own wire types, docs/render.md §3.1):
  * nothing here is written by hand, so a field the server changes is a type error here.
  *
  * @since 0.1.0

@@ -1,5 +1,5 @@
 /**
- * Which control the form shows for a parameter, decided from its `form_type` (RENDER.md §4.2)
+ * Which control the form shows for a parameter, decided from its `form_type` (docs/render.md §4.2)
  * and styling. Pure, so the mapping is unit-tested without a browser.
  *
  * @since 0.1.0

@@ -1,5 +1,5 @@
 /**
- * How the form's controls turn into the strings a render takes (RENDER.md §1.1: numbers as
+ * How the form's controls turn into the strings a render takes (docs/render.md §1.1: numbers as
  * decimal text, bools as `"true"`/`"false"`, `list(string)` as JSON array text), and back.
  *
  * @since 0.1.0

@@ -1,5 +1,5 @@
 /**
- * Pool size from scheduling (`PREBUILDS.md` §4): a preset's schedules raise or lower its base
+ * Pool size from scheduling (`docs/prebuilds.md` §4): a preset's schedules raise or lower its base
  * `desiredInstances` while their cron expressions match, evaluated in the preset's IANA timezone.
  *
  * Cron format: `minute hour day-of-month month day-of-week`, parsed with `effect/Cron`

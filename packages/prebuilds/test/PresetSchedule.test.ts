@@ -1,3 +1,4 @@
+// Section numbers (§) in this file refer to docs/prebuilds.md.
 import { describe, expect, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
@@ -5,7 +6,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as TestClock from "effect/TestClock"
 import * as fc from "fast-check"
-import type { SchedulablePreset, ScheduleEntry } from "../src/Schedule.js"
+import type { SchedulablePreset, ScheduleEntry } from "../src/PresetSchedule.js"
 import {
   describeProblem,
   desiredInstancesAt,
@@ -15,7 +16,7 @@ import {
   isError,
   ScheduleProblem,
   validateSchedules
-} from "../src/Schedule.js"
+} from "../src/PresetSchedule.js"
 
 const utc = (iso: string) => DateTime.unsafeMake(iso)
 
