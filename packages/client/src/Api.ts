@@ -211,6 +211,7 @@ export const TemplateInfo = Schema.Struct({
  * (`id: null`, `ok: false`; the active version stayed). Issue 16.
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateVersionImport = Schema.Struct({
   id: Schema.NullOr(Schema.String),
@@ -229,7 +230,10 @@ export const TemplateVersionImport = Schema.Struct({
 })
 
 /**
+ * The answer of `GET /api/v1/templates/{name}/versions`: every version with its import result.
+ *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateVersionsResponse = Schema.Struct({
   template: Schema.String,

@@ -27,6 +27,7 @@ import { emptyPrebuildState } from "./PrebuildState.js"
  * prebuild names follow `docs/prebuilds.md` §8.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const names = {
   renderCacheHits: "coderd_prebuilds_render_cache_hits_total",
@@ -56,6 +57,7 @@ export const names = {
  * Why a render-cache entry left the cache (label `reason`).
  *
  * @since 0.1.0
+ * @category models
  */
 export type EvictionReason = "idle" | "max_age" | "capacity"
 
@@ -64,6 +66,7 @@ export type EvictionReason = "idle" | "max_age" | "capacity"
  * (introspection) render.
  *
  * @since 0.1.0
+ * @category models
  */
 export type RenderPath = "miss" | "uncached"
 
@@ -71,6 +74,7 @@ export type RenderPath = "miss" | "uncached"
  * Outcome of a performed render (label `outcome`).
  *
  * @since 0.1.0
+ * @category models
  */
 export type RenderOutcome = "success" | "failure"
 
@@ -79,6 +83,7 @@ export type RenderOutcome = "success" | "failure"
  * cold ones tens of milliseconds.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const renderDurationBoundaries: ReadonlyArray<number> = [
   0.0001,
@@ -101,6 +106,7 @@ export const renderDurationBoundaries: ReadonlyArray<number> = [
  * Prometheus' default buckets, used by `coderd_prebuilds_reconciliation_duration_seconds`.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultBoundaries: ReadonlyArray<number> = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
@@ -112,6 +118,7 @@ type Histogram = Metric.Metric.Histogram<number>
  * The metrics warmpool records in process.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Instruments {
   readonly renderCacheHits: Counter
@@ -145,6 +152,8 @@ export interface MetricsShape extends Instruments {
 }
 
 /**
+ * The metrics service: the instruments warmpool records and their Prometheus exposition.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -154,6 +163,7 @@ export class Metrics extends Context.Tag("@warmpool/metrics/Metrics")<Metrics, M
  * Content type of the exposition, for the `/metrics` response.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const contentType = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -321,6 +331,7 @@ export const layerNoop: Layer.Layer<Metrics> = Layer.succeed(
  * the import runs, without the service.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const templateImports: Counter = Metric.counter(names.templateImports, {
   description: "Template imports that made a new version (ok) or failed to (failed), by template.",
@@ -331,6 +342,7 @@ export const templateImports: Counter = Metric.counter(names.templateImports, {
  * The per-preset labels of `docs/prebuilds.md` §8 (`organization_name` is `""` without organizations).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const presetLabels = <A extends Metric.Metric<any, any, any>>(
   metric: A,
@@ -346,6 +358,7 @@ export const presetLabels = <A extends Metric.Metric<any, any, any>>(
  * Count one render-cache eviction with its reason.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const evicted = (metrics: Instruments, reason: EvictionReason, count = 1): Effect.Effect<void> =>
   count <= 0 ? Effect.void : Metric.incrementBy(Metric.tagged(metrics.renderCacheEvictions, "reason", reason), count)
@@ -354,6 +367,7 @@ export const evicted = (metrics: Instruments, reason: EvictionReason, count = 1)
  * Record the duration of one performed render.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const rendered = (
   metrics: Instruments,

@@ -37,6 +37,7 @@ export const layerEnabled: Layer.Layer<never> = Layer.locallyScoped(currentEnabl
  * in the fiber that builds the service, else the shape itself.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const traced = <S extends object>(service: string, shape: S): Effect.Effect<S> =>
   FiberRef.getWith(currentEnabled, (enabled) => Effect.succeed(enabled ? wrap(service, shape) : shape))
@@ -45,6 +46,7 @@ export const traced = <S extends object>(service: string, shape: S): Effect.Effe
  * The shape with every method and effect in a span, whatever {@link currentEnabled} says.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const wrap = <S extends object>(service: string, shape: S): S => {
   const wrapped: Record<string, unknown> = {}

@@ -21,6 +21,7 @@
  * `undefined`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const room = (maxPendingJobs: number | undefined, pending: number): number =>
   maxPendingJobs === undefined ? Number.POSITIVE_INFINITY : Math.max(Math.floor(maxPendingJobs) - pending, 0)
@@ -29,6 +30,7 @@ export const room = (maxPendingJobs: number | undefined, pending: number): numbe
  * One preset's share of the room.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Allotment<K> {
   readonly key: K
@@ -42,6 +44,7 @@ export interface Allotment<K> {
  * every request gets `min(requested, fair share)`, and nothing is granted beyond `room`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const allot = <K>(
   requests: ReadonlyArray<{ readonly key: K; readonly count: number }>,

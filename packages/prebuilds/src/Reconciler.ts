@@ -226,6 +226,7 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
  * queue was full (at most one interval).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const deferredRetryMillis = 5_000
 

@@ -118,6 +118,7 @@ export interface TemplateListing extends StoredTemplate {
  * diagnostics. `source` says where the files came from (`api`, `directory`, `watch`).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateImportRecord {
   readonly templateId: TemplateId
@@ -133,6 +134,7 @@ export interface TemplateImportRecord {
  * A stored {@link TemplateImportRecord}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredTemplateImport extends TemplateImportRecord {
   readonly id: string

@@ -17,6 +17,7 @@ import type { StoredPreset, StoredTemplateImport, StoreError, StoreShape } from 
  * and `message` and `diagnostics` say why).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface VersionEntry {
   readonly id: TemplateVersionId | null
@@ -39,6 +40,7 @@ export interface VersionEntry {
  * A stored version as `listTemplates` returns it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface VersionRow {
   readonly id: TemplateVersionId
@@ -53,6 +55,7 @@ export interface VersionRow {
  * before records were kept); failed records are entries of their own. Newest first; ties by id.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const merge = (
   versions: ReadonlyArray<VersionRow>,
@@ -112,6 +115,7 @@ export const merge = (
  * The list of a template (see {@link merge}); `versions` are the template's stored versions.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const list = (
   store: StoreShape,

@@ -13,5 +13,6 @@ import type { ParameterType } from "./RenderOutput.js"
  * `list(string)`.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isOfType: (type: ParameterType, text: string) => boolean = isOfTypeInternal

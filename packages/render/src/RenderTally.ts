@@ -57,6 +57,7 @@ export const current: FiberRef.FiberRef<Tally | undefined> = FiberRef.unsafeMake
  * Add one to a count of the current fiber's tally (nothing when there is none).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const count = (key: keyof RenderCounts): Effect.Effect<void> =>
   FiberRef.getWith(current, (tally) => {
@@ -69,6 +70,7 @@ export const count = (key: keyof RenderCounts): Effect.Effect<void> =>
  * it forked counted included).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const tallied = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<[A, RenderCounts], E, R> =>
   Effect.suspend(() => {
@@ -83,6 +85,7 @@ export const tallied = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<
  * Run an effect with a given tally (to read it also when the effect fails).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const withTally: {
   (tally: Tally): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>

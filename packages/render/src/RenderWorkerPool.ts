@@ -97,6 +97,8 @@ export const defaults = (): RenderWorkerPoolSettings => ({
 })
 
 /**
+ * Counters of the render worker pool: workers, requests, restarts.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -42,6 +42,8 @@ export class TemplateSourceUnavailable extends Data.TaggedError("TemplateSourceU
 export type TemplateSourceError = TemplateNotFound | TemplateSourceUnavailable
 
 /**
+ * Where compiled template versions come from, by version id.
+ *
  * @since 0.1.0
  * @category models
  */

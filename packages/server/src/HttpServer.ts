@@ -356,6 +356,7 @@ export const layerServe = (
  * The guard options of a configuration.
  *
  * @since 0.1.0
+ * @category models
  */
 export const guardOptions = (config: ServerConfigShape): GuardOptions => ({
   maxBodyBytes: config.maxBodyBytes,

@@ -15,6 +15,7 @@ import type { ServerConfigShape } from "./ServerConfig.js"
  * (`docs/architecture.md`, render isolation) unless `renderWorkers` is 0.
  *
  * @since 0.1.0
+ * @category models
  */
 export const prebuildsOptions = (config: ServerConfigShape): Prebuilds.Options => {
   const workerOptions = {

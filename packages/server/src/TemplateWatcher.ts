@@ -39,6 +39,7 @@ import * as nodePath from "node:path"
  * an existing version (`unchanged`), or a failure (`failed`, with the message).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportRound {
   readonly names: ReadonlyArray<string>
@@ -51,7 +52,10 @@ export interface ImportRound {
 }
 
 /**
+ * The running watcher of a templates directory.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateWatcherShape {
   /** The import rounds run so far, oldest first (the latest 50). */
@@ -59,6 +63,8 @@ export interface TemplateWatcherShape {
 }
 
 /**
+ * Watches `--templates DIR` and imports changed templates as new versions (`serve --watch`).
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -68,7 +74,10 @@ export class TemplateWatcher extends Context.Tag("@warmpool/server/TemplateWatch
 >() {}
 
 /**
+ * Options of the template watcher: the directory, the debounce and the import source.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateWatcherOptions {
   /** The `--templates` directory. */
@@ -85,6 +94,7 @@ export interface TemplateWatcherOptions {
  * The default debounce: 2 seconds of quiet.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultDebounce: Duration.Duration = Duration.seconds(2)
 
@@ -93,6 +103,7 @@ export const defaultDebounce: Duration.Duration = Duration.seconds(2)
  * segment, unless it is hidden (`.git`, an editor's swap directory) or empty.
  *
  * @since 0.1.0
+ * @category models
  */
 export const templateOfPath = (relative: string): Option.Option<string> => {
   const first = relative.split(/[\\/]/).find((segment) => segment !== "" && segment !== ".")
@@ -105,6 +116,7 @@ export const templateOfPath = (relative: string): Option.Option<string> => {
  * {@link layer} logs before it watches again.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const directoryChanges = (root: string): Stream.Stream<string, Error> =>
   Stream.asyncScoped<string, Error>((emit) =>
@@ -132,6 +144,7 @@ export const directoryChanges = (root: string): Stream.Stream<string, Error> =>
  * the fiber is interrupted.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const debounceChanges = <E, R>(
   changes: Stream.Stream<string, E, R>,
@@ -171,6 +184,7 @@ export const debounceChanges = <E, R>(
  * active), unchanged files, or why a change was not imported (the active version stays).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const importChanged = (
   root: string,
@@ -217,6 +231,7 @@ export const importChanged = (
  * (e.g. the directory was removed) is logged and started again after the debounce interval.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const run = (
   options: TemplateWatcherOptions,
