@@ -10,7 +10,6 @@ import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import type { WorkspaceId } from "./Domain.js"
 import * as PresetState from "./PresetState.js"
-import * as Schedule from "./Schedule.js"
 import type { Settings } from "./Settings.js"
 import type { BackoffRow, PresetSnapshot, RunningPrebuildRow } from "./Snapshot.js"
 
@@ -191,7 +190,7 @@ export const CreateDecision = Data.taggedEnum<CreateDecision>()
  * @since 0.1.0
  */
 export const decideCreate = (snapshot: PresetSnapshot, requested: number, now: DateTime.DateTime): CreateDecision => {
-  const limit = Schedule.desiredInstancesAt(snapshot.preset, snapshot.schedules, now).instances
+  const limit = PresetState.desiredAt(snapshot, now).desired
   const capped = requested > limit
   if (snapshot.isHardLimited) return CreateDecision.SkipHardLimited({ requested, capped })
   if (snapshot.preset.prebuildStatus === "validation_failed") {

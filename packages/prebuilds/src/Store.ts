@@ -47,6 +47,8 @@ import { fromSqlError, StoreError } from "./internal/storeError.js"
 import { withFaults as decorateWithFaults } from "./internal/storeFaults.js"
 import { filesDigest as computeFilesDigest } from "./internal/storeFiles.js"
 import { makeStore } from "./internal/storeMake.js"
+import type { ClaimCounts, ClaimRecord } from "./ClaimLog.js"
+import type { Policy, PresetPolicy } from "./DemandPolicy.js"
 import type { ReapResult as JobLeasesReapResult } from "./JobLeases.js"
 import type { Settings } from "./Settings.js"
 import type { Snapshot } from "./Snapshot.js"
@@ -726,6 +728,29 @@ export interface StoreShape {
   // Metrics
   /** The store-derived counters of §8, by (template, preset, organization) name. */
   readonly prebuildCounts: () => Effect.Effect<ReadonlyArray<PrebuildCount>, StoreError>
+
+  // Demand (issue 16): the claim log and demand policies, by template and preset name
+  /** Records a claim (hit or miss); claims older than 7 days are pruned. */
+  readonly recordClaim: (record: ClaimRecord) => Effect.Effect<void, StoreError>
+  /** Recorded claims, newest first (default limit 100). */
+  readonly listClaims: (filter?: {
+    readonly templateName?: string | undefined
+    readonly presetName?: string | undefined
+    readonly limit?: number | undefined
+  }) => Effect.Effect<ReadonlyArray<ClaimRecord>, StoreError>
+  /** Claims and misses per preset over 5 min, 15 min, 1 h and 24 h before `now` (claimed presets only). */
+  readonly claimCounts: (now: DateTime.Utc) => Effect.Effect<ReadonlyArray<ClaimCounts>, StoreError>
+  /** Every demand policy. */
+  readonly policies: () => Effect.Effect<ReadonlyArray<PresetPolicy>, StoreError>
+  /** Sets a preset's demand policy (validated by `DemandPolicy.make`), replacing any. */
+  readonly setPolicy: (
+    templateName: string,
+    presetName: string,
+    policy: Policy,
+    now: DateTime.Utc
+  ) => Effect.Effect<PresetPolicy, StoreError>
+  /** Removes a preset's demand policy; whether it had one. */
+  readonly deletePolicy: (templateName: string, presetName: string) => Effect.Effect<boolean, StoreError>
 }
 
 /**
