@@ -387,3 +387,52 @@ export const decide = (
   policy === null || policy === undefined
     ? noPolicy(baseline)
     : evaluate(policy, inputsOf(baseline, counts, now, preset.schedulingTimezone))
+
+/**
+ * One entry of a policies file.
+ *
+ * @since 0.1.0
+ */
+export interface PolicyEntry {
+  readonly templateName: string
+  readonly presetName: string
+  readonly policy: Policy
+}
+
+/**
+ * Decodes a policies file (`--policies FILE.json` of `serve` and `simulate`):
+ * `{"template/preset": {"expression": "...", "min": 0, "max": 20}}`, each key split at its first
+ * `/`, each policy validated with {@link make}. The message names the offending key.
+ *
+ * @since 0.1.0
+ */
+export const decodeFile = (json: unknown): Either.Either<ReadonlyArray<PolicyEntry>, string> => {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    return Either.left(`expected an object {"template/preset": {"expression": "...", "min": 0, "max": 20}}`)
+  }
+  const entries: Array<PolicyEntry> = []
+  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+    const slash = key.indexOf("/")
+    if (slash <= 0 || slash === key.length - 1) return Either.left(`"${key}": expected a "template/preset" key`)
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      return Either.left(`"${key}": expected {"expression": "...", "min"?: N, "max"?: N}`)
+    }
+    const fields = value as Record<string, unknown>
+    const unknownField = Object.keys(fields).find((field) => !["expression", "min", "max"].includes(field))
+    if (unknownField !== undefined) return Either.left(`"${key}": unknown field "${unknownField}"`)
+    if (typeof fields.expression !== "string") return Either.left(`"${key}": "expression" must be a string`)
+    for (const bound of ["min", "max"] as const) {
+      if (fields[bound] !== undefined && typeof fields[bound] !== "number") {
+        return Either.left(`"${key}": "${bound}" must be a number`)
+      }
+    }
+    const policy = make({
+      expression: fields.expression,
+      min: fields.min as number | undefined,
+      max: fields.max as number | undefined
+    })
+    if (Either.isLeft(policy)) return Either.left(`"${key}": ${policy.left.message}`)
+    entries.push({ templateName: key.slice(0, slash), presetName: key.slice(slash + 1), policy: policy.right })
+  }
+  return Either.right(entries)
+}

@@ -80,6 +80,10 @@ export const settings = {
     default: 3,
     doc: "Renders of one template version that may exceed a budget or deadline before the version is quarantined."
   }),
+  policies: Setting.optional("policies", Setting.path, {
+    doc:
+      "A JSON file of demand policies set at start: {\"template/preset\": {\"expression\": \"...\", \"min\": 0, \"max\": 20}}."
+  }),
   provisioner: Setting.make("provisioner", Setting.choice("echo", "command"), {
     default: "echo" as "echo" | "command",
     doc: "Which provisioner runs the builds: echo (simulated) or command (runs --provisioner-command per job)."
@@ -318,6 +322,8 @@ export interface ServerConfigShape {
   readonly templateCache: CacheSettings.CacheSettings
   /** Evaluation budgets (`--budget-max-steps`, `WARMPOOL_BUDGET_MAX_STEPS`, ...). */
   readonly budgets: Budgets.Budgets
+  /** A JSON file of demand policies set in the store at start (issue 16). */
+  readonly policies: Option.Option<string>
 }
 
 /**
@@ -419,7 +425,8 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
       maxTotalFileBytes: v.budgetMaxTotalFileBytes,
       maxTfvarsBytes: v.budgetMaxTfvarsBytes,
       maxNestingDepth: v.budgetMaxNestingDepth
-    }
+    },
+    policies: v.policies
   })
 }
 

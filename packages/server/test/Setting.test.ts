@@ -214,6 +214,7 @@ const effects: ReadonlyArray<
   ["template-cache-sweep-interval", "30s", (c) => Duration.toMillis(c.templateCache.sweepInterval), 30_000],
   ["template-cache-capacity", "2", (c) => c.templateCache.capacity, 2],
   ["quarantine-threshold", "5", (c) => c.prebuilds.quarantineThreshold, 5],
+  ["policies", "/srv/policies.json", (c) => Option.getOrNull(c.policies), "/srv/policies.json"],
   ["provisioner-workers", "4", (c) => c.provisionerWorkers, 4],
   ["job-lease", "1m", (c) => Duration.toMillis(c.leases.lease), 60_000],
   ["job-heartbeat", "2s", (c) => Duration.toMillis(c.leases.heartbeat), 2_000],
