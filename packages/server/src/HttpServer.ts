@@ -33,6 +33,7 @@ import * as BuildHandlers from "./BuildHandlers.js"
 import * as HealthHandlers from "./HealthHandlers.js"
 import { depthScanner, describeProblem, shapeProblem } from "./internal/jsonShape.js"
 import { BodyTooLarge, lingerAfterEarlyAnswer, readBody } from "./internal/requestBody.js"
+import * as PolicyHandlers from "./PolicyHandlers.js"
 import * as PrebuildHandlers from "./PrebuildHandlers.js"
 import type { Readiness } from "./Readiness.js"
 import * as ReconcilerHandlers from "./ReconcilerHandlers.js"
@@ -69,7 +70,8 @@ export const apiLayer: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBu
       PrebuildHandlers.layer,
       BuildHandlers.layer,
       ReconcilerHandlers.layer,
-      BuildControlHandlers.layer
+      BuildControlHandlers.layer,
+      PolicyHandlers.layer
     )
   ),
   Layer.provide(Authorization.layer)
