@@ -9,6 +9,9 @@ import type {
   BuildLogs,
   BuildsResponse,
   PausedResponse,
+  PolicyBody,
+  PolicyInfo,
+  PolicyRemoved,
   PresetsResponse,
   ReconcilerState,
   RenderRequestBody,
@@ -48,6 +51,10 @@ export interface ApiClient {
   readonly buildLogs: (buildId: string) => Promise<ApiResult<BuildLogs>>
   /** Lifts a preset's hard limit, backoff and quarantine. */
   readonly resumePreset: (template: string, preset: string) => Promise<ApiResult<ResumeResponse>>
+  /** Sets a preset's demand policy (a bad expression: `HttpFailure` 400 with the diagnostic). */
+  readonly setPolicy: (template: string, preset: string, body: PolicyBody) => Promise<ApiResult<PolicyInfo>>
+  /** Removes a preset's demand policy. */
+  readonly removePolicy: (template: string, preset: string) => Promise<ApiResult<PolicyRemoved>>
 }
 
 /**
@@ -109,7 +116,7 @@ export const makeApiClient = (options: ApiClientOptions): ApiClient => {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
 
   const call = async <A>(
-    method: "GET" | "POST",
+    method: "GET" | "POST" | "PUT" | "DELETE",
     path: string,
     decoder: Decode.Decoder<A>,
     body?: unknown
@@ -172,6 +179,19 @@ export const makeApiClient = (options: ApiClientOptions): ApiClient => {
         "POST",
         `/presets/${encodeURIComponent(template)}/${encodeURIComponent(preset)}/resume`,
         Decode.resume
+      ),
+    setPolicy: (template, preset, body) =>
+      call(
+        "PUT",
+        `/presets/${encodeURIComponent(template)}/${encodeURIComponent(preset)}/policy`,
+        Decode.policy,
+        body
+      ),
+    removePolicy: (template, preset) =>
+      call(
+        "DELETE",
+        `/presets/${encodeURIComponent(template)}/${encodeURIComponent(preset)}/policy`,
+        Decode.policyRemoved
       )
   }
 }

@@ -8,6 +8,8 @@ import type {
   BuildLogs,
   BuildsResponse,
   PausedResponse,
+  PolicyInfo,
+  PolicyRemoved,
   PresetsResponse,
   ReconcilerState,
   RenderResult,
@@ -192,3 +194,17 @@ export const reconciler: Decoder<ReconcilerState> = decoder((json) =>
  * @since 0.1.0
  */
 export const paused: Decoder<PausedResponse> = decoder((json) => check(json, "response", { paused: "boolean" }))
+
+/**
+ * @since 0.1.0
+ */
+export const policy: Decoder<PolicyInfo> = decoder((json) =>
+  check(json, "policy", { template: "string", preset: "string", expression: "string", min: "number", max: "number" })
+)
+
+/**
+ * @since 0.1.0
+ */
+export const policyRemoved: Decoder<PolicyRemoved> = decoder((json) =>
+  check(json, "response", { template: "string", preset: "string", removed: "boolean" })
+)

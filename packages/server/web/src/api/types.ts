@@ -157,6 +157,78 @@ export interface PresetPool {
   readonly quarantineReason: string | null
   /** The newest failed build's error, while backing off or hard-limited. */
   readonly lastError: string | null
+  /** Claims (hits and misses) over the last 5 min, 15 min, hour and day (issue 16). */
+  readonly claims?: DemandCounts | undefined
+  /** Claims that found no ready prebuild. */
+  readonly misses?: DemandCounts | undefined
+  /** The preset's demand policy and what it decides now; `null` without one. */
+  readonly policy?: PresetPolicyState | null | undefined
+}
+
+/**
+ * Counts over the last 5 minutes, 15 minutes, hour and day.
+ *
+ * @since 0.1.0
+ */
+export interface DemandCounts {
+  readonly last5m: number
+  readonly last15m: number
+  readonly last1h: number
+  readonly last24h: number
+}
+
+/**
+ * A demand policy with its decision: `desired` (what the pool works towards), `baseline`
+ * (`instances` after schedules), `value` before rounding up and clamping, and `error` when the
+ * policy failed and the baseline is used instead.
+ *
+ * @since 0.1.0
+ */
+export interface PresetPolicyState {
+  readonly expression: string
+  readonly min: number
+  readonly max: number
+  readonly baseline: number
+  readonly value: number | null
+  readonly desired: number
+  readonly fallback: boolean
+  readonly error: string | null
+}
+
+/**
+ * The body of `PUT /api/v1/presets/{template}/{preset}/policy`.
+ *
+ * @since 0.1.0
+ */
+export interface PolicyBody {
+  readonly expression: string
+  readonly min?: number | undefined
+  readonly max?: number | undefined
+}
+
+/**
+ * A stored policy (the `PUT` response).
+ *
+ * @since 0.1.0
+ */
+export interface PolicyInfo {
+  readonly template: string
+  readonly preset: string
+  readonly expression: string
+  readonly min: number
+  readonly max: number
+  readonly updatedAt: string
+}
+
+/**
+ * The `DELETE` response.
+ *
+ * @since 0.1.0
+ */
+export interface PolicyRemoved {
+  readonly template: string
+  readonly preset: string
+  readonly removed: boolean
 }
 
 /**
