@@ -10,10 +10,10 @@
  *
  * @since 0.1.0
  */
-import { Metrics } from "@warmpool/metrics"
+import type { Metrics } from "@warmpool/metrics"
 import type * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as Schema from "effect/Schema"
 import { Count } from "./Domain.js"
@@ -163,7 +163,11 @@ export const countMetric = (
 ): Effect.Effect<void> =>
   Metric.increment(
     Metric.tagged(
-      Metric.tagged(Metric.tagged(metrics.prebuildClaims, "template", record.templateName), "preset", record.presetName),
+      Metric.tagged(
+        Metric.tagged(metrics.prebuildClaims, "template", record.templateName),
+        "preset",
+        record.presetName
+      ),
       "outcome",
       record.outcome
     )

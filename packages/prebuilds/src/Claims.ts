@@ -38,6 +38,7 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
+import * as ClaimLog from "./ClaimLog.js"
 import type {
   OrganizationId,
   PresetId,
@@ -50,7 +51,6 @@ import type {
   WorkspaceId
 } from "./Domain.js"
 import { SystemUserId } from "./Domain.js"
-import * as ClaimLog from "./ClaimLog.js"
 import { matchingPreset } from "./internal/claimPreset.js"
 import { claimReplacements } from "./internal/claimReplacements.js"
 import { JobNotifications } from "./JobNotifications.js"

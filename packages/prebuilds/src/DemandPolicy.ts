@@ -262,7 +262,10 @@ export const make = (input: PolicyInput): Either.Either<Policy, InvalidPolicy> =
     const first = problems[0]!
     const at = first.line === undefined ? "" : ` (line ${first.line}, column ${first.column})`
     return Either.left(
-      new InvalidPolicy({ message: `invalid policy expression: ${first.summary}: ${first.detail}${at}`, diagnostics: problems })
+      new InvalidPolicy({
+        message: `invalid policy expression: ${first.summary}: ${first.detail}${at}`,
+        diagnostics: problems
+      })
     )
   }
   return Either.right({ expression: input.expression, min, max })

@@ -22,6 +22,8 @@ import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import type { ClaimCounts, ClaimRecord } from "./ClaimLog.js"
+import type { Policy, PresetPolicy } from "./DemandPolicy.js"
 import type {
   Agent,
   OrganizationId,
@@ -47,8 +49,6 @@ import { fromSqlError, StoreError } from "./internal/storeError.js"
 import { withFaults as decorateWithFaults } from "./internal/storeFaults.js"
 import { filesDigest as computeFilesDigest } from "./internal/storeFiles.js"
 import { makeStore } from "./internal/storeMake.js"
-import type { ClaimCounts, ClaimRecord } from "./ClaimLog.js"
-import type { Policy, PresetPolicy } from "./DemandPolicy.js"
 import type { ReapResult as JobLeasesReapResult } from "./JobLeases.js"
 import type { Settings } from "./Settings.js"
 import type { Snapshot } from "./Snapshot.js"

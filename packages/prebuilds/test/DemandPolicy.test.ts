@@ -43,36 +43,68 @@ describe("DemandPolicy.evaluate (desired = f(policy, inputs))", () => {
     ["the issue's policy, no demand", "max(baseline, ceil(claims_1h / 4))", 0, 10, { baseline: 1 }, 1, false],
     ["the issue's policy, 30 claims an hour", "max(baseline, ceil(claims_1h / 4))", 0, 10, { claims_1h: 30 }, 8, false],
     ["the issue's policy, clamped to max", "max(baseline, ceil(claims_1h / 4))", 0, 10, { claims_1h: 90 }, 10, false],
-    ["the issue's example", "max(baseline, ceil(claims_1h * 1.5) + misses_15m)", 0, 100, {
-      baseline: 2,
-      claims_1h: 3,
-      misses_15m: 2
-    }, 7, false],
+    [
+      "the issue's example",
+      "max(baseline, ceil(claims_1h * 1.5) + misses_15m)",
+      0,
+      100,
+      {
+        baseline: 2,
+        claims_1h: 3,
+        misses_15m: 2
+      },
+      7,
+      false
+    ],
     ["fractions round up", "claims_1h / 3", 0, 100, { claims_1h: 7 }, 3, false],
     ["an exact integer is kept", "claims_1h / 2", 0, 100, { claims_1h: 8 }, 4, false],
     ["a tiny fraction is one prebuild", "0.01", 0, 100, {}, 1, false],
     ["negative results clamp to min", "baseline - 5", 0, 100, { baseline: 1 }, 0, false],
     ["min raises the result", "0", 2, 100, {}, 2, false],
-    ["hour and weekday are inputs", "hour >= 9 && hour < 18 && weekday >= 1 && weekday <= 5 ? 5 : 1", 0, 100, {
-      hour: 10,
-      weekday: 3
-    }, 5, false],
+    [
+      "hour and weekday are inputs",
+      "hour >= 9 && hour < 18 && weekday >= 1 && weekday <= 5 ? 5 : 1",
+      0,
+      100,
+      {
+        hour: 10,
+        weekday: 3
+      },
+      5,
+      false
+    ],
     ["outside office hours", "hour >= 9 && hour < 18 ? 5 : 1", 0, 100, { hour: 20 }, 1, false],
-    ["every window is an input", "claims_5m + claims_15m + claims_24h + misses_5m + misses_1h + misses_24h", 0, 100, {
-      claims_5m: 1,
-      claims_15m: 2,
-      claims_24h: 3,
-      misses_5m: 4,
-      misses_1h: 5,
-      misses_24h: 6
-    }, 21, false],
+    [
+      "every window is an input",
+      "claims_5m + claims_15m + claims_24h + misses_5m + misses_1h + misses_24h",
+      0,
+      100,
+      {
+        claims_5m: 1,
+        claims_15m: 2,
+        claims_24h: 3,
+        misses_5m: 4,
+        misses_1h: 5,
+        misses_24h: 6
+      },
+      21,
+      false
+    ],
     ["a function error falls back", "tonumber(\"many\")", 0, 10, { baseline: 3 }, 3, true],
     ["a string falls back", "\"five\"", 0, 10, { baseline: 2 }, 2, true],
     ["a numeric string is still not a number", "\"5\"", 0, 10, { baseline: 2 }, 2, true],
     ["a bool falls back", "claims_1h > 3", 0, 10, { baseline: 2 }, 2, true],
     ["null falls back", "null", 0, 10, { baseline: 2 }, 2, true],
     ["a list falls back", "[1, 2]", 0, 10, { baseline: 2 }, 2, true],
-    ["division by zero falls back", "claims_1h / (claims_5m - claims_5m)", 0, 10, { baseline: 4, claims_1h: 3 }, 4, true],
+    [
+      "division by zero falls back",
+      "claims_1h / (claims_5m - claims_5m)",
+      0,
+      10,
+      { baseline: 4, claims_1h: 3 },
+      4,
+      true
+    ],
     ["an unknown input falls back", "claims_2h", 0, 10, { baseline: 1 }, 1, true],
     ["a parse error falls back", "max(baseline,", 0, 10, { baseline: 1 }, 1, true],
     ["the fallback is the baseline, unclamped", "\"x\"", 2, 3, { baseline: 7 }, 7, true]
@@ -270,4 +302,3 @@ describe("a policy in the reconciler's pure state", () => {
       expect(PresetState.presetState(sliceAt(snapshot, after), after).desired).toBe(4)
     }))
 })
-

@@ -47,28 +47,32 @@ const simulate = (options: Partial<Simulation.SimulationOptions>) =>
 const smallPool = (cycle: Simulation.SimulatedCycle) => cycle.presets.find((p) => p.preset === "small")!
 
 describe("Simulation with a claim workload and demand policies (issue 16)", () => {
-  it.live("the issue's check: the policy misses fewer claims than the static pool; desired stays in [1, 10]", () =>
-    Effect.gen(function*() {
-      const staticRun = yield* simulate({ ...hours12, claimRates: rate30, seed: 7 })
-      const policyRun = yield* simulate({ ...hours12, claimRates: rate30, seed: 7, policies: issuePolicy })
-      const [staticTally] = staticRun.summary.presets
-      const [policyTally] = policyRun.summary.presets
-      // The same seeded arrivals in both runs.
-      expect(policyTally!.claims).toBe(staticTally!.claims)
-      expect(staticTally!.claims).toBeGreaterThan(300)
-      expect(staticTally!.claims).toBeLessThan(420)
-      expect(staticRun.cycles.reduce((n, c) => n + c.claims, 0)).toBe(staticTally!.claims)
-      expect(policyRun.cycles.reduce((n, c) => n + c.misses, 0)).toBe(policyTally!.misses)
-      expect(policyTally!.misses).toBeLessThan(staticTally!.misses)
-      const desired = policyRun.cycles.map((c) => smallPool(c).desired)
-      expect(Math.min(...desired)).toBeGreaterThanOrEqual(1)
-      expect(Math.max(...desired)).toBeLessThanOrEqual(10)
-      // The policy does follow demand: well above the baseline once claims come in.
-      expect(Math.max(...desired)).toBeGreaterThan(5)
-      expect(staticRun.cycles.every((c) => smallPool(c).desired === 1)).toBe(true)
-      expect(policyRun.cycles.every((c) => c.errors === 0 && smallPool(c).policyError === null)).toBe(true)
-      expect(staticTally!.idlePrebuildHours).toBeGreaterThan(0)
-    }), 240_000)
+  it.live(
+    "the issue's check: the policy misses fewer claims than the static pool; desired stays in [1, 10]",
+    () =>
+      Effect.gen(function*() {
+        const staticRun = yield* simulate({ ...hours12, claimRates: rate30, seed: 7 })
+        const policyRun = yield* simulate({ ...hours12, claimRates: rate30, seed: 7, policies: issuePolicy })
+        const [staticTally] = staticRun.summary.presets
+        const [policyTally] = policyRun.summary.presets
+        // The same seeded arrivals in both runs.
+        expect(policyTally!.claims).toBe(staticTally!.claims)
+        expect(staticTally!.claims).toBeGreaterThan(300)
+        expect(staticTally!.claims).toBeLessThan(420)
+        expect(staticRun.cycles.reduce((n, c) => n + c.claims, 0)).toBe(staticTally!.claims)
+        expect(policyRun.cycles.reduce((n, c) => n + c.misses, 0)).toBe(policyTally!.misses)
+        expect(policyTally!.misses).toBeLessThan(staticTally!.misses)
+        const desired = policyRun.cycles.map((c) => smallPool(c).desired)
+        expect(Math.min(...desired)).toBeGreaterThanOrEqual(1)
+        expect(Math.max(...desired)).toBeLessThanOrEqual(10)
+        // The policy does follow demand: well above the baseline once claims come in.
+        expect(Math.max(...desired)).toBeGreaterThan(5)
+        expect(staticRun.cycles.every((c) => smallPool(c).desired === 1)).toBe(true)
+        expect(policyRun.cycles.every((c) => c.errors === 0 && smallPool(c).policyError === null)).toBe(true)
+        expect(staticTally!.idlePrebuildHours).toBeGreaterThan(0)
+      }),
+    240_000
+  )
 
   it.live("a policy that errors falls back to the baseline and the loop continues", () =>
     Effect.gen(function*() {
@@ -123,9 +127,18 @@ describe("ClaimWorkload", () => {
   it.effect("Poisson arrivals are seeded: same seed, same arrivals; about the rate on average", () =>
     Effect.gen(function*() {
       const horizon = 100 * 3_600_000
-      const a = yield* ClaimWorkload.arrivals({ rates: [{ template: "t", preset: "p", perHour: 30 }], seed: 1 }, horizon)
-      const b = yield* ClaimWorkload.arrivals({ rates: [{ template: "t", preset: "p", perHour: 30 }], seed: 1 }, horizon)
-      const c = yield* ClaimWorkload.arrivals({ rates: [{ template: "t", preset: "p", perHour: 30 }], seed: 2 }, horizon)
+      const a = yield* ClaimWorkload.arrivals(
+        { rates: [{ template: "t", preset: "p", perHour: 30 }], seed: 1 },
+        horizon
+      )
+      const b = yield* ClaimWorkload.arrivals(
+        { rates: [{ template: "t", preset: "p", perHour: 30 }], seed: 1 },
+        horizon
+      )
+      const c = yield* ClaimWorkload.arrivals(
+        { rates: [{ template: "t", preset: "p", perHour: 30 }], seed: 2 },
+        horizon
+      )
       expect(a).toEqual(b)
       expect(a).not.toEqual(c)
       expect(a.length).toBeGreaterThan(2_700)
@@ -136,7 +149,10 @@ describe("ClaimWorkload", () => {
   it.effect("a trace and rates merge in time order; a rate's arrivals do not depend on the others", () =>
     Effect.gen(function*() {
       const horizon = 3_600_000
-      const alone = yield* ClaimWorkload.arrivals({ rates: [{ template: "t", preset: "p", perHour: 10 }], seed: 3 }, horizon)
+      const alone = yield* ClaimWorkload.arrivals(
+        { rates: [{ template: "t", preset: "p", perHour: 10 }], seed: 3 },
+        horizon
+      )
       const merged = yield* ClaimWorkload.arrivals({
         trace: [{ offsetMillis: 0, template: "t", preset: "x" }, { offsetMillis: horizon, template: "t", preset: "x" }],
         rates: [{ template: "t", preset: "q", perHour: 50 }, { template: "t", preset: "p", perHour: 10 }],
@@ -159,4 +175,3 @@ describe("ClaimWorkload", () => {
     ])
   })
 })
-

@@ -9,7 +9,7 @@ import { expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as ClaimLog from "../src/ClaimLog.js"
-import * as DemandPolicy from "../src/DemandPolicy.js"
+import type * as DemandPolicy from "../src/DemandPolicy.js"
 import type { TemplateId, TemplateVersionId } from "../src/Domain.js"
 import * as Migrations from "../src/Migrations.js"
 import * as Snapshot from "../src/Snapshot.js"
@@ -85,10 +85,13 @@ describeEachBackend("Store demand: claim log and policies (issue 16)", (backend)
         offsets.map(([offset, outcome]) => ({ atMillis: at(offset).epochMillis, outcome })),
         at(now).epochMillis
       )
-      expect(counts).toEqual([expected, ClaimLog.countClaims("demand", "q", [{
-        atMillis: at(now - MINUTE).epochMillis,
-        outcome: "miss"
-      }], at(now).epochMillis)])
+      expect(counts).toEqual([
+        expected,
+        ClaimLog.countClaims("demand", "q", [{
+          atMillis: at(now - MINUTE).epochMillis,
+          outcome: "miss"
+        }], at(now).epochMillis)
+      ])
       expect(expected).toMatchObject({
         claims5m: 2,
         claims15m: 4,
@@ -155,7 +158,9 @@ describeEachBackend("Store demand: claim log and policies (issue 16)", (backend)
       const fixture = yield* importTemplate("demand", { presets: [presetImport("p", { desiredInstances: 1 })] })
       const ids = { templateId: fixture.templateId, versionId: fixture.versionId }
       yield* store.setPolicy("demand", "p", policy("max(baseline, ceil(claims_1h / 4))", 1, 10), at(0))
-      for (let i = 0; i < 30; i++) yield* store.recordClaim(claimAt(i * MINUTE, i % 3 === 0 ? "miss" : "hit", "p", "demand", ids))
+      for (let i = 0; i < 30; i++) {
+        yield* store.recordClaim(claimAt(i * MINUTE, i % 3 === 0 ? "miss" : "hit", "p", "demand", ids))
+      }
       const now = at(31 * MINUTE)
       const snapshot = yield* snapshotAt(now)
       const slice = Option.getOrThrow(Snapshot.filterByPreset(snapshot, fixture.presets.p!, now))

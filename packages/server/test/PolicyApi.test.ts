@@ -124,8 +124,12 @@ describe("demand policies and claims over the API (issue 16)", () => {
     expect(row.misses).toEqual({ last5m: 1, last15m: 1, last1h: 1, last24h: 1 })
     expect(row.policy).toBeNull()
     const metrics = await call("GET", "/metrics")
-    expect(metrics.body).toContain('warmpool_prebuild_claims_total{template="pool",preset="small",outcome="hit"} 1')
-    expect(metrics.body).toContain('warmpool_prebuild_claims_total{template="pool",preset="small",outcome="miss"} 1')
+    expect(metrics.body).toContain(
+      "warmpool_prebuild_claims_total{template=\"pool\",preset=\"small\",outcome=\"hit\"} 1"
+    )
+    expect(metrics.body).toContain(
+      "warmpool_prebuild_claims_total{template=\"pool\",preset=\"small\",outcome=\"miss\"} 1"
+    )
   })
 
   it("a policy with a parse error is a 400 with its position, and nothing is stored", async () => {
@@ -155,7 +159,13 @@ describe("demand policies and claims over the API (issue 16)", () => {
       max: 3
     })
     expect(set.status).toBe(200)
-    expect(set.body).toMatchObject({ template: "pool", preset: "small", expression: "max(baseline, claims_1h * 2)", min: 0, max: 3 })
+    expect(set.body).toMatchObject({
+      template: "pool",
+      preset: "small",
+      expression: "max(baseline, claims_1h * 2)",
+      min: 0,
+      max: 3
+    })
     expect((await call("GET", "/api/v1/policies")).body.policies).toHaveLength(1)
     // 2 claims in the last hour → 4, clamped to 3.
     await eventually(async () => (await presetRow()).desired === 3)
@@ -190,4 +200,3 @@ describe("demand policies and claims over the API (issue 16)", () => {
     expect((await call("GET", "/api/v1/policies")).body).toEqual({ policies: [] })
   })
 })
-

@@ -37,7 +37,9 @@ export const decodeTrace = (json: unknown): Either.Either<ReadonlyArray<ClaimWor
   const arrivals: Array<ClaimWorkload.ClaimArrival> = []
   for (const [index, entry] of json.entries()) {
     const where = `entry ${index + 1}`
-    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return Either.left(`${where}: expected an object`)
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      return Either.left(`${where}: expected an object`)
+    }
     const { at, preset, template } = entry as Record<string, unknown>
     if (typeof template !== "string" || template === "") return Either.left(`${where}: "template" must be a name`)
     if (typeof preset !== "string" || preset === "") return Either.left(`${where}: "preset" must be a name`)

@@ -3,7 +3,7 @@
  * claim workload a summary line.
  */
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { type ClaimWorkload, ClaimLog, type DemandPolicy, Simulation, type TemplateImport } from "@warmpool/prebuilds"
+import { ClaimLog, type ClaimWorkload, type DemandPolicy, Simulation, type TemplateImport } from "@warmpool/prebuilds"
 import { ServerConfig, Setting } from "@warmpool/server"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"

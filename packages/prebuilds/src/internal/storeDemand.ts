@@ -13,7 +13,7 @@ import * as Effect from "effect/Effect"
 import * as ClaimLog from "../ClaimLog.js"
 import type { Policy, PresetPolicy } from "../DemandPolicy.js"
 import type { TemplateId, TemplateVersionId } from "../Domain.js"
-import { type StoreContext, newId } from "./storeContext.js"
+import { newId, type StoreContext } from "./storeContext.js"
 import { readNumber } from "./storeDialect.js"
 import { instant, type Row } from "./storeRows.js"
 
@@ -40,7 +40,11 @@ export const recordClaim = (ctx: StoreContext, record: ClaimLog.ClaimRecord): Ef
  */
 export const listClaims = (
   { sql }: StoreContext,
-  filter: { readonly templateName?: string | undefined; readonly presetName?: string | undefined; readonly limit?: number | undefined }
+  filter: {
+    readonly templateName?: string | undefined
+    readonly presetName?: string | undefined
+    readonly limit?: number | undefined
+  }
 ): Effect.Effect<ReadonlyArray<ClaimLog.ClaimRecord>, SqlError> => {
   const limit = Math.max(0, Math.floor(filter.limit ?? 100))
   const conditions = [

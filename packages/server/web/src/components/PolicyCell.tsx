@@ -66,7 +66,9 @@ export const PolicyCell = ({ client, onChanged, pool }: PolicyCellProps) => {
     setBusy(false)
     if (result.ok) {
       setEditing(false)
-      onChanged(`Demand policy of ${label} set: ${result.value.expression} in [${result.value.min}, ${result.value.max}].`)
+      onChanged(
+        `Demand policy of ${label} set: ${result.value.expression} in [${result.value.min}, ${result.value.max}].`
+      )
     } else {
       setProblem(describeFailure(result.failure))
     }
@@ -93,8 +95,7 @@ export const PolicyCell = ({ client, onChanged, pool }: PolicyCellProps) => {
       )}
       {policy !== null && !editing && (
         <span class={`demand-policy${policy.fallback ? " demand-policy-fallback" : ""}`} data-field="policy">
-          <code>{policy.expression}</code>{" "}
-          <span class="muted">[{policy.min}, {policy.max}]</span>
+          <code>{policy.expression}</code> <span class="muted">[{policy.min}, {policy.max}]</span>
           {policy.fallback
             ? (
               <span class="status-reason text-danger" data-field="policy-error">
@@ -163,7 +164,12 @@ export const PolicyCell = ({ client, onChanged, pool }: PolicyCellProps) => {
           <div class="pool-actions">
             <button type="submit" class="button" disabled={busy}>Save policy</button>
             {policy !== null && (
-              <button type="button" class="button button-quiet" disabled={busy} onClick={() => void remove()}>
+              <button
+                type="button"
+                class="button button-quiet"
+                disabled={busy}
+                onClick={() => void remove()}
+              >
                 Remove policy
               </button>
             )}
