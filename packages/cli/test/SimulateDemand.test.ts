@@ -64,7 +64,7 @@ describe("warmpool simulate with claims (issue 16)", () => {
       "simulate",
       templates,
       "--cycles",
-      "18",
+      "12",
       "--interval",
       "10m",
       "--claim-rate",
@@ -81,7 +81,7 @@ describe("warmpool simulate with claims (issue 16)", () => {
     expect(a.stdout).toBe(b.stdout)
     const objects = a.stdout.trim().split("\n").map((l) => JSON.parse(l))
     const cycles = objects.slice(0, -1)
-    expect(cycles).toHaveLength(18)
+    expect(cycles).toHaveLength(12)
     for (const cycle of cycles) {
       expect(cycle).toMatchObject({ claims: expect.any(Number), misses: expect.any(Number) })
       const pool = cycle.presets[0]
