@@ -9,12 +9,15 @@ export default defineConfig({
     alias: {
       // A module of a package (`@warmpool/server/ServerConfig`), as its `./*` export maps it.
       ...Object.fromEntries(
-        ["prebuilds", "server"].map((name) => [`@warmpool/${name}/`, path.join(packages, name, "src") + path.sep])
+        ["client", "render", "prebuilds", "server"].map((
+          name
+        ) => [`@warmpool/${name}/`, path.join(packages, name, "src") + path.sep])
       ),
       "@warmpool/terraform": pkg("terraform"),
       "@warmpool/metrics": pkg("metrics"),
       "@warmpool/render": pkg("render"),
       "@warmpool/prebuilds": pkg("prebuilds"),
+      "@warmpool/client": pkg("client"),
       "@warmpool/server": pkg("server"),
       "@warmpool/cli": pkg("cli")
     }

@@ -7,6 +7,7 @@
  * No response may contain a stack trace; both servers must stop cleanly on SIGTERM.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import type { Api } from "@warmpool/client"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -25,24 +26,7 @@ import {
 } from "./server.js"
 import { createTar } from "./tar.js"
 
-interface PresetRow {
-  readonly template: string
-  readonly templateVersionId: string
-  readonly preset: string
-  readonly desired: number
-  readonly running: number
-  readonly eligible: number
-  readonly status: string
-  readonly statusReason: string | null
-  readonly activeVersion: boolean
-}
-
-interface CycleRow {
-  readonly cycle: number
-  readonly lockAcquired: boolean
-  readonly paused: boolean
-  readonly creates: number
-}
+type PresetRow = typeof Api.PresetStatus.Type
 
 const readFixture = (name: string): Record<string, string> => {
   const directory = path.join(fixturesDir, name)
@@ -103,28 +87,21 @@ const call = async (server: RunningServer, route: string, options: RequestOption
   return reply
 }
 
-const presets = async (server: RunningServer): Promise<ReadonlyArray<PresetRow>> => {
-  const reply = await call(server, "/api/v1/presets")
-  expect(reply.status).toBe(200)
-  return reply.json.presets
-}
+/** The pools, through the typed client (the answer is decoded by the API's schema). */
+const presets = async (server: RunningServer): Promise<ReadonlyArray<PresetRow>> =>
+  (await server.api((api) => api.prebuilds.presets())).presets
 
 const activePreset = (rows: ReadonlyArray<PresetRow>, template: string, preset: string): PresetRow | undefined =>
   rows.find((p) => p.template === template && p.preset === preset && p.activeVersion)
 
-const cycles = async (server: RunningServer): Promise<ReadonlyArray<CycleRow>> => {
-  const reply = await call(server, "/api/v1/reconciler")
-  expect(reply.status).toBe(200)
-  return reply.json.cycles
-}
+/** The recent cycles, through the typed client. */
+const cycles = async (server: RunningServer): Promise<ReadonlyArray<typeof Api.CycleReport.Type>> =>
+  (await server.api((api) => api.reconciler.status())).cycles
 
 const activeVersionOf = async (server: RunningServer, template: string): Promise<string> => {
-  const reply = await call(server, "/api/v1/templates")
-  const found = (reply.json.templates as ReadonlyArray<{ name: string; activeVersionId: string }>).find((t) =>
-    t.name === template
-  )
-  expect(found, `template ${template}`).toBeDefined()
-  return found!.activeVersionId
+  const found = (await server.api((api) => api.templates.list())).templates.find((t) => t.name === template)
+  expect(found?.activeVersionId, `template ${template}`).toBeTypeOf("string")
+  return found!.activeVersionId!
 }
 
 beforeAll(async () => {
@@ -205,14 +182,7 @@ describe("warmpool serve: the HTTP API", () => {
   })
 
   it("lists the example templates imported at start, each with its active version", async () => {
-    const reply = await call(main, "/api/v1/templates")
-    expect(reply.status).toBe(200)
-    const templates = reply.json.templates as ReadonlyArray<{
-      name: string
-      activeVersionId: string
-      deleted: boolean
-      versions: ReadonlyArray<{ id: string; active: boolean; createdAt: string }>
-    }>
+    const { templates } = await main.api((api) => api.templates.list())
     expect(templates.map((t) => t.name).sort()).toEqual(["docker-dev", "gpu-lab", "k8s-team"])
     for (const t of templates) {
       expect(t.deleted).toBe(false)

@@ -8,6 +8,7 @@
  * "stopped" as its last line.
  */
 import { afterAll, describe, expect, it } from "@effect/vitest"
+import type { Api } from "@warmpool/client"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -15,15 +16,8 @@ import { type JobRow, jobRows, runningWorkspaces, unfinished } from "./jobs.js"
 import { eventually, fixturesDir, hasStackTrace, type RunningServer, sleep, startServer } from "./server.js"
 import type { Database } from "./store.js"
 
-interface PresetRow {
-  readonly template: string
-  readonly preset: string
-  readonly desired: number
-  readonly running: number
-  readonly eligible: number
-  readonly status: string
-  readonly activeVersion: boolean
-}
+/** As the API defines it (`@warmpool/client`). */
+type PresetRow = typeof Api.PresetStatus.Type
 
 const directory = fs.mkdtempSync(path.join(os.tmpdir(), "warmpool-e2e-recovery-"))
 const infraDir = path.join(directory, "infra")

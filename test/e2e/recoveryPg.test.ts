@@ -10,20 +10,15 @@
  * Needs `WARMPOOL_PG_URL`.
  */
 import { afterAll, describe, expect, it } from "@effect/vitest"
+import type { Api } from "@warmpool/client"
 import * as net from "node:net"
 import { jobRows, unfinished } from "./jobs.js"
 import { createSchema, dropSchema, pgRequired, pgSkipReason, pgUrl, urlInSchema } from "./pg.js"
 import { eventually, fixturesDir, hasStackTrace, type RunningServer, sleep, startServer } from "./server.js"
 import type { Database } from "./store.js"
 
-interface PresetRow {
-  readonly preset: string
-  readonly desired: number
-  readonly running: number
-  readonly eligible: number
-  readonly status: string
-  readonly activeVersion: boolean
-}
+/** As the API defines it (`@warmpool/client`). */
+type PresetRow = typeof Api.PresetStatus.Type
 
 const servers: Array<RunningServer> = []
 const schemas: Array<string> = []

@@ -7,6 +7,7 @@
  * the database was created by a reported cycle. Needs `WARMPOOL_PG_URL`.
  */
 import { afterAll, describe, expect, it } from "@effect/vitest"
+import type { Api } from "@warmpool/client"
 import { Domain, Store } from "@warmpool/prebuilds"
 import * as Effect from "effect/Effect"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -14,33 +15,14 @@ import * as Option from "effect/Option"
 import { createSchema, dropSchema, pgRequired, pgSkipReason, pgUrl, urlInSchema } from "./pg.js"
 import { eventually, fixturesDir, hasStackTrace, type RunningServer, sleep, startServer } from "./server.js"
 
-interface PresetRow {
-  readonly template: string
-  readonly presetId: string
-  readonly preset: string
-  readonly desired: number
-  readonly running: number
-  readonly eligible: number
-  readonly status: string
-  readonly activeVersion: boolean
-}
+/** As the API defines it (`@warmpool/client`). */
+type PresetRow = typeof Api.PresetStatus.Type
 
-interface CycleRow {
-  readonly cycle: number
-  readonly startedAt: string
-  readonly durationMs: number
-  readonly lockAcquired: boolean
-  readonly paused: boolean
-  readonly presetsReconciled: number
-  readonly creates: number
-  readonly deletes: number
-  readonly cancels: number
-}
+/** As the API defines it (`@warmpool/client`). */
+type CycleRow = typeof Api.CycleReport.Type
 
-interface TemplateRow {
-  readonly name: string
-  readonly versions: ReadonlyArray<{ readonly id: string }>
-}
+/** As the API defines it (`@warmpool/client`). */
+type TemplateRow = typeof Api.TemplateInfo.Type
 
 const servers: Array<RunningServer> = []
 const schemas: Array<string> = []

@@ -4,6 +4,7 @@
  * templates are not imported twice; the pools are not filled a second time.
  */
 import { afterAll, describe, expect, it } from "@effect/vitest"
+import type { Api } from "@warmpool/client"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -18,23 +19,11 @@ import {
 } from "./server.js"
 import { type Database, workspaceJobs } from "./store.js"
 
-interface PresetRow {
-  readonly template: string
-  readonly presetId: string
-  readonly preset: string
-  readonly desired: number
-  readonly running: number
-  readonly eligible: number
-  readonly status: string
-  readonly activeVersion: boolean
-}
+/** As the API defines it (`@warmpool/client`). */
+type PresetRow = typeof Api.PresetStatus.Type
 
-interface TemplateRow {
-  readonly id: string
-  readonly name: string
-  readonly activeVersionId: string
-  readonly versions: ReadonlyArray<{ readonly id: string }>
-}
+/** As the API defines it (`@warmpool/client`). */
+type TemplateRow = typeof Api.TemplateInfo.Type
 
 const directory = fs.mkdtempSync(path.join(os.tmpdir(), "warmpool-e2e-restart-"))
 const filename = path.join(directory, "warmpool.db")

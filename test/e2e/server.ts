@@ -2,11 +2,15 @@
  * Starts the real `warmpool serve` as a child process for the end-to-end suites: a temporary
  * directory (SQLite file), `--port 0` (the port is read from the banner), `/healthz` polled until
  * it answers, and a stop by signal that reports how the process ended. Node's `fetch` is the
- * HTTP client.
+ * HTTP client: raw (`request`, for status codes, headers and malformed input) or through the
+ * typed `@warmpool/client` (`api`, answers decoded by the API's own schemas).
  *
  * The server runs from the build output (`packages/cli/dist/bin.js`), which `pnpm install` /
  * `pnpm build` produce; the web console suite rebuilds `packages/server/dist/web` itself.
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { WarmpoolClient } from "@warmpool/client"
+import * as Effect from "effect/Effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -94,6 +98,11 @@ export interface RunningServer {
   readonly output: () => string
   /** A request with the server's token (unless `token` says otherwise). */
   readonly request: (route: string, options?: RequestOptions) => Promise<Reply>
+  /**
+   * A call of the typed client with the server's token; a typed error (`NotFound`, ...) rejects
+   * the promise with the error.
+   */
+  readonly api: <A, E>(call: (client: WarmpoolClient.WarmpoolClientShape) => Effect.Effect<A, E>) => Promise<A>
   /** Sends `signal` and waits up to `timeoutMs` (default 15 s) for the exit; kills it after that. */
   readonly stop: (signal?: NodeJS.Signals, timeoutMs?: number) => Promise<Stopped>
   /** Kills the process if it still runs and removes the temporary directory. */
@@ -146,6 +155,16 @@ export const request = async (url: string, options: RequestOptions): Promise<Rep
   }
   return { status: response.status, headers: response.headers, text, json } satisfies Reply
 }
+
+/** A call of the typed client of the server at `url`. */
+export const callApi = <A, E>(
+  url: string,
+  token: string,
+  call: (client: WarmpoolClient.WarmpoolClientShape) => Effect.Effect<A, E>
+): Promise<A> =>
+  Effect.runPromise(
+    WarmpoolClient.make({ baseUrl: url, token }).pipe(Effect.flatMap(call), Effect.provide(FetchHttpClient.layer))
+  )
 
 /** Starts `warmpool serve` and resolves once its banner is printed and `/healthz` answers. */
 export const startServer = async (options: ServerOptions = {}): Promise<RunningServer> => {
@@ -239,6 +258,7 @@ export const startServer = async (options: ServerOptions = {}): Promise<RunningS
         ...requestOptions,
         token: requestOptions.token === undefined ? token : requestOptions.token
       }),
+    api: (call) => callApi(url, token, call),
     stop,
     dispose: async () => {
       if (exit === undefined) {

@@ -6,6 +6,7 @@
  * `warmpool presets resume`) and the preset fills again. Bounded loops only.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import type { Api } from "@warmpool/client"
 import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -50,14 +51,8 @@ data "coder_workspace_preset" "warm" {
 }
 `
 
-interface Pool {
-  readonly preset: string
-  readonly status: string
-  readonly state: string
-  readonly backoffUntil: string | null
-  readonly lastError: string | null
-  readonly activeVersion: boolean
-}
+/** As the API defines it (`@warmpool/client`). */
+type Pool = typeof Api.PresetStatus.Type
 
 describe("operator visibility: a provisioner that always fails", () => {
   let server: RunningServer

@@ -1,16 +1,16 @@
 /**
- * The web console in headless Chromium against the real `warmpool serve` (see
+ * The web console in headless Chromium against the real application in process (see
  * `consoleServer.ts`): token dialog, the live parameters form on the example templates, the
  * stale-response guard, presets, and the pools dashboard filling up as the real reconciler works.
- * Screenshots of the form and the dashboard are saved as artifacts. Only a hard-limited pool is
- * shown by the stub server (the real one needs minutes to reach the failure hard limit).
+ * Screenshots of the form and the dashboard are saved as artifacts. (A hard-limited pool is in
+ * `visibility.test.ts`, on a server whose provisioner fails.)
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as fs from "node:fs"
 import * as path from "node:path"
 import type { Browser, BrowserContext, Page } from "playwright-core"
 import { artifactsDir, browserRequired, chromiumInstalled, launchChromium, skipReason } from "./browser.js"
-import { type ConsoleServer, startConsoleServer, startStubConsoleServer } from "./consoleServer.js"
-import type { StubServer } from "./stubServer.js"
+import { type ConsoleServer, consoleTemplates, startConsoleServer } from "./consoleServer.js"
 
 const skipped = !chromiumInstalled && !browserRequired
 if (skipped) console.warn(`web console browser tests skipped: ${skipReason}`)
@@ -95,13 +95,16 @@ const delayRenderResponses = async (page: Page, delays: ReadonlyArray<number>) =
 
 describe.skipIf(skipped)("web console in Chromium", () => {
   let server: ConsoleServer
+  let templates: string | undefined
 
   beforeAll(async () => {
-    server = await startConsoleServer()
+    templates = consoleTemplates()
+    server = await startConsoleServer({ templates })
   }, 120_000)
 
   afterAll(async () => {
     await server?.close()
+    if (templates !== undefined) fs.rmSync(templates, { recursive: true, force: true })
   })
 
   const newPage = (hash = ""): Promise<Page> => openPage(server.url, hash)
@@ -424,19 +427,21 @@ describe.skipIf(skipped)("web console in Chromium", () => {
 
   it("dashboard: pools fill across refreshes, problems stand out, pause and resume", async () => {
     // Empty one pool while the reconciler is paused: the dashboard then sees it refill for real.
-    expect((await server.api("/api/v1/reconciler/pause", { method: "POST" })).status).toBe(200)
+    expect(await server.api((api) => api.reconciler.pause())).toEqual({ paused: true })
     const standardPool = async () =>
-      ((await server.api("/api/v1/presets")).json.presets as ReadonlyArray<
-        { template: string; preset: string; desired: number; eligible: number; activeVersion: boolean }
-      >).find((p) => p.template === "k8s-team" && p.preset === "Standard" && p.activeVersion)!
+      (await server.api((api) => api.prebuilds.presets())).presets.find((p) =>
+        p.template === "k8s-team" && p.preset === "Standard" && p.activeVersion
+      )!
     await expect.poll(async () => (await standardPool()).eligible, { timeout: 20_000, interval: 200 })
       .toBe((await standardPool()).desired)
     const desired = (await standardPool()).desired
     for (let i = 0; i < desired; i++) {
-      const claim = await server.api("/api/v1/prebuilds/claim", {
-        json: { template: "k8s-team", preset: "Standard", owner: { id: `dashboard-user-${i}` } }
-      })
-      expect(claim.status).toBe(200)
+      const claim = await server.api((api) =>
+        api.prebuilds.claim({
+          payload: { template: "k8s-team", preset: "Standard", owner: { id: `dashboard-user-${i}` } }
+        })
+      )
+      expect(claim).toMatchObject({ template: "k8s-team", preset: "Standard", ownerId: `dashboard-user-${i}` })
     }
 
     const page = await newPage("#/pools")
@@ -448,13 +453,10 @@ describe.skipIf(skipped)("web console in Chromium", () => {
     expect(await eligible("Standard")).toBe(0)
 
     // Paused: cycles keep running but create nothing, so the pool stays empty.
-    const cycleNumbers = async () =>
-      ((await server.api("/api/v1/reconciler")).json.cycles as ReadonlyArray<{ cycle: number }>).map((c) => c.cycle)
-    const lastCycle = Math.max(0, ...(await cycleNumbers()))
+    const cycles = async () => (await server.api((api) => api.reconciler.status())).cycles
+    const lastCycle = Math.max(0, ...(await cycles()).map((c) => c.cycle))
     await page.waitForTimeout(2500)
-    const whilePaused = ((await server.api("/api/v1/reconciler")).json.cycles as ReadonlyArray<
-      { cycle: number; paused: boolean; creates: number }
-    >).filter((c) => c.cycle > lastCycle)
+    const whilePaused = (await cycles()).filter((c) => c.cycle > lastCycle)
     expect(whilePaused.length).toBeGreaterThanOrEqual(1)
     expect(whilePaused.every((c) => c.paused && c.creates === 0)).toBe(true)
     expect(await eligible("Standard")).toBe(0)
@@ -479,10 +481,10 @@ describe.skipIf(skipped)("web console in Chromium", () => {
 
     await page.getByRole("button", { name: "Pause reconciler" }).click()
     await page.getByText("Reconciler paused", { exact: true }).waitFor()
-    expect((await server.api("/api/v1/reconciler")).json.paused).toBe(true)
+    expect((await server.api((api) => api.reconciler.status())).paused).toBe(true)
     await page.getByRole("button", { name: "Resume reconciler" }).click()
     await page.getByText("Reconciler running", { exact: true }).waitFor()
-    expect((await server.api("/api/v1/reconciler")).json.paused).toBe(false)
+    expect((await server.api((api) => api.reconciler.status())).paused).toBe(false)
     expect(problems).toEqual([])
   })
 
@@ -496,13 +498,13 @@ describe.skipIf(skipped)("web console in Chromium", () => {
     await form.getByLabel("Expression").fill("max(baseline,")
     await form.getByRole("button", { name: "Save policy" }).click()
     await expect.poll(() => form.getByRole("alert").textContent(), poll).toContain("invalid policy expression")
-    expect((await server.api("/api/v1/policies")).json.policies).toEqual([])
+    expect((await server.api((api) => api.policies.list())).policies).toEqual([])
 
     await form.getByLabel("Expression").fill("baseline + 1")
     await form.getByLabel("Max").fill("5")
     await form.getByRole("button", { name: "Save policy" }).click()
     await page.getByText("Demand policy of docker-dev/Go (2 cores) set", { exact: false }).waitFor()
-    expect((await server.api("/api/v1/policies")).json.policies).toMatchObject([
+    expect((await server.api((api) => api.policies.list())).policies).toMatchObject([
       { template: "docker-dev", preset: "Go (2 cores)", expression: "baseline + 1", min: 0, max: 5 }
     ])
     await expect.poll(() => row.locator("[data-field=policy] code").textContent(), poll).toBe("baseline + 1")
@@ -516,37 +518,7 @@ describe.skipIf(skipped)("web console in Chromium", () => {
     await row.getByRole("button", { name: "Remove policy" }).click()
     await page.getByText("Demand policy of docker-dev/Go (2 cores) removed", { exact: false }).waitFor()
     await expect.poll(() => row.locator("[data-field=desired]").textContent().then(Number), poll).toBe(2)
-    expect((await server.api("/api/v1/policies")).json.policies).toEqual([])
-    expect(problems).toEqual([])
-  })
-})
-
-// The stub's canned hard-limited pool (the real server's hard limit, backoff and resume are covered
-// by `visibility.test.ts` against `warmpool serve` with a failing provisioner).
-describe.skipIf(skipped)("web console in Chromium: a hard-limited pool (stub server)", () => {
-  let stub: StubServer
-
-  beforeAll(async () => {
-    stub = await startStubConsoleServer()
-  }, 60_000)
-
-  afterAll(async () => {
-    await stub?.close()
-  })
-
-  it("marks a hard-limited pool with its reason and last error, and no backoff time", async () => {
-    const page = await openPage(stub.url, "#/pools")
-    await page.getByLabel("Token", { exact: true }).fill(stub.token)
-    await page.keyboard.press("Enter")
-    const limited = page.locator("tr[data-preset=\"High memory\"]")
-    await limited.waitFor()
-    expect(await limited.getAttribute("data-status")).toBe("hard_limited")
-    expect(await limited.getAttribute("data-state")).toBe("hard_limited")
-    expect(await limited.locator(".badge").textContent()).toBe("Hard limited")
-    expect(await limited.locator(".status-reason").first().textContent()).toContain("hard limit")
-    expect(await limited.locator(".last-error").textContent()).toContain("terraform apply failed")
-    expect(await limited.locator("time").count()).toBe(0)
-    expect(await limited.getByRole("button", { name: /Resume/ }).count()).toBe(1)
+    expect((await server.api((api) => api.policies.list())).policies).toEqual([])
     expect(problems).toEqual([])
   })
 })

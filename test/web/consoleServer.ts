@@ -1,27 +1,29 @@
 /**
- * The one place the web console tests start a server.
- *
- * - {@link startConsoleServer}: the real `warmpool serve` (the built CLI, a fresh SQLite file,
- *   a 1 s reconciler with 1 s echo builds) on the example templates plus this suite's
- *   `form-controls` fixture. Everything the console does runs against it.
- * - {@link startStubConsoleServer}: the stand-in of `stubServer.ts`, kept only for a pool state
- *   the real server cannot reach deterministically within a test: a preset that has hit the
- *   failure hard limit with a backoff in force (three failed builds a backoff interval apart
- *   take minutes with `serve`'s fixed 1 min backoff interval).
+ * The one place the web console tests start a server: the real application in process
+ * (`packages/server/test/utils/apiServer.ts`: every service `warmpool serve` runs, on a SQLite
+ * file in a temporary directory, the echo or a command provisioner) serving a freshly built
+ * console, on a free port of 127.0.0.1. The tests' own checks beside the browser go through the
+ * typed `@warmpool/client`. What a test needs to steer is done with the real thing: slow render
+ * answers and the request log in the browser (Playwright's routing and request events), a token
+ * the server refuses by presenting another one, failing builds with a failing provisioner
+ * command.
  */
+import * as HttpServer from "@effect/platform/HttpServer"
+import { WarmpoolClient } from "@warmpool/client"
+import * as Effect from "effect/Effect"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { examplesDir, type Reply, type RequestOptions, startServer } from "../e2e/server.js"
-import { startStubServer, type StubServer } from "./stubServer.js"
+import * as ApiServer from "../../packages/server/test/utils/apiServer.js"
 
 const buildScript = path.join(import.meta.dirname, "..", "..", "packages", "server", "web", "build.mjs")
 
-/**
- * Builds the console (into `outdir`, or into `packages/server/dist/web`, where `warmpool serve`
- * serves it from) and returns the directory.
- */
+/** The project's example templates (used as they are). */
+export const examplesDir: string = path.join(import.meta.dirname, "..", "..", "examples", "templates")
+
+/** Builds the console into `outdir` (default: a new temporary directory) and returns the directory. */
 export const buildConsole = (outdir?: string): string => {
   const target = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), "warmpool-web-"))
   const result = spawnSync(process.execPath, [buildScript, "--outdir", target], { encoding: "utf8" })
@@ -29,21 +31,55 @@ export const buildConsole = (outdir?: string): string => {
   return target
 }
 
-/** The real server, as the console tests see it. */
+/** The real server in process, as the console tests see it. */
 export interface ConsoleServer {
   readonly url: string
   readonly token: string
-  /** A request to the API with the server's token (the tests' own checks, beside the browser). */
-  readonly api: (route: string, options?: RequestOptions) => Promise<Reply>
-  /** Stops the server (SIGTERM; it must exit with status 0) and removes its files. */
+  /** A call of the typed API client (with the server's token): the tests' own checks beside the browser. */
+  readonly api: <A, E>(call: (client: WarmpoolClient.WarmpoolClientShape) => Effect.Effect<A, E>) => Promise<A>
+  /** Stops the server (its services, store and HTTP server) and removes its files. */
   readonly close: () => Promise<void>
+}
+
+/** How to start a console server. */
+export interface ConsoleServerOptions {
+  /** A directory whose sub-directories are imported as templates before the first cycle. */
+  readonly templates: string
+  /** `warmpool serve` flags over the defaults (`--interval 1s`, `--echo-delay 1s`). */
+  readonly flags?: Readonly<Record<string, string>> | undefined
+  /** The built console (default: built afresh into a temporary directory). */
+  readonly webDirectory?: string | undefined
+}
+
+/** The console's token in every suite. */
+export const consoleToken = "console-token"
+
+/** Builds the console, starts the application in process and resolves once it serves. */
+export const startConsoleServer = async (options: ConsoleServerOptions): Promise<ConsoleServer> => {
+  const webDirectory = options.webDirectory ?? buildConsole()
+  const runtime = ManagedRuntime.make(ApiServer.layer({
+    templates: options.templates,
+    webDirectory,
+    flags: { token: consoleToken, interval: "1s", "echo-delay": "1s", ...options.flags }
+  }))
+  const address = await runtime.runPromise(Effect.map(HttpServer.HttpServer, (server) => server.address))
+  if (address._tag !== "TcpAddress") throw new Error("the console server did not bind a TCP port")
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    token: consoleToken,
+    api: (call) => runtime.runPromise(Effect.flatMap(WarmpoolClient.WarmpoolClient, call)),
+    close: async () => {
+      await runtime.dispose()
+      if (options.webDirectory === undefined) fs.rmSync(webDirectory, { recursive: true, force: true })
+    }
+  }
 }
 
 /**
  * The console templates: the examples as they are, the fixture with one control per form type,
- * and the fixture with secret requirements.
+ * and the fixture with secret requirements, copied into a temporary directory.
  */
-const templatesRoot = (): string => {
+export const consoleTemplates = (): string => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "warmpool-console-templates-"))
   for (const name of fs.readdirSync(examplesDir)) {
     fs.cpSync(path.join(examplesDir, name), path.join(root, name), { recursive: true })
@@ -53,24 +89,3 @@ const templatesRoot = (): string => {
   }
   return root
 }
-
-/** Builds the console where the server serves it and starts `warmpool serve` with the templates. */
-export const startConsoleServer = async (): Promise<ConsoleServer> => {
-  buildConsole(path.join(import.meta.dirname, "..", "..", "packages", "server", "dist", "web"))
-  const templates = templatesRoot()
-  const server = await startServer({ templates, token: "console-token", interval: "1s", echoDelay: "1s" })
-  return {
-    url: server.url,
-    token: server.token,
-    api: (route, options) => server.request(route, options),
-    close: async () => {
-      const stopped = await server.stop("SIGTERM")
-      await server.dispose()
-      fs.rmSync(templates, { recursive: true, force: true })
-      if (stopped.code !== 0) throw new Error(`warmpool serve exited with ${stopped.code}:\n${stopped.output}`)
-    }
-  }
-}
-
-/** The stub (see the module comment for the one thing it is still used for). */
-export const startStubConsoleServer = (): Promise<StubServer> => startStubServer({ webDir: buildConsole() })

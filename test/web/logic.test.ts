@@ -107,6 +107,24 @@ const manualTimers = () => {
   return { timers, advance, pending: () => pending.size }
 }
 
+/** The origin the API client tests use (Node has no page origin to resolve `/api/v1` against). */
+const baseUrl = "http://console.test"
+
+/** A render output with nothing in it, as the server encodes one. */
+const emptyOutput = {
+  parameters: [],
+  presets: [],
+  tags: {},
+  unusable_tags: [],
+  variables: [],
+  secret_requirements: [],
+  diagnostics: []
+}
+
+/** A request body as text (the client sends JSON as bytes). */
+const bodyText = (init: RequestInit | undefined): string =>
+  typeof init?.body === "string" ? init.body : new TextDecoder().decode(init?.body as Uint8Array)
+
 describe("LatestGate (stale responses)", () => {
   it("only the latest ticket applies", () => {
     const gate = makeLatestGate()
@@ -501,15 +519,14 @@ describe("secret requirements on the form", () => {
   it("the render request carries the owner's secret names", async () => {
     let body: unknown
     const client = makeApiClient({
+      baseUrl,
       token: () => undefined,
       onUnauthorized: () => {},
       fetch: async (_input, init) => {
-        body = JSON.parse(String(init?.body))
+        body = JSON.parse(bodyText(init))
         return new Response(
           JSON.stringify({
-            parameters: [],
-            presets: [],
-            diagnostics: [],
+            ...emptyOutput,
             secret_requirements: [requirement("GH_TOKEN", "", true)]
           }),
           { status: 200 }
@@ -521,6 +538,7 @@ describe("secret requirements on the form", () => {
       values: {}
     })
     expect((body as { owner: { secrets: unknown } }).owner.secrets).toEqual([{ env: "GH_TOKEN" }])
+    expect(result.ok ? undefined : result.failure).toBeUndefined()
     expect(result.ok && secretRows(result.value).map((r) => r.status)).toEqual(["satisfied"])
   })
 })
@@ -592,6 +610,9 @@ describe("pools", () => {
     state: "filling",
     quarantineReason: null,
     lastError: null,
+    claims: { last5m: 0, last15m: 0, last1h: 0, last24h: 0 },
+    misses: { last5m: 0, last15m: 0, last1h: 0, last24h: 0 },
+    policy: null,
     ...overrides
   })
 
@@ -813,6 +834,7 @@ describe("API client", () => {
   it("sends the bearer token and decodes a good response", async () => {
     let seen: Headers | undefined
     const client = makeApiClient({
+      baseUrl,
       token: () => "t0k",
       onUnauthorized: () => {},
       fetch: async (_input, init) => {
@@ -827,6 +849,7 @@ describe("API client", () => {
   it("401 calls onUnauthorized and is a value", async () => {
     let calls = 0
     const client = makeApiClient({
+      baseUrl,
       token: () => "bad",
       onUnauthorized: () => calls++,
       fetch: respond(401, { _tag: "Unauthorized", message: "no" })
@@ -837,7 +860,7 @@ describe("API client", () => {
   })
 
   it("HTTP errors, network errors and malformed bodies are values with readable messages", async () => {
-    const base = { token: () => undefined, onUnauthorized: () => {} }
+    const base = { baseUrl, token: () => undefined, onUnauthorized: () => {} }
     const notFound = await makeApiClient({ ...base, fetch: respond(404, { _tag: "NotFound", message: "No v" }) })
       .render("v", { owner: ownerOf({ name: "", groups: "" }), values: {} })
     expect(notFound).toEqual({
@@ -856,24 +879,43 @@ describe("API client", () => {
     const garbled = await makeApiClient({ ...base, fetch: respond(200, "<html>") }).reconciler()
     expect(garbled.ok ? undefined : garbled.failure._tag).toBe("DecodeFailure")
     const wrongShape = await makeApiClient({ ...base, fetch: respond(200, { presets: [{ preset: 1 }] }) }).presets()
-    expect(wrongShape.ok ? undefined : wrongShape.failure).toEqual({
+    // The API's own schema decodes the answer: the first problem, with where it is.
+    expect(wrongShape.ok ? undefined : wrongShape.failure).toMatchObject({
       _tag: "DecodeFailure",
-      message: "presets[0].template is not a string"
+      message: expect.stringMatching(/^presets\.0\.(template|preset): /)
     })
+    // An answer the API does not declare keeps its status and the body's tag and message.
+    const tooLarge = await makeApiClient({
+      ...base,
+      fetch: respond(413, { _tag: "PayloadTooLarge", message: "The request body exceeds the limit of 10 bytes." })
+    }).templates()
+    expect(tooLarge).toEqual({
+      ok: false,
+      failure: {
+        _tag: "HttpFailure",
+        status: 413,
+        code: "PayloadTooLarge",
+        message: "The request body exceeds the limit of 10 bytes."
+      }
+    })
+    // A build status the API does not know is refused before any request.
+    const unknownStatus = await makeApiClient({ ...base, fetch: respond(200, {}) }).builds({ status: "exploded" })
+    expect(unknownStatus.ok ? undefined : unknownStatus.failure).toMatchObject({ _tag: "HttpFailure", status: 400 })
   })
 
   it("render posts to the version's encoded path", async () => {
     let url = ""
     const client = makeApiClient({
+      baseUrl,
       token: () => undefined,
       onUnauthorized: () => {},
       fetch: async (input) => {
         url = String(input)
-        return new Response(JSON.stringify({ parameters: [], presets: [], diagnostics: [] }), { status: 200 })
+        return new Response(JSON.stringify(emptyOutput), { status: 200 })
       }
     })
     const result = await client.render("a/b c", { owner: ownerOf({ name: "", groups: "" }), values: {} })
     expect(result.ok).toBe(true)
-    expect(url).toBe("/api/v1/templateversions/a%2Fb%20c/render")
+    expect(url).toBe(`${baseUrl}/api/v1/templateversions/a%2Fb%20c/render`)
   })
 })

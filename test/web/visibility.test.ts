@@ -1,6 +1,6 @@
 /**
- * The console's operator views in headless Chromium against a real `warmpool serve` whose
- * `command` provisioner always fails (a marker on stderr, exit 1): the backing-off state with its
+ * The console's operator views in headless Chromium against the real application in process
+ * (`consoleServer.ts`) whose `command` provisioner always fails (a marker on stderr, exit 1): the backing-off state with its
  * end and last error, the builds view with the failed build's error and output, the resume
  * button (hard limit), and the dashboard at 420 px. Two servers: one with no hard limit and a
  * long backoff (the pool stays `backing_off`), one with a hard limit of 1.
@@ -10,9 +10,8 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import type { Browser, Page } from "playwright-core"
-import { type RunningServer, startServer } from "../e2e/server.js"
 import { artifactsDir, browserRequired, chromiumInstalled, launchChromium, skipReason } from "./browser.js"
-import { buildConsole } from "./consoleServer.js"
+import { buildConsole, type ConsoleServer, startConsoleServer } from "./consoleServer.js"
 
 const skipped = !chromiumInstalled && !browserRequired
 if (skipped) console.warn(`web console browser tests skipped: ${skipReason}`)
@@ -40,31 +39,27 @@ data "coder_workspace_preset" "warm" {
 
 let browser: Browser
 let directory: string
-let backingOff: RunningServer
-let limited: RunningServer
+let webDirectory: string
+let backingOff: ConsoleServer
+let limited: ConsoleServer
 let problems: Array<string> = []
 
 const start = (hardLimit: string, backoffInterval: string) =>
-  startServer({
+  startConsoleServer({
     templates: path.join(directory, "templates"),
-    token: "console-token",
-    interval: "1s",
-    args: [
-      "--provisioner",
-      "command",
-      "--provisioner-command",
-      path.join(directory, "fail.sh"),
-      "--hard-limit",
-      hardLimit,
-      "--backoff-interval",
-      backoffInterval
-    ]
+    webDirectory,
+    flags: {
+      provisioner: "command",
+      "provisioner-command": path.join(directory, "fail.sh"),
+      "hard-limit": hardLimit,
+      "backoff-interval": backoffInterval
+    }
   })
 
 beforeAll(async () => {
   if (skipped) return
-  buildConsole(path.join(import.meta.dirname, "..", "..", "packages", "server", "dist", "web"))
   directory = fs.mkdtempSync(path.join(os.tmpdir(), "warmpool-console-visibility-"))
+  webDirectory = buildConsole(path.join(directory, "web"))
   const script = path.join(directory, "fail.sh")
   fs.writeFileSync(
     script,
@@ -80,13 +75,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await backingOff?.dispose()
-  await limited?.dispose()
+  await backingOff?.close()
+  await limited?.close()
   if (directory !== undefined) fs.rmSync(directory, { recursive: true, force: true })
 })
 
 const openPage = async (
-  server: RunningServer,
+  server: ConsoleServer,
   hash: string,
   viewport = { width: 1280, height: 900 }
 ): Promise<Page> => {
@@ -145,7 +140,12 @@ describe.skipIf(skipped)("web console in Chromium: operator views (real server, 
   it("resumes a hard-limited pool from the dashboard", async () => {
     const page = await openPage(limited, "#/pools")
     await expect.poll(() => row(page).getAttribute("data-state"), poll).toBe("hard_limited")
+    expect(await row(page).getAttribute("data-status")).toBe("hard_limited")
+    expect(await row(page).locator(".badge").textContent()).toBe("Hard limited")
+    await expect.poll(() => row(page).locator(".last-error").textContent(), poll).toContain(marker)
+    // No backoff end: a hard-limited pool waits for a resume or a new version, not for a time.
     expect(await row(page).locator("time").count()).toBe(0)
+    await page.screenshot({ path: path.join(artifactsDir(), "web-hard-limited.png"), fullPage: true })
     const answered = page.waitForResponse((response) =>
       response.url().endsWith("/api/v1/presets/failing/warm/resume") && response.request().method() === "POST"
     )

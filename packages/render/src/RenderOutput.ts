@@ -1,11 +1,11 @@
 /**
  * The output of a render, as `Schema`s whose JSON encoding is exactly the wire format of
- * RENDER.md §3 (a Coder-style front end consumes `parameters` as they are).
+ * RENDER.md §3 (a Coder-style front end consumes `parameters` as they are). This module imports
+ * `effect` only: the API's schemas (`@warmpool/client`) and the web console bundle it.
  *
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { isOfType } from "./internal/parameterValidation.js"
 
 /**
  * `{ "code": "" }`: a machine-readable code, `""` when none.
@@ -281,12 +281,3 @@ export const hasErrors = (output: RenderOutput): boolean => output.diagnostics.s
  * @since 0.1.0
  */
 export const toJson = (output: RenderOutput): unknown => Schema.encodeSync(RenderOutput)(output)
-
-/**
- * Whether a value's text is of a parameter's type, as the provider parses it: any text for
- * `string`, a Go float for `number`, a Go bool for `bool`, a JSON array of strings for
- * `list(string)`.
- *
- * @since 0.1.0
- */
-export const isValueOfType: (type: ParameterType, text: string) => boolean = isOfType

@@ -26,6 +26,11 @@ export * as RenderOutput from "./RenderOutput.js"
 /**
  * @since 0.1.0
  */
+export * as ParameterValue from "./ParameterValue.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as TemplateCache from "./TemplateCache.js"
 
 /**

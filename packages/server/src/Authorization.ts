@@ -5,11 +5,11 @@
  *
  * @since 0.1.0
  */
+import { Authorization, Unauthorized } from "@warmpool/client/Api"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { timingSafeEqual } from "node:crypto"
-import { Authorization, Unauthorized } from "./Api.js"
 import { ServerConfig } from "./ServerConfig.js"
 
 const same = (a: string, b: string): boolean => {

@@ -6,10 +6,10 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import { Conflict, NotFound, WarmpoolApi } from "@warmpool/client/Api"
 import { Store } from "@warmpool/prebuilds"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
-import { Conflict, NotFound, WarmpoolApi } from "./Api.js"
 import { storeFailure } from "./internal/errors.js"
 
 /**

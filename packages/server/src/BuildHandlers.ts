@@ -5,11 +5,11 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import { NotFound, WarmpoolApi } from "@warmpool/client/Api"
 import { Domain, Store } from "@warmpool/prebuilds"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { NotFound, WarmpoolApi } from "./Api.js"
 import { storeFailure } from "./internal/errors.js"
 
 const iso = (instant: DateTime.Utc | null): string | null => instant === null ? null : DateTime.formatIso(instant)

@@ -5,10 +5,10 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import { ServiceUnavailable, WarmpoolApi } from "@warmpool/client/Api"
 import { Metrics } from "@warmpool/metrics"
 import { Store } from "@warmpool/prebuilds"
 import * as Effect from "effect/Effect"
-import { ServiceUnavailable, WarmpoolApi } from "./Api.js"
 import { Readiness } from "./Readiness.js"
 
 /**

@@ -12,10 +12,12 @@ import type * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import type * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { WarmpoolApi } from "@warmpool/client/Api"
 import type { Metrics } from "@warmpool/metrics"
 import type { Claims, Reconciler, Store, TemplateImport } from "@warmpool/prebuilds"
 import type { Renderer } from "@warmpool/render"
@@ -26,7 +28,6 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import { createServer, IncomingMessage, type Server, type ServerResponse } from "node:http"
 import { fileURLToPath } from "node:url"
-import { WarmpoolApi } from "./Api.js"
 import * as Authorization from "./Authorization.js"
 import * as BuildControlHandlers from "./BuildControlHandlers.js"
 import * as BuildHandlers from "./BuildHandlers.js"
@@ -37,7 +38,7 @@ import * as PolicyHandlers from "./PolicyHandlers.js"
 import * as PrebuildHandlers from "./PrebuildHandlers.js"
 import type { Readiness } from "./Readiness.js"
 import * as ReconcilerHandlers from "./ReconcilerHandlers.js"
-import { ServerConfig } from "./ServerConfig.js"
+import { ServerConfig, type ServerConfigShape } from "./ServerConfig.js"
 import * as StaticFiles from "./StaticFiles.js"
 import * as TemplateHandlers from "./TemplateHandlers.js"
 
@@ -325,6 +326,34 @@ const guardedServe = (options: GuardOptions) =>
   )
 
 /**
+ * The whole application (guards, API, `/openapi.json`, web console from `webDirectory`) served
+ * on the `HttpServer` in context: Node's server in {@link layer}, `NodeHttpServer.layerTest` in
+ * the in-process tests.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerServe = (
+  options: GuardOptions & { readonly webDirectory?: string | undefined }
+): Layer.Layer<never, never, Requirements | HttpServer.HttpServer | HttpRouter.HttpRouter.DefaultServices> =>
+  guardedServe(options).pipe(
+    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+    Layer.provide(webConsoleLayer(options.webDirectory)),
+    Layer.provide(apiLayer)
+  )
+
+/**
+ * The guard options of a configuration.
+ *
+ * @since 0.1.0
+ */
+export const guardOptions = (config: ServerConfigShape): GuardOptions => ({
+  maxBodyBytes: config.maxBodyBytes,
+  maxJsonDepth: config.maxJsonDepth,
+  token: config.token
+})
+
+/**
  * The server: listens on the configured host and port until its scope closes.
  *
  * @since 0.1.0
@@ -332,11 +361,8 @@ const guardedServe = (options: GuardOptions) =>
  */
 export const layer: Layer.Layer<HttpServer.HttpServer, HttpServerError.ServeError, Requirements> = Layer.unwrapEffect(
   Effect.map(ServerConfig, (config) => {
-    const options = { maxBodyBytes: config.maxBodyBytes, maxJsonDepth: config.maxJsonDepth, token: config.token }
-    return guardedServe(options).pipe(
-      Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
-      Layer.provide(webConsoleLayer()),
-      Layer.provide(apiLayer),
+    const options = guardOptions(config)
+    return layerServe(options).pipe(
       Layer.provideMerge(
         NodeHttpServer.layer(() => createGuardedServer(options), { port: config.port, host: config.host })
       )

@@ -7,11 +7,11 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import { InvalidPolicy, NotFound, WarmpoolApi } from "@warmpool/client/Api"
 import { DemandPolicy, Store } from "@warmpool/prebuilds"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { InvalidPolicy, NotFound, WarmpoolApi } from "./Api.js"
 import { storeFailure } from "./internal/errors.js"
 
 const info = (policy: DemandPolicy.PresetPolicy) => ({

@@ -4,13 +4,13 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import { BadRequest, NotFound, ServiceUnavailable, ValidationFailed, WarmpoolApi } from "@warmpool/client/Api"
 import { Claims, Reconciler, Store } from "@warmpool/prebuilds"
 import { RenderOutput, SecretRequirements } from "@warmpool/render"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { BadRequest, NotFound, ServiceUnavailable, ValidationFailed, WarmpoolApi } from "./Api.js"
 import { storeFailure, validationFailed } from "./internal/errors.js"
 import { ownerOf } from "./internal/owner.js"
 

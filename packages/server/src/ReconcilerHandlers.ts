@@ -4,10 +4,10 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import { WarmpoolApi } from "@warmpool/client/Api"
 import { Reconciler } from "@warmpool/prebuilds"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { WarmpoolApi } from "./Api.js"
 import { storeFailure } from "./internal/errors.js"
 
 /**

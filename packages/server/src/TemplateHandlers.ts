@@ -5,13 +5,13 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import { BadRequest, NotFound, RenderTimeout, ValidationFailed, WarmpoolApi } from "@warmpool/client/Api"
 import { Store, TemplateImport } from "@warmpool/prebuilds"
 import { Renderer, SecretRequirements } from "@warmpool/render"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { BadRequest, NotFound, RenderTimeout, ValidationFailed, WarmpoolApi } from "./Api.js"
 import { importFailure, renderFailure, storeFailure, validationFailed } from "./internal/errors.js"
 import { ownerOf } from "./internal/owner.js"
 import { filesOfTar } from "./internal/tar.js"

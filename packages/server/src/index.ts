@@ -1,7 +1,7 @@
 /**
  * @since 0.1.0
  */
-export * as Api from "./Api.js"
+export * as Api from "@warmpool/client/Api"
 
 /**
  * @since 0.1.0

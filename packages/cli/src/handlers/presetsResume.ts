@@ -1,13 +1,11 @@
 /**
  * `warmpool presets resume <template>/<preset> --url --token`: asks a running server to lift a
  * preset's hard limit and its version's quarantine (`POST /api/v1/presets/{template}/{preset}/resume`),
- * through a client derived from the server's own `HttpApi` definition (no hand-written requests).
+ * through the typed `WarmpoolClient` derived from the API's `HttpApi` definition (no hand-written
+ * requests; the preset name is percent-encoded, so a `/` in it stays in the name).
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpApiClient from "@effect/platform/HttpApiClient"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { Api } from "@warmpool/server"
+import { WarmpoolClient } from "@warmpool/client"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { exitCode } from "../internal/keyValue.js"
@@ -48,10 +46,7 @@ export const run = (args: {
       yield* Console.error("warmpool presets resume: --token (or WARMPOOL_TOKEN) is required")
       return yield* exitCode(2)
     }
-    const client = yield* HttpApiClient.make(Api.WarmpoolApi, {
-      baseUrl: args.url,
-      transformClient: HttpClient.mapRequest(HttpClientRequest.bearerToken(args.token))
-    })
+    const client = yield* WarmpoolClient.make({ baseUrl: args.url, token: args.token })
     const result = yield* Effect.either(
       client.prebuilds.resume({ path: target }).pipe(Effect.timeoutFail({
         duration: "30 seconds",

@@ -2,7 +2,7 @@
  * `warmpool render`: render a template directory's dynamic parameters.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Renderer, RenderOutput, SecretRequirements } from "@warmpool/render"
+import { ParameterValue, Renderer, RenderOutput, SecretRequirements } from "@warmpool/render"
 import { ServerConfig, Setting } from "@warmpool/server"
 import { Budgets, CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Console from "effect/Console"
@@ -93,7 +93,7 @@ export const paramDiagnostics = (
           "unknown_parameter"
         )
       )
-    } else if (!RenderOutput.isValueOfType(parameter.type, value)) {
+    } else if (!ParameterValue.isOfType(parameter.type, value)) {
       out.push(
         diagnostic(
           "error",

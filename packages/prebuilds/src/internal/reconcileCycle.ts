@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import type { Api } from "@warmpool/client"
 import type { Metrics } from "@warmpool/metrics"
 import type { RenderCache, TemplateCache } from "@warmpool/render"
 import * as Cause from "effect/Cause"
@@ -15,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
+import type * as Schema from "effect/Schema"
 import * as PresetActions from "../PresetActions.js"
 import * as Settings from "../Settings.js"
 import * as Snapshot from "../Snapshot.js"
@@ -36,29 +38,13 @@ export interface CycleStats {
 }
 
 /**
- * What a cycle did, for the status API and `simulate`.
+ * What a cycle did, for the status API and `simulate`: the API's `CycleReport` (one `Schema` in
+ * `@warmpool/client`, which the server, the web console and the tests read too) plus the pool
+ * counts that only `simulate` and the metrics use.
  *
  * @internal
  */
-export interface CycleReport {
-  readonly cycle: number
-  readonly startedAt: string
-  readonly durationMs: number
-  readonly lockAcquired: boolean
-  readonly paused: boolean
-  readonly presetsTotal: number
-  readonly presetsReconciled: number
-  readonly creates: number
-  readonly deletes: number
-  readonly cancels: number
-  /** Renders actually performed: render-cache misses plus introspection renders. */
-  readonly renders: number
-  /** Template compilations (template-cache misses). */
-  readonly parses: number
-  readonly cacheHits: number
-  readonly cacheMisses: number
-  /** Failures recorded (per action, per isolated preset, or the cycle's own). */
-  readonly errors: number
+export interface CycleReport extends Schema.Schema.Type<typeof Api.CycleReport> {
   /** Active presets whose pool holds the desired count / active presets (from the snapshot). */
   readonly poolsFilled: number
   readonly poolsTotal: number

@@ -1,10 +1,10 @@
 /**
  * Mapping service failures to the API's typed errors (never a stack trace in a response).
  */
+import { InternalError, RenderTimeout, ServiceUnavailable, ValidationFailed } from "@warmpool/client/Api"
 import type { ParameterValidationError, Store } from "@warmpool/prebuilds"
 import type { RenderError } from "@warmpool/render"
 import * as Effect from "effect/Effect"
-import { InternalError, RenderTimeout, ServiceUnavailable, ValidationFailed } from "../Api.js"
 
 /** A store failure: 503 when the database is unreachable, 500 otherwise (details logged). */
 export const storeFailure = (error: Store.StoreError) =>

@@ -1,8 +1,8 @@
 /**
  * The owner of an API request, with missing fields empty.
  */
+import type { OwnerInput } from "@warmpool/client/Api"
 import type { Owner } from "@warmpool/terraform"
-import type { OwnerInput } from "../Api.js"
 
 export const ownerOf = (input: typeof OwnerInput.Type | undefined): Owner.WorkspaceOwner => ({
   id: input?.id ?? "",

@@ -1,10 +1,19 @@
 /**
- * The console's HTTP client for `/api/v1`. Every failure (network, status, unexpected body) is
- * returned as a value; nothing is thrown to the caller.
+ * The console's HTTP client for `/api/v1`: the typed `WarmpoolClient` of `@warmpool/client`
+ * (derived from the API's `HttpApi`, so requests are encoded and answers decoded by the server's
+ * own schemas) over the browser's `fetch`, behind promises. Every failure (network, status,
+ * unexpected body) is returned as a value; nothing is thrown to the caller.
  *
  * @since 0.1.0
  */
-import * as Decode from "./decode.js"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import { JobStatus } from "@warmpool/client/Api"
+import * as WarmpoolClient from "@warmpool/client/WarmpoolClient"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import type {
   BuildLogs,
   BuildsResponse,
@@ -67,20 +76,11 @@ export interface BuildsQuery {
   readonly limit?: number | undefined
 }
 
-const queryString = (query: BuildsQuery): string => {
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== "") params.set(key, String(value))
-  }
-  const text = params.toString()
-  return text === "" ? "" : `?${text}`
-}
-
 /**
  * @since 0.1.0
  */
 export interface ApiClientOptions {
-  /** Prefix of the API routes; `/api/v1` by default. */
+  /** The server's origin (default: the page's). */
   readonly baseUrl?: string
   readonly token: () => string | undefined
   /** Called on every 401, after which the caller should ask for a token again. */
@@ -108,96 +108,123 @@ export const describeFailure = (failure: ApiFailure): string => {
   }
 }
 
+const isJobStatus = Schema.is(JobStatus)
+
+const recordOf = (json: unknown): Record<string, unknown> =>
+  typeof json === "object" && json !== null ? json as Record<string, unknown> : {}
+
+/** A decode problem as one short line: where, and what was expected. */
+const parseProblem = (error: ParseResult.ParseError): string => {
+  const [first] = ParseResult.ArrayFormatter.formatErrorSync(error)
+  return first === undefined ? error.message : `${first.path.join(".") || "response"}: ${first.message}`
+}
+
+/** An answer the API does not declare (e.g. 413): its status, with the body's `_tag` and `message` when it has them. */
+const statusFailure = (response: { readonly status: number; readonly text: Effect.Effect<string, unknown> }) =>
+  Effect.map(Effect.orElseSucceed(response.text, () => ""), (text): ApiFailure => {
+    let json: unknown = undefined
+    try {
+      json = JSON.parse(text)
+    } catch {
+      // not JSON: the text is the message
+    }
+    const record = recordOf(json)
+    return {
+      _tag: "HttpFailure",
+      status: response.status,
+      code: typeof record._tag === "string" ? record._tag : `HTTP ${response.status}`,
+      message: typeof record.message === "string" ? record.message : text.slice(0, 200)
+    }
+  })
+
+/** What went wrong, from any failure of the typed client. */
+const failureOf = (error: unknown): Effect.Effect<ApiFailure> => {
+  if (ParseResult.isParseError(error)) return Effect.succeed({ _tag: "DecodeFailure", message: parseProblem(error) })
+  if (HttpClientError.isHttpClientError(error)) {
+    if (error._tag === "RequestError") {
+      return Effect.succeed({ _tag: "NetworkFailure", message: errorOf(error.cause ?? error) })
+    }
+    // An error status the API does not declare (e.g. 413) is a `ResponseError` too.
+    return error._tag === "ResponseError" && (error.reason === "StatusCode" || error.response.status >= 300)
+      ? statusFailure(error.response)
+      : Effect.succeed({ _tag: "DecodeFailure", message: errorOf(error.cause ?? error) })
+  }
+  const record = recordOf(error)
+  const message = typeof record.message === "string" ? record.message : ""
+  if (record._tag === "Unauthorized") return Effect.succeed({ _tag: "Unauthorized", message })
+  // One of the API's typed errors: its class carries its status.
+  const schema: unknown = typeof error === "object" && error !== null ? error.constructor : undefined
+  const status = Schema.isSchema(schema) ? HttpApiSchema.getStatusError(schema) : 500
+  return Effect.succeed({
+    _tag: "HttpFailure",
+    status,
+    code: typeof record._tag === "string" ? record._tag : "Error",
+    message
+  })
+}
+
 /**
  * @since 0.1.0
  */
 export const makeApiClient = (options: ApiClientOptions): ApiClient => {
-  const base = options.baseUrl ?? "/api/v1"
-  const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
+  const client = Effect.runSync(
+    WarmpoolClient.make({ baseUrl: options.baseUrl, token: options.token }).pipe(Effect.provide(FetchHttpClient.layer))
+  )
+  const withFetch = options.fetch === undefined
+    ? <A, E>(effect: Effect.Effect<A, E>) => effect
+    : <A, E>(effect: Effect.Effect<A, E>) => Effect.provideService(effect, FetchHttpClient.Fetch, options.fetch!)
 
-  const call = async <A>(
-    method: "GET" | "POST" | "PUT" | "DELETE",
-    path: string,
-    decoder: Decode.Decoder<A>,
-    body?: unknown
-  ): Promise<ApiResult<A>> => {
-    const headers: Record<string, string> = { accept: "application/json" }
-    const token = options.token()
-    if (token !== undefined) headers.authorization = `Bearer ${token}`
-    if (body !== undefined) headers["content-type"] = "application/json"
-    let response: Response
-    try {
-      response = await doFetch(`${base}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) })
-      })
-    } catch (e) {
-      return { ok: false, failure: { _tag: "NetworkFailure", message: errorOf(e) } }
-    }
-    let json: unknown = undefined
-    let text = ""
-    try {
-      text = await response.text()
-      json = text === "" ? undefined : JSON.parse(text)
-    } catch (e) {
-      if (response.ok) return { ok: false, failure: { _tag: "DecodeFailure", message: errorOf(e) } }
-    }
-    if (response.status === 401) {
-      options.onUnauthorized()
-      return { ok: false, failure: { _tag: "Unauthorized", message: messageOf(json) ?? "Unauthorized" } }
-    }
-    if (!response.ok) {
-      const record = typeof json === "object" && json !== null ? json as Record<string, unknown> : {}
-      return {
-        ok: false,
-        failure: {
-          _tag: "HttpFailure",
-          status: response.status,
-          code: typeof record._tag === "string" ? record._tag : response.statusText,
-          message: messageOf(json) ?? text.slice(0, 200)
-        }
-      }
-    }
-    const decoded = decoder(json)
-    return decoded.ok
-      ? { ok: true, value: decoded.value }
-      : { ok: false, failure: { _tag: "DecodeFailure", message: decoded.problem } }
-  }
+  const call = <A, E>(effect: Effect.Effect<A, E>): Promise<ApiResult<A>> =>
+    Effect.runPromise(
+      withFetch(effect).pipe(
+        Effect.map((value): ApiResult<A> => ({ ok: true, value })),
+        Effect.catchAll((error) =>
+          Effect.map(failureOf(error), (failure): ApiResult<A> => {
+            if (failure._tag === "Unauthorized") options.onUnauthorized()
+            return { ok: false, failure }
+          })
+        ),
+        Effect.catchAllDefect((defect) =>
+          Effect.succeed<ApiResult<A>>({ ok: false, failure: { _tag: "NetworkFailure", message: errorOf(defect) } })
+        )
+      )
+    )
+
+  const present = (value: string | undefined) => value === undefined || value === "" ? undefined : value
 
   return {
-    templates: () => call("GET", "/templates", Decode.templates),
-    render: (versionId, body) =>
-      call("POST", `/templateversions/${encodeURIComponent(versionId)}/render`, Decode.renderResult, body),
-    presets: () => call("GET", "/presets", Decode.presets),
-    reconciler: () => call("GET", "/reconciler", Decode.reconciler),
-    setPaused: (paused) => call("POST", paused ? "/reconciler/pause" : "/reconciler/resume", Decode.paused),
-    builds: (query) => call("GET", `/builds${queryString(query)}`, Decode.builds),
-    buildLogs: (buildId) => call("GET", `/builds/${encodeURIComponent(buildId)}/logs`, Decode.buildLogs),
-    resumePreset: (template, preset) =>
-      call(
-        "POST",
-        `/presets/${encodeURIComponent(template)}/${encodeURIComponent(preset)}/resume`,
-        Decode.resume
-      ),
-    setPolicy: (template, preset, body) =>
-      call(
-        "PUT",
-        `/presets/${encodeURIComponent(template)}/${encodeURIComponent(preset)}/policy`,
-        Decode.policy,
-        body
-      ),
-    removePolicy: (template, preset) =>
-      call(
-        "DELETE",
-        `/presets/${encodeURIComponent(template)}/${encodeURIComponent(preset)}/policy`,
-        Decode.policyRemoved
-      )
+    templates: () => call(client.templates.list()),
+    render: (versionId, body) => call(client.templates.render({ path: { id: versionId }, payload: body })),
+    presets: () => call(client.prebuilds.presets()),
+    reconciler: () => call(client.reconciler.status()),
+    setPaused: (paused) => call(paused ? client.reconciler.pause() : client.reconciler.resume()),
+    builds: (query) => {
+      const status = present(query.status)
+      if (status !== undefined && !isJobStatus(status)) {
+        return Promise.resolve({
+          ok: false,
+          failure: {
+            _tag: "HttpFailure",
+            status: 400,
+            code: "BadRequest",
+            message: `"${status}" is not a build status`
+          }
+        })
+      }
+      const template = present(query.template)
+      const preset = present(query.preset)
+      return call(client.builds.list({
+        urlParams: {
+          ...(template === undefined ? {} : { template }),
+          ...(preset === undefined ? {} : { preset }),
+          ...(status === undefined ? {} : { status }),
+          ...(query.limit === undefined ? {} : { limit: query.limit })
+        }
+      }))
+    },
+    buildLogs: (buildId) => call(client.builds.logs({ path: { id: buildId } })),
+    resumePreset: (template, preset) => call(client.prebuilds.resume({ path: { template, preset } })),
+    setPolicy: (template, preset, body) => call(client.policies.set({ path: { template, preset }, payload: body })),
+    removePolicy: (template, preset) => call(client.policies.remove({ path: { template, preset } }))
   }
-}
-
-const messageOf = (json: unknown): string | undefined => {
-  if (typeof json !== "object" || json === null) return undefined
-  const message = (json as Record<string, unknown>).message
-  return typeof message === "string" ? message : undefined
 }
