@@ -5,6 +5,8 @@ export default tseslint.config(
   {
     ignores: ["**/dist/**", "**/node_modules/**", "**/.tsbuildinfo/**", "**/*.d.ts", "coverage/**", "test-results/**"]
   },
+  // the generated API reference (`pnpm docs`)
+  { ignores: ["docs/api/**"] },
   ...tseslint.configs.recommended,
   ...effectEslint.configs.dprint,
   {

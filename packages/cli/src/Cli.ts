@@ -19,6 +19,7 @@ import { normalizeArgv } from "./internal/argvOrder.js"
  * warmpool's version, printed by `warmpool --version`.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const version = "0.1.0"
 
@@ -26,6 +27,7 @@ export const version = "0.1.0"
  * The root command.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const root = Command.make("warmpool").pipe(
   Command.withDescription(
@@ -49,5 +51,6 @@ const runRoot = Command.run(root, { name: "warmpool", version })
  * Run the CLI on the given `process.argv` (`eval`'s options may follow its expression).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const run = (argv: ReadonlyArray<string>): ReturnType<typeof runRoot> => runRoot(normalizeArgv(argv))

@@ -20,6 +20,8 @@ import * as Schema from "effect/Schema"
 // errors
 
 /**
+ * 401: the bearer token is missing or wrong.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -28,6 +30,8 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
 }, HttpApiSchema.annotations({ status: 401 })) {}
 
 /**
+ * 400: the request is malformed (body, parameters or query).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -36,6 +40,8 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
 }, HttpApiSchema.annotations({ status: 400 })) {}
 
 /**
+ * 404: the template, version, preset, build or workspace does not exist.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -54,6 +60,8 @@ export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
 }, HttpApiSchema.annotations({ status: 409 })) {}
 
 /**
+ * 504: the render did not finish within its deadline (the worker was stopped).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -62,6 +70,8 @@ export class RenderTimeout extends Schema.TaggedError<RenderTimeout>()("RenderTi
 }, HttpApiSchema.annotations({ status: 504 })) {}
 
 /**
+ * 503: the service cannot answer now (the store is unreachable, the service is shutting down).
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -99,6 +109,8 @@ export class InvalidPolicy extends Schema.TaggedError<InvalidPolicy>()("InvalidP
 }, HttpApiSchema.annotations({ status: 400 })) {}
 
 /**
+ * 500: an unexpected failure; the message says what failed.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -138,6 +150,7 @@ const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
  * encoded as UTF-8.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const StringMap: Schema.Schema<Readonly<Record<string, string>>> = Schema.declare<
   Readonly<Record<string, string>>,
@@ -183,7 +196,10 @@ export const StringMap: Schema.Schema<Readonly<Record<string, string>>> = Schema
 })
 
 /**
+ * A template version in a template listing.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const TemplateVersionInfo = Schema.Struct({
   id: Schema.String,
@@ -193,7 +209,10 @@ export const TemplateVersionInfo = Schema.Struct({
 })
 
 /**
+ * A template with its versions (`GET /api/v1/templates`).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const TemplateInfo = Schema.Struct({
   id: Schema.String,
@@ -205,7 +224,10 @@ export const TemplateInfo = Schema.Struct({
 })
 
 /**
+ * The answer of `GET /api/v1/templates`.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const TemplatesResponse = Schema.Struct({ templates: Schema.Array(TemplateInfo) })
 
@@ -218,6 +240,7 @@ const TemplateName = Schema.String.pipe(
  * A template version as a JSON map of file path → contents.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ImportFiles = Schema.Struct({
   files: StringMap,
@@ -230,11 +253,16 @@ export const ImportFiles = Schema.Struct({
  * A template version as a tar archive (`Content-Type: application/x-tar`).
  *
  * @since 0.1.0
+ * @category api
  */
 export const ImportTar = HttpApiSchema.Uint8Array({ contentType: "application/x-tar" })
 
 /**
+ * A preset of an imported version: its status after validation, its desired instances and its
+ * diagnostics.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PresetImportResult = Schema.Struct({
   name: Schema.String,
@@ -244,7 +272,10 @@ export const PresetImportResult = Schema.Struct({
 })
 
 /**
+ * The answer of a template version import.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ImportResponse = Schema.Struct({
   templateId: Schema.String,
@@ -256,7 +287,10 @@ export const ImportResponse = Schema.Struct({
 })
 
 /**
+ * The answer of a version activation.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ActivateResponse = Schema.Struct({ templateId: Schema.String, activeVersionId: Schema.String })
 
@@ -264,6 +298,7 @@ export const ActivateResponse = Schema.Struct({ templateId: Schema.String, activ
  * The owner of a render or claim; missing fields are empty.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const OwnerInput = Schema.Struct({
   id: Schema.optional(Schema.String),
@@ -285,7 +320,10 @@ export const OwnerInput = Schema.Struct({
 })
 
 /**
+ * The body of a render request: owner, values and previous values.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const RenderRequest = Schema.Struct({
   owner: Schema.optional(OwnerInput),
@@ -308,6 +346,7 @@ export const RenderRequest = Schema.Struct({
  * `simulate`, the logs and the metrics show. Coder's `status` stays beside it.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const PoolStateName = Schema.Literal(
   "filling",
@@ -353,7 +392,11 @@ export const PresetPolicyState = Schema.Struct({
 })
 
 /**
+ * A preset's pool: its template and version, desired, running and eligible prebuilds, status and
+ * pool state.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PresetStatus = Schema.Struct({
   template: Schema.String,
@@ -380,12 +423,19 @@ export const PresetStatus = Schema.Struct({
 })
 
 /**
+ * The answer of `GET /api/v1/presets`.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PresetsResponse = Schema.Struct({ presets: Schema.Array(PresetStatus) })
 
 /**
+ * The body of a claim: the template (and preset), the new owner, parameter values and an optional
+ * workspace name.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ClaimRequest = Schema.Struct({
   template: Schema.String,
@@ -396,7 +446,10 @@ export const ClaimRequest = Schema.Struct({
 })
 
 /**
+ * The workspace a claim handed over (a prebuild, or a new build when none was eligible).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ClaimedWorkspace = Schema.Struct({
   workspaceId: Schema.String,
@@ -410,7 +463,11 @@ export const ClaimedWorkspace = Schema.Struct({
 })
 
 /**
+ * The report of one reconciliation cycle: when, how long, whether it held the lock, and what it
+ * did.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const CycleReport = Schema.Struct({
   cycle: Schema.Number,
@@ -431,7 +488,10 @@ export const CycleReport = Schema.Struct({
 })
 
 /**
+ * The reconciler's state: paused or not, its interval and its recent cycles.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReconcilerResponse = Schema.Struct({
   paused: Schema.Boolean,
@@ -440,7 +500,10 @@ export const ReconcilerResponse = Schema.Struct({
 })
 
 /**
+ * The answer of pausing or resuming the reconciler.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PausedResponse = Schema.Struct({ paused: Schema.Boolean })
 
@@ -449,6 +512,7 @@ export const PausedResponse = Schema.Struct({ paused: Schema.Boolean })
  * stops it; the reaper ends it if the worker is gone).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const CancelBuildResponse = Schema.Struct({
   buildId: Schema.String,
@@ -457,7 +521,10 @@ export const CancelBuildResponse = Schema.Struct({
 })
 
 /**
+ * A provisioner job's status as the API shows it.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const JobStatus = Schema.Literal("pending", "running", "succeeded", "failed", "canceled", "canceling")
 
@@ -465,6 +532,7 @@ export const JobStatus = Schema.Literal("pending", "running", "succeeded", "fail
  * A workspace's state from its latest build.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspaceState = Schema.Literal(
   "starting",
@@ -478,7 +546,10 @@ export const WorkspaceState = Schema.Literal(
 )
 
 /**
+ * A workspace build: its workspace, owner, template version, transition, job status and times.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const BuildInfo = Schema.Struct({
   id: Schema.String,
@@ -503,7 +574,10 @@ export const BuildInfo = Schema.Struct({
 })
 
 /**
+ * A page of builds (`GET /api/v1/builds`).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const BuildsResponse = Schema.Struct({
   builds: Schema.Array(BuildInfo),
@@ -512,7 +586,10 @@ export const BuildsResponse = Schema.Struct({
 })
 
 /**
+ * The output a build's provisioner command wrote (stdout and stderr, possibly truncated).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const BuildLogsResponse = Schema.Struct({
   buildId: Schema.String,
@@ -528,6 +605,7 @@ const PageNumber = Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative
  * Query of `GET /api/v1/builds`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const BuildsQuery = Schema.Struct({
   status: Schema.optional(JobStatus),
@@ -539,7 +617,10 @@ export const BuildsQuery = Schema.Struct({
 })
 
 /**
+ * A workspace: owner, whether it is a prebuild, its template, preset and latest build.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspaceInfo = Schema.Struct({
   id: Schema.String,
@@ -560,7 +641,10 @@ export const WorkspaceInfo = Schema.Struct({
 })
 
 /**
+ * The answer of `GET /api/v1/workspaces`.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspacesResponse = Schema.Struct({ workspaces: Schema.Array(WorkspaceInfo) })
 
@@ -568,6 +652,7 @@ export const WorkspacesResponse = Schema.Struct({ workspaces: Schema.Array(Works
  * Query of `GET /api/v1/workspaces`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspacesQuery = Schema.Struct({
   template: Schema.optional(Schema.String),
@@ -576,7 +661,10 @@ export const WorkspacesQuery = Schema.Struct({
 })
 
 /**
+ * The answer of resuming a hard-limited or quarantined preset: its previous and new status.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ResumePresetResponse = Schema.Struct({
   template: Schema.String,
@@ -595,6 +683,7 @@ export const ResumePresetResponse = Schema.Struct({
  * Open endpoints: liveness, readiness, Prometheus metrics.
  *
  * @since 0.1.0
+ * @category api
  */
 export class HealthGroup extends HttpApiGroup.make("health")
   .add(
@@ -617,6 +706,7 @@ export class HealthGroup extends HttpApiGroup.make("health")
  * Templates and their versions.
  *
  * @since 0.1.0
+ * @category api
  */
 export class TemplatesGroup extends HttpApiGroup.make("templates")
   .add(HttpApiEndpoint.get("list", "/api/v1/templates").addSuccess(TemplatesResponse))
@@ -650,6 +740,7 @@ export class TemplatesGroup extends HttpApiGroup.make("templates")
  * Prebuild pools and claims.
  *
  * @since 0.1.0
+ * @category api
  */
 export class PrebuildsGroup extends HttpApiGroup.make("prebuilds")
   .add(HttpApiEndpoint.get("presets", "/api/v1/presets").addSuccess(PresetsResponse))
@@ -744,6 +835,7 @@ export class PoliciesGroup extends HttpApiGroup.make("policies")
  * Workspaces and builds, with each build's error and provisioner output.
  *
  * @since 0.1.0
+ * @category api
  */
 export class BuildsGroup extends HttpApiGroup.make("builds")
   .add(
@@ -776,6 +868,7 @@ export class BuildsGroup extends HttpApiGroup.make("builds")
  * The reconciler: recent cycles, pause and resume.
  *
  * @since 0.1.0
+ * @category api
  */
 export class ReconcilerGroup extends HttpApiGroup.make("reconciler")
   .add(HttpApiEndpoint.get("status", "/api/v1/reconciler").addSuccess(ReconcilerResponse))
@@ -789,6 +882,7 @@ export class ReconcilerGroup extends HttpApiGroup.make("reconciler")
  * Build control: cancelling a build's provisioner job.
  *
  * @since 0.1.0
+ * @category api
  */
 export class BuildControlGroup extends HttpApiGroup.make("buildControl")
   .add(
@@ -803,7 +897,11 @@ export class BuildControlGroup extends HttpApiGroup.make("buildControl")
 {}
 
 /**
+ * The warmpool HTTP API (`HttpApi`): health, templates, prebuilds and claims, builds, the
+ * reconciler and workspaces. The OpenAPI document is derived from it.
+ *
  * @since 0.1.0
+ * @category api
  */
 export class WarmpoolApi extends HttpApi.make("warmpool")
   .add(HealthGroup)

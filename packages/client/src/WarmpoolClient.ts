@@ -97,6 +97,8 @@ const build = (options: Options) =>
 export type WarmpoolClientShape = Effect.Effect.Success<ReturnType<typeof build>>
 
 /**
+ * The typed client as a service: one Effect function per endpoint, by group.
+ *
  * @since 0.1.0
  * @category tags
  */

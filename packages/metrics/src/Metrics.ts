@@ -27,6 +27,7 @@ import { emptyPrebuildState } from "./PrebuildState.js"
  * prebuild names follow `PREBUILDS.md` §8.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const names = {
   renderCacheHits: "coderd_prebuilds_render_cache_hits_total",
@@ -57,6 +58,7 @@ export const names = {
  * Why a render-cache entry left the cache (label `reason`).
  *
  * @since 0.1.0
+ * @category models
  */
 export type EvictionReason = "idle" | "max_age" | "capacity"
 
@@ -65,6 +67,7 @@ export type EvictionReason = "idle" | "max_age" | "capacity"
  * (introspection) render.
  *
  * @since 0.1.0
+ * @category models
  */
 export type RenderPath = "miss" | "uncached"
 
@@ -72,6 +75,7 @@ export type RenderPath = "miss" | "uncached"
  * Outcome of a performed render (label `outcome`).
  *
  * @since 0.1.0
+ * @category models
  */
 export type RenderOutcome = "success" | "failure"
 
@@ -80,6 +84,7 @@ export type RenderOutcome = "success" | "failure"
  * cold ones tens of milliseconds.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const renderDurationBoundaries: ReadonlyArray<number> = [
   0.0001,
@@ -102,6 +107,7 @@ export const renderDurationBoundaries: ReadonlyArray<number> = [
  * Prometheus' default buckets, used by `coderd_prebuilds_reconciliation_duration_seconds`.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultBoundaries: ReadonlyArray<number> = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
@@ -113,6 +119,7 @@ type Histogram = Metric.Metric.Histogram<number>
  * The metrics warmpool records in process.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Instruments {
   readonly renderCacheHits: Counter
@@ -153,6 +160,8 @@ export interface MetricsShape extends Instruments {
 }
 
 /**
+ * The `Metrics` service tag; its operations are {@link MetricsShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -162,6 +171,7 @@ export class Metrics extends Context.Tag("@warmpool/metrics/Metrics")<Metrics, M
  * Content type of the exposition, for the `/metrics` response.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const contentType = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -338,6 +348,7 @@ export const layerNoop: Layer.Layer<Metrics> = Layer.succeed(
  * The per-preset labels of `PREBUILDS.md` §8 (`organization_name` is `""` without organizations).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const presetLabels = <A extends Metric.Metric<any, any, any>>(
   metric: A,
@@ -353,6 +364,7 @@ export const presetLabels = <A extends Metric.Metric<any, any, any>>(
  * Count one render-cache eviction with its reason.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const evicted = (metrics: Instruments, reason: EvictionReason, count = 1): Effect.Effect<void> =>
   count <= 0 ? Effect.void : Metric.incrementBy(Metric.tagged(metrics.renderCacheEvictions, "reason", reason), count)
@@ -361,6 +373,7 @@ export const evicted = (metrics: Instruments, reason: EvictionReason, count = 1)
  * Record the duration of one performed render.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const rendered = (
   metrics: Instruments,
@@ -375,6 +388,7 @@ export const rendered = (
  * dashboard).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const valueOf = <In, Out extends MetricState.MetricState<In>>(
   metric: Metric.Metric<any, In, Out>

@@ -9,6 +9,7 @@
  * The labels of one preset's series.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PresetLabels {
   readonly templateName: string
@@ -21,6 +22,7 @@ export interface PresetLabels {
  * Store counts for one preset, exposed as Prometheus counters.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PresetCounts extends PresetLabels {
   readonly created: number
@@ -33,6 +35,7 @@ export interface PresetCounts extends PresetLabels {
  * exist (active versions of non-deleted templates), so outdated series disappear.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PresetGauges extends PresetLabels {
   readonly desired: number
@@ -47,7 +50,11 @@ export interface PresetGauges extends PresetLabels {
 }
 
 /**
+ * The store-derived prebuild metrics the reconciler publishes (`Metrics.setPrebuildState`):
+ * per-preset counters and gauges, the refresh time and whether reconciliation is paused.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface PrebuildState {
   readonly counts: ReadonlyArray<PresetCounts>
@@ -61,5 +68,6 @@ export interface PrebuildState {
  * The state before the first refresh.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const emptyPrebuildState: PrebuildState = { counts: [], presets: [], lastUpdated: 0, paused: false }

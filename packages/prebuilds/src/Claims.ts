@@ -64,6 +64,7 @@ import { WorkspaceBuilder } from "./WorkspaceBuilder.js"
  * A claim request.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimRequest {
   /** The template's name (or id). */
@@ -89,6 +90,7 @@ export interface ClaimRequest {
  * A claimed workspace.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimedWorkspace {
   /** The workspace as it is now (owned by the user). */
@@ -112,6 +114,7 @@ export interface ClaimedWorkspace {
  * without an active version, an owner without an id, or the 10 s timeout.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ClaimError extends Data.TaggedError("ClaimError")<{
   readonly reason: "TemplateNotFound" | "PresetNotFound" | "NoActiveVersion" | "InvalidOwner" | "Timeout"
@@ -155,6 +158,7 @@ export const missingSecrets = (
  * (HTTP 400); `MissingSecrets` that the user lacks required secrets.
  *
  * @since 0.1.0
+ * @category models
  */
 export type ClaimFailure =
   | ClaimError
@@ -167,13 +171,18 @@ export type ClaimFailure =
   | StoreError
 
 /**
+ * The operations of the `Claims` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimsShape {
   readonly claim: (request: ClaimRequest) => Effect.Effect<Option.Option<ClaimedWorkspace>, ClaimFailure>
 }
 
 /**
+ * The `Claims` service tag; its operations are {@link ClaimsShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -183,6 +192,7 @@ export class Claims extends Context.Tag("@warmpool/prebuilds/Claims")<Claims, Cl
  * Options of the claims service.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimsOptions {
   /** Default 10 s (§2). */

@@ -21,65 +21,107 @@ import * as Schema from "effect/Schema"
 // ---------------------------------------------------------------------------
 
 /**
+ * The id of an organization: a branded string.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const OrganizationId = Schema.String.pipe(Schema.brand("OrganizationId"))
 /**
+ * The decoded type of the `OrganizationId` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type OrganizationId = typeof OrganizationId.Type
 
 /**
+ * The id of a template: a branded string.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const TemplateId = Schema.String.pipe(Schema.brand("TemplateId"))
 /**
+ * The decoded type of the `TemplateId` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type TemplateId = typeof TemplateId.Type
 
 /**
+ * The id of a template version: a branded string.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const TemplateVersionId = Schema.String.pipe(Schema.brand("TemplateVersionId"))
 /**
+ * The decoded type of the `TemplateVersionId` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type TemplateVersionId = typeof TemplateVersionId.Type
 
 /**
+ * The id of a preset: a branded string.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PresetId = Schema.String.pipe(Schema.brand("PresetId"))
 /**
+ * The decoded type of the `PresetId` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type PresetId = typeof PresetId.Type
 
 /**
+ * The id of a workspace: a branded string.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspaceId = Schema.String.pipe(Schema.brand("WorkspaceId"))
 /**
+ * The decoded type of the `WorkspaceId` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type WorkspaceId = typeof WorkspaceId.Type
 
 /**
+ * The id of a workspace build: a branded string.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspaceBuildId = Schema.String.pipe(Schema.brand("WorkspaceBuildId"))
 /**
+ * The decoded type of the `WorkspaceBuildId` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type WorkspaceBuildId = typeof WorkspaceBuildId.Type
 
 /**
+ * The id of a provisioner job: a branded string.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ProvisionerJobId = Schema.String.pipe(Schema.brand("ProvisionerJobId"))
 /**
+ * The decoded type of the `ProvisionerJobId` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type ProvisionerJobId = typeof ProvisionerJobId.Type
 
@@ -87,28 +129,44 @@ export type ProvisionerJobId = typeof ProvisionerJobId.Type
  * Identifies the provisioner daemon that picked up a job.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ProvisionerWorkerId = Schema.String.pipe(Schema.brand("ProvisionerWorkerId"))
 /**
+ * The decoded type of the `ProvisionerWorkerId` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type ProvisionerWorkerId = typeof ProvisionerWorkerId.Type
 
 /**
+ * The id of an agent: a branded string.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const AgentId = Schema.String.pipe(Schema.brand("AgentId"))
 /**
+ * The decoded type of the `AgentId` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type AgentId = typeof AgentId.Type
 
 /**
+ * The id of a user: a branded string.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const UserId = Schema.String.pipe(Schema.brand("UserId"))
 /**
+ * The decoded type of the `UserId` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type UserId = typeof UserId.Type
 
@@ -120,10 +178,14 @@ export type UserId = typeof UserId.Type
  * A point in time, `DateTime.Utc` in memory and an ISO-8601 string when encoded.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const Instant = Schema.DateTimeUtc
 /**
+ * The decoded type of the `Instant` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type Instant = typeof Instant.Type
 
@@ -131,6 +193,7 @@ export type Instant = typeof Instant.Type
  * A count of instances or builds: an integer, never negative.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const Count = Schema.Int.pipe(Schema.nonNegative())
 
@@ -139,19 +202,29 @@ export const Count = Schema.Int.pipe(Schema.nonNegative())
  * version (new rows) brings a preset back to `healthy`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const PrebuildStatus = Schema.Literal("healthy", "hard_limited", "validation_failed")
 /**
+ * The decoded type of the `PrebuildStatus` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type PrebuildStatus = typeof PrebuildStatus.Type
 
 /**
+ * What a workspace build does: `start`, `stop` or `delete`.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const WorkspaceTransition = Schema.Literal("start", "stop", "delete")
 /**
+ * The decoded type of the `WorkspaceTransition` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type WorkspaceTransition = typeof WorkspaceTransition.Type
 
@@ -160,6 +233,7 @@ export type WorkspaceTransition = typeof WorkspaceTransition.Type
  * not stopped yet).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ProvisionerJobStatus = Schema.Literal(
   "pending",
@@ -170,7 +244,10 @@ export const ProvisionerJobStatus = Schema.Literal(
   "canceling"
 )
 /**
+ * The decoded type of the `ProvisionerJobStatus` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type ProvisionerJobStatus = typeof ProvisionerJobStatus.Type
 
@@ -178,6 +255,7 @@ export type ProvisionerJobStatus = typeof ProvisionerJobStatus.Type
  * An agent's lifecycle state (Coder's names). Only `ready` makes a workspace ready.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const AgentLifecycleState = Schema.Literal(
   "created",
@@ -191,7 +269,10 @@ export const AgentLifecycleState = Schema.Literal(
   "off"
 )
 /**
+ * The decoded type of the `AgentLifecycleState` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type AgentLifecycleState = typeof AgentLifecycleState.Type
 
@@ -204,6 +285,7 @@ export type AgentLifecycleState = typeof AgentLifecycleState.Type
  * Coder's).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const SystemUserId: UserId = UserId.make("c42fdf75-3097-471c-8c33-fb52454d81c0")
 
@@ -211,6 +293,7 @@ export const SystemUserId: UserId = UserId.make("c42fdf75-3097-471c-8c33-fb52454
  * The system user's name.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const SystemUserName = "prebuilds"
 
@@ -222,6 +305,7 @@ export const SystemUserName = "prebuilds"
  * Organizations are optional: without one, the metric label `organization_name` is `""`.
  *
  * @since 0.1.0
+ * @category models
  */
 export class Organization extends Schema.Class<Organization>("Organization")({
   id: OrganizationId,
@@ -233,6 +317,7 @@ export class Organization extends Schema.Class<Organization>("Organization")({
  * `deprecationMessage` marks it deprecated (no new prebuilds either).
  *
  * @since 0.1.0
+ * @category models
  */
 export class Template extends Schema.Class<Template>("Template")({
   id: TemplateId,
@@ -247,6 +332,7 @@ export class Template extends Schema.Class<Template>("Template")({
  * An immutable version of a template's files. A new version has new preset rows.
  *
  * @since 0.1.0
+ * @category models
  */
 export class TemplateVersion extends Schema.Class<TemplateVersion>("TemplateVersion")({
   id: TemplateVersionId,
@@ -259,13 +345,17 @@ export class TemplateVersion extends Schema.Class<TemplateVersion>("TemplateVers
  * `instances` (§4).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ScheduleSpec = Schema.Struct({
   cron: Schema.String,
   instances: Count
 })
 /**
+ * The decoded type of the `ScheduleSpec` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type ScheduleSpec = typeof ScheduleSpec.Type
 
@@ -278,6 +368,7 @@ export type ScheduleSpec = typeof ScheduleSpec.Type
  * - `schedules`: in declaration order (the first match wins).
  *
  * @since 0.1.0
+ * @category models
  */
 export class Preset extends Schema.Class<Preset>("Preset")({
   id: PresetId,
@@ -296,6 +387,7 @@ export class Preset extends Schema.Class<Preset>("Preset")({
  * A preset's parameter value, as stored.
  *
  * @since 0.1.0
+ * @category models
  */
 export class PresetParameter extends Schema.Class<PresetParameter>("PresetParameter")({
   presetId: PresetId,
@@ -308,6 +400,7 @@ export class PresetParameter extends Schema.Class<PresetParameter>("PresetParame
  * returns a preset's schedules ordered by it, because the first matching schedule wins.
  *
  * @since 0.1.0
+ * @category models
  */
 export class PresetSchedule extends Schema.Class<PresetSchedule>("PresetSchedule")({
   presetId: PresetId,
@@ -320,6 +413,7 @@ export class PresetSchedule extends Schema.Class<PresetSchedule>("PresetSchedule
  * A workspace. It is a **prebuild** while the system user owns it; a claim changes the owner.
  *
  * @since 0.1.0
+ * @category models
  */
 export class Workspace extends Schema.Class<Workspace>("Workspace")({
   id: WorkspaceId,
@@ -335,6 +429,7 @@ export class Workspace extends Schema.Class<Workspace>("Workspace")({
  * latest. A `delete` reuses the previous build's version.
  *
  * @since 0.1.0
+ * @category models
  */
 export class WorkspaceBuild extends Schema.Class<WorkspaceBuild>("WorkspaceBuild")({
   id: WorkspaceBuildId,
@@ -352,6 +447,7 @@ export class WorkspaceBuild extends Schema.Class<WorkspaceBuild>("WorkspaceBuild
  * The provisioner job of a build. `pending` with no `workerId` = not yet picked up.
  *
  * @since 0.1.0
+ * @category models
  */
 export class ProvisionerJob extends Schema.Class<ProvisionerJob>("ProvisionerJob")({
   id: ProvisionerJobId,
@@ -366,6 +462,7 @@ export class ProvisionerJob extends Schema.Class<ProvisionerJob>("ProvisionerJob
  * An agent of a workspace; `parentId` is set for sub-agents (e.g. dev containers).
  *
  * @since 0.1.0
+ * @category models
  */
 export class Agent extends Schema.Class<Agent>("Agent")({
   id: AgentId,
@@ -379,6 +476,7 @@ export class Agent extends Schema.Class<Agent>("Agent")({
  * The single global settings row.
  *
  * @since 0.1.0
+ * @category models
  */
 export class PrebuildsSettings extends Schema.Class<PrebuildsSettings>("PrebuildsSettings")({
   reconciliationPaused: Schema.Boolean
@@ -392,6 +490,7 @@ export class PrebuildsSettings extends Schema.Class<PrebuildsSettings>("Prebuild
  * A template is deprecated when its deprecation message is non-empty.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isDeprecated = (template: { readonly deprecationMessage: string }): boolean =>
   template.deprecationMessage !== ""
@@ -400,6 +499,7 @@ export const isDeprecated = (template: { readonly deprecationMessage: string }):
  * A version is active when it is its template's active version.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isActiveVersion = (
   template: { readonly activeVersionId: TemplateVersionId },
@@ -410,6 +510,7 @@ export const isActiveVersion = (
  * A workspace is a prebuild when it is not deleted and the system user owns it.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isPrebuild = (workspace: { readonly ownerId: UserId; readonly deleted: boolean }): boolean =>
   !workspace.deleted && workspace.ownerId === SystemUserId
@@ -418,6 +519,7 @@ export const isPrebuild = (workspace: { readonly ownerId: UserId; readonly delet
  * A preset takes part in reconciliation when it has a base pool size (`0` included).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isPrebuildPreset = (preset: { readonly desiredInstances: number | null }): boolean =>
   preset.desiredInstances !== null
@@ -427,6 +529,7 @@ export const isPrebuildPreset = (preset: { readonly desiredInstances: number | n
  * **warmpool:** a workspace without such agents is ready (its start build succeeded).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const agentsReady = (
   agents: Iterable<{ readonly parentId: AgentId | null; readonly deleted: boolean; readonly lifecycleState: string }>
@@ -441,6 +544,7 @@ export const agentsReady = (
  * A job is in progress while `pending` or `running` (§1.3).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isInProgress = (status: ProvisionerJobStatus): boolean => status === "pending" || status === "running"
 
@@ -450,6 +554,7 @@ export const isInProgress = (status: ProvisionerJobStatus): boolean => status ==
  * completed.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isUnpickedCreate = (
   build: { readonly buildNumber: number; readonly transition: WorkspaceTransition },

@@ -21,6 +21,7 @@ import { SystemUserId } from "./Domain.js"
  * How long a lease lasts and how often a worker renews it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface LeaseSettings {
   /** How long a job stays a worker's after its last heartbeat (default 30 s). */
@@ -33,6 +34,7 @@ export interface LeaseSettings {
  * Lease 30 s, heartbeat 5 s.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaults: LeaseSettings = { lease: Duration.seconds(30), heartbeat: Duration.seconds(5) }
 
@@ -41,6 +43,7 @@ export const defaults: LeaseSettings = { lease: Duration.seconds(30), heartbeat:
  * configuration, here it is clamped to a third of the lease.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (overrides: Partial<LeaseSettings> = {}): LeaseSettings => {
   const lease = overrides.lease ?? defaults.lease
@@ -54,6 +57,7 @@ export const make = (overrides: Partial<LeaseSettings> = {}): LeaseSettings => {
  * The id of a provisioner worker: `<name>-<index>@<host>:<pid>`, unique per process.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const workerId = (name: string, index: number, host: string, pid: number): ProvisionerWorkerId =>
   `${name}-${index}@${host}:${pid}` as ProvisionerWorkerId
@@ -62,6 +66,7 @@ export const workerId = (name: string, index: number, host: string, pid: number)
  * A job holding (or having held) a lease, as the reaper reads it. Instants are epoch ms.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface LeasedJob {
   readonly status: "running" | "canceling"
@@ -82,6 +87,7 @@ export interface LeasedJob {
  * - `cancel`: a cancel was requested and its worker stopped: canceled.
  *
  * @since 0.1.0
+ * @category models
  */
 export type ReapDecision = "keep" | "requeue" | "fail" | "cancel"
 
@@ -92,6 +98,7 @@ export type ReapDecision = "keep" | "requeue" | "fail" | "cancel"
  * lease says.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const reapDecision = (
   job: LeasedJob,
@@ -109,6 +116,7 @@ export const reapDecision = (
  * The error stored on a job failed by the reaper.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const leaseExpiredError = (worker: ProvisionerWorkerId | null): string =>
   `lease expired: worker ${worker ?? "(none)"} stopped heartbeating`
@@ -120,6 +128,7 @@ export const leaseExpiredError = (worker: ProvisionerWorkerId | null): string =>
  * owns the live workspace. A user's workspace (e.g. a claim build) is left as it is.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const needsFollowUpDelete = (build: {
   readonly transition: WorkspaceTransition
@@ -137,6 +146,7 @@ export const needsFollowUpDelete = (build: {
  * Counts of one reaping pass.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ReapResult {
   /** Jobs put back to `pending`. */
@@ -153,6 +163,7 @@ export interface ReapResult {
  * Nothing reaped.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const emptyReapResult: ReapResult = { requeued: 0, failed: 0, canceled: 0, deletes: 0 }
 
@@ -160,6 +171,7 @@ export const emptyReapResult: ReapResult = { requeued: 0, failed: 0, canceled: 0
  * Whether a pass reaped anything.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const reapedAny = (result: ReapResult): boolean =>
   result.requeued + result.failed + result.canceled + result.deletes > 0

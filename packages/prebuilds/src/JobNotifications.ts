@@ -22,11 +22,15 @@ import type { ProvisionerJobId } from "./Domain.js"
  * The queue's capacity of §2.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultCapacity = 10
 
 /**
+ * The operations of the `JobNotifications` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface JobNotificationsShape {
   /** How many notifications the queue holds before it drops. */
@@ -45,6 +49,8 @@ export interface JobNotificationsShape {
 }
 
 /**
+ * The `JobNotifications` service tag; its operations are {@link JobNotificationsShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

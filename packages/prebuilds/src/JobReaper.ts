@@ -24,7 +24,10 @@ import type { StoreError } from "./Store.js"
 import { Store } from "./Store.js"
 
 /**
+ * The operations of the `JobReaper` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface JobReaperShape {
   /** One pass now (under the reconcile lock; an empty result when another holder has it). */
@@ -34,6 +37,8 @@ export interface JobReaperShape {
 }
 
 /**
+ * The `JobReaper` service tag; its operations are {@link JobReaperShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -43,6 +48,7 @@ export class JobReaper extends Context.Tag("@warmpool/prebuilds/JobReaper")<JobR
  * Options of {@link layer}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ReaperOptions {
   /** Time between passes (default 5 s). */

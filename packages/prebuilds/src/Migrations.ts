@@ -22,6 +22,7 @@ import { lockIdFor, transaction } from "./internal/storeTransaction.js"
  * The table recording applied migrations.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const table = "warmpool_migrations"
 
@@ -238,6 +239,7 @@ const runStatements = (statements: (dialect: Dialect) => ReadonlyArray<string>) 
  * migration never changes.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const migrations: Record<string, Effect.Effect<void, SqlError, SqlClient.SqlClient>> = {
   "0001_initial_schema": runStatements(initialSchema),
@@ -250,6 +252,7 @@ export const migrations: Record<string, Effect.Effect<void, SqlError, SqlClient.
  * The id of the newest migration.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const latestId: number = Math.max(...Object.keys(migrations).map((key) => Number.parseInt(key, 10)))
 
@@ -277,6 +280,7 @@ const migrationFailure = (cause: unknown): StoreError =>
  * serialises replicas that migrate at the same time.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const migrate: Effect.Effect<
   ReadonlyArray<readonly [id: number, name: string]>,
@@ -302,6 +306,7 @@ export const migrate: Effect.Effect<
  * The newest applied migration id, if any (none when the schema was never migrated).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const appliedId: Effect.Effect<Option.Option<number>, StoreError, SqlClient.SqlClient> = Effect.gen(
   function*() {
@@ -324,6 +329,7 @@ export const appliedId: Effect.Effect<Option.Option<number>, StoreError, SqlClie
  * Whether every known migration has been applied.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const applied: Effect.Effect<boolean, StoreError, SqlClient.SqlClient> = Effect.map(
   appliedId,

@@ -13,6 +13,7 @@ import * as Data from "effect/Data"
  * its diagnostics.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FieldValidation {
   readonly field: string
@@ -23,6 +24,7 @@ export interface FieldValidation {
  * The three messages of §6.1.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const messages = {
   parameters: "Unable to validate parameters",
@@ -36,6 +38,7 @@ export const messages = {
  * maps it to 400.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ParameterValidationError extends Data.TaggedError("ParameterValidationError")<{
   readonly message: string
@@ -48,6 +51,7 @@ export class ParameterValidationError extends Data.TaggedError("ParameterValidat
  * fit).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DiagnosticLike {
   readonly severity: string
@@ -63,6 +67,7 @@ const oneLine = (diagnostic: DiagnosticLike): string => `${diagnostic.summary}; 
  * An empty list gives `no diagnostics`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const describe = (diagnostics: ReadonlyArray<DiagnosticLike>): string => {
   if (diagnostics.length === 0) return "no diagnostics"
@@ -80,6 +85,7 @@ const compareFields = (a: FieldValidation, b: FieldValidation): number =>
  * optional top-level diagnostics (`detail` is set only when they contain an error).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (
   message: string,
@@ -101,6 +107,7 @@ export const make = (
  * top-level detail: what the reconciler stores with a `validation_failed` preset.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const toDiagnostics = (
   error: ParameterValidationError
@@ -125,6 +132,7 @@ export const toDiagnostics = (
  * A one-line description of the error (for logs and the CLI).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const format = (error: ParameterValidationError): string => {
   const parts = [

@@ -30,6 +30,7 @@ import type { PresetSnapshot } from "./Snapshot.js"
  * | `filling` | fewer claimable prebuilds than desired, creates under way or due |
  *
  * @since 0.1.0
+ * @category models
  */
 export type PoolStateName =
   | "filling"
@@ -46,6 +47,7 @@ export type PoolStateName =
  * Every state name, in the order of {@link PoolStateName}'s table.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const names: ReadonlyArray<PoolStateName> = [
   "template_deleted",
@@ -63,6 +65,7 @@ export const names: ReadonlyArray<PoolStateName> = [
  * A pool's state with what qualifies it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PoolState {
   readonly state: PoolStateName
@@ -81,6 +84,7 @@ export interface PoolState {
  * `ready`, `backing_off` and `paused`. "Pools filled" counts only these.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const canFill = (state: PoolStateName): boolean =>
   state === "filling" || state === "ready" || state === "backing_off" || state === "paused"
@@ -100,6 +104,7 @@ const make = (
  * The state of a preset's pool at `now` (see {@link PoolStateName} for the precedence).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const poolState = (
   slice: PresetSnapshot,

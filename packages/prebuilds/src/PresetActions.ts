@@ -22,6 +22,7 @@ import type { BackoffRow, PresetSnapshot, RunningPrebuildRow } from "./Snapshot.
  * - `Create`: create this many prebuilds.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Action = Data.TaggedEnum<{
   Backoff: { readonly until: DateTime.Utc }
@@ -34,6 +35,7 @@ export type Action = Data.TaggedEnum<{
  * Constructors and matchers of {@link Action}.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const Action = Data.taggedEnum<Action>()
 
@@ -42,6 +44,7 @@ export const Action = Data.taggedEnum<Action>()
  * no `until` (so a `Backoff` is never a no-op).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isNoop: (action: Action) => boolean = Action.$match({
   Backoff: () => false,
@@ -55,6 +58,7 @@ export const isNoop: (action: Action) => boolean = Action.$match({
  * when no build failed.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const backoffUntil = (row: BackoffRow, settings: Settings): Option.Option<DateTime.Utc> =>
   row.numFailed > 0
@@ -66,6 +70,7 @@ export const backoffUntil = (row: BackoffRow, settings: Settings): Option.Option
  * `now <= until` (the boundary is inclusive).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const backoffInForce = (
   snapshot: PresetSnapshot,
@@ -126,6 +131,7 @@ const actionsFor = (
  * Only in-flight starts reduce creation; no action is emitted that would be a no-op.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const derive = (
   snapshot: PresetSnapshot,
@@ -140,6 +146,7 @@ export const derive = (
  * The actions of a preset at `now` (see {@link derive}).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const presetActions = (
   snapshot: PresetSnapshot,
@@ -153,6 +160,7 @@ export const presetActions = (
  * no backoff row. Then every action of {@link presetActions} is a no-op.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const canSkip = (snapshot: PresetSnapshot): boolean =>
   !PresetState.isActive(snapshot.preset) && snapshot.running.length === 0 && snapshot.expired.length === 0 &&
@@ -169,6 +177,7 @@ export const canSkip = (snapshot: PresetSnapshot): boolean =>
  * 5. otherwise `Proceed` with `count` creates.
  *
  * @since 0.1.0
+ * @category models
  */
 export type CreateDecision = Data.TaggedEnum<{
   Proceed: { readonly count: number; readonly requested: number; readonly capped: boolean }
@@ -181,6 +190,7 @@ export type CreateDecision = Data.TaggedEnum<{
  * Constructors and matchers of {@link CreateDecision}.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const CreateDecision = Data.taggedEnum<CreateDecision>()
 
@@ -188,6 +198,7 @@ export const CreateDecision = Data.taggedEnum<CreateDecision>()
  * Decides a `Create(requested)` of the preset at `now` (see {@link CreateDecision}).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const decideCreate = (snapshot: PresetSnapshot, requested: number, now: DateTime.DateTime): CreateDecision => {
   const limit = PresetState.desiredAt(snapshot, now).desired

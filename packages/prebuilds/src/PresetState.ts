@@ -22,6 +22,7 @@ import type { PresetRow, PresetSnapshot } from "./Snapshot.js"
  * | `starting` / `stopping` / `deleting` | in-progress builds per transition | same |
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PresetState {
   readonly actual: number
@@ -41,6 +42,7 @@ export interface PresetState {
  * neither deleted nor deprecated. Inactive presets never create; they only drain.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isActive = (preset: PresetRow): boolean =>
   preset.usingActiveVersion && !preset.templateDeleted && !preset.templateDeprecated
@@ -49,6 +51,7 @@ export const isActive = (preset: PresetRow): boolean =>
  * In-progress builds of the preset with the given transition.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const inProgressCount = (snapshot: PresetSnapshot, transition: WorkspaceTransition): number => {
   let count = 0
@@ -81,6 +84,7 @@ export const desiredAt = (snapshot: PresetSnapshot, now: DateTime.DateTime): Dem
  * pure core.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const presetState = (snapshot: PresetSnapshot, now: DateTime.DateTime, _settings?: Settings): PresetState => {
   const active = isActive(snapshot.preset)

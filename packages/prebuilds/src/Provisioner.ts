@@ -58,11 +58,15 @@ import { Store } from "./Store.js"
  * (it refused them, e.g. a job already ended elsewhere, or kept failing).
  *
  * @since 0.1.0
+ * @category models
  */
 export type ProvisionerStats = WorkerStats
 
 /**
+ * The operations of the `Provisioner` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface ProvisionerShape {
   readonly kind: "echo" | "command" | "noop"
@@ -74,6 +78,8 @@ export interface ProvisionerShape {
 }
 
 /**
+ * The `Provisioner` service tag; its operations are {@link ProvisionerShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -87,6 +93,7 @@ export class Provisioner extends Context.Tag("@warmpool/prebuilds/Provisioner")<
  * Options every provisioner has.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkerOptions {
   /** Worker fibers, i.e. jobs run at once (default 2). */
@@ -115,6 +122,7 @@ export interface WorkerOptions {
  * Options of {@link layerEcho}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface EchoOptions extends WorkerOptions {
   /** Virtual time a job takes (default 5 s). */
@@ -136,6 +144,7 @@ export interface EchoOptions extends WorkerOptions {
  * Options of {@link layerCommand}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface CommandOptions extends WorkerOptions {
   /** The executable (a path, or a name looked up on `PATH`). */
@@ -159,6 +168,7 @@ export interface CommandOptions extends WorkerOptions {
  * The name of the agent the echo provisioner reports for each started workspace.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const echoAgentName: string = internalEchoAgentName
 
@@ -167,6 +177,7 @@ export const echoAgentName: string = internalEchoAgentName
  * completion; command: timeout 10 min, kill grace period 5 s, 16 KiB of output kept.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaults = internalConfig.defaults
 
@@ -195,11 +206,15 @@ export const defaults = internalConfig.defaults
  * such line wins; other lines are ignored; no such line leaves the agents as they are).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const CommandJobInput = jobInput.CommandJobInput
 
 /**
+ * The JSON document the command provisioner writes to the command's stdin for a job.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type CommandJobInput = jobInput.CommandJobInput
 
@@ -207,6 +222,7 @@ export type CommandJobInput = jobInput.CommandJobInput
  * The stdin document of an acquired job.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const commandJobInput = jobInput.commandJobInput
 

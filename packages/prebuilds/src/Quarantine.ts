@@ -22,6 +22,7 @@ import type { Settings } from "./Settings.js"
  * The `_tag`s of render failures that count as overruns.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const overrunTags: ReadonlySet<string> = new Set([
   "RenderTimeout",
@@ -33,6 +34,7 @@ export const overrunTags: ReadonlySet<string> = new Set([
  * The default number of overruns that quarantine a version.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultThreshold = 3
 
@@ -40,6 +42,7 @@ export const defaultThreshold = 3
  * The threshold in force for the settings.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const thresholdOf = (settings: Settings): number => Math.max(settings.quarantineThreshold ?? defaultThreshold, 1)
 
@@ -59,6 +62,7 @@ const describeTag = (tag: string): string => {
  * error is not one.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const overrunReason = (error: { readonly _tag: string }): Option.Option<string> => {
   if (!overrunTags.has(error._tag)) return Option.none()

@@ -40,6 +40,7 @@ import { WorkspaceBuilder } from "./WorkspaceBuilder.js"
  * `{ elapsed, presetsTotal, presetsReconciled, lockAcquired }` of §3.3 (`elapsed` from `Clock`).
  *
  * @since 0.1.0
+ * @category models
  */
 export type CycleStats = Cycle.CycleStats
 
@@ -49,6 +50,7 @@ export type CycleStats = Cycle.CycleStats
  * render-cache hits and misses, errors, and pools filled.
  *
  * @since 0.1.0
+ * @category models
  */
 export type CycleReport = Cycle.CycleReport
 
@@ -57,6 +59,7 @@ export type CycleReport = Cycle.CycleReport
  * as the cycle's snapshot showed them (before its actions).
  *
  * @since 0.1.0
+ * @category models
  */
 export type CycleResult = Cycle.CycleResult
 
@@ -65,6 +68,7 @@ export type CycleResult = Cycle.CycleResult
  * the end of a backoff in force, whether the version is active.
  *
  * @since 0.1.0
+ * @category models
  */
 export type PoolStatus = Pools.PoolStatus
 
@@ -72,11 +76,15 @@ export type PoolStatus = Pools.PoolStatus
  * A snapshot with the instant it was taken at.
  *
  * @since 0.1.0
+ * @category models
  */
 export type TakenSnapshot = Cycle.TakenSnapshot
 
 /**
+ * Options of the reconciler's layer.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface ReconcilerOptions {
   /** Intervals, backoff and hard limit (default `Settings.defaults`). */
@@ -86,7 +94,10 @@ export interface ReconcilerOptions {
 }
 
 /**
+ * The operations of the `Reconciler` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface ReconcilerShape {
   readonly settings: Settings.Settings
@@ -108,6 +119,8 @@ export interface ReconcilerShape {
 }
 
 /**
+ * The `Reconciler` service tag; its operations are {@link ReconcilerShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -117,6 +130,7 @@ export class Reconciler extends Context.Tag("@warmpool/prebuilds/Reconciler")<Re
  * The services a reconciler runs on.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Requirements =
   | Store
@@ -214,6 +228,7 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
  * are logged and never end the loop; only interruption does.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const loop = (
   reconciler: ReconcilerShape,
@@ -246,6 +261,7 @@ export const loop = (
  * Options of {@link layer}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface LayerOptions extends ReconcilerOptions {
   /** The metrics refresh (default every 60 s with a 10 s timeout); `false` disables it. */

@@ -26,7 +26,10 @@ import * as Snapshot from "./Snapshot.js"
 import type { StoreError, StoreShape } from "./Store.js"
 
 /**
+ * How often the prebuild metrics are refreshed from the store, and how long a refresh may take.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RefreshOptions {
   /** Default 60 s. */
@@ -41,6 +44,7 @@ export interface RefreshOptions {
  * Unix seconds.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const compute = (
   reconciler: ReconcilerShape,
@@ -92,6 +96,7 @@ export const compute = (
  * previous state stays published.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const refresh = (
   reconciler: ReconcilerShape,
@@ -116,6 +121,7 @@ export const refresh = (
  * Refresh at once, then every interval, forever (fork it into a scope).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const run = (
   reconciler: ReconcilerShape,

@@ -24,6 +24,7 @@ import * as ScheduleSet from "./internal/scheduleSet.js"
  * Why a schedule set is invalid (declaration indexes are 0-based).
  *
  * @since 0.1.0
+ * @category models
  */
 export type ScheduleProblem = ScheduleSet.Problem
 
@@ -31,6 +32,7 @@ export type ScheduleProblem = ScheduleSet.Problem
  * Constructors and matchers of {@link ScheduleProblem}.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const ScheduleProblem = ScheduleSet.Problem
 
@@ -38,6 +40,7 @@ export const ScheduleProblem = ScheduleSet.Problem
  * A human-readable sentence for a problem (for import responses and logs).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const describeProblem: (problem: ScheduleProblem) => string = ScheduleProblem.$match({
   MissingTimezone: () => "schedules need a scheduling timezone",
@@ -58,6 +61,7 @@ export const describeProblem: (problem: ScheduleProblem) => string = SchedulePro
  * - `InvalidSchedules`: an error (timezone, cron, overlap): the base size.
  *
  * @since 0.1.0
+ * @category models
  */
 export type DesiredInstancesSource = Data.TaggedEnum<{
   NotPrebuildPreset: Record<never, never>
@@ -68,7 +72,10 @@ export type DesiredInstancesSource = Data.TaggedEnum<{
 }>
 
 /**
+ * Constructors and matchers of {@link DesiredInstancesSource}.
+ *
  * @since 0.1.0
+ * @category constants
  */
 export const DesiredInstancesSource = Data.taggedEnum<DesiredInstancesSource>()
 
@@ -76,6 +83,7 @@ export const DesiredInstancesSource = Data.taggedEnum<DesiredInstancesSource>()
  * The pool size at an instant and what decided it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DesiredInstances {
   readonly instances: number
@@ -86,6 +94,7 @@ export interface DesiredInstances {
  * What scheduling needs from a preset (a domain `Preset` and a snapshot `PresetRow` both fit).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SchedulablePreset {
   readonly desiredInstances: number | null
@@ -96,6 +105,7 @@ export interface SchedulablePreset {
  * What scheduling needs from a schedule, in declaration order.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ScheduleEntry {
   readonly cron: string
@@ -113,6 +123,7 @@ export interface ScheduleEntry {
  * 4. no match → `desiredInstances`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const desiredInstancesAt = (
   preset: SchedulablePreset,
@@ -136,6 +147,7 @@ export const desiredInstancesAt = (
  * Whether the decision came from an invalid schedule set (to be logged as an error).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isError = (decision: DesiredInstances): boolean => decision.source._tag === "InvalidSchedules"
 
@@ -144,6 +156,7 @@ export const isError = (decision: DesiredInstances): boolean => decision.source.
  * problems and the fallback size as annotations).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const desiredInstancesLogged = (
   preset: SchedulablePreset,
@@ -167,6 +180,7 @@ export const desiredInstancesLogged = (
  * {@link desiredInstancesLogged} at the current instant of Effect's `Clock`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const desiredInstancesNow = (
   preset: SchedulablePreset,
@@ -179,6 +193,7 @@ export const desiredInstancesNow = (
  * it is valid). Without schedules only a non-empty timezone is checked.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const validateSchedules = (
   timezone: string,

@@ -8,7 +8,11 @@
 import * as Duration from "effect/Duration"
 
 /**
+ * The reconciler's settings: cycle interval, backoff interval and lookback, and the failure hard
+ * limit.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface Settings {
   /** Time between two cycles; never zero (see {@link reconciliationIntervalFrom}). */
@@ -30,6 +34,7 @@ export interface Settings {
  * The interval used when the configured one is zero or negative.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const fallbackReconciliationInterval: Duration.Duration = Duration.minutes(5)
 
@@ -37,6 +42,7 @@ export const fallbackReconciliationInterval: Duration.Duration = Duration.minute
  * The defaults of §2: interval 1m, backoff interval 1m, lookback 1h, hard limit 3.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaults: Settings = {
   reconciliationInterval: Duration.minutes(1),
@@ -51,6 +57,7 @@ export const defaults: Settings = {
  * falls back to 5 minutes.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const reconciliationIntervalFrom = (millis: number): Duration.Duration =>
   millis > 0 ? Duration.millis(millis) : fallbackReconciliationInterval
@@ -60,6 +67,7 @@ export const reconciliationIntervalFrom = (millis: number): Duration.Duration =>
  * A zero reconciliation interval is replaced by the 5-minute fallback.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (overrides: Partial<Settings> = {}): Settings => {
   const settings = { ...defaults, ...overrides }
@@ -73,6 +81,7 @@ export const make = (overrides: Partial<Settings> = {}): Settings => {
  * `clamp(floor(poolSize / 2), 1, 5)`, and `1` for anything that is not a number.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const presetConcurrency = (poolSize: number): number => {
   const half = Math.floor(poolSize / 2)

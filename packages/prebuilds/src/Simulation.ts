@@ -48,6 +48,7 @@ import * as WorkspaceBuilder from "./WorkspaceBuilder.js"
  * The services {@link environment} provides.
  *
  * @since 0.1.0
+ * @category models
  */
 export type EnvironmentServices =
   | HclParser.HclParser
@@ -64,6 +65,7 @@ export type EnvironmentServices =
  * Options of {@link environment}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface EnvironmentOptions {
   /** `live` (default) or `noop` caches (every render performed, every lookup compiling). */
@@ -105,6 +107,7 @@ export const environment = (
  * Options of {@link run}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SimulationOptions {
   /** A directory whose sub-directories are templates. */
@@ -133,6 +136,7 @@ export interface SimulationOptions {
  * One preset's pool in a cycle line (as the cycle's snapshot showed it, before its actions).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SimulatedPool {
   readonly template: string
@@ -155,6 +159,7 @@ export interface SimulatedPool {
  * One cycle of a simulation.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SimulatedCycle {
   readonly cycle: number
@@ -192,6 +197,7 @@ export interface SimulationSummary {
  * provisioner options are invalid).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class SimulationError extends Data.TaggedError("SimulationError")<{ readonly message: string }> {}
 
@@ -199,6 +205,7 @@ export class SimulationError extends Data.TaggedError("SimulationError")<{ reado
  * The virtual start of every simulation: 2024-01-01T00:00:00Z (a Monday).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const epoch: DateTime.Utc = DateTime.unsafeMake("2024-01-01T00:00:00Z")
 
@@ -303,6 +310,7 @@ const setPolicies = (store: Store.StoreShape, policies: Readonly<Record<string, 
  * Run a simulation: `onImport` receives the import results, `onCycle` each cycle as it ends.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const run = <E1, E2>(
   options: SimulationOptions,

@@ -30,6 +30,7 @@ import {
  * organization. Presets of deleted templates are included so that they drain.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const PresetRow = Schema.Struct({
   presetId: PresetId,
@@ -59,7 +60,10 @@ export const PresetRow = Schema.Struct({
   quarantineReason: Schema.optional(Schema.NullOr(Schema.String))
 })
 /**
+ * The decoded type of the `PresetRow` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type PresetRow = typeof PresetRow.Type
 
@@ -67,6 +71,7 @@ export type PresetRow = typeof PresetRow.Type
  * Read 2: a schedule of one of those presets. A preset's rows come in declaration order.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ScheduleRow = Schema.Struct({
   presetId: PresetId,
@@ -74,7 +79,10 @@ export const ScheduleRow = Schema.Struct({
   instances: Count
 })
 /**
+ * The decoded type of the `ScheduleRow` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type ScheduleRow = typeof ScheduleRow.Type
 
@@ -83,6 +91,7 @@ export type ScheduleRow = typeof ScheduleRow.Type
  * `currentPresetId` is the preset of its newest `start` build that carried one.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const RunningPrebuildRow = Schema.Struct({
   id: WorkspaceId,
@@ -94,7 +103,10 @@ export const RunningPrebuildRow = Schema.Struct({
   createdAt: Instant
 })
 /**
+ * The decoded type of the `RunningPrebuildRow` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type RunningPrebuildRow = typeof RunningPrebuildRow.Type
 
@@ -103,6 +115,7 @@ export type RunningPrebuildRow = typeof RunningPrebuildRow.Type
  * (template, version, transition, preset), on active versions only.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const InProgressRow = Schema.Struct({
   templateId: TemplateId,
@@ -112,7 +125,10 @@ export const InProgressRow = Schema.Struct({
   count: Count
 })
 /**
+ * The decoded type of the `InProgressRow` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type InProgressRow = typeof InProgressRow.Type
 
@@ -121,13 +137,17 @@ export type InProgressRow = typeof InProgressRow.Type
  * preset (§1.3).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const PendingCountRow = Schema.Struct({
   presetId: PresetId,
   count: Count
 })
 /**
+ * The decoded type of the `PendingCountRow` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type PendingCountRow = typeof PendingCountRow.Type
 
@@ -136,6 +156,7 @@ export type PendingCountRow = typeof PendingCountRow.Type
  * the newest failure's creation time.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const BackoffRow = Schema.Struct({
   presetId: PresetId,
@@ -143,7 +164,10 @@ export const BackoffRow = Schema.Struct({
   lastBuildAt: Instant
 })
 /**
+ * The decoded type of the `BackoffRow` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type BackoffRow = typeof BackoffRow.Type
 
@@ -152,6 +176,7 @@ export type BackoffRow = typeof BackoffRow.Type
  * hard limit is 0).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const Snapshot = Schema.Struct({
   presets: Schema.Array(PresetRow),
@@ -167,7 +192,10 @@ export const Snapshot = Schema.Struct({
   demand: Schema.optional(Schema.Array(ClaimCounts))
 })
 /**
+ * The decoded type of the `Snapshot` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type Snapshot = typeof Snapshot.Type
 
@@ -175,6 +203,7 @@ export type Snapshot = typeof Snapshot.Type
  * A snapshot with no rows at all.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const empty: Snapshot = {
   presets: [],
@@ -192,6 +221,7 @@ export const empty: Snapshot = {
  * non-active versions, its backoff row if any, and whether read 7 lists it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PresetSnapshot {
   readonly preset: PresetRow
@@ -213,6 +243,7 @@ export interface PresetSnapshot {
  * preset's invalidation, or older than a positive TTL (strictly longer).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isExpired = (
   preset: { readonly lastInvalidatedAt: DateTime.Utc | null; readonly ttlSeconds: number | null },
@@ -312,6 +343,7 @@ const slice = (index: Index, preset: PresetRow, now: DateTime.DateTime): PresetS
  * wins.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const filterByPreset = (
   snapshot: Snapshot,
@@ -328,6 +360,7 @@ export const filterByPreset = (
  * preset id appears once).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const presetSnapshots = (snapshot: Snapshot, now: DateTime.DateTime): ReadonlyArray<PresetSnapshot> => {
   const index = indexOf(snapshot)

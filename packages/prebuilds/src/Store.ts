@@ -59,6 +59,7 @@ export {
    * `Injected`; `operation` names the method.
    *
    * @since 0.1.0
+   * @category errors
    */
   StoreError
 }
@@ -71,6 +72,7 @@ export {
  * A template as stored. `activeVersionId` is `null` until a version is activated.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredTemplate {
   readonly id: TemplateId
@@ -85,6 +87,7 @@ export interface StoredTemplate {
  * A template version. `digest` identifies its files (see {@link filesDigest}).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredVersion {
   readonly id: TemplateVersionId
@@ -98,6 +101,7 @@ export interface StoredVersion {
  * A template with its organization's name (`""` without one) and its versions, oldest first.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateListing extends StoredTemplate {
   readonly organizationName: string
@@ -115,6 +119,7 @@ export interface TemplateListing extends StoredTemplate {
  * `validation_failed`; otherwise it starts `healthy`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PresetImport {
   readonly name: string
@@ -131,6 +136,7 @@ export interface PresetImport {
  * The input of {@link StoreShape.importVersion}. File contents are bytes or UTF-8 text.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportVersionInput {
   readonly templateId: TemplateId
@@ -146,6 +152,7 @@ export interface ImportVersionInput {
  * validation diagnostics.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredPreset {
   readonly id: PresetId
@@ -166,6 +173,7 @@ export interface StoredPreset {
  * A build with its provisioner job. `orphan` deletes skip the provisioner (§3.8 CancelPending).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildWithJob {
   readonly build: WorkspaceBuild
@@ -177,6 +185,7 @@ export interface BuildWithJob {
  * The ids written by {@link StoreShape.createPrebuild}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface CreatedPrebuild {
   readonly workspaceId: WorkspaceId
@@ -195,6 +204,7 @@ export interface CreatedPrebuild {
  *   (builds never overlap).
  *
  * @since 0.1.0
+ * @category models
  */
 export type DeletePrebuildResult = DeleteResult
 
@@ -202,6 +212,7 @@ export type DeletePrebuildResult = DeleteResult
  * Constructors and matchers of {@link DeletePrebuildResult}.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DeletePrebuildResult = DeleteResultConstructors
 
@@ -209,6 +220,7 @@ export const DeletePrebuildResult = DeleteResultConstructors
  * The input of {@link StoreShape.claim} (§7).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimInput {
   readonly templateId: TemplateId
@@ -225,6 +237,7 @@ export interface ClaimInput {
  * A claimed prebuild: the workspace as it is now (owned by the user) and its claim build.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimedPrebuild {
   readonly workspace: Workspace
@@ -238,6 +251,7 @@ export interface ClaimedPrebuild {
  * A job handed to a provisioner, with what it needs to run it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AcquiredJob extends BuildWithJob {
   readonly workspace: Workspace
@@ -251,6 +265,7 @@ export interface AcquiredJob extends BuildWithJob {
  * is created or updated (`ready` → `ready`, else `starting`) and the others are marked deleted.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface JobCompletion {
   readonly status: "succeeded" | "failed" | "canceled"
@@ -278,6 +293,7 @@ export interface JobCompletion {
  * Options of {@link StoreShape.acquireJob}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AcquireOptions {
   /** The job's lease ends then unless renewed (default: 30 s after `now`). */
@@ -295,6 +311,7 @@ export interface AcquireOptions {
  * Options of {@link StoreShape.reapJobs}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ReapOptions {
   readonly now: DateTime.Utc
@@ -311,6 +328,7 @@ export interface ReapOptions {
  * `canceling` (its worker stops it).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface CanceledBuild {
   readonly buildId: WorkspaceBuildId
@@ -322,6 +340,7 @@ export interface CanceledBuild {
  * The one-writer lock of a SQLite file (see {@link StoreOptions.writerLock}).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WriterLockOptions {
   /** Who holds it, as shown to a refused process (e.g. `host:pid`). */
@@ -338,6 +357,7 @@ export interface WriterLockOptions {
  * The store-derived counters of §8 for one (template name, preset name, organization name).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PrebuildCount {
   readonly templateName: string
@@ -356,6 +376,7 @@ export interface PrebuildCount {
  * read-only repeatable-read transaction (one consistent view for the whole cycle).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SnapshotReads {
   /** The seven reads of §3.4 at `now`, with the settings' lookback and hard limit. */
@@ -368,6 +389,7 @@ export interface SnapshotReads {
  * A filter of {@link StoreShape.workspaces}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceFilter {
   readonly templateId?: TemplateId | undefined
@@ -380,6 +402,7 @@ export interface WorkspaceFilter {
  * `limit` (default 50) builds from `offset` (default 0).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildFilter {
   readonly status?: ProvisionerJobStatus | undefined
@@ -398,6 +421,7 @@ export interface BuildFilter {
  * output was kept.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildSummary {
   readonly id: WorkspaceBuildId
@@ -426,6 +450,7 @@ export interface BuildSummary {
  * pruned by the retention limit, or a build that never ran).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuildLogs {
   readonly buildId: WorkspaceBuildId
@@ -441,6 +466,7 @@ export interface BuildLogs {
  * or how that build ended (`running`, `stopped`, `deleted`, `failed`, `canceled`).
  *
  * @since 0.1.0
+ * @category models
  */
 export type WorkspaceState =
   | "starting"
@@ -456,6 +482,7 @@ export type WorkspaceState =
  * A filter of {@link StoreShape.listWorkspaces}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceSummaryFilter {
   readonly templateId?: TemplateId | undefined
@@ -470,6 +497,7 @@ export interface WorkspaceSummaryFilter {
  * A workspace with its template, current preset and latest build.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceSummary {
   readonly id: WorkspaceId
@@ -496,6 +524,7 @@ export interface WorkspaceSummary {
  * The outcome of {@link StoreShape.resumePreset}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ResumeResult {
   readonly presetId: PresetId
@@ -511,6 +540,7 @@ export interface ResumeResult {
  * The outcome of {@link StoreShape.recordRenderOverrun}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface OverrunResult {
   /** Overruns counted for the version (since its import or its last resume). */
@@ -526,7 +556,10 @@ export interface OverrunResult {
 // ---------------------------------------------------------------------------
 
 /**
+ * The operations of the `Store` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface StoreShape {
   /** `sqlite` or `pg`. */
@@ -754,6 +787,8 @@ export interface StoreShape {
 }
 
 /**
+ * The `Store` service tag; its operations are {@link StoreShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -764,6 +799,7 @@ export class Store extends Context.Tag("@warmpool/prebuilds/Store")<Store, Store
  * pairs, each field length-prefixed (an injective encoding). Equal digests ⇔ equal files.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const filesDigest: (files: Readonly<Record<string, Uint8Array | string>>) => string = computeFilesDigest
 
@@ -775,6 +811,7 @@ export const filesDigest: (files: Readonly<Record<string, Uint8Array | string>>)
  * Options of every store constructor.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoreOptions {
   /** Run the migrations when the store starts (default `true`). */
@@ -824,6 +861,7 @@ export const layer = (options: StoreOptions = {}): Layer.Layer<Store, StoreError
  * Options of {@link layerSqlite}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SqliteOptions extends StoreOptions {
   /** A database file (created when missing), or `:memory:`. */
@@ -865,6 +903,7 @@ export const layerMemory = (options: StoreOptions = {}): Layer.Layer<Store, Stor
  * Options of {@link layerPg}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PgOptions extends StoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -914,6 +953,7 @@ export const layerPg = (options: PgOptions): Layer.Layer<Store, StoreError> =>
  * Options of {@link withFaults}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FaultOptions {
   /**
@@ -934,6 +974,7 @@ export interface FaultOptions {
  * Effect's `Random` (seed it with `Effect.withRandom(Random.make(seed))` for a reproducible run).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const withFaults: (store: StoreShape, options: FaultOptions) => StoreShape = decorateWithFaults
 

@@ -34,6 +34,7 @@ import { systemOwner } from "./WorkspaceBuilder.js"
  * What to import.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportRequest {
   /** The template (created when missing). */
@@ -54,6 +55,7 @@ export interface ImportRequest {
  * `validation_failed`).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportedPreset {
   readonly id: PresetId
@@ -70,6 +72,7 @@ export interface ImportedPreset {
  * The outcome of an import.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ImportResult {
   readonly templateId: TemplateId
@@ -94,6 +97,7 @@ export interface ImportResult {
  * errors (`RenderFailed`: the template cannot build at all, so its version is not imported).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class TemplateImportError extends Data.TaggedError("TemplateImportError")<{
   readonly reason: "InvalidFiles" | "RenderFailed"
@@ -106,6 +110,7 @@ export class TemplateImportError extends Data.TaggedError("TemplateImportError")
  * Every failure of an import.
  *
  * @since 0.1.0
+ * @category models
  */
 export type ImportError =
   | TemplateImportError
@@ -117,6 +122,7 @@ export type ImportError =
  * One sub-directory of {@link TemplateImportShape.importDirectory}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DirectoryImport {
   readonly name: string
@@ -125,7 +131,10 @@ export interface DirectoryImport {
 }
 
 /**
+ * The operations of the `TemplateImport` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateImportShape {
   /**
@@ -146,6 +155,8 @@ export interface TemplateImportShape {
 }
 
 /**
+ * The `TemplateImport` service tag; its operations are {@link TemplateImportShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

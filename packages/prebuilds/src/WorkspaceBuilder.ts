@@ -24,6 +24,7 @@ import * as ParameterValidationError from "./ParameterValidationError.js"
  * Where a resolved value came from: `preset > build > previous > default`.
  *
  * @since 0.1.0
+ * @category models
  */
 export type ParameterSource = Resolve.ParameterSource
 
@@ -36,6 +37,7 @@ export type ParameterSource = Resolve.ParameterSource
  * - Deletes and stops pass the previous values only.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ResolveRequest {
   readonly templateVersionId: string
@@ -55,6 +57,7 @@ export interface ResolveRequest {
  * A successful resolution.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ResolvedParameters {
   /** The values the build runs with (and persists): name → value. */
@@ -71,6 +74,7 @@ export interface ResolvedParameters {
  * never marks a preset `validation_failed`.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class RenderCrashed extends Data.TaggedError("RenderCrashed")<{
   readonly templateVersionId: string
@@ -83,6 +87,7 @@ export class RenderCrashed extends Data.TaggedError("RenderCrashed")<{
  * quarantine instead.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class RenderLimitExceeded extends Data.TaggedError("RenderLimitExceeded")<{
   readonly templateVersionId: string
@@ -94,6 +99,7 @@ export class RenderLimitExceeded extends Data.TaggedError("RenderLimitExceeded")
  * The diagnostic code of an exceeded evaluation budget.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const resourceLimitCode = "resource_limit"
 
@@ -101,6 +107,7 @@ export const resourceLimitCode = "resource_limit"
  * Why a resolution failed: only `ParameterValidationError` is a validation failure.
  *
  * @since 0.1.0
+ * @category models
  */
 export type ResolveError =
   | ParameterValidationError.ParameterValidationError
@@ -113,6 +120,7 @@ export type ResolveError =
  * Counters of the renders the builder asked for since it started.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BuilderStats {
   /** Final renders requested through the render cache (hits and misses). */
@@ -122,7 +130,10 @@ export interface BuilderStats {
 }
 
 /**
+ * The operations of the `WorkspaceBuilder` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface WorkspaceBuilderShape {
   readonly resolveParameters: (request: ResolveRequest) => Effect.Effect<ResolvedParameters, ResolveError>
@@ -130,6 +141,8 @@ export interface WorkspaceBuilderShape {
 }
 
 /**
+ * The `WorkspaceBuilder` service tag; its operations are {@link WorkspaceBuilderShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -142,6 +155,7 @@ export class WorkspaceBuilder
  * empty.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const systemOwner: Owner.WorkspaceOwner = {
   id: SystemUserId,
@@ -252,6 +266,7 @@ export const layer: Layer.Layer<WorkspaceBuilder, never, Renderer.Renderer> = La
  * Resolve a build's parameters with the builder of the context.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const resolveParameters = (
   request: ResolveRequest

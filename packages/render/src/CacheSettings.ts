@@ -7,7 +7,11 @@
 import * as Duration from "effect/Duration"
 
 /**
+ * The settings of one cache: sliding TTL, maximum age, sweep interval, capacity and (render cache
+ * only) byte budget.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface CacheSettings {
   /** Idle time-to-live, refreshed on every hit. */
@@ -29,6 +33,7 @@ export interface CacheSettings {
  * The render cache's default byte budget: 256 MiB.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultMaxBytes = 256 * 1024 * 1024
 
@@ -36,6 +41,7 @@ export const defaultMaxBytes = 256 * 1024 * 1024
  * The defaults: 1 h idle TTL, 24 h maximum age, 15 min sweep, the given capacity.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const defaults = (capacity: number): CacheSettings => ({
   ttl: Duration.hours(1),

@@ -20,7 +20,8 @@ import type * as Scope from "effect/Scope"
 import * as CacheSettings from "./CacheSettings.js"
 import * as ManagedCache from "./internal/managedCache.js"
 import type { Rendered, RenderInputs } from "./internal/render.js"
-import { deepFreeze, timedRender } from "./internal/timedRender.js"
+import { renderTemplate } from "./internal/render.js"
+import { deepFreeze } from "./internal/timedRender.js"
 import type { RenderFailure } from "./RenderError.js"
 import type { RenderKey } from "./RenderKey.js"
 import * as RenderOutput from "./RenderOutput.js"
@@ -31,6 +32,7 @@ import type { TemplateNotFound } from "./TemplateSource.js"
  * worker pool).
  *
  * @since 0.1.0
+ * @category models
  */
 export type RenderJob =
   | {
@@ -45,11 +47,15 @@ export type RenderJob =
  * Why a render through the cache failed (never kept).
  *
  * @since 0.1.0
+ * @category models
  */
 export type RenderCacheError = TemplateNotFound | RenderFailure
 
 /**
+ * What the render cache holds and has done since its layer started (`RenderCacheShape.stats`).
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RenderCacheStats {
   readonly entries: number
@@ -62,7 +68,10 @@ export interface RenderCacheStats {
 }
 
 /**
+ * The operations of the `RenderCache` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RenderCacheShape {
   /** The frozen render for the key, rendering it on a miss. */
@@ -73,6 +82,8 @@ export interface RenderCacheShape {
 }
 
 /**
+ * The `RenderCache` service tag; its operations are {@link RenderCacheShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -85,8 +96,9 @@ const weights = new WeakMap<Rendered, number>()
 /**
  * The size of a value's JSON serialisation, counted without building it: strings count their
  * length and quotes (escapes left out), numbers their decimal text, structure its punctuation.
+ * With `freeze`, every object and array it walks is frozen on the way (one walk for both).
  */
-const jsonSize = (value: unknown): number => {
+const jsonSize = (value: unknown, freeze: boolean): number => {
   switch (typeof value) {
     case "string":
       return value.length + 2
@@ -96,13 +108,15 @@ const jsonSize = (value: unknown): number => {
       return value ? 4 : 5
     case "object": {
       if (value === null) return 4
+      if (freeze) Object.freeze(value)
       let size = 2
       if (Array.isArray(value)) {
-        for (const item of value) size += jsonSize(item) + 1
+        for (let i = 0; i < value.length; i++) size += jsonSize(value[i], freeze) + 1
         return size
       }
-      for (const key of Object.keys(value)) {
-        size += key.length + 4 + jsonSize((value as Record<string, unknown>)[key])
+      const record = value as Record<string, unknown>
+      for (const key in record) {
+        if (Object.hasOwn(record, key)) size += key.length + 4 + jsonSize(record[key], freeze)
       }
       return size
     }
@@ -116,41 +130,86 @@ const jsonSize = (value: unknown): number => {
  * bytes for ASCII text (UTF-16 code units otherwise), counted without serialising it.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const weigh = (rendered: Rendered): number => {
   let weight = weights.get(rendered)
   if (weight === undefined) {
-    weight = jsonSize(rendered.output) + jsonSize(rendered.presetSettings)
+    weight = jsonSize(rendered.output, false) + jsonSize(rendered.presetSettings, false)
     weights.set(rendered, weight)
   }
   return weight
 }
 
-/** Run the job a key carries, taking it from the key. */
+/**
+ * Freeze a fresh render deeply and weigh it, in one walk (the weight is remembered for `weigh`).
+ * A render is made of plain objects and arrays only.
+ */
+const freezeAndWeigh = (rendered: Rendered): Rendered => {
+  weights.set(rendered, jsonSize(rendered.output, true) + jsonSize(rendered.presetSettings, true))
+  return Object.freeze(rendered)
+}
+
+/** A render in this process, timed on the clock and recorded, as one synchronous step. */
+const renderNow = (
+  clock: Clock.Clock,
+  durations: { readonly success: Metric.Metric<any, number, any>; readonly failure: Metric.Metric<any, number, any> },
+  template: CompiledTemplate.CompiledTemplate,
+  inputs: RenderInputs
+): Rendered => {
+  const start = clock.unsafeCurrentTimeNanos()
+  const rendered = renderTemplate(template, inputs)
+  const end = clock.unsafeCurrentTimeNanos()
+  const seconds = Number(end - start) / 1e9
+  ;(RenderOutput.hasErrors(rendered.output) ? durations.failure : durations.success).unsafeUpdate(seconds, [])
+  return rendered
+}
+
+/**
+ * The lookup of a key: take its job; render a compiled template here in one synchronous step, or
+ * run the job's effect (timed and recorded either way); freeze and weigh the result.
+ */
+const performWith = (metrics: Metrics.MetricsShape) => {
+  const tagged = (outcome: "success" | "failure") =>
+    metrics.renderDuration.pipe(Metric.tagged("cache", "miss"), Metric.tagged("outcome", outcome))
+  const durations = { success: tagged("success"), failure: tagged("failure") }
+  return (key: RenderKey<RenderJob>): Effect.Effect<Rendered, RenderCacheError> =>
+    Effect.suspend(() => {
+      const job = key.take()
+      if (job === undefined) return Effect.dieMessage(`the request of render key ${key.id} was already taken`)
+      if ("run" in job) {
+        return Effect.gen(function*() {
+          const start = yield* Clock.currentTimeNanos
+          const exit = yield* Effect.exit(job.run)
+          const end = yield* Clock.currentTimeNanos
+          const failed = exit._tag === "Failure" || RenderOutput.hasErrors(exit.value.output)
+          yield* Metrics.rendered(metrics, "miss", failed ? "failure" : "success", Number(end - start) / 1e9)
+          return freezeAndWeigh(yield* exit)
+        })
+      }
+      return Effect.clockWith((clock) =>
+        Effect.succeed(freezeAndWeigh(renderNow(clock, durations, job.template, job.inputs)))
+      )
+    })
+}
+
+/** Run the job a key carries, taking it from the key (the result is frozen). */
 const perform = (
   metrics: Metrics.MetricsShape,
   key: RenderKey<RenderJob>
-): Effect.Effect<Rendered, RenderCacheError> =>
-  Effect.suspend(() => {
-    const job = key.take()
-    if (job === undefined) return Effect.dieMessage(`the request of render key ${key.id} was already taken`)
-    if ("run" in job) {
-      return Effect.gen(function*() {
-        const start = yield* Clock.currentTimeNanos
-        const exit = yield* Effect.exit(job.run)
-        const end = yield* Clock.currentTimeNanos
-        const failed = exit._tag === "Failure" || RenderOutput.hasErrors(exit.value.output)
-        yield* Metrics.rendered(metrics, "miss", failed ? "failure" : "success", Number(end - start) / 1e9)
-        return yield* exit
-      })
-    }
-    return timedRender(metrics, "miss", job.template, job.inputs)
-  })
+): Effect.Effect<Rendered, RenderCacheError> => performWith(metrics)(key)
+
+/** A job rendered in this process: synchronous, so the cache runs it inline (no fork). */
+const inProcess = (key: RenderKey<RenderJob>): boolean => {
+  const job = key.request
+  return job !== undefined && !("run" in job)
+}
 
 /**
  * A cache with explicit settings; its sweep fiber lives in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (
   settings: CacheSettings.CacheSettings,
@@ -164,14 +223,16 @@ export const make = (
       capacity: Metric.tagged(metrics.renderCacheEvictions, "reason", "capacity")
     }
     let renders = 0
+    const lookup = performWith(metrics)
     const cache = yield* ManagedCache.make({
       ...settings,
       ...(options?.rebuildAfterLoads === undefined ? {} : { rebuildAfterLoads: options.rebuildAfterLoads }),
       lookup: (key: RenderKey<RenderJob>) =>
-        Effect.map(perform(metrics, key), (rendered) => {
+        Effect.map(lookup(key), (rendered) => {
           renders++
-          return deepFreeze(rendered)
+          return rendered
         }),
+      inline: inProcess,
       cacheable,
       weigh,
       maxWeight: settings.maxBytes ?? CacheSettings.defaultMaxBytes,
@@ -213,7 +274,9 @@ export const layerWith = (settings: CacheSettings.CacheSettings, options?: { rea
   Layer.scoped(RenderCache, make(settings, options))
 
 /**
- * The no-op layer: renders on every `get`, keeps nothing.
+ * The no-op layer: renders on every `get`, keeps nothing. Every `get` is a miss: it counts in
+ * `stats.renders` and in the misses metric (`coderd_prebuilds_render_cache_misses_total`), as a
+ * live cache's miss does, so swapping layers keeps the numbers comparable.
  *
  * @since 0.1.0
  * @category layers
@@ -226,6 +289,7 @@ export const layerNoop: Layer.Layer<RenderCache, never, Metrics.Metrics> = Layer
     return {
       get: (key) =>
         Effect.map(perform(metrics, key), (rendered) => {
+          metrics.renderCacheMisses.unsafeUpdate(1, [])
           renders++
           return deepFreeze(rendered)
         }),

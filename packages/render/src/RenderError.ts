@@ -55,5 +55,6 @@ export class RenderWorkerFailed extends Data.TaggedError("RenderWorkerFailed")<{
  * Every failure of work sent to the render worker pool.
  *
  * @since 0.1.0
+ * @category models
  */
 export type RenderFailure = RenderTimeout | RenderResourceExhausted | RenderWorkerFailed

@@ -25,6 +25,7 @@ const compareCodePoints = (
  * `{a: "1,b:2"}` and `{a: "1", b: "2"}` encode differently.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const canonicalValues = (values: Readonly<Record<string, string>>): string => {
   const names = Object.keys(values)
@@ -39,6 +40,7 @@ export const canonicalValues = (values: Readonly<Record<string, string>>): strin
  * or copy of a large value on the serving thread).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const valuesDigest = (values: Readonly<Record<string, string>>): string => {
   const names = Object.keys(values)
@@ -58,6 +60,7 @@ export const valuesDigest = (values: Readonly<Record<string, string>>): string =
  * owner fields the template can read.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const ownerDigest = (reads: CompiledTemplate.OwnerReads, owner: Owner.WorkspaceOwner): string => {
   if (reads._tag === "None") return "-"
@@ -66,7 +69,11 @@ export const ownerDigest = (reads: CompiledTemplate.OwnerReads, owner: Owner.Wor
 }
 
 /**
+ * The key of one render in the `RenderCache`: template version, owner digest and values digest
+ * (compared by `id`), carrying the render job until the cache's lookup takes it.
+ *
  * @since 0.1.0
+ * @category models
  */
 export class RenderKey<A = unknown> implements Equal.Equal {
   /** `versionId`, owner digest and values digest joined by NUL: the identity of the key. */
@@ -105,6 +112,7 @@ export class RenderKey<A = unknown> implements Equal.Equal {
  * the worker pool, which has no compiled template).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeWith = <A>(
   templateVersionId: string,
@@ -118,6 +126,7 @@ export const makeWith = <A>(
  * Build the key of a render request.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = <A>(
   templateVersionId: string,

@@ -11,6 +11,7 @@ import * as Schema from "effect/Schema"
  * `{ "code": "" }`: a machine-readable code, `""` when none.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const DiagnosticExtra = Schema.Struct({ code: Schema.String })
 
@@ -18,6 +19,7 @@ export const DiagnosticExtra = Schema.Struct({ code: Schema.String })
  * A position in a file: 1-based line and column.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const DiagnosticPos = Schema.Struct({ line: Schema.Number, column: Schema.Number })
 
@@ -26,11 +28,16 @@ export const DiagnosticPos = Schema.Struct({ line: Schema.Number, column: Schema
  * range `[start, end)`. Present when known (parse errors carry one).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const DiagnosticRange = Schema.Struct({ file: Schema.String, start: DiagnosticPos, end: DiagnosticPos })
 
 /**
+ * A diagnostic of a render (coder/preview's wire format): severity, summary, detail, `extra.code`
+ * and an optional source range.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const Diagnostic = Schema.Struct({
   severity: Schema.Literal("error", "warning"),
@@ -44,12 +51,16 @@ export const Diagnostic = Schema.Struct({
  * `file:line:column` of a diagnostic's range, or `undefined` when it has none.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const location = (d: Diagnostic): string | undefined =>
   d.range === undefined ? undefined : `${d.range.file}:${d.range.start.line}:${d.range.start.column}`
 
 /**
+ * The decoded type of the `Diagnostic` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type Diagnostic = typeof Diagnostic.Type
 
@@ -57,16 +68,23 @@ export type Diagnostic = typeof Diagnostic.Type
  * A value as text with its validity (RENDER.md §3.2). Consumers must check `valid`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const HclString = Schema.Struct({ value: Schema.String, valid: Schema.Boolean })
 
 /**
+ * The decoded type of the `HclString` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type HclString = typeof HclString.Type
 
 /**
+ * One option of a parameter.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ParameterOption = Schema.Struct({
   name: Schema.String,
@@ -76,12 +94,18 @@ export const ParameterOption = Schema.Struct({
 })
 
 /**
+ * The decoded type of the `ParameterOption` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type ParameterOption = typeof ParameterOption.Type
 
 /**
+ * One `validation` block of a parameter (error message, regex, min, max, monotonic).
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ParameterValidation = Schema.Struct({
   validation_error: Schema.String,
@@ -92,7 +116,10 @@ export const ParameterValidation = Schema.Struct({
 })
 
 /**
+ * The decoded type of the `ParameterValidation` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type ParameterValidation = typeof ParameterValidation.Type
 
@@ -100,6 +127,7 @@ export type ParameterValidation = typeof ParameterValidation.Type
  * Present keys only.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ParameterStyling = Schema.Struct({
   placeholder: Schema.optional(Schema.String),
@@ -109,22 +137,34 @@ export const ParameterStyling = Schema.Struct({
 })
 
 /**
+ * The decoded type of the `ParameterStyling` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type ParameterStyling = typeof ParameterStyling.Type
 
 /**
+ * The type of a parameter's value.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const ParameterType = Schema.Literal("string", "number", "bool", "list(string)")
 
 /**
+ * The decoded type of the `ParameterType` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type ParameterType = typeof ParameterType.Type
 
 /**
+ * The form control a parameter is shown with.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const FormType = Schema.Literal(
   "radio",
@@ -140,12 +180,19 @@ export const FormType = Schema.Literal(
 )
 
 /**
+ * The decoded type of the `FormType` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type FormType = typeof FormType.Type
 
 /**
+ * A rendered `coder_parameter`: its attributes, resolved value, options, validations and
+ * diagnostics.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const Parameter = Schema.Struct({
   name: Schema.String,
@@ -167,17 +214,27 @@ export const Parameter = Schema.Struct({
 })
 
 /**
+ * The decoded type of the `Parameter` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type Parameter = typeof Parameter.Type
 
 /**
+ * A preset's `prebuilds` block: how many prebuilt workspaces to keep.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const Prebuilds = Schema.Struct({ instances: Schema.Number })
 
 /**
+ * A rendered `coder_workspace_preset`: name, parameter values, default flag, prebuilds and
+ * diagnostics.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const Preset = Schema.Struct({
   name: Schema.String,
@@ -188,7 +245,10 @@ export const Preset = Schema.Struct({
 })
 
 /**
+ * The decoded type of the `Preset` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type Preset = typeof Preset.Type
 
@@ -196,6 +256,7 @@ export type Preset = typeof Preset.Type
  * A root-module variable.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const Variable = Schema.Struct({
   name: Schema.String,
@@ -208,7 +269,10 @@ export const Variable = Schema.Struct({
 })
 
 /**
+ * The decoded type of the `Variable` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type Variable = typeof Variable.Type
 
@@ -220,6 +284,7 @@ export type Variable = typeof Variable.Type
  * owner's secrets.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const SecretRequirement = Schema.Struct({
   env: Schema.String,
@@ -229,12 +294,19 @@ export const SecretRequirement = Schema.Struct({
 })
 
 /**
+ * The decoded type of the `SecretRequirement` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type SecretRequirement = typeof SecretRequirement.Type
 
 /**
+ * The output of a render (coder/preview's wire format): parameters, presets, workspace tags,
+ * variables, secret requirements and diagnostics.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const RenderOutput = Schema.Struct({
   parameters: Schema.Array(Parameter),
@@ -248,7 +320,10 @@ export const RenderOutput = Schema.Struct({
 })
 
 /**
+ * The decoded type of the `RenderOutput` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type RenderOutput = typeof RenderOutput.Type
 
@@ -256,6 +331,7 @@ export type RenderOutput = typeof RenderOutput.Type
  * An output that stopped early (RENDER.md §6): empty collections and only diagnostics.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const failed = (diagnostics: ReadonlyArray<Diagnostic>): RenderOutput => ({
   parameters: [],
@@ -272,6 +348,7 @@ export const failed = (diagnostics: ReadonlyArray<Diagnostic>): RenderOutput => 
  * may store it).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const hasErrors = (output: RenderOutput): boolean => output.diagnostics.some((d) => d.severity === "error")
 
@@ -279,5 +356,6 @@ export const hasErrors = (output: RenderOutput): boolean => output.diagnostics.s
  * The wire JSON of an output.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const toJson = (output: RenderOutput): unknown => Schema.encodeSync(RenderOutput)(output)

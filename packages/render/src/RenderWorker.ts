@@ -22,6 +22,8 @@ import * as RenderOutput from "./RenderOutput.js"
 export const Files = Schema.Array(Schema.Tuple(Schema.String, Schema.Uint8ArrayFromSelf))
 
 /**
+ * Parameter values (name to value) as sent to a worker.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -41,17 +43,24 @@ export const OwnerReads = Schema.Union(
 )
 
 /**
+ * What a worker answers when it compiles a stored version.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const VersionSummary = Schema.Struct({ ownerReads: OwnerReads })
 
 /**
+ * The decoded type of the `VersionSummary` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type VersionSummary = typeof VersionSummary.Type
 
 /**
+ * A preset's prebuild settings (expiration, timezone, schedules) as a worker returns them.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -165,6 +174,9 @@ export class RenderFiles extends Schema.TaggedRequest<RenderFiles>()("RenderFile
 export const Request = Schema.Union(Warmup, Compile, RenderVersion, RenderFiles)
 
 /**
+ * The decoded type of the `Request` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type Request = typeof Request.Type

@@ -49,7 +49,10 @@ import * as RenderWorker from "./RenderWorker.js"
 import type { TemplateNotFound } from "./TemplateSource.js"
 
 /**
+ * The settings of the render worker pool: size, deadlines, heap limit and respawn behaviour.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RenderWorkerPoolSettings {
   /** Worker threads (default: available cores − 1, at least 1). */
@@ -72,6 +75,7 @@ export interface RenderWorkerPoolSettings {
  * The default pool size: available cores − 1, at least 1.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const defaultSize = (): number => Math.max(1, os.availableParallelism() - 1)
 
@@ -80,6 +84,7 @@ export const defaultSize = (): number => Math.max(1, os.availableParallelism() -
  * versions per worker.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const defaults = (): RenderWorkerPoolSettings => ({
   size: defaultSize(),
@@ -97,6 +102,7 @@ export const defaults = (): RenderWorkerPoolSettings => ({
  * defaults to the render deadline. `duration` reads the durations (default: Effect's syntax).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const config = (
   prefix: string,
@@ -129,7 +135,10 @@ export const config = (
 }
 
 /**
+ * Counters of the render worker pool since it started (`RenderWorkerPoolShape.stats`).
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RenderWorkerPoolStats {
   readonly size: number
@@ -149,6 +158,7 @@ export interface RenderWorkerPoolStats {
  * A render of a stored version.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface VersionRender {
   readonly templateVersionId: string
@@ -159,7 +169,10 @@ export interface VersionRender {
 }
 
 /**
+ * The operations of the `RenderWorkerPool` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RenderWorkerPoolShape {
   readonly size: number
@@ -185,6 +198,8 @@ export interface RenderWorkerPoolShape {
 }
 
 /**
+ * The `RenderWorkerPool` service tag; its operations are {@link RenderWorkerPoolShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -39,6 +39,14 @@ import { TemplateCache } from "./TemplateCache.js"
 import * as TemplateSource from "./TemplateSource.js"
 import type { TemplateNotFound } from "./TemplateSource.js"
 
+/**
+ * The render results and inputs of the render core: `Rendered` (output, preset settings, purity),
+ * `RenderInputs`, `FilesRendered` (an import's render and validated presets) and
+ * `PrebuildSettings`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type { FilesRendered, PrebuildSettings, Rendered, RenderInputs }
 
 /**
@@ -47,6 +55,7 @@ export type { FilesRendered, PrebuildSettings, Rendered, RenderInputs }
  * the same.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const renderTemplate: (
   template: CompiledTemplate.CompiledTemplate,
@@ -58,6 +67,7 @@ export const renderTemplate: (
  * A render of a compiled template.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface RenderRequest {
   readonly template: CompiledTemplate.CompiledTemplate
@@ -84,6 +94,7 @@ export interface RenderRequest {
  * A render of a stored template version (the reconciler's and the API's path).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface VersionRenderRequest {
   readonly templateVersionId: string
@@ -102,6 +113,7 @@ export interface VersionRenderRequest {
  * A render of files that are not a stored version yet (a template import).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FilesRenderRequest {
   readonly files: TemplateFiles.TemplateFiles
@@ -110,7 +122,13 @@ export interface FilesRenderRequest {
 }
 
 /**
+ * The operations of the `Renderer` service. Only `renderCached` goes through the `RenderCache`
+ * (and the `TemplateCache`); `renderUncached` goes through the `TemplateCache` only; `render`,
+ * `renderDetailed` and `validatePresets` take a compiled template the caller holds and always
+ * render; `renderFiles` compiles and renders new files and caches nothing.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RendererShape {
   /** Render a compiled template (no cache). */
@@ -138,6 +156,8 @@ export interface RendererShape {
 }
 
 /**
+ * The `Renderer` service tag; its operations are {@link RendererShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

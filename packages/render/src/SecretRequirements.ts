@@ -16,6 +16,7 @@ import type * as RenderOutput from "./RenderOutput.js"
  * (file path). Values never travel with a render or a claim.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const OwnerSecret = Schema.Struct({
   env: Schema.optional(Schema.String),
@@ -23,7 +24,10 @@ export const OwnerSecret = Schema.Struct({
 })
 
 /**
+ * The decoded type of the `OwnerSecret` schema.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type OwnerSecret = typeof OwnerSecret.Type
 
@@ -31,6 +35,7 @@ export type OwnerSecret = typeof OwnerSecret.Type
  * The owner's secrets (`owner.secrets` in the CLI's `--owner` JSON and the API's `owner`).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const OwnerSecrets = Schema.Array(OwnerSecret)
 
@@ -39,6 +44,7 @@ export const OwnerSecrets = Schema.Array(OwnerSecret)
  * name, or one with the required `file` path (exact, case-sensitive matches).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isSatisfied = (
   requirement: RenderOutput.SecretRequirement,
@@ -55,6 +61,7 @@ export const isSatisfied = (
  * given output, possibly frozen and shared through the render cache, is not touched).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const withStatus = (
   output: RenderOutput.RenderOutput,
@@ -73,6 +80,7 @@ export const withStatus = (
  * The requirements the owner does not satisfy, in output order, without `satisfied`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const missing = (
   output: RenderOutput.RenderOutput,
@@ -86,6 +94,7 @@ export const missing = (
  * How a requirement reads in messages: `env GITHUB_TOKEN` or `file ~/.ssh/id_ed25519`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const describe = (requirement: RenderOutput.SecretRequirement): string =>
   requirement.env !== "" ? `env ${requirement.env}` : `file ${requirement.file}`

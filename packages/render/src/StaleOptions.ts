@@ -31,6 +31,7 @@ import * as RenderOutput from "./RenderOutput.js"
  * The diagnostic code of a dropped stale previous value.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const code = "stale_option"
 
@@ -38,6 +39,7 @@ export const code = "stale_option"
  * The most re-renders one resolution makes (besides the first render).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const maxRounds = 32
 
@@ -45,6 +47,7 @@ export const maxRounds = 32
  * A previous value that was dropped.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Dropped {
   readonly name: string
@@ -57,6 +60,7 @@ export interface Dropped {
  * was dropped.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Resolution {
   readonly rendered: Rendered
@@ -72,6 +76,7 @@ const optionTexts = (parameter: RenderOutput.Parameter): ReadonlySet<string> | u
  * (no options, or options that did not resolve).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isOption = (parameter: RenderOutput.Parameter, value: string): boolean | undefined => {
   if (parameter.options.length === 0) return undefined
@@ -110,6 +115,7 @@ const staleDiagnostic = (parameter: RenderOutput.Parameter | undefined, dropped:
  * (possibly frozen, from the render cache) is not touched.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const annotate = (
   output: RenderOutput.RenderOutput,
@@ -140,6 +146,7 @@ export const annotate = (
  * or through the render cache).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const resolve = <E, R>(
   explicit: Readonly<Record<string, string>>,

@@ -20,7 +20,10 @@ import type { TemplateNotFound } from "./TemplateSource.js"
 import { TemplateSource } from "./TemplateSource.js"
 
 /**
+ * What the template cache holds and has done since its layer started (`TemplateCacheShape.stats`).
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateCacheStats {
   readonly entries: number
@@ -29,7 +32,10 @@ export interface TemplateCacheStats {
 }
 
 /**
+ * The operations of the `TemplateCache` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateCacheShape {
   readonly get: (templateVersionId: string) => Effect.Effect<CompiledTemplate.CompiledTemplate, TemplateNotFound>
@@ -38,6 +44,8 @@ export interface TemplateCacheShape {
 }
 
 /**
+ * The `TemplateCache` service tag; its operations are {@link TemplateCacheShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -63,6 +71,7 @@ const compiler = Effect.gen(function*() {
  * A cache with explicit settings; its sweep fiber lives in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (
   settings: CacheSettings.CacheSettings

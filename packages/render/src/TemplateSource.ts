@@ -11,7 +11,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
 /**
+ * The template version is not known to the `TemplateSource`.
+ *
  * @since 0.1.0
+ * @category errors
  */
 export class TemplateNotFound extends Data.TaggedError("TemplateNotFound")<{
   readonly templateVersionId: string
@@ -19,13 +22,18 @@ export class TemplateNotFound extends Data.TaggedError("TemplateNotFound")<{
 }> {}
 
 /**
+ * The operations of the `TemplateSource` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateSourceShape {
   readonly files: (templateVersionId: string) => Effect.Effect<TemplateFiles.TemplateFiles, TemplateNotFound>
 }
 
 /**
+ * The `TemplateSource` service tag; its operations are {@link TemplateSourceShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

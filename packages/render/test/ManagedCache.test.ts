@@ -211,6 +211,57 @@ describe("ManagedCache", () => {
       expect(c.lookups).toBe(1)
     }))
 
+  it.scoped("an inline lookup: an interrupted first caller does not interrupt the other waiters either", () =>
+    Effect.gen(function*() {
+      const c = counters()
+      const started = yield* Deferred.make<void>()
+      const cache = yield* makeCache(c, {
+        inline: () => true,
+        lookup: (key) =>
+          Deferred.succeed(started, undefined).pipe(
+            Effect.zipRight(Effect.sleep(Duration.seconds(1))),
+            Effect.as(`slow ${key.id}`),
+            Effect.tap(() => Effect.sync(() => c.lookups++))
+          )
+      })
+      const first = yield* Effect.fork(cache.get(new Key("k")))
+      yield* Deferred.await(started)
+      const second = yield* Effect.fork(cache.get(new Key("k")))
+      yield* Effect.yieldNow()
+      const interrupting = yield* Effect.fork(Fiber.interrupt(first))
+      yield* TestClock.adjust(Duration.seconds(1))
+      expect(yield* Fiber.join(second)).toBe("slow k")
+      yield* Fiber.join(interrupting)
+      expect(c.lookups).toBe(1)
+      expect(yield* cache.get(new Key("k"))).toBe("slow k")
+      expect(c.lookups).toBe(1)
+    }))
+
+  it.scoped("an inline lookup that fails is not cached, and capacity evictions reload", () =>
+    Effect.gen(function*() {
+      const c = counters()
+      let attempts = 0
+      const cache = yield* makeCache<string, string>(c, {
+        inline: () => true,
+        capacity: 2,
+        lookup: (key) =>
+          Effect.suspend(() => {
+            attempts++
+            return attempts === 1 ? Effect.fail("boom") : Effect.succeed(`v ${key.id}`)
+          })
+      })
+      expect(Exit.isFailure(yield* Effect.exit(cache.get(new Key("a"))))).toBe(true)
+      expect(yield* cache.get(new Key("a"))).toBe("v a")
+      yield* cache.get(new Key("b"))
+      yield* cache.get(new Key("c"))
+      expect(attempts).toBe(4)
+      expect(yield* cache.size).toBe(2)
+      // "a" was evicted from the index and from the Effect cache: it loads again
+      expect(yield* cache.get(new Key("a"))).toBe("v a")
+      expect(attempts).toBe(5)
+      expect(c.evicted.capacity).toBe(2)
+    }))
+
   it.scoped("failures are never cached", () =>
     Effect.gen(function*() {
       const c = counters()

@@ -229,10 +229,16 @@ describe("no-op layers", () => {
       const renderer = yield* Renderer.Renderer
       const cache = yield* RenderCache.RenderCache
       const templates = yield* TemplateCache.TemplateCache
+      const metrics = yield* Metrics.Metrics
+      const misses = yield* counter(metrics.renderCacheMisses)
+      const hits = yield* counter(metrics.renderCacheHits)
       for (let i = 0; i < 3; i++) {
         yield* renderer.renderCached({ templateVersionId: "v-plain", owner: alice, values: {} })
       }
       expect((yield* cache.stats).renders).toBe(3)
+      // every get of the no-op cache is a miss, counted as the live cache counts its misses
+      expect((yield* counter(metrics.renderCacheMisses)) - misses).toBe(3)
+      expect((yield* counter(metrics.renderCacheHits)) - hits).toBe(0)
       expect((yield* templates.stats).compilations).toBe(3)
     }).pipe(Effect.provide(noop)))
 })

@@ -59,6 +59,7 @@ const pidNamespace = (): string => {
  * share a host name (and so pid numbers).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const lockHolder = (): string => `${os.hostname()}:${process.pid} (pid namespace ${pidNamespace()})`
 
@@ -68,6 +69,7 @@ export const lockHolder = (): string => `${os.hostname()}:${process.pid} (pid na
  * host, another namespace, an unknown format, a live or unreadable process — is not known gone.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const holderGone = (holder: string): boolean => {
   const match = /^(.*):(\d+) \(pid namespace (.*)\)$/.exec(holder)
@@ -89,6 +91,7 @@ export const holderGone = (holder: string): boolean => {
  * job lease.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const writerLockOf = (config: ServerConfigShape): Store.WriterLockOptions => ({
   holder: lockHolder(),
@@ -101,6 +104,7 @@ export const writerLockOf = (config: ServerConfigShape): Store.WriterLockOptions
  * The services the application provides on top of the store and metrics.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Services =
   | Reconciler.Reconciler

@@ -22,6 +22,7 @@ const same = (a: string, b: string): boolean => {
  * What a refused request is told.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const unauthorizedMessage = "A valid bearer token is required: Authorization: Bearer <token>"
 
@@ -29,6 +30,7 @@ export const unauthorizedMessage = "A valid bearer token is required: Authorizat
  * Whether a token equals the expected one (never for an empty token).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const tokenMatches = (token: string, expected: Redacted.Redacted<string>): boolean =>
   token !== "" && same(token, Redacted.value(expected))
@@ -38,6 +40,7 @@ export const tokenMatches = (token: string, expected: Redacted.Redacted<string>)
  * the scheme name in any case).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const headerMatches = (header: string | undefined, expected: Redacted.Redacted<string>): boolean => {
   if (header === undefined) return false
@@ -46,6 +49,8 @@ export const headerMatches = (header: string | undefined, expected: Redacted.Red
 }
 
 /**
+ * The live layer: checks bearer tokens against the configured token.
+ *
  * @since 0.1.0
  * @category layers
  */

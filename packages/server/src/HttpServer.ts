@@ -46,6 +46,7 @@ import * as TemplateHandlers from "./TemplateHandlers.js"
  * What the API's handlers need.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Requirements =
   | Store.Store
@@ -82,6 +83,7 @@ export const apiLayer: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBu
  * What the guards in front of the API enforce.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface GuardOptions {
   /** Request bodies larger than this get 413. */
@@ -205,6 +207,7 @@ const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined =>
  * logged.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
   typedFailures(Effect.gen(function*() {
@@ -265,6 +268,7 @@ export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Defa
  * Where the built web console is (`packages/server/dist/web`, next to the compiled server).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const webDirectory: string = fileURLToPath(new URL("../dist/web", import.meta.url))
 
@@ -283,6 +287,7 @@ export const webConsoleLayer = (directory: string = webDirectory) =>
  * the body; Node's default would invite every body, authenticated or not.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const createGuardedServer = (options: GuardOptions): Server => {
   const server = createServer()

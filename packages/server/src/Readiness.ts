@@ -11,7 +11,10 @@ import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 
 /**
+ * The operations of the `Readiness` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface ReadinessShape {
   /** `undefined` when ready, else why not (shown in the 503 answer). */
@@ -21,6 +24,8 @@ export interface ReadinessShape {
 }
 
 /**
+ * The `Readiness` service tag; its operations are {@link ReadinessShape}.
+ *
  * @since 0.1.0
  * @category tags
  */

@@ -28,6 +28,7 @@ import * as Setting from "./Setting.js"
  * The prefix of every environment variable (`WARMPOOL_PORT`), applied once, here.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const envPrefix = "WARMPOOL"
 
@@ -253,6 +254,7 @@ export type Values = { readonly [K in keyof Settings]: Setting.Value<Settings[K]
  * Which provisioner runs the jobs.
  *
  * @since 0.1.0
+ * @category models
  */
 export type ProvisionerConfig =
   | {
@@ -272,7 +274,10 @@ export type ProvisionerConfig =
   }
 
 /**
+ * The operations of the `ServerConfig` service.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface ServerConfigShape {
   /** A SQLite file path (the embedded default) or a `postgres://` URL. */
@@ -327,6 +332,8 @@ export interface ServerConfigShape {
 }
 
 /**
+ * The `ServerConfig` service tag; its operations are {@link ServerConfigShape}.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -336,6 +343,7 @@ export class ServerConfig extends Context.Tag("@warmpool/server/ServerConfig")<S
  * Whether a `--db` value names PostgreSQL.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isPostgres = (db: string): boolean => /^postgres(ql)?:\/\//.test(db)
 
@@ -343,6 +351,7 @@ export const isPostgres = (db: string): boolean => /^postgres(ql)?:\/\//.test(db
  * The configuration from the settings' values; fails when the command provisioner has no command.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.SettingError> => {
   let provisioner: ProvisionerConfig
@@ -434,6 +443,7 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
  * The configuration from `WARMPOOL_*` variables only (through the current `ConfigProvider`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const config: Config.Config<ServerConfigShape> = Setting.config(settings, envPrefix).pipe(
   Config.mapOrFail((values) =>
@@ -445,6 +455,7 @@ export const config: Config.Config<ServerConfigShape> = Setting.config(settings,
  * A loaded configuration with where each value came from (for `--print-config`).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Loaded {
   readonly config: ServerConfigShape
@@ -457,6 +468,7 @@ export interface Loaded {
  * order of precedence.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const load = (inputs: Setting.Inputs): Effect.Effect<Loaded, Setting.SettingError> =>
   Effect.flatMap(Setting.load(settings, inputs, envPrefix), (loaded) =>
@@ -470,6 +482,7 @@ export const load = (inputs: Setting.Inputs): Effect.Effect<Loaded, Setting.Sett
  * database passwords redacted.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const describe = (loaded: Loaded): string => {
   const entries = (Object.keys(settings) as Array<keyof Settings>).map((field) => {

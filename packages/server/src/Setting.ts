@@ -321,6 +321,7 @@ export type Value<S> = S extends Setting<infer A> ? A : never
  * The environment-variable part of a setting's name: `render-cache-ttl` → `RENDER_CACHE_TTL`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const keyOf = (name: string): string => name.toUpperCase().replace(/-/g, "_")
 
@@ -459,6 +460,7 @@ export interface Loaded<S extends Record<string, Any>> {
  * file, which wins over the default. Unknown config-file keys are errors.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const load = <S extends Record<string, Any>>(
   settings: S,
@@ -534,6 +536,7 @@ export const load = <S extends Record<string, Any>>(
  * only (no flags, no file): `Config.nested(prefix)` applied once over all of them.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const config = <S extends Record<string, Any>>(
   settings: S,

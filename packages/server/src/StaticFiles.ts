@@ -21,6 +21,7 @@ import * as NodePath from "node:path"
  * What serving a file needs from the platform (all provided by `NodeHttpServer.layer`).
  *
  * @since 0.1.0
+ * @category models
  */
 export type Requirements = FileSystem.FileSystem | HttpPlatform.HttpPlatform | Etag.Generator
 
@@ -28,6 +29,7 @@ export type Requirements = FileSystem.FileSystem | HttpPlatform.HttpPlatform | E
  * `Cache-Control` of the page: always revalidated, so a new build is picked up at once.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const pageCacheControl = "no-cache"
 
@@ -35,6 +37,7 @@ export const pageCacheControl = "no-cache"
  * `Cache-Control` of a content-hashed asset: its name changes whenever its content does.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const assetCacheControl = "public, max-age=31536000, immutable"
 
@@ -42,6 +45,7 @@ export const assetCacheControl = "public, max-age=31536000, immutable"
  * The file served for `/`.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const indexFile = "index.html"
 
@@ -68,6 +72,7 @@ const contentTypes: Readonly<Record<string, string>> = {
  * The `Content-Type` of a file by its extension; `application/octet-stream` when unknown.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const contentTypeOf = (fileName: string): string =>
   contentTypes[NodePath.posix.extname(fileName).toLowerCase()] ?? "application/octet-stream"
@@ -77,6 +82,7 @@ export const contentTypeOf = (fileName: string): string =>
  * hash being 8 or more upper-case letters and digits).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isHashedAsset = (fileName: string): boolean => /-[A-Z0-9]{8,}\.[A-Za-z0-9]+$/.test(fileName)
 
@@ -84,6 +90,7 @@ export const isHashedAsset = (fileName: string): boolean => /-[A-Z0-9]{8,}\.[A-Z
  * The `Cache-Control` of a served file.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const cacheControlOf = (fileName: string): string =>
   fileName !== indexFile && isHashedAsset(NodePath.posix.basename(fileName)) ? assetCacheControl : pageCacheControl
@@ -95,6 +102,7 @@ export const cacheControlOf = (fileName: string): string =>
  * `index.html`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const requestSegments = (url: string): Option.Option<ReadonlyArray<string>> => {
   const end = url.search(/[?#]/)
@@ -135,6 +143,7 @@ const matchesEtag = (ifNoneMatch: string | undefined, etag: string): boolean => 
  * inside `directory`. Never fails.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const respond = (
   directory: string,
@@ -176,6 +185,7 @@ export const respond = (
  * every such icon gets this neutral glyph instead of a 404 (and a broken image).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const fallbackIcon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="24" height="24">` +
   `<rect x="3" y="3" width="18" height="18" rx="4" fill="#e6e9ed" stroke="#8b95a1" stroke-width="1.5"/>` +
@@ -188,6 +198,7 @@ const iconPath = /^\/icon\/[^/?#]+\.svg(?:[?#].*)?$/
  * Whether a request URL names an icon of the `/icon/*.svg` set.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isIconRequest = (url: string): boolean => iconPath.test(url)
 
@@ -201,6 +212,7 @@ const fallbackIconResponse = HttpServerResponse.text(fallbackIcon, {
  * {@link fallbackIcon}.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const handler = (
   directory: string
@@ -219,6 +231,7 @@ export const handler = (
  * routes (e.g. `HttpRouter.concat(api, StaticFiles.router(dir))`).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const router = (directory: string): HttpRouter.HttpRouter<never, Requirements> =>
   HttpRouter.empty.pipe(

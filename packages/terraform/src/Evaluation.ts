@@ -198,9 +198,9 @@ const emptyScope = (files: FileAccess, meter: Budgets.Meter): Evaluator.Scope =>
 
 const IN_PROGRESS: unique symbol = Symbol("in progress")
 
-class Memo<A> {
-  private readonly entries = new Map<string, A | typeof IN_PROGRESS>()
-  get(key: string, compute: () => A, onCycle: () => A): A {
+class Memo<A, K = string> {
+  private readonly entries = new Map<K, A | typeof IN_PROGRESS>()
+  get(key: K, compute: () => A, onCycle: () => A): A {
     const current = this.entries.get(key)
     if (current === IN_PROGRESS) return onCycle()
     if (current !== undefined) return current
@@ -460,7 +460,8 @@ class ModuleInstanceImpl implements ModuleInstance {
   readonly prefix: string
   private readonly variables = new Map<string, Support.Converted>()
   private readonly variablesInProgress = new Set<string>()
-  private readonly expansions = new Memo<Expansion>()
+  /** Keyed by the block itself (an address can be declared twice; `indexOf` made this O(n²)). */
+  private readonly expansions = new Memo<Expansion, CompiledTemplate.Block>()
   private readonly calls = new Memo<CallExpansion>()
   readonly moduleScope: InstanceScope
 
@@ -588,7 +589,7 @@ class ModuleInstanceImpl implements ModuleInstance {
   }
 
   expansion(block: CompiledTemplate.Block): Expansion {
-    return this.expansions.get(block.address + "#" + this.module.blocks.indexOf(block), () => {
+    return this.expansions.get(block, () => {
       const r = this.repeat(block.count, block.forEach, this.moduleScope)
       const make = (key: number | string | undefined, unexpanded: boolean, repetition: Repetition) =>
         new BlockInstanceImpl(

@@ -24,22 +24,31 @@ const renderBench = Command.make(
       ),
       Options.repeated
     ),
+    synthetic: Options.text("synthetic").pipe(
+      Options.withDescription(
+        "Also measure generated templates with these parameter counts, comma-separated (e.g. 10,100,1000; named synthetic-N). Alone (without --templates) it measures only the generated templates."
+      ),
+      Options.withDefault("")
+    ),
     json: Options.boolean("json").pipe(Options.withDescription("Print {\"templates\": [{name, ...fields}]}.")),
     budget: Options.integer("budget-ms").pipe(
       Options.withDescription("Time spent on each measurement, in milliseconds."),
       Options.withDefault(1500)
     )
   },
-  (args) =>
-    Effect.flatMap(Effect.promise(() => import("../handlers/benchRender.js")), (handler) =>
+  (args) => {
+    const synthetic = args.synthetic.split(",").map((n) => Number(n.trim())).filter((n) => Number.isInteger(n) && n > 0)
+    return Effect.flatMap(Effect.promise(() => import("../handlers/benchRender.js")), (handler) =>
       handler.run({
-        roots: args.templates.length > 0 ? args.templates : defaultRoots(),
+        roots: args.templates.length > 0 ? args.templates : synthetic.length > 0 ? [] : defaultRoots(),
+        synthetic,
         json: args.json,
         budgetMs: args.budget
       }))
+  }
 ).pipe(
   Command.withDescription(
-    "Measure parse, cold render, warm render, output-cache-only miss, cache hit and hash floor per template (medians of one run)."
+    "Measure parse, cold render, warm render, cache miss, output-cache-only miss, cache hit and hash floor per template (medians of one run, wall and CPU time, steps rotated per round; impossible results flagged)."
   )
 )
 

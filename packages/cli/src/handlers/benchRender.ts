@@ -2,11 +2,21 @@
  * `warmpool bench render`: per template, medians from one run of
  * - `parseOnlyMs`: `@cdktf/hcl2json` `parse()` of the configuration files alone;
  * - `coldMs`: no cache at all: load + compile + render;
- * - `warmRenderMs`: compiled template cached, render-cache miss (fresh values every time);
+ * - `warmRenderMs`: the bare render of the compiled template (fresh values every time);
+ * - `cacheMissMs`: a `RenderCache` miss on the same compiled template (fresh values every time),
+ *   the cache's work (key, single flight, freeze, weighing, admission) included;
  * - `outputCacheOnlyMissMs`: the abandoned design: an output cache, but the files loaded and
  *   parsed on every miss (render-cache miss without a template cache);
  * - `cacheHitUs`: a render-cache hit, key hashing included;
  * - `hashFloorUs`: the canonical hash of the same key + a `Map.get` (the floor of a hit).
+ *
+ * Every step runs once per round, rounds repeat until the budget is spent, and the order of the
+ * steps rotates from round to round, so both sides of each ratio see the same machine load and no
+ * step always runs after the one that leaves the most garbage. Every step that fills a cache has
+ * its own bounded one. Each step is timed in wall time and in process CPU time (`cpu` fields).
+ * A result that cannot be true (a cold render faster than its own parse, a miss faster than the
+ * render it performs, a hit faster than its own hashing) is flagged in `flags`, and marked `!`
+ * in the table, instead of being shown as a finding.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
@@ -15,34 +25,84 @@ import { CacheSettings, RenderCache, Renderer, RenderKey } from "@warmpool/rende
 import { CompiledTemplate, HclParser, Loader, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { exitCode } from "../internal/keyValue.js"
+import { syntheticFiles } from "./benchSynthetic.js"
 
 const renderTemplate = Renderer.renderTemplate
 
 export interface BenchArgs {
   readonly roots: ReadonlyArray<string>
+  /** Parameter counts of synthetic templates to measure as well (`synthetic-<n>`). */
+  readonly synthetic?: ReadonlyArray<number> | undefined
   readonly json: boolean
   /** Time spent per measurement, in milliseconds. */
   readonly budgetMs: number
 }
 
-export interface TemplateResult {
-  readonly name: string
+/** The per-step medians, in the units of the wall-time fields. */
+export interface StepTimes {
   readonly parseOnlyMs: number
   /** Load + compile (no render). */
   readonly loadCompileMs: number
   readonly coldMs: number
   readonly warmRenderMs: number
+  readonly cacheMissMs: number
   readonly outputCacheOnlyMissMs: number
   readonly cacheHitUs: number
   readonly hashFloorUs: number
 }
 
-const median = (samples: Array<number>): number => {
+export interface TemplateResult extends StepTimes {
+  readonly name: string
+  /** The same steps in process CPU time (user + system, every thread of the process). */
+  readonly cpu: StepTimes
+  /** Results that cannot be true (see `impossible`), in wall time then CPU time. */
+  readonly flags: ReadonlyArray<string>
+}
+
+const median = (samples: ReadonlyArray<number>): number => {
   const sorted = [...samples].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  return sorted.length === 0
+    ? Number.NaN
+    : sorted.length % 2 === 1
+    ? sorted[mid]!
+    : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/**
+ * The checks of results that cannot be true: each pair is (a step, a part of that step's work).
+ * A whole measured below its part means noise or a collector pause landed on one side; the
+ * ratio says nothing about the code.
+ */
+const impossible: ReadonlyArray<readonly [keyof StepTimes, keyof StepTimes, string]> = [
+  ["coldMs", "parseOnlyMs", "a cold render includes the parse"],
+  ["coldMs", "loadCompileMs", "a cold render includes the load and compile"],
+  ["cacheMissMs", "warmRenderMs", "a cache miss includes the render"],
+  ["cacheHitUs", "hashFloorUs", "a cache hit includes the key hashing"]
+]
+
+/**
+ * The flags of a result: one line per whole measured below its part.
+ *
+ * @internal
+ */
+export const flagsOf = (wall: StepTimes, cpu: StepTimes): Array<string> => {
+  const flags: Array<string> = []
+  for (const [label, times] of [["wall", wall], ["cpu", cpu]] as const) {
+    for (const [whole, part, why] of impossible) {
+      if (times[whole] < times[part]) {
+        flags.push(
+          `${label}: ${whole} ${times[whole].toPrecision(3)} < ${part} ${
+            times[part].toPrecision(3)
+          } is impossible (${why}): noise, rerun`
+        )
+      }
+    }
+  }
+  return flags
 }
 
 /** Values for a render: the parameters' own values, plus one that varies per iteration. */
@@ -50,9 +110,25 @@ const freshValues = (i: number): Record<string, string> => ({ __bench_iteration:
 
 const owner: Owner.WorkspaceOwner = { ...Owner.empty, id: "c42fdf75-3097-471c-8c33-fb52454d81c0", name: "prebuilds" }
 
-const benchTemplate = (name: string, dir: string, budgetMs: number) =>
+/** Entries of each step's own cache: enough for the step, never growing with the rounds. */
+const boundedCapacity = 64
+
+const cpuNow = (): number => {
+  const usage = process.cpuUsage()
+  return (usage.user + usage.system) / 1000
+}
+
+interface Step {
+  readonly field: keyof StepTimes
+  /** Operations per sample; times are divided by it (and by 1000 for µs fields). */
+  readonly per: number
+  readonly run: (round: number) => Effect.Effect<unknown, unknown, HclParser.HclParser>
+  readonly wall: Array<number>
+  readonly cpu: Array<number>
+}
+
+const benchTemplate = (name: string, files: TemplateFiles.TemplateFiles, budgetMs: number) =>
   Effect.scoped(Effect.gen(function*() {
-    const files = yield* TemplateFiles.fromDirectory(dir)
     const parser = yield* HclParser.HclParser
     const loaded = yield* Loader.load(files)
     // The configuration files the loader parses (every loaded module's files).
@@ -64,95 +140,102 @@ const benchTemplate = (name: string, dir: string, budgetMs: number) =>
     }
     const parseAll = Effect.forEach(sources, ([file, content]) => Effect.either(parser.parse(file, content)))
     const template = yield* CompiledTemplate.compile(files)
-    const cache = yield* RenderCache.make(CacheSettings.defaults(1_000_000))
+    const bounded = CacheSettings.defaults(boundedCapacity)
+    const hitCache = yield* RenderCache.make(bounded)
+    const missCache = yield* RenderCache.make(bounded)
+    const outputCache = yield* RenderCache.make(bounded)
     const hitValues = freshValues(0)
     const job = { template, inputs: { owner, values: hitValues } }
     const floor = new Map<string, number>([[RenderKey.make("bench", template, owner, hitValues, job).id, 1]])
     let sink = 0
-
-    // Every measurement is taken once per round, rounds repeat until the budget is spent: both
-    // sides of each ratio see the same machine load.
-    const samples = {
-      parse: [] as Array<number>,
-      compile: [] as Array<number>,
-      cold: [] as Array<number>,
-      warm: [] as Array<number>,
-      outputCacheOnly: [] as Array<number>,
-      hit: [] as Array<number>,
-      floor: [] as Array<number>
-    }
-    const timed = <A, E, R>(effect: Effect.Effect<A, E, R>, into: Array<number>, per = 1) =>
-      Effect.suspend(() => {
-        const t0 = performance.now()
-        return Effect.tap(effect, () => Effect.sync(() => into.push((performance.now() - t0) / per)))
-      })
+    let fresh = 0
     const batch = 200
-    const round = (i: number, record: boolean) => {
-      const sink_ = (into: Array<number>) => (record ? into : [])
-      return Effect.gen(function*() {
-        yield* timed(parseAll, sink_(samples.parse))
-        yield* timed(CompiledTemplate.compile(files), sink_(samples.compile))
-        yield* timed(
-          Effect.map(CompiledTemplate.compile(files), (t) => renderTemplate(t, { owner, values: freshValues(i) })),
-          sink_(samples.cold)
-        )
-        // Abandoned design: the output cache misses, and the files are loaded and parsed first.
-        yield* timed(
-          Effect.flatMap(CompiledTemplate.compile(files), (compiled) => {
-            const values = freshValues(1_000_000 + i)
-            return cache.get(
-              RenderKey.make("bench", compiled, owner, values, { template: compiled, inputs: { owner, values } })
+    const renders = 10
+
+    const step = (field: keyof StepTimes, per: number, run: Step["run"]): Step => ({
+      field,
+      per,
+      run,
+      wall: [],
+      cpu: []
+    })
+    const steps: Array<Step> = [
+      step("parseOnlyMs", 1, () => parseAll),
+      step("loadCompileMs", 1, () => CompiledTemplate.compile(files)),
+      step(
+        "coldMs",
+        1,
+        () =>
+          Effect.map(CompiledTemplate.compile(files), (t) => renderTemplate(t, { owner, values: freshValues(++fresh) }))
+      ),
+      // Abandoned design: the output cache misses, and the files are loaded and parsed first.
+      step("outputCacheOnlyMissMs", 1, () =>
+        Effect.flatMap(CompiledTemplate.compile(files), (compiled) => {
+          const values = freshValues(++fresh)
+          return outputCache.get(
+            RenderKey.make("bench", compiled, owner, values, { template: compiled, inputs: { owner, values } })
+          )
+        })),
+      step("warmRenderMs", renders, () =>
+        Effect.sync(() => {
+          for (let j = 0; j < renders; j++) renderTemplate(template, { owner, values: freshValues(++fresh) })
+        })),
+      step("cacheMissMs", renders, () =>
+        Effect.gen(function*() {
+          for (let j = 0; j < renders; j++) {
+            const values = freshValues(++fresh)
+            yield* missCache.get(
+              RenderKey.make("bench", template, owner, values, { template, inputs: { owner, values } })
             )
-          }),
-          sink_(samples.outputCacheOnly)
-        )
-        const warmCount = 10
-        yield* timed(
-          Effect.sync(() => {
-            for (let j = 0; j < warmCount; j++) {
-              renderTemplate(template, { owner, values: freshValues(i * warmCount + j) })
-            }
-          }),
-          sink_(samples.warm),
-          warmCount
-        )
-        yield* timed(
-          Effect.gen(function*() {
-            for (let j = 0; j < batch; j++) yield* cache.get(RenderKey.make("bench", template, owner, hitValues, job))
-          }),
-          sink_(samples.hit),
-          batch / 1000
-        )
-        yield* timed(
-          Effect.sync(() => {
-            for (let j = 0; j < batch; j++) {
-              const id = `bench\u0000${RenderKey.ownerDigest(template.ownerReads, owner)}\u0000${
-                RenderKey.valuesDigest(hitValues)
-              }`
-              sink += floor.get(id) ?? 0
-            }
-          }),
-          sink_(samples.floor),
-          batch / 1000
+          }
+        })),
+      step("cacheHitUs", batch / 1000, () =>
+        Effect.gen(function*() {
+          for (let j = 0; j < batch; j++) yield* hitCache.get(RenderKey.make("bench", template, owner, hitValues, job))
+        })),
+      step("hashFloorUs", batch / 1000, () =>
+        Effect.sync(() => {
+          for (let j = 0; j < batch; j++) {
+            const id = `bench\u0000${RenderKey.ownerDigest(template.ownerReads, owner)}\u0000${
+              RenderKey.valuesDigest(hitValues)
+            }`
+            sink += floor.get(id) ?? 0
+          }
+        }))
+    ]
+
+    const timed = (s: Step, round: number, record: boolean) =>
+      Effect.suspend(() => {
+        const wall0 = performance.now()
+        const cpu0 = cpuNow()
+        return Effect.tap(
+          Effect.either(s.run(round)),
+          () =>
+            Effect.sync(() => {
+              const cpu1 = cpuNow()
+              const wall1 = performance.now()
+              if (record) {
+                s.wall.push((wall1 - wall0) / s.per)
+                s.cpu.push((cpu1 - cpu0) / s.per)
+              }
+            })
         )
       })
-    }
-    for (let i = 0; i < 3; i++) yield* round(-1 - i, false)
+    // Round `i` starts at step `i mod n`: every step runs first, last and in between as often.
+    const round = (i: number, record: boolean) =>
+      Effect.forEach(steps.keys(), (k) => timed(steps[(i + k) % steps.length]!, i, record), { discard: true })
+
+    for (let i = 0; i < steps.length; i++) yield* round(i, false)
     const started = performance.now()
-    for (let i = 0; samples.parse.length < 15 || performance.now() - started < 4 * budgetMs; i++) {
+    for (let i = 0; steps[0]!.wall.length < 15 || performance.now() - started < 4 * budgetMs; i++) {
       yield* round(i, true)
     }
     if (sink < 0) yield* Console.log(sink)
-    const result: TemplateResult = {
-      name,
-      parseOnlyMs: median(samples.parse),
-      loadCompileMs: median(samples.compile),
-      coldMs: median(samples.cold),
-      warmRenderMs: median(samples.warm),
-      outputCacheOnlyMissMs: median(samples.outputCacheOnly),
-      cacheHitUs: median(samples.hit),
-      hashFloorUs: median(samples.floor)
-    }
+    const medians = (pick: (s: Step) => ReadonlyArray<number>) =>
+      Object.fromEntries(steps.map((s) => [s.field, median(pick(s))])) as unknown as StepTimes
+    const wall = medians((s) => s.wall)
+    const cpu = medians((s) => s.cpu)
+    const result: TemplateResult = { name, ...wall, cpu, flags: flagsOf(wall, cpu) }
     return result
   }))
 
@@ -175,36 +258,63 @@ const templateDirs = (root: string) =>
 
 const fixed = (n: number, digits: number) => n.toFixed(digits)
 
-const table = (results: ReadonlyArray<TemplateResult>): string => {
+/** A ratio of a whole to its part, marked `!` when the whole is below the part. */
+const ratio = (whole: number, part: number, digits: number, partOfWhole: boolean) => {
+  const text = fixed(whole / part, digits)
+  return partOfWhole && whole < part ? `${text}!` : text
+}
+
+const tableOf = (rows: ReadonlyArray<readonly [string, StepTimes]>): string => {
   const header = [
     "template",
     "parseOnlyMs",
     "coldMs",
     "warmRenderMs",
+    "cacheMissMs",
     "outputCacheOnlyMissMs",
     "cacheHitUs",
     "hashFloorUs",
     "cold/parse",
     "cold/warm",
+    "miss/warm",
     "hit/floor"
   ]
-  const rows = results.map((r) => [
-    r.name,
+  const body = rows.map(([name, r]) => [
+    name,
     fixed(r.parseOnlyMs, 2),
     fixed(r.coldMs, 2),
     fixed(r.warmRenderMs, 3),
+    fixed(r.cacheMissMs, 3),
     fixed(r.outputCacheOnlyMissMs, 2),
     fixed(r.cacheHitUs, 2),
     fixed(r.hashFloorUs, 2),
-    fixed(r.coldMs / r.parseOnlyMs, 2),
-    fixed(r.coldMs / r.warmRenderMs, 1),
-    fixed(r.cacheHitUs / r.hashFloorUs, 2)
+    ratio(r.coldMs, r.parseOnlyMs, 2, true),
+    ratio(r.coldMs, r.warmRenderMs, 1, false),
+    ratio(r.cacheMissMs, r.warmRenderMs, 2, true),
+    ratio(r.cacheHitUs, r.hashFloorUs, 2, true)
   ])
-  const all = [header, ...rows]
+  const all = [header, ...body]
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)))
   return all.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")).join(
     "\n"
   )
+}
+
+/**
+ * The human-readable report: wall time, CPU time, then the flags.
+ *
+ * @internal
+ */
+export const table = (results: ReadonlyArray<TemplateResult>): string => {
+  const flags = results.flatMap((r) => r.flags.map((f) => `! ${r.name}: ${f}`))
+  return [
+    "wall time (medians)",
+    tableOf(results.map((r) => [r.name, r])),
+    "",
+    "CPU time (medians, process user + system)",
+    tableOf(results.map((r) => [r.name, r.cpu])),
+    ...(flags.length > 0 ? ["", ...flags] : [])
+  ].join("\n")
 }
 
 export const run = (args: BenchArgs): Effect.Effect<void, never, FileSystem.FileSystem | Path.Path> =>
@@ -213,8 +323,15 @@ export const run = (args: BenchArgs): Effect.Effect<void, never, FileSystem.File
     for (const root of args.roots) {
       for (const [name, dir] of yield* templateDirs(root)) {
         if (!args.json) yield* Console.error(`benchmarking ${name}...`)
-        results.push(yield* benchTemplate(name, dir, args.budgetMs))
+        results.push(yield* benchTemplate(name, yield* TemplateFiles.fromDirectory(dir), args.budgetMs))
       }
+    }
+    for (const parameters of args.synthetic ?? []) {
+      const name = `synthetic-${parameters}`
+      if (!args.json) yield* Console.error(`benchmarking ${name}...`)
+      const files = syntheticFiles(parameters)
+      if (Either.isLeft(files)) return yield* files.left
+      results.push(yield* benchTemplate(name, files.right, args.budgetMs))
     }
     yield* Console.log(args.json ? JSON.stringify({ templates: results }) : table(results))
   }).pipe(

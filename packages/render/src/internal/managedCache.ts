@@ -17,13 +17,18 @@
  *   they complete (Effect serves a TTL-0 failure for the rest of that millisecond) and never
  *   enter the index;
  * - a miss runs in a fiber forked into the cache's scope and is joined, so an interrupted first
- *   caller does not interrupt the other waiters of the same key;
+ *   caller does not interrupt the other waiters of the same key; a lookup marked `inline`
+ *   (synchronous: nothing to gain from interrupting it) runs in the caller's fiber instead,
+ *   uninterruptibly, which gives the waiters the same guarantee without a fork, a join and a
+ *   trip through the scheduler per miss;
+ * - no effect is run from inside another (`runSync`): invalidations of dropped entries are
+ *   returned to the caller's fiber and run there;
  * - bounded memory under reloads: Effect's access list keeps ~2 nodes per load until a capacity
  *   eviction drains it, which never happens here; after `rebuildAfterLoads` loads the Effect
  *   cache is replaced by a fresh one (live entries stay in the index, so nothing is re-rendered).
  */
 import * as Cache from "effect/Cache"
-import * as Clock from "effect/Clock"
+import type * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -65,6 +70,11 @@ export interface Options<K extends Keyed, V, E> {
   readonly maxWeight?: number
   /** Heavier values are returned but not kept (default `maxWeight / 16`). */
   readonly maxEntryWeight?: number
+  /**
+   * Keys whose lookup is synchronous (no async boundary, nothing to gain from interrupting it):
+   * it runs in the caller's fiber, uninterruptibly, instead of a forked fiber (default: none).
+   */
+  readonly inline?: (key: K) => boolean
 }
 
 export interface Stats {
@@ -127,12 +137,30 @@ export const make = <K extends Keyed, V, E>(
     /** The most recently used key (already last in `index`: touching it moves nothing). */
     let mostRecent: string | undefined
 
-    /** Remove an entry from the index and from the Effect cache that holds it. */
+    /**
+     * Entries dropped from the index whose Effect cache still holds them: `flushDropped` removes
+     * them there, in the fiber of whoever dropped them (never through a nested `runSync`).
+     */
+    let dropped: Array<Entry<K, V>> = []
+    const flushDropped: Effect.Effect<void> = Effect.suspend(() => {
+      const entries = dropped
+      dropped = []
+      let effect = entries[0]!.cache.invalidate(entries[0]!.key)
+      for (let i = 1; i < entries.length; i++) {
+        effect = Effect.zipRight(effect, entries[i]!.cache.invalidate(entries[i]!.key))
+      }
+      return effect
+    })
+    /** `effect` after the pending invalidations, if any (nothing added when there are none). */
+    const afterFlush = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+      dropped.length === 0 ? effect : Effect.zipRight(flushDropped, effect)
+
+    /** Remove an entry from the index (and, at the next flush, from the Effect cache that holds it). */
     const drop = (entry: Entry<K, V>) => {
       index.delete(entry.key.id)
       weight -= entry.weight
       if (mostRecent === entry.key.id) mostRecent = undefined
-      Effect.runSync(entry.cache.invalidate(entry.key))
+      dropped.push(entry)
     }
 
     const staleness = (entry: Entry<K, V>, now: number): EvictionReason | undefined =>
@@ -192,37 +220,56 @@ export const make = <K extends Keyed, V, E>(
       return true
     }
 
-    const load = (key: K, startedAt: number): Effect.Effect<V, E> =>
-      Effect.gen(function*() {
-        const holder = cache
-        const fiber = yield* Effect.forkIn(holder.getEither(key), scope)
-        const outcome = yield* Effect.exit(Fiber.join(fiber))
-        if (Exit.isFailure(outcome)) {
-          yield* holder.invalidate(key)
-          return yield* Effect.failCause(outcome.cause)
-        }
-        const either = outcome.value
-        const value = Either.merge(either)
-        if (Either.isLeft(either)) {
-          observer.hit()
-        } else {
-          observer.miss()
-          loads++
-          loadsSinceRebuild++
-        }
-        const kept = options.cacheable(value) &&
-          admit(key, value, Either.isRight(either) ? startedAt : yield* Clock.currentTimeMillis, startedAt, holder)
-        if (!kept) {
-          yield* holder.invalidate(key)
-        }
-        observer.size(index.size)
-        if (loadsSinceRebuild >= rebuildAfter) {
-          cache = yield* makeCache
-          generation++
-          loadsSinceRebuild = 0
-        }
-        return value
-      })
+    const rebuild = Effect.map(makeCache, (fresh) => {
+      cache = fresh
+      generation++
+      loadsSinceRebuild = 0
+    })
+
+    /** The bookkeeping after `holder` answered: count, keep or invalidate, maybe rebuild. */
+    const settle = (
+      key: K,
+      startedAt: number,
+      holder: Cache.Cache<K, V, E>,
+      either: Either.Either<V, V>
+    ): Effect.Effect<V> => {
+      const value = Either.merge(either)
+      const loaded = Either.isRight(either)
+      if (loaded) {
+        observer.miss()
+        loads++
+        loadsSinceRebuild++
+      } else {
+        observer.hit()
+      }
+      const kept = options.cacheable(value) &&
+        admit(key, value, loaded ? startedAt : clock.unsafeCurrentTimeMillis(), startedAt, holder)
+      observer.size(index.size)
+      let after: Effect.Effect<V> = Effect.succeed(value)
+      if (loadsSinceRebuild >= rebuildAfter) after = Effect.as(rebuild, value)
+      if (!kept) after = Effect.zipRight(holder.invalidate(key), after)
+      return afterFlush(after)
+    }
+
+    const inline = options.inline
+    const load = (key: K, startedAt: number): Effect.Effect<V, E> => {
+      const holder = cache
+      const failed = (cause: Cause.Cause<E>) => Effect.zipRight(holder.invalidate(key), Effect.failCause(cause))
+      if (inline !== undefined && inline(key)) {
+        return Effect.matchCauseEffect(Effect.uninterruptible(holder.getEither(key)), {
+          onFailure: failed,
+          onSuccess: (either) => settle(key, startedAt, holder, either)
+        })
+      }
+      return Effect.flatMap(
+        Effect.forkIn(holder.getEither(key), scope),
+        (fiber) =>
+          Effect.matchCauseEffect(Fiber.join(fiber), {
+            onFailure: failed,
+            onSuccess: (either) => settle(key, startedAt, holder, either)
+          })
+      )
+    }
 
     // The clock of the layer's context (TestClock in tests), read synchronously on the hot path.
     const clock = yield* Effect.clock
@@ -234,10 +281,10 @@ export const make = <K extends Keyed, V, E>(
           observer.hit()
           return Effect.succeed(entry.value)
         }
-        return load(key, now)
+        return afterFlush(load(key, now))
       })
 
-    const sweep = Effect.sync(() => {
+    const sweep = Effect.suspend(() => {
       const now = clock.unsafeCurrentTimeMillis()
       let idle = 0
       let old = 0
@@ -251,6 +298,7 @@ export const make = <K extends Keyed, V, E>(
       if (idle > 0) observer.evicted("idle", idle)
       if (old > 0) observer.evicted("max_age", old)
       observer.size(index.size)
+      return afterFlush(Effect.void)
     })
 
     observer.size(0)
@@ -266,6 +314,8 @@ export const make = <K extends Keyed, V, E>(
       invalidateAll: Effect.gen(function*() {
         index.clear()
         weight = 0
+        mostRecent = undefined
+        dropped = []
         yield* cache.invalidateAll
         observer.size(0)
       })

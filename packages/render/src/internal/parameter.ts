@@ -7,6 +7,7 @@ import { TfNumber } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
 import { formTypeOf } from "./formType.js"
 import { validateParameter } from "./parameterValidation.js"
+import * as RegexMemo from "./regexMemo.js"
 import { diagnostic, hclString, isTrue, primitiveText, textOr, typeName } from "./text.js"
 
 const parameterTypes: ReadonlyArray<RenderOutput.ParameterType> = RenderOutput.ParameterType.literals
@@ -122,7 +123,10 @@ const parameterValue = (
 }
 
 /** Extract one `coder_parameter` instance. */
-export const extractParameter = (instance: Evaluation.BlockInstance): Extracted => {
+export const extractParameter = (
+  instance: Evaluation.BlockInstance,
+  regexes: RegexMemo.RegexMemo = RegexMemo.uncached
+): Extracted => {
   const label = instance.block.name
   const name = instance.attribute("name")
   if (name === undefined) {
@@ -215,7 +219,7 @@ export const extractParameter = (instance: Evaluation.BlockInstance): Extracted 
       valueState: value.state,
       invalidOptions,
       required
-    })
+    }, regexes)
   }
   return {
     _tag: "Parameter",

@@ -3,8 +3,8 @@
  * blocks), step 2 (the provider's checks, first failing group ends it), step 3 (usage), step 4
  * (required).
  */
-import { RE2JS } from "re2js"
 import type * as RenderOutput from "../RenderOutput.js"
+import * as RegexMemo from "./regexMemo.js"
 import { diagnostic } from "./text.js"
 
 /** Everything the pipeline looks at. */
@@ -137,7 +137,8 @@ const substitute = (message: string, min: number | null, max: number | null, val
 const validationFailure = (
   validation: RenderOutput.ParameterValidation,
   type: RenderOutput.ParameterType,
-  x: string
+  x: string,
+  regexes: RegexMemo.RegexMemo
 ): string | undefined => {
   if (type !== "number") {
     if (validation.validation_min !== null) return `a min cannot be specified for a ${type} type`
@@ -153,14 +154,10 @@ const validationFailure = (
     case "string": {
       const regex = validation.validation_regex
       if (regex === null) return undefined
-      let compiled: RE2JS
-      try {
-        compiled = RE2JS.compile(regex)
-      } catch (e) {
-        return `compile regex "${regex}": ${e instanceof Error ? e.message : String(e)}`
-      }
+      const compiled = regexes.compile(regex)
+      if (compiled._tag === "Invalid") return `compile regex "${regex}": ${compiled.message}`
       if (validation.validation_error === "") return "an error must be specified with a regex validation"
-      return compiled.matcher(x).find()
+      return compiled.regex.matcher(x).find()
         ? undefined
         : `${validation.validation_error} (value "${x}" does not match "${regex}")`
     }
@@ -196,7 +193,10 @@ const typeCheck = (type: RenderOutput.ParameterType, x: string): RenderOutput.Di
   return diagnostic("error", `Parameter value is not of type "${type}"`, detail)
 }
 
-const providerChecks = (facts: ParameterFacts): ReadonlyArray<RenderOutput.Diagnostic> => {
+const providerChecks = (
+  facts: ParameterFacts,
+  regexes: RegexMemo.RegexMemo
+): ReadonlyArray<RenderOutput.Diagnostic> => {
   const v = facts.value.valid ? facts.value.value : undefined
   const d = facts.defaultValue.valid ? facts.defaultValue.value : undefined
   const usingDefault = v === undefined
@@ -208,7 +208,7 @@ const providerChecks = (facts: ParameterFacts): ReadonlyArray<RenderOutput.Diagn
   const member = membership(facts, x, label)
   if (member) return [member]
   if (facts.validations.length === 1) {
-    const failure = validationFailure(facts.validations[0]!, facts.type, x)
+    const failure = validationFailure(facts.validations[0]!, facts.type, x, regexes)
     if (failure !== undefined) {
       return [
         diagnostic(
@@ -223,10 +223,16 @@ const providerChecks = (facts: ParameterFacts): ReadonlyArray<RenderOutput.Diagn
   return type ? [type] : []
 }
 
-/** The parameter's diagnostics, in pipeline order. */
-export const validateParameter = (facts: ParameterFacts): Array<RenderOutput.Diagnostic> => {
+/**
+ * The parameter's diagnostics, in pipeline order. `regexes` compiles validation regexes (the
+ * compiled template's memo in a render).
+ */
+export const validateParameter = (
+  facts: ParameterFacts,
+  regexes: RegexMemo.RegexMemo = RegexMemo.uncached
+): Array<RenderOutput.Diagnostic> => {
   const out: Array<RenderOutput.Diagnostic> = [...facts.step1]
-  if (!facts.step1.some((d) => d.severity === "error")) out.push(...providerChecks(facts))
+  if (!facts.step1.some((d) => d.severity === "error")) out.push(...providerChecks(facts, regexes))
   if (facts.valueState === "invalid") {
     out.push(diagnostic("error", "Parameter value is not valid", usageDetail))
   } else if (facts.valueState === "unknown") {

@@ -7,6 +7,7 @@ import { Budgets, Evaluation, Plan } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
 import { extractParameter } from "./parameter.js"
 import { applyDefaultRule, type ExtractedPreset, extractPresetContained, type PrebuildSettings } from "./preset.js"
+import * as RegexMemo from "./regexMemo.js"
 import { extractSecrets } from "./secret.js"
 import { extractTags } from "./tags.js"
 import { compareBytes, defectMessage, diagnostic, wire } from "./text.js"
@@ -60,12 +61,13 @@ const renderUnsafe = (
   if (options.full) evaluation.forceAll()
   const instances = evaluation.instances()
 
+  const regexes = RegexMemo.forTemplate(template)
   const parameterErrors: Array<RenderOutput.Diagnostic> = []
   const parameters: Array<RenderOutput.Parameter> = []
   const addresses = new Map<string, Array<string>>()
   for (const instance of instances) {
     for (const block of instance.blocks("data", "coder_parameter")) {
-      const extracted = extractParameter(block)
+      const extracted = extractParameter(block, regexes)
       if (extracted._tag === "Dropped") {
         parameterErrors.push(...extracted.diagnostics)
         continue
