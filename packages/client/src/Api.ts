@@ -364,6 +364,7 @@ export const PoolStateName = Schema.Literal(
  * Claims (or misses) of a preset over the last 5 minutes, 15 minutes, hour and day (issue 16).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const DemandCounts = Schema.Struct({
   last5m: Schema.Number,
@@ -379,6 +380,7 @@ export const DemandCounts = Schema.Struct({
  * used instead.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const PresetPolicyState = Schema.Struct({
   expression: Schema.String,
@@ -772,6 +774,7 @@ export class PrebuildsGroup extends HttpApiGroup.make("prebuilds")
  * `weekday`, with bounds (default 0 and 100).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const PolicyBody = Schema.Struct({
   expression: Schema.String,
@@ -783,6 +786,7 @@ export const PolicyBody = Schema.Struct({
  * A stored demand policy.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const PolicyInfo = Schema.Struct({
   template: Schema.String,
@@ -794,12 +798,18 @@ export const PolicyInfo = Schema.Struct({
 })
 
 /**
+ * `GET /api/v1/policies`.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PoliciesResponse = Schema.Struct({ policies: Schema.Array(PolicyInfo) })
 
 /**
+ * The `DELETE /api/v1/presets/{template}/{preset}/policy` response.
+ *
  * @since 0.1.0
+ * @category schemas
  */
 export const PolicyRemoved = Schema.Struct({ template: Schema.String, preset: Schema.String, removed: Schema.Boolean })
 
@@ -807,6 +817,7 @@ export const PolicyRemoved = Schema.Struct({ template: Schema.String, preset: Sc
  * Demand policies per preset (issue 16).
  *
  * @since 0.1.0
+ * @category groups
  */
 export class PoliciesGroup extends HttpApiGroup.make("policies")
   .add(HttpApiEndpoint.get("list", "/api/v1/policies").addSuccess(PoliciesResponse))

@@ -23,6 +23,7 @@ import type { TemplateId, TemplateVersionId } from "./Domain.js"
  * `hit`: a ready prebuild was claimed; `miss`: the preset had none ready.
  *
  * @since 0.1.0
+ * @category models
  */
 export type ClaimOutcome = "hit" | "miss"
 
@@ -30,6 +31,7 @@ export type ClaimOutcome = "hit" | "miss"
  * One recorded claim.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimRecord {
   readonly at: DateTime.Utc
@@ -44,6 +46,7 @@ export interface ClaimRecord {
  * The windows counted, newest first: the inputs `claims_5m` .. `claims_24h` of a policy.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const windows = {
   "5m": Duration.minutes(5),
@@ -57,6 +60,7 @@ export const windows = {
  * older, see {@link retention}).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const longestWindow: Duration.Duration = windows["24h"]
 
@@ -64,6 +68,7 @@ export const longestWindow: Duration.Duration = windows["24h"]
  * How long claim rows are kept (7 days: a week of history for operators).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const retention: Duration.Duration = Duration.days(7)
 
@@ -72,6 +77,7 @@ export const retention: Duration.Duration = Duration.days(7)
  * instant (a claim counts in a window when it happened strictly less than the window ago).
  *
  * @since 0.1.0
+ * @category models
  */
 export const ClaimCounts = Schema.Struct({
   templateName: Schema.String,
@@ -86,7 +92,10 @@ export const ClaimCounts = Schema.Struct({
   misses24h: Count
 })
 /**
+ * The type of {@link ClaimCounts}.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type ClaimCounts = typeof ClaimCounts.Type
 
@@ -94,6 +103,7 @@ export type ClaimCounts = typeof ClaimCounts.Type
  * The counts of a preset nobody claimed.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const noClaims = (templateName: string, presetName: string): ClaimCounts => ({
   templateName,
@@ -113,6 +123,7 @@ export const noClaims = (templateName: string, presetName: string): ClaimCounts 
  * the in-memory paths use it).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const countClaims = (
   templateName: string,
@@ -149,6 +160,7 @@ export const countClaims = (
  * The key of a preset in the claim log and the policy table.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const presetKey = (templateName: string, presetName: string): string => `${templateName}/${presetName}`
 
@@ -156,6 +168,7 @@ export const presetKey = (templateName: string, presetName: string): string => `
  * Counts one claim in `warmpool_prebuild_claims_total{template,preset,outcome}`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const countMetric = (
   metrics: Metrics.Instruments,

@@ -14,6 +14,7 @@ import { presetKey } from "./ClaimLog.js"
  * One claim of the workload, `offsetMillis` after the simulation's start.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimArrival {
   readonly offsetMillis: number
@@ -25,6 +26,7 @@ export interface ClaimArrival {
  * Poisson arrivals of claims of one preset: `perHour` on average.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClaimRate {
   readonly template: string
@@ -39,6 +41,7 @@ const hourMillis = 3_600_000
  * drawn from the `Random` in context, rounded to whole milliseconds.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const poissonArrivals = (rate: ClaimRate, horizonMillis: number): Effect.Effect<ReadonlyArray<ClaimArrival>> =>
   Effect.gen(function*() {
@@ -60,6 +63,7 @@ export const poissonArrivals = (rate: ClaimRate, horizonMillis: number): Effect.
  * preset, so that adding a rate never shifts another's arrivals.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const arrivals = (
   options: {
@@ -91,6 +95,7 @@ export const arrivals = (
  * run (each cycle's running count held for one interval).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PresetTally {
   readonly template: string
@@ -105,6 +110,7 @@ export interface PresetTally {
  * A mutable tally, filled in as a run goes.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Tally {
   /** Counts a claim's outcome. */
@@ -119,6 +125,7 @@ export interface Tally {
  * A new, empty tally.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeTally = (): Tally => {
   const entries = new Map<string, { template: string; preset: string; claims: number; misses: number; idle: number }>()

@@ -32,6 +32,7 @@ import { Count, Instant } from "./Domain.js"
  * The names a policy expression can read.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const inputNames = [
   "baseline",
@@ -48,7 +49,10 @@ export const inputNames = [
 ] as const
 
 /**
+ * The name of one input.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type InputName = typeof inputNames[number]
 
@@ -56,6 +60,7 @@ export type InputName = typeof inputNames[number]
  * The values of the inputs at one instant.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Inputs = { readonly [K in InputName]: number }
 
@@ -63,11 +68,15 @@ export type Inputs = { readonly [K in InputName]: number }
  * Default bounds of a policy's result.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultMin = 0
 
 /**
+ * Default upper bound of a policy's result.
+ *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultMax = 100
 
@@ -75,6 +84,7 @@ export const defaultMax = 100
  * The largest `max` a policy may set (a guard against typos such as `max: 1e9`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const maxBound = 10_000
 
@@ -82,6 +92,7 @@ export const maxBound = 10_000
  * The longest expression accepted, in characters.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const maxExpressionLength = 4_096
 
@@ -89,6 +100,7 @@ export const maxExpressionLength = 4_096
  * A validated policy: its expression and bounds.
  *
  * @since 0.1.0
+ * @category models
  */
 export const Policy = Schema.Struct({
   expression: Schema.String,
@@ -96,7 +108,10 @@ export const Policy = Schema.Struct({
   max: Count
 })
 /**
+ * The type of {@link Policy}.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type Policy = typeof Policy.Type
 
@@ -105,6 +120,7 @@ export type Policy = typeof Policy.Type
  * was last set.
  *
  * @since 0.1.0
+ * @category models
  */
 export const PresetPolicy = Schema.Struct({
   templateName: Schema.String,
@@ -115,7 +131,10 @@ export const PresetPolicy = Schema.Struct({
   updatedAt: Instant
 })
 /**
+ * The type of {@link PresetPolicy}.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type PresetPolicy = typeof PresetPolicy.Type
 
@@ -123,6 +142,7 @@ export type PresetPolicy = typeof PresetPolicy.Type
  * A policy as given (API body, `--policies` file entry): bounds optional.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PolicyInput {
   readonly expression: string
@@ -134,6 +154,7 @@ export interface PolicyInput {
  * A problem of a policy's source, with its position when it has one.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PolicyDiagnostic {
   readonly summary: string
@@ -209,6 +230,7 @@ const toPolicyDiagnostic = (d: Diagnostic.Diagnostic): PolicyDiagnostic => ({
  * that are not inputs (which would fail every evaluation). Empty when it is fine.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const check = (expression: string): ReadonlyArray<PolicyDiagnostic> => {
   if (expression.trim() === "") {
@@ -238,6 +260,7 @@ export const check = (expression: string): ReadonlyArray<PolicyDiagnostic> => {
  * `0 <= min <= max <= maxBound` (defaults {@link defaultMin} and {@link defaultMax}).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (input: PolicyInput): Either.Either<Policy, InvalidPolicy> => {
   const min = input.min ?? defaultMin
@@ -280,6 +303,7 @@ export const make = (input: PolicyInput): Either.Either<Policy, InvalidPolicy> =
  * - `error`: why the policy fell back to `baseline`, else `null`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Decision {
   readonly desired: number
@@ -298,6 +322,7 @@ const describeType = (value: Value.Value): string =>
  * rounding, bounds and the fallback).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const evaluate = (policy: Policy, inputs: Inputs): Decision => {
   const baseline = inputs.baseline
@@ -325,6 +350,7 @@ export const evaluate = (policy: Policy, inputs: Inputs): Decision => {
  * The decision when a preset has no policy: its baseline.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const noPolicy = (baseline: number): Decision => ({ desired: baseline, baseline, value: null, error: null })
 
@@ -333,6 +359,7 @@ export const noPolicy = (baseline: number): Decision => ({ desired: baseline, ba
  * or unknown).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const clockInputs = (
   now: DateTime.DateTime,
@@ -351,6 +378,7 @@ export const clockInputs = (
  * is absent) and the clock in its time zone.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const inputsOf = (
   baseline: number,
@@ -379,6 +407,7 @@ export const inputsOf = (
  * has none.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const decide = (
   preset: { readonly schedulingTimezone: string },
@@ -395,6 +424,7 @@ export const decide = (
  * One entry of a policies file.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PolicyEntry {
   readonly templateName: string
@@ -408,6 +438,7 @@ export interface PolicyEntry {
  * `/`, each policy validated with {@link make}. The message names the offending key.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const decodeFile = (json: unknown): Either.Either<ReadonlyArray<PolicyEntry>, string> => {
   if (json === null || typeof json !== "object" || Array.isArray(json)) {

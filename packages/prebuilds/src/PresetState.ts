@@ -67,6 +67,7 @@ export const inProgressCount = (snapshot: PresetSnapshot, transition: WorkspaceT
  * baseline and the decision says why).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const desiredAt = (snapshot: PresetSnapshot, now: DateTime.DateTime): DemandPolicy.Decision =>
   DemandPolicy.decide(

@@ -185,6 +185,7 @@ export interface SimulatedCycle {
  * The end of a run: per preset, claims, misses, miss rate and idle prebuild-hours.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SimulationSummary {
   readonly presets: ReadonlyArray<ClaimWorkload.PresetTally>
