@@ -9,7 +9,7 @@ export default defineConfig({
     alias: {
       // A module of a package (`@warmpool/server/ServerConfig`), as its `./*` export maps it.
       ...Object.fromEntries(
-        ["client", "render", "prebuilds", "server"].map((
+        ["terraform", "client", "render", "prebuilds", "server"].map((
           name
         ) => [`@warmpool/${name}/`, path.join(packages, name, "src") + path.sep])
       ),

@@ -2,7 +2,7 @@
  * The conformance harness: reads `../shared/corpus/preview/cases.json` (in place, never copied)
  * and checks a render output against a case's expectations, as the corpus README defines them.
  */
-import { Parser, Type, TypeConstraint } from "@warmpool/terraform"
+import { ExpressionParser, Type, TypeConstraint } from "@warmpool/terraform"
 import * as Either from "effect/Either"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -92,7 +92,7 @@ export const loadCases = (corpus: string): ReadonlyArray<Case> =>
   (JSON.parse(fs.readFileSync(path.join(corpus, "preview", "cases.json"), "utf8")) as { cases: Array<Case> }).cases
 
 const typeOfText = (text: string): Type.Type | undefined => {
-  const parsed = Parser.parseExpression(text)
+  const parsed = ExpressionParser.parseExpression(text)
   if (parsed.diagnostics.length > 0) return undefined
   const decoded = TypeConstraint.fromExpression(parsed.expression)
   return Either.isRight(decoded) ? decoded.right.type : undefined

@@ -368,6 +368,36 @@ describe("warmpool serve: the HTTP API", () => {
     expect(after.value("coderd_prebuilds_render_cache_size_entries")).toBeGreaterThan(0)
   })
 
+  it("answers renders with an ETag, and If-None-Match naming it with 304 and no body", async () => {
+    const version = await activeVersionOf(main, "docker-dev")
+    const route = `/api/v1/templateversions/${version}/render`
+    const body = { values: { stack: "go", cpus: "2" } }
+    const first = await call(main, route, { json: body })
+    expect(first.status).toBe(200)
+    expect(first.headers.get("content-type")).toContain("application/json")
+    const etag = first.headers.get("etag")
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/)
+    // A hit answers the same bytes and tag.
+    const hit = await call(main, route, { json: body })
+    expect([hit.status, hit.text, hit.headers.get("etag")]).toEqual([200, first.text, etag])
+    for (const header of [etag!, `W/${etag}`, `"other", ${etag}`, "*"]) {
+      const unchanged = await call(main, route, { json: body, headers: { "if-none-match": header } })
+      expect([unchanged.status, unchanged.text, unchanged.headers.get("etag")], header).toEqual([304, "", etag])
+    }
+    const stale = await call(main, route, { json: body, headers: { "if-none-match": "\"other\"" } })
+    expect([stale.status, stale.text]).toEqual([200, first.text])
+    // Other values render other bytes under another tag; secrets (per owner) too.
+    const other = await call(main, route, { json: { values: { stack: "python", cpus: "2" } } })
+    expect(other.status).toBe(200)
+    expect(other.headers.get("etag")).not.toBe(etag)
+    const withSecrets = await call(main, route, { json: { ...body, owner: { secrets: [] } } })
+    expect(withSecrets.status).toBe(200)
+    expect(withSecrets.headers.get("etag")).toMatch(/^"[A-Za-z0-9_-]{43}"$/)
+    // Refusals are unchanged: no token is 401 whatever the precondition says.
+    const anonymous = await call(main, route, { json: body, token: null, headers: { "if-none-match": "*" } })
+    expect(anonymous.status).toBe(401)
+  })
+
   it("renders invalid values as diagnostics (200), and an unknown version as 404", async () => {
     const version = await activeVersionOf(main, "docker-dev")
     const reply = await call(main, `/api/v1/templateversions/${version}/render`, { json: { values: { cpus: "12" } } })

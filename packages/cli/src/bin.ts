@@ -1,23 +1,26 @@
 #!/usr/bin/env node
 /**
- * Entry point of the `warmpool` binary. Usage errors exit with status 2; help and usage errors are
- * plain text unless stdout is a terminal and `NO_COLOR` is unset.
+ * Entry point of the `warmpool` binary. It runs the bundled program (`dist/bundle/main.js`, built
+ * by `pnpm build`: one file with the command line, each command's work in its own chunk, loaded
+ * when it runs, fast-check left out) when the bundle is newer than every package's last
+ * TypeScript build, and otherwise the modules `tsc` emitted (`dist/main.js`): a build with `tsc`
+ * alone never runs a stale bundle.
  *
  * @since 0.1.0
  */
-import * as ValidationError from "@effect/cli/ValidationError"
-import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import * as Effect from "effect/Effect"
-import { run } from "./Cli.js"
-import { withHelpConsole } from "./internal/helpConsole.js"
+import { statSync } from "node:fs"
 
-run(process.argv).pipe(
-  Effect.catchIf(ValidationError.isValidationError, () =>
-    Effect.sync(() => {
-      process.exitCode = 2
-    })),
-  withHelpConsole(process.argv.slice(2)),
-  Effect.provide(NodeContext.layer),
-  NodeRuntime.runMain({ disableErrorReporting: false, disablePrettyLogger: true })
+const modifiedAt = (url: URL): number => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? Number.NaN
+
+/** The TypeScript build records of the packages the bundle is made of. */
+const packages = ["terraform", "metrics", "render", "client", "prebuilds", "server", "cli"]
+
+const bundle = new URL("./bundle/main.js", import.meta.url)
+const bundledAt = modifiedAt(bundle)
+// A package without a build record (an installed copy, say) never runs the bundle: its paths to
+// the packages it loads from where they are installed hold in this repository only.
+const fresh = packages.every((name) =>
+  modifiedAt(new URL(`../../${name}/.tsbuildinfo/src.tsbuildinfo`, import.meta.url)) <= bundledAt
 )
+
+await import(fresh ? bundle.href : "./main.js")

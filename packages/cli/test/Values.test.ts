@@ -2,13 +2,14 @@
  * `warmpool eval` output: JSON with exact numbers and `terraform console`-style text.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { CompiledTemplate, Function } from "@warmpool/terraform"
+import { CompiledTemplate, FunctionDefinition } from "@warmpool/terraform"
 import { valueJson } from "../src/handlers/valueJson.js"
 import { valueText } from "../src/handlers/valueText.js"
 import { splitPair } from "../src/internal/keyValue.js"
 
 const evaluate = (source: string) =>
-  CompiledTemplate.compileExpression(source).evaluate({ files: Function.noFiles, resolve: () => undefined }).value
+  CompiledTemplate.compileExpression(source).evaluate({ files: FunctionDefinition.noFiles, resolve: () => undefined })
+    .value
 
 describe("valueJson", () => {
   const rows: ReadonlyArray<readonly [string, string]> = [

@@ -733,6 +733,10 @@ export class TemplatesGroup extends HttpApiGroup.make("templates")
       .addSuccess(RenderOutput.RenderOutput)
       .addError(NotFound)
       .addError(RenderTimeout)
+      .annotate(
+        OpenApi.Description,
+        "Render a version's dynamic parameters through the caches. The answer carries an `ETag`; a request whose `If-None-Match` names it is answered 304 without a body."
+      )
   )
   .middleware(Authorization)
   .annotate(OpenApi.Description, "Import template versions, activate them, preview their dynamic parameters.")

@@ -19,7 +19,16 @@
  *
  * @since 0.1.0
  */
-import { Diagnostic, Evaluation, Evaluator, Function as TfFunction, Parser, TfNumber, Value } from "@warmpool/terraform"
+import {
+  Diagnostic,
+  ExpressionEvaluator as Evaluator,
+  ExpressionParser as Parser,
+  FunctionDefinition as TfFunction,
+  FunctionTable,
+  TemplateEvaluation as Evaluation,
+  TfNumber,
+  Value
+} from "@warmpool/terraform"
 import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
@@ -212,7 +221,7 @@ const compiled = (expression: string): CompiledPolicy => {
   const parsed = Parser.parseExpression(text, { file: "<policy>" })
   const result: CompiledPolicy = {
     parseErrors: parsed.diagnostics.filter(Diagnostic.isError),
-    expression: Evaluator.compile(parsed.expression, parsed.diagnostics)
+    expression: Evaluator.compile(parsed.expression, FunctionTable.standard, parsed.diagnostics)
   }
   if (compiledCache.size >= compiledCacheLimit) compiledCache.clear()
   compiledCache.set(expression, result)

@@ -94,7 +94,7 @@ export const environment = (
     Layer.provideMerge(templateCache),
     Layer.provideMerge(renderCache),
     Layer.provideMerge(StoreTemplateSource.layer),
-    Layer.provideMerge(HclParser.layer)
+    Layer.provideMerge(HclParser.layerMemoized())
   )
   const building = WorkspaceBuilder.layer.pipe(Layer.provideMerge(rendering))
   return Layer.mergeAll(TemplateImport.layer, Claims.layer()).pipe(

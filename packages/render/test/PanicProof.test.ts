@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Renderer, RenderOutput } from "@warmpool/render"
-import type { CompiledTemplate, Evaluator } from "@warmpool/terraform"
+import type { CompiledTemplate, ExpressionEvaluator } from "@warmpool/terraform"
 import { Value } from "@warmpool/terraform"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -131,7 +131,7 @@ describe("§6 internal failures", () => {
         (original) => ({
           ...original,
           constant: undefined,
-          evaluate: (scope: Evaluator.Scope) => {
+          evaluate: (scope: ExpressionEvaluator.Scope) => {
             const mode = scope.resolve(["data", "coder_parameter", "mode", "value"], {
               file: "main.tf",
               start: { line: 1, column: 1, offset: 0 },

@@ -187,7 +187,8 @@ export const services = (
     Layer.provideMerge(WorkspaceBuilder.layer),
     Layer.provideMerge(rendering),
     Layer.provideMerge(JobNotifications.layer),
-    Layer.provideMerge(HclParser.layer),
+    // parsed files remembered by content: a new version parses only the files that changed
+    Layer.provideMerge(HclParser.layerMemoized()),
     // the evaluation budgets every template compiled by the service is given
     Layer.provide(Layer.succeed(Budgets.CurrentBudgets, config.budgets))
   )

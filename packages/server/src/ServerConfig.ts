@@ -10,8 +10,9 @@
  */
 import * as JobLeases from "@warmpool/prebuilds/JobLeases"
 import * as PrebuildSettings from "@warmpool/prebuilds/Settings"
-import { CacheSettings, RenderWorkerPool } from "@warmpool/render"
-import { Budgets } from "@warmpool/terraform"
+// Deep imports: the CLI's command line reads these settings, and must not load the renderer.
+import * as CacheSettings from "@warmpool/render/CacheSettings"
+import * as Budgets from "@warmpool/terraform/Budgets"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -22,7 +23,13 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { randomBytes } from "node:crypto"
+import { availableParallelism } from "node:os"
 import * as Setting from "./Setting.js"
+
+/**
+ * `RenderWorkerPool.defaultSize()` (a test checks they agree), without loading the worker pool.
+ */
+const defaultRenderWorkers = (): number => Math.max(1, availableParallelism() - 1)
 
 /**
  * The prefix of every environment variable (`WARMPOOL_PORT`), applied once, here.
@@ -181,7 +188,7 @@ export const settings = {
     doc: "The deadline of a template import's compile, render and preset validation (default: --render-timeout)."
   }),
   renderWorkers: Setting.make("render-workers", Setting.integer({ min: 0 }), {
-    default: RenderWorkerPool.defaultSize(),
+    default: defaultRenderWorkers(),
     doc: "Render worker threads (default: available cores - 1, at least 1); 0 renders on the serving thread."
   }),
   renderWorkerHeapMb: Setting.make("render-worker-heap-mb", Setting.integer({ min: 16 }), {

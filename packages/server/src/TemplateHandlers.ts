@@ -1,6 +1,7 @@
 /**
  * Templates: list, import a version (JSON map or tar archive), activate, render (the
- * interactive dynamic-parameters preview, through the caches).
+ * interactive dynamic-parameters preview, through the caches; answered as bytes kept per cached
+ * output, with an `ETag`).
  *
  * @since 0.1.0
  */
@@ -12,8 +13,10 @@ import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { withDeadline } from "./internal/deadline.js"
 import { importFailure, renderFailure, storeFailure, validationFailed } from "./internal/errors.js"
 import { ownerOf } from "./internal/owner.js"
+import { encodedRender, encodeRender, renderResponse } from "./internal/renderBody.js"
 import { filesOfTar } from "./internal/tar.js"
 import { checkEntries } from "./internal/upload.js"
 import { ServerConfig } from "./ServerConfig.js"
@@ -126,7 +129,7 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
           yield* store.activateVersion(template.id, template.versions.find((v) => v.id === path.id)!.id)
           return { templateId: template.id, activeVersionId: path.id }
         }).pipe(Effect.catchTag("StoreError", storeFailure)))
-      .handle("render", ({ path, payload }) =>
+      .handle("render", ({ path, payload, request }) =>
         renderer.renderCached({
           templateVersionId: path.id,
           owner: ownerOf(payload.owner),
@@ -136,7 +139,7 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
         })
           .pipe(
             Effect.timed,
-            Effect.timeoutFail({ duration: config.renderTimeout, onTimeout: deadlineMissed }),
+            (timed) => withDeadline(timed, config.renderTimeout, deadlineMissed),
             // With the render worker pool the deadline preempts (the worker is terminated); in
             // process, compiling is synchronous work the timer above cannot preempt: a render that
             // ran past the deadline is refused too (its compiled template stays cached).
@@ -146,9 +149,13 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
                 : Effect.succeed(rendered.output)
             ),
             // Secret status is per owner, after the render cache (never part of a cached render).
+            // A cached output is encoded once and answered as bytes (`ETag`, 304 on a match).
             Effect.map((output) => {
               const secrets = payload.owner?.secrets
-              return secrets === undefined ? output : SecretRequirements.withStatus(output, secrets)
+              const encoded = secrets === undefined
+                ? encodedRender(output)
+                : encodeRender(SecretRequirements.withStatus(output, secrets))
+              return renderResponse(encoded, request.headers["if-none-match"])
             }),
             Effect.catchTags({
               TemplateNotFound: () =>

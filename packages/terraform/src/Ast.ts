@@ -1,6 +1,6 @@
 /**
  * The syntax tree of HCL native-syntax expressions, as produced by warmpool's expression parser
- * (`Parser.ts`) and consumed by the evaluator. Every node carries its source range.
+ * (`ExpressionParser.ts`) and consumed by the evaluator. Every node carries its source range.
  *
  * @since 0.1.0
  */
@@ -8,6 +8,7 @@ import type { Range } from "./Diagnostic.js"
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type Expression =
   | NumberLiteral
@@ -29,14 +30,24 @@ export type Expression =
   | For
   | Parens
 
-/** A number literal; `text` is the source text (`1.5`, `1e3`), parsed exactly by the evaluator. */
+/**
+ * A number literal; `text` is the source text (`1.5`, `1e3`), parsed exactly by the evaluator.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface NumberLiteral {
   readonly _tag: "NumberLiteral"
   readonly text: string
   readonly range: Range
 }
 
-/** A string literal with no interpolation (already unescaped). */
+/**
+ * A string literal with no interpolation (already unescaped).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface StringLiteral {
   readonly _tag: "StringLiteral"
   readonly value: string
@@ -45,6 +56,7 @@ export interface StringLiteral {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface BoolLiteral {
   readonly _tag: "BoolLiteral"
@@ -54,6 +66,7 @@ export interface BoolLiteral {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface NullLiteral {
   readonly _tag: "NullLiteral"
@@ -67,6 +80,7 @@ export interface NullLiteral {
  * interpolated value itself, unconverted (HCL's "template wrap"); `unwrap` marks that case.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Template {
   readonly _tag: "Template"
@@ -77,10 +91,16 @@ export interface Template {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type TemplatePart = TemplateLiteral | TemplateInterpolation | TemplateIf | TemplateFor
 
-/** Literal text (escapes already processed; strip markers already applied). */
+/**
+ * Literal text (escapes already processed; strip markers already applied).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface TemplateLiteral {
   readonly _tag: "TemplateLiteral"
   readonly value: string
@@ -91,6 +111,7 @@ export interface TemplateLiteral {
  * `${expr}`
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateInterpolation {
   readonly _tag: "TemplateInterpolation"
@@ -102,6 +123,7 @@ export interface TemplateInterpolation {
  * `%{ if cond }...%{ else }...%{ endif }`
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateIf {
   readonly _tag: "TemplateIf"
@@ -115,6 +137,7 @@ export interface TemplateIf {
  * `%{ for k, v in coll }...%{ endfor }`
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateFor {
   readonly _tag: "TemplateFor"
@@ -130,6 +153,7 @@ export interface TemplateFor {
  * resource type, a `for` variable, an iterator...
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Variable {
   readonly _tag: "Variable"
@@ -141,6 +165,7 @@ export interface Variable {
  * `object.name`
  *
  * @since 0.1.0
+ * @category models
  */
 export interface GetAttr {
   readonly _tag: "GetAttr"
@@ -153,6 +178,7 @@ export interface GetAttr {
  * `collection[key]`; also the legacy `collection.0` form, with `key` a number literal.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Index {
   readonly _tag: "Index"
@@ -166,6 +192,7 @@ export interface Index {
  * every element with the element bound to the `AnonSymbol` inside it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Splat {
   readonly _tag: "Splat"
@@ -179,6 +206,7 @@ export interface Splat {
  * The placeholder for the current element inside a `Splat`'s `each`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AnonSymbol {
   readonly _tag: "AnonSymbol"
@@ -189,6 +217,7 @@ export interface AnonSymbol {
  * `[a, b, c]`
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Tuple {
   readonly _tag: "Tuple"
@@ -201,6 +230,7 @@ export interface Tuple {
  * (`ObjectKeyName`); anything else is an expression evaluated and converted to string.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ObjectCons {
   readonly _tag: "ObjectCons"
@@ -210,6 +240,7 @@ export interface ObjectCons {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ObjectItem {
   readonly key: ObjectKey
@@ -218,6 +249,7 @@ export interface ObjectItem {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type ObjectKey =
   | { readonly _tag: "ObjectKeyName"; readonly name: string; readonly range: Range }
@@ -228,6 +260,7 @@ export type ObjectKey =
  * (`provider::p::f`) keep their full name.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FunctionCall {
   readonly _tag: "FunctionCall"
@@ -242,6 +275,7 @@ export interface FunctionCall {
  * `condition ? then : else`
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Conditional {
   readonly _tag: "Conditional"
@@ -253,11 +287,13 @@ export interface Conditional {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type BinaryOperator = "||" | "&&" | "==" | "!=" | "<" | ">" | "<=" | ">=" | "+" | "-" | "*" | "/" | "%"
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface Binary {
   readonly _tag: "Binary"
@@ -269,6 +305,7 @@ export interface Binary {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface Unary {
   readonly _tag: "Unary"
@@ -282,6 +319,7 @@ export interface Unary {
  * `{for k, v in coll : key => value... if cond}` (object form, `group` for `...`).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface For {
   readonly _tag: "For"
@@ -300,6 +338,7 @@ export interface For {
  * printing; evaluates to its inner expression.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Parens {
   readonly _tag: "Parens"
@@ -313,6 +352,7 @@ export interface Parens {
  * "value"]`). Used for dependency analysis (selective evaluation, owner-data detection).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Reference {
   readonly parts: ReadonlyArray<string | number>

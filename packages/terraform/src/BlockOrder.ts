@@ -16,6 +16,7 @@ import type { Block } from "./Loader.js"
  * A block header found in the source: `type "label" … {`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BlockHeader {
   /** The block type keyword (`data`, `option`, `dynamic`, …). */
@@ -37,6 +38,7 @@ export interface BlockHeader {
  * block headers.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const scanHeaders = (source: string): ReadonlyArray<BlockHeader> => scan(source).blocks
 
@@ -47,6 +49,7 @@ export const scanHeaders = (source: string): ReadonlyArray<BlockHeader> => scan(
  * of `body.dynamic.option`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface NestedBlockRef {
   readonly type: string
@@ -60,6 +63,7 @@ export interface NestedBlockRef {
  * Orders addresses the way Go's `sort.Strings` does (by code point).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const compareAddresses: (a: string, b: string) => number = compareCodePoints
 
@@ -68,6 +72,7 @@ export const compareAddresses: (a: string, b: string) => number = compareCodePoi
  * (`order`).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const compareBlocks = (a: Block, b: Block): number => compareAddresses(a.address, b.address) || a.order - b.order
 
@@ -75,6 +80,7 @@ export const compareBlocks = (a: Block, b: Block): number => compareAddresses(a.
  * The blocks of a module in block order.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const sortBlocks = (blocks: ReadonlyArray<Block>): ReadonlyArray<Block> => [...blocks].sort(compareBlocks)
 
@@ -82,6 +88,7 @@ export const sortBlocks = (blocks: ReadonlyArray<Block>): ReadonlyArray<Block> =
  * The blocks in written order (files in lexical order, then position in the file).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const writtenOrder = (blocks: ReadonlyArray<Block>): ReadonlyArray<Block> =>
   [...blocks].sort((a, b) => a.order - b.order)
@@ -93,6 +100,7 @@ export const writtenOrder = (blocks: ReadonlyArray<Block>): ReadonlyArray<Block>
  * `dynamic` block (`{ dynamic: true, body }`).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const nestedInWrittenOrder = (
   block: Block,

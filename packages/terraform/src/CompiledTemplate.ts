@@ -1,7 +1,7 @@
 /**
  * A `CompiledTemplate` is everything about a template version that does not depend on the owner,
  * the parameter values, tfvars or a plan: every module's blocks with every expression parsed and
- * compiled once. Evaluating it for new inputs (`Evaluation.evaluate`) parses nothing. This is the
+ * compiled once. Evaluating it for new inputs (`TemplateEvaluation.evaluate`) parses nothing. This is the
  * object the `TemplateCache` stores.
  *
  * @since 0.1.0
@@ -9,7 +9,7 @@
 import * as Effect from "effect/Effect"
 import * as Budgets from "./Budgets.js"
 import * as Diagnostic from "./Diagnostic.js"
-import type * as Evaluator from "./Evaluator.js"
+import type * as Evaluator from "./ExpressionEvaluator.js"
 import type { HclParser } from "./HclParser.js"
 import * as CompileBody from "./internal/compileBody.js"
 import * as Loader from "./Loader.js"
@@ -20,6 +20,7 @@ import * as TypeConstraint from "./TypeConstraint.js"
  * A compiled expression with the attribute name it came from.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Expression = Evaluator.Compiled
 
@@ -28,6 +29,7 @@ export type Expression = Evaluator.Compiled
  * `dynamic` blocks.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Body {
   readonly attributes: ReadonlyMap<string, Expression>
@@ -39,6 +41,7 @@ export interface Body {
  * `dynamic "type" { for_each = ..., iterator = ..., content { ... } }`
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DynamicBlock {
   readonly type: string
@@ -51,6 +54,7 @@ export interface DynamicBlock {
  * A `data` or `resource` block.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Block {
   readonly source: Loader.Block
@@ -69,6 +73,7 @@ export interface Block {
  * A `variable` block.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Variable {
   readonly source: Loader.Block
@@ -87,6 +92,7 @@ export interface Variable {
  * A `module` block.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ModuleCall {
   readonly source: Loader.Block
@@ -104,6 +110,7 @@ export interface ModuleCall {
  * One module (a directory), compiled.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Module {
   readonly dir: string
@@ -128,6 +135,7 @@ export interface Module {
  * reads the whole owner object).
  *
  * @since 0.1.0
+ * @category models
  */
 export type OwnerReads =
   | { readonly _tag: "None" }
@@ -138,6 +146,7 @@ export type OwnerReads =
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface CompiledTemplate {
   readonly files: TemplateFiles
@@ -334,6 +343,7 @@ const ownerReadsOf = (root: Module): OwnerReads => {
  * Compile a loaded template.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromLoaded = (loaded: Loader.LoadedTemplate, budgets?: Budgets.Budgets): CompiledTemplate => {
   const diagnostics: Array<Diagnostic.Diagnostic> = [...loaded.diagnostics]
@@ -357,6 +367,7 @@ export const fromLoaded = (loaded: Loader.LoadedTemplate, budgets?: Budgets.Budg
  * default `Budgets.defaults`).
  *
  * @since 0.1.0
+ * @category compiling
  */
 export const compile = (files: TemplateFiles): Effect.Effect<CompiledTemplate, never, HclParser> =>
   Effect.flatMap(
@@ -368,6 +379,7 @@ export const compile = (files: TemplateFiles): Effect.Effect<CompiledTemplate, n
  * Compile a standalone expression source (for `warmpool eval` and tests).
  *
  * @since 0.1.0
+ * @category compiling
  */
 export const compileExpression = (source: string, file = "<expression>"): Expression =>
   CompileBody.compileSource(source, file)

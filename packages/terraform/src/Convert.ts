@@ -16,6 +16,7 @@ import * as V from "./Value.js"
  * `list of string required`, `attribute "x" is required`, ...).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ConversionFailure {
   readonly _tag = "ConversionFailure"
@@ -28,6 +29,7 @@ export class ConversionFailure {
  * cannot be predicted).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Unified {
   readonly type: T.Type
@@ -232,6 +234,7 @@ const unifyTuplesAsList = (types: ReadonlyArray<T.Type>): Unified | undefined =>
  * become the dynamic unknown.
  *
  * @since 0.1.0
+ * @category conversions
  */
 export const unifyTypes = (types: ReadonlyArray<T.Type>): Unified | undefined => {
   const n = types.length
@@ -294,6 +297,7 @@ export const unifyTypes = (types: ReadonlyArray<T.Type>): Unified | undefined =>
  * with different lengths → a list).
  *
  * @since 0.1.0
+ * @category conversions
  */
 export const unify = (types: ReadonlyArray<T.Type>): T.Type | undefined => unifyTypes(types)?.type
 
@@ -317,6 +321,7 @@ const sequenceConversionExists = (elementTypes: ReadonlyArray<T.Type>, target: T
  * `GetConversionUnsafe(from, to) != nil`). Values may still fail (`"a"` to number).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const conversionExists = (from: T.Type, to: T.Type): boolean => {
   if (from === to) return true
@@ -443,6 +448,7 @@ const mismatchCollections = (
  * `MismatchMessage`).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const mismatchMessage = (got: T.Type, want: T.Type): string => {
   if (got._tag === "Object" && want._tag === "Object") return mismatchObjects(got, want)
@@ -742,6 +748,7 @@ const go = (v: V.Value, want: T.Type): V.Value | Failure => {
  * allocation: the evaluator's fast path).
  *
  * @since 0.1.0
+ * @category conversions
  */
 export const convertValue = (value: V.Value, type: T.Type): V.Value | ConversionFailure => {
   if (type._tag === "Dynamic") return value
@@ -761,6 +768,7 @@ export const convertValue = (value: V.Value, type: T.Type): V.Value | Conversion
  * `attribute "x" is required`, ...).
  *
  * @since 0.1.0
+ * @category conversions
  */
 export const convert = (value: V.Value, type: T.Type): Either.Either<V.Value, string> => {
   const r = convertValue(value, type)
@@ -772,6 +780,7 @@ export const convert = (value: V.Value, type: T.Type): Either.Either<V.Value, st
  * so).
  *
  * @since 0.1.0
+ * @category conversions
  */
 export const convertUnified = (value: V.Value, unified: Unified): V.Value | ConversionFailure =>
   unified.toDynamic ? V.DynamicUnknown : convertValue(value, unified.type)
@@ -780,6 +789,7 @@ export const convertUnified = (value: V.Value, unified: Unified): V.Value | Conv
  * Unify the types of `values` and convert them all to the common type.
  *
  * @since 0.1.0
+ * @category conversions
  */
 export const unifyValues = (
   values: ReadonlyArray<V.Value>

@@ -7,6 +7,7 @@
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type Severity = "error" | "warning"
 
@@ -14,6 +15,7 @@ export type Severity = "error" | "warning"
  * A position in a source file: 1-based line and column (in UTF-16 code units), 0-based offset.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Pos {
   readonly line: number
@@ -25,6 +27,7 @@ export interface Pos {
  * A half-open range `[start, end)` in a file.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Range {
   readonly file: string
@@ -34,6 +37,7 @@ export interface Range {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface Diagnostic {
   readonly severity: Severity
@@ -49,6 +53,7 @@ export interface Diagnostic {
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const error = (
   summary: string,
@@ -65,6 +70,7 @@ export const error = (
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const warning = (
   summary: string,
@@ -81,11 +87,13 @@ export const warning = (
 
 /**
  * @since 0.1.0
+ * @category guards
  */
 export const isError = (d: Diagnostic): boolean => d.severity === "error"
 
 /**
  * @since 0.1.0
+ * @category guards
  */
 export const hasErrors = (ds: ReadonlyArray<Diagnostic>): boolean => ds.some(isError)
 
@@ -93,5 +101,6 @@ export const hasErrors = (ds: ReadonlyArray<Diagnostic>): boolean => ds.some(isE
  * `file:line:column` of a range, for messages.
  *
  * @since 0.1.0
+ * @category formatting
  */
 export const formatRange = (range: Range): string => `${range.file}:${range.start.line},${range.start.column}`

@@ -21,6 +21,7 @@ import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { createHash } from "node:crypto"
 import type { Range } from "./Diagnostic.js"
 import { scan } from "./internal/loadScan.js"
 
@@ -30,6 +31,7 @@ import { scan } from "./internal/loadScan.js"
  * problem when the parser reported one.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class HclParseError extends Data.TaggedError("HclParseError")<{
   readonly file: string
@@ -38,23 +40,33 @@ export class HclParseError extends Data.TaggedError("HclParseError")<{
 }> {}
 
 /**
+ * The service's shape.
+ *
  * @since 0.1.0
+ * @category models
  */
-export interface HclParserService {
-  /** Parses one HCL native-syntax file into hcl2json's JSON shape. */
+export interface HclParserShape {
+  /**
+   * Parses one HCL native-syntax file into hcl2json's JSON shape. The result may be shared with
+   * other callers (see `layerMemoized`): treat it as read-only.
+   */
   readonly parse: (file: string, content: string) => Effect.Effect<unknown, HclParseError>
 }
 
 /**
+ * The `HclParser` service tag.
+ *
  * @since 0.1.0
+ * @category tags
  */
-export class HclParser extends Context.Tag("@warmpool/terraform/HclParser")<HclParser, HclParserService>() {}
+export class HclParser extends Context.Tag("@warmpool/terraform/HclParser")<HclParser, HclParserShape>() {}
 
 /**
  * Sources nested deeper than this (blocks, brackets, interpolations, template directives) are
  * refused before parsing. The WASM parser exhausts its stack at roughly 1 500 levels.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const maxNestingDepth = 256
 
@@ -63,6 +75,7 @@ export const maxNestingDepth = 256
  * one is a level of recursion in the WASM parser, which exhausts its stack at roughly 15 000.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const maxOperatorChain = 5_000
 
@@ -70,6 +83,7 @@ export const maxOperatorChain = 5_000
  * How long the first call waits for the WASM module to boot before failing.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const bootTimeout: Duration.Duration = Duration.seconds(60)
 
@@ -124,6 +138,8 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\
  * message and a range.
  *
  * @internal
+ *
+ * @since 0.1.0
  */
 export const toParseError = (file: string, content: string, cause: unknown): HclParseError => {
   const raw = cause instanceof Error ? cause.message : String(cause)
@@ -155,6 +171,8 @@ export const toParseError = (file: string, content: string, cause: unknown): Hcl
  * safe to hand over.
  *
  * @internal
+ *
+ * @since 0.1.0
  */
 export const screen = (file: string, content: string): HclParseError | undefined => {
   const result = scan(content, maxNestingDepth)
@@ -204,27 +222,150 @@ const parseWith = (file: string, content: string): Effect.Effect<unknown, HclPar
  * The live service: `@cdktf/hcl2json`, booted once per process on first use.
  *
  * @since 0.1.0
+ * @category constructors
  */
-export const live: HclParserService = { parse: parseWith }
+export const live: HclParserShape = { parse: parseWith }
 
 /**
- * The live layer. Building it is free; the first `parse` boots the WASM module.
+ * The live layer, without a memo. Building it is free; the first `parse` boots the WASM module.
  *
  * @since 0.1.0
+ * @category layers
  */
 export const layer: Layer.Layer<HclParser> = Layer.succeed(HclParser, live)
+
+/**
+ * The bounds of a parse memo: the least recently used file goes first when either is exceeded.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MemoOptions {
+  /** Files remembered at most (default 1 024). */
+  readonly maxEntries?: number | undefined
+  /** Source characters remembered at most, over all entries (default 8 Mi; the parsed shapes take a few times that). */
+  readonly maxBytes?: number | undefined
+}
+
+/**
+ * What a parse memo has done so far: `parses` counts the calls that reached the parser
+ * underneath (misses and failures), `hits` the calls answered from the memo.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MemoStats {
+  readonly parses: number
+  readonly hits: number
+  readonly entries: number
+  readonly bytes: number
+}
+
+/**
+ * A parser with a memo, and the memo's statistics.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MemoizedShape extends HclParserShape {
+  readonly stats: Effect.Effect<MemoStats>
+}
+
+/**
+ * The default bounds of a parse memo.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const memoDefaults: { readonly maxEntries: number; readonly maxBytes: number } = {
+  maxEntries: 1_024,
+  maxBytes: 8 * 1024 * 1024
+}
+
+const deepFreeze = (value: unknown): void => {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key])
+  }
+}
+
+/**
+ * Wraps a parser with a memo of successful parses keyed by the SHA-256 of the content (the
+ * parsed shape carries no file name or position, so equal content parses the same under any
+ * path). Failures are not remembered: their messages name the file. Remembered results are
+ * frozen, since later versions share them.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const memoize = (inner: HclParserShape, options?: MemoOptions): MemoizedShape => {
+  const maxEntries = Math.max(0, options?.maxEntries ?? memoDefaults.maxEntries)
+  const maxBytes = Math.max(0, options?.maxBytes ?? memoDefaults.maxBytes)
+  // a Map iterates in insertion order: re-inserting on a hit makes the first key the LRU one
+  const entries = new Map<string, { readonly parsed: unknown; readonly size: number }>()
+  let bytes = 0
+  let parses = 0
+  let hits = 0
+  const remember = (key: string, parsed: unknown, size: number): void => {
+    if (size > maxBytes || maxEntries === 0) return
+    deepFreeze(parsed)
+    const previous = entries.get(key)
+    if (previous !== undefined) {
+      entries.delete(key)
+      bytes -= previous.size
+    }
+    entries.set(key, { parsed, size })
+    bytes += size
+    for (const [oldest, entry] of entries) {
+      if (entries.size <= maxEntries && bytes <= maxBytes) break
+      entries.delete(oldest)
+      bytes -= entry.size
+    }
+  }
+  const parse = (file: string, content: string): Effect.Effect<unknown, HclParseError> =>
+    Effect.suspend(() => {
+      const key = createHash("sha256").update(content).digest("base64")
+      const found = entries.get(key)
+      if (found !== undefined) {
+        hits++
+        entries.delete(key)
+        entries.set(key, found)
+        return Effect.succeed(found.parsed)
+      }
+      parses++
+      return Effect.tap(
+        inner.parse(file, content),
+        (parsed) => Effect.sync(() => remember(key, parsed, content.length))
+      )
+    })
+  const stats = Effect.sync((): MemoStats => ({ parses, hits, entries: entries.size, bytes }))
+  return { parse, stats }
+}
+
+/**
+ * The live parser with a parse memo (`memoize`), one memo per build of the layer: what the
+ * service uses, where versions of the same templates are compiled again and again.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemoized = (options?: MemoOptions): Layer.Layer<HclParser> =>
+  Layer.sync(HclParser, () => memoize(live, options))
 
 /**
  * Parses with the `HclParser` in context.
  *
  * @since 0.1.0
+ * @category accessors
  */
 export const parse = (file: string, content: string): Effect.Effect<unknown, HclParseError, HclParser> =>
   Effect.flatMap(HclParser, (parser) => parser.parse(file, content))
 
 /**
- * Boots the WASM module now (e.g. at server start) instead of on the first `parse`.
+ * Boots the WASM module now (e.g. at server start or in a new render worker) instead of on the
+ * first `parse`.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const warmup: Effect.Effect<void, HclParseError> = Effect.asVoid(boot)

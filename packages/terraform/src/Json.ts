@@ -7,7 +7,6 @@
  */
 import * as Either from "effect/Either"
 import * as N from "./Number.js"
-import type * as T from "./Type.js"
 import * as V from "./Value.js"
 
 const nonAscii = /[^\u0000-\u007f]/
@@ -18,6 +17,7 @@ const nfc = (s: string): string => (nonAscii.test(s) ? s.normalize("NFC") : s)
  * objects, numbers exact from their shortest decimal text, `null` the untyped null.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromJson = (json: unknown): V.Value => {
   switch (typeof json) {
@@ -301,6 +301,7 @@ class Reader {
  * `null` the untyped null. `Left` is Go's decoder message.
  *
  * @since 0.1.0
+ * @category codecs
  */
 export const decode = (text: string): Either.Either<V.Value, string> => {
   const r = new Reader(text)
@@ -327,6 +328,7 @@ const hex = "0123456789abcdef"
  * escaped).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const quoteString = (s: string): string => {
   let out = "\""
@@ -430,6 +432,7 @@ const write = (v: V.Value, parts: Array<string>): void => {
  * numbers as exact decimals, sets as arrays. An unknown anywhere is a `Left`.
  *
  * @since 0.1.0
+ * @category codecs
  */
 export const encode = (value: V.Value): Either.Either<string, string> => {
   const parts: Array<string> = []
@@ -447,6 +450,7 @@ export const encode = (value: V.Value): Either.Either<string, string> => {
  * numbers, sets as arrays, maps and objects as plain objects. An unknown is a `Left`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const toJson = (value: V.Value): Either.Either<unknown, string> => {
   const go = (v: V.Value): unknown => {
@@ -480,10 +484,3 @@ export const toJson = (value: V.Value): Either.Either<unknown, string> => {
     return Either.left(e instanceof NotKnown ? e.message : e instanceof Error ? e.message : "cannot convert value")
   }
 }
-
-/**
- * The type `jsondecode` gives a JSON text (objects, tuples, primitives; `any` for null).
- *
- * @since 0.1.0
- */
-export const impliedType = (text: string): Either.Either<T.Type, string> => Either.map(decode(text), (v) => V.typeOf(v))

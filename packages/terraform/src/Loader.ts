@@ -31,7 +31,7 @@ import { blocksOf } from "./internal/loadBlocks.js"
 import { normaliseJsonConfig } from "./internal/loadJson.js"
 import { resolveWithin } from "./internal/loadPaths.js"
 import { scan } from "./internal/loadScan.js"
-import { isRecord, nestedBlockTypes, universalBlockTypes } from "./internal/loadSchema.js"
+import { isRecord } from "./internal/loadSchema.js"
 import type { OverrideFile, PrimaryFile } from "./Overrides.js"
 import { applyOverrides, isOverrideFile } from "./Overrides.js"
 import type { TemplateFiles } from "./TemplateFiles.js"
@@ -41,6 +41,7 @@ import * as Tfvars from "./Tfvars.js"
  * One top-level block of a module.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Block {
   /** The block type: `data`, `resource`, `module`, `variable`, `output`, `locals`, `provider`, `terraform`, … */
@@ -81,6 +82,7 @@ export interface Block {
  * One `module` block of a module, and the module it loads.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ModuleCall {
   readonly name: string
@@ -100,6 +102,7 @@ export interface ModuleCall {
  * One module: a directory's configuration, at one call path.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface LoadedModule {
   /** `"."` for the root, else the directory relative to the root (`modules/net`, `.terraform/modules/x`). */
@@ -118,6 +121,7 @@ export interface LoadedModule {
  * A loaded template version.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface LoadedTemplate {
   readonly files: TemplateFiles
@@ -141,6 +145,7 @@ export interface LoadedTemplate {
  * Options of `load`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface LoadOptions {
   /** Deepest module call path loaded (default 32). */
@@ -155,23 +160,15 @@ export interface LoadOptions {
  * The path of the module manifest written by `terraform init`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const manifestPath = ".terraform/modules/modules.json"
-
-/**
- * The nested block types of a block besides attributes (RENDER.md §1.2): `option` and
- * `validation` for `data "coder_parameter"`, `prebuilds` for `data "coder_workspace_preset"`,
- * `dynamic` and `lifecycle` everywhere.
- *
- * @since 0.1.0
- */
-export const nestedBlockKeys = (block: Pick<Block, "kind" | "type">): ReadonlySet<string> =>
-  new Set([...nestedBlockTypes(block.kind, block.type), ...universalBlockTypes])
 
 /**
  * Whether a file is module configuration (`*.tf` or `*.tf.json`).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isConfigFile = (path: string): boolean => path.endsWith(".tf") || path.endsWith(".tf.json")
 
@@ -179,6 +176,7 @@ export const isConfigFile = (path: string): boolean => path.endsWith(".tf") || p
  * Every module of a loaded template, the root first, then depth-first in call order.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const modules = (template: LoadedTemplate): ReadonlyArray<LoadedModule> => {
   const out: Array<LoadedModule> = []
@@ -218,6 +216,7 @@ type Resolution = { readonly dir: string } | { readonly reason: string }
  * Loads a template version. Never fails.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const load = (
   files: TemplateFiles,

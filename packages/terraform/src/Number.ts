@@ -24,6 +24,7 @@ import * as F64 from "./internal/bigfloatFloat64.js"
  * An immutable Terraform number.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TfNumber {
   readonly _TfNumber: unique symbol
@@ -106,6 +107,7 @@ const signOf = (x: Num): -1 | 0 | 1 => {
  * decimal exponent up to about ±248 and within rounding of it beyond).
  *
  * @since 0.1.0
+ * @category parsing
  */
 export const parse = (text: string): TfNumber | undefined => {
   const n = text.length
@@ -141,6 +143,7 @@ export const parse = (text: string): TfNumber | undefined => {
  * `NaN`, which no Terraform number can be, gives 0.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromNumber = (n: number): TfNumber => {
   if (Number.isSafeInteger(n)) return wrap(small(n + 0, LITERAL_PREC))
@@ -154,6 +157,7 @@ export const fromNumber = (n: number): TfNumber => {
  * 64-bit precision). Non-integers are truncated toward zero; `NaN` gives 0.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromInteger = (n: number): TfNumber => {
   const t = Math.trunc(n)
@@ -168,6 +172,7 @@ export const fromInteger = (n: number): TfNumber => {
  * `pow` and `log`). `NaN` gives 0.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromFloat64 = (n: number): TfNumber => {
   if (Number.isSafeInteger(n)) return wrap(small(n, FLOAT64_PREC))
@@ -180,6 +185,7 @@ export const fromFloat64 = (n: number): TfNumber => {
  * An exact integer, with the precision Go gives `SetInt` (its bit length, at least 64).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromBigInt = (n: bigint): TfNumber => {
   if (n >= -MAX_SAFE && n <= MAX_SAFE) return wrap(small(Number(n), INT_PREC))
@@ -193,6 +199,7 @@ export const fromBigInt = (n: bigint): TfNumber => {
  * `big.Float.Float64`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const toNumber = (x: TfNumber): number => {
   const v = un(x)
@@ -204,6 +211,7 @@ export const toNumber = (x: TfNumber): number => {
  * 0 (cty's `Zero`, 64-bit precision).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const zero: TfNumber = wrap(zeroAt(INT_PREC))
 
@@ -211,6 +219,7 @@ export const zero: TfNumber = wrap(zeroAt(INT_PREC))
  * 1 (64-bit precision).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const one: TfNumber = wrap(small(1, INT_PREC))
 
@@ -218,6 +227,7 @@ export const one: TfNumber = wrap(small(1, INT_PREC))
  * +Inf.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const positiveInfinity: TfNumber = wrap(infinity(false, FLOAT64_PREC))
 
@@ -225,6 +235,7 @@ export const positiveInfinity: TfNumber = wrap(infinity(false, FLOAT64_PREC))
  * -Inf.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const negativeInfinity: TfNumber = wrap(infinity(true, FLOAT64_PREC))
 
@@ -233,6 +244,7 @@ export const negativeInfinity: TfNumber = wrap(infinity(true, FLOAT64_PREC))
  * results, the larger of the operands' for arithmetic).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const precision = (x: TfNumber): number => un(x).p
 
@@ -243,6 +255,7 @@ export const precision = (x: TfNumber): number => un(x).p
  * `true` for finite whole numbers (±Inf are not integers, as in Go).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isInteger = (x: TfNumber): boolean => {
   const v = un(x)
@@ -254,6 +267,7 @@ export const isInteger = (x: TfNumber): boolean => {
  * `true` for +Inf and -Inf.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isInfinite = (x: TfNumber): boolean => isInf(un(x))
 
@@ -261,6 +275,7 @@ export const isInfinite = (x: TfNumber): boolean => isInf(un(x))
  * The integer value, when `x` is an integer.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const toBigInt = (x: TfNumber): bigint | undefined => {
   const v = un(x)
@@ -304,6 +319,7 @@ const multiplyAt = (a: Num, b: Num, p: number): Num => {
  * first where that matters.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const add = (a: TfNumber, b: TfNumber): TfNumber => {
   const x = un(a)
@@ -317,6 +333,7 @@ export const add = (a: TfNumber, b: TfNumber): TfNumber => {
  * `a - b`. Rounded to the larger precision of the operands; `Inf - Inf` gives 0 (see `add`).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const subtract = (a: TfNumber, b: TfNumber): TfNumber => {
   const x = un(a)
@@ -332,6 +349,7 @@ export const subtract = (a: TfNumber, b: TfNumber): TfNumber => {
  * reports an error); this returns 0 for it.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const multiply = (a: TfNumber, b: TfNumber): TfNumber => {
   const x = un(a)
@@ -360,6 +378,7 @@ const divideAt = (x: Num, y: Num, p: number): Num | undefined => {
  * nonzero number divided by zero and fails only for `0 / 0` and `Inf / Inf`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const divide = (a: TfNumber, b: TfNumber): TfNumber | undefined => {
   const x = un(a)
@@ -380,6 +399,7 @@ export const divide = (a: TfNumber, b: TfNumber): TfNumber | undefined => {
  * `a % 0`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const modulo = (a: TfNumber, b: TfNumber): TfNumber | undefined => {
   const x = un(a)
@@ -402,6 +422,7 @@ export const modulo = (a: TfNumber, b: TfNumber): TfNumber | undefined => {
  * `-a`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const negate = (a: TfNumber): TfNumber => {
   const x = un(a)
@@ -413,6 +434,7 @@ export const negate = (a: TfNumber): TfNumber => {
  * `|a|`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const abs = (a: TfNumber): TfNumber => (negativeSign(un(a)) ? negate(a) : a)
 
@@ -430,6 +452,7 @@ const integerPart = (x: Num, mode: "floor" | "ceil" | "trunc"): Num => {
  * The greatest integer not above `a` (exact; ±Inf unchanged).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const floor = (a: TfNumber): TfNumber => wrap(integerPart(un(a), "floor"))
 
@@ -437,6 +460,7 @@ export const floor = (a: TfNumber): TfNumber => wrap(integerPart(un(a), "floor")
  * The least integer not below `a` (exact; ±Inf unchanged).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const ceil = (a: TfNumber): TfNumber => wrap(integerPart(un(a), "ceil"))
 
@@ -444,6 +468,7 @@ export const ceil = (a: TfNumber): TfNumber => wrap(integerPart(un(a), "ceil"))
  * Truncation toward zero (exact; ±Inf unchanged).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const truncate = (a: TfNumber): TfNumber => wrap(integerPart(un(a), "trunc"))
 
@@ -460,6 +485,7 @@ const toFloat64Arg = (x: Num): number | undefined => {
  * (a negative base with a fractional exponent).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const tryPow = (a: TfNumber, b: TfNumber): TfNumber | undefined => {
   const x = toFloat64Arg(un(a))
@@ -475,6 +501,7 @@ export const tryPow = (a: TfNumber, b: TfNumber): TfNumber | undefined => {
  * negative argument).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const tryLog = (a: TfNumber, base: TfNumber): TfNumber | undefined => {
   const x = toFloat64Arg(un(a))
@@ -488,6 +515,7 @@ export const tryLog = (a: TfNumber, base: TfNumber): TfNumber | undefined => {
  * `pow(a, b)` as `tryPow`, with 0 where Terraform reports an error (use `tryPow` to report it).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const pow = (a: TfNumber, b: TfNumber): TfNumber => tryPow(a, b) ?? wrap(zeroAt(FLOAT64_PREC))
 
@@ -496,6 +524,7 @@ export const pow = (a: TfNumber, b: TfNumber): TfNumber => tryPow(a, b) ?? wrap(
  * reports an error (use `tryLog` to report it).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const log = (a: TfNumber, base: TfNumber): TfNumber => tryLog(a, base) ?? wrap(zeroAt(FLOAT64_PREC))
 
@@ -506,6 +535,7 @@ export const log = (a: TfNumber, base: TfNumber): TfNumber => tryLog(a, base) ??
  * Numeric order of the values (precision plays no part): -1, 0 or 1.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const compare = (a: TfNumber, b: TfNumber): -1 | 0 | 1 => {
   const x = un(a)
@@ -528,6 +558,7 @@ export const compare = (a: TfNumber, b: TfNumber): -1 | 0 | 1 => {
  * Numeric equality (precision plays no part, as in cty).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const equals = (a: TfNumber, b: TfNumber): boolean => {
   const x = un(a)
@@ -540,6 +571,7 @@ export const equals = (a: TfNumber, b: TfNumber): boolean => {
  * -1, 0 or 1.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const sign = (a: TfNumber): -1 | 0 | 1 => signOf(un(a))
 
@@ -547,6 +579,7 @@ export const sign = (a: TfNumber): -1 | 0 | 1 => signOf(un(a))
  * Whether the sign bit is set: true for negative numbers and for `-0`.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isSignNegative = (a: TfNumber): boolean => negativeSign(un(a))
 
@@ -555,6 +588,7 @@ export const isSignNegative = (a: TfNumber): boolean => negativeSign(un(a))
  * use as a map or set key. Not meant for display.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const exactKey = (x: TfNumber): string => {
   const v = un(x)
@@ -577,6 +611,7 @@ const exactDecimalOf = (v: Num): Dec.Decimal => {
  * `1000000000000000000000000000000` for `1e30`. Infinities are `+Inf` and `-Inf`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const toString = (x: TfNumber): string => {
   const v = un(x)
@@ -595,6 +630,7 @@ export const toString = (x: TfNumber): string => {
  * trimmed.
  *
  * @since 0.1.0
+ * @category formatting
  */
 export const formatG10 = (x: TfNumber): string => {
   const v = un(x)

@@ -15,6 +15,7 @@ import * as V from "./Value.js"
  * One problem found while applying an operator: HCL's summary and detail.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface OperationProblem {
   readonly summary: string
@@ -25,6 +26,7 @@ export interface OperationProblem {
  * A failed operation (one problem per unsuitable operand, or the operation's own failure).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class OperationError {
   readonly _tag = "OperationError"
@@ -44,6 +46,7 @@ const nullOperand = new OperationError([{
  * unknown an operation gives when an operand failed.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const resultType = (operator: BinaryOperator | "!" | "-"): T.Type => {
   switch (operator) {
@@ -138,6 +141,7 @@ const sameTypeEquals = (a: V.Value, b: V.Value): boolean | undefined => {
  * equal, unknown operands give an unknown bool unless the types alone decide.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const equals = (a: V.Value, b: V.Value): V.Value => {
   // fast path: primitives
@@ -273,6 +277,7 @@ const logic = (operator: "&&" | "||", left: V.Value, right: V.Value): V.Value | 
  * Apply a binary operator.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const binary = (operator: BinaryOperator, left: V.Value, right: V.Value): V.Value | OperationError => {
   switch (operator) {
@@ -303,6 +308,7 @@ export const binary = (operator: BinaryOperator, left: V.Value, right: V.Value):
  * Apply a unary operator: `!` (bool) or `-` (number).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const unary = (operator: "!" | "-", operand: V.Value): V.Value | OperationError => {
   const type = operator === "!" ? T.bool : T.number

@@ -25,6 +25,7 @@ import type { Block } from "./Loader.js"
  * `x_override.tf.json` (not `overrides.tf` or `my_override_file.tf`).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isOverrideFile = (path: string): boolean => {
   const name = basenameOf(path)
@@ -36,6 +37,7 @@ export const isOverrideFile = (path: string): boolean => {
  * A primary (non-override) configuration file of a directory, parsed.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PrimaryFile {
   readonly file: string
@@ -49,6 +51,7 @@ export interface PrimaryFile {
  * An override file of a directory: parsed, failed to parse, or in the unsupported JSON syntax.
  *
  * @since 0.1.0
+ * @category models
  */
 export type OverrideFile =
   | { readonly _tag: "Parsed"; readonly file: string; readonly blocks: ReadonlyArray<Block> }
@@ -64,6 +67,7 @@ export type OverrideFile =
  * The outcome of applying a directory's override files.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface OverrideResult {
   /** The primary files' blocks (merged when `merged`), in the order given. */
@@ -96,6 +100,7 @@ const blockRange = (block: Block): Diagnostic.Range | undefined =>
  * Merges one override block into a primary block (not `locals`).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const mergeBlock = (primary: Block, override: Block): Block => {
   const schema = nestedBlockTypes(primary.kind, primary.type)
@@ -138,6 +143,7 @@ export const mergeBlock = (primary: Block, override: Block): Block => {
  * primary files.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const applyOverrides = (
   primaries: ReadonlyArray<PrimaryFile>,

@@ -9,6 +9,7 @@ import * as V from "./Value.js"
 
 /**
  * @since 0.1.0
+ * @category constants
  */
 export const RbacRole = Schema.Struct({
   name: Schema.optionalWith(Schema.String, { default: () => "" }),
@@ -20,6 +21,7 @@ export const RbacRole = Schema.Struct({
  * reading one from a template is an error.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const WorkspaceOwner = Schema.Struct({
   id: Schema.optionalWith(Schema.String, { default: () => "" }),
@@ -34,6 +36,7 @@ export const WorkspaceOwner = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type WorkspaceOwner = typeof WorkspaceOwner.Type
 
@@ -41,6 +44,7 @@ export type WorkspaceOwner = typeof WorkspaceOwner.Type
  * The owner whose fields are all empty (a `null` owner in the conformance cases).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const empty: WorkspaceOwner = {
   id: "",
@@ -57,6 +61,7 @@ export const empty: WorkspaceOwner = {
  * The attribute names a template can read.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const fields: ReadonlyArray<keyof WorkspaceOwner> = [
   "email",
@@ -75,6 +80,7 @@ const roleType = T.object([["name", T.string], ["org_id", T.string]])
  * The owner as a Terraform object value.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const toValue = (owner: WorkspaceOwner): V.Value =>
   V.object([

@@ -17,6 +17,7 @@ import type { TemplateFiles } from "./TemplateFiles.js"
  * One data-source instance recorded in the plan's prior state.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PlanResource {
   readonly type: string
@@ -32,6 +33,7 @@ export interface PlanResource {
  * `module.a[0]`, `module.a["k"].module.b`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PlanData {
   readonly modules: ReadonlyMap<string, ReadonlyArray<PlanResource>>
@@ -41,6 +43,7 @@ export interface PlanData {
  * No plan.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const empty: PlanData = { modules: new Map() }
 
@@ -48,6 +51,7 @@ export const empty: PlanData = { modules: new Map() }
  * Whether the plan holds no data sources at all.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isEmpty = (plan: PlanData): boolean => plan.modules.size === 0
 
@@ -55,6 +59,7 @@ export const isEmpty = (plan: PlanData): boolean => plan.modules.size === 0
  * The data sources of one module instance (none when the plan does not mention it).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const resourcesOf = (plan: PlanData, moduleAddress: string): ReadonlyArray<PlanResource> =>
   plan.modules.get(moduleAddress) ?? []
@@ -67,6 +72,7 @@ const parseFailure = (message: string): Diagnostic.Diagnostic => failure(`unable
  * Whether a plan text means "no plan": empty, whitespace, or an object with no members.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isNoPlan = (text: string): boolean => /^\s*(?:\{\s*\})?\s*$/.test(text)
 
@@ -103,6 +109,7 @@ const dataResources = (module: Record<string, unknown>): Array<PlanResource> => 
  * `Parsing plan JSON` (`unable to parse plan JSON: <msg>`).
  *
  * @since 0.1.0
+ * @category parsing
  */
 export const parsePlan = (text: string): Either.Either<PlanData, Diagnostic.Diagnostic> => {
   if (isNoPlan(text)) return Either.right(empty)
@@ -156,6 +163,7 @@ export const parsePlan = (text: string): Either.Either<PlanData, Diagnostic.Diag
  * `Parsing plan JSON` (`unable to open plan JSON file: open <path>: file does not exist`).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const readPlanFile = (files: TemplateFiles, path: string): Either.Either<PlanData, Diagnostic.Diagnostic> => {
   const clean = path.replace(/^(?:\.\/)+/, "")
@@ -171,6 +179,7 @@ export const readPlanFile = (files: TemplateFiles, path: string): Either.Either<
  * `planJsonPath` when one is given, otherwise `empty`.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromInput = (
   files: TemplateFiles,
@@ -201,6 +210,7 @@ const quoteKey = (key: string): string => {
  * `module.a["k"].module.b`; `""` for the root.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const moduleInstanceAddress = (
   steps: ReadonlyArray<{ readonly name: string; readonly key?: number | string | undefined }>

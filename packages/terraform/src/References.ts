@@ -54,6 +54,7 @@ type Work =
  * Iterative, so that deep trees cannot overflow the stack.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const references = (expression: Ast.Expression): ReadonlyArray<Ast.Reference> => {
   const out: Array<Ast.Reference> = []

@@ -4,7 +4,8 @@
  *
  * A snapshot comes from an in-memory record (template versions stored in a database) or from a
  * directory on disk. It implements `FileAccess`, the interface the file functions read through,
- * and carries a content digest that identifies the version's files.
+ * and knows its file count and total size. (A stored version is identified by the store's own
+ * digest of its files, `filesDigest` in `@warmpool/prebuilds`.)
  *
  * @since 0.1.0
  */
@@ -12,16 +13,16 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { createHash } from "node:crypto"
 import * as NodePath from "node:path"
 import * as Diagnostic from "./Diagnostic.js"
-import type { FileAccess } from "./Function.js"
+import type { FileAccess } from "./FunctionDefinition.js"
 import { compareCodePoints, dirnameOf, invalidPathReason, joinPath } from "./internal/loadPaths.js"
 
 /**
  * Size limits applied while building a snapshot.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Limits {
   /** Maximum number of files. */
@@ -38,6 +39,7 @@ export interface Limits {
  * 10 000 files, 16 MiB per file, 64 MiB in total, 64 directory levels.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultLimits: Limits = {
   maxFiles: 10_000,
@@ -50,6 +52,7 @@ export const defaultLimits: Limits = {
  * Why a snapshot could not be built.
  *
  * @since 0.1.0
+ * @category models
  */
 export type TemplateFilesErrorReason =
   | "InvalidPath"
@@ -66,6 +69,7 @@ export type TemplateFilesErrorReason =
  * A snapshot could not be built: the message says which path and which limit.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class TemplateFilesError extends Data.TaggedError("TemplateFilesError")<{
   readonly reason: TemplateFilesErrorReason
@@ -78,6 +82,7 @@ export class TemplateFilesError extends Data.TaggedError("TemplateFilesError")<{
  * The file snapshot of one template version.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateFiles extends FileAccess {
   /** A copy of the bytes of a regular file, or `undefined`. */
@@ -90,11 +95,6 @@ export interface TemplateFiles extends FileAccess {
   readonly filesIn: (dir: string) => ReadonlyArray<string>
   /** Whether `dir` (`"."` for the root) contains at least one file at any depth. */
   readonly hasDirectory: (dir: string) => boolean
-  /**
-   * SHA-256 (hex) over the sorted (path, content) pairs with an injective, length-prefixed
-   * encoding: two snapshots have the same digest exactly when they hold the same files.
-   */
-  readonly digest: string
   /** Number of files. */
   readonly fileCount: number
   /** Total size of all files in bytes. */
@@ -106,29 +106,7 @@ export interface TemplateFiles extends FileAccess {
 const textDecoder = new TextDecoder("utf-8")
 const textEncoder = new TextEncoder()
 
-const computeDigest = (paths: ReadonlyArray<string>, contents: ReadonlyMap<string, Uint8Array>): string => {
-  const hash = createHash("sha256")
-  hash.update("warmpool.template-files.v1\n")
-  const header = Buffer.alloc(4)
-  header.writeUInt32BE(paths.length)
-  hash.update(header)
-  for (const path of paths) {
-    const pathBytes = textEncoder.encode(path)
-    const content = contents.get(path)!
-    const lengths = Buffer.alloc(12)
-    lengths.writeUInt32BE(pathBytes.length, 0)
-    lengths.writeUInt32BE(Math.floor(content.length / 0x1_0000_0000), 4)
-    lengths.writeUInt32BE(content.length >>> 0, 8)
-    hash.update(lengths.subarray(0, 4))
-    hash.update(pathBytes)
-    hash.update(lengths.subarray(4))
-    hash.update(content)
-  }
-  return hash.digest("hex")
-}
-
 class Snapshot implements TemplateFiles {
-  readonly digest: string
   readonly fileCount: number
   readonly totalBytes: number
   private readonly paths: ReadonlyArray<string>
@@ -156,7 +134,6 @@ class Snapshot implements TemplateFiles {
     }
     this.fileCount = this.paths.length
     this.totalBytes = total
-    this.digest = computeDigest(this.paths, contents)
   }
 
   readonly readFile = (path: string): Uint8Array | undefined => {
@@ -208,6 +185,7 @@ const checkConflicts = (paths: Iterable<string>): TemplateFilesError | undefined
  * Byte contents are copied.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromRecord = (
   record: Readonly<Record<string, string | Uint8Array>>,
@@ -269,6 +247,7 @@ export const fromRecord = (
  * An empty snapshot.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const empty: TemplateFiles = new Snapshot(new Map(), [])
 
@@ -276,6 +255,7 @@ export const empty: TemplateFiles = new Snapshot(new Map(), [])
  * Options of `fromDirectory`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DirectoryOptions extends Partial<Limits> {
   /**
@@ -299,6 +279,7 @@ const skippedEntry = (path: string, why: string): Diagnostic.Diagnostic =>
  * ignored. Paths are sorted; limits on file count, file size, total size and depth are errors.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromDirectory = (
   dir: string,
@@ -434,6 +415,7 @@ export const fromDirectory = (
  * limits; the detail is the error's message.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const toDiagnostic = (error: TemplateFilesError): Diagnostic.Diagnostic =>
   Diagnostic.error(

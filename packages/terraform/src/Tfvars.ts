@@ -24,6 +24,7 @@ import type { TemplateFiles } from "./TemplateFiles.js"
  * The merged variable values of a snapshot.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TfvarsResult {
   /** Variable name → raw value, after merging. */
@@ -40,6 +41,7 @@ export interface TfvarsResult {
  * Whether `path` is a variable file (`*.tfvars` or `*.tfvars.json`).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isTfvarsFile = (path: string): boolean => path.endsWith(".tfvars") || path.endsWith(".tfvars.json")
 
@@ -48,6 +50,7 @@ export const isTfvarsFile = (path: string): boolean => path.endsWith(".tfvars") 
  * order, descending into a subdirectory at its sorted position: `b/x.tfvars` before `b.tfvars`).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const tfvarsFiles = (files: TemplateFiles): ReadonlyArray<string> =>
   files.listFiles().filter(isTfvarsFile).sort(compareWalkOrder)
@@ -56,6 +59,7 @@ export const tfvarsFiles = (files: TemplateFiles): ReadonlyArray<string> =>
  * Parses the text of a `.tfvars.json` file: a JSON object (an empty file is an empty object).
  *
  * @since 0.1.0
+ * @category parsing
  */
 export const parseJsonTfvars = (
   text: string,
@@ -80,6 +84,7 @@ export const parseJsonTfvars = (
  * Parses the text of a `.tfvars` file: attributes only.
  *
  * @since 0.1.0
+ * @category parsing
  */
 export const parseHclTfvars = (
   file: string,
@@ -107,6 +112,7 @@ export const parseHclTfvars = (
  * The failure diagnostic for a variable file that does not parse.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const loadFailure = (file: string, message: string): Diagnostic.Diagnostic =>
   Diagnostic.error("Failed to load tfvars from files", `failed to load tfvars from ${file}: ${message}`)
@@ -117,6 +123,7 @@ export const loadFailure = (file: string, message: string): Diagnostic.Diagnosti
  * `maxTfvarsBytes` together.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const collect = (
   files: TemplateFiles,

@@ -8,6 +8,7 @@ import { compareCodePoints } from "./internal/codePointOrder.js"
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type Type =
   | PrimitiveType
@@ -20,6 +21,7 @@ export type Type =
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface PrimitiveType {
   readonly _tag: "String" | "Number" | "Bool"
@@ -29,6 +31,7 @@ export interface PrimitiveType {
  * The dynamic pseudo-type (`any`): the type of a value whose type is not known yet.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DynamicType {
   readonly _tag: "Dynamic"
@@ -36,6 +39,7 @@ export interface DynamicType {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ListType {
   readonly _tag: "List"
@@ -44,6 +48,7 @@ export interface ListType {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface SetType {
   readonly _tag: "Set"
@@ -52,6 +57,7 @@ export interface SetType {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface MapType {
   readonly _tag: "Map"
@@ -60,6 +66,7 @@ export interface MapType {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TupleType {
   readonly _tag: "Tuple"
@@ -71,6 +78,7 @@ export interface TupleType {
  * `optional(...)` in a type constraint (only type constraints have them).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ObjectType {
   readonly _tag: "Object"
@@ -80,41 +88,49 @@ export interface ObjectType {
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const string: PrimitiveType = { _tag: "String" }
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const number: PrimitiveType = { _tag: "Number" }
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const bool: PrimitiveType = { _tag: "Bool" }
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const dynamic: DynamicType = { _tag: "Dynamic" }
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const list = (element: Type): ListType => ({ _tag: "List", element })
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const set = (element: Type): SetType => ({ _tag: "Set", element })
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const map = (element: Type): MapType => ({ _tag: "Map", element })
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const tuple = (elements: ReadonlyArray<Type>): TupleType => ({ _tag: "Tuple", elements })
 
@@ -122,6 +138,7 @@ export const tuple = (elements: ReadonlyArray<Type>): TupleType => ({ _tag: "Tup
  * Build an object type; attributes are stored in lexical order.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const object = (
   attributes: Iterable<readonly [string, Type]>,
@@ -135,11 +152,13 @@ export const object = (
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const emptyObject: ObjectType = { _tag: "Object", attributes: new Map() }
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const emptyTuple: TupleType = { _tag: "Tuple", elements: [] }
 
@@ -147,6 +166,7 @@ export const emptyTuple: TupleType = { _tag: "Tuple", elements: [] }
  * Structural equality of types.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const equals = (a: Type, b: Type): boolean => {
   if (a === b) return true
@@ -181,6 +201,7 @@ export const equals = (a: Type, b: Type): boolean => {
  * `true` when the type contains `any` somewhere.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const hasDynamic = (t: Type): boolean => {
   switch (t._tag) {
@@ -202,12 +223,14 @@ export const hasDynamic = (t: Type): boolean => {
 
 /**
  * @since 0.1.0
+ * @category guards
  */
 export const isPrimitive = (t: Type): t is PrimitiveType =>
   t._tag === "String" || t._tag === "Number" || t._tag === "Bool"
 
 /**
  * @since 0.1.0
+ * @category guards
  */
 export const isCollection = (t: Type): t is ListType | SetType | MapType =>
   t._tag === "List" || t._tag === "Set" || t._tag === "Map"
@@ -218,6 +241,7 @@ export const isCollection = (t: Type): t is ListType | SetType | MapType =>
  * `any`. Optional attributes print as `optional(T)`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const toString = (t: Type): string => {
   switch (t._tag) {
@@ -250,6 +274,7 @@ export const toString = (t: Type): string => {
  * `object`, `tuple`, `dynamic`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const friendlyName = (t: Type): string => {
   switch (t._tag) {
@@ -279,6 +304,7 @@ export const friendlyName = (t: Type): string => {
  * `any type`, `list of string`, `map of any single type`, `object`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const friendlyNameForConstraint = (t: Type): string => {
   switch (t._tag) {
@@ -302,6 +328,7 @@ export const friendlyNameForConstraint = (t: Type): string => {
  * type constraint actually has).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const withoutOptional = (t: Type): Type => {
   switch (t._tag) {

@@ -9,8 +9,9 @@ import * as Either from "effect/Either"
 import type * as Ast from "./Ast.js"
 import { ConversionFailure, convertValue, unifyTypes } from "./Convert.js"
 import * as Diagnostic from "./Diagnostic.js"
-import * as Evaluator from "./Evaluator.js"
-import { noFiles } from "./Function.js"
+import * as Evaluator from "./ExpressionEvaluator.js"
+import { noFiles } from "./FunctionDefinition.js"
+import * as FunctionTable from "./FunctionTable.js"
 import * as T from "./Type.js"
 import * as V from "./Value.js"
 
@@ -20,6 +21,7 @@ import * as V from "./Value.js"
  * element index, objects the attribute name).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Defaults {
   readonly type: T.Type
@@ -31,6 +33,7 @@ export interface Defaults {
  * A decoded type constraint.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TypeConstraint {
   readonly type: T.Type
@@ -185,7 +188,7 @@ const decodeObject = (
     attributes.push([name, decoded.type])
     if (decoded.defaults !== undefined) children.set(name, decoded.defaults)
     if (defaultExpression !== undefined) {
-      const result = Evaluator.compile(defaultExpression).evaluate(emptyScope)
+      const result = Evaluator.compile(defaultExpression, FunctionTable.standard).evaluate(emptyScope)
       if (result.errors.length > 0) throw new Invalid(result.errors[0]!)
       const converted = convertValue(result.value, decoded.type)
       if (converted instanceof ConversionFailure) {
@@ -229,6 +232,7 @@ const legacy = (e: Ast.Expression): T.Type | undefined => {
  * (`Invalid type specification`, ...).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromExpression = (expression: Ast.Expression): Either.Either<TypeConstraint, Diagnostic.Diagnostic> => {
   const quoted = legacy(expression)
@@ -327,6 +331,7 @@ const apply = (d: Defaults, v: V.Value): V.Value => {
  * or null attribute gets its default).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const applyDefaults = (value: V.Value, constraint: TypeConstraint | Defaults | undefined): V.Value => {
   if (constraint === undefined) return value
@@ -339,6 +344,7 @@ export const applyDefaults = (value: V.Value, constraint: TypeConstraint | Defau
  * value). `Left` is the conversion message.
  *
  * @since 0.1.0
+ * @category conversions
  */
 export const convertTo = (value: V.Value, constraint: TypeConstraint): Either.Either<V.Value, string> => {
   const c = convertValue(applyDefaults(value, constraint), constraint.type)

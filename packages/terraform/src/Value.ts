@@ -12,6 +12,7 @@ import * as T from "./Type.js"
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type Value =
   | StringValue
@@ -27,6 +28,7 @@ export type Value =
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface StringValue {
   readonly _tag: "String"
@@ -35,6 +37,7 @@ export interface StringValue {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface NumberValue {
   readonly _tag: "Number"
@@ -43,6 +46,7 @@ export interface NumberValue {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface BoolValue {
   readonly _tag: "Bool"
@@ -53,6 +57,7 @@ export interface BoolValue {
  * A known list; elements may be unknown or null.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ListValue {
   readonly _tag: "List"
@@ -64,6 +69,7 @@ export interface ListValue {
  * A known set; elements deduplicated and in canonical order (see {@link compareValues}).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SetValue {
   readonly _tag: "Set"
@@ -73,6 +79,7 @@ export interface SetValue {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TupleValue {
   readonly _tag: "Tuple"
@@ -83,6 +90,7 @@ export interface TupleValue {
  * A known map; keys in byte-wise lexical order.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface MapValue {
   readonly _tag: "Map"
@@ -97,6 +105,7 @@ export interface MapValue {
  * unknown (the attribute is computed at apply time) instead of an error.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ObjectValue {
   readonly _tag: "Object"
@@ -108,6 +117,7 @@ export interface ObjectValue {
  * A typed null.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface NullValue {
   readonly _tag: "Null"
@@ -118,6 +128,7 @@ export interface NullValue {
  * A typed unknown (the type may be `any`).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface UnknownValue {
   readonly _tag: "Unknown"
@@ -129,41 +140,49 @@ export interface UnknownValue {
  * units and differs for characters outside the BMP.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const compareStrings: (a: string, b: string) => number = compareCodePoints
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const string = (value: string): StringValue => ({ _tag: "String", value })
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const number = (value: N.TfNumber): NumberValue => ({ _tag: "Number", value })
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const numberFromJs = (value: number): NumberValue => ({ _tag: "Number", value: N.fromNumber(value) })
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const True: BoolValue = { _tag: "Bool", value: true }
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const False: BoolValue = { _tag: "Bool", value: false }
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const bool = (value: boolean): BoolValue => (value ? True : False)
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const nullOf = (type: T.Type): NullValue => ({ _tag: "Null", type })
 
@@ -171,11 +190,13 @@ export const nullOf = (type: T.Type): NullValue => ({ _tag: "Null", type })
  * The untyped null (`null` literal).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const Null: NullValue = { _tag: "Null", type: T.dynamic }
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const unknownOf = (type: T.Type): UnknownValue => ({ _tag: "Unknown", type })
 
@@ -183,26 +204,31 @@ export const unknownOf = (type: T.Type): UnknownValue => ({ _tag: "Unknown", typ
  * The dynamic unknown: the value of a failed sub-expression.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DynamicUnknown: UnknownValue = { _tag: "Unknown", type: T.dynamic }
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const EmptyString: StringValue = { _tag: "String", value: "" }
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const EmptyTuple: TupleValue = { _tag: "Tuple", elements: [] }
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const EmptyObject: ObjectValue = { _tag: "Object", attributes: new Map() }
 
 /**
  * @since 0.1.0
+ * @category utils
  */
 export const tuple = (elements: ReadonlyArray<Value>): TupleValue => ({ _tag: "Tuple", elements })
 
@@ -210,6 +236,7 @@ export const tuple = (elements: ReadonlyArray<Value>): TupleValue => ({ _tag: "T
  * A list of elements that already have the element type.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const list = (elementType: T.Type, elements: ReadonlyArray<Value>): ListValue => ({
   _tag: "List",
@@ -228,6 +255,7 @@ const zeroSign = (a: Value, b: Value): number =>
  * hash order).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const set = (elementType: T.Type, elements: ReadonlyArray<Value>): SetValue => {
   const primitive = elementType._tag === "String" || elementType._tag === "Number" || elementType._tag === "Bool" ||
@@ -262,6 +290,7 @@ const sortedEntries = (entries: Iterable<readonly [string, Value]>): Map<string,
  * A map (keys are sorted).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const map = (elementType: T.Type, entries: Iterable<readonly [string, Value]>): MapValue => ({
   _tag: "Map",
@@ -273,6 +302,7 @@ export const map = (elementType: T.Type, entries: Iterable<readonly [string, Val
  * An object (attribute names are sorted).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const object = (attributes: Iterable<readonly [string, Value]>, open?: boolean): ObjectValue =>
   open ? { _tag: "Object", attributes: sortedEntries(attributes), open } : {
@@ -284,6 +314,7 @@ export const object = (attributes: Iterable<readonly [string, Value]>, open?: bo
  * The type of a value.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const typeOf = (v: Value): T.Type => {
   switch (v._tag) {
@@ -313,18 +344,15 @@ export const typeOf = (v: Value): T.Type => {
  * `true` unless the value is unknown (its elements may still be unknown).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isKnown = (v: Value): boolean => v._tag !== "Unknown"
-
-/**
- * @since 0.1.0
- */
-export const isNull = (v: Value): v is NullValue => v._tag === "Null"
 
 /**
  * `true` when there is no unknown anywhere inside the value.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isWhollyKnown = (v: Value): boolean => {
   switch (v._tag) {
@@ -363,6 +391,7 @@ const tagOrder: Record<Value["_tag"], number> = {
  * byte-wise; other values by a stable structural order; unknowns last.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const compareValues = (a: Value, b: Value): number => {
   if (a._tag !== b._tag) return tagOrder[a._tag] - tagOrder[b._tag]
@@ -406,6 +435,7 @@ export const compareValues = (a: Value, b: Value): number => {
  * unknowns of the same type. Unlike the `==` operator, never unknown.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const rawEquals = (a: Value, b: Value): boolean => {
   if (a === b) return true
@@ -449,6 +479,7 @@ export const rawEquals = (a: Value, b: Value): boolean => {
  * The elements of a list, set or tuple, or the values of a map or object (in key order).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const elementsOf = (v: Value): ReadonlyArray<Value> | undefined => {
   switch (v._tag) {
@@ -470,6 +501,7 @@ export const elementsOf = (v: Value): ReadonlyArray<Value> | undefined => {
  * arrays, unknowns `"(unknown)"`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const toDebugJson = (v: Value): unknown => {
   switch (v._tag) {

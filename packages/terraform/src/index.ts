@@ -31,22 +31,22 @@ export * as Diagnostic from "./Diagnostic.js"
 /**
  * @since 0.1.0
  */
-export * as Evaluation from "./Evaluation.js"
+export * as ExpressionEvaluator from "./ExpressionEvaluator.js"
 
 /**
  * @since 0.1.0
  */
-export * as Evaluator from "./Evaluator.js"
+export * as ExpressionParser from "./ExpressionParser.js"
 
 /**
  * @since 0.1.0
  */
-export * as Function from "./Function.js"
+export * as FunctionDefinition from "./FunctionDefinition.js"
 
 /**
  * @since 0.1.0
  */
-export * as Functions from "./Functions.js"
+export * as FunctionTable from "./FunctionTable.js"
 
 /**
  * @since 0.1.0
@@ -71,11 +71,6 @@ export * as Loader from "./Loader.js"
 /**
  * @since 0.1.0
  */
-export * as TfNumber from "./Number.js"
-
-/**
- * @since 0.1.0
- */
 export * as Operations from "./Operations.js"
 
 /**
@@ -87,11 +82,6 @@ export * as Overrides from "./Overrides.js"
  * @since 0.1.0
  */
 export * as Owner from "./Owner.js"
-
-/**
- * @since 0.1.0
- */
-export * as Parser from "./Parser.js"
 
 /**
  * @since 0.1.0
@@ -111,7 +101,17 @@ export * as Sensitive from "./Sensitive.js"
 /**
  * @since 0.1.0
  */
+export * as TemplateEvaluation from "./TemplateEvaluation.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as TemplateFiles from "./TemplateFiles.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as TfNumber from "./Number.js"
 
 /**
  * @since 0.1.0

@@ -10,10 +10,10 @@ import * as Either from "effect/Either"
 import * as fc from "fast-check"
 import * as Budgets from "../src/Budgets.js"
 import * as CompiledTemplate from "../src/CompiledTemplate.js"
-import type * as Evaluator from "../src/Evaluator.js"
-import { noFiles } from "../src/Function.js"
+import type * as Evaluator from "../src/ExpressionEvaluator.js"
+import { defaultMaxDepth, parseExpression } from "../src/ExpressionParser.js"
+import { noFiles } from "../src/FunctionDefinition.js"
 import * as HclParser from "../src/HclParser.js"
-import { defaultMaxDepth, parseExpression } from "../src/Parser.js"
 import { loadRecord } from "./utils/loadRecord.js"
 
 const scope: Evaluator.Scope = { files: noFiles, resolve: () => undefined }

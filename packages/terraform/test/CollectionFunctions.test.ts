@@ -1,11 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as fc from "fast-check"
-import * as Evaluator from "../src/Evaluator.js"
-import { noFiles } from "../src/Function.js"
-import { yamlEncode } from "../src/functions/encoding-json.js"
+import * as Evaluator from "../src/ExpressionEvaluator.js"
+import * as Parser from "../src/ExpressionParser.js"
+import { noFiles } from "../src/FunctionDefinition.js"
+import { yamlEncode } from "../src/functions/yaml.js"
+import * as FunctionTable from "../src/FunctionTable.js"
 import * as Json from "../src/Json.js"
-import * as Parser from "../src/Parser.js"
 import * as V from "../src/Value.js"
 import { checkRows, evaluate, type Row } from "./utils/expressionTable.js"
 import { showValue } from "./utils/showValue.js"
@@ -1282,7 +1283,7 @@ describe("yamldecode syntax errors", () => {
 const call = (name: string, ...args: ReadonlyArray<V.Value>): V.Value => {
   const source = `${name}(${args.map((_, i) => `a${i}`).join(", ")})`
   const parsed = Parser.parseExpression(source, { file: "t.tf" })
-  const r = Evaluator.compile(parsed.expression).evaluate({
+  const r = Evaluator.compile(parsed.expression, FunctionTable.standard).evaluate({
     files: noFiles,
     resolve: (parts) => ({ value: args[Number(String(parts[0]).slice(1))]!, consumed: 1 })
   })

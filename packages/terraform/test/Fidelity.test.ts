@@ -8,12 +8,13 @@ import { describe, expect, it } from "@effect/vitest"
 import * as fc from "effect/FastCheck"
 import * as Zlib from "node:zlib"
 import * as Diagnostic from "../src/Diagnostic.js"
-import * as Evaluation from "../src/Evaluation.js"
-import * as Evaluator from "../src/Evaluator.js"
-import { noFiles } from "../src/Function.js"
+import * as Evaluator from "../src/ExpressionEvaluator.js"
+import * as Parser from "../src/ExpressionParser.js"
+import { noFiles } from "../src/FunctionDefinition.js"
 import { encodingFunctions } from "../src/functions/encoding.js"
-import * as Parser from "../src/Parser.js"
+import * as FunctionTable from "../src/FunctionTable.js"
 import * as Sensitive from "../src/Sensitive.js"
+import * as Evaluation from "../src/TemplateEvaluation.js"
 import * as V from "../src/Value.js"
 import { call } from "./functions/support.js"
 import { showValue } from "./utils/showValue.js"
@@ -51,7 +52,7 @@ const scope: Evaluator.Scope = {
 const run = (source: string) => {
   const parsed = Parser.parseExpression(source, { file: "t.tf" })
   expect(parsed.diagnostics).toEqual([])
-  return Evaluator.compile(parsed.expression).evaluate(scope)
+  return Evaluator.compile(parsed.expression, FunctionTable.standard).evaluate(scope)
 }
 
 /** `[expression, rendered value, sensitive?]` or `[expression, first error summary]` (`!` prefix). */

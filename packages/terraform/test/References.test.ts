@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { parseExpression } from "../src/Parser.js"
+import { parseExpression } from "../src/ExpressionParser.js"
 import { references } from "../src/References.js"
 
 const refs = (source: string) => {

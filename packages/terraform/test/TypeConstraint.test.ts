@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
-import * as Evaluator from "../src/Evaluator.js"
-import { noFiles } from "../src/Function.js"
+import * as Evaluator from "../src/ExpressionEvaluator.js"
+import * as Parser from "../src/ExpressionParser.js"
+import { noFiles } from "../src/FunctionDefinition.js"
+import * as FunctionTable from "../src/FunctionTable.js"
 import * as Json from "../src/Json.js"
-import * as Parser from "../src/Parser.js"
 import * as T from "../src/Type.js"
 import * as TypeConstraint from "../src/TypeConstraint.js"
 import * as V from "../src/Value.js"
@@ -16,7 +17,10 @@ const decode = (source: string) => {
 
 const valueOf = (source: string): V.Value => {
   const parsed = Parser.parseExpression(source, { file: "v.tf" })
-  const r = Evaluator.compile(parsed.expression).evaluate({ files: noFiles, resolve: () => undefined })
+  const r = Evaluator.compile(parsed.expression, FunctionTable.standard).evaluate({
+    files: noFiles,
+    resolve: () => undefined
+  })
   expect(r.errors).toEqual([])
   return r.value
 }

@@ -1,11 +1,12 @@
 /**
- * `warmpool bench render [--templates DIR]... [--json]`
+ * `warmpool bench render [--templates DIR]... [--json]`, `bench isolation`, `bench http`, `bench reconcile`
  *
  * @since 0.1.0
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { benchReconcileCommand } from "./benchReconcileCommand.js"
@@ -85,10 +86,43 @@ const isolationBench = Command.make(
   )
 )
 
+const httpBench = Command.make(
+  "http",
+  {
+    json: Options.boolean("json").pipe(
+      Options.withDescription("Print {\"healthzCpuUs\", \"renderHitCpuUs\", \"renderMissCpuUs\", \"requests\"}.")
+    ),
+    batch: Options.integer("batch").pipe(
+      Options.withDescription("Requests of each kind per round."),
+      Options.withDefault(300)
+    ),
+    rounds: Options.integer("rounds").pipe(
+      Options.withDescription("Rounds (the order rotates)."),
+      Options.withDefault(9)
+    ),
+    renderWorkers: Options.integer("render-workers").pipe(
+      Options.withDescription("The server's render workers (0: render on the serving thread). Default: the server's."),
+      Options.optional
+    )
+  },
+  (args) =>
+    Effect.flatMap(Effect.promise(() => import("../handlers/benchHttp.js")), (handler) =>
+      handler.run({
+        json: args.json,
+        batch: Math.max(1, args.batch),
+        rounds: Math.max(1, args.rounds),
+        renderWorkers: Option.getOrUndefined(args.renderWorkers)
+      }))
+).pipe(
+  Command.withDescription(
+    "Server CPU per request of a real server on loopback: /healthz, a render cache hit and a miss (medians of interleaved rounds)."
+  )
+)
+
 /**
  * @since 0.1.0
  */
 export const benchCommand = Command.make("bench").pipe(
   Command.withDescription("Benchmarks."),
-  Command.withSubcommands([renderBench, isolationBench, benchReconcileCommand])
+  Command.withSubcommands([renderBench, isolationBench, httpBench, benchReconcileCommand])
 )

@@ -8,15 +8,16 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import {
   CompiledTemplate,
   Diagnostic,
-  Evaluation,
-  type Evaluator,
+  type ExpressionEvaluator,
   HclParser,
   Json,
   Owner,
+  TemplateEvaluation,
   TemplateFiles,
   TfNumber,
   Value
 } from "@warmpool/terraform"
+import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -60,22 +61,25 @@ const toInput = (v: Value.Value): unknown => {
 }
 
 /** What the scope of one line is made from. */
-type ScopeFor = (variables: ReadonlyMap<string, Value.Value>) => Evaluator.Scope
+type ScopeFor = (variables: ReadonlyMap<string, Value.Value>) => ExpressionEvaluator.Scope
 
 const templateScope = (
   template: CompiledTemplate.CompiledTemplate,
   params: ReadonlyArray<readonly [string, string]>,
-  base: ReadonlyMap<string, Value.Value>
+  base: ReadonlyMap<string, Value.Value>,
+  now: number
 ): ScopeFor => {
   const parameterValues = Object.fromEntries(params)
   const input = (variables: ReadonlyMap<string, Value.Value>) => ({
     owner: Owner.empty,
     parameterValues,
-    tfvars: Object.fromEntries([...variables].map(([k, v]) => [k, toInput(v)]))
+    tfvars: Object.fromEntries([...variables].map(([k, v]) => [k, toInput(v)])),
+    now
   })
   // the evaluation is lazy and memoised: lines without their own variables share one
-  const shared = Evaluation.evaluate(template, input(base)).rootScope()
-  return (variables) => variables === base ? shared : Evaluation.evaluate(template, input(variables)).rootScope()
+  const shared = TemplateEvaluation.evaluate(template, input(base)).rootScope()
+  return (variables) =>
+    variables === base ? shared : TemplateEvaluation.evaluate(template, input(variables)).rootScope()
 }
 
 const inputError = (detail: string): Expression.Outcome => ({
@@ -118,7 +122,9 @@ export const run = (args: ConsoleArgs): Effect.Effect<void, never, FileSystem.Fi
       }
       base.set(name, decoded.right)
     }
-    let scopeFor: ScopeFor = Expression.plainScope
+    // the session's instant for timestamp(), read once from the Clock
+    const now = yield* Clock.currentTimeMillis
+    let scopeFor: ScopeFor = (variables) => Expression.plainScope(variables, now)
     if (args.template !== undefined) {
       const files = yield* Effect.either(TemplateFiles.fromDirectory(args.template))
       if (Either.isLeft(files)) {
@@ -126,7 +132,7 @@ export const run = (args: ConsoleArgs): Effect.Effect<void, never, FileSystem.Fi
         return yield* exitCode(2)
       }
       const template = yield* CompiledTemplate.compile(files.right).pipe(Effect.provide(HclParser.layer))
-      scopeFor = templateScope(template, args.params, base)
+      scopeFor = templateScope(template, args.params, base, now)
     }
     let anyFailed = false
     const show = (outcome: Expression.Outcome) =>

@@ -5,7 +5,7 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import { type ClaimWorkload, DemandPolicy } from "@warmpool/prebuilds"
-import { Setting } from "@warmpool/server"
+import * as Setting from "@warmpool/server/Setting"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 

@@ -2,6 +2,7 @@
  * `warmpool eval`: evaluate one HCL expression with `var.*` values.
  */
 import type { Diagnostic, Value } from "@warmpool/terraform"
+import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -23,7 +24,11 @@ export const run = (args: EvalArgs): Effect.Effect<void> =>
       if (Either.isLeft(decoded)) problems.push(decoded.left)
       else variables.set(name, decoded.right)
     }
-    const evaluated = Expression.evaluate(args.expression, Expression.plainScope(variables), "<eval>")
+    const evaluated = Expression.evaluate(
+      args.expression,
+      Expression.plainScope(variables, yield* Clock.currentTimeMillis),
+      "<eval>"
+    )
     const outcome = { value: evaluated.value, diagnostics: [...problems, ...evaluated.diagnostics] }
     const failed = Expression.failed(outcome)
     if (args.json) {

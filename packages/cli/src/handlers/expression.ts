@@ -3,8 +3,16 @@
  * values, or a template's root module), Terraform's up-front reference check, and the two ways
  * of printing the outcome (`terraform console` text, or the `--json` object).
  */
-import type { Evaluator } from "@warmpool/terraform"
-import { CompiledTemplate, Diagnostic, Evaluation, Function, Json, Type, Value } from "@warmpool/terraform"
+import type { ExpressionEvaluator } from "@warmpool/terraform"
+import {
+  CompiledTemplate,
+  Diagnostic,
+  FunctionDefinition,
+  Json,
+  TemplateEvaluation,
+  Type,
+  Value
+} from "@warmpool/terraform"
 import * as Either from "effect/Either"
 import { valueJson } from "./valueJson.js"
 import { valueText } from "./valueText.js"
@@ -20,15 +28,20 @@ export const decodeVar = (name: string, text: string): Either.Either<Value.Value
   Either.mapLeft(Json.decode(text), (message) => Diagnostic.error("Invalid --var value", `${name}: ${message}`))
 
 const undeclared = (summary: string, detail: string, range: Diagnostic.Range) => ({
-  error: Diagnostic.error(summary, detail, { range, code: Evaluation.undeclaredReference })
+  error: Diagnostic.error(summary, detail, { range, code: TemplateEvaluation.undeclaredReference })
 })
 
 /**
  * The scope of an expression outside any template, as `terraform console` in an empty
- * directory with the given variables declared: other names are undeclared.
+ * directory with the given variables declared: other names are undeclared. `now` is what
+ * `timestamp()` returns (Unix milliseconds, read from the `Clock` by the command).
  */
-export const plainScope = (variables: ReadonlyMap<string, Value.Value>): Evaluator.Scope => ({
-  files: Function.noFiles,
+export const plainScope = (
+  variables: ReadonlyMap<string, Value.Value>,
+  now?: number | undefined
+): ExpressionEvaluator.Scope => ({
+  files: FunctionDefinition.noFiles,
+  now,
   resolve: (parts, range) => {
     const [root, name, third] = parts
     const named = typeof name === "string"
@@ -165,14 +178,16 @@ export const plainScope = (variables: ReadonlyMap<string, Value.Value>): Evaluat
  * Evaluate one expression. As Terraform, references to undeclared names are errors found
  * before evaluation: they are reported even inside `try`, `can` or a branch not taken.
  */
-export const evaluate = (source: string, scope: Evaluator.Scope, file = "<console-input>"): Outcome => {
+export const evaluate = (source: string, scope: ExpressionEvaluator.Scope, file = "<console-input>"): Outcome => {
   // a heredoc's closing marker ends its line: a multi-line input gets the final newline back
   const text = source.includes("\n") && !source.endsWith("\n") ? `${source}\n` : source
   const compiled = CompiledTemplate.compileExpression(text, file)
   const static_: Array<Diagnostic.Diagnostic> = []
   for (const reference of compiled.references) {
     const r = scope.resolve(reference.parts, reference.range)
-    if (r !== undefined && "error" in r && r.error.code === Evaluation.undeclaredReference) static_.push(r.error)
+    if (r !== undefined && "error" in r && r.error.code === TemplateEvaluation.undeclaredReference) {
+      static_.push(r.error)
+    }
   }
   if (static_.length > 0) return { value: Value.DynamicUnknown, diagnostics: static_ }
   const result = compiled.evaluate(scope)

@@ -2,7 +2,8 @@
  * `warmpool migrate`: apply the store's schema migrations.
  */
 import { Migrations } from "@warmpool/prebuilds"
-import { ServerConfig, Setting } from "@warmpool/server"
+import * as ServerConfig from "@warmpool/server/ServerConfig"
+import * as Setting from "@warmpool/server/Setting"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { migrateSettings } from "../commands/migrateCommand.js"

@@ -3,7 +3,8 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import { ParameterValue, Renderer, RenderOutput, SecretRequirements } from "@warmpool/render"
-import { ServerConfig, Setting } from "@warmpool/server"
+import * as ServerConfig from "@warmpool/server/ServerConfig"
+import * as Setting from "@warmpool/server/Setting"
 import { Budgets, CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"

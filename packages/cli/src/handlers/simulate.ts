@@ -4,7 +4,8 @@
  */
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { ClaimLog, type ClaimWorkload, type DemandPolicy, Simulation, type TemplateImport } from "@warmpool/prebuilds"
-import { ServerConfig, Setting } from "@warmpool/server"
+import * as ServerConfig from "@warmpool/server/ServerConfig"
+import * as Setting from "@warmpool/server/Setting"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"

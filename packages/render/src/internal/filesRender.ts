@@ -5,6 +5,7 @@
  */
 import type { Owner, TemplateFiles } from "@warmpool/terraform"
 import { CompiledTemplate, type HclParser } from "@warmpool/terraform"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as RenderOutput from "../RenderOutput.js"
 import { type Rendered, renderTemplate, validatePresets } from "./render.js"
@@ -21,8 +22,8 @@ export const renderFiles = (
   owner: Owner.WorkspaceOwner,
   values: Readonly<Record<string, string>>
 ): Effect.Effect<FilesRendered, never, HclParser.HclParser> =>
-  Effect.map(CompiledTemplate.compile(files), (template) => {
-    const inputs = { owner, values }
+  Effect.zipWith(CompiledTemplate.compile(files), Clock.currentTimeMillis, (template, now) => {
+    const inputs = { owner, values, now }
     const rendered = renderTemplate(template, inputs)
     const validated = RenderOutput.hasErrors(rendered.output)
       ? rendered.output

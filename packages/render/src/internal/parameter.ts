@@ -2,7 +2,7 @@
  * Extracting one `data "coder_parameter"` instance (RENDER.md §4.1–§4.3) and running its
  * validation pipeline (§4.4, in `parameterValidation.ts`).
  */
-import type { Evaluation, Evaluator } from "@warmpool/terraform"
+import type { ExpressionEvaluator, TemplateEvaluation } from "@warmpool/terraform"
 import { TfNumber } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
 import { formTypeOf } from "./formType.js"
@@ -22,13 +22,13 @@ const referenceText = (parts: ReadonlyArray<string | number>): string =>
   parts.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("")
 
 /** `data.coder_parameter.alpha.value`, `data.coder_parameter.x.[0].value`, `....x.[k].value` */
-const valueReference = (instance: Evaluation.BlockInstance): string =>
+const valueReference = (instance: TemplateEvaluation.BlockInstance): string =>
   instance.key === undefined
     ? `data.coder_parameter.${instance.block.name}.value`
     : `data.coder_parameter.${instance.block.name}.[${instance.key}].value`
 
 const extractOptions = (
-  instance: Evaluation.BlockInstance,
+  instance: TemplateEvaluation.BlockInstance,
   diagnostics: Array<RenderOutput.Diagnostic>
 ): { readonly options: Array<RenderOutput.ParameterOption>; readonly count: number; readonly invalid: number } => {
   const bodies = instance.nested("option")
@@ -71,15 +71,15 @@ const extractOptions = (
   return { options, count: bodies.length, invalid }
 }
 
-const integerOrNull = (result: Evaluator.Result | undefined): number | null => {
+const integerOrNull = (result: ExpressionEvaluator.Result | undefined): number | null => {
   if (result === undefined || result.value._tag !== "Number") return null
   return TfNumber.toNumber(TfNumber.truncate(result.value.value))
 }
 
-const textOrNull = (result: Evaluator.Result | undefined): string | null =>
+const textOrNull = (result: ExpressionEvaluator.Result | undefined): string | null =>
   result === undefined ? null : primitiveText(result.value) ?? null
 
-const extractValidations = (instance: Evaluation.BlockInstance): Array<RenderOutput.ParameterValidation> =>
+const extractValidations = (instance: TemplateEvaluation.BlockInstance): Array<RenderOutput.ParameterValidation> =>
   instance.nested("validation").map((body) => ({
     validation_error: textOr(body.attribute("error")),
     validation_regex: textOrNull(body.attribute("regex")),
@@ -88,7 +88,7 @@ const extractValidations = (instance: Evaluation.BlockInstance): Array<RenderOut
     validation_monotonic: textOrNull(body.attribute("monotonic"))
   }))
 
-const extractStyling = (result: Evaluator.Result | undefined): RenderOutput.ParameterStyling => {
+const extractStyling = (result: ExpressionEvaluator.Result | undefined): RenderOutput.ParameterStyling => {
   const text = result === undefined ? undefined : primitiveText(result.value)
   if (text === undefined) return {}
   let parsed: unknown
@@ -108,7 +108,7 @@ const extractStyling = (result: Evaluator.Result | undefined): RenderOutput.Para
 }
 
 const parameterValue = (
-  instance: Evaluation.BlockInstance
+  instance: TemplateEvaluation.BlockInstance
 ): { readonly hcl: RenderOutput.HclString; readonly state: "absent" | "null" | "unknown" | "invalid" | "valid" } => {
   const value = instance.parameterValue()
   const invalid = (state: "absent" | "null" | "unknown" | "invalid") => ({
@@ -124,7 +124,7 @@ const parameterValue = (
 
 /** Extract one `coder_parameter` instance. */
 export const extractParameter = (
-  instance: Evaluation.BlockInstance,
+  instance: TemplateEvaluation.BlockInstance,
   regexes: RegexMemo.RegexMemo = RegexMemo.uncached
 ): Extracted => {
   const label = instance.block.name
@@ -228,7 +228,7 @@ export const extractParameter = (
   }
 }
 
-const orderOf = (result: Evaluator.Result | undefined): number => {
+const orderOf = (result: ExpressionEvaluator.Result | undefined): number => {
   if (result === undefined || result.value._tag !== "Number") return 0
   return TfNumber.toNumber(TfNumber.truncate(result.value.value))
 }

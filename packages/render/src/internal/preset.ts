@@ -2,7 +2,7 @@
  * Extracting `data "coder_workspace_preset"` instances (RENDER.md §5.1), with the prebuild
  * settings warmpool's reconciler needs beyond the wire format (expiration TTL, scheduling).
  */
-import type { Evaluation, Evaluator, Value } from "@warmpool/terraform"
+import type { ExpressionEvaluator, TemplateEvaluation, Value } from "@warmpool/terraform"
 import { TfNumber } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"
 import { defectMessage, diagnostic, primitiveText, typeName } from "./text.js"
@@ -22,7 +22,7 @@ export interface ExtractedPreset {
   readonly settings: PrebuildSettings
 }
 
-const known = (result: Evaluator.Result | undefined): Value.Value | undefined =>
+const known = (result: ExpressionEvaluator.Result | undefined): Value.Value | undefined =>
   result === undefined ? undefined : result.value
 
 const truncatedNumber = (value: Value.Value | undefined): number | undefined => {
@@ -54,7 +54,7 @@ const defaultOf = (value: Value.Value | undefined): boolean => {
   return false
 }
 
-const settingsOf = (instance: Evaluation.BlockInstance): PrebuildSettings => {
+const settingsOf = (instance: TemplateEvaluation.BlockInstance): PrebuildSettings => {
   const prebuilds = instance.nested("prebuilds")[0]
   const policy = prebuilds?.nested("expiration_policy")[0]
   const ttl = truncatedNumber(known(policy?.attribute("ttl")))
@@ -73,7 +73,7 @@ const settingsOf = (instance: Evaluation.BlockInstance): PrebuildSettings => {
 }
 
 /** Extract one preset instance (the "Multiple default presets" rule is applied by the caller). */
-export const extractPreset = (instance: Evaluation.BlockInstance): ExtractedPreset => {
+export const extractPreset = (instance: TemplateEvaluation.BlockInstance): ExtractedPreset => {
   const diagnostics: Array<RenderOutput.Diagnostic> = []
   const label = instance.block.name
   const nameResult = instance.attribute("name")
@@ -114,7 +114,7 @@ export const extractPreset = (instance: Evaluation.BlockInstance): ExtractedPres
  * `extractPreset`, with a failure contained to this preset (RENDER.md §6): the preset is kept,
  * without a name, with the error on it.
  */
-export const extractPresetContained = (instance: Evaluation.BlockInstance): ExtractedPreset => {
+export const extractPresetContained = (instance: TemplateEvaluation.BlockInstance): ExtractedPreset => {
   try {
     return extractPreset(instance)
   } catch (defect) {

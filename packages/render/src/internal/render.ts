@@ -3,7 +3,7 @@
  * parameters, presets, tags and variables (RENDER.md §3–§6). Never throws.
  */
 import type { CompiledTemplate, Owner } from "@warmpool/terraform"
-import { Budgets, Evaluation, Plan } from "@warmpool/terraform"
+import { Budgets, Plan, TemplateEvaluation } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
 import { extractParameter } from "./parameter.js"
 import { applyDefaultRule, type ExtractedPreset, extractPresetContained, type PrebuildSettings } from "./preset.js"
@@ -24,6 +24,12 @@ export interface RenderInputs {
   readonly plan?: string | undefined
   /** A plan file inside the template, read when `plan` means no plan. */
   readonly planPath?: string | undefined
+  /**
+   * The instant `timestamp()` returns (Unix milliseconds), read from Effect's `Clock` once per
+   * render by the effectful callers (`timedRender`, `renderFiles`); absent, `timestamp()` is an
+   * unknown string.
+   */
+  readonly now?: number | undefined
 }
 
 /** A render's output and what else the callers need to know about it. */
@@ -52,11 +58,12 @@ const renderUnsafe = (
   if (template.fatal) return stopped([wire(template.fatal)])
   const plan = Plan.fromInput(template.files, { planJson: inputs.plan, planJsonPath: inputs.planPath })
   if (plan._tag === "Left") return stopped([wire(plan.left)])
-  const evaluation = Evaluation.evaluate(template, {
+  const evaluation = TemplateEvaluation.evaluate(template, {
     owner: inputs.owner,
     parameterValues: inputs.values,
     tfvars: inputs.tfvars,
-    plan: plan.right
+    plan: plan.right,
+    now: inputs.now
   })
   if (options.full) evaluation.forceAll()
   const instances = evaluation.instances()

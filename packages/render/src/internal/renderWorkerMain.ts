@@ -9,6 +9,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeWorkerRunner from "@effect/platform-node/NodeWorkerRunner"
 import * as WorkerRunner from "@effect/platform/WorkerRunner"
 import { Budgets, CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -113,7 +114,10 @@ const handlers = {
       const template = compiled.get(versionId)
       if (template === undefined) return Effect.fail(new RenderWorker.NeedFiles({ versionId }))
       keep(versionId, template)
-      return Effect.succeed(renderTemplate(template, { owner, values }, { full: full === true }))
+      return Effect.map(
+        Clock.currentTimeMillis,
+        (now) => renderTemplate(template, { owner, values, now }, { full: full === true })
+      )
     }),
   RenderFiles: ({ files, owner, values }: RenderWorker.RenderFiles) =>
     Effect.flatMap(Effect.sync(() => filesOf(files)), ({ error, files }) =>
@@ -134,7 +138,7 @@ const handlers = {
 
 WorkerRunner.layerSerialized(RenderWorker.Request, handlers).pipe(
   Layer.provide(NodeWorkerRunner.layer),
-  Layer.provide(HclParser.layer),
+  Layer.provide(HclParser.layerMemoized()),
   WorkerRunner.launch,
   NodeRuntime.runMain
 )

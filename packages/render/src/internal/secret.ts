@@ -8,7 +8,7 @@
  * required. Problems are top-level errors; a duplicate check runs only when every instance was
  * extracted cleanly, so a broken block reports its own error and not a duplicate.
  */
-import type { Evaluation, Evaluator } from "@warmpool/terraform"
+import type { ExpressionEvaluator, TemplateEvaluation } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"
 import { diagnostic, typeName } from "./text.js"
 
@@ -31,10 +31,10 @@ const invalid = (label: string, attribute: Attribute, what: string, detail: stri
   diagnostic: diagnostic("error", `Invalid "${attribute}" attribute for block coder_secret.${label}: ${what}`, detail)
 })
 
-const stringAttribute = (instance: Evaluation.BlockInstance, attribute: Attribute): StringAttribute => {
+const stringAttribute = (instance: TemplateEvaluation.BlockInstance, attribute: Attribute): StringAttribute => {
   const label = instance.block.name
   if (!instance.has(attribute)) return { _tag: "Absent" }
-  const result: Evaluator.Result = instance.attribute(attribute)!
+  const result: ExpressionEvaluator.Result = instance.attribute(attribute)!
   const where = `In block "${instance.address}".`
   if (result.errors.length > 0) {
     const first = result.errors[0]!
@@ -59,7 +59,7 @@ type Extracted =
   | { readonly _tag: "Requirement"; readonly requirement: RenderOutput.SecretRequirement }
   | { readonly _tag: "Failed"; readonly diagnostics: ReadonlyArray<RenderOutput.Diagnostic> }
 
-const extractOne = (instance: Evaluation.BlockInstance): Extracted => {
+const extractOne = (instance: TemplateEvaluation.BlockInstance): Extracted => {
   const label = instance.block.name
   const diagnostics: Array<RenderOutput.Diagnostic> = []
   const env = stringAttribute(instance, "env")
@@ -108,7 +108,7 @@ const extractOne = (instance: Evaluation.BlockInstance): Extracted => {
  * evaluation order), each module's blocks in written order (files in lexical order, then
  * position), instances of one block in instance order.
  */
-export const extractSecrets = (modules: ReadonlyArray<Evaluation.ModuleInstance>): ExtractedSecrets => {
+export const extractSecrets = (modules: ReadonlyArray<TemplateEvaluation.ModuleInstance>): ExtractedSecrets => {
   const requirements: Array<RenderOutput.SecretRequirement> = []
   const diagnostics: Array<RenderOutput.Diagnostic> = []
   /** Declarations per (module instance, name): instances of one block share a declaration. */

@@ -1,7 +1,7 @@
 /**
  * Workspace tags from `data "coder_workspace_tags"` blocks (RENDER.md §5.3).
  */
-import type { Evaluation } from "@warmpool/terraform"
+import type { TemplateEvaluation } from "@warmpool/terraform"
 import { Type, Value } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"
 import { diagnostic, primitiveText } from "./text.js"
@@ -14,7 +14,7 @@ export interface ExtractedTags {
 }
 
 /** Merge the tags of the given `coder_workspace_tags` instances, in order. */
-export const extractTags = (instances: ReadonlyArray<Evaluation.BlockInstance>): ExtractedTags => {
+export const extractTags = (instances: ReadonlyArray<TemplateEvaluation.BlockInstance>): ExtractedTags => {
   const tags: Record<string, string> = {}
   const unusable: Array<string> = []
   const diagnostics: Array<RenderOutput.Diagnostic> = []

@@ -1,7 +1,7 @@
 /**
  * Values as render-output text (RENDER.md §3.2, §3.3) and diagnostics in wire form.
  */
-import type { Diagnostic as TfDiagnostic, Evaluator } from "@warmpool/terraform"
+import type { Diagnostic as TfDiagnostic, ExpressionEvaluator } from "@warmpool/terraform"
 import { TfNumber, Type, Value } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"
 
@@ -20,11 +20,11 @@ export const primitiveText = (value: Value.Value): string | undefined => {
 }
 
 /** The text of a string, number or bool, `""` otherwise (display names, descriptions, icons). */
-export const textOr = (result: Evaluator.Result | undefined, fallback = ""): string =>
+export const textOr = (result: ExpressionEvaluator.Result | undefined, fallback = ""): string =>
   result === undefined ? fallback : primitiveText(result.value) ?? fallback
 
 /** HCLString (RENDER.md §3.2): valid when evaluated without errors to a known primitive. */
-export const hclString = (result: Evaluator.Result | undefined): RenderOutput.HclString => {
+export const hclString = (result: ExpressionEvaluator.Result | undefined): RenderOutput.HclString => {
   if (result === undefined || result.errors.length > 0) return { value: "", valid: false }
   const text = primitiveText(result.value)
   return text === undefined ? { value: "", valid: false } : { value: text, valid: true }
@@ -54,7 +54,7 @@ export const diagnostic = (
 ): RenderOutput.Diagnostic => ({ severity, summary, detail, extra: { code } })
 
 /** `true` only for a known `true` (RENDER.md §4.1 `mutable`, `ephemeral`). */
-export const isTrue = (result: Evaluator.Result | undefined): boolean =>
+export const isTrue = (result: ExpressionEvaluator.Result | undefined): boolean =>
   result !== undefined && result.value._tag === "Bool" && result.value.value
 
 /** A Terraform type name for messages (`Expected a string, got "number"`); `<nil>` for null. */

@@ -1,6 +1,7 @@
 /**
  * A render actually performed, timed with `Clock` and recorded in
- * `warmpool_render_duration_seconds{cache, outcome}`.
+ * `warmpool_render_duration_seconds{cache, outcome}`. The render's `now` (what `timestamp()`
+ * returns) is read from the same `Clock`, so renders are deterministic under `TestClock`.
  */
 import { Metrics } from "@warmpool/metrics"
 import type { CompiledTemplate } from "@warmpool/terraform"
@@ -18,7 +19,8 @@ export const timedRender = (
 ): Effect.Effect<Rendered> =>
   Effect.gen(function*() {
     const start = yield* Clock.currentTimeNanos
-    const rendered = renderTemplate(template, inputs, options)
+    const now = inputs.now ?? Number(start / 1_000_000n)
+    const rendered = renderTemplate(template, { ...inputs, now }, options)
     const end = yield* Clock.currentTimeNanos
     yield* Metrics.rendered(
       metrics,

@@ -1,7 +1,7 @@
 /**
  * Root-module variables (RENDER.md §3.1).
  */
-import type { CompiledTemplate, Evaluation } from "@warmpool/terraform"
+import type { CompiledTemplate, TemplateEvaluation } from "@warmpool/terraform"
 import { TfNumber, Type, Value } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"
 import { compareBytes, defectMessage, diagnostic, wire } from "./text.js"
@@ -38,20 +38,23 @@ const onlyName = (name: string, error: RenderOutput.Diagnostic): RenderOutput.Va
   diagnostics: [error]
 })
 
-const isKnownTrue = (evaluation: Evaluation.Evaluation, expression: CompiledTemplate.Expression | undefined) => {
+const isKnownTrue = (
+  evaluation: TemplateEvaluation.Evaluation,
+  expression: CompiledTemplate.Expression | undefined
+) => {
   if (expression === undefined) return false
   const value = expression.evaluate({ files: evaluation.template.files, resolve: () => undefined }).value
   return value._tag === "Bool" && value.value
 }
 
-const textOf = (evaluation: Evaluation.Evaluation, expression: CompiledTemplate.Expression | undefined) => {
+const textOf = (evaluation: TemplateEvaluation.Evaluation, expression: CompiledTemplate.Expression | undefined) => {
   if (expression === undefined) return ""
   const value = expression.evaluate({ files: evaluation.template.files, resolve: () => undefined }).value
   return value._tag === "String" ? value.value : ""
 }
 
 /** The root module's variables, sorted by name; a failure is contained to its variable (RENDER.md §6). */
-export const extractVariables = (evaluation: Evaluation.Evaluation): Array<RenderOutput.Variable> => {
+export const extractVariables = (evaluation: TemplateEvaluation.Evaluation): Array<RenderOutput.Variable> => {
   const variables = [...evaluation.template.root.variables.values()].sort((a, b) => compareBytes(a.name, b.name))
   return variables.map((variable) => {
     try {
@@ -66,7 +69,7 @@ export const extractVariables = (evaluation: Evaluation.Evaluation): Array<Rende
 }
 
 const extractVariable = (
-  evaluation: Evaluation.Evaluation,
+  evaluation: TemplateEvaluation.Evaluation,
   variable: CompiledTemplate.Variable
 ): RenderOutput.Variable => {
   if (variable.typeError) return onlyName(variable.name, wire(variable.typeError))

@@ -4,9 +4,12 @@
  * result types and error messages.
  *
  * @since 0.1.0
+ * @internal
  */
 import { ConversionFailure, convertUnified, convertValue, unify, unifyTypes } from "../Convert.js"
-import { type FunctionDefinition, FunctionError, type Parameter } from "../Function.js"
+import { type FunctionDefinition, FunctionError, type Parameter } from "../FunctionDefinition.js"
+import { wholeNumberMessage } from "../internal/functionSupport.js"
+import { graphemeCount } from "../internal/graphemes.js"
 import * as N from "../Number.js"
 import * as Ops from "../Operations.js"
 import * as T from "../Type.js"
@@ -17,23 +20,11 @@ const quote = (s: string): string => JSON.stringify(s)
 const UnknownNumber = V.unknownOf(T.number)
 const UnknownBool = V.unknownOf(T.bool)
 
-const wholeNumber = "value must be a whole number, between -9223372036854775808 and 9223372036854775807"
-
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" })
-
-/** The number of grapheme clusters in a string (`length` of a string). */
-const graphemeCount = (s: string): number => {
-  if (/^[\u0000-\u007f]*$/.test(s) && !s.includes("\r\n")) return s.length
-  let n = 0
-  for (const _ of segmenter.segment(s)) n++
-  return n
-}
-
 /** A Go `int` from a number, or the message gocty gives. */
 const toInt = (v: V.Value): number | string => {
-  if (v._tag !== "Number" || !N.isInteger(v.value)) return wholeNumber
+  if (v._tag !== "Number" || !N.isInteger(v.value)) return wholeNumberMessage
   const b = N.toBigInt(v.value)
-  if (b === undefined || b > 9223372036854775807n || b < -9223372036854775808n) return wholeNumber
+  if (b === undefined || b > 9223372036854775807n || b < -9223372036854775808n) return wholeNumberMessage
   return Number(b)
 }
 

@@ -3,9 +3,10 @@
  * `toset`, `tomap` (Terraform's `MakeToFunc`, with its error messages).
  *
  * @since 0.1.0
+ * @internal
  */
 import { conversionExists, ConversionFailure, convertValue, mismatchMessage } from "../Convert.js"
-import { type FunctionDefinition, FunctionError } from "../Function.js"
+import { type FunctionDefinition, FunctionError } from "../FunctionDefinition.js"
 import * as T from "../Type.js"
 import * as V from "../Value.js"
 

@@ -4,15 +4,17 @@
  * reads the key and the decryption itself is BigInt arithmetic with the CRT parameters.
  *
  * @since 0.1.0
+ * @internal
  */
 import * as Crypto from "node:crypto"
-import type { FunctionDefinition } from "../Function.js"
-import { FunctionError } from "../Function.js"
+import type { FunctionDefinition } from "../FunctionDefinition.js"
+import { FunctionError } from "../FunctionDefinition.js"
+import { goQuote } from "../GoQuote.js"
+import { stringOf, total } from "../internal/functionSupport.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"
 import { decodeBase64, isCorrupt, utf8Bytes } from "./encoding.js"
-import { goQuote, stringOf, total } from "./string.js"
 
 const bigFromBase64Url = (s: string): bigint => {
   const hex = Buffer.from(s, "base64url").toString("hex")

@@ -4,15 +4,17 @@
  * error offsets included) and the IANA character sets most templates use.
  *
  * @since 0.1.0
+ * @internal
  */
 import * as Zlib from "node:zlib"
-import type { FunctionDefinition, Parameter } from "../Function.js"
-import { FunctionError } from "../Function.js"
+import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
+import { FunctionError } from "../FunctionDefinition.js"
+import { goQuote } from "../GoQuote.js"
 import { type Charset, iconvCharsets } from "../internal/charsets.js"
+import { maxResultLength, resultTooLong, stringOf, total } from "../internal/functionSupport.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"
-import { goQuote, maxResultLength, resultTooLong, stringOf, total } from "./string.js"
 
 const str = (name: string): Parameter => ({ name, type: T.string })
 
@@ -22,7 +24,6 @@ const utf8Encoder = new TextEncoder()
  * The UTF-8 bytes of a string.
  *
  * @since 0.1.0
- * @internal
  */
 export const utf8Bytes = (s: string): Uint8Array => utf8Encoder.encode(s)
 
@@ -34,7 +35,6 @@ const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true })
  * the bytes are not valid UTF-8.
  *
  * @since 0.1.0
- * @internal
  */
 export const decodeUtf8 = (bytes: Uint8Array): string | undefined => {
   try {
@@ -48,7 +48,6 @@ export const decodeUtf8 = (bytes: Uint8Array): string | undefined => {
  * Standard base64 with padding (Go's `base64.StdEncoding.EncodeToString`).
  *
  * @since 0.1.0
- * @internal
  */
 export const encodeBase64 = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")
@@ -64,7 +63,6 @@ const decodeMap = (() => {
  * A base64 input Go rejects, at this byte offset (Go's `base64.CorruptInputError`).
  *
  * @since 0.1.0
- * @internal
  */
 export interface CorruptBase64 {
   readonly _tag: "CorruptBase64"
@@ -78,7 +76,6 @@ const corrupt = (offset: number): CorruptBase64 => ({ _tag: "CorruptBase64", off
  * else outside the alphabet rejected at the offset Go reports.
  *
  * @since 0.1.0
- * @internal
  */
 export const decodeBase64 = (src: Uint8Array): Uint8Array | CorruptBase64 => {
   const out = new Uint8Array(Math.floor((src.length * 3) / 4) + 3)
@@ -134,7 +131,6 @@ export const decodeBase64 = (src: Uint8Array): Uint8Array | CorruptBase64 => {
  * `true` when the value is a base64 decoding failure.
  *
  * @since 0.1.0
- * @internal
  */
 export const isCorrupt = (r: Uint8Array | CorruptBase64): r is CorruptBase64 => !(r instanceof Uint8Array)
 

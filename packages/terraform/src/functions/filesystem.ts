@@ -10,9 +10,12 @@
  * at the real filesystem.
  *
  * @since 0.1.0
+ * @internal
  */
-import type { FileAccess, FunctionDefinition, Parameter } from "../Function.js"
-import { FunctionError } from "../Function.js"
+import type { FileAccess, FunctionDefinition, Parameter } from "../FunctionDefinition.js"
+import { FunctionError } from "../FunctionDefinition.js"
+import { goQuote } from "../GoQuote.js"
+import { maxResultLength, resultTooLong, stringOf, total } from "../internal/functionSupport.js"
 import * as Path from "../internal/path.js"
 import * as Glob from "../internal/pathGlob.js"
 import * as T from "../Type.js"
@@ -20,7 +23,6 @@ import type { Value } from "../Value.js"
 import * as V from "../Value.js"
 import { decodeUtf8, encodeBase64 } from "./encoding.js"
 import { digest } from "./hash.js"
-import { goQuote, maxResultLength, resultTooLong, stringOf, total } from "./string.js"
 
 const pathParameter: Parameter = { name: "path", type: T.string }
 

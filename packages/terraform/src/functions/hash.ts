@@ -4,16 +4,18 @@
  * render that calls them cannot be cached).
  *
  * @since 0.1.0
+ * @internal
  */
 import bcryptjs from "bcryptjs"
 import * as Crypto from "node:crypto"
-import type { FunctionDefinition, Parameter } from "../Function.js"
-import { FunctionError } from "../Function.js"
+import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
+import { FunctionError } from "../FunctionDefinition.js"
+import { goQuote } from "../GoQuote.js"
+import { numberOf, stringOf, toGoInt, total, wholeNumberMessage } from "../internal/functionSupport.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"
 import { encodeBase64, utf8Bytes } from "./encoding.js"
-import { goQuote, numberOf, stringOf, toGoInt, total, wholeNumberMessage } from "./string.js"
 
 const str = (name: string): Parameter => ({ name, type: T.string })
 
@@ -21,7 +23,6 @@ const str = (name: string): Parameter => ({ name, type: T.string })
  * A digest of bytes with node:crypto (`md5`, `sha1`, `sha256`, `sha512`).
  *
  * @since 0.1.0
- * @internal
  */
 export const digest = (algorithm: string, bytes: Uint8Array): Uint8Array =>
   Crypto.createHash(algorithm).update(bytes).digest()

@@ -4,14 +4,16 @@
  * through `math.Log` / `math.Pow` (Number.ts reproduces Go's algorithms for both).
  *
  * @since 0.1.0
+ * @internal
  */
-import type { FunctionDefinition, Parameter } from "../Function.js"
-import { FunctionError } from "../Function.js"
+import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
+import { FunctionError } from "../FunctionDefinition.js"
+import { goQuote } from "../GoQuote.js"
+import { numberOf, toGoInt, total, wholeNumberMessage } from "../internal/functionSupport.js"
 import * as N from "../Number.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"
-import { goQuote, numberOf, toGoInt, total, wholeNumberMessage } from "./string.js"
 
 const num = (name: string): Parameter => ({ name, type: T.number })
 

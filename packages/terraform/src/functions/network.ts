@@ -3,15 +3,16 @@
  * `cidrsubnets`, with Terraform's error messages for out-of-range numbers.
  *
  * @since 0.1.0
+ * @internal
  */
-import type { FunctionDefinition, Parameter } from "../Function.js"
-import { FunctionError } from "../Function.js"
+import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
+import { FunctionError } from "../FunctionDefinition.js"
 import * as Cidr from "../internal/cidr.js"
+import { numberOf, stringOf, toGoInt, total, wholeNumberMessage } from "../internal/functionSupport.js"
 import * as N from "../Number.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"
-import { numberOf, stringOf, toGoInt, total, wholeNumberMessage } from "./string.js"
 
 const prefixParameter: Parameter = { name: "prefix", type: T.string }
 const num = (name: string): Parameter => ({ name, type: T.number })

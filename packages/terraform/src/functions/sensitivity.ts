@@ -6,8 +6,9 @@
  * argument (with its marks).
  *
  * @since 0.1.0
+ * @internal
  */
-import type { FunctionDefinition, Parameter } from "../Function.js"
+import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
 import * as Sensitive from "../Sensitive.js"
 import * as T from "../Type.js"
 import * as V from "../Value.js"

@@ -1,27 +1,33 @@
 /**
- * Terraform's date and time functions: `timestamp` (impure: it reads the clock, so a render that
- * calls it cannot be cached), `timeadd`, `timecmp` and `formatdate`. Timestamps are RFC 3339
+ * Terraform's date and time functions: `timestamp` (impure: a render that calls it cannot be
+ * cached), `timeadd`, `timecmp` and `formatdate`. `timestamp` reads no clock itself: it returns
+ * the instant the caller read from Effect's `Clock` for the render (`FunctionContext.now`), so a
+ * render stays a pure function of its inputs and tests control it with `TestClock`. Timestamps are RFC 3339
  * strings parsed as Go's `time.Parse(time.RFC3339, ...)` does, with Terraform's error texts;
  * durations use Go's `time.ParseDuration` syntax.
  *
  * @since 0.1.0
+ * @internal
  */
-import type { FunctionDefinition, Parameter } from "../Function.js"
-import { FunctionError } from "../Function.js"
+import type { FunctionDefinition, Parameter } from "../FunctionDefinition.js"
+import { FunctionError } from "../FunctionDefinition.js"
+import { goQuote } from "../GoQuote.js"
+import { stringOf, total } from "../internal/functionSupport.js"
 import * as Civil from "../internal/strftime.js"
 import * as N from "../Number.js"
 import * as T from "../Type.js"
 import type { Value } from "../Value.js"
 import * as V from "../Value.js"
-import { goQuote, stringOf, total } from "./string.js"
 
 const str = (name: string): Parameter => ({ name, type: T.string })
+
+/** `timestamp()` when the caller gave no instant: not known yet, as in Terraform's validation. */
+const UnknownTimestamp = V.unknownOf(T.string)
 
 /**
  * A parsed timestamp: the instant (Unix nanoseconds) and the UTC offset it was written with.
  *
  * @since 0.1.0
- * @internal
  */
 export interface Timestamp {
   readonly unixNanos: bigint
@@ -143,7 +149,6 @@ const layoutNames: Record<string, string> = {
  * (`not a valid RFC3339 timestamp: ...`).
  *
  * @since 0.1.0
- * @internal
  */
 export const parseTimestamp = (s: string): Timestamp | string => {
   const r = parseRfc3339(s)
@@ -169,7 +174,6 @@ const rfc3339Shape = /^\d{4}-\d{2}-\d{2}T(\d{2}):(\d{2}):\d{2}(?:\.\d+)?(?:Z|[+-
  * within `±23:59`; where only the general parser accepts the text, the reason it gives.
  *
  * @since 0.1.0
- * @internal
  */
 export const parseStrictTimestamp = (s: string): Timestamp | string => {
   const parsed = parseTimestamp(s)
@@ -215,7 +219,6 @@ const twoTo63 = 1n << 63n
  * Go's `time.ParseDuration`: nanoseconds, or Go's error message.
  *
  * @since 0.1.0
- * @internal
  */
 export const parseDuration = (orig: string): bigint | string => {
   const invalid = `time: invalid duration ${timeQuote(orig)}`
@@ -344,8 +347,11 @@ export const timeFunctions: ReadonlyArray<FunctionDefinition> = [
     name: "timestamp",
     parameters: [],
     returnType: T.string,
-    // The one function allowed to read the wall clock: it is what makes a render uncacheable.
-    impl: () => V.string(new Date().toISOString().replace(/\.\d+Z$/, "Z")),
+    // Go's time.Now().UTC().Format(time.RFC3339) of the caller's instant: whole seconds, "Z".
+    impl: (_, context) =>
+      context.now === undefined
+        ? UnknownTimestamp
+        : V.string(new Date(Math.floor(context.now / 1000) * 1000).toISOString().replace(".000Z", "Z")),
     impure: true
   })
 ]

@@ -10,8 +10,6 @@
 
 /**
  * A signed finite nonzero binary float `(neg ? -1 : 1) × mag × 2^exp`.
- *
- * @internal
  */
 export interface Bits {
   readonly neg: boolean
@@ -24,8 +22,6 @@ const TWO_POW_64 = 18446744073709551616n
 
 /**
  * Number of bits of a non-negative BigInt (`0n` has 0 bits).
- *
- * @internal
  */
 export const bitLength = (n: bigint): number => {
   if (n < TWO_POW_32) return 32 - Math.clz32(Number(n))
@@ -36,15 +32,11 @@ export const bitLength = (n: bigint): number => {
 
 /**
  * Number of trailing zero bits of a positive BigInt.
- *
- * @internal
  */
 export const trailingZeroBits = (n: bigint): number => bitLength(n & -n) - 1
 
 /**
  * Strips trailing zero bits: the canonical `(mag, exp)` of `mag × 2^exp`, or `undefined` for zero.
- *
- * @internal
  */
 export const normalize = (neg: boolean, mag: bigint, exp: number): Bits | undefined => {
   if (mag === 0n) return undefined
@@ -57,8 +49,6 @@ export const normalize = (neg: boolean, mag: bigint, exp: number): Bits | undefi
  * Rounds `mag × 2^exp` to `prec` bits, half to even. `sticky` says the exact value is a little more than
  * `mag × 2^exp` (strictly less than one unit of `mag` more); callers that set it must pass at least
  * `prec + 1` bits so that the rounding position lies inside `mag`.
- *
- * @internal
  */
 export const round = (neg: boolean, mag: bigint, exp: number, prec: number, sticky: boolean): Bits | undefined => {
   const shift = bitLength(mag) - prec
@@ -74,8 +64,6 @@ export const round = (neg: boolean, mag: bigint, exp: number, prec: number, stic
 /**
  * `a + b` rounded to `prec` bits; `undefined` when the exact sum is zero. The operands must each fit
  * in `prec` bits (as Go values always fit in their own precision, and results use the larger one).
- *
- * @internal
  */
 export const add = (a: Bits, b: Bits, prec: number): Bits | undefined => {
   let x = a
@@ -110,8 +98,6 @@ export const add = (a: Bits, b: Bits, prec: number): Bits | undefined => {
 
 /**
  * `a × b` rounded to `prec` bits.
- *
- * @internal
  */
 export const multiply = (a: Bits, b: Bits, prec: number): Bits =>
   round(a.neg !== b.neg, a.mag * b.mag, a.exp + b.exp, prec, false)!
@@ -119,8 +105,6 @@ export const multiply = (a: Bits, b: Bits, prec: number): Bits =>
 /**
  * `a / b` rounded to `prec` bits (correctly rounded: the quotient is computed with two extra bits and a
  * sticky remainder).
- *
- * @internal
  */
 export const divide = (a: Bits, b: Bits, prec: number): Bits => {
   const k = Math.max(0, prec + 2 - (bitLength(a.mag) - bitLength(b.mag)))
@@ -132,8 +116,6 @@ export const divide = (a: Bits, b: Bits, prec: number): Bits => {
 
 /**
  * `-1`, `0` or `1` as `|a|` is less than, equal to or greater than `|b|`.
- *
- * @internal
  */
 export const compareMagnitude = (a: Bits, b: Bits): -1 | 0 | 1 => {
   const topA = a.exp + bitLength(a.mag)
@@ -147,8 +129,6 @@ export const compareMagnitude = (a: Bits, b: Bits): -1 | 0 | 1 => {
 
 /**
  * The integer part of `a` (truncation toward zero), as a signed BigInt.
- *
- * @internal
  */
 export const truncateToBigInt = (a: Bits): bigint => {
   const m = a.exp >= 0 ? a.mag << BigInt(a.exp) : a.mag >> BigInt(-a.exp)
@@ -156,22 +136,11 @@ export const truncateToBigInt = (a: Bits): bigint => {
 }
 
 /**
- * Whether the value has a fractional part.
- *
- * @internal
- */
-export const hasFraction = (a: Bits): boolean => a.exp < 0
-
-/**
  * The canonical bits of a nonzero signed BigInt.
- *
- * @internal
  */
 export const fromBigInt = (n: bigint): Bits | undefined => (n < 0n ? normalize(true, -n, 0) : normalize(false, n, 0))
 
 /**
  * Go's binary exponent of a finite nonzero value (the value is `0.1xxx₂ × 2^goExp`).
- *
- * @internal
  */
 export const goExponent = (a: Bits): number => a.exp + bitLength(a.mag)

@@ -9,8 +9,6 @@ import * as Big from "./bigfloat.js"
 
 /**
  * A decimal `0.d₁d₂…dₙ × 10^exp`; `digits` has no trailing zeros and is empty for zero.
- *
- * @internal
  */
 export interface Decimal {
   digits: string
@@ -21,8 +19,6 @@ const pow5Cache = new Map<number, bigint>()
 
 /**
  * `5^k` as a BigInt (cached for the exponents met while printing 512-bit values).
- *
- * @internal
  */
 export const pow5 = (k: number): bigint => {
   if (k > 4096) return 5n ** BigInt(k)
@@ -42,8 +38,6 @@ const trimZeros = (s: string): string => {
 
 /**
  * The exact decimal expansion of `mag × 2^exp` (`mag ≥ 0n`).
- *
- * @internal
  */
 export const exactDecimal = (mag: bigint, exp: number): Decimal => {
   if (mag === 0n) return { digits: "", exp: 0 }
@@ -86,8 +80,6 @@ const roundUp = (d: Decimal, n: number): void => {
 
 /**
  * Keeps `n` significant digits, rounding half to even on the exact digits.
- *
- * @internal
  */
 export const roundDigits = (d: Decimal, n: number): void => {
   if (n < 0 || n >= d.digits.length) return
@@ -106,8 +98,6 @@ export const roundDigits = (d: Decimal, n: number): void => {
  * Shortens the exact decimal `d` of the normalized value `mag × 2^exp` (odd `mag` of at most `prec`
  * bits) to the fewest digits that still lie within half a unit in the last place at `prec` bits, with
  * Go's rule for which bounds are inclusive and its digit-by-digit walk.
- *
- * @internal
  */
 export const roundShortest = (d: Decimal, mag: bigint, exp: number, prec: number): void => {
   if (d.digits.length === 0) return
@@ -151,8 +141,6 @@ const zeros = (n: number): string => (n > 0 ? "0".repeat(n) : "")
 
 /**
  * Fixed notation with `prec` fraction digits (`%f`), without sign.
- *
- * @internal
  */
 export const formatFixed = (d: Decimal, prec: number): string => {
   let out: string
@@ -175,8 +163,6 @@ export const formatFixed = (d: Decimal, prec: number): string => {
 
 /**
  * Exponent notation with `prec` fraction digits (`%e`), without sign.
- *
- * @internal
  */
 export const formatExponent = (d: Decimal, prec: number): string => {
   let out = d.digits.length > 0 ? d.digits[0]! : "0"
@@ -195,8 +181,6 @@ export const formatExponent = (d: Decimal, prec: number): string => {
 
 /**
  * `%.<prec>g` of an exact decimal (Go's `Text('g', prec)` for `prec > 0`), without sign.
- *
- * @internal
  */
 export const formatGeneral = (d: Decimal, precision: number): string => {
   let prec = precision === 0 ? 1 : precision
@@ -215,8 +199,6 @@ export const formatGeneral = (d: Decimal, precision: number): string => {
 /**
  * The pieces of a decimal number text as Go's `big.Float` scanner reads it in base 10: value
  * `mant × 2^exp2 × 5^exp5` where `exp2` here already excludes the mantissa's own bit length.
- *
- * @internal
  */
 export interface Scanned {
   readonly neg: boolean
@@ -239,8 +221,6 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57
  * `.` and at least one digit, an optional `e`/`E` (decimal) or `p`/`P` (binary) exponent with optional
  * sign and at least one digit, and nothing else. `undefined` when Go reports an error (including an
  * exponent outside int64 and a binary exponent outside Go's int32 range). `Inf` texts are not accepted.
- *
- * @internal
  */
 export const scan = (text: string): Scanned | undefined => {
   const n = text.length
@@ -315,8 +295,6 @@ const POW5_27 = 7450580596923828125n
 /**
  * Go's `Float.pow5(n)` for a receiver of precision `prec`: exact up to `5^27`, then binary powering with
  * the accumulator rounded to `prec` bits and the squares to `prec + 64` bits.
- *
- * @internal
  */
 export const goPow5 = (n: number, prec: number): Pow => {
   if (n <= 27) return Big.normalize(false, 5n ** BigInt(n), 0)!

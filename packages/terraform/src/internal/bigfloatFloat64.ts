@@ -11,8 +11,6 @@ const view = new DataView(new ArrayBuffer(8))
 
 /**
  * The exact bits of a finite nonzero double.
- *
- * @internal
  */
 export const fromDouble = (x: number): Big.Bits => {
   view.setFloat64(0, x)
@@ -34,8 +32,6 @@ export const fromDouble = (x: number): Big.Bits => {
 
 /**
  * `x × 2^e` for a double `x` whose exact result is representable (or overflows to infinity).
- *
- * @internal
  */
 const scaleExact = (x: number, e: number): number => {
   let r = x
@@ -54,8 +50,6 @@ const scaleExact = (x: number, e: number): number => {
 /**
  * The double nearest to `±mag × 2^exp` (half to even, with gradual underflow and overflow to
  * infinity), as Go's `big.Float.Float64` rounds.
- *
- * @internal
  */
 export const toDouble = (a: Big.Bits): number => {
   const bl = Big.bitLength(a.mag)
@@ -97,8 +91,6 @@ const frexp = (x: number): [number, number] => {
 
 /**
  * `frac × 2^e` rounded once (Go's `math.Ldexp`).
- *
- * @internal
  */
 export const ldexp = (frac: number, e: number): number => {
   if (frac === 0 || !Number.isFinite(frac)) return frac
@@ -120,8 +112,6 @@ const fromBitsUnsigned = (hi: number, lo: number): number => {
 /**
  * `a × b + c` with a single rounding (the fused multiply-add of the processor), computed exactly on
  * BigInts. Finite operands only.
- *
- * @internal
  */
 export const fma = (a: number, b: number, c: number): number => {
   if (a === 0 || b === 0 || !Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) return a * b + c
@@ -153,8 +143,6 @@ const LOG_L7 = 1.479819860511658591e-01
 /**
  * Go's `math.Log` as it runs on amd64 (the same operation sequence, so the same bits), including its
  * handling of subnormal arguments, which it does not renormalize.
- *
- * @internal
  */
 export const goLog = (x: number): number => {
   if (x === 0) return -Infinity
@@ -206,8 +194,6 @@ const pow2 = (k: number): number => fromBitsUnsigned(k << 20, 0)
  * Go's `math.Exp` as it runs on amd64 processors with FMA (the code path Terraform takes on current
  * x86 servers): range reduction by `k ln 2`, a degree-7 polynomial on a sixteenth of the remainder,
  * four squarings, and scaling by `2^k`. Without FMA Go rounds differently in the last bit.
- *
- * @internal
  */
 export const goExp = (x: number): number => {
   if (x !== x || x === Infinity) return x
@@ -250,8 +236,6 @@ const isOddInt = (x: number): boolean => {
 /**
  * Go's `math.Pow(x, y)` computed on doubles, bit-identical to Go on amd64 with FMA (fractional
  * exponents go through `goExp` and `goLog`).
- *
- * @internal
  */
 export const goPow = (x: number, y: number): number => {
   if (y === 0 || x === 1) return 1

@@ -4,6 +4,8 @@
  * (which `iconv-lite` lacks) as a small state machine over its JIS X 0208 / EUC-JP table.
  * Encoding fails (`undefined`) on a character the set cannot represent; decoding gives U+FFFD
  * for bytes it does not define, as Go's decoders do.
+ *
+ * @internal
  */
 import iconv from "iconv-lite"
 

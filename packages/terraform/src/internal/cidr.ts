@@ -3,6 +3,8 @@
  * package as forked in Terraform's `ipaddr` (IPv4 octets may have leading zeros) and the
  * `go-cidr` helpers, with addresses as byte arrays (4 bytes for IPv4, 16 for IPv6) and BigInt
  * arithmetic.
+ *
+ * @internal
  */
 
 /**

@@ -2,6 +2,8 @@
  * Byte-wise (UTF-8) lexical order of strings, which is code-point order: how Go (and so cty)
  * sorts object attributes, map keys and set strings. JS `<` compares UTF-16 code units and
  * differs for characters outside the BMP (U+1F600 sorts after U+FFFF in Go, before it in JS).
+ *
+ * @internal
  */
 
 /** Negative, zero or positive as `a` sorts before, with or after `b`. */

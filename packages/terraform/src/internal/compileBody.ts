@@ -1,13 +1,16 @@
 /**
  * Turning hcl2json block bodies into compiled expressions: string values are parsed by
  * warmpool's expression parser, JSON arrays and objects become tuple and object constructors.
+ *
+ * @internal
  */
 import type * as Ast from "../Ast.js"
 import type * as CompiledTemplate from "../CompiledTemplate.js"
 import type * as Diagnostic from "../Diagnostic.js"
-import * as Evaluator from "../Evaluator.js"
+import * as Evaluator from "../ExpressionEvaluator.js"
+import * as Parser from "../ExpressionParser.js"
+import * as FunctionTable from "../FunctionTable.js"
 import type * as Loader from "../Loader.js"
-import * as Parser from "../Parser.js"
 
 /** Nested block types of a block and, recursively, of theirs. */
 export type BlockSchema = ReadonlyMap<string, BlockSchema>
@@ -82,13 +85,13 @@ export const parseRaw = (raw: unknown, context: Context): Parsed => {
 /** Parse and compile a raw value. */
 export const compileRaw = (raw: unknown, context: Context): CompiledTemplate.Expression => {
   const parsed = parseRaw(raw, context)
-  return Evaluator.compile(parsed.expression, parsed.diagnostics)
+  return Evaluator.compile(parsed.expression, FunctionTable.standard, parsed.diagnostics)
 }
 
 /** Parse and compile HCL native expression source. */
 export const compileSource = (source: string, file: string): CompiledTemplate.Expression => {
   const parsed = Parser.parseExpression(source, { file })
-  return Evaluator.compile(parsed.expression, parsed.diagnostics)
+  return Evaluator.compile(parsed.expression, FunctionTable.standard, parsed.diagnostics)
 }
 
 const asBodies = (raw: unknown): ReadonlyArray<Record<string, unknown>> =>

@@ -1,6 +1,8 @@
 /**
  * Attribute and index access on values, with HCL's errors (`Unsupported attribute`,
  * `Invalid index`, `Attempt to index null value`, ...).
+ *
+ * @internal
  */
 import { ConversionFailure, convertValue } from "../Convert.js"
 import * as N from "../Number.js"

@@ -2,14 +2,16 @@
  * Function calls: registry lookup, `...` expansion, arity, argument conversion, null / unknown
  * handling per parameter, impl errors as diagnostics; and the `try` / `can` special forms,
  * whose arguments are evaluated lazily so that their errors can be caught.
+ *
+ * @internal
  */
 import type * as Ast from "../Ast.js"
 import { isBudgetExceeded } from "../Budgets.js"
 import { ConversionFailure, convertValue } from "../Convert.js"
 import type * as Diagnostic from "../Diagnostic.js"
-import { type FunctionDefinition, FunctionError, type Parameter } from "../Function.js"
-import * as Functions from "../Functions.js"
+import { type FunctionDefinition, FunctionError, type Parameter } from "../FunctionDefinition.js"
 import { markAware } from "../functions/sensitivity.js"
+import type { FunctionTable } from "../FunctionTable.js"
 import * as Sensitive from "../Sensitive.js"
 import * as T from "../Type.js"
 import * as V from "../Value.js"
@@ -30,17 +32,17 @@ const levenshtein = (a: string, b: string): number => {
   return row[b.length]!
 }
 
-const suggestion = (name: string): string => {
-  for (const candidate of Functions.names()) {
+const suggestion = (name: string, functions: FunctionTable): string => {
+  for (const candidate of functions.names()) {
     if (levenshtein(name, candidate) < 3) return ` Did you mean ${quote(candidate)}?`
   }
   return ""
 }
 
-const unknownFunction = (call: Ast.FunctionCall): Node => {
+const unknownFunction = (call: Ast.FunctionCall, functions: FunctionTable): Node => {
   const detail = call.name.includes("::")
     ? `There is no function named ${quote(call.name)}.`
-    : `There is no function named ${quote(call.name)}.${suggestion(call.name)}`
+    : `There is no function named ${quote(call.name)}.${suggestion(call.name, functions)}`
   return (ctx) => {
     ctx.error("Call to unknown function", detail, call.range)
     return V.DynamicUnknown
@@ -443,8 +445,12 @@ const literalTemplate = (call: Ast.FunctionCall): boolean => {
 /** The function name without Terraform's `core::` namespace. */
 const baseName = (name: string): string => (name.startsWith("core::") ? name.slice(6) : name)
 
-/** Compile a function call (its arguments already compiled). */
-export const compileCall = (call: Ast.FunctionCall, args: ReadonlyArray<Compiled>): Node => {
+/** Compile a function call (its arguments already compiled) against a function table. */
+export const compileCall = (
+  call: Ast.FunctionCall,
+  args: ReadonlyArray<Compiled>,
+  functions: FunctionTable
+): Node => {
   const name = baseName(call.name)
   if (name === "try") return compileTry(call, args)
   if (name === "can") return compileCan(call, args)
@@ -458,7 +464,7 @@ export const compileCall = (call: Ast.FunctionCall, args: ReadonlyArray<Compiled
       return V.DynamicUnknown
     }
   }
-  const definition = Functions.lookup(name)
-  if (definition === undefined) return unknownFunction(call)
+  const definition = functions.lookup(name)
+  if (definition === undefined) return unknownFunction(call, functions)
   return compileRegistered(call, definition, args)
 }

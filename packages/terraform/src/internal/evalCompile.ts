@@ -3,11 +3,14 @@
  * times with HCL's semantics (RENDER.md §2.2). Bound names (`for` variables, template `%{for}`
  * variables, the splat element) live in numbered slots resolved at compile time; every other
  * root name goes to the scope with the longest static prefix of its traversal.
+ *
+ * @internal
  */
 import type * as Ast from "../Ast.js"
 import { ConversionFailure, convertUnified, convertValue, unifyTypes } from "../Convert.js"
 import type * as Diagnostic from "../Diagnostic.js"
-import { noFiles } from "../Function.js"
+import { noFiles } from "../FunctionDefinition.js"
+import type { FunctionTable } from "../FunctionTable.js"
 import * as N from "../Number.js"
 import * as Ops from "../Operations.js"
 import * as Sensitive from "../Sensitive.js"
@@ -42,11 +45,13 @@ const constant = (value: V.Value, expression: Ast.Expression): Compiled => ({
 const dynamic = (run: Node, expression: Ast.Expression): Compiled => ({ run, constant: undefined, expression })
 
 const foldScope = { resolve: () => undefined, files: noFiles }
+/** Folded nodes call no function (a call is never constant): they need no table. */
+const noFunctions: FunctionTable = { lookup: () => undefined, names: () => [] }
 
 /** Evaluate a node whose inputs are all constant; keep it as a constant if it has no errors. */
 const fold = (run: Node, expression: Ast.Expression): Compiled => {
   try {
-    const ctx = new EvalContext(foldScope, [])
+    const ctx = new EvalContext(foldScope, [], noFunctions)
     const value = run(ctx)
     if (ctx.errors === undefined && !ctx.impure) return constant(value, expression)
   } catch {
@@ -589,6 +594,7 @@ const markedBy = (watched: Compiled, build: (watching: Compiled) => Node): Node 
 
 /** Compiles one expression; counts the slots its bound names need. */
 export class Compiler {
+  constructor(readonly functions: FunctionTable) {}
   slotCount = 0
   /** Nodes compiled so far: the step cost of evaluating them once. */
   nodes = 0
@@ -646,7 +652,7 @@ export class Compiler {
         return this.object(e, env)
       case "FunctionCall": {
         const args = e.args.map((x) => this.compile(x, env))
-        const run = compileCall(e, args)
+        const run = compileCall(e, args, this.functions)
         return dynamic(args.every((x) => x.constant !== undefined) ? memoizedPerFiles(run) : run, e)
       }
       case "Conditional": {

@@ -1,15 +1,18 @@
 /**
  * The runtime state of one evaluation, and the shape of compiled nodes.
+ *
+ * @internal
  */
 import type * as Ast from "../Ast.js"
 import { Meter } from "../Budgets.js"
 import * as Diagnostic from "../Diagnostic.js"
-import type { FunctionContext } from "../Function.js"
+import type { FunctionContext } from "../FunctionDefinition.js"
+import type { FunctionTable } from "../FunctionTable.js"
 import type { Value } from "../Value.js"
 
 /**
  * What compiled nodes need from the caller: the scope resolver and the template files. This is
- * `Evaluator.Scope`, restated here to keep internal modules free of a cycle.
+ * `ExpressionEvaluator.Scope`, restated here to keep internal modules free of a cycle.
  */
 export interface ScopeLike {
   readonly resolve: (
@@ -19,6 +22,8 @@ export interface ScopeLike {
   readonly files: FunctionContext["files"]
   /** The render's budget meter; a fresh default meter when absent. */
   readonly meter?: Meter | undefined
+  /** The instant `timestamp()` returns (Unix milliseconds). */
+  readonly now?: number | undefined
 }
 
 /** One evaluation: errors collected so far, impurity, and the slots of bound variables. */
@@ -27,7 +32,7 @@ export class EvalContext {
   impure = false
   private functionContext: FunctionContext | undefined = undefined
   readonly meter: Meter
-  constructor(readonly scope: ScopeLike, readonly slots: Array<Value>) {
+  constructor(readonly scope: ScopeLike, readonly slots: Array<Value>, readonly table: FunctionTable) {
     this.meter = scope.meter ?? new Meter()
   }
 
@@ -55,7 +60,9 @@ export class EvalContext {
   }
 
   get functions(): FunctionContext {
-    if (this.functionContext === undefined) this.functionContext = { files: this.scope.files, meter: this.meter }
+    if (this.functionContext === undefined) {
+      this.functionContext = { files: this.scope.files, meter: this.meter, functions: this.table, now: this.scope.now }
+    }
     return this.functionContext
   }
 }
@@ -77,7 +84,6 @@ export interface Problem {
   readonly detail: string
 }
 
-/** @internal */
 export const problem = (summary: string, detail: string): Problem => ({ _tag: "Problem", summary, detail })
 
 /** Go's `%q` for the strings we quote in messages. */

@@ -1,6 +1,8 @@
 /**
  * Small pieces of module evaluation: `count` / `for_each` / `dynamic` expansion rules, variable
  * conversion, plan-data lookup and deep merging.
+ *
+ * @internal
  */
 import * as Convert from "../Convert.js"
 import * as Diagnostic from "../Diagnostic.js"

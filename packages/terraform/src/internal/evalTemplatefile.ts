@@ -3,21 +3,38 @@
  * backslash escapes), and evaluate it with `vars` as its only variables. `templatestring(s,
  * vars)` does the same with a string value as the template (a literal template is refused where
  * the call is compiled, in `evalCall`).
+ *
+ * The template is compiled with the function table of the calling expression
+ * (`FunctionContext.functions`): this module does not import the table, which imports it.
+ *
+ * @since 0.1.0
+ * @internal
  */
-import * as Evaluator from "../Evaluator.js"
-import { type FunctionContext, type FunctionDefinition, FunctionError } from "../Function.js"
-import * as Functions from "../Functions.js"
-import * as Parser from "../Parser.js"
+import * as Evaluator from "../ExpressionEvaluator.js"
+import * as Parser from "../ExpressionParser.js"
+import { type FunctionContext, type FunctionDefinition, FunctionError } from "../FunctionDefinition.js"
+import { filesystemFunctions } from "../functions/filesystem.js"
+import type { FunctionTable } from "../FunctionTable.js"
 import * as T from "../Type.js"
 import * as V from "../Value.js"
 import { rangeText } from "./evalContext.js"
 
-const cache = new Map<string, Evaluator.Compiled>()
+/** Compiled templates by function table, then by path and source. */
+const caches = new WeakMap<FunctionTable, Map<string, Evaluator.Compiled>>()
 let depth = 0
 
 const identifier = /^[\p{L}_][\p{L}\p{N}_-]*$/u
 
-const compileTemplate = (source: string, path: string): Evaluator.Compiled | FunctionError => {
+const compileTemplate = (
+  source: string,
+  path: string,
+  functions: FunctionTable
+): Evaluator.Compiled | FunctionError => {
+  let cache = caches.get(functions)
+  if (cache === undefined) {
+    cache = new Map()
+    caches.set(functions, cache)
+  }
   const key = `${path}\u0000${source}`
   const cached = cache.get(key)
   if (cached !== undefined) return cached
@@ -26,7 +43,7 @@ const compileTemplate = (source: string, path: string): Evaluator.Compiled | Fun
   if (error !== undefined) {
     return new FunctionError(`${error.range ? rangeText(error.range) + ": " : ""}${error.summary}; ${error.detail}`)
   }
-  const compiled = Evaluator.compile(parsed.expression)
+  const compiled = Evaluator.compile(parsed.expression, functions)
   if (cache.size > 256) cache.clear()
   cache.set(key, compiled)
   return compiled
@@ -60,7 +77,8 @@ const renderSource = (
       )
     }
   }
-  const compiled = compileTemplate(source, path)
+  if (context.functions === undefined) return new FunctionError(`${name} is only available inside an evaluation`)
+  const compiled = compileTemplate(source, path, context.functions)
   if (compiled instanceof FunctionError) {
     return name === "templatestring" ? new FunctionError(`invalid template: ${compiled.message}`, 0) : compiled
   }
@@ -84,6 +102,7 @@ const renderSource = (
     const result = compiled.evaluate({
       files: context.files,
       meter: context.meter,
+      now: context.now,
       resolve: (parts) => {
         const v = entries.get(parts[0] as string)
         return v === undefined ? undefined : { value: v, consumed: 1 }
@@ -101,15 +120,14 @@ const renderSource = (
 }
 
 /** Read through `file`, so that the sandbox rules are the same. */
+const fileDefinition = filesystemFunctions.find((definition) => definition.name === "file")!
+
 const readFile = (path: string, context: FunctionContext): string | FunctionError => {
-  const fileDefinition = Functions.lookup("file")
-  if (fileDefinition === undefined) return new FunctionError("file access is not available")
   const r = fileDefinition.impl([V.string(path)], context)
   if (r instanceof FunctionError) return new FunctionError(r.message, r.argument === undefined ? undefined : 0)
   return r._tag === "String" ? r.value : new FunctionError("no such file")
 }
 
-/** @internal */
 export const templatefileFunction: FunctionDefinition = {
   name: "templatefile",
   parameters: [{ name: "path", type: T.string }, { name: "vars", type: T.dynamic, allowUnknown: true }],
@@ -117,7 +135,6 @@ export const templatefileFunction: FunctionDefinition = {
   impl: (args, context) => render(args, context)
 }
 
-/** @internal */
 export const templatestringFunction: FunctionDefinition = {
   name: "templatestring",
   parameters: [{ name: "template", type: T.dynamic }, { name: "vars", type: T.dynamic, allowUnknown: true }],

@@ -1,6 +1,8 @@
 /**
  * Offsets to positions: a line table over one source string, shifted by the caller's starting
  * position when the source is a fragment of a larger file.
+ *
+ * @internal
  */
 import type { Pos, Range } from "../Diagnostic.js"
 

@@ -4,6 +4,8 @@
  * nothing. Template bodies (quoted strings, heredocs) are not tokenized here: the template scanner
  * reads them character by character and calls back into the expression parser for `${ }` and
  * `%{ }` sequences.
+ *
+ * @internal
  */
 
 /** End of input (or of the part of it being parsed). */

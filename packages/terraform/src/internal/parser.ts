@@ -9,6 +9,8 @@
  * nesting: a chain of binary operations (`1 + 1 + ... + 1`) or of attribute and index steps
  * (`a.b[0].c`) is parsed in a loop and walked in a loop by the compiler and `References`, so it
  * counts as one level above its deepest operand, however long it is.
+ *
+ * @internal
  */
 import type * as Ast from "../Ast.js"
 import type { Diagnostic, Pos } from "../Diagnostic.js"

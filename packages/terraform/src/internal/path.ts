@@ -1,6 +1,8 @@
 /**
  * Template-relative paths for the file functions: Go's lexical path operations (`Clean`, `Base`,
  * `Dir`, `Rel` on Unix) and the sandbox that confines every path to the template root.
+ *
+ * @internal
  */
 
 /**

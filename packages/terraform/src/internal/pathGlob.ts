@@ -5,6 +5,8 @@
  *
  * Matching runs in time polynomial in the pattern and path sizes (no exponential
  * backtracking); brace alternatives are expanded up to a fixed limit.
+ *
+ * @internal
  */
 
 /**

@@ -5,6 +5,8 @@
  *
  * Offsets are UTF-16 indexes into the JS string; the iteration steps over whole code points as
  * Go steps over whole runes.
+ *
+ * @internal
  */
 import { RE2JS } from "re2js"
 

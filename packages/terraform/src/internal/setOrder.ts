@@ -4,6 +4,8 @@
  * byte-wise. Numbers appear in it as `big.Float.String()` (`%.10g`), strings as Go's `%q`,
  * `T`/`F`, `~` for null and `?` for unknown; lists and sets as `[e;e;]`, maps as `{k:v;}`,
  * objects (attribute values in name order) and tuples as `<e;e;>`.
+ *
+ * @internal
  */
 import { goQuote } from "../GoQuote.js"
 import type * as V from "../Value.js"

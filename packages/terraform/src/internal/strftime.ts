@@ -1,8 +1,10 @@
 /**
  * Civil time arithmetic (proleptic Gregorian, no time zone database: only fixed UTC offsets, as
  * RFC 3339 timestamps carry) and Terraform's `formatdate` specification language.
+ *
+ * @internal
  */
-import { goQuote } from "../functions/string.js"
+import { goQuote } from "../GoQuote.js"
 
 /**
  * A moment as seen at a fixed UTC offset.

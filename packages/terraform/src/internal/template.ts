@@ -9,6 +9,8 @@
  * Literal tokens follow HCL's granularity, which the strip and indentation rules depend on: in a
  * quoted string a literal token runs from one sequence to the next; in every other kind of
  * template a literal token also ends after each newline.
+ *
+ * @internal
  */
 import type * as Ast from "../Ast.js"
 import * as L from "./lexer.js"

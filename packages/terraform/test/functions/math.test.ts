@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import { FunctionError } from "../../src/Function.js"
+import { FunctionError } from "../../src/FunctionDefinition.js"
 import { mathFunctions } from "../../src/functions/math.js"
 import * as N from "../../src/Number.js"
 import * as T from "../../src/Type.js"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import { FunctionError } from "../../src/Function.js"
+import { FunctionError } from "../../src/FunctionDefinition.js"
 import { stringFunctions } from "../../src/functions/string.js"
 import * as T from "../../src/Type.js"
 import type { Value } from "../../src/Value.js"

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import { graphemes, graphemesBySegmenter, stringFunctions } from "../../src/functions/string.js"
+import { stringFunctions } from "../../src/functions/string.js"
+import { graphemes, graphemesBySegmenter } from "../../src/internal/graphemes.js"
 import * as T from "../../src/Type.js"
 import type { Value } from "../../src/Value.js"
 import * as V from "../../src/Value.js"

@@ -2,8 +2,8 @@
  * Helpers for the function-family tests: call a function by name the way the evaluator does
  * after argument conversion, and show results as plain JSON-like data.
  */
-import type { FileAccess, FunctionDefinition } from "../../src/Function.js"
-import { FunctionError, noFiles } from "../../src/Function.js"
+import type { FileAccess, FunctionDefinition } from "../../src/FunctionDefinition.js"
+import { FunctionError, noFiles } from "../../src/FunctionDefinition.js"
 import * as N from "../../src/Number.js"
 import * as T from "../../src/Type.js"
 import type { Value } from "../../src/Value.js"

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
 import * as fc from "fast-check"
+import * as Evaluator from "../../src/ExpressionEvaluator.js"
+import * as ExpressionParser from "../../src/ExpressionParser.js"
+import { noFiles } from "../../src/FunctionDefinition.js"
 import { parseDuration, timeFunctions } from "../../src/functions/time.js"
+import * as FunctionTable from "../../src/FunctionTable.js"
+import * as T from "../../src/Type.js"
 import type { Value } from "../../src/Value.js"
+import * as V from "../../src/Value.js"
 import { call, find, named, s } from "./support.js"
 
 type Case = readonly [name: string, args: ReadonlyArray<Value>, expected: unknown]
@@ -104,13 +113,37 @@ describe("time functions", () => {
     expect(call(timeFunctions, name, args)).toEqual(expected)
   })
 
-  it("timestamp is impure and RFC 3339 UTC", () => {
+  it("timestamp is impure and the caller's instant in RFC 3339 UTC, whole seconds", () => {
     expect(find(timeFunctions, "timestamp").impure).toBe(true)
     expect(timeFunctions.filter((f) => f.impure === true).map((f) => f.name)).toEqual(["timestamp"])
-    const now = call(timeFunctions, "timestamp", []) as string
-    expect(now).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    const stamp = (now: number | undefined) => find(timeFunctions, "timestamp").impl([], { files: noFiles, now })
+    expect(stamp(Date.UTC(2031, 1, 3, 4, 5, 6, 999))).toEqual(V.string("2031-02-03T04:05:06Z"))
+    expect(stamp(0)).toEqual(V.string("1970-01-01T00:00:00Z"))
+    const now = (stamp(Date.UTC(2030, 0, 1)) as V.StringValue).value
     expect(call(timeFunctions, "timecmp", [s(now), s("2024-01-01T00:00:00Z")])).toEqual("1")
   })
+
+  it("timestamp without an instant is an unknown string (it reads no clock itself)", () => {
+    expect(find(timeFunctions, "timestamp").impl([], { files: noFiles })).toEqual(V.unknownOf(T.string))
+  })
+
+  it.effect("timestamp in an expression follows TestClock through the scope's now", () =>
+    Effect.gen(function*() {
+      const expression = ExpressionParser.parseExpression("\"at ${timestamp()}\"").expression
+      const compiled = Evaluator.compile(expression, FunctionTable.standard)
+      const render = Effect.map(
+        Clock.currentTimeMillis,
+        (now) => compiled.evaluate({ files: noFiles, resolve: () => undefined, now })
+      )
+      yield* TestClock.setTime(Date.UTC(2030, 5, 15, 12, 0, 0))
+      const first = yield* render
+      expect(first.value).toEqual(V.string("at 2030-06-15T12:00:00Z"))
+      expect(first.impure).toBe(true)
+      expect((yield* render).value).toEqual(first.value)
+      yield* TestClock.adjust("90 minutes")
+      expect((yield* render).value).toEqual(V.string("at 2030-06-15T13:30:00Z"))
+      expect(compiled.evaluate({ files: noFiles, resolve: () => undefined }).value).toEqual(V.unknownOf(T.string))
+    }))
 
   it("parses Go durations", () => {
     expect(parseDuration("1h2m3s4ms5us6ns")).toEqual(3_723_004_005_006n)

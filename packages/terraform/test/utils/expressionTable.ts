@@ -4,9 +4,10 @@
  * with the first error.
  */
 import { expect, it } from "@effect/vitest"
-import * as Evaluator from "../../src/Evaluator.js"
-import { noFiles } from "../../src/Function.js"
-import * as Parser from "../../src/Parser.js"
+import * as Evaluator from "../../src/ExpressionEvaluator.js"
+import * as Parser from "../../src/ExpressionParser.js"
+import { noFiles } from "../../src/FunctionDefinition.js"
+import * as FunctionTable from "../../src/FunctionTable.js"
 import * as V from "../../src/Value.js"
 import { showValue } from "./showValue.js"
 
@@ -19,7 +20,7 @@ export const scope: Evaluator.Scope = {
 export const evaluate = (source: string): Evaluator.Result => {
   const parsed = Parser.parseExpression(source, { file: "t.tf" })
   expect(parsed.diagnostics).toEqual([])
-  return Evaluator.compile(parsed.expression).evaluate(scope)
+  return Evaluator.compile(parsed.expression, FunctionTable.standard).evaluate(scope)
 }
 
 /** `[expression, rendered value]` (no errors) or `[expression, first error summary, its detail]`. */

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type { Meter } from "./Budgets.js"
+import type { FunctionTable } from "./FunctionTable.js"
 import type * as T from "./Type.js"
 import type { Value } from "./Value.js"
 
@@ -16,6 +17,7 @@ import type { Value } from "./Value.js"
  * from the root) before asking.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FileAccess {
   /** The bytes of a regular file, or `undefined` when there is no such file. */
@@ -28,11 +30,13 @@ export interface FileAccess {
  * File access for evaluations that have no template (e.g. `warmpool eval`): no files.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const noFiles: FileAccess = { readFile: () => undefined, listFiles: () => [] }
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface Parameter {
   readonly name: string
@@ -56,6 +60,7 @@ export interface Parameter {
  * What a function sees when it is called.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FunctionContext {
   readonly files: FileAccess
@@ -64,6 +69,18 @@ export interface FunctionContext {
    * before allocating (absent when an implementation is called directly).
    */
   readonly meter?: Meter | undefined
+  /**
+   * The functions the calling expression was compiled with (`templatefile` compiles templates
+   * against them; absent when an implementation is called directly).
+   */
+  readonly functions?: FunctionTable | undefined
+  /**
+   * The instant `timestamp()` returns, in Unix milliseconds: read from Effect's `Clock` by the
+   * caller once per render, so that a render is a pure function of its inputs. Absent,
+   * `timestamp()` is an unknown string (as in Terraform's validation, where impure functions are
+   * not called).
+   */
+  readonly now?: number | undefined
 }
 
 /**
@@ -71,6 +88,7 @@ export interface FunctionContext {
  * `argument` (0-based), `Invalid value for "<param>" parameter: <message>.`
  *
  * @since 0.1.0
+ * @category errors
  */
 export class FunctionError {
   readonly _tag = "FunctionError"
@@ -79,6 +97,7 @@ export class FunctionError {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface FunctionDefinition {
   readonly name: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { parseHcl2JsonString } from "../src/Parser.js"
+import { parseHcl2JsonString } from "../src/ExpressionParser.js"
 import { hcl2jsonParse } from "./fixtures/parser/oracle.js"
 import { show } from "./fixtures/parser/show.js"
 

@@ -14,8 +14,8 @@
 import * as Budgets from "./Budgets.js"
 import type * as CompiledTemplate from "./CompiledTemplate.js"
 import * as Diagnostic from "./Diagnostic.js"
-import type * as Evaluator from "./Evaluator.js"
-import type { FileAccess } from "./Function.js"
+import type * as Evaluator from "./ExpressionEvaluator.js"
+import type { FileAccess } from "./FunctionDefinition.js"
 import * as Support from "./internal/evalSupport.js"
 import { valueTooDeep } from "./internal/jsonDepth.js"
 import * as Owner from "./Owner.js"
@@ -27,6 +27,7 @@ import * as V from "./Value.js"
  * The inputs of one evaluation.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Input {
   readonly owner: Owner.WorkspaceOwner
@@ -37,6 +38,11 @@ export interface Input {
   readonly plan?: Plan.PlanData | undefined
   /** The budgets of this evaluation (default: the template's). */
   readonly budgets?: Budgets.Budgets | undefined
+  /**
+   * The instant `timestamp()` returns, in Unix milliseconds: read from Effect's `Clock` by the
+   * caller once per render. Absent, `timestamp()` is an unknown string.
+   */
+  readonly now?: number | undefined
 }
 
 /**
@@ -44,6 +50,7 @@ export interface Input {
  * blocks with `dynamic` ones expanded.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Body {
   /** The attribute's result, or `undefined` when the attribute is not set. */
@@ -58,6 +65,7 @@ export interface Body {
  * the default (in its own type).
  *
  * @since 0.1.0
+ * @category models
  */
 export type ParameterValue =
   | { readonly _tag: "Absent" }
@@ -68,6 +76,7 @@ export type ParameterValue =
  * One instance of a `data` or `resource` block.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BlockInstance extends Body {
   readonly block: CompiledTemplate.Block
@@ -87,6 +96,7 @@ export interface BlockInstance extends Body {
  * One instance of a module (the root, or one instance of a module call).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ModuleInstance {
   readonly module: CompiledTemplate.Module
@@ -100,6 +110,7 @@ export interface ModuleInstance {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface Evaluation {
   readonly template: CompiledTemplate.CompiledTemplate
@@ -163,6 +174,9 @@ class InstanceScope implements Evaluator.Scope {
   get meter(): Budgets.Meter {
     return this.instance.evaluation.meter
   }
+  get now(): number | undefined {
+    return this.instance.evaluation.input.now
+  }
   resolve(parts: ReadonlyArray<string | number>, range: Diagnostic.Range): Resolution | undefined {
     return this.instance.resolve(parts, range, this.repetition)
   }
@@ -180,6 +194,9 @@ class IteratorScope implements Evaluator.Scope {
   get meter(): Budgets.Meter | undefined {
     return this.parent.meter
   }
+  get now(): number | undefined {
+    return this.parent.now
+  }
   resolve(parts: ReadonlyArray<string | number>, range: Diagnostic.Range): Resolution | undefined {
     if (parts[0] === this.name) return resolved(this.object, 1)
     return this.parent.resolve(parts, range)
@@ -187,9 +204,10 @@ class IteratorScope implements Evaluator.Scope {
 }
 
 /** tfvars and variable defaults: no references at all. */
-const emptyScope = (files: FileAccess, meter: Budgets.Meter): Evaluator.Scope => ({
+const emptyScope = (files: FileAccess, meter: Budgets.Meter, now: number | undefined): Evaluator.Scope => ({
   files,
   meter,
+  now,
   resolve: () => undefined
 })
 
@@ -910,7 +928,7 @@ class EvaluationImpl implements Evaluation {
   constructor(readonly template: CompiledTemplate.CompiledTemplate, readonly input: Input) {
     this.meter = new Budgets.Meter(input.budgets ?? template.budgets ?? Budgets.defaults)
     this.ownerValue = Owner.toValue(input.owner)
-    this.empty = emptyScope(template.files, this.meter)
+    this.empty = emptyScope(template.files, this.meter, input.now)
     this.root = new ModuleInstanceImpl(this, template.root, "", undefined)
     this.planIndex = input.plan === undefined ? undefined : Support.indexPlan(input.plan)
   }
@@ -1012,6 +1030,7 @@ class EvaluationImpl implements Evaluation {
  * Start evaluating a compiled template for one set of inputs. Nothing is computed until asked.
  *
  * @since 0.1.0
+ * @category evaluation
  */
 export const evaluate = (template: CompiledTemplate.CompiledTemplate, input: Input): Evaluation =>
   new EvaluationImpl(template, input)

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import type * as Evaluation from "../src/Evaluation.js"
+import type * as Evaluation from "../src/TemplateEvaluation.js"
 import * as Value from "../src/Value.js"
 import { evaluate, known, main, probe } from "./fixtures/evaluation/harness.js"
 

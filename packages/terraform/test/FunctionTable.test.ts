@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Evaluator from "../src/Evaluator.js"
-import { noFiles } from "../src/Function.js"
-import * as Functions from "../src/Functions.js"
-import * as Parser from "../src/Parser.js"
+import * as Evaluator from "../src/ExpressionEvaluator.js"
+import * as Parser from "../src/ExpressionParser.js"
+import { type FileAccess, type FunctionDefinition, noFiles } from "../src/FunctionDefinition.js"
+import * as FunctionTable from "../src/FunctionTable.js"
 import * as T from "../src/Type.js"
 import * as V from "../src/Value.js"
 
@@ -20,26 +20,26 @@ values yamldecode yamlencode zipmap`.split(/\s+/)
 
 describe("registry", () => {
   it("has every function of RENDER.md §2.14", () => {
-    const missing = tiers.filter((name) => !Functions.names().includes(name))
+    const missing = tiers.filter((name) => !FunctionTable.names().includes(name))
     expect(missing).toEqual([])
     for (const name of tiers) {
-      if (name !== "try" && name !== "can") expect(Functions.lookup(name)?.name).toBe(name)
+      if (name !== "try" && name !== "can") expect(FunctionTable.lookup(name)?.name).toBe(name)
     }
   })
   it("lists names sorted, with the special forms try and can", () => {
-    const names = Functions.names()
+    const names = FunctionTable.names()
     expect([...names].sort()).toEqual(names)
     expect(names).toContain("try")
     expect(names).toContain("can")
     expect(new Set(names).size).toBe(names.length)
   })
   it("accepts Terraform's core:: namespace and knows nothing else", () => {
-    expect(Functions.lookup("core::length")?.name).toBe("length")
-    expect(Functions.lookup("nosuch")).toBeUndefined()
-    expect(Functions.lookup("provider::x::length")).toBeUndefined()
+    expect(FunctionTable.lookup("core::length")?.name).toBe("length")
+    expect(FunctionTable.lookup("nosuch")).toBeUndefined()
+    expect(FunctionTable.lookup("provider::x::length")).toBeUndefined()
   })
   it("marks exactly timestamp, uuid and bcrypt as impure", () => {
-    const impure = Functions.names().filter((name) => Functions.lookup(name)?.impure === true)
+    const impure = FunctionTable.names().filter((name) => FunctionTable.lookup(name)?.impure === true)
     expect(impure.sort()).toEqual(["bcrypt", "timestamp", "uuid"])
   })
 })
@@ -57,7 +57,7 @@ const scope: Evaluator.Scope = {
 const evaluate = (source: string): Evaluator.Result => {
   const parsed = Parser.parseExpression(source, { file: "f.tf" })
   expect(parsed.diagnostics).toEqual([])
-  return Evaluator.compile(parsed.expression).evaluate(scope)
+  return Evaluator.compile(parsed.expression, FunctionTable.standard).evaluate(scope)
 }
 
 describe("calls", () => {
@@ -112,5 +112,46 @@ describe("calls", () => {
     expect(r.errors).toEqual([])
     expect(r.value._tag).toBe("Unknown")
     expect((r.value as V.UnknownValue).type._tag).toBe(type)
+  })
+})
+
+describe("a function table passed in", () => {
+  const shout: FunctionDefinition = {
+    name: "shout",
+    parameters: [{ name: "s", type: T.string }],
+    returnType: T.string,
+    impl: ([s]) => V.string(`${(s as V.StringValue).value.toUpperCase()}!`)
+  }
+  const custom = FunctionTable.make([shout, FunctionTable.lookup("templatefile")!])
+  const files: FileAccess = {
+    readFile: (p) => (p === "t.tpl" ? new TextEncoder().encode("${shout(x)}") : undefined),
+    listFiles: () => ["t.tpl"]
+  }
+  const run = (source: string, table: FunctionTable.FunctionTable) =>
+    Evaluator.compile(Parser.parseExpression(source).expression, table).evaluate({
+      files,
+      resolve: () => undefined
+    })
+
+  it("is the only source of functions for the expression", () => {
+    expect(run(`shout("hi")`, custom).value).toEqual(V.string("HI!"))
+    expect(run(`shout("hi")`, FunctionTable.standard).errors[0]?.summary).toBe("Call to unknown function")
+    const upper = run(`upper("hi")`, custom).errors[0]
+    expect(upper?.summary).toBe("Call to unknown function")
+  })
+
+  it("suggests names from the table in use", () => {
+    expect(run(`shot("hi")`, custom).errors[0]?.detail).toContain(`Did you mean "shout"?`)
+    expect(run(`shot("hi")`, FunctionTable.standard).errors[0]?.detail).not.toContain("shout")
+  })
+
+  it("is the table templatefile compiles the template with", () => {
+    expect(run(`templatefile("t.tpl", { x = "a" })`, custom).value).toEqual(V.string("A!"))
+    const standard = run(`templatefile("t.tpl", { x = "a" })`, FunctionTable.standard)
+    expect(standard.errors[0]?.detail).toContain("Call to unknown function")
+  })
+
+  it("lists its names sorted with the special forms", () => {
+    expect(custom.names()).toEqual(["can", "shout", "templatefile", "try"])
   })
 })

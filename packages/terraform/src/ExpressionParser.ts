@@ -27,11 +27,13 @@ import { scanTemplate, TemplateMode } from "./internal/template.js"
  * is the same `resource_limit` diagnostic.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultMaxDepth = 1_000
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ParseOptions {
   /** File name put in every range (default `""`). */
@@ -48,6 +50,7 @@ export interface ParseOptions {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateOptions extends ParseOptions {
   /**
@@ -60,6 +63,7 @@ export interface TemplateOptions extends ParseOptions {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ParseResult {
   readonly expression: Ast.Expression
@@ -100,6 +104,7 @@ const guarded = (options: ParseOptions | undefined, body: () => ParseResult): Pa
  * they separate items (as in HCL's own `ParseExpression`).
  *
  * @since 0.1.0
+ * @category parsing
  */
 export const parseExpression = (source: string, options?: ParseOptions): ParseResult =>
   guarded(options, () => {
@@ -121,6 +126,7 @@ export const parseExpression = (source: string, options?: ParseOptions): ParseRe
  * gives a `StringLiteral`.
  *
  * @since 0.1.0
+ * @category parsing
  */
 export const parseTemplate = (source: string, options?: TemplateOptions): ParseResult =>
   guarded(options, () => {
@@ -137,6 +143,7 @@ export const parseTemplate = (source: string, options?: TemplateOptions): ParseR
  * - any other string is a `StringLiteral`.
  *
  * @since 0.1.0
+ * @category parsing
  */
 export const parseHcl2JsonString = (value: string, options?: ParseOptions): ParseResult => {
   if (!value.includes("${") && !value.includes("%{")) {

@@ -4,12 +4,16 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
-import * as Evaluator from "../src/Evaluator.js"
-import * as Parser from "../src/Parser.js"
+import * as Evaluator from "../src/ExpressionEvaluator.js"
+import * as Parser from "../src/ExpressionParser.js"
+import * as FunctionTable from "../src/FunctionTable.js"
 import * as TemplateFiles from "../src/TemplateFiles.js"
 import * as V from "../src/Value.js"
 
-const compiled = Evaluator.compile(Parser.parseExpression(`jsondecode(file("\${path.module}/c.json")).name`).expression)
+const compiled = Evaluator.compile(
+  Parser.parseExpression(`jsondecode(file("\${path.module}/c.json")).name`).expression,
+  FunctionTable.standard
+)
 const scopeOf = (files: TemplateFiles.TemplateFiles) => ({
   files,
   resolve: (parts: ReadonlyArray<string | number>) =>

@@ -2,9 +2,10 @@ import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import type * as Ast from "../src/Ast.js"
 import * as Diagnostic from "../src/Diagnostic.js"
-import * as Evaluator from "../src/Evaluator.js"
-import { type FileAccess, noFiles } from "../src/Function.js"
-import * as Parser from "../src/Parser.js"
+import * as Evaluator from "../src/ExpressionEvaluator.js"
+import * as Parser from "../src/ExpressionParser.js"
+import { type FileAccess, noFiles } from "../src/FunctionDefinition.js"
+import * as FunctionTable from "../src/FunctionTable.js"
 import * as T from "../src/Type.js"
 import * as V from "../src/Value.js"
 import { checkRows, type Row } from "./utils/expressionTable.js"
@@ -485,7 +486,7 @@ const withValues = (values: Record<string, V.Value>, files: FileAccess = noFiles
 })
 
 const run = (source: string, values: Record<string, V.Value> = {}): Evaluator.Result =>
-  Evaluator.compile(parse(source)).evaluate(withValues(values))
+  Evaluator.compile(parse(source), FunctionTable.standard).evaluate(withValues(values))
 
 const summaries = (r: Evaluator.Result): ReadonlyArray<string> => r.errors.map((e) => e.summary)
 
@@ -558,7 +559,7 @@ describe("scope resolution", () => {
         return { value: instances, consumed: 3 }
       }
     }
-    const c = Evaluator.compile(parse("data.coder_parameter.p[0].value"))
+    const c = Evaluator.compile(parse("data.coder_parameter.p[0].value"), FunctionTable.standard)
     expect(fmt(c.evaluate(scope).value)).toBe("\"eu\"")
     expect(seen).toEqual([["data", "coder_parameter", "p", 0, "value"]])
     expect(c.references.map((r) => r.parts)).toEqual([["data", "coder_parameter", "p", 0, "value"]])
@@ -575,7 +576,7 @@ describe("scope resolution", () => {
           : { value: V.string("a"), consumed: 2 }
       }
     }
-    const c = Evaluator.compile(parse("local.m[var.key].k"))
+    const c = Evaluator.compile(parse("local.m[var.key].k"), FunctionTable.standard)
     expect(fmt(c.evaluate(scope).value)).toBe("\"v\"")
     expect(seen).toEqual([["local", "m"], ["var", "key"]])
     expect(c.references.map((r) => r.parts)).toEqual([["local", "m"], ["var", "key"]])
@@ -589,12 +590,15 @@ describe("scope resolution", () => {
         return { value: V.string("x"), consumed: parts.length }
       }
     }
-    Evaluator.compile(parse("data.t[\"k\"].v")).evaluate(scope)
+    Evaluator.compile(parse("data.t[\"k\"].v"), FunctionTable.standard).evaluate(scope)
     expect(seen).toEqual([["data", "t", "k", "v"]])
   })
   it("reports a scope error and continues with the dynamic unknown", () => {
     const error = Diagnostic.error("Reference to undeclared input variable", "nope")
-    const r = Evaluator.compile(parse("var.x.y")).evaluate({ files: noFiles, resolve: () => ({ error }) })
+    const r = Evaluator.compile(parse("var.x.y"), FunctionTable.standard).evaluate({
+      files: noFiles,
+      resolve: () => ({ error })
+    })
     expect(r.errors).toEqual([error])
     expect(fmt(r.value)).toBe("unknown(any)")
   })
@@ -607,10 +611,13 @@ describe("scope resolution", () => {
     })
   })
   it("bound names shadow the scope and are not references", () => {
-    const c = Evaluator.compile(parse("[for var in [1, 2] : var + local.n]"))
+    const c = Evaluator.compile(parse("[for var in [1, 2] : var + local.n]"), FunctionTable.standard)
     expect(c.references.map((r) => r.parts)).toEqual([["local", "n"]])
     expect(fmt(c.evaluate(withValues({ local: V.object([["n", V.numberFromJs(10)]]) })).value)).toBe("[11,12]")
-    const t = Evaluator.compile(parse("\"%{ for k, v in var.m }${k}${v}${local.s}%{ endfor }\""))
+    const t = Evaluator.compile(
+      parse("\"%{ for k, v in var.m }${k}${v}${local.s}%{ endfor }\""),
+      FunctionTable.standard
+    )
     expect(t.references.map((r) => r.parts)).toEqual([["var", "m"], ["local", "s"]])
   })
   it("an open object (a managed resource) reads missing attributes as unknown", () => {
@@ -624,19 +631,19 @@ describe("scope resolution", () => {
 
 describe("compilation", () => {
   it("a constant expression has its value at compile time and one shared result", () => {
-    const c = Evaluator.compile(parse("{a = [1, \"x\"], b = \"${1 + 1}\"}"))
+    const c = Evaluator.compile(parse("{a = [1, \"x\"], b = \"${1 + 1}\"}"), FunctionTable.standard)
     expect(c.constant === undefined ? undefined : fmt(c.constant)).toBe("{a=[1,\"x\"],b=2}")
     expect(c.evaluate(withValues({}))).toBe(c.evaluate(withValues({})))
   })
   it("an expression with an error is not folded", () => {
-    const c = Evaluator.compile(parse("1 + \"a\""))
+    const c = Evaluator.compile(parse("1 + \"a\""), FunctionTable.standard)
     expect(c.constant).toBeUndefined()
     expect(summaries(c.evaluate(withValues({})))).toEqual(["Invalid operand"])
   })
   it("parse errors are reported by every evaluation", () => {
     const parsed = Parser.parseExpression("1 +", { file: "t.tf" })
     expect(Diagnostic.hasErrors(parsed.diagnostics)).toBe(true)
-    const r = Evaluator.compile(parsed.expression, parsed.diagnostics).evaluate(withValues({}))
+    const r = Evaluator.compile(parsed.expression, FunctionTable.standard, parsed.diagnostics).evaluate(withValues({}))
     expect(r.errors).toEqual(parsed.diagnostics.filter(Diagnostic.isError))
     expect(r.value).toBe(V.DynamicUnknown)
   })
@@ -650,7 +657,7 @@ describe("compilation", () => {
     expect(fmt(run("\"${x}\\u0301\"", { x: V.string("e") }).value)).toBe("\"\u00e9\"")
   })
   it("an exception thrown by a scope becomes a diagnostic", () => {
-    const r = Evaluator.compile(parse("var.x")).evaluate({
+    const r = Evaluator.compile(parse("var.x"), FunctionTable.standard).evaluate({
       files: noFiles,
       resolve: () => {
         throw new Error("boom")
@@ -697,9 +704,13 @@ describe("function calls", () => {
       listFiles: () => ["t.tpl"]
     }
     const scope = withValues({}, files)
-    const ok = Evaluator.compile(parse("templatefile(\"t.tpl\", {name = \"bob\", xs = [1, 2]})")).evaluate(scope)
+    const ok = Evaluator.compile(
+      parse("templatefile(\"t.tpl\", {name = \"bob\", xs = [1, 2]})"),
+      FunctionTable.standard
+    ).evaluate(scope)
     expect(fmt(ok.value)).toBe("\"Hi bob! 1 2\"")
-    const missing = Evaluator.compile(parse("templatefile(\"t.tpl\", {name = \"bob\"})")).evaluate(scope)
+    const missing = Evaluator.compile(parse("templatefile(\"t.tpl\", {name = \"bob\"})"), FunctionTable.standard)
+      .evaluate(scope)
     expect(missing.errors[0]!.detail).toMatch(/vars map does not contain key "xs", referenced at t.tpl:1,/)
   })
 })
@@ -851,7 +862,7 @@ describe("robustness", () => {
   it("evaluation never throws and always reports errors as diagnostics, whatever the tree", () => {
     fc.assert(
       fc.property(expressionArbitrary, valueArbitrary, valueArbitrary, (expression, x, y) => {
-        const compiled = Evaluator.compile(expression)
+        const compiled = Evaluator.compile(expression, FunctionTable.standard)
         const r = compiled.evaluate(withValues({ x, y, var: V.object([["a", x]]), local: V.object([["b", y]]) }))
         expect(typeof r.value._tag).toBe("string")
         for (const e of r.errors) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { Ast } from "@warmpool/terraform"
 import type { Pos, Range } from "../src/Diagnostic.js"
-import { defaultMaxDepth, parseExpression, parseTemplate } from "../src/Parser.js"
+import { defaultMaxDepth, parseExpression, parseTemplate } from "../src/ExpressionParser.js"
 import { show } from "./fixtures/parser/show.js"
 
 const ok = (source: string): Ast.Expression => {

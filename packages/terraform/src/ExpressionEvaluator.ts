@@ -8,7 +8,8 @@
 import type * as Ast from "./Ast.js"
 import { isBudgetExceeded, type Meter } from "./Budgets.js"
 import * as Diagnostic from "./Diagnostic.js"
-import type { FileAccess } from "./Function.js"
+import type { FileAccess } from "./FunctionDefinition.js"
+import type { FunctionTable } from "./FunctionTable.js"
 import { Compiler } from "./internal/evalCompile.js"
 import { type Compiled as CompiledNode, EvalContext } from "./internal/evalContext.js"
 import * as References from "./References.js"
@@ -18,6 +19,7 @@ import * as V from "./Value.js"
  * What an expression's names resolve against.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Scope {
   /**
@@ -35,10 +37,16 @@ export interface Scope {
    * meters itself with the default budgets and reports an excess as an error diagnostic.
    */
   readonly meter?: Meter | undefined
+  /**
+   * The instant `timestamp()` returns, in Unix milliseconds, read from Effect's `Clock` by the
+   * caller (once per render). Absent, `timestamp()` is an unknown string.
+   */
+  readonly now?: number | undefined
 }
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type Resolution =
   | { readonly value: V.Value; readonly consumed: number }
@@ -49,6 +57,7 @@ export type Resolution =
  * function (`timestamp`, `uuid`, `bcrypt`) was called.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Result {
   readonly value: V.Value
@@ -60,6 +69,7 @@ export interface Result {
  * A compiled expression.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Compiled {
   readonly evaluate: (scope: Scope) => Result
@@ -86,13 +96,15 @@ const internalError = (expression: Ast.Expression, defect: unknown): Diagnostic.
     : Diagnostic.error("Internal error while evaluating expression", messageOf(defect), { range: expression.range })
 
 /**
- * Compile an expression. With error `parseDiagnostics`, every evaluation reports them and gives
- * the dynamic unknown.
+ * Compile an expression against a function table (usually `FunctionTable.standard`). With
+ * error `parseDiagnostics`, every evaluation reports them and gives the dynamic unknown.
  *
  * @since 0.1.0
+ * @category compiling
  */
 export const compile = (
   expression: Ast.Expression,
+  functions: FunctionTable,
   parseDiagnostics: ReadonlyArray<Diagnostic.Diagnostic> = []
 ): Compiled => {
   let references: ReadonlyArray<Ast.Reference>
@@ -106,7 +118,7 @@ export const compile = (
     const failed: Result = Object.freeze({ value: V.DynamicUnknown, errors: Object.freeze(parseErrors), impure: false })
     return { evaluate: () => failed, references, expression }
   }
-  const compiler = new Compiler()
+  const compiler = new Compiler(functions)
   let root: CompiledNode
   try {
     root = compiler.compile(expression, undefined)
@@ -126,7 +138,7 @@ export const compile = (
   const run = root.run
   const cost = compiler.nodes
   const evaluate = (scope: Scope): Result => {
-    const ctx = new EvalContext(scope, slotCount === 0 ? noSlots : new Array<V.Value>(slotCount))
+    const ctx = new EvalContext(scope, slotCount === 0 ? noSlots : new Array<V.Value>(slotCount), functions)
     let value: V.Value
     try {
       ctx.meter.step(cost, expression.range)
@@ -148,5 +160,7 @@ export const compile = (
  * Compile and evaluate once (for one-off evaluations such as `warmpool eval`).
  *
  * @since 0.1.0
+ * @category evaluation
  */
-export const evaluate = (expression: Ast.Expression, scope: Scope): Result => compile(expression).evaluate(scope)
+export const evaluate = (expression: Ast.Expression, scope: Scope, functions: FunctionTable): Result =>
+  compile(expression, functions).evaluate(scope)
