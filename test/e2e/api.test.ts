@@ -39,6 +39,7 @@ const readFixture = (name: string): Record<string, string> => {
 const apiRoutes: ReadonlyArray<readonly [method: string, route: string]> = [
   ["GET", "/api/v1/templates"],
   ["POST", "/api/v1/templates/region-pool/versions"],
+  ["GET", "/api/v1/templates/region-pool/versions"],
   ["POST", "/api/v1/templates/docker-dev/versions/some-version/activate"],
   ["POST", "/api/v1/templateversions/some-version/render"],
   ["GET", "/api/v1/presets"],
@@ -109,7 +110,9 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(slowRoot, "slow"))
   fs.writeFileSync(path.join(slowRoot, "slow", "main.tf"), slowTemplate())
   ;[main, limited] = await Promise.all([
-    startServer({ templates: examplesDir }),
+    // No queue cap (issue 16): the example pools fill in the first cycles, so that the cache
+    // counters measured below see no prebuild renders.
+    startServer({ templates: examplesDir, args: ["--max-pending-jobs", "10000"] }),
     startServer({
       templates: slowRoot,
       interval: "1m",

@@ -169,6 +169,8 @@ describe.skipIf(skipped)("web console in Chromium", () => {
     await signIn(page)
     await page.getByRole("link", { name: "Pools" }).click()
     await page.locator("tr[data-preset]").first().waitFor()
+    // Each pool shows the version it runs (issue 16): the version's name.
+    expect(await page.locator("tr[data-preset] [data-field=version]").first().textContent()).toMatch(/^v-[0-9a-f]{12}$/)
     expect(await page.evaluate("sessionStorage.getItem('warmpool.apiToken')")).toBe(server.token)
     expect(problems).toEqual([])
   })

@@ -224,6 +224,37 @@ export const TemplateInfo = Schema.Struct({
 })
 
 /**
+ * A template version with its import result, or a change that failed to become a version
+ * (`id: null`, `ok: false`; the active version stayed). Issue 16.
+ *
+ * @since 0.1.0
+ */
+export const TemplateVersionImport = Schema.Struct({
+  id: Schema.NullOr(Schema.String),
+  name: Schema.NullOr(Schema.String),
+  createdAt: Instant,
+  active: Schema.Boolean,
+  ok: Schema.Boolean,
+  source: Schema.NullOr(Schema.String),
+  message: Schema.String,
+  diagnostics: Schema.Array(Schema.Unknown),
+  presets: Schema.Array(Schema.Struct({
+    name: Schema.String,
+    status: Schema.String,
+    desiredInstances: Schema.NullOr(Schema.Number)
+  }))
+})
+
+/**
+ * @since 0.1.0
+ */
+export const TemplateVersionsResponse = Schema.Struct({
+  template: Schema.String,
+  activeVersionId: Schema.NullOr(Schema.String),
+  versions: Schema.Array(TemplateVersionImport)
+})
+
+/**
  * The answer of `GET /api/v1/templates`.
  *
  * @since 0.1.0
@@ -404,6 +435,8 @@ export const PresetStatus = Schema.Struct({
   template: Schema.String,
   templateId: Schema.String,
   templateVersionId: Schema.String,
+  /** The name of the version the pool runs (issue 16). */
+  templateVersionName: Schema.optional(Schema.String),
   presetId: Schema.String,
   preset: Schema.String,
   desired: Schema.Number,
@@ -486,7 +519,9 @@ export const CycleReport = Schema.Struct({
   parses: Schema.Number,
   cacheHits: Schema.Number,
   cacheMisses: Schema.Number,
-  errors: Schema.Number
+  errors: Schema.Number,
+  /** Creates due but deferred because the provisioner queue was full (`--max-pending-jobs`, issue 16). */
+  deferredCreates: Schema.optional(Schema.Number)
 })
 
 /**
@@ -719,6 +754,12 @@ export class TemplatesGroup extends HttpApiGroup.make("templates")
       .addSuccess(ImportResponse, { status: 201 })
       .addError(BadRequest)
       .addError(ValidationFailed)
+  )
+  .add(
+    HttpApiEndpoint.get("versions", "/api/v1/templates/:name/versions")
+      .setPath(Schema.Struct({ name: TemplateName }))
+      .addSuccess(TemplateVersionsResponse)
+      .addError(NotFound)
   )
   .add(
     HttpApiEndpoint.post("activateVersion", "/api/v1/templates/:name/versions/:id/activate")

@@ -51,7 +51,8 @@ export const names = {
   metricsLastUpdated: "coderd_prebuilt_workspaces_metrics_last_updated",
   reconciliationPaused: "coderd_prebuilt_workspaces_reconciliation_paused",
   prebuildClaims: "warmpool_prebuild_claims_total",
-  policyFallbacks: "warmpool_prebuild_policy_fallbacks_total"
+  policyFallbacks: "warmpool_prebuild_policy_fallbacks_total",
+  templateImports: "warmpool_template_imports_total"
 } as const
 
 /**
@@ -274,7 +275,8 @@ const inProcessNames: ReadonlySet<string> = new Set([
   names.reconciliationDuration,
   names.resourceReplacements,
   names.prebuildClaims,
-  names.policyFallbacks
+  names.policyFallbacks,
+  names.templateImports
 ])
 
 /** Touch every unlabelled series and every label combination known up front, so that scrapes
@@ -343,6 +345,18 @@ export const layerNoop: Layer.Layer<Metrics> = Layer.succeed(
     prometheusText: Effect.succeed("")
   })
 )
+
+/**
+ * Template imports that made a new version (`outcome="ok"`) or failed to (`outcome="failed"`, e.g.
+ * a watched template edited into an HCL syntax error), by `template` (issue 16). Recorded where
+ * the import runs, without the service.
+ *
+ * @since 0.1.0
+ */
+export const templateImports: Counter = Metric.counter(names.templateImports, {
+  description: "Template imports that made a new version (ok) or failed to (failed), by template.",
+  incremental: true
+})
 
 /**
  * The per-preset labels of `PREBUILDS.md` §8 (`organization_name` is `""` without organizations).

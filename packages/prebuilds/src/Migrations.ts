@@ -226,6 +226,25 @@ const claimsDemandSchema = (): ReadonlyArray<string> => [
   )`
 ]
 
+/**
+ * Templates that update themselves (issue 16): every import attempt of a template, successful
+ * (a new version) or not (a broken change, which leaves the active version alone), with its
+ * diagnostics, for the versions list.
+ */
+const templateVersionsSchema = (): ReadonlyArray<string> => [
+  `CREATE TABLE template_imports (
+    id TEXT PRIMARY KEY,
+    template_id TEXT NOT NULL REFERENCES templates (id),
+    template_version_id TEXT REFERENCES template_versions (id),
+    created_at BIGINT NOT NULL,
+    ok BOOLEAN NOT NULL,
+    source TEXT NOT NULL,
+    message TEXT NOT NULL,
+    diagnostics TEXT NOT NULL
+  )`,
+  `CREATE INDEX template_imports_template ON template_imports (template_id, created_at)`
+]
+
 const runStatements = (statements: (dialect: Dialect) => ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -245,7 +264,8 @@ export const migrations: Record<string, Effect.Effect<void, SqlError, SqlClient.
   "0001_initial_schema": runStatements(initialSchema),
   "0002_job_leases": runStatements(jobLeases),
   "0003_build_logs": runStatements(buildLogsSchema),
-  "0004_claims_demand": runStatements(claimsDemandSchema)
+  "0004_claims_demand": runStatements(claimsDemandSchema),
+  "0005_template_versions": runStatements(templateVersionsSchema)
 }
 
 /**

@@ -16,7 +16,8 @@
  *
  * **Workers.** `workers` fibers (default 2, ids `<name>-<index>@<host>:<pid>`, unique per
  * process; the name defaults to the kind). A worker acquires a pending job (`Store.acquireJob`:
- * claim builds first, then presets in turn, at most `perPresetLimit` jobs of one preset at once)
+ * claim builds first, then prebuild deletes, then presets in turn, at most `perPresetLimit` jobs of one
+ * preset at once)
  * under a lease, renews the lease every `heartbeat` while it runs the job (a lost lease or a
  * cancel request stops the job), completes it (`Store.completeJob`, retried with backoff on
  * transient store errors until stored or until the lease has expired, when the reaper decides)

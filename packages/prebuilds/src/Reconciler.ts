@@ -91,6 +91,11 @@ export interface ReconcilerOptions {
   readonly settings?: Settings.Settings | undefined
   /** How many cycle reports `recentCycles` keeps (default 100). */
   readonly historySize?: number | undefined
+  /**
+   * The most prebuild jobs waiting for a provisioner; creates beyond it wait for a later cycle
+   * (default: no cap). Deletes and cancels always run first and are never capped. Issue 16.
+   */
+  readonly maxPendingJobs?: number | undefined
 }
 
 /**
@@ -160,6 +165,7 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
       store,
       builder: yield* WorkspaceBuilder,
       settings,
+      maxPendingJobs: options.maxPendingJobs,
       notify: (jobId) => Effect.asVoid(notifications.offer(jobId)),
       metrics: yield* Metrics.Metrics,
       renderCache: yield* RenderCache.RenderCache,
@@ -221,9 +227,19 @@ export const make = (options: ReconcilerOptions = {}): Effect.Effect<ReconcilerS
   })
 
 /**
+ * How soon the loop runs again after a cycle that deferred creates because the provisioner
+ * queue was full (at most one interval).
+ *
+ * @since 0.1.0
+ */
+export const deferredRetryMillis = 5_000
+
+/**
  * The loop of §3.1 on `Clock`: the first cycle right after start (**warmpool**: an operator sees
  * the pools at once instead of after a silent interval), then one per interval at a fixed rate
- * (a cycle longer than the interval skips the ticks it missed, like a Go ticker). `afterCycle`
+ * (a cycle longer than the interval skips the ticks it missed, like a Go ticker); after a cycle
+ * that deferred creates to a full provisioner queue, the next one comes within
+ * {@link deferredRetryMillis}. `afterCycle`
  * runs after every cycle, whatever its outcome (the metrics refresh). Cycle failures and defects
  * are logged and never end the loop; only interruption does.
  *
@@ -241,19 +257,26 @@ export const loop = (
       const now = yield* Clock.currentTimeMillis
       if (next > now) yield* Effect.sleep(Duration.millis(next - now))
       // A failed cycle was logged by the cycle; a defect is logged here. Neither ends the loop.
-      yield* reconciler.reconcileOnce.pipe(
+      const deferred = yield* reconciler.reconcileOnce.pipe(
+        Effect.map((result) => result.report.deferredCreates ?? 0),
         Effect.catchAllCause((cause) =>
           Cause.isInterruptedOnly(cause)
             ? Effect.interrupt
             : Cause.isFailType(cause)
-            ? Effect.void
-            : Effect.logError("reconcile cycle crashed").pipe(Effect.annotateLogs({ cause: Cause.pretty(cause) }))
+            ? Effect.succeed(0)
+            : Effect.as(
+              Effect.logError("reconcile cycle crashed").pipe(Effect.annotateLogs({ cause: Cause.pretty(cause) })),
+              0
+            )
         )
       )
       yield* afterCycle
       const after = yield* Clock.currentTimeMillis
       next += interval
       while (next <= after) next += interval
+      // Issue 16: creates deferred by a full provisioner queue are retried sooner than a whole
+      // interval (a cap of 4 would otherwise take 3 intervals to fill a pool of 10).
+      if (deferred > 0) next = Math.min(next, after + Math.min(interval, deferredRetryMillis))
     }
   })
 

@@ -114,6 +114,32 @@ export interface TemplateListing extends StoredTemplate {
 }
 
 /**
+ * One import attempt of a template (issue 16): a new version (`ok`, with the version id) or a
+ * change that could not become a version (not `ok`: e.g. an HCL syntax error), with its
+ * diagnostics. `source` says where the files came from (`api`, `directory`, `watch`).
+ *
+ * @since 0.1.0
+ */
+export interface TemplateImportRecord {
+  readonly templateId: TemplateId
+  readonly templateVersionId: TemplateVersionId | null
+  readonly createdAt: DateTime.Utc
+  readonly ok: boolean
+  readonly source: string
+  readonly message: string
+  readonly diagnostics: ReadonlyArray<unknown>
+}
+
+/**
+ * A stored {@link TemplateImportRecord}.
+ *
+ * @since 0.1.0
+ */
+export interface StoredTemplateImport extends TemplateImportRecord {
+  readonly id: string
+}
+
+/**
  * A preset extracted from a version's files at import, with the diagnostics of its validation
  * (`PREBUILDS.md` §6.3). Any diagnostic with `severity: "error"` stores the preset as
  * `validation_failed`; otherwise it starts `healthy`.
@@ -613,6 +639,14 @@ export interface StoreShape {
     digest: string
   ) => Effect.Effect<Option.Option<TemplateVersionId>, StoreError>
 
+  /** Records an import attempt (issue 16); returns its id. */
+  readonly recordTemplateImport: (record: TemplateImportRecord) => Effect.Effect<string, StoreError>
+  /** The template's import attempts, newest first (at most `limit`, default 100). */
+  readonly templateImports: (
+    templateId: TemplateId,
+    limit?: number
+  ) => Effect.Effect<ReadonlyArray<StoredTemplateImport>, StoreError>
+
   // Presets
   readonly presetsOfVersion: (versionId: TemplateVersionId) => Effect.Effect<ReadonlyArray<StoredPreset>, StoreError>
   readonly presetById: (id: PresetId) => Effect.Effect<Option.Option<StoredPreset>, StoreError>
@@ -676,8 +710,8 @@ export interface StoreShape {
   // Jobs, builds and agents
   /**
    * Takes a pending job for `workerId` (marks it `running` under a lease, not yet started):
-   * claim builds first, then presets in turn (fewest jobs in flight first, optionally capped),
-   * then the oldest.
+   * claim builds first, then prebuild deletes (issue 16), then presets in turn (fewest jobs in
+   * flight first, optionally capped), then the oldest.
    */
   readonly acquireJob: (
     workerId: ProvisionerWorkerId,
@@ -721,6 +755,8 @@ export interface StoreShape {
     agentName?: string
   ) => Effect.Effect<number, StoreError>
   readonly agents: (workspaceId: WorkspaceId) => Effect.Effect<ReadonlyArray<Agent>, StoreError>
+  /** Prebuild jobs (creates and deletes of the system user) no provisioner has picked up yet. */
+  readonly pendingPrebuildJobs: () => Effect.Effect<number, StoreError>
   /** Jobs waiting for a provisioner (pending, not cancelled), oldest first. */
   readonly pendingJobs: () => Effect.Effect<ReadonlyArray<BuildWithJob>, StoreError>
   readonly buildParameters: (buildId: WorkspaceBuildId) => Effect.Effect<Record<string, string>, StoreError>

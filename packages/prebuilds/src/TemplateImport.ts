@@ -12,6 +12,7 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
+import { Metrics } from "@warmpool/metrics"
 import { Renderer, type RenderError, RenderOutput } from "@warmpool/render"
 import type { Diagnostic } from "@warmpool/terraform"
 import { TemplateFiles } from "@warmpool/terraform"
@@ -21,6 +22,7 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { OrganizationId, PrebuildStatus, PresetId, ScheduleSpec, TemplateId, TemplateVersionId } from "./Domain.js"
@@ -48,6 +50,8 @@ export interface ImportRequest {
   readonly organizationId?: OrganizationId | null | undefined
   /** Default: `v-` and the first 12 hex digits of the files' digest. */
   readonly versionName?: string | undefined
+  /** Where the files came from, kept with the import record (default `api`). */
+  readonly source?: string | undefined
 }
 
 /**
@@ -148,7 +152,13 @@ export interface TemplateImportShape {
    */
   readonly importDirectory: (
     root: string,
-    options?: { readonly strict?: boolean | undefined }
+    options?: {
+      readonly strict?: boolean | undefined
+      /** Only these sub-directories (default: all). */
+      readonly only?: ReadonlyArray<string> | undefined
+      /** Recorded with each import (default `directory`). */
+      readonly source?: string | undefined
+    }
   ) => Effect.Effect<ReadonlyArray<DirectoryImport>, TemplateImportError, FileSystem.FileSystem | Path.Path>
   /** Template compilations performed by imports. */
   readonly compilations: Effect.Effect<number>
@@ -201,6 +211,13 @@ const strictFailure = (
   return keyed.size === 0
     ? Option.none()
     : Option.some(ParameterValidationError.make(ParameterValidationError.messages.presets, keyed))
+}
+
+/** The diagnostics an import failure carries (its message as one error when it has none). */
+const failureDiagnostics = (error: ImportError): ReadonlyArray<RenderOutput.Diagnostic> => {
+  if (error._tag === "TemplateImportError" && error.diagnostics.length > 0) return error.diagnostics
+  if (error._tag === "ParameterValidationError") return ParameterValidationError.toDiagnostics(error)
+  return [wireDiagnostic("error", "Import failed", error.message)]
 }
 
 const nonNegativeInteger = (n: number): number => Number.isFinite(n) ? Math.max(0, Math.trunc(n)) : 0
@@ -300,9 +317,53 @@ export const make: Effect.Effect<
       return result
     })
 
+  /**
+   * Keeps the outcome of an import that made (or failed to make) a new version, and counts it.
+   * A failure to record is logged: it never changes the import's own outcome.
+   */
+  const record = (
+    request: ImportRequest,
+    templateId: TemplateId,
+    outcome: Either.Either<ImportResult, ImportError>
+  ) =>
+    Effect.gen(function*() {
+      if (Either.isRight(outcome) && outcome.right.reused) return
+      const now = yield* DateTime.now
+      const ok = Either.isRight(outcome)
+      yield* Metric.increment(
+        Metric.tagged(
+          Metric.tagged(Metrics.templateImports, "template", request.templateName),
+          "outcome",
+          ok ? "ok" : "failed"
+        )
+      )
+      const recorded = yield* Effect.either(store.recordTemplateImport({
+        templateId,
+        templateVersionId: ok ? outcome.right.templateVersionId : null,
+        createdAt: now,
+        ok,
+        source: request.source ?? "api",
+        message: ok ? "" : outcome.left.message,
+        diagnostics: ok ? outcome.right.diagnostics : failureDiagnostics(outcome.left)
+      }))
+      if (Either.isLeft(recorded)) {
+        yield* Effect.logWarning(`cannot record the import of template "${request.templateName}"`).pipe(
+          Effect.annotateLogs({ error: recorded.left.message })
+        )
+      }
+    })
+
   const importVersion = (request: ImportRequest): Effect.Effect<ImportResult, ImportError> =>
     Effect.gen(function*() {
       const template = yield* store.ensureTemplate(request.templateName, request.organizationId ?? null)
+      const outcome = yield* Effect.either(importInto(request, template.id))
+      yield* record(request, template.id, outcome)
+      return yield* outcome
+    })
+
+  const importInto = (request: ImportRequest, templateId: TemplateId): Effect.Effect<ImportResult, ImportError> =>
+    Effect.gen(function*() {
+      const template = { id: templateId }
       const digest = filesDigest(request.files)
       const existing = yield* store.findVersionByDigest(template.id, digest)
       if (Option.isSome(existing)) return yield* reuse(request, template.id, existing.value)
@@ -385,6 +446,7 @@ export const make: Effect.Effect<
       const results: Array<DirectoryImport> = []
       for (const name of [...names].sort()) {
         if (name.startsWith(".")) continue
+        if (options?.only !== undefined && !options.only.includes(name)) continue
         const directory = path.join(root, name)
         const info = yield* Effect.either(fs.stat(directory))
         if (Either.isLeft(info) || info.right.type !== "Directory") continue
@@ -400,7 +462,13 @@ export const make: Effect.Effect<
           Effect.flatMap((snapshot) => {
             const files: Record<string, Uint8Array> = Object.create(null)
             for (const file of snapshot.listFiles()) files[file] = snapshot.readFile(file)!
-            return importVersion({ templateName: name, files, activate: true, strict: options?.strict })
+            return importVersion({
+              templateName: name,
+              files,
+              activate: true,
+              strict: options?.strict,
+              source: options?.source ?? "directory"
+            })
           }),
           Effect.either
         )

@@ -71,6 +71,16 @@ export * as TemplateImport from "./TemplateImport.js"
 /**
  * @since 0.1.0
  */
+export * as TemplateVersions from "./TemplateVersions.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as QueueBudget from "./QueueBudget.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Reconciler from "./Reconciler.js"
 
 /**

@@ -178,7 +178,7 @@ export const services = (
       maxOutputBytes: config.provisioner.maxOutputBytes
     })
   return Layer.mergeAll(
-    Reconciler.layer({ settings }),
+    Reconciler.layer({ settings, maxPendingJobs: config.maxPendingJobs }),
     Claims.layer(),
     TemplateImport.layer,
     JobReaper.layer({ interval: config.leases.heartbeat }).pipe(Layer.provideMerge(provisioner)),

@@ -76,6 +76,7 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
               template: p.template,
               templateId: p.templateId,
               templateVersionId: p.templateVersionId,
+              templateVersionName: p.templateVersionName,
               presetId: p.presetId,
               preset: p.preset,
               desired: p.desired,

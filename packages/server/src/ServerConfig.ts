@@ -53,6 +53,11 @@ export const settings = {
   templates: Setting.optional("templates", Setting.path, {
     doc: "A directory whose sub-directories are imported as templates at start (changed files make a new version)."
   }),
+  watch: Setting.make("watch", Setting.boolean, {
+    default: false,
+    doc:
+      "Watch --templates: a changed template is imported as a new version once its files are quiet for 2s; a broken change keeps the active version."
+  }),
   host: Setting.make("host", Setting.host, {
     default: "127.0.0.1",
     doc: "The address to listen on; 0.0.0.0 exposes the service on every interface."
@@ -118,6 +123,10 @@ export const settings = {
   provisionerWorkers: Setting.make("provisioner-workers", Setting.integer({ min: 1 }), {
     default: 2,
     doc: "Jobs this process runs at once; one preset takes at most all but one of them."
+  }),
+  maxPendingJobs: Setting.optional("max-pending-jobs", Setting.integer({ min: 1 }), {
+    doc:
+      "The most prebuild jobs waiting for a provisioner; the reconciler creates no more beyond it (default: 2 x --provisioner-workers); claims are never capped."
   }),
   jobLease: Setting.make("job-lease", Setting.positiveDuration, {
     default: JobLeases.defaults.lease,
@@ -291,6 +300,8 @@ export interface ServerConfigShape {
   readonly db: string
   /** Import every sub-directory as a template at start. */
   readonly templates: Option.Option<string>
+  /** Watch {@link templates} and import changed templates as new versions (issue 16). */
+  readonly watch: boolean
   readonly host: string
   readonly port: number
   readonly token: Redacted.Redacted<string>
@@ -303,6 +314,11 @@ export interface ServerConfigShape {
   readonly provisioner: ProvisionerConfig
   /** Provisioner workers, i.e. jobs run at once by this process (`WARMPOOL_PROVISIONER_WORKERS`). */
   readonly provisionerWorkers: number
+  /**
+   * The most prebuild jobs waiting for a provisioner before the reconciler stops creating
+   * (default 2 × {@link provisionerWorkers}; claims are never capped).
+   */
+  readonly maxPendingJobs: number
   /**
    * Job leases (`WARMPOOL_JOB_LEASE`, default 30s; `WARMPOOL_JOB_HEARTBEAT`, default 5s, shorter
    * than the lease). The same lease is the SQLite file's writer lock; the heartbeat is also the
@@ -402,6 +418,7 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
   return Either.right({
     db: v.db,
     templates: v.templates,
+    watch: v.watch,
     host: v.host,
     port: v.port,
     token: Option.getOrElse(v.token, () => Redacted.make(randomBytes(24).toString("base64url"))),
@@ -411,6 +428,7 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
     prebuilds,
     provisioner,
     provisionerWorkers: v.provisionerWorkers,
+    maxPendingJobs: Option.getOrElse(v.maxPendingJobs, () => 2 * v.provisionerWorkers),
     leases: { lease: v.jobLease, heartbeat: v.jobHeartbeat },
     maxBodyBytes: v.maxBodyBytes,
     maxJsonDepth: v.maxJsonDepth,

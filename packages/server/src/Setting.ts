@@ -107,6 +107,8 @@ export interface Type<A> {
   readonly secret?: boolean
   /** Whether the flag may be repeated (a list). */
   readonly repeated?: boolean
+  /** Whether the flag is a switch that takes no value (`--watch`); `true` / `false` elsewhere. */
+  readonly switch?: boolean
 }
 
 const invalidData = (message: string) => Either.left(ConfigError.InvalidData([], message))
@@ -203,6 +205,19 @@ const textType = (name: string): Type<string> => ({
  * @category types
  */
 export const string: Type<string> = textType("string")
+
+/**
+ * A switch: a flag without a value, `true` or `false` in the environment and the config file.
+ *
+ * @since 0.1.0
+ * @category types
+ */
+export const boolean: Type<boolean> = {
+  name: "boolean",
+  read: (key) => Config.boolean(key),
+  show: String,
+  switch: true
+}
 
 /**
  * A file or directory path.

@@ -7,7 +7,7 @@
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import { BadRequest, NotFound, RenderTimeout, ValidationFailed, WarmpoolApi } from "@warmpool/client/Api"
-import { Store, TemplateImport } from "@warmpool/prebuilds"
+import { Store, TemplateImport, TemplateVersions } from "@warmpool/prebuilds"
 import { Renderer, SecretRequirements } from "@warmpool/render"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
@@ -120,6 +120,16 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
             RenderWorkerFailed: importFailure
           })
         ))
+      .handle("versions", ({ path }) =>
+        Effect.gen(function*() {
+          const template = yield* templateByName(path.name)
+          const versions = yield* TemplateVersions.list(store, template.id, template.versions)
+          return {
+            template: template.name,
+            activeVersionId: template.activeVersionId,
+            versions: versions.map((v) => ({ ...v, createdAt: DateTime.formatIso(v.createdAt) }))
+          }
+        }).pipe(Effect.catchTag("StoreError", storeFailure)))
       .handle("activateVersion", ({ path }) =>
         Effect.gen(function*() {
           const template = yield* templateByName(path.name)

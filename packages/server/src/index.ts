@@ -37,3 +37,8 @@ export * as StaticFiles from "./StaticFiles.js"
  * @since 0.1.0
  */
 export * as Readiness from "./Readiness.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as TemplateWatcher from "./TemplateWatcher.js"

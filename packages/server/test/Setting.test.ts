@@ -216,6 +216,8 @@ const effects: ReadonlyArray<
   ["quarantine-threshold", "5", (c) => c.prebuilds.quarantineThreshold, 5],
   ["policies", "/srv/policies.json", (c) => Option.getOrNull(c.policies), "/srv/policies.json"],
   ["provisioner-workers", "4", (c) => c.provisionerWorkers, 4],
+  ["max-pending-jobs", "7", (c) => c.maxPendingJobs, 7],
+  ["watch", "true", (c) => c.watch, true],
   ["job-lease", "1m", (c) => Duration.toMillis(c.leases.lease), 60_000],
   ["job-heartbeat", "2s", (c) => Duration.toMillis(c.leases.heartbeat), 2_000],
   ["max-json-depth", "16", (c) => c.maxJsonDepth, 16],

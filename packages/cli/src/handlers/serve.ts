@@ -10,7 +10,14 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { Metrics } from "@warmpool/metrics"
 import { type DemandPolicy, Reconciler, ReconcilerMetrics, Store, TemplateImport } from "@warmpool/prebuilds"
-import { App, HttpServer as WarmpoolHttpServer, Readiness, ServerConfig, Setting } from "@warmpool/server"
+import {
+  App,
+  HttpServer as WarmpoolHttpServer,
+  Readiness,
+  ServerConfig,
+  Setting,
+  TemplateWatcher
+} from "@warmpool/server"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
@@ -212,6 +219,9 @@ const startFailure = (config: ServerConfig.ServerConfigShape) => (error: { reado
 const serve = (config: ServerConfig.ServerConfigShape) =>
   Effect.gen(function*() {
     if (Option.isSome(config.templates)) yield* checkTemplatesDirectory(config.templates.value)
+    if (config.watch && Option.isNone(config.templates)) {
+      return yield* new ServeProblem({ message: "--watch needs --templates (the directory to watch)", code: 2 })
+    }
     // Demand policies (issue 16) are validated before anything starts, and set after the import.
     const policies = Option.isSome(config.policies)
       ? yield* Effect.mapError(
@@ -237,6 +247,16 @@ const serve = (config: ServerConfig.ServerConfigShape) =>
           )
         )
       )
+      // `--watch` (issue 16): changed templates are imported as new versions from now on.
+      if (config.watch && Option.isSome(config.templates)) {
+        const reconciler = yield* Reconciler.Reconciler
+        const store = yield* Store.Store
+        const metrics = yield* Metrics.Metrics
+        yield* Layer.build(TemplateWatcher.layer({
+          root: config.templates.value,
+          afterImport: ReconcilerMetrics.refresh(reconciler, store, metrics)
+        }))
+      }
       yield* (yield* Readiness.Readiness).markReady
       const server = yield* HttpServer.HttpServer
       const address = server.address

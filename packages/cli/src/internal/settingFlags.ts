@@ -22,6 +22,12 @@ export const helpText = (setting: Setting.Any, prefix: string): string => {
 
 /** The flag of a setting. */
 export const flag = (setting: Setting.Any, prefix: string): Flag => {
+  if (setting.type.switch === true) {
+    return Options.boolean(setting.name).pipe(
+      Options.withDescription(helpText(setting, prefix)),
+      Options.map((on): Option.Option<string | ReadonlyArray<string>> => on ? Option.some("true") : Option.none())
+    )
+  }
   const text = Options.text(setting.name).pipe(
     Options.withPseudoName(setting.type.name),
     Options.withDescription(helpText(setting, prefix))

@@ -13,17 +13,19 @@ import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
 import * as PresetActions from "../PresetActions.js"
+import * as QueueBudget from "../QueueBudget.js"
 import * as Settings from "../Settings.js"
 import * as Snapshot from "../Snapshot.js"
 import type { StoreError } from "../Store.js"
 import type { WorkspaceBuilderShape } from "../WorkspaceBuilder.js"
 import { poolsFilled, type PoolStatus, poolStatuses } from "./reconcilePools.js"
-import { makeCounters, type PresetDeps, reconcilePreset } from "./reconcilePreset.js"
+import { makeCounters, type PresetDeps, reconcilePreset, runCreates } from "./reconcilePreset.js"
 
 /**
  * The statistics of §3.3 step 8.
@@ -82,6 +84,11 @@ export interface CycleDeps extends PresetDeps {
   readonly renderCache: RenderCache.RenderCacheShape
   readonly templateCache: TemplateCache.TemplateCacheShape
   readonly builder: WorkspaceBuilderShape
+  /**
+   * The most prebuild jobs that may wait for a provisioner before creates are deferred
+   * (`undefined`: no cap). Issue 16.
+   */
+  readonly maxPendingJobs?: number | undefined
   /** Remember the cycle's snapshot (status reads on this replica fall back to it). */
   readonly remember: (taken: TakenSnapshot) => Effect.Effect<void>
   /** The problem lists last reported (a warning when they change, a debug line otherwise). */
@@ -201,6 +208,7 @@ export const runCycle = (
     let presetsReconciled = 0
     let pools: ReadonlyArray<PoolStatus> = []
     let filled = { filled: 0, total: 0 }
+    let deferredCreates = 0
 
     const exit = yield* deps.store.withReconcileLock((reads) =>
       Effect.gen(function*() {
@@ -222,23 +230,54 @@ export const runCycle = (
         yield* reportProblems(deps, slices)
         const work = slices.filter((slice) => !PresetActions.canSkip(slice))
         presetsReconciled = work.length
-        yield* Effect.forEach(
+        const isolated = (slice: Snapshot.PresetSnapshot) => <A>(effect: Effect.Effect<A>, fallback: A) =>
+          effect.pipe(
+            Effect.catchAllCause((cause) =>
+              Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : Effect.sync(() => {
+                counters.errors++
+              }).pipe(
+                Effect.zipRight(
+                  Effect.logError("preset reconciliation failed").pipe(
+                    Effect.annotateLogs({ preset_id: slice.preset.presetId, cause: Cause.pretty(cause) })
+                  )
+                ),
+                Effect.as(fallback)
+              )
+            )
+          )
+        const concurrency = Settings.presetConcurrency(deps.store.maxConnections)
+        // Issue 16: first every preset's cancels and deletes, then the creates, under the queue cap.
+        const requested = yield* Effect.forEach(
           work,
           (slice) =>
-            reconcilePreset(deps, slice, now, counters).pipe(
-              Effect.catchAllCause((cause) =>
-                Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : Effect.sync(() => {
-                  counters.errors++
-                }).pipe(
-                  Effect.zipRight(
-                    Effect.logError("preset reconciliation failed").pipe(
-                      Effect.annotateLogs({ preset_id: slice.preset.presetId, cause: Cause.pretty(cause) })
-                    )
-                  )
-                )
-              )
+            Effect.map(
+              isolated(slice)(reconcilePreset(deps, slice, now, counters, { deferCreates: true }), 0),
+              (count) => ({ key: slice, count })
             ),
-          { concurrency: Settings.presetConcurrency(deps.store.maxConnections), discard: true }
+          { concurrency }
+        )
+        const creates = requested.filter((r) => r.count > 0)
+        if (creates.length === 0) return
+        const pending = deps.maxPendingJobs === undefined
+          ? Either.right(0)
+          : yield* Effect.either(deps.store.pendingPrebuildJobs())
+        if (Either.isLeft(pending)) {
+          counters.errors++
+          return yield* Effect.logError("cannot count the jobs waiting for a provisioner; no creates this cycle").pipe(
+            Effect.annotateLogs({ error: pending.left.message })
+          )
+        }
+        const allotments = QueueBudget.allot(creates, QueueBudget.room(deps.maxPendingJobs, pending.right))
+        deferredCreates = allotments.reduce((sum, a) => sum + a.deferred, 0)
+        if (deferredCreates > 0) {
+          yield* Effect.logInfo(
+            `provisioner queue full: ${deferredCreates} create(s) deferred to a later cycle (${pending.right} prebuild jobs waiting, at most ${deps.maxPendingJobs})`
+          )
+        }
+        yield* Effect.forEach(
+          allotments.filter((a) => a.granted > 0),
+          (a) => isolated(a.key)(runCreates(deps, a.key, a.granted, counters), undefined),
+          { concurrency, discard: true }
         )
       })
     ).pipe(
@@ -274,6 +313,7 @@ export const runCycle = (
       cacheHits: Math.max(lookups - misses, 0),
       cacheMisses: misses,
       errors: counters.errors,
+      deferredCreates,
       poolsFilled: filled.filled,
       poolsTotal: filled.total
     }

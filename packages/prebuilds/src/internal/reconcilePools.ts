@@ -21,6 +21,8 @@ export interface PoolStatus {
   readonly template: string
   readonly templateId: TemplateId
   readonly templateVersionId: TemplateVersionId
+  /** The name of the version the pool runs (issue 16: the console shows it). */
+  readonly templateVersionName: string
   readonly presetId: PresetId
   readonly preset: string
   /** The pool size wanted now (0 for inactive presets). */
@@ -124,6 +126,7 @@ export const poolStatuses = (
       template: preset.templateName,
       templateId: preset.templateId,
       templateVersionId: preset.templateVersionId,
+      templateVersionName: preset.templateVersionName,
       presetId: preset.presetId,
       preset: preset.presetName,
       desired: state.desired,

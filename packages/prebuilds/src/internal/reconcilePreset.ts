@@ -196,8 +196,28 @@ const deletePrebuilds = (
     }), { discard: true })
 
 /**
+ * Creates `count` prebuilds of the preset now (the second phase of a cycle whose creates were
+ * deferred by {@link reconcilePreset}; issue 16).
+ *
+ * @internal
+ */
+export const runCreates = (
+  deps: PresetDeps,
+  slice: PresetSnapshot,
+  count: number,
+  counters: CycleCounters
+): Effect.Effect<void> =>
+  count > 0
+    ? createPrebuilds(deps, slice, count, counters).pipe(Effect.annotateLogs(presetAnnotations(slice)))
+    : Effect.void
+
+/**
  * Runs one preset: §3.8 steps 1–3. Failures are recorded in `counters` and logged; the effect
  * itself only fails on a defect (the cycle isolates those too).
+ *
+ * With `deferCreates` (issue 16: deletes before creates, creates under the queue cap), the
+ * creates the preset would make are not made but returned, for {@link runCreates} once every
+ * preset's deletes and cancels have run; otherwise they are made and 0 is returned.
  *
  * @internal
  */
@@ -205,9 +225,11 @@ export const reconcilePreset = (
   deps: PresetDeps,
   slice: PresetSnapshot,
   now: DateTime.Utc,
-  counters: CycleCounters
-): Effect.Effect<void> =>
+  counters: CycleCounters,
+  options: { readonly deferCreates?: boolean | undefined } = {}
+): Effect.Effect<number> =>
   Effect.gen(function*() {
+    let deferred = 0
     const preset = slice.preset
     if (slice.isHardLimited && preset.prebuildStatus === "healthy") {
       const marked = yield* Effect.either(deps.store.setPresetStatus(preset.presetId, "hard_limited"))
@@ -270,7 +292,8 @@ export const reconcilePreset = (
               break
             }
             case "Proceed": {
-              if (decision.count > 0) yield* createPrebuilds(deps, slice, decision.count, counters)
+              if (options.deferCreates === true) deferred += Math.max(decision.count, 0)
+              else if (decision.count > 0) yield* createPrebuilds(deps, slice, decision.count, counters)
               break
             }
           }
@@ -283,4 +306,5 @@ export const reconcilePreset = (
         slice.isHardLimited ? "preset left backoff (it is hard-limited)" : "preset left backoff: builds resume"
       )
     }
+    return deferred
   }).pipe(Effect.annotateLogs(presetAnnotations(slice)))

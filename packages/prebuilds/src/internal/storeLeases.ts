@@ -69,7 +69,7 @@ export const acquireJob = (
       WHERE id IN (
         SELECT j.id FROM provisioner_jobs j JOIN workspace_builds b ON b.job_id = j.id
         WHERE ${sql.literal(isUnpickedJob)} ${cap}
-        ORDER BY CASE WHEN ${isClaim} THEN 0 ELSE 1 END, ${inFlight}, j.created_at, j.id
+        ORDER BY CASE WHEN ${isClaim} THEN 0 WHEN b.transition = 'delete' THEN 1 ELSE 2 END, ${inFlight}, j.created_at, j.id
         LIMIT 1${sql.literal(dialect.forUpdateSkipLocked("j"))}
       )
       RETURNING id`

@@ -19,6 +19,7 @@ import * as Jobs from "./storeJobs.js"
 import * as Leases from "./storeLeases.js"
 import * as Metrics from "./storeMetrics.js"
 import { readSettings, readSnapshot } from "./storeSnapshot.js"
+import * as TemplateImports from "./storeTemplateImports.js"
 import * as Templates from "./storeTemplates.js"
 import {
   lockIdFor,
@@ -124,6 +125,10 @@ export const makeStore = (
       versionFiles: (id) => op("versionFiles")(Templates.versionFiles(ctx, id)),
       findVersionByDigest: (templateId, digest) =>
         op("findVersionByDigest")(Templates.findVersionByDigest(ctx, templateId, digest)),
+      recordTemplateImport: (record) => op("recordTemplateImport")(TemplateImports.recordTemplateImport(ctx, record)),
+      templateImports: (templateId, limit) =>
+        op("templateImports")(TemplateImports.templateImports(ctx, templateId, limit ?? 100)),
+      pendingPrebuildJobs: () => op("pendingPrebuildJobs")(TemplateImports.pendingPrebuildJobs(ctx)),
       presetsOfVersion: (versionId) => op("presetsOfVersion")(Templates.presetsOfVersion(ctx, versionId)),
       presetById: (id) => op("presetById")(Templates.presetById(ctx, id)),
       setPresetStatus: (id, status, diagnostics) =>

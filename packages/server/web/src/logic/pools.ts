@@ -120,3 +120,14 @@ export const fillOf = (pool: Pick<PresetPool, "desired" | "running" | "eligible"
   const clamp = (n: number) => Math.min(1, Math.max(0, n / pool.desired))
   return { running: clamp(pool.running), eligible: clamp(pool.eligible) }
 }
+
+/**
+ * The version a pool runs, as the dashboard shows it: its name, or the first 8 characters of its
+ * id when the server does not send the name (issue 16).
+ *
+ * @since 0.1.0
+ */
+export const versionLabel = (pool: Pick<PresetPool, "templateVersionId" | "templateVersionName">): string =>
+  pool.templateVersionName !== undefined && pool.templateVersionName !== ""
+    ? pool.templateVersionName
+    : pool.templateVersionId.slice(0, 8)

@@ -13,7 +13,7 @@ import { HitRateChart } from "../components/HitRateChart.js"
 import { PolicyCell } from "../components/PolicyCell.js"
 import { formatClock, formatDuration, formatPercent, formatUntil } from "../logic/format.js"
 import { hitRates } from "../logic/hitRate.js"
-import { canResume, fillOf, groupByTemplate, needsAttention, stateLabel } from "../logic/pools.js"
+import { canResume, fillOf, groupByTemplate, needsAttention, stateLabel, versionLabel } from "../logic/pools.js"
 import { buildsHref } from "../logic/route.js"
 import { usePolling } from "./usePolling.js"
 
@@ -271,6 +271,9 @@ const PoolTable = (
               <th scope="row">
                 <span class="preset-name">{pool.preset}</span>
                 {!pool.activeVersion && <span class="badge badge-muted">old version</span>}
+                <span class="pool-version muted" data-field="version" title={`version ${pool.templateVersionId}`}>
+                  {versionLabel(pool)}
+                </span>
               </th>
               <td class="num" data-field="desired" data-label="Desired">{pool.desired}</td>
               <td class="num" data-field="running" data-label="Running">{pool.running}</td>
