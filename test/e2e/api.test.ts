@@ -52,7 +52,10 @@ const apiRoutes: ReadonlyArray<readonly [method: string, route: string]> = [
   ["GET", "/api/v1/builds"],
   ["GET", "/api/v1/builds/*"],
   ["GET", "/api/v1/builds/*/logs"],
-  ["POST", "/api/v1/builds/*/cancel"]
+  ["POST", "/api/v1/builds/*/cancel"],
+  ["GET", "/api/v1/policies"],
+  ["PUT", "/api/v1/presets/*/*/policy"],
+  ["DELETE", "/api/v1/presets/*/*/policy"]
 ]
 
 /** A template that takes far longer than 1 ms to compile: many parameters with computed values. */

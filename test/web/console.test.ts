@@ -489,4 +489,38 @@ describe.skipIf(skipped)("web console in Chromium", () => {
     expect((await server.api((api) => api.reconciler.status())).paused).toBe(false)
     expect(problems).toEqual([])
   })
+
+  it("dashboard: a demand policy is set (a parse error is shown), drives desired, and is removed", async () => {
+    const page = await newPage("#/pools")
+    await signIn(page)
+    const row = page.locator(`tr[data-preset="Go (2 cores)"]`).first()
+    await row.waitFor()
+    await row.getByRole("button", { name: /Set policy/ }).click()
+    const form = row.getByRole("form", { name: "Demand policy of docker-dev/Go (2 cores)" })
+    await form.getByLabel("Expression").fill("max(baseline,")
+    await form.getByRole("button", { name: "Save policy" }).click()
+    await expect.poll(() => form.getByRole("alert").textContent(), poll).toContain("invalid policy expression")
+    expect((await server.api((api) => api.policies.list())).policies).toEqual([])
+
+    await form.getByLabel("Expression").fill("baseline + 1")
+    await form.getByLabel("Max").fill("5")
+    await form.getByRole("button", { name: "Save policy" }).click()
+    await page.getByText("Demand policy of docker-dev/Go (2 cores) set", { exact: false }).waitFor()
+    expect((await server.api((api) => api.policies.list())).policies).toMatchObject([
+      { template: "docker-dev", preset: "Go (2 cores)", expression: "baseline + 1", min: 0, max: 5 }
+    ])
+    await expect.poll(() => row.locator("[data-field=policy] code").textContent(), poll).toBe("baseline + 1")
+    // Go (2 cores) has 2 instances: the policy asks for 3, and the pool follows.
+    await expect.poll(() => row.locator("[data-field=policy-desired]").textContent(), poll).toContain("3")
+    await expect.poll(() => row.locator("[data-field=desired]").textContent().then(Number), poll).toBe(3)
+    expect(await row.locator("[data-field=claims-1h]").textContent()).toMatch(/\d+ claims, \d+ missed/)
+    await screenshot(page, "web-demand-policy.png")
+
+    await row.getByRole("button", { name: /Edit policy/ }).click()
+    await row.getByRole("button", { name: "Remove policy" }).click()
+    await page.getByText("Demand policy of docker-dev/Go (2 cores) removed", { exact: false }).waitFor()
+    await expect.poll(() => row.locator("[data-field=desired]").textContent().then(Number), poll).toBe(2)
+    expect((await server.api((api) => api.policies.list())).policies).toEqual([])
+    expect(problems).toEqual([])
+  })
 })

@@ -610,6 +610,9 @@ describe("pools", () => {
     state: "filling",
     quarantineReason: null,
     lastError: null,
+    claims: { last5m: 0, last15m: 0, last1h: 0, last24h: 0 },
+    misses: { last5m: 0, last15m: 0, last1h: 0, last24h: 0 },
+    policy: null,
     ...overrides
   })
 

@@ -92,6 +92,23 @@ export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("Va
 }, HttpApiSchema.annotations({ status: 400 })) {}
 
 /**
+ * A demand policy that cannot be set (issue 16): its expression does not parse or reads an
+ * unknown input, or its bounds are invalid. Each diagnostic has its position when it has one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidPolicy extends Schema.TaggedError<InvalidPolicy>()("InvalidPolicy", {
+  message: Schema.String,
+  diagnostics: Schema.Array(Schema.Struct({
+    summary: Schema.String,
+    detail: Schema.String,
+    line: Schema.optional(Schema.Number),
+    column: Schema.optional(Schema.Number)
+  }))
+}, HttpApiSchema.annotations({ status: 400 })) {}
+
+/**
  * 500: an unexpected failure; the message says what failed.
  *
  * @since 0.1.0
@@ -379,6 +396,39 @@ export const PoolStateName = Schema.Literal(
 )
 
 /**
+ * Claims (or misses) of a preset over the last 5 minutes, 15 minutes, hour and day (issue 16).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DemandCounts = Schema.Struct({
+  last5m: Schema.Number,
+  last15m: Schema.Number,
+  last1h: Schema.Number,
+  last24h: Schema.Number
+})
+
+/**
+ * A preset's demand policy and what it decides now: `desired` (what the pool works towards),
+ * `baseline` (`instances` after schedules), `value` (the policy's number before rounding up and
+ * clamping to [min, max]), `fallback` with its `error` when the policy failed and the baseline is
+ * used instead.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PresetPolicyState = Schema.Struct({
+  expression: Schema.String,
+  min: Schema.Number,
+  max: Schema.Number,
+  baseline: Schema.Number,
+  value: Schema.NullOr(Schema.Number),
+  desired: Schema.Number,
+  fallback: Schema.Boolean,
+  error: Schema.NullOr(Schema.String)
+})
+
+/**
  * A preset's pool: its template and version, desired, running and eligible prebuilds, status and
  * pool state.
  *
@@ -402,7 +452,13 @@ export const PresetStatus = Schema.Struct({
   activeVersion: Schema.Boolean,
   state: PoolStateName,
   quarantineReason: Schema.NullOr(Schema.String),
-  lastError: Schema.NullOr(Schema.String)
+  lastError: Schema.NullOr(Schema.String),
+  /** Claims (hits and misses) of the preset, by template and preset name (issue 16). */
+  claims: DemandCounts,
+  /** Claims that found no ready prebuild. */
+  misses: DemandCounts,
+  /** The preset's demand policy, `null` without one. */
+  policy: Schema.NullOr(PresetPolicyState)
 })
 
 /**
@@ -762,6 +818,80 @@ export class PrebuildsGroup extends HttpApiGroup.make("prebuilds")
 {}
 
 /**
+ * A demand policy as set (`PUT /api/v1/presets/{template}/{preset}/policy`): an HCL expression
+ * over `baseline`, `claims_5m` .. `claims_24h`, `misses_5m` .. `misses_24h`, `hour` and
+ * `weekday`, with bounds (default 0 and 100).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PolicyBody = Schema.Struct({
+  expression: Schema.String,
+  min: Schema.optional(Schema.Number),
+  max: Schema.optional(Schema.Number)
+})
+
+/**
+ * A stored demand policy.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PolicyInfo = Schema.Struct({
+  template: Schema.String,
+  preset: Schema.String,
+  expression: Schema.String,
+  min: Schema.Number,
+  max: Schema.Number,
+  updatedAt: Instant
+})
+
+/**
+ * `GET /api/v1/policies`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PoliciesResponse = Schema.Struct({ policies: Schema.Array(PolicyInfo) })
+
+/**
+ * The `DELETE /api/v1/presets/{template}/{preset}/policy` response.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PolicyRemoved = Schema.Struct({ template: Schema.String, preset: Schema.String, removed: Schema.Boolean })
+
+/**
+ * Demand policies per preset (issue 16).
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export class PoliciesGroup extends HttpApiGroup.make("policies")
+  .add(HttpApiEndpoint.get("list", "/api/v1/policies").addSuccess(PoliciesResponse))
+  .add(
+    HttpApiEndpoint.put("set", "/api/v1/presets/:template/:preset/policy")
+      .setPath(Schema.Struct({ template: Schema.String, preset: Schema.String }))
+      .setPayload(PolicyBody)
+      .addSuccess(PolicyInfo)
+      .addError(InvalidPolicy)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.del("remove", "/api/v1/presets/:template/:preset/policy")
+      .setPath(Schema.Struct({ template: Schema.String, preset: Schema.String }))
+      .addSuccess(PolicyRemoved)
+      .addError(NotFound)
+  )
+  .middleware(Authorization)
+  .annotate(
+    OpenApi.Description,
+    "Demand policies: a preset's pool size as an HCL expression over its recent claims and misses."
+  )
+{}
+
+/**
  * Workspaces and builds, with each build's error and provisioner output.
  *
  * @since 0.1.0
@@ -840,6 +970,7 @@ export class WarmpoolApi extends HttpApi.make("warmpool")
   .add(BuildsGroup)
   .add(ReconcilerGroup)
   .add(BuildControlGroup)
+  .add(PoliciesGroup)
   .addError(InternalError)
   .addError(ServiceUnavailable)
   .annotate(OpenApi.Title, "warmpool")

@@ -50,6 +50,8 @@ export const names = {
   presetValidationFailed: "coderd_prebuilt_workspaces_preset_validation_failed",
   metricsLastUpdated: "coderd_prebuilt_workspaces_metrics_last_updated",
   reconciliationPaused: "coderd_prebuilt_workspaces_reconciliation_paused",
+  prebuildClaims: "warmpool_prebuild_claims_total",
+  policyFallbacks: "warmpool_prebuild_policy_fallbacks_total",
   templateImports: "warmpool_template_imports_total"
 } as const
 
@@ -134,6 +136,13 @@ export interface Instruments {
   readonly reconciliationDuration: Histogram
   /** Tagged with the preset labels: see {@link presetLabels}. */
   readonly resourceReplacements: Counter
+  /** Claims of prebuild presets, tagged `template`, `preset` and `outcome` (`hit` | `miss`). */
+  readonly prebuildClaims: Counter
+  /**
+   * Evaluations of a demand policy that fell back to the baseline (an error or a non-number),
+   * tagged `template` and `preset`: one per cycle while the policy keeps failing.
+   */
+  readonly policyFallbacks: Counter
 }
 
 /**
@@ -205,6 +214,14 @@ const liveInstruments: Instruments = {
   resourceReplacements: Metric.counter(names.resourceReplacements, {
     description: "Claims whose build replaced resources.",
     incremental: true
+  }),
+  prebuildClaims: Metric.counter(names.prebuildClaims, {
+    description: "Claims of prebuild presets by outcome: hit (a ready prebuild was claimed) or miss (none was ready).",
+    incremental: true
+  }),
+  policyFallbacks: Metric.counter(names.policyFallbacks, {
+    description: "Demand-policy evaluations that errored or gave a non-number and fell back to the baseline.",
+    incremental: true
   })
 }
 
@@ -241,7 +258,9 @@ const noopInstruments: Instruments = {
   renderCacheEvictions: noopMetric(liveInstruments.renderCacheEvictions),
   renderDuration: noopMetric(liveInstruments.renderDuration),
   reconciliationDuration: noopMetric(liveInstruments.reconciliationDuration),
-  resourceReplacements: noopMetric(liveInstruments.resourceReplacements)
+  resourceReplacements: noopMetric(liveInstruments.resourceReplacements),
+  prebuildClaims: noopMetric(liveInstruments.prebuildClaims),
+  policyFallbacks: noopMetric(liveInstruments.policyFallbacks)
 }
 
 const inProcessNames: ReadonlySet<string> = new Set([
@@ -255,6 +274,8 @@ const inProcessNames: ReadonlySet<string> = new Set([
   names.renderDuration,
   names.reconciliationDuration,
   names.resourceReplacements,
+  names.prebuildClaims,
+  names.policyFallbacks,
   names.templateImports
 ])
 

@@ -13,6 +13,11 @@
  * `coderd_prebuilt_workspaces_resource_replacements_total`, is logged with the list for template
  * admins, and returns the list (`replacedResources`).
  *
+ * Every claim of a prebuild preset (one with `instances`) is recorded in the claim log
+ * (`ClaimLog`, issue 16) as a `hit` or a `miss` (no ready prebuild), with its instant, template,
+ * preset and version, and counted in `warmpool_prebuild_claims_total{template,preset,outcome}`.
+ * Recording never fails a claim: a store error there is logged.
+ *
  * @since 0.1.0
  */
 import { Metrics, Spans } from "@warmpool/metrics"
@@ -33,6 +38,7 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
+import * as ClaimLog from "./ClaimLog.js"
 import type {
   OrganizationId,
   PresetId,
@@ -289,8 +295,30 @@ export const make = (
         }
         const chosen = preset.value
         if (chosen.desiredInstances === null) return Option.none()
+        const record = (outcome: ClaimLog.ClaimOutcome) =>
+          Effect.flatMap(DateTime.now, (at) => {
+            const entry: ClaimLog.ClaimRecord = {
+              at,
+              templateId: listing.id,
+              templateName: listing.name,
+              presetName: chosen.name,
+              templateVersionId: versionId,
+              outcome
+            }
+            return Effect.zipRight(
+              ClaimLog.countMetric(metrics, entry),
+              store.recordClaim(entry).pipe(
+                Effect.catchAll((error) =>
+                  Effect.logWarning(`could not record a claim of ${listing.name}/${chosen.name}: ${error.message}`)
+                )
+              )
+            )
+          })
         const candidate = yield* candidateValues(store, listing.id, versionId, chosen.id)
-        if (Option.isNone(candidate)) return Option.none()
+        if (Option.isNone(candidate)) {
+          yield* record("miss")
+          return Option.none()
+        }
 
         const resolved = yield* builder.resolveParameters({
           templateVersionId: versionId,
@@ -313,7 +341,11 @@ export const make = (
           now,
           parameters: resolved.values
         })
-        if (Option.isNone(claimed)) return Option.none()
+        if (Option.isNone(claimed)) {
+          yield* record("miss")
+          return Option.none()
+        }
+        yield* record("hit")
         const result = claimed.value
         yield* notifications.offer(result.jobId)
         if (result.workspace.id !== candidate.value.workspaceId) {

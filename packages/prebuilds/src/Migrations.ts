@@ -199,6 +199,34 @@ const buildLogsSchema = (): ReadonlyArray<string> => [
 ]
 
 /**
+ * Demand (issue 16): every claim of a prebuild preset with its outcome (`hit` or `miss`), and
+ * the demand policies set per preset. Both are keyed by template and preset name (demand and
+ * policies carry over to new template versions); claims keep their template and version ids.
+ */
+const claimsDemandSchema = (): ReadonlyArray<string> => [
+  `CREATE TABLE prebuild_claims (
+    id TEXT PRIMARY KEY,
+    at BIGINT NOT NULL,
+    template_id TEXT NOT NULL,
+    template_name TEXT NOT NULL,
+    preset_name TEXT NOT NULL,
+    template_version_id TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('hit', 'miss'))
+  )`,
+  `CREATE INDEX prebuild_claims_at ON prebuild_claims (at)`,
+  `CREATE INDEX prebuild_claims_preset ON prebuild_claims (template_name, preset_name, at)`,
+  `CREATE TABLE preset_policies (
+    template_name TEXT NOT NULL,
+    preset_name TEXT NOT NULL,
+    expression TEXT NOT NULL,
+    min_instances INTEGER NOT NULL CHECK (min_instances >= 0),
+    max_instances INTEGER NOT NULL CHECK (max_instances >= min_instances),
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (template_name, preset_name)
+  )`
+]
+
+/**
  * Templates that update themselves (issue 16): every import attempt of a template, successful
  * (a new version) or not (a broken change, which leaves the active version alone), with its
  * diagnostics, for the versions list.
@@ -236,6 +264,7 @@ export const migrations: Record<string, Effect.Effect<void, SqlError, SqlClient.
   "0001_initial_schema": runStatements(initialSchema),
   "0002_job_leases": runStatements(jobLeases),
   "0003_build_logs": runStatements(buildLogsSchema),
+  "0004_claims_demand": runStatements(claimsDemandSchema),
   "0005_template_versions": runStatements(templateVersionsSchema)
 }
 

@@ -9,7 +9,6 @@ import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import type { WorkspaceId } from "./Domain.js"
-import * as PresetSchedule from "./PresetSchedule.js"
 import * as PresetState from "./PresetState.js"
 import type { Settings } from "./Settings.js"
 import type { BackoffRow, PresetSnapshot, RunningPrebuildRow } from "./Snapshot.js"
@@ -202,7 +201,7 @@ export const CreateDecision = Data.taggedEnum<CreateDecision>()
  * @category utils
  */
 export const decideCreate = (snapshot: PresetSnapshot, requested: number, now: DateTime.DateTime): CreateDecision => {
-  const limit = PresetSchedule.desiredInstancesAt(snapshot.preset, snapshot.schedules, now).instances
+  const limit = PresetState.desiredAt(snapshot, now).desired
   const capped = requested > limit
   if (snapshot.isHardLimited) return CreateDecision.SkipHardLimited({ requested, capped })
   if (snapshot.preset.prebuildStatus === "validation_failed") {

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import type * as DateTime from "effect/DateTime"
+import * as DemandPolicy from "./DemandPolicy.js"
 import type { WorkspaceTransition } from "./Domain.js"
 import * as PresetSchedule from "./PresetSchedule.js"
 import type { Settings } from "./Settings.js"
@@ -15,7 +16,7 @@ import type { PresetRow, PresetSnapshot } from "./Snapshot.js"
  * |---|---|---|
  * | `actual` | running + expired | same |
  * | `expired` | expired running prebuilds | same |
- * | `desired` | pool size from scheduling at `now` | 0 |
+ * | `desired` | pool size from scheduling at `now`, through the demand policy if any | 0 |
  * | `eligible` | non-expired running prebuilds that are ready | 0 |
  * | `extraneous` | `max(actual − expired − desired, 0)` | 0 |
  * | `starting` / `stopping` / `deleting` | in-progress builds per transition | same |
@@ -61,6 +62,23 @@ export const inProgressCount = (snapshot: PresetSnapshot, transition: WorkspaceT
 }
 
 /**
+ * The pool size an active preset wants at `now`: its `instances` after schedules (the baseline),
+ * through its demand policy when it has one (issue 16; a failing policy falls back to the
+ * baseline and the decision says why).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const desiredAt = (snapshot: PresetSnapshot, now: DateTime.DateTime): DemandPolicy.Decision =>
+  DemandPolicy.decide(
+    snapshot.preset,
+    snapshot.policy,
+    snapshot.demand,
+    PresetSchedule.desiredInstancesAt(snapshot.preset, snapshot.schedules, now).instances,
+    now
+  )
+
+/**
  * The state of a preset's pool at `now`. Expiry is already decided by the slice
  * (`Snapshot.filterByPreset` at the same `now`); `now` here drives scheduling. The state does
  * not depend on the settings; the parameter keeps the `(snapshot, now, settings)` shape of the
@@ -79,7 +97,7 @@ export const presetState = (snapshot: PresetSnapshot, now: DateTime.DateTime, _s
   if (!active) {
     return { actual, expired, desired: 0, eligible: 0, extraneous: 0, starting, stopping, deleting, active }
   }
-  const desired = PresetSchedule.desiredInstancesAt(snapshot.preset, snapshot.schedules, now).instances
+  const desired = desiredAt(snapshot, now).desired
   let eligible = 0
   for (const prebuild of snapshot.running) {
     if (prebuild.ready) eligible++

@@ -5,6 +5,11 @@
  * builds within one interval, and each cycle is reported (creates, deletes, renders actually
  * performed, template compilations, render-cache hits, and every pool).
  *
+ * A claim workload (issue 16, `ClaimWorkload`) claims prebuilds between cycles through the real
+ * `Claims` service (a trace, or seeded Poisson arrivals); demand policies (`DemandPolicy`) can be
+ * set per preset; each cycle then reports its claims and misses, and {@link run} ends with a
+ * summary: claims, misses, miss rate and idle prebuild-hours per preset.
+ *
  * The services are `Prebuilds.layerCore` ({@link environment}), the composition `serve` runs too.
  *
  * @since 0.1.0
@@ -12,15 +17,21 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
 import { Metrics } from "@warmpool/metrics"
+import { Owner } from "@warmpool/terraform"
+import * as Clock from "effect/Clock"
 import type * as ConfigError from "effect/ConfigError"
 import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Random from "effect/Random"
 import * as TestClock from "effect/TestClock"
 import * as TestContext from "effect/TestContext"
+import * as Claims from "./Claims.js"
+import * as ClaimWorkload from "./ClaimWorkload.js"
+import * as DemandPolicy from "./DemandPolicy.js"
 import * as Prebuilds from "./Prebuilds.js"
 import * as Provisioner from "./Provisioner.js"
 import * as Reconciler from "./Reconciler.js"
@@ -76,6 +87,12 @@ export interface SimulationOptions {
   readonly settings?: Partial<Settings.Settings> | undefined
   /** `live` (default) or `noop` caches. */
   readonly caches?: "live" | "noop" | undefined
+  /** Claims to replay, by offset from the start (issue 16). */
+  readonly claims?: ReadonlyArray<ClaimWorkload.ClaimArrival> | undefined
+  /** Poisson claim arrivals per preset, drawn from a `Random` seeded by {@link seed}. */
+  readonly claimRates?: ReadonlyArray<ClaimWorkload.ClaimRate> | undefined
+  /** Demand policies by `"template/preset"`, set before the first cycle. */
+  readonly policies?: Readonly<Record<string, DemandPolicy.PolicyInput>> | undefined
 }
 
 /**
@@ -94,6 +111,11 @@ export interface SimulatedPool {
   readonly status: string
   /** The derived pool state (`filling`, `ready`, `backing_off`, ...: see `PoolState`). */
   readonly state: string
+  /** Claims and misses of the preset since the previous cycle. */
+  readonly claims: number
+  readonly misses: number
+  /** Why the preset's demand policy fell back to its baseline, `null` when it did not (or has none). */
+  readonly policyError: string | null
 }
 
 /**
@@ -116,7 +138,22 @@ export interface SimulatedCycle {
   readonly cacheHits: number
   readonly cacheMisses: number
   readonly errors: number
+  /** Claims (hits and misses) and misses since the previous cycle, all presets. */
+  readonly claims: number
+  readonly misses: number
   readonly presets: ReadonlyArray<SimulatedPool>
+}
+
+/**
+ * The end of a run: per preset, claims, misses, miss rate and idle prebuild-hours.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SimulationSummary {
+  readonly presets: ReadonlyArray<ClaimWorkload.PresetTally>
+  /** Claims that failed (an unknown template or preset, ...), neither hits nor misses. */
+  readonly claimErrors: number
 }
 
 /**
@@ -156,11 +193,19 @@ const settle = (provisioner: Provisioner.ProvisionerShape) =>
     }
   })
 
+/** The claims still to come (absolute virtual instants, in order) and what runs one. */
+interface Workload {
+  readonly arrivals: ReadonlyArray<{ readonly atMillis: number; readonly arrival: ClaimWorkload.ClaimArrival }>
+  next: number
+  readonly claim: (arrival: ClaimWorkload.ClaimArrival) => Effect.Effect<void>
+}
+
 const advance = (
   provisioner: Provisioner.ProvisionerShape,
   store: Store.StoreShape,
   duration: Duration.Duration,
-  step: Duration.Duration
+  step: Duration.Duration,
+  workload: Workload
 ) =>
   Effect.gen(function*() {
     let remaining = Duration.toMillis(duration)
@@ -168,24 +213,62 @@ const advance = (
     while (remaining > 0) {
       const pending = yield* Effect.orElseSucceed(Effect.map(store.pendingJobs(), (jobs) => jobs.length), () => 1)
       const idle = (yield* provisioner.inFlight) === 0 && pending === 0
-      // Nothing in flight: nothing can happen before the next cycle, so jump.
-      const by = idle ? remaining : Math.min(stepMillis, remaining)
-      yield* TestClock.adjust(Duration.millis(by))
-      yield* settle(provisioner)
-      remaining -= by
+      // Nothing in flight: nothing can happen before the next cycle (or claim), so jump.
+      let by = idle ? remaining : Math.min(stepMillis, remaining)
+      const now = yield* Clock.currentTimeMillis
+      const due = workload.arrivals[workload.next]
+      if (due !== undefined) by = Math.min(by, Math.max(0, due.atMillis - now))
+      if (by > 0) {
+        yield* TestClock.adjust(Duration.millis(by))
+        yield* settle(provisioner)
+        remaining -= by
+      }
+      // Claims due now (also those exactly at the cycle's instant) run before the cycle.
+      while (
+        workload.next < workload.arrivals.length && workload.arrivals[workload.next]!.atMillis <= now + by
+      ) {
+        yield* workload.claim(workload.arrivals[workload.next]!.arrival)
+        workload.next++
+      }
     }
   })
 
-const poolsOf = (result: Reconciler.CycleResult): ReadonlyArray<SimulatedPool> =>
-  result.pools.filter((pool) => pool.activeVersion).map((pool) => ({
-    template: pool.template,
-    preset: pool.preset,
-    desired: pool.desired,
-    running: pool.running,
-    eligible: pool.eligible,
-    status: pool.status,
-    state: pool.state
-  }))
+const poolsOf = (
+  result: Reconciler.CycleResult,
+  claimed: ReadonlyMap<string, { claims: number; misses: number }>
+): ReadonlyArray<SimulatedPool> =>
+  result.pools.filter((pool) => pool.activeVersion).map((pool) => {
+    const counts = claimed.get(`${pool.template}/${pool.preset}`)
+    return {
+      template: pool.template,
+      preset: pool.preset,
+      desired: pool.desired,
+      running: pool.running,
+      eligible: pool.eligible,
+      status: pool.status,
+      state: pool.state,
+      claims: counts?.claims ?? 0,
+      misses: counts?.misses ?? 0,
+      policyError: pool.policy?.error ?? null
+    }
+  })
+
+/** Sets the `--policies` of a run (validated: an invalid one stops the run before it starts). */
+const setPolicies = (store: Store.StoreShape, policies: Readonly<Record<string, DemandPolicy.PolicyInput>>) =>
+  Effect.forEach(Object.entries(policies), ([key, input]) =>
+    Effect.gen(function*() {
+      const slash = key.indexOf("/")
+      if (slash <= 0 || slash === key.length - 1) {
+        return yield* new SimulationError({ message: `policy "${key}": expected a "template/preset" key` })
+      }
+      const policy = DemandPolicy.make(input)
+      if (Either.isLeft(policy)) {
+        return yield* new SimulationError({ message: `policy "${key}": ${policy.left.message}` })
+      }
+      yield* store.setPolicy(key.slice(0, slash), key.slice(slash + 1), policy.right, yield* DateTime.now).pipe(
+        Effect.mapError((error) => new SimulationError({ message: `policy "${key}": ${error.message}` }))
+      )
+    }), { discard: true })
 
 /**
  * Run a simulation: `onImport` receives the import results, `onCycle` each cycle as it ends.
@@ -198,6 +281,8 @@ export const run = <E1, E2>(
   callbacks: {
     readonly onImport: (imports: ReadonlyArray<TemplateImport.DirectoryImport>) => Effect.Effect<void, E1>
     readonly onCycle: (cycle: SimulatedCycle) => Effect.Effect<void, E2>
+    /** The summary, after the last cycle. */
+    readonly onSummary?: ((summary: SimulationSummary) => Effect.Effect<void, E2>) | undefined
   }
 ): Effect.Effect<void, SimulationError | E1 | E2, FileSystem.FileSystem | Path.Path> => {
   const interval = Duration.decode(options.interval ?? Duration.minutes(1))
@@ -221,6 +306,43 @@ export const run = <E1, E2>(
     yield* callbacks.onImport(imports)
     const reconciler = yield* Reconciler.make({ settings })
     const store = yield* Store.Store
+    yield* setPolicies(store, options.policies ?? {})
+    const claims = yield* Claims.Claims
+    const tally = ClaimWorkload.makeTally()
+    const start = yield* Clock.currentTimeMillis
+    const planned = yield* ClaimWorkload.arrivals(
+      { trace: options.claims, rates: options.claimRates, seed: options.seed ?? 1 },
+      cycles * Duration.toMillis(interval)
+    )
+    // Claims since the previous cycle, by "template/preset".
+    let claimedSince = new Map<string, { claims: number; misses: number }>()
+    let claimErrors = 0
+    let claimNumber = 0
+    const workload: Workload = {
+      arrivals: planned.map((arrival) => ({ atMillis: start + arrival.offsetMillis, arrival })),
+      next: 0,
+      claim: (arrival) =>
+        Effect.gen(function*() {
+          claimNumber++
+          const outcome = yield* Effect.either(claims.claim({
+            template: arrival.template,
+            preset: arrival.preset,
+            owner: { ...Owner.empty, id: `simulated-user-${claimNumber}`, name: `user${claimNumber}` },
+            workspaceName: `claim-${claimNumber}`
+          }))
+          if (Either.isLeft(outcome)) {
+            claimErrors++
+            return yield* Effect.logError(
+              `claim of ${arrival.template}/${arrival.preset} failed: ${outcome.left.message}`
+            )
+          }
+          const hit = outcome.right._tag === "Some"
+          tally.claimed(arrival.template, arrival.preset, hit)
+          const key = `${arrival.template}/${arrival.preset}`
+          const counts = claimedSince.get(key) ?? { claims: 0, misses: 0 }
+          claimedSince.set(key, { claims: counts.claims + 1, misses: counts.misses + (hit ? 0 : 1) })
+        })
+    }
     const provisioner = yield* Provisioner.makeEcho({
       delay,
       pollInterval,
@@ -232,8 +354,15 @@ export const run = <E1, E2>(
       Effect.withRandom(Random.make(`${options.seed ?? 1}:provisioner`)),
       Effect.mapError((error) => new SimulationError({ message: `invalid provisioner options: ${error}` }))
     )
+    let previousPools: ReadonlyArray<SimulatedPool> = []
     for (let cycle = 1; cycle <= cycles; cycle++) {
-      yield* advance(provisioner, store, interval, step)
+      // Idle prebuild-hours: each pool's running prebuilds as the last cycle saw them, held for
+      // one interval (claims in between are not subtracted: a slight over-count, alike for
+      // every policy).
+      for (const pool of previousPools) {
+        tally.held(pool.template, pool.preset, pool.running, Duration.toMillis(interval))
+      }
+      yield* advance(provisioner, store, interval, step, workload)
       const result = yield* reconciler.reconcileOnce.pipe(
         Effect.catchAll((error) =>
           Effect.succeed<Reconciler.CycleResult>({
@@ -262,6 +391,13 @@ export const run = <E1, E2>(
         )
       )
       const report = result.report
+      const pools = poolsOf(result, claimedSince)
+      const claimedTotal = Array.from(claimedSince.values()).reduce(
+        (sum, c) => ({ claims: sum.claims + c.claims, misses: sum.misses + c.misses }),
+        { claims: 0, misses: 0 }
+      )
+      claimedSince = new Map()
+      previousPools = pools
       yield* callbacks.onCycle({
         cycle,
         at: DateTime.formatIso(yield* DateTime.now),
@@ -273,9 +409,12 @@ export const run = <E1, E2>(
         cacheHits: report.cacheHits,
         cacheMisses: report.cacheMisses,
         errors: report.errors,
-        presets: poolsOf(result)
+        claims: claimedTotal.claims,
+        misses: claimedTotal.misses,
+        presets: pools
       })
     }
+    if (callbacks.onSummary !== undefined) yield* callbacks.onSummary({ presets: tally.presets(), claimErrors })
   })
 
   const services = Prebuilds.layerCore({ caches: options.caches }).pipe(

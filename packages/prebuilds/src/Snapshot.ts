@@ -11,6 +11,8 @@
 import * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { ClaimCounts } from "./ClaimLog.js"
+import { type Policy, PresetPolicy } from "./DemandPolicy.js"
 import {
   Count,
   Instant,
@@ -183,7 +185,11 @@ export const Snapshot = Schema.Struct({
   inProgress: Schema.Array(InProgressRow),
   pendingCounts: Schema.Array(PendingCountRow),
   backoffs: Schema.Array(BackoffRow),
-  hardLimitedPresetIds: Schema.Array(PresetId)
+  hardLimitedPresetIds: Schema.Array(PresetId),
+  /** Demand policies by (template name, preset name) (issue 16; absent = none). */
+  policies: Schema.optional(Schema.Array(PresetPolicy)),
+  /** Claim counts at the snapshot's instant by (template name, preset name) (absent = none). */
+  demand: Schema.optional(Schema.Array(ClaimCounts))
 })
 /**
  * The decoded type of the `Snapshot` schema.
@@ -226,6 +232,10 @@ export interface PresetSnapshot {
   readonly pendingCount: number
   readonly backoff: Option.Option<BackoffRow>
   readonly isHardLimited: boolean
+  /** The preset's demand policy (by template and preset name), if it has one. */
+  readonly policy?: Policy | null | undefined
+  /** The preset's claim counts (by template and preset name), if it was claimed in 24 h. */
+  readonly demand?: ClaimCounts | null | undefined
 }
 
 /**
@@ -254,7 +264,11 @@ interface Index {
   readonly pendingCounts: ReadonlyMap<PresetId, number>
   readonly backoffs: ReadonlyMap<PresetId, BackoffRow>
   readonly hardLimited: ReadonlySet<PresetId>
+  readonly policies: ReadonlyMap<string, PresetPolicy>
+  readonly demand: ReadonlyMap<string, ClaimCounts>
 }
+
+const byName = (templateName: string, presetName: string): string => `${templateName}\u0000${presetName}`
 
 const groupBy = <A>(rows: ReadonlyArray<A>, key: (row: A) => PresetId | null): Map<PresetId, Array<A>> => {
   const groups = new Map<PresetId, Array<A>>()
@@ -293,7 +307,9 @@ const indexOf = (snapshot: Snapshot): Index => {
     inProgress: groupBy(snapshot.inProgress, (row) => row.presetId),
     pendingCounts,
     backoffs,
-    hardLimited: new Set(snapshot.hardLimitedPresetIds)
+    hardLimited: new Set(snapshot.hardLimitedPresetIds),
+    policies: new Map((snapshot.policies ?? []).map((row) => [byName(row.templateName, row.presetName), row])),
+    demand: new Map((snapshot.demand ?? []).map((row) => [byName(row.templateName, row.presetName), row]))
   }
   indexes.set(snapshot, index)
   return index
@@ -314,7 +330,9 @@ const slice = (index: Index, preset: PresetRow, now: DateTime.DateTime): PresetS
     inProgress: index.inProgress.get(preset.presetId) ?? [],
     pendingCount: index.pendingCounts.get(preset.presetId) ?? 0,
     backoff: Option.fromNullable(index.backoffs.get(preset.presetId)),
-    isHardLimited: index.hardLimited.has(preset.presetId)
+    isHardLimited: index.hardLimited.has(preset.presetId),
+    policy: index.policies.get(byName(preset.templateName, preset.presetName)) ?? null,
+    demand: index.demand.get(byName(preset.templateName, preset.presetName)) ?? null
   }
 }
 

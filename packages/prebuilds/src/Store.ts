@@ -23,6 +23,8 @@ import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import type { ClaimCounts, ClaimRecord } from "./ClaimLog.js"
+import type { Policy, PresetPolicy } from "./DemandPolicy.js"
 import type {
   Agent,
   OrganizationId,
@@ -798,6 +800,29 @@ export interface StoreShape {
   // Metrics
   /** The store-derived counters of §8, by (template, preset, organization) name. */
   readonly prebuildCounts: () => Effect.Effect<ReadonlyArray<PrebuildCount>, StoreError>
+
+  // Demand (issue 16): the claim log and demand policies, by template and preset name
+  /** Records a claim (hit or miss); claims older than 7 days are pruned. */
+  readonly recordClaim: (record: ClaimRecord) => Effect.Effect<void, StoreError>
+  /** Recorded claims, newest first (default limit 100). */
+  readonly listClaims: (filter?: {
+    readonly templateName?: string | undefined
+    readonly presetName?: string | undefined
+    readonly limit?: number | undefined
+  }) => Effect.Effect<ReadonlyArray<ClaimRecord>, StoreError>
+  /** Claims and misses per preset over 5 min, 15 min, 1 h and 24 h before `now` (claimed presets only). */
+  readonly claimCounts: (now: DateTime.Utc) => Effect.Effect<ReadonlyArray<ClaimCounts>, StoreError>
+  /** Every demand policy. */
+  readonly policies: () => Effect.Effect<ReadonlyArray<PresetPolicy>, StoreError>
+  /** Sets a preset's demand policy (validated by `DemandPolicy.make`), replacing any. */
+  readonly setPolicy: (
+    templateName: string,
+    presetName: string,
+    policy: Policy,
+    now: DateTime.Utc
+  ) => Effect.Effect<PresetPolicy, StoreError>
+  /** Removes a preset's demand policy; whether it had one. */
+  readonly deletePolicy: (templateName: string, presetName: string) => Effect.Effect<boolean, StoreError>
 }
 
 /**

@@ -126,3 +126,24 @@ export * as Quarantine from "./Quarantine.js"
  * @since 0.1.0
  */
 export * as Prebuilds from "./Prebuilds.js"
+
+/**
+ * The claim log: claims and misses per preset (issue 16).
+ *
+ * @since 0.1.0
+ */
+export * as ClaimLog from "./ClaimLog.js"
+
+/**
+ * Demand policies: a preset's pool size as an HCL expression over its demand (issue 16).
+ *
+ * @since 0.1.0
+ */
+export * as DemandPolicy from "./DemandPolicy.js"
+
+/**
+ * Claim workloads of `simulate`: traces and seeded Poisson arrivals (issue 16).
+ *
+ * @since 0.1.0
+ */
+export * as ClaimWorkload from "./ClaimWorkload.js"

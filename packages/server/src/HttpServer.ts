@@ -35,6 +35,7 @@ import * as HealthHandlers from "./HealthHandlers.js"
 import { depthScanner, describeProblem, shapeProblem } from "./internal/jsonShape.js"
 import { withReadBody } from "./internal/readRequest.js"
 import { BodyTooLarge, lingerAfterEarlyAnswer, readBody } from "./internal/requestBody.js"
+import * as PolicyHandlers from "./PolicyHandlers.js"
 import * as PrebuildHandlers from "./PrebuildHandlers.js"
 import type { Readiness } from "./Readiness.js"
 import * as ReconcilerHandlers from "./ReconcilerHandlers.js"
@@ -72,7 +73,8 @@ export const layerApi: Layer.Layer<HttpApi.Api, never, Requirements> = HttpApiBu
       PrebuildHandlers.layer,
       BuildHandlers.layer,
       ReconcilerHandlers.layer,
-      BuildControlHandlers.layer
+      BuildControlHandlers.layer,
+      PolicyHandlers.layer
     )
   ),
   Layer.provide(Authorization.layer)

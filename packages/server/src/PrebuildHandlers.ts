@@ -16,6 +16,23 @@ import { ownerOf } from "./internal/owner.js"
 
 const decodeDiagnostics = Schema.decodeUnknownOption(Schema.Array(RenderOutput.Diagnostic))
 
+/** Claims, misses and the demand policy of a pool (issue 16). */
+const demandOf = (pool: Reconciler.PoolStatus) => ({
+  claims: {
+    last5m: pool.demand.claims5m,
+    last15m: pool.demand.claims15m,
+    last1h: pool.demand.claims1h,
+    last24h: pool.demand.claims24h
+  },
+  misses: {
+    last5m: pool.demand.misses5m,
+    last15m: pool.demand.misses15m,
+    last1h: pool.demand.misses1h,
+    last24h: pool.demand.misses24h
+  },
+  policy: pool.policy === null ? null : { ...pool.policy, fallback: pool.policy.error !== null }
+})
+
 /**
  * @since 0.1.0
  * @category layers
@@ -71,7 +88,8 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "prebuilds", (handlers) =
               activeVersion: p.activeVersion,
               state: p.state,
               quarantineReason: p.quarantineReason,
-              lastError: p.lastError
+              lastError: p.lastError,
+              ...demandOf(p)
             }))
           })),
           Effect.catchTag("StoreError", storeFailure)

@@ -93,6 +93,10 @@ export const settings = {
     default: 3,
     doc: "Renders of one template version that may exceed a budget or deadline before the version is quarantined."
   }),
+  policies: Setting.optional("policies", Setting.path, {
+    doc:
+      "A JSON file of demand policies set at start: {\"template/preset\": {\"expression\": \"...\", \"min\": 0, \"max\": 20}}."
+  }),
   provisioner: Setting.make("provisioner", Setting.choice("echo", "command"), {
     default: "echo" as "echo" | "command",
     doc: "Which provisioner runs the builds: echo (simulated) or command (runs --provisioner-command per job)."
@@ -352,6 +356,8 @@ export interface ServerConfigShape {
   readonly budgets: Budgets.Budgets
   /** Where the services' spans are exported (OTLP over HTTP); `None`: nowhere. */
   readonly otlpEndpoint: Option.Option<string>
+  /** A JSON file of demand policies set in the store at start (issue 16). */
+  readonly policies: Option.Option<string>
 }
 
 /**
@@ -460,7 +466,8 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
       maxTfvarsBytes: v.budgetMaxTfvarsBytes,
       maxNestingDepth: v.budgetMaxNestingDepth
     },
-    otlpEndpoint: v.otlpEndpoint
+    otlpEndpoint: v.otlpEndpoint,
+    policies: v.policies
   })
 }
 

@@ -220,6 +220,7 @@ const effects: ReadonlyArray<
   ["template-cache-sweep-interval", "30s", (c) => Duration.toMillis(c.templateCache.sweepInterval), 30_000],
   ["template-cache-capacity", "2", (c) => c.templateCache.capacity, 2],
   ["quarantine-threshold", "5", (c) => c.prebuilds.quarantineThreshold, 5],
+  ["policies", "/srv/policies.json", (c) => Option.getOrNull(c.policies), "/srv/policies.json"],
   ["provisioner-workers", "4", (c) => c.provisionerWorkers, 4],
   ["max-pending-jobs", "7", (c) => c.maxPendingJobs, 7],
   ["watch", "true", (c) => c.watch, true],

@@ -9,7 +9,7 @@ import * as NodePath from "@effect/platform-node/NodePath"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { Metrics } from "@warmpool/metrics"
-import { Reconciler, ReconcilerMetrics, Store, TemplateImport } from "@warmpool/prebuilds"
+import { type DemandPolicy, Reconciler, ReconcilerMetrics, Store, TemplateImport } from "@warmpool/prebuilds"
 import {
   App,
   HttpServer as WarmpoolHttpServer,
@@ -22,12 +22,14 @@ import {
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { exitCode } from "../internal/keyValue.js"
+import * as DemandFiles from "./demandFiles.js"
 import { layerLogger } from "./logFormat.js"
 
 export interface ServeArgs {
@@ -155,6 +157,19 @@ const readConfigFile = (file: string) =>
     })
   })
 
+/** Sets the `--policies` in the store (they replace the presets' stored policies). */
+const setPolicies = (policies: ReadonlyArray<DemandPolicy.PolicyEntry>) =>
+  Effect.gen(function*() {
+    const store = yield* Store.Store
+    const now = yield* DateTime.now
+    for (const entry of policies) {
+      yield* store.setPolicy(entry.templateName, entry.presetName, entry.policy, now)
+      yield* Effect.logInfo(
+        `demand policy of ${entry.templateName}/${entry.presetName}: ${entry.policy.expression} in [${entry.policy.min}, ${entry.policy.max}]`
+      )
+    }
+  })
+
 const checkTemplatesDirectory = (dir: string) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
@@ -208,8 +223,16 @@ const serve = (config: ServerConfig.ServerConfigShape) =>
     if (config.watch && Option.isNone(config.templates)) {
       return yield* new ServeProblem({ message: "--watch needs --templates (the directory to watch)", code: 2 })
     }
+    // Demand policies (issue 16) are validated before anything starts, and set after the import.
+    const policies = Option.isSome(config.policies)
+      ? yield* Effect.mapError(
+        DemandFiles.readPolicies(config.policies.value),
+        (message) => new ServeProblem({ message, code: 2 })
+      )
+      : []
     const program = Effect.gen(function*() {
       const imported = Option.isSome(config.templates) ? yield* importTemplates(config.templates.value) : undefined
+      yield* setPolicies(policies)
       // The metrics refresh ran once when the reconciler started, before the import: publish the
       // imported presets now rather than after the first refresh interval.
       if (imported !== undefined && imported > 0) {

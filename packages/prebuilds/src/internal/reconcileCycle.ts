@@ -130,6 +130,26 @@ const reportProblems = (deps: CycleDeps, slices: ReadonlyArray<Snapshot.PresetSn
   ], { discard: true })
 }
 
+/**
+ * Demand policies that fell back to their baseline in this cycle (issue 16): one count each in
+ * `warmpool_prebuild_policy_fallbacks_total` and a warning (the pool still reconciles, on its
+ * baseline).
+ */
+const reportPolicyFallbacks = (deps: CycleDeps, pools: ReadonlyArray<PoolStatus>) =>
+  Effect.forEach(
+    pools.filter((pool) => pool.activeVersion && pool.policy !== null && pool.policy.error !== null),
+    (pool) =>
+      Effect.zipRight(
+        Metric.increment(
+          Metric.tagged(Metric.tagged(deps.metrics.policyFallbacks, "template", pool.template), "preset", pool.preset)
+        ),
+        Effect.logWarning(
+          `demand policy of ${pool.template}/${pool.preset} fell back to its baseline of ${pool.policy?.baseline}: ${pool.policy?.error}`
+        )
+      ),
+    { discard: true }
+  )
+
 const percent = (part: number, whole: number): string => whole === 0 ? "n/a" : `${Math.round((100 * part) / whole)}%`
 
 const logLine = (report: CycleReport): Effect.Effect<void> => {
@@ -185,6 +205,7 @@ export const runCycle = (
         const slices = Snapshot.presetSnapshots(snapshot, now)
         pools = poolStatuses(snapshot, now, deps.settings, false)
         filled = poolsFilled(snapshot, now, deps.settings)
+        yield* reportPolicyFallbacks(deps, pools)
         yield* reportProblems(deps, slices)
         const work = slices.filter((slice) => !PresetActions.canSkip(slice))
         presetsReconciled = work.length

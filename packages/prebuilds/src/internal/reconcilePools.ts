@@ -5,6 +5,7 @@
  * @internal
  */
 import * as DateTime from "effect/DateTime"
+import * as ClaimLog from "../ClaimLog.js"
 import type { PrebuildStatus, PresetId, TemplateId, TemplateVersionId } from "../Domain.js"
 import * as PoolState from "../PoolState.js"
 import * as PresetState from "../PresetState.js"
@@ -47,9 +48,35 @@ export interface PoolStatus {
   readonly lastError: string | null
   /** The preset is on its template's active version. */
   readonly activeVersion: boolean
+  /** The preset's demand policy and what it decided at `now` (issue 16), `null` without one. */
+  readonly policy: PoolPolicy | null
+  /** Claims and misses of the preset (by template and preset name) over 5 min .. 24 h. */
+  readonly demand: ClaimLog.ClaimCounts
 }
 
-const reasonOf = (slice: Snapshot.PresetSnapshot, state: PoolState.PoolState, settings: Settings): string => {
+/**
+ * A preset's demand policy with its decision: `desired` is what the pool works towards,
+ * `baseline` the `instances` after schedules, `value` the policy's number before rounding and
+ * clamping, `error` why it fell back to the baseline (`null` when it did not).
+ *
+ * @internal
+ */
+export interface PoolPolicy {
+  readonly expression: string
+  readonly min: number
+  readonly max: number
+  readonly baseline: number
+  readonly value: number | null
+  readonly desired: number
+  readonly error: string | null
+}
+
+const reasonOf = (
+  slice: Snapshot.PresetSnapshot,
+  state: PoolState.PoolState,
+  settings: Settings,
+  now: DateTime.Utc
+): string => {
   const preset = slice.preset
   switch (state.state) {
     case "template_deleted":
@@ -71,8 +98,12 @@ const reasonOf = (slice: Snapshot.PresetSnapshot, state: PoolState.PoolState, se
         state.backingOffUntil === null ? "?" : DateTime.formatIso(state.backingOffUntil)
       }`
     case "ready":
-    case "filling":
-      return ""
+    case "filling": {
+      const decision = PresetState.desiredAt(slice, now)
+      return decision.error === null
+        ? ""
+        : `demand policy failed (${decision.error}): using the baseline of ${decision.baseline}`
+    }
   }
 }
 
@@ -102,14 +133,31 @@ export const poolStatuses = (
       running: state.actual,
       eligible: state.eligible,
       status: slice.isHardLimited && preset.prebuildStatus === "healthy" ? "hard_limited" : preset.prebuildStatus,
-      statusReason: reasonOf(slice, pool, settings),
+      statusReason: reasonOf(slice, pool, settings, now),
       backoffUntil: pool.backingOffUntil === null ? null : DateTime.formatIso(pool.backingOffUntil),
       state: pool.state,
       quarantineReason: pool.quarantineReason,
       lastError: null,
-      activeVersion: preset.usingActiveVersion
+      activeVersion: preset.usingActiveVersion,
+      policy: policyOf(slice, now),
+      demand: slice.demand ?? ClaimLog.noClaims(preset.templateName, preset.presetName)
     }
   })
+
+const policyOf = (slice: Snapshot.PresetSnapshot, now: DateTime.Utc): PoolPolicy | null => {
+  const policy = slice.policy ?? null
+  if (policy === null) return null
+  const decision = PresetState.desiredAt(slice, now)
+  return {
+    expression: policy.expression,
+    min: policy.min,
+    max: policy.max,
+    baseline: decision.baseline,
+    value: decision.value,
+    desired: decision.desired,
+    error: decision.error
+  }
+}
 
 /**
  * How many pools of active presets that can fill (`PoolState.canFill`: not failing validation,

@@ -12,6 +12,7 @@ import type * as Scope from "effect/Scope"
 import * as Migrations from "../Migrations.js"
 import type { SnapshotReads, StoreOptions, StoreShape } from "../Store.js"
 import type { StoreContext } from "./storeContext.js"
+import * as Demand from "./storeDemand.js"
 import { dialectOf } from "./storeDialect.js"
 import { fromSqlError, operation, type StoreError } from "./storeError.js"
 import * as Jobs from "./storeJobs.js"
@@ -163,7 +164,14 @@ export const makeStore = (
       recordRenderOverrun: (versionId, reason, threshold, now) =>
         op("recordRenderOverrun")(Visibility.recordRenderOverrun(ctx, versionId, reason, threshold, now)),
       quarantineOf: (versionId) => op("quarantineOf")(Visibility.quarantineOf(ctx, versionId)),
-      prebuildCounts: () => op("prebuildCounts")(Metrics.prebuildCounts(ctx))
+      prebuildCounts: () => op("prebuildCounts")(Metrics.prebuildCounts(ctx)),
+      recordClaim: (record) => op("recordClaim")(Demand.recordClaim(ctx, record)),
+      listClaims: (filter) => op("listClaims")(Demand.listClaims(ctx, filter ?? {})),
+      claimCounts: (now) => op("claimCounts")(Demand.readClaimCounts(sql, now)),
+      policies: () => op("policies")(Demand.readPolicies(sql)),
+      setPolicy: (templateName, presetName, policy, now) =>
+        op("setPolicy")(Demand.setPolicy(ctx, templateName, presetName, policy, now)),
+      deletePolicy: (templateName, presetName) => op("deletePolicy")(Demand.deletePolicy(ctx, templateName, presetName))
     }
     return store
   })

@@ -30,6 +30,7 @@ import type {
   ScheduleRow,
   Snapshot
 } from "../Snapshot.js"
+import { readClaimCounts, readPolicies } from "./storeDemand.js"
 import { readBoolean, readNullableNumber, readNumber } from "./storeDialect.js"
 import { instant, nullableInstant } from "./storeRows.js"
 import { currentPresetOf, hasUnreadyAgent, isLatestBuild, isUnpickedJob } from "./storeSql.js"
@@ -263,7 +264,10 @@ export const readSnapshot = (
     const pendingCounts = yield* readPendingCounts(sql)
     const backoffs = yield* readBackoffs(sql, windowStart)
     const hardLimitedPresetIds = yield* readHardLimited(sql, settings.failureHardLimit)
-    return { presets, schedules, running, inProgress, pendingCounts, backoffs, hardLimitedPresetIds }
+    // Issue 16: demand policies and the claim counts they read.
+    const policies = yield* readPolicies(sql)
+    const demand = yield* readClaimCounts(sql, now)
+    return { presets, schedules, running, inProgress, pendingCounts, backoffs, hardLimitedPresetIds, policies, demand }
   })
 
 /**

@@ -18,6 +18,9 @@ import type {
   BuildLogs,
   BuildsResponse,
   PausedResponse,
+  PolicyBody,
+  PolicyInfo,
+  PolicyRemoved,
   PresetsResponse,
   ReconcilerState,
   RenderRequestBody,
@@ -57,6 +60,10 @@ export interface ApiClient {
   readonly buildLogs: (buildId: string) => Promise<ApiResult<BuildLogs>>
   /** Lifts a preset's hard limit, backoff and quarantine. */
   readonly resumePreset: (template: string, preset: string) => Promise<ApiResult<ResumeResponse>>
+  /** Sets a preset's demand policy (a bad expression: `HttpFailure` 400 with the diagnostic). */
+  readonly setPolicy: (template: string, preset: string, body: PolicyBody) => Promise<ApiResult<PolicyInfo>>
+  /** Removes a preset's demand policy. */
+  readonly removePolicy: (template: string, preset: string) => Promise<ApiResult<PolicyRemoved>>
 }
 
 /**
@@ -216,6 +223,8 @@ export const makeApiClient = (options: ApiClientOptions): ApiClient => {
       }))
     },
     buildLogs: (buildId) => call(client.builds.logs({ path: { id: buildId } })),
-    resumePreset: (template, preset) => call(client.prebuilds.resume({ path: { template, preset } }))
+    resumePreset: (template, preset) => call(client.prebuilds.resume({ path: { template, preset } })),
+    setPolicy: (template, preset, body) => call(client.policies.set({ path: { template, preset }, payload: body })),
+    removePolicy: (template, preset) => call(client.policies.remove({ path: { template, preset } }))
   }
 }

@@ -164,3 +164,38 @@ export type ReconcilerState = typeof Api.ReconcilerResponse.Type
  * @since 0.1.0
  */
 export type PausedResponse = typeof Api.PausedResponse.Type
+
+/**
+ * Claims (or misses) of a preset over the last 5 minutes, 15 minutes, hour and day (issue 16).
+ *
+ * @since 0.1.0
+ */
+export type DemandCounts = typeof Api.DemandCounts.Type
+
+/**
+ * A preset's demand policy with what it decides now (`GET /api/v1/presets` `policy`).
+ *
+ * @since 0.1.0
+ */
+export type PresetPolicyState = typeof Api.PresetPolicyState.Type
+
+/**
+ * The body of `PUT /api/v1/presets/{template}/{preset}/policy`.
+ *
+ * @since 0.1.0
+ */
+export type PolicyBody = typeof Api.PolicyBody.Type
+
+/**
+ * A stored policy (the `PUT` response).
+ *
+ * @since 0.1.0
+ */
+export type PolicyInfo = typeof Api.PolicyInfo.Type
+
+/**
+ * The `DELETE` response.
+ *
+ * @since 0.1.0
+ */
+export type PolicyRemoved = typeof Api.PolicyRemoved.Type

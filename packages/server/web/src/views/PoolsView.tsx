@@ -1,6 +1,7 @@
 /**
- * The prebuild pool dashboard: every preset's pool (desired, running, eligible, status), the
- * reconciler's state and last cycles, and the render cache's hit rate. Refreshes every 2 s.
+ * The prebuild pool dashboard: every preset's pool (desired, running, eligible, status, demand
+ * and its demand policy), the reconciler's state and last cycles, and the render cache's hit
+ * rate. Refreshes every 2 s.
  *
  * @since 0.1.0
  */
@@ -9,6 +10,7 @@ import type { ApiClient } from "../api/client.js"
 import { describeFailure } from "../api/client.js"
 import type { PresetPool, ReconcilerCycle, ReconcilerState } from "../api/types.js"
 import { HitRateChart } from "../components/HitRateChart.js"
+import { PolicyCell } from "../components/PolicyCell.js"
 import { formatClock, formatDuration, formatPercent, formatUntil } from "../logic/format.js"
 import { hitRates } from "../logic/hitRate.js"
 import { canResume, fillOf, groupByTemplate, needsAttention, stateLabel, versionLabel } from "../logic/pools.js"
@@ -155,6 +157,11 @@ export const PoolsView = ({ client }: { readonly client: ApiClient }) => {
               resuming={resuming}
               onResume={(pool) =>
                 void resume(pool)}
+              client={client}
+              onPolicyChanged={(message) => {
+                setAnnouncement(message)
+                void refresh()
+              }}
             />
           </section>
         ))}
@@ -213,11 +220,13 @@ const ReconcilerControl = (
 )
 
 const PoolTable = (
-  { now, onResume, pools, resuming }: {
+  { client, now, onPolicyChanged, onResume, pools, resuming }: {
     readonly pools: ReadonlyArray<PresetPool>
     readonly now: number
     readonly resuming: string | undefined
     readonly onResume: (pool: PresetPool) => void
+    readonly client: ApiClient
+    readonly onPolicyChanged: (message: string) => void
   }
 ) => (
   <div class="table-wrap">
@@ -230,6 +239,7 @@ const PoolTable = (
         <col class="col-fill" />
         <col class="col-status" />
         <col class="col-backoff" />
+        <col class="col-demand" />
         <col class="col-actions" />
       </colgroup>
       <thead>
@@ -241,6 +251,7 @@ const PoolTable = (
           <th scope="col">Fill</th>
           <th scope="col">State</th>
           <th scope="col">Backoff until</th>
+          <th scope="col">Demand</th>
           <th scope="col">
             <span class="visually-hidden">Actions</span>
           </th>
@@ -299,6 +310,9 @@ const PoolTable = (
                       <span class="muted">({formatUntil(pool.backoffUntil, now)})</span>
                     </time>
                   )}
+              </td>
+              <td data-label="Demand">
+                <PolicyCell pool={pool} client={client} onChanged={onPolicyChanged} />
               </td>
               <td>
                 <div class="pool-actions">
