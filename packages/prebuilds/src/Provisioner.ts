@@ -39,6 +39,7 @@ import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Random from "effect/Random"
 import type * as Scope from "effect/Scope"
 import type { ProvisionerWorkerId } from "./Domain.js"
 import { commandRunner } from "./internal/provisionerCommand.js"
@@ -130,8 +131,9 @@ export interface EchoOptions extends WorkerOptions {
   readonly delay?: Duration.DurationInput | undefined
   /**
    * Probability (0..1, default 0) that a `start` or `stop` job fails; `delete` jobs always
-   * succeed. Drawn from Effect's `Random` of the context the layer is built in (seed it with
-   * `Effect.withRandom(Random.make(seed))` or `Layer.setRandom`).
+   * succeed. Each job's draw is its own (seeded by the job), salted once from Effect's `Random` of
+   * the context the layer is built in (seed it with `Effect.withRandom(Random.make(seed))` or
+   * `Layer.setRandom`), so a seeded run fails the same jobs whatever order workers take them in.
    */
   readonly failureRate?: number | undefined
   /**
@@ -245,13 +247,14 @@ export const makeEcho = (
     const resolved = yield* internalConfig.resolveEcho(options)
     const store = yield* Store
     const notifications = yield* JobNotifications
-    const random = yield* Effect.random
+    // drawn once: the seed every job's own failure draw is salted with
+    const salt = yield* Random.next
     const pool = yield* startWorkers(store, notifications, {
       workerIds: resolved.workerIds,
       pollInterval: resolved.pollInterval,
       leases: resolved.leases,
       perPresetLimit: resolved.perPresetLimit,
-      run: echoRunner(store, random, resolved)
+      run: echoRunner(store, salt, resolved)
     })
     return { kind: "echo", workerIds: resolved.workerIds, ...pool }
   })

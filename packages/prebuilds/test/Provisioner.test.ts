@@ -112,20 +112,26 @@ describe("Provisioner: echo", () => {
       )
     }).pipe(Effect.provide(storeAndQueue())))
 
-  it.effect("fails the seeded fraction of 100 start jobs (failureRate 0.3)", () =>
+  it.effect("fails the seeded fraction of 100 start jobs (failureRate 0.3), each job's draw its own", () =>
     Effect.gen(function*() {
       const seed = 20240101
       const rate = 0.3
-      const reference = Random.make(seed)
-      let expected = 0
-      for (let i = 0; i < 100; i++) if ((yield* reference.next) < rate) expected++
-      expect(expected).toBeGreaterThan(15)
-      expect(expected).toBeLessThan(45)
-
       const { provisioner } = yield* startProvisioner(
         Provisioner.layerEcho({ failureRate: rate, delay: "1 second", workers: 4, perPresetLimit: 4 })
       ).pipe(Effect.withRandom(Random.make(seed)))
       const jobs = yield* createJobs(100)
+      // the layer draws one salt from the seeded Random; each job's draw is seeded by the salt,
+      // its workspace's name, its build number and its transition (so worker order cannot matter)
+      const salt = yield* Random.make(seed).next
+      const store = yield* Store.Store
+      const failing = new Set<string>()
+      for (const job of jobs) {
+        const workspace = Option.getOrThrow(yield* store.workspace(job.workspaceId))
+        if ((yield* Random.make(`${salt}:${workspace.name}:1:start`).next) < rate) failing.add(job.workspaceId)
+      }
+      const expected = failing.size
+      expect(expected).toBeGreaterThan(15)
+      expect(expected).toBeLessThan(45)
       yield* notify(jobs)
       for (let i = 0; i < 30 && !(yield* allEnded(jobs)); i++) {
         yield* TestClock.adjust(SECOND)
@@ -133,6 +139,9 @@ describe("Provisioner: echo", () => {
       }
       yield* waitUntil(allEnded(jobs), "all 100 jobs end")
       const ended = yield* statuses(jobs)
+      expect(jobs.filter((_, i) => ended[i] === "failed").map((job) => job.workspaceId).sort()).toEqual(
+        [...failing].sort()
+      )
       expect(ended.filter((status) => status === "failed")).toHaveLength(expected)
       expect(ended.filter((status) => status === "succeeded")).toHaveLength(100 - expected)
       expect(yield* provisioner.stats).toMatchObject({ acquired: 100, failed: expected, succeeded: 100 - expected })

@@ -5,7 +5,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Random from "effect/Random"
+import * as Random from "effect/Random"
 import type { StoreShape } from "../Store.js"
 import type { JobRunner } from "./provisionerWorkers.js"
 
@@ -29,8 +29,10 @@ export interface EchoRunnerOptions {
  * A runner that sleeps `delay` on the `Clock`, then:
  *
  * - `delete` builds succeed (failures are never simulated for them);
- * - `start` and `stop` builds fail with probability `failureRate` (one draw of `random` per such
- *   job, made when the job starts);
+ * - `start` and `stop` builds fail with probability `failureRate`: one draw per such job from a
+ *   `Random` seeded by the job itself (`salt`, the workspace's name, the build number and the
+ *   transition), so which job fails does not depend on which worker happens to take it first (a
+ *   seeded simulation is reproducible however its workers interleave);
  * - a succeeded `start` reports the agent `main`, ready at once when `agentReadyDelay` is zero,
  *   else `starting` and made ready `agentReadyDelay` after the completion (a fiber of the
  *   provisioner's scope);
@@ -38,7 +40,7 @@ export interface EchoRunnerOptions {
  *
  * @internal
  */
-export const echoRunner = (store: StoreShape, random: Random.Random, options: EchoRunnerOptions): JobRunner => {
+export const echoRunner = (store: StoreShape, salt: number, options: EchoRunnerOptions): JobRunner => {
   const readyAtOnce = Duration.isZero(options.agentReadyDelay)
   const simulatesFailures = options.failureRate > 0
   // A zero-length sleep is still a timer turn (about 1 ms on the live clock): skip it.
@@ -47,7 +49,8 @@ export const echoRunner = (store: StoreShape, random: Random.Random, options: Ec
     Effect.gen(function*() {
       const transition = job.build.transition
       const fails = transition !== "delete" && simulatesFailures &&
-        (yield* random.next) < options.failureRate
+        (yield* Random.make(`${salt}:${job.workspace.name}:${job.build.buildNumber}:${transition}`).next) <
+          options.failureRate
       if (!instant) yield* Effect.sleep(options.delay)
       if (fails) {
         const error = `echo provisioner: simulated ${transition} failure (failure rate ${options.failureRate})`
