@@ -293,7 +293,10 @@ export const makeCommand = (
 export const layerEcho = (
   options: EchoOptions = {}
 ): Layer.Layer<Provisioner, ConfigError.ConfigError, Store | JobNotifications> =>
-  Layer.scoped(Provisioner, Effect.flatMap(makeEcho(options), (provisioner) => Spans.traced("Provisioner", provisioner)))
+  Layer.scoped(
+    Provisioner,
+    Effect.flatMap(makeEcho(options), (provisioner) => Spans.traced("Provisioner", provisioner))
+  )
 
 /**
  * The command provisioner.

@@ -35,26 +35,29 @@ it.scoped("Store.layerSqliteConfig opens the file named in the configuration", (
     expect(String(failed)).toContain("STORE_FILE")
   }))
 
-it.scoped.skipIf(pgUrl === undefined)("Store.layerPgConfig connects to the URL in the configuration", () =>
-  Effect.gen(function*() {
-    const layer = Store.layerPgConfig({
-      url: Config.redacted("STORE_PG_URL"),
-      maxConnections: Config.integer("STORE_PG_CONNECTIONS"),
-      // the test does not migrate the shared database's default schema
-      migrate: Config.succeed(false)
-    })
-    const dialect = yield* Effect.map(Store.Store, (store) => store.dialect).pipe(
-      Effect.provide(layer),
-      Effect.withConfigProvider(provider([["STORE_PG_URL", pgUrl ?? ""], ["STORE_PG_CONNECTIONS", "2"]]))
-    )
-    expect(dialect).toBe("pg")
-    const failed = yield* Effect.flip(
-      Effect.provide(Store.Store, layer).pipe(
-        Effect.withConfigProvider(provider([["STORE_PG_URL", pgUrl ?? ""], ["STORE_PG_CONNECTIONS", "some"]]))
+it.scoped.skipIf(pgUrl === undefined)(
+  "Store.layerPgConfig connects to the URL in the configuration",
+  () =>
+    Effect.gen(function*() {
+      const layer = Store.layerPgConfig({
+        url: Config.redacted("STORE_PG_URL"),
+        maxConnections: Config.integer("STORE_PG_CONNECTIONS"),
+        // the test does not migrate the shared database's default schema
+        migrate: Config.succeed(false)
+      })
+      const dialect = yield* Effect.map(Store.Store, (store) => store.dialect).pipe(
+        Effect.provide(layer),
+        Effect.withConfigProvider(provider([["STORE_PG_URL", pgUrl ?? ""], ["STORE_PG_CONNECTIONS", "2"]]))
       )
-    )
-    expect(String(failed)).toContain("STORE_PG_CONNECTIONS")
-  }))
+      expect(dialect).toBe("pg")
+      const failed = yield* Effect.flip(
+        Effect.provide(Store.Store, layer).pipe(
+          Effect.withConfigProvider(provider([["STORE_PG_URL", pgUrl ?? ""], ["STORE_PG_CONNECTIONS", "some"]]))
+        )
+      )
+      expect(String(failed)).toContain("STORE_PG_CONNECTIONS")
+    })
+)
 
 const services = Prebuilds.layerCore().pipe(
   Layer.provideMerge(Store.layerMemory()),

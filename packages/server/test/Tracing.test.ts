@@ -123,7 +123,11 @@ describe("service spans", () => {
       // Off by default: no span at all.
       yield* Effect.scoped(use.pipe(Effect.provide(layer({ _tag: "echo", workers: 1 })), Effect.withTracer(recording)))
       expect(names.filter(spanned)).toEqual([])
-      for (const provisioner of [{ _tag: "echo", workers: 1 }, { _tag: "command", command: "true", workers: 1 }] as const) {
+      const provisioners = [
+        { _tag: "echo", workers: 1 },
+        { _tag: "command", command: "true", workers: 1 }
+      ] as const
+      for (const provisioner of provisioners) {
         names.length = 0
         const [kind, workers] = yield* Effect.scoped(
           use.pipe(
