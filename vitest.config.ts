@@ -9,7 +9,7 @@ export default defineConfig({
     alias: {
       // A module of a package (`@warmpool/server/ServerConfig`), as its `./*` export maps it.
       ...Object.fromEntries(
-        ["terraform", "client", "render", "prebuilds", "server"].map((
+        ["terraform", "metrics", "client", "render", "prebuilds", "server"].map((
           name
         ) => [`@warmpool/${name}/`, path.join(packages, name, "src") + path.sep])
       ),

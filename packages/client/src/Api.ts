@@ -11,6 +11,7 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
+import * as Exposition from "@warmpool/metrics/Exposition"
 import * as RenderOutput from "@warmpool/render/RenderOutput"
 import * as SecretRequirements from "@warmpool/render/SecretRequirements"
 import * as ParseResult from "effect/ParseResult"
@@ -737,7 +738,7 @@ export class HealthGroup extends HttpApiGroup.make("health")
   )
   .add(
     HttpApiEndpoint.get("metrics", "/metrics").addSuccess(
-      HttpApiSchema.Text({ contentType: "text/plain; version=0.0.4; charset=utf-8" })
+      HttpApiSchema.Text({ contentType: Exposition.contentType })
     )
   )
   .annotate(OpenApi.Description, "Liveness, readiness and the Prometheus exposition (no token needed).")

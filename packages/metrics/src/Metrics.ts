@@ -18,6 +18,7 @@ import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as MetricKeyType from "effect/MetricKeyType"
 import * as MetricState from "effect/MetricState"
 import * as Ref from "effect/Ref"
+import * as ExpositionFormat from "./Exposition.js"
 import * as Exposition from "./internal/exposition.js"
 import type { PrebuildState } from "./PrebuildState.js"
 import { emptyPrebuildState } from "./PrebuildState.js"
@@ -169,12 +170,12 @@ export interface MetricsShape extends Instruments {
 export class Metrics extends Context.Tag("@warmpool/metrics/Metrics")<Metrics, MetricsShape>() {}
 
 /**
- * Content type of the exposition, for the `/metrics` response.
+ * Content type of the exposition, for the `/metrics` response (`Exposition.contentType`).
  *
  * @since 0.1.0
  * @category constants
  */
-export const contentType = "text/plain; version=0.0.4; charset=utf-8"
+export const contentType: typeof ExpositionFormat.contentType = ExpositionFormat.contentType
 
 const liveInstruments: Instruments = {
   renderCacheHits: Metric.counter(names.renderCacheHits, {

@@ -1,6 +1,11 @@
 /**
  * @since 0.1.0
  */
+export * as Exposition from "./Exposition.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Metrics from "./Metrics.js"
 
 /**

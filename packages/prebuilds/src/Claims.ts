@@ -29,6 +29,8 @@ import {
   type TemplateSource
 } from "@warmpool/render"
 import type { Owner } from "@warmpool/terraform"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
@@ -410,3 +412,19 @@ export const layer = (
   never,
   Store | WorkspaceBuilder | TemplateCache.TemplateCache | Metrics.Metrics | JobNotifications
 > => Layer.effect(Claims, Effect.flatMap(make(options), (claims) => Spans.traced("Claims", claims)))
+
+/**
+ * {@link layer} with options read from configuration, as `@effect/sql`'s clients take theirs: a
+ * `Config` of the whole options or a record of one `Config` per option. The application decides
+ * the names.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config.Wrap<ClaimsOptions>
+): Layer.Layer<
+  Claims,
+  ConfigError.ConfigError,
+  Store | WorkspaceBuilder | TemplateCache.TemplateCache | Metrics.Metrics | JobNotifications
+> => Layer.unwrapEffect(Effect.map(Config.unwrap(config), layer))

@@ -11,6 +11,7 @@
  *
  * @since 0.1.0
  */
+import { Spans } from "@warmpool/metrics"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -110,7 +111,7 @@ export const layer = (options: ReaperOptions = {}): Layer.Layer<JobReaper, Store
       )
       const interval = Duration.decode(options.interval ?? Duration.seconds(5))
       yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Effect.sleep(interval), pass)))
-      return reaper
+      return yield* Spans.traced("JobReaper", reaper)
     })
   )
 

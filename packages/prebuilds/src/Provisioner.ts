@@ -34,6 +34,7 @@
  *
  * @since 0.1.0
  */
+import { Spans } from "@warmpool/metrics"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
@@ -292,7 +293,10 @@ export const makeCommand = (
 export const layerEcho = (
   options: EchoOptions = {}
 ): Layer.Layer<Provisioner, ConfigError.ConfigError, Store | JobNotifications> =>
-  Layer.scoped(Provisioner, makeEcho(options))
+  Layer.scoped(
+    Provisioner,
+    Effect.flatMap(makeEcho(options), (provisioner) => Spans.traced("Provisioner", provisioner))
+  )
 
 /**
  * The command provisioner.
@@ -303,7 +307,10 @@ export const layerEcho = (
 export const layerCommand = (
   options: CommandOptions
 ): Layer.Layer<Provisioner, ConfigError.ConfigError, Store | JobNotifications> =>
-  Layer.scoped(Provisioner, makeCommand(options))
+  Layer.scoped(
+    Provisioner,
+    Effect.flatMap(makeCommand(options), (provisioner) => Spans.traced("Provisioner", provisioner))
+  )
 
 /**
  * A provisioner that never picks a job up.

@@ -19,6 +19,8 @@
 import { Metrics, Spans } from "@warmpool/metrics"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
@@ -313,6 +315,19 @@ export const layer = (options: LayerOptions = {}): Layer.Layer<Reconciler, never
       return reconciler
     })
   )
+
+/**
+ * {@link layer} with options read from configuration, as `@effect/sql`'s clients take theirs: a
+ * `Config` of the whole options or a record of one `Config` per option (`settings` is itself a
+ * record). The application decides the names.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config.Wrap<LayerOptions>
+): Layer.Layer<Reconciler, ConfigError.ConfigError, Requirements> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(config), layer))
 
 /**
  * The service without the loop or the metrics fiber (cycles run on `reconcileOnce`).

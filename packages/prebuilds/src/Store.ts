@@ -15,6 +15,8 @@ import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import { Spans } from "@warmpool/metrics"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
@@ -940,6 +942,19 @@ export const layerMemory = (options: StoreOptions = {}): Layer.Layer<Store, Stor
   layerSqlite({ ...options, filename: ":memory:" })
 
 /**
+ * {@link layerSqlite} with options read from configuration, as `@effect/sql`'s clients take
+ * theirs: a `Config` of the whole options or a record of one `Config` per option. The
+ * application decides the names.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerSqliteConfig = (
+  config: Config.Config.Wrap<SqliteOptions>
+): Layer.Layer<Store, StoreError | ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(config), layerSqlite))
+
+/**
  * Options of {@link layerPg}.
  *
  * @since 0.1.0
@@ -984,6 +999,18 @@ export const layerPgClient = (options: PgOptions): Layer.Layer<SqlClient.SqlClie
  */
 export const layerPg = (options: PgOptions): Layer.Layer<Store, StoreError> =>
   layer(options).pipe(Layer.provide(layerPgClient(options)))
+
+/**
+ * {@link layerPg} with options read from configuration (as {@link layerSqliteConfig}); the
+ * URL may be a `Config.redacted`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerPgConfig = (
+  config: Config.Config.Wrap<PgOptions>
+): Layer.Layer<Store, StoreError | ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(config), layerPg))
 
 // ---------------------------------------------------------------------------
 // Faults

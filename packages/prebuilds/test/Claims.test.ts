@@ -6,6 +6,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Metrics } from "@warmpool/metrics"
 import { CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -391,6 +393,35 @@ data "coder_workspace_preset" "one" {
         const claimed = results.filter(Option.isSome).map((o) => o.value.workspace.id)
         expect(claimed).toHaveLength(5)
         expect(new Set(claimed).size).toBe(5)
+      })
+    ))
+
+  it.effect("Claims.layerConfig: the claim timeout is read from the configuration", () =>
+    scenario(
+      backend,
+      Effect.gen(function*() {
+        yield* setUp()
+        const configured = Claims.layerConfig({ timeout: Config.duration("CLAIM_TIMEOUT") })
+        const fiber = yield* Effect.fork(
+          Effect.flip(claim({ template: "dev", preset: "small" })).pipe(
+            Effect.provide(configured),
+            Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["CLAIM_TIMEOUT", "2 seconds"]])))
+          )
+        )
+        // the default (10 s) would not have ended it yet
+        yield* TestClock.adjust(Duration.seconds(3))
+        expect(yield* Fiber.join(fiber)).toMatchObject({ _tag: "ClaimError", reason: "Timeout" })
+        const failed = yield* Effect.flip(
+          claim({ template: "dev", preset: "small" }).pipe(
+            Effect.provide(configured),
+            Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["CLAIM_TIMEOUT", "soon"]])))
+          )
+        )
+        expect(String(failed)).toContain("CLAIM_TIMEOUT")
+      }),
+      (store) => ({
+        ...store,
+        claim: (input) => Effect.zipRight(Effect.sleep(Duration.seconds(30)), store.claim(input))
       })
     ))
 

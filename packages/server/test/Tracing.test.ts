@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Metrics, Spans } from "@warmpool/metrics"
-import { Prebuilds, Store, TemplateImport, WorkspaceBuilder } from "@warmpool/prebuilds"
+import { JobReaper, Prebuilds, Provisioner, Store, TemplateImport, WorkspaceBuilder } from "@warmpool/prebuilds"
 import { Renderer } from "@warmpool/render"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
@@ -93,6 +93,53 @@ describe("service spans", () => {
         "RenderCache.get",
         "Store.versionFiles"
       ]))
+    }))
+
+  it.live("the provisioner's and the job reaper's members open spans when spans are on", () =>
+    Effect.gen(function*() {
+      const names: Array<string> = []
+      const base = yield* Effect.tracer
+      const recording = Tracer.make({
+        span: (name, parent, context, links, startTime, kind, options) => {
+          names.push(name)
+          return base.span(name, parent, context, links, startTime, kind, options)
+        },
+        context: (f) => f()
+      })
+      const use = Effect.gen(function*() {
+        const provisioner = yield* Provisioner.Provisioner
+        const reaper = yield* JobReaper.JobReaper
+        yield* provisioner.stats
+        yield* provisioner.inFlight
+        yield* reaper.reapOnce
+        return [provisioner.kind, provisioner.workerIds.length] as const
+      })
+      const layer = (provisioner: Prebuilds.ProvisionerOptions) =>
+        Prebuilds.layer({ provisioner }).pipe(
+          Layer.provideMerge(Store.layerMemory()),
+          Layer.provideMerge(Metrics.layerNoop)
+        )
+      const spanned = (name: string) => name.startsWith("Provisioner.") || name.startsWith("JobReaper.")
+      // Off by default: no span at all.
+      yield* Effect.scoped(use.pipe(Effect.provide(layer({ _tag: "echo", workers: 1 })), Effect.withTracer(recording)))
+      expect(names.filter(spanned)).toEqual([])
+      const provisioners = [
+        { _tag: "echo", workers: 1 },
+        { _tag: "command", command: "true", workers: 1 }
+      ] as const
+      for (const provisioner of provisioners) {
+        names.length = 0
+        const [kind, workers] = yield* Effect.scoped(
+          use.pipe(
+            Effect.provide(layer(provisioner)),
+            Effect.withTracer(recording),
+            Effect.locally(Spans.currentEnabled, true)
+          )
+        )
+        // non-effect members are kept as they are
+        expect([kind, workers]).toEqual([provisioner._tag, 1])
+        expect(names.filter(spanned)).toEqual(["Provisioner.stats", "Provisioner.inFlight", "JobReaper.reapOnce"])
+      }
     }))
 
   it.live("Tracing.layer exports the spans to the collector when an endpoint is set", () =>
