@@ -138,25 +138,31 @@ const allDynamic: Unified = { type: T.dynamic, toDynamic: true }
 const allConvertible = (types: ReadonlyArray<T.Type>, target: T.Type): boolean =>
   types.every((t) => T.equals(t, target) || conversionExists(t, target))
 
+/** Unifies `elementTypes` into one element type, then `types` into the collection `make` builds of it. */
+const unifyToCollection = (
+  types: ReadonlyArray<T.Type>,
+  elementTypes: ReadonlyArray<T.Type>,
+  make: (element: T.Type) => T.Type
+): Unified | undefined => {
+  const element = unifyTypes(elementTypes)
+  if (element === undefined) return undefined
+  const type = make(element.type)
+  return allConvertible(types, type) ? { type, toDynamic: false } : undefined
+}
+
 const unifyCollections = (
   kind: "List" | "Set" | "Map",
   types: ReadonlyArray<T.Type>,
   hasDynamic: boolean
 ): Unified | undefined => {
   if (hasDynamic) return allDynamic
-  const element = unifyTypes(types.map((t) => (t as T.ListType).element))
-  if (element === undefined) return undefined
-  const type: T.Type = { _tag: kind, element: element.type }
-  return allConvertible(types, type) ? { type, toDynamic: false } : undefined
+  return unifyToCollection(types, types.map((t) => (t as T.ListType).element), (element) => ({ _tag: kind, element }))
 }
 
 const unifyObjectsToMap = (types: ReadonlyArray<T.Type>): Unified | undefined => {
   const attributeTypes: Array<T.Type> = []
   for (const t of types) for (const a of (t as T.ObjectType).attributes.values()) attributeTypes.push(a)
-  const element = unifyTypes(attributeTypes)
-  if (element === undefined) return undefined
-  const type = T.map(element.type)
-  return allConvertible(types, type) ? { type, toDynamic: false } : undefined
+  return unifyToCollection(types, attributeTypes, T.map)
 }
 
 const unifyObjects = (types: ReadonlyArray<T.Type>, hasDynamic: boolean): Unified | undefined => {
@@ -180,10 +186,7 @@ const unifyObjects = (types: ReadonlyArray<T.Type>, hasDynamic: boolean): Unifie
 const unifyTuplesToList = (types: ReadonlyArray<T.Type>): Unified | undefined => {
   const elementTypes: Array<T.Type> = []
   for (const t of types) elementTypes.push(...(t as T.TupleType).elements)
-  const element = unifyTypes(elementTypes)
-  if (element === undefined) return undefined
-  const type = T.list(element.type)
-  return allConvertible(types, type) ? { type, toDynamic: false } : undefined
+  return unifyToCollection(types, elementTypes, T.list)
 }
 
 const unifyTuples = (types: ReadonlyArray<T.Type>, hasDynamic: boolean): Unified | undefined => {
