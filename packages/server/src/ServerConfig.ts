@@ -271,24 +271,28 @@ export type Settings = typeof settings
 export type Values = { readonly [K in keyof Settings]: Setting.Value<Settings[K]> }
 
 /**
+ * The names of the evaluation budget settings.
+ *
+ * @since 0.1.0
+ * @category settings
+ */
+export type BudgetSetting =
+  | "budgetMaxInstances"
+  | "budgetMaxCollectionElements"
+  | "budgetMaxStringBytes"
+  | "budgetMaxSteps"
+  | "budgetMaxFileBytes"
+  | "budgetMaxTotalFileBytes"
+  | "budgetMaxTfvarsBytes"
+  | "budgetMaxNestingDepth"
+
+/**
  * The evaluation budgets from the `budget-*` settings' values (`serve` and `render` share them).
  *
  * @since 0.1.0
  * @category settings
  */
-export const budgetsOf = (
-  v: Pick<
-    Values,
-    | "budgetMaxInstances"
-    | "budgetMaxCollectionElements"
-    | "budgetMaxStringBytes"
-    | "budgetMaxSteps"
-    | "budgetMaxFileBytes"
-    | "budgetMaxTotalFileBytes"
-    | "budgetMaxTfvarsBytes"
-    | "budgetMaxNestingDepth"
-  >
-): Budgets.Budgets => ({
+export const budgetsOf = (v: Pick<Values, BudgetSetting>): Budgets.Budgets => ({
   maxInstances: v.budgetMaxInstances,
   maxCollectionElements: v.budgetMaxCollectionElements,
   maxStringBytes: v.budgetMaxStringBytes,
