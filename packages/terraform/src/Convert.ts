@@ -78,34 +78,37 @@ const compareTypes = (a0: T.Type, b0: T.Type): number => {
   if (a._tag === "Map" && b._tag === "Object") return -1 * swap
   if (a._tag === "Object" && b._tag === "Object") {
     if (a.attributes.size !== b.attributes.size) return 0
-    let aSuper = false
-    let bSuper = false
+    const pairs: Array<readonly [T.Type, T.Type]> = []
     for (const [k, at] of a.attributes) {
       const bt = b.attributes.get(k)
       if (bt === undefined) return 0
-      const c = compareTypes(at, bt)
-      if (c < 0) aSuper = true
-      else if (c > 0) bSuper = true
+      pairs.push([at, bt])
     }
-    if (aSuper && bSuper) return 0
-    if (aSuper) return -1 * swap
-    if (bSuper) return 1 * swap
-    return 0
+    return compareParts(pairs, swap)
   }
   if (a._tag === "Tuple" && b._tag === "Tuple") {
     if (a.elements.length !== b.elements.length) return 0
-    let aSuper = false
-    let bSuper = false
-    for (let i = 0; i < a.elements.length; i++) {
-      const c = compareTypes(a.elements[i]!, b.elements[i]!)
-      if (c < 0) aSuper = true
-      else if (c > 0) bSuper = true
-    }
-    if (aSuper && bSuper) return 0
-    if (aSuper) return -1 * swap
-    if (bSuper) return 1 * swap
-    return 0
+    const bElements = b.elements
+    return compareParts(a.elements.map((e, i) => [e, bElements[i]!] as const), swap)
   }
+  return 0
+}
+
+/**
+ * Compares structural types part by part: one is the more general when some part is and no part
+ * of the other is; otherwise neither (0). `swap` undoes an earlier swap of the two sides.
+ */
+const compareParts = (pairs: ReadonlyArray<readonly [T.Type, T.Type]>, swap: number): number => {
+  let aSuper = false
+  let bSuper = false
+  for (const [x, y] of pairs) {
+    const c = compareTypes(x, y)
+    if (c < 0) aSuper = true
+    else if (c > 0) bSuper = true
+  }
+  if (aSuper && bSuper) return 0
+  if (aSuper) return -1 * swap
+  if (bSuper) return 1 * swap
   return 0
 }
 
