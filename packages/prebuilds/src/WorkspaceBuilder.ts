@@ -12,7 +12,7 @@
 import { Spans } from "@warmpool/metrics"
 import type { RenderError, RenderOutput, TemplateSource } from "@warmpool/render"
 import { Renderer, RenderTally } from "@warmpool/render"
-import type { Owner } from "@warmpool/terraform"
+import { Owner } from "@warmpool/terraform"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -158,16 +158,7 @@ export class WorkspaceBuilder
  * @since 0.1.0
  * @category constants
  */
-export const systemOwner: Owner.WorkspaceOwner = {
-  id: SystemUserId,
-  name: SystemUserName,
-  full_name: "",
-  email: "",
-  ssh_public_key: "",
-  groups: [],
-  login_type: "",
-  rbac_roles: []
-}
+export const systemOwner: Owner.WorkspaceOwner = { ...Owner.empty, id: SystemUserId, name: SystemUserName }
 
 const empty: Readonly<Record<string, string>> = {}
 

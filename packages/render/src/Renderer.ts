@@ -20,6 +20,7 @@ import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type * as CacheSettings from "./CacheSettings.js"
 import { StringKey } from "./internal/cacheKey.js"
+import { templateCacheObserver } from "./internal/cacheObserver.js"
 import { type FilesRendered, renderFiles } from "./internal/filesRender.js"
 import * as ManagedCache from "./internal/managedCache.js"
 import type { PrebuildSettings } from "./internal/preset.js"
@@ -282,12 +283,7 @@ const makeWorker = (
           Effect.tap(() => RenderTally.count("compilations"))
         ),
       cacheable: () => true,
-      observer: {
-        hit: () => metrics.templateCacheHits.unsafeUpdate(1, []),
-        miss: () => metrics.templateCacheMisses.unsafeUpdate(1, []),
-        evicted: () => {},
-        size: (entries) => metrics.templateCacheSize.unsafeUpdate(entries, [])
-      }
+      observer: templateCacheObserver(metrics)
     })
     const inProcess = (request: RenderRequest) => renderInProcess(metrics, request)
     const renderInWorker = (request: VersionRenderRequest) =>

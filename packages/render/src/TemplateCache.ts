@@ -15,6 +15,7 @@ import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import type * as CacheSettings from "./CacheSettings.js"
 import { StringKey } from "./internal/cacheKey.js"
+import { templateCacheObserver } from "./internal/cacheObserver.js"
 import * as ManagedCache from "./internal/managedCache.js"
 import * as RenderTally from "./RenderTally.js"
 import type { TemplateSourceError } from "./TemplateSource.js"
@@ -84,12 +85,7 @@ export const make = (
       ...settings,
       lookup: (key: StringKey) => compile(key.id),
       cacheable: () => true,
-      observer: {
-        hit: () => metrics.templateCacheHits.unsafeUpdate(1, []),
-        miss: () => metrics.templateCacheMisses.unsafeUpdate(1, []),
-        evicted: () => {},
-        size: (entries) => metrics.templateCacheSize.unsafeUpdate(entries, [])
-      }
+      observer: templateCacheObserver(metrics)
     })
     return yield* Spans.traced<TemplateCacheShape>("TemplateCache", {
       get: (templateVersionId) => cache.get(new StringKey(templateVersionId)),

@@ -271,6 +271,39 @@ export type Settings = typeof settings
 export type Values = { readonly [K in keyof Settings]: Setting.Value<Settings[K]> }
 
 /**
+ * The names of the evaluation budget settings.
+ *
+ * @since 0.1.0
+ * @category settings
+ */
+export type BudgetSetting =
+  | "budgetMaxInstances"
+  | "budgetMaxCollectionElements"
+  | "budgetMaxStringBytes"
+  | "budgetMaxSteps"
+  | "budgetMaxFileBytes"
+  | "budgetMaxTotalFileBytes"
+  | "budgetMaxTfvarsBytes"
+  | "budgetMaxNestingDepth"
+
+/**
+ * The evaluation budgets from the `budget-*` settings' values (`serve` and `render` share them).
+ *
+ * @since 0.1.0
+ * @category settings
+ */
+export const budgetsOf = (v: Pick<Values, BudgetSetting>): Budgets.Budgets => ({
+  maxInstances: v.budgetMaxInstances,
+  maxCollectionElements: v.budgetMaxCollectionElements,
+  maxStringBytes: v.budgetMaxStringBytes,
+  maxSteps: v.budgetMaxSteps,
+  maxFileBytes: v.budgetMaxFileBytes,
+  maxTotalFileBytes: v.budgetMaxTotalFileBytes,
+  maxTfvarsBytes: v.budgetMaxTfvarsBytes,
+  maxNestingDepth: v.budgetMaxNestingDepth
+})
+
+/**
  * Which provisioner runs the jobs.
  *
  * @since 0.1.0
@@ -456,16 +489,7 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
       sweepInterval: v.templateCacheSweepInterval,
       capacity: v.templateCacheCapacity
     },
-    budgets: {
-      maxInstances: v.budgetMaxInstances,
-      maxCollectionElements: v.budgetMaxCollectionElements,
-      maxStringBytes: v.budgetMaxStringBytes,
-      maxSteps: v.budgetMaxSteps,
-      maxFileBytes: v.budgetMaxFileBytes,
-      maxTotalFileBytes: v.budgetMaxTotalFileBytes,
-      maxTfvarsBytes: v.budgetMaxTfvarsBytes,
-      maxNestingDepth: v.budgetMaxNestingDepth
-    },
+    budgets: budgetsOf(v),
     otlpEndpoint: v.otlpEndpoint,
     policies: v.policies
   })

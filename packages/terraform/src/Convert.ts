@@ -78,34 +78,37 @@ const compareTypes = (a0: T.Type, b0: T.Type): number => {
   if (a._tag === "Map" && b._tag === "Object") return -1 * swap
   if (a._tag === "Object" && b._tag === "Object") {
     if (a.attributes.size !== b.attributes.size) return 0
-    let aSuper = false
-    let bSuper = false
+    const pairs: Array<readonly [T.Type, T.Type]> = []
     for (const [k, at] of a.attributes) {
       const bt = b.attributes.get(k)
       if (bt === undefined) return 0
-      const c = compareTypes(at, bt)
-      if (c < 0) aSuper = true
-      else if (c > 0) bSuper = true
+      pairs.push([at, bt])
     }
-    if (aSuper && bSuper) return 0
-    if (aSuper) return -1 * swap
-    if (bSuper) return 1 * swap
-    return 0
+    return compareParts(pairs, swap)
   }
   if (a._tag === "Tuple" && b._tag === "Tuple") {
     if (a.elements.length !== b.elements.length) return 0
-    let aSuper = false
-    let bSuper = false
-    for (let i = 0; i < a.elements.length; i++) {
-      const c = compareTypes(a.elements[i]!, b.elements[i]!)
-      if (c < 0) aSuper = true
-      else if (c > 0) bSuper = true
-    }
-    if (aSuper && bSuper) return 0
-    if (aSuper) return -1 * swap
-    if (bSuper) return 1 * swap
-    return 0
+    const bElements = b.elements
+    return compareParts(a.elements.map((e, i) => [e, bElements[i]!] as const), swap)
   }
+  return 0
+}
+
+/**
+ * Compares structural types part by part: one is the more general when some part is and no part
+ * of the other is; otherwise neither (0). `swap` undoes an earlier swap of the two sides.
+ */
+const compareParts = (pairs: ReadonlyArray<readonly [T.Type, T.Type]>, swap: number): number => {
+  let aSuper = false
+  let bSuper = false
+  for (const [x, y] of pairs) {
+    const c = compareTypes(x, y)
+    if (c < 0) aSuper = true
+    else if (c > 0) bSuper = true
+  }
+  if (aSuper && bSuper) return 0
+  if (aSuper) return -1 * swap
+  if (bSuper) return 1 * swap
   return 0
 }
 
@@ -138,25 +141,31 @@ const allDynamic: Unified = { type: T.dynamic, toDynamic: true }
 const allConvertible = (types: ReadonlyArray<T.Type>, target: T.Type): boolean =>
   types.every((t) => T.equals(t, target) || conversionExists(t, target))
 
+/** Unifies `elementTypes` into one element type, then `types` into the collection `make` builds of it. */
+const unifyToCollection = (
+  types: ReadonlyArray<T.Type>,
+  elementTypes: ReadonlyArray<T.Type>,
+  make: (element: T.Type) => T.Type
+): Unified | undefined => {
+  const element = unifyTypes(elementTypes)
+  if (element === undefined) return undefined
+  const type = make(element.type)
+  return allConvertible(types, type) ? { type, toDynamic: false } : undefined
+}
+
 const unifyCollections = (
   kind: "List" | "Set" | "Map",
   types: ReadonlyArray<T.Type>,
   hasDynamic: boolean
 ): Unified | undefined => {
   if (hasDynamic) return allDynamic
-  const element = unifyTypes(types.map((t) => (t as T.ListType).element))
-  if (element === undefined) return undefined
-  const type: T.Type = { _tag: kind, element: element.type }
-  return allConvertible(types, type) ? { type, toDynamic: false } : undefined
+  return unifyToCollection(types, types.map((t) => (t as T.ListType).element), (element) => ({ _tag: kind, element }))
 }
 
 const unifyObjectsToMap = (types: ReadonlyArray<T.Type>): Unified | undefined => {
   const attributeTypes: Array<T.Type> = []
   for (const t of types) for (const a of (t as T.ObjectType).attributes.values()) attributeTypes.push(a)
-  const element = unifyTypes(attributeTypes)
-  if (element === undefined) return undefined
-  const type = T.map(element.type)
-  return allConvertible(types, type) ? { type, toDynamic: false } : undefined
+  return unifyToCollection(types, attributeTypes, T.map)
 }
 
 const unifyObjects = (types: ReadonlyArray<T.Type>, hasDynamic: boolean): Unified | undefined => {
@@ -180,10 +189,7 @@ const unifyObjects = (types: ReadonlyArray<T.Type>, hasDynamic: boolean): Unifie
 const unifyTuplesToList = (types: ReadonlyArray<T.Type>): Unified | undefined => {
   const elementTypes: Array<T.Type> = []
   for (const t of types) elementTypes.push(...(t as T.TupleType).elements)
-  const element = unifyTypes(elementTypes)
-  if (element === undefined) return undefined
-  const type = T.list(element.type)
-  return allConvertible(types, type) ? { type, toDynamic: false } : undefined
+  return unifyToCollection(types, elementTypes, T.list)
 }
 
 const unifyTuples = (types: ReadonlyArray<T.Type>, hasDynamic: boolean): Unified | undefined => {

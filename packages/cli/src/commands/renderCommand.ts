@@ -21,17 +21,7 @@ import * as SettingFlags from "../internal/settingFlags.js"
  *
  * @since 0.1.0
  */
-export const renderSettings: Pick<
-  ServerConfig.Settings,
-  | "budgetMaxInstances"
-  | "budgetMaxCollectionElements"
-  | "budgetMaxStringBytes"
-  | "budgetMaxSteps"
-  | "budgetMaxFileBytes"
-  | "budgetMaxTotalFileBytes"
-  | "budgetMaxTfvarsBytes"
-  | "budgetMaxNestingDepth"
-> = {
+export const renderSettings: Pick<ServerConfig.Settings, ServerConfig.BudgetSetting> = {
   budgetMaxInstances: ServerConfig.settings.budgetMaxInstances,
   budgetMaxCollectionElements: ServerConfig.settings.budgetMaxCollectionElements,
   budgetMaxStringBytes: ServerConfig.settings.budgetMaxStringBytes,

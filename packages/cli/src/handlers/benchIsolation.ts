@@ -11,8 +11,6 @@
  *   the difference per call (both paths warmed up first; one worker), and how long the serving
  *   thread itself was busy per worker render (its event-loop utilisation).
  */
-import * as FileSystem from "@effect/platform/FileSystem"
-import * as Path from "@effect/platform/Path"
 import { Renderer, RenderWorkerPool } from "@warmpool/render"
 import { CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Console from "effect/Console"
@@ -25,6 +23,7 @@ import * as os from "node:os"
 import * as nodePath from "node:path"
 import { fileURLToPath } from "node:url"
 import { exitCode } from "../internal/keyValue.js"
+import { templateDirs } from "../internal/templateDirs.js"
 
 export interface BenchIsolationArgs {
   readonly roots: ReadonlyArray<string>
@@ -257,22 +256,6 @@ const benchOverhead = (name: string, dir: string, budgetMs: number) =>
       workerServingThreadMs: median(busy)
     }
     return result
-  })
-
-const templateDirs = (root: string) =>
-  Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const path = yield* Path.Path
-    const hasConfig = (dir: string) =>
-      Effect.map(fs.readDirectory(dir), (names) => names.some((n) => n.endsWith(".tf") || n.endsWith(".tf.json")))
-    if (yield* hasConfig(root)) return [[path.basename(root), root] as const]
-    const dirs: Array<readonly [string, string]> = []
-    for (const name of [...(yield* fs.readDirectory(root))].sort()) {
-      const dir = path.join(root, name)
-      const stat = yield* fs.stat(dir)
-      if (stat.type === "Directory" && (yield* hasConfig(dir))) dirs.push([name, dir])
-    }
-    return dirs
   })
 
 export const run = (args: BenchIsolationArgs) =>

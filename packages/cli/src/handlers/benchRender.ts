@@ -18,8 +18,8 @@
  * render it performs, a hit faster than its own hashing) is flagged in `flags`, and marked `!`
  * in the table, instead of being shown as a finding.
  */
-import * as FileSystem from "@effect/platform/FileSystem"
-import * as Path from "@effect/platform/Path"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
 import { Metrics } from "@warmpool/metrics"
 import { CacheSettings, RenderCache, Renderer, RenderKey } from "@warmpool/render"
 import { CompiledTemplate, HclParser, Loader, Owner, TemplateFiles } from "@warmpool/terraform"
@@ -28,6 +28,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { exitCode } from "../internal/keyValue.js"
+import { templateDirs } from "../internal/templateDirs.js"
 import { syntheticFiles } from "./benchSynthetic.js"
 
 const renderTemplate = Renderer.renderTemplate
@@ -238,23 +239,6 @@ const benchTemplate = (name: string, files: TemplateFiles.TemplateFiles, budgetM
     const result: TemplateResult = { name, ...wall, cpu, flags: flagsOf(wall, cpu) }
     return result
   }))
-
-const templateDirs = (root: string) =>
-  Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const path = yield* Path.Path
-    const hasConfig = (dir: string) =>
-      Effect.map(fs.readDirectory(dir), (names) => names.some((n) => n.endsWith(".tf") || n.endsWith(".tf.json")))
-    if (yield* hasConfig(root)) return [[path.basename(root), root] as const]
-    const names = (yield* fs.readDirectory(root)).sort()
-    const dirs: Array<readonly [string, string]> = []
-    for (const name of names) {
-      const dir = path.join(root, name)
-      const stat = yield* fs.stat(dir)
-      if (stat.type === "Directory" && (yield* hasConfig(dir))) dirs.push([name, dir])
-    }
-    return dirs
-  })
 
 const fixed = (n: number, digits: number) => n.toFixed(digits)
 

@@ -120,16 +120,7 @@ const allDiagnostics = (output: RenderOutput.RenderOutput): ReadonlyArray<Render
 const readBudgets = (flags: Readonly<Record<string, Setting.Raw | undefined>>) =>
   Setting.load(renderSettings, { flags }, ServerConfig.envPrefix).pipe(
     Effect.mapError((e) => new UsageProblem(e.message)),
-    Effect.map(({ values: v }): Budgets.Budgets => ({
-      maxInstances: v.budgetMaxInstances,
-      maxCollectionElements: v.budgetMaxCollectionElements,
-      maxStringBytes: v.budgetMaxStringBytes,
-      maxSteps: v.budgetMaxSteps,
-      maxFileBytes: v.budgetMaxFileBytes,
-      maxTotalFileBytes: v.budgetMaxTotalFileBytes,
-      maxTfvarsBytes: v.budgetMaxTfvarsBytes,
-      maxNestingDepth: v.budgetMaxNestingDepth
-    }))
+    Effect.map(({ values }): Budgets.Budgets => ServerConfig.budgetsOf(values))
   )
 
 const print = (output: RenderOutput.RenderOutput, json: boolean) =>

@@ -78,7 +78,12 @@ export const toVersion = (row: Row): StoredVersion => ({
   createdAt: instant(row.created_at)
 })
 
-const parseDiagnostics = (text: unknown): ReadonlyArray<unknown> => {
+/**
+ * A JSON array stored as text (diagnostics); anything else (null, not JSON, not an array) is `[]`.
+ *
+ * @internal
+ */
+export const parseJsonArray = (text: unknown): ReadonlyArray<unknown> => {
   if (typeof text !== "string") return []
   try {
     const value: unknown = JSON.parse(text)
@@ -109,7 +114,7 @@ export const toPreset = (
   schedules,
   prebuildStatus: row.prebuild_status as PrebuildStatus,
   isDefault: readBoolean(row.is_default),
-  validationDiagnostics: parseDiagnostics(row.validation_diagnostics)
+  validationDiagnostics: parseJsonArray(row.validation_diagnostics)
 })
 
 /**

@@ -15,20 +15,10 @@ import type { StoredTemplateImport, TemplateImportRecord } from "../Store.js"
 import { newId, type StoreContext } from "./storeContext.js"
 import { bindBoolean, readBoolean, readNumber } from "./storeDialect.js"
 import type { StoreError } from "./storeError.js"
-import { instant, nullableString, type Row } from "./storeRows.js"
+import { instant, nullableString, parseJsonArray, type Row } from "./storeRows.js"
 import { isUnpickedJob } from "./storeSql.js"
 
 type Op<A> = Effect.Effect<A, SqlError | StoreError>
-
-const parseJsonArray = (text: unknown): ReadonlyArray<unknown> => {
-  if (typeof text !== "string") return []
-  try {
-    const value: unknown = JSON.parse(text)
-    return Array.isArray(value) ? value : []
-  } catch {
-    return []
-  }
-}
 
 /**
  * @internal

@@ -19,6 +19,7 @@ import * as V from "../Value.js"
 import { getAttr, index } from "./evalAccess.js"
 import { compileCall } from "./evalCall.js"
 import { type Compiled, EvalContext, type Node, quote } from "./evalContext.js"
+import { textOf } from "./evalSupport.js"
 
 interface Binding {
   readonly name: string
@@ -85,19 +86,6 @@ const integerValue = (i: number): V.Value => (i < 256 ? smallIntegers[i]! : V.nu
 
 const nonAscii = /[^\u0000-\u007f]/
 export const nfc = (s: string): string => (nonAscii.test(s) ? s.normalize("NFC") : s)
-
-const textOf = (v: V.Value): string | undefined => {
-  switch (v._tag) {
-    case "String":
-      return v.value
-    case "Number":
-      return N.toString(v.value)
-    case "Bool":
-      return v.value ? "true" : "false"
-    default:
-      return undefined
-  }
-}
 
 /** A list of values when they share a type (after unification), otherwise a tuple. */
 const listOrTuple = (values: Array<V.Value>): V.Value => {

@@ -55,7 +55,13 @@ export const countOf = (value: V.Value): number | "single" | "unknown" => {
   return Number.isSafeInteger(count) ? count : "unknown"
 }
 
-const keyText = (value: V.Value): string | undefined => {
+/**
+ * The text of a known string, number or bool (as a string conversion gives it); `undefined` for
+ * anything else.
+ *
+ * @internal
+ */
+export const textOf = (value: V.Value): string | undefined => {
   switch (value._tag) {
     case "String":
       return value.value
@@ -89,7 +95,7 @@ export const forEachEntries = (value: V.Value): ReadonlyArray<readonly [string, 
       for (const element of value.elements) {
         if (element._tag === "Null") continue
         if (element._tag === "Unknown") return "unknown"
-        const key = keyText(element)
+        const key = textOf(element)
         if (key === undefined) return "unknown"
         if (seen.has(key)) continue
         seen.add(key)

@@ -234,19 +234,28 @@ class Scanner {
         this.pos += 2
         continue
       }
-      if ((c === DOLLAR || c === PERCENT) && src.charCodeAt(this.pos + 1) === LBRACE) {
-        this.templateSequence(c === PERCENT)
-        continue
-      }
-      if (
-        (c === DOLLAR || c === PERCENT) && src.charCodeAt(this.pos + 1) === c && src.charCodeAt(this.pos + 2) === LBRACE
-      ) {
-        this.pos += 3
-        continue
-      }
+      if (this.templateMarkup(c)) continue
       this.pos++
     }
     this.depth = depthBefore
+  }
+
+  /**
+   * At character `c` of a quoted string or heredoc: skips a `${`/`%{` sequence or a `$${`/`%%{`
+   * escape and returns true; otherwise consumes nothing and returns false.
+   */
+  templateMarkup(c: number): boolean {
+    if (c !== DOLLAR && c !== PERCENT) return false
+    const src = this.src
+    if (src.charCodeAt(this.pos + 1) === LBRACE) {
+      this.templateSequence(c === PERCENT)
+      return true
+    }
+    if (src.charCodeAt(this.pos + 1) === c && src.charCodeAt(this.pos + 2) === LBRACE) {
+      this.pos += 3
+      return true
+    }
+    return false
   }
 
   /** At `${` or `%{`: skips the interpolation or directive up to its closing brace. */
@@ -309,16 +318,7 @@ class Scanner {
         atLineStart = true
         continue
       }
-      if ((c === DOLLAR || c === PERCENT) && src.charCodeAt(this.pos + 1) === LBRACE) {
-        this.templateSequence(c === PERCENT)
-        continue
-      }
-      if (
-        (c === DOLLAR || c === PERCENT) && src.charCodeAt(this.pos + 1) === c && src.charCodeAt(this.pos + 2) === LBRACE
-      ) {
-        this.pos += 3
-        continue
-      }
+      if (this.templateMarkup(c)) continue
       this.pos++
     }
     if (!this.aborted) this.unterminated ??= { kind: "heredoc", marker, ...opened }

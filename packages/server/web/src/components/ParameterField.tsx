@@ -139,6 +139,17 @@ export const ParameterField = (
     )
 }
 
+/** The attributes a text input and a textarea share: id, value, placeholder, disabled and ARIA state. */
+const textFieldAttributes = (props: ControlProps, placeholder: string) => ({
+  id: props.id,
+  value: props.value,
+  placeholder: placeholder || undefined,
+  disabled: props.disabled,
+  "aria-required": props.required ? "true" as const : undefined,
+  "aria-invalid": props.invalid ? "true" as const : undefined,
+  "aria-describedby": props.describedBy
+})
+
 const ControlView = (props: ControlProps) => {
   const { control } = props
   switch (control.kind) {
@@ -152,14 +163,8 @@ const ControlView = (props: ControlProps) => {
       return (
         <input
           class="input"
-          id={props.id}
+          {...textFieldAttributes(props, control.placeholder)}
           type={control.inputType}
-          value={props.value}
-          placeholder={control.placeholder || undefined}
-          disabled={props.disabled}
-          aria-required={props.required ? "true" : undefined}
-          aria-invalid={props.invalid ? "true" : undefined}
-          aria-describedby={props.describedBy}
           autocomplete={control.inputType === "password" ? "off" : undefined}
           spellcheck={false}
           onInput={(e) => props.onChange(e.currentTarget.value)}
@@ -169,14 +174,8 @@ const ControlView = (props: ControlProps) => {
       return (
         <textarea
           class={`input textarea${control.masked ? " masked" : ""}`}
-          id={props.id}
+          {...textFieldAttributes(props, control.placeholder)}
           rows={4}
-          value={props.value}
-          placeholder={control.placeholder || undefined}
-          disabled={props.disabled}
-          aria-required={props.required ? "true" : undefined}
-          aria-invalid={props.invalid ? "true" : undefined}
-          aria-describedby={props.describedBy}
           spellcheck={!control.masked}
           onInput={(e) => props.onChange(e.currentTarget.value)}
         />
