@@ -167,9 +167,15 @@ describe("operator visibility: a provisioner that always fails", () => {
 
   it("warmpool presets resume <template>/<preset> against the running server", async () => {
     // Let it fail again first, so that there is something to resume.
+    // The pools view may still show a cycle's snapshot from before the previous test's resume:
+    // wait for the reconciler to report a new hard limit after that resume.
     await eventually(
       "hard_limited again",
-      async () => ((await pool()).state === "hard_limited" ? true : undefined),
+      () => {
+        const output = server.output()
+        const resumed = output.lastIndexOf("preset resumed by an operator")
+        return output.indexOf("preset reached the failure hard limit", resumed) > resumed ? true : undefined
+      },
       30_000,
       200
     )
