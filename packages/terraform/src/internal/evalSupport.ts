@@ -58,8 +58,6 @@ export const countOf = (value: V.Value): number | "single" | "unknown" => {
 /**
  * The text of a known string, number or bool (as a string conversion gives it); `undefined` for
  * anything else.
- *
- * @internal
  */
 export const textOf = (value: V.Value): string | undefined => {
   switch (value._tag) {
