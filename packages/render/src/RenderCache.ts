@@ -14,6 +14,7 @@ import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import type * as Scope from "effect/Scope"
@@ -21,7 +22,6 @@ import * as CacheSettings from "./CacheSettings.js"
 import * as ManagedCache from "./internal/managedCache.js"
 import type { Rendered, RenderInputs } from "./internal/render.js"
 import { renderTemplate } from "./internal/render.js"
-import { deepFreeze } from "./internal/timedRender.js"
 import type { RenderFailure } from "./RenderError.js"
 import type { RenderKey } from "./RenderKey.js"
 import * as RenderOutput from "./RenderOutput.js"
@@ -151,64 +151,78 @@ const freezeAndWeigh = (rendered: Rendered): Rendered => {
   return Object.freeze(rendered)
 }
 
-/** A render in this process, timed on the clock and recorded, as one synchronous step. */
-const renderNow = (
-  clock: Clock.Clock,
-  durations: { readonly success: Metric.Metric<any, number, any>; readonly failure: Metric.Metric<any, number, any> },
-  template: CompiledTemplate.CompiledTemplate,
-  inputs: RenderInputs
-): Rendered => {
+type Durations = {
+  readonly success: Metric.Metric<any, number, any>
+  readonly failure: Metric.Metric<any, number, any>
+}
+
+const durationsOf = (metrics: Metrics.MetricsShape): Durations => {
+  const tagged = (outcome: "success" | "failure") =>
+    metrics.renderDuration.pipe(Metric.tagged("cache", "miss"), Metric.tagged("outcome", outcome))
+  return { success: tagged("success"), failure: tagged("failure") }
+}
+
+/** A render in this process, timed on the clock, recorded, frozen and weighed, as one plain call. */
+const renderNow = (clock: Clock.Clock, durations: Durations, job: InProcessJob): Rendered => {
   const start = clock.unsafeCurrentTimeNanos()
-  const rendered = renderTemplate(template, inputs)
+  const rendered = renderTemplate(job.template, job.inputs)
   const end = clock.unsafeCurrentTimeNanos()
   const seconds = Number(end - start) / 1e9
   ;(RenderOutput.hasErrors(rendered.output) ? durations.failure : durations.success).unsafeUpdate(seconds, [])
-  return rendered
+  return freezeAndWeigh(rendered)
 }
+
+type InProcessJob = Extract<RenderJob, { readonly template: CompiledTemplate.CompiledTemplate }>
+
+const takeJob = (key: RenderKey<RenderJob>): Effect.Effect<RenderJob> =>
+  Effect.suspend(() => {
+    const job = key.take()
+    return job === undefined
+      ? Effect.dieMessage(`the request of render key ${key.id} was already taken`)
+      : Effect.succeed(job)
+  })
 
 /**
- * The lookup of a key: take its job; render a compiled template here in one synchronous step, or
- * run the job's effect (timed and recorded either way); freeze and weigh the result.
+ * The lookup of a key as an effect: take its job; render a compiled template here, or run the
+ * job's effect (timed and recorded either way); freeze and weigh the result.
  */
-const performWith = (metrics: Metrics.MetricsShape) => {
-  const tagged = (outcome: "success" | "failure") =>
-    metrics.renderDuration.pipe(Metric.tagged("cache", "miss"), Metric.tagged("outcome", outcome))
-  const durations = { success: tagged("success"), failure: tagged("failure") }
-  // A miss is counted in the asking fiber's tally (`RenderTally`: a reconcile cycle's own renders).
-  return (key: RenderKey<RenderJob>): Effect.Effect<Rendered, RenderCacheError> =>
-    Effect.zipRight(
-      RenderTally.count("misses"),
-      Effect.suspend(() => {
-        const job = key.take()
-        if (job === undefined) return Effect.dieMessage(`the request of render key ${key.id} was already taken`)
-        if ("run" in job) {
-          return Effect.gen(function*() {
-            const start = yield* Clock.currentTimeNanos
-            const exit = yield* Effect.exit(job.run)
-            const end = yield* Clock.currentTimeNanos
-            const failed = exit._tag === "Failure" || RenderOutput.hasErrors(exit.value.output)
-            yield* Metrics.rendered(metrics, "miss", failed ? "failure" : "success", Number(end - start) / 1e9)
-            return freezeAndWeigh(yield* exit)
-          })
-        }
-        return Effect.clockWith((clock) =>
-          Effect.succeed(freezeAndWeigh(renderNow(clock, durations, job.template, job.inputs)))
-        )
-      })
-    )
-}
-
-/** Run the job a key carries, taking it from the key (the result is frozen). */
 const perform = (
   metrics: Metrics.MetricsShape,
+  durations: Durations,
   key: RenderKey<RenderJob>
-): Effect.Effect<Rendered, RenderCacheError> => performWith(metrics)(key)
+): Effect.Effect<Rendered, RenderCacheError> =>
+  Effect.flatMap(takeJob(key), (job) => {
+    if (!("run" in job)) return Effect.clockWith((clock) => Effect.succeed(renderNow(clock, durations, job)))
+    return Effect.gen(function*() {
+      const start = yield* Clock.currentTimeNanos
+      const exit = yield* Effect.exit(job.run)
+      const end = yield* Clock.currentTimeNanos
+      const failed = exit._tag === "Failure" || RenderOutput.hasErrors(exit.value.output)
+      yield* Metrics.rendered(metrics, "miss", failed ? "failure" : "success", Number(end - start) / 1e9)
+      return freezeAndWeigh(yield* exit)
+    })
+  })
 
-/** A job rendered in this process: synchronous, so the cache runs it inline (no fork). */
-const inProcess = (key: RenderKey<RenderJob>): boolean => {
+/**
+ * The render of an in-process job as a plain call (`ManagedCache`'s synchronous lookup: no
+ * fiber, no `Deferred`); `undefined` for a job run elsewhere.
+ */
+const inProcess = (clock: Clock.Clock, durations: Durations, key: RenderKey<RenderJob>) => {
   const job = key.request
-  return job !== undefined && !("run" in job)
+  if (job === undefined || "run" in job) return undefined
+  return (): Rendered => {
+    key.take()
+    return renderNow(clock, durations, job)
+  }
 }
+
+/** `get` in the asking fiber's tally (`RenderTally`: a reconcile cycle's own lookups and renders). */
+const tallied = <A>(get: (onLoad?: () => void) => Effect.Effect<A, RenderCacheError>) =>
+  FiberRef.getWith(RenderTally.current, (tally) => {
+    if (tally === undefined) return get()
+    tally.lookups++
+    return get(() => tally.misses++)
+  })
 
 /**
  * A cache with explicit settings; its sweep fiber lives in the current scope.
@@ -228,28 +242,28 @@ export const make = (
       capacity: Metric.tagged(metrics.renderCacheEvictions, "reason", "capacity")
     }
     let renders = 0
-    const lookup = performWith(metrics)
+    const durations = durationsOf(metrics)
+    const clock = yield* Effect.clock
     const cache = yield* ManagedCache.make({
       ...settings,
       ...(options?.rebuildAfterLoads === undefined ? {} : { rebuildAfterLoads: options.rebuildAfterLoads }),
-      lookup: (key: RenderKey<RenderJob>) =>
-        Effect.map(lookup(key), (rendered) => {
-          renders++
-          return rendered
-        }),
-      inline: inProcess,
+      lookup: (key: RenderKey<RenderJob>) => perform(metrics, durations, key),
+      synchronous: (key) => inProcess(clock, durations, key),
       cacheable,
       weigh,
       maxWeight: settings.maxBytes ?? CacheSettings.defaultMaxBytes,
       observer: {
         hit: () => metrics.renderCacheHits.unsafeUpdate(1, []),
-        miss: () => metrics.renderCacheMisses.unsafeUpdate(1, []),
+        miss: () => {
+          renders++
+          metrics.renderCacheMisses.unsafeUpdate(1, [])
+        },
         evicted: (reason, count) => evictions[reason].unsafeUpdate(count, []),
         size: (entries) => metrics.renderCacheSize.unsafeUpdate(entries, [])
       }
     })
     return yield* Spans.traced<RenderCacheShape>("RenderCache", {
-      get: (key) => Effect.zipRight(RenderTally.count("lookups"), cache.get(key)),
+      get: (key) => tallied((onLoad) => cache.get(key, onLoad)),
       stats: Effect.map(
         cache.stats,
         (s) => ({ entries: s.entries, bytes: s.weight, renders, generation: s.generation })
@@ -301,14 +315,18 @@ export const layerNoop: Layer.Layer<RenderCache, never, Metrics.Metrics> = Layer
   RenderCache,
   Effect.gen(function*() {
     const metrics = yield* Metrics.Metrics
+    const durations = durationsOf(metrics)
     let renders = 0
     return yield* Spans.traced<RenderCacheShape>("RenderCache", {
       get: (key) =>
-        Effect.map(Effect.zipRight(RenderTally.count("lookups"), perform(metrics, key)), (rendered) => {
-          metrics.renderCacheMisses.unsafeUpdate(1, [])
-          renders++
-          return deepFreeze(rendered)
-        }),
+        tallied((onLoad) =>
+          Effect.map(perform(metrics, durations, key), (rendered) => {
+            onLoad?.()
+            metrics.renderCacheMisses.unsafeUpdate(1, [])
+            renders++
+            return rendered
+          })
+        ),
       stats: Effect.sync(() => ({ entries: 0, bytes: 0, renders, generation: 0 })),
       sweep: Effect.void,
       invalidateAll: Effect.void

@@ -4,6 +4,7 @@
  * TestClock.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -211,55 +212,74 @@ describe("ManagedCache", () => {
       expect(c.lookups).toBe(1)
     }))
 
-  it.scoped("an inline lookup: an interrupted first caller does not interrupt the other waiters either", () =>
+  it.scoped("a synchronous lookup loads in the caller's step, outside Effect's cache, once per key", () =>
     Effect.gen(function*() {
       const c = counters()
-      const started = yield* Deferred.make<void>()
+      const loaded: Array<string> = []
       const cache = yield* makeCache(c, {
-        inline: () => true,
-        lookup: (key) =>
-          Deferred.succeed(started, undefined).pipe(
-            Effect.zipRight(Effect.sleep(Duration.seconds(1))),
-            Effect.as(`slow ${key.id}`),
-            Effect.tap(() => Effect.sync(() => c.lookups++))
-          )
+        // keys starting with "s" have a synchronous lookup; the others go through Effect's cache
+        synchronous: (key) =>
+          key.id.startsWith("s")
+            ? () => {
+              loaded.push(key.id)
+              return `sync ${key.id}`
+            }
+            : undefined
       })
-      const first = yield* Effect.fork(cache.get(new Key("k")))
-      yield* Deferred.await(started)
-      const second = yield* Effect.fork(cache.get(new Key("k")))
-      yield* Effect.yieldNow()
-      const interrupting = yield* Effect.fork(Fiber.interrupt(first))
-      yield* TestClock.adjust(Duration.seconds(1))
-      expect(yield* Fiber.join(second)).toBe("slow k")
-      yield* Fiber.join(interrupting)
-      expect(c.lookups).toBe(1)
-      expect(yield* cache.get(new Key("k"))).toBe("slow k")
-      expect(c.lookups).toBe(1)
+      let onLoad = 0
+      const counted = () => onLoad++
+      // two fibers asking at once: the first step loads, the second finds the entry
+      const both = yield* Effect.all([cache.get(new Key("s1"), counted), cache.get(new Key("s1"), counted)], {
+        concurrency: 2
+      })
+      expect(both).toEqual(["sync s1", "sync s1"])
+      expect(loaded).toEqual(["s1"])
+      expect(onLoad).toBe(1)
+      expect(yield* cache.get(new Key("a"), counted)).toBe("value of a")
+      expect(onLoad).toBe(2)
+      expect(c).toMatchObject({ lookups: 1, misses: 2, hits: 1, size: 2 })
+      expect((yield* cache.stats).loadsSinceRebuild).toBe(1)
     }))
 
-  it.scoped("an inline lookup that fails is not cached, and capacity evictions reload", () =>
+  it.scoped("a synchronous lookup that throws is a defect and is not kept; capacity evictions reload", () =>
     Effect.gen(function*() {
       const c = counters()
       let attempts = 0
       const cache = yield* makeCache<string, string>(c, {
-        inline: () => true,
         capacity: 2,
-        lookup: (key) =>
-          Effect.suspend(() => {
-            attempts++
-            return attempts === 1 ? Effect.fail("boom") : Effect.succeed(`v ${key.id}`)
-          })
+        synchronous: (key) => () => {
+          attempts++
+          if (attempts === 1) throw new Error("boom")
+          return `v ${key.id}`
+        }
       })
-      expect(Exit.isFailure(yield* Effect.exit(cache.get(new Key("a"))))).toBe(true)
+      const failed = yield* Effect.exit(cache.get(new Key("a")))
+      expect(Exit.isFailure(failed) && Cause.isDie(failed.cause)).toBe(true)
       expect(yield* cache.get(new Key("a"))).toBe("v a")
       yield* cache.get(new Key("b"))
       yield* cache.get(new Key("c"))
       expect(attempts).toBe(4)
       expect(yield* cache.size).toBe(2)
-      // "a" was evicted from the index and from the Effect cache: it loads again
+      // "a" was evicted from the index: it loads again
       expect(yield* cache.get(new Key("a"))).toBe("v a")
       expect(attempts).toBe(5)
       expect(c.evicted.capacity).toBe(2)
+      expect(c.lookups).toBe(0)
+    }))
+
+  it.scoped("a synchronous value expires on the TestClock like any other", () =>
+    Effect.gen(function*() {
+      const c = counters()
+      let attempts = 0
+      const cache = yield* makeCache(c, {
+        synchronous: (key) => () => `v${++attempts} ${key.id}`
+      })
+      expect(yield* cache.get(new Key("a"))).toBe("v1 a")
+      yield* TestClock.adjust(Duration.minutes(30))
+      expect(yield* cache.get(new Key("a"))).toBe("v1 a")
+      yield* TestClock.adjust(Duration.sum(Duration.minutes(60), Duration.millis(1)))
+      expect(yield* cache.get(new Key("a"))).toBe("v2 a")
+      expect(c.evicted.idle).toBe(1)
     }))
 
   it.scoped("failures are never cached", () =>

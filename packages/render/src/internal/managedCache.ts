@@ -17,10 +17,15 @@
  *   they complete (Effect serves a TTL-0 failure for the rest of that millisecond) and never
  *   enter the index;
  * - a miss runs in a fiber forked into the cache's scope and is joined, so an interrupted first
- *   caller does not interrupt the other waiters of the same key; a lookup marked `inline`
- *   (synchronous: nothing to gain from interrupting it) runs in the caller's fiber instead,
- *   uninterruptibly, which gives the waiters the same guarantee without a fork, a join and a
- *   trip through the scheduler per miss;
+ *   caller does not interrupt the other waiters of the same key;
+ * - a key with a `synchronous` lookup (a render in this process) is loaded by a plain function
+ *   call inside one step of the caller's fiber. Nothing else runs in this thread until it
+ *   returns, so no second caller can ask for the key meanwhile: single flight holds without
+ *   Effect's machinery, and there is no waiter to protect from an interruption. Such values are
+ *   kept in the index only. This is not a shortcut taken lightly: an Effect `Cache` miss costs
+ *   21–31 µs of CPU with a lookup that does nothing (its `Deferred` alone is an object spread of
+ *   some thirty prototype members, and the garbage of it all), more than many renders take;
+ *   asynchronous lookups (the render worker pool, the server's default) still load through it;
  * - no effect is run from inside another (`runSync`): invalidations of dropped entries are
  *   returned to the caller's fiber and run there;
  * - bounded memory under reloads: Effect's access list keeps ~2 nodes per load until a capacity
@@ -73,10 +78,10 @@ export interface Options<K extends Keyed, V, E> {
   /** Heavier values are returned but not kept (default `maxWeight / 16`). */
   readonly maxEntryWeight?: number
   /**
-   * Keys whose lookup is synchronous (no async boundary, nothing to gain from interrupting it):
-   * it runs in the caller's fiber, uninterruptibly, instead of a forked fiber (default: none).
+   * The plain synchronous lookup of a key, when it has one (default: none): called in one step
+   * of the caller's fiber instead of `lookup`, outside Effect's cache. A throw is a defect.
    */
-  readonly inline?: (key: K) => boolean
+  readonly synchronous?: (key: K) => (() => V) | undefined
 }
 
 export interface Stats {
@@ -91,7 +96,8 @@ export interface Stats {
 }
 
 export interface ManagedCache<K extends Keyed, V, E> {
-  readonly get: (key: K) => Effect.Effect<V, E>
+  /** The value of a key, loading it on a miss; `onLoad` runs when this call performed the load. */
+  readonly get: (key: K, onLoad?: () => void) => Effect.Effect<V, E>
   readonly size: Effect.Effect<number>
   readonly stats: Effect.Effect<Stats>
   /** Drop idle and over-age entries now (the periodic sweep runs this). */
@@ -105,7 +111,8 @@ interface Entry<K, V> {
   readonly loadedAt: number
   lastAccess: number
   readonly weight: number
-  readonly cache: Cache.Cache<K, V, unknown>
+  /** The Effect cache that holds the value too (none for a synchronous load). */
+  readonly cache: Cache.Cache<K, V, unknown> | undefined
 }
 
 /** Build a managed cache whose sweep fiber lives in the current scope. */
@@ -147,9 +154,9 @@ export const make = <K extends Keyed, V, E>(
     const flushDropped: Effect.Effect<void> = Effect.suspend(() => {
       const entries = dropped
       dropped = []
-      let effect = entries[0]!.cache.invalidate(entries[0]!.key)
+      let effect = entries[0]!.cache!.invalidate(entries[0]!.key)
       for (let i = 1; i < entries.length; i++) {
-        effect = Effect.zipRight(effect, entries[i]!.cache.invalidate(entries[i]!.key))
+        effect = Effect.zipRight(effect, entries[i]!.cache!.invalidate(entries[i]!.key))
       }
       return effect
     })
@@ -162,7 +169,7 @@ export const make = <K extends Keyed, V, E>(
       index.delete(entry.key.id)
       weight -= entry.weight
       if (mostRecent === entry.key.id) mostRecent = undefined
-      dropped.push(entry)
+      if (entry.cache !== undefined) dropped.push(entry)
     }
 
     const staleness = (entry: Entry<K, V>, now: number): EvictionReason | undefined =>
@@ -194,7 +201,7 @@ export const make = <K extends Keyed, V, E>(
       value: V,
       loadedAt: number,
       now: number,
-      holder: Cache.Cache<K, V, E>
+      holder: Cache.Cache<K, V, E> | undefined
     ): boolean => {
       const existing = index.get(key.id)
       if (existing !== undefined) {
@@ -209,7 +216,7 @@ export const make = <K extends Keyed, V, E>(
         loadedAt,
         lastAccess: now,
         weight: entryWeight,
-        cache: holder as Cache.Cache<K, V, unknown>
+        cache: holder as Cache.Cache<K, V, unknown> | undefined
       })
       weight += entryWeight
       mostRecent = key.id
@@ -233,11 +240,13 @@ export const make = <K extends Keyed, V, E>(
       key: K,
       startedAt: number,
       holder: Cache.Cache<K, V, E>,
-      either: Either.Either<V, V>
+      either: Either.Either<V, V>,
+      onLoad: (() => void) | undefined
     ): Effect.Effect<V> => {
       const value = Either.merge(either)
       const loaded = Either.isRight(either)
       if (loaded) {
+        onLoad?.()
         observer.miss()
         loads++
         loadsSinceRebuild++
@@ -253,29 +262,34 @@ export const make = <K extends Keyed, V, E>(
       return afterFlush(after)
     }
 
-    const inline = options.inline
-    const load = (key: K, startedAt: number): Effect.Effect<V, E> => {
+    const load = (key: K, startedAt: number, onLoad: (() => void) | undefined): Effect.Effect<V, E> => {
       const holder = cache
       const failed = (cause: Cause.Cause<E>) => Effect.zipRight(holder.invalidate(key), Effect.failCause(cause))
-      if (inline !== undefined && inline(key)) {
-        return Effect.matchCauseEffect(Effect.uninterruptible(holder.getEither(key)), {
-          onFailure: failed,
-          onSuccess: (either) => settle(key, startedAt, holder, either)
-        })
-      }
       return Effect.flatMap(
         Effect.forkIn(holder.getEither(key), scope),
         (fiber) =>
           Effect.matchCauseEffect(Fiber.join(fiber), {
             onFailure: failed,
-            onSuccess: (either) => settle(key, startedAt, holder, either)
+            onSuccess: (either) => settle(key, startedAt, holder, either, onLoad)
           })
       )
     }
 
+    /** A load by a plain function call, in this step: counted, kept in the index only. */
+    const loadNow = (key: K, compute: () => V, now: number, onLoad: (() => void) | undefined): Effect.Effect<V> => {
+      const value = compute()
+      onLoad?.()
+      observer.miss()
+      loads++
+      if (options.cacheable(value)) admit(key, value, now, now, undefined)
+      observer.size(index.size)
+      return afterFlush(Effect.succeed(value))
+    }
+
     // The clock of the layer's context (TestClock in tests), read synchronously on the hot path.
     const clock = yield* Effect.clock
-    const get = (key: K): Effect.Effect<V, E> =>
+    const synchronous = options.synchronous
+    const get = (key: K, onLoad?: () => void): Effect.Effect<V, E> =>
       Effect.suspend(() => {
         const now = clock.unsafeCurrentTimeMillis()
         const entry = lookupIndex(key.id, now)
@@ -283,7 +297,8 @@ export const make = <K extends Keyed, V, E>(
           observer.hit()
           return Effect.succeed(entry.value)
         }
-        return afterFlush(load(key, now))
+        const compute = synchronous?.(key)
+        return compute === undefined ? afterFlush(load(key, now, onLoad)) : loadNow(key, compute, now, onLoad)
       })
 
     const sweep = Effect.suspend(() => {
