@@ -14,9 +14,9 @@ import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
-import * as Metric from "effect/Metric"
+import type * as Metric from "effect/Metric"
+import * as MetricLabel from "effect/MetricLabel"
 import type * as Scope from "effect/Scope"
 import * as CacheSettings from "./CacheSettings.js"
 import * as ManagedCache from "./internal/managedCache.js"
@@ -97,33 +97,25 @@ const weights = new WeakMap<Rendered, number>()
 /**
  * The size of a value's JSON serialisation, counted without building it: strings count their
  * length and quotes (escapes left out), numbers their decimal text, structure its punctuation.
- * With `freeze`, every object and array it walks is frozen on the way (one walk for both).
+ * With `freeze`, every object and array it walks is frozen on the way (one walk for both). A
+ * render is made of plain objects and arrays (nothing enumerable is inherited).
  */
 const jsonSize = (value: unknown, freeze: boolean): number => {
-  switch (typeof value) {
-    case "string":
-      return value.length + 2
-    case "number":
-      return String(value).length
-    case "boolean":
-      return value ? 4 : 5
-    case "object": {
-      if (value === null) return 4
-      if (freeze) Object.freeze(value)
-      let size = 2
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) size += jsonSize(value[i], freeze) + 1
-        return size
-      }
+  if (typeof value === "string") return value.length + 2
+  if (typeof value === "object") {
+    if (value === null) return 4
+    let size = 2
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) size += jsonSize(value[i], freeze) + 1
+    } else {
       const record = value as Record<string, unknown>
-      for (const key in record) {
-        if (Object.hasOwn(record, key)) size += key.length + 4 + jsonSize(record[key], freeze)
-      }
-      return size
+      for (const key in record) size += key.length + 4 + jsonSize(record[key], freeze)
     }
-    default:
-      return 0
+    if (freeze) Object.freeze(value)
+    return size
   }
+  if (typeof value === "number") return value >= 0 && value < 10 && (value | 0) === value ? 1 : String(value).length
+  return typeof value === "boolean" ? (value ? 4 : 5) : 0
 }
 
 /**
@@ -151,16 +143,22 @@ const freezeAndWeigh = (rendered: Rendered): Rendered => {
   return Object.freeze(rendered)
 }
 
-type Durations = {
-  readonly success: Metric.Metric<any, number, any>
-  readonly failure: Metric.Metric<any, number, any>
+/**
+ * Updates of a metric under fixed labels. The labels array is made once: Effect finds a metric's
+ * hook by the identity of the array it is given, and `Metric.tagged` gives a new one (and a
+ * registry lookup, hashing the whole key) on every update.
+ */
+const labelled = (metric: Metric.Metric<any, number, any>, labels: ReadonlyArray<readonly [string, string]>) => {
+  const fixed = labels.map(([key, value]) => MetricLabel.make(key, value))
+  return (value: number) => metric.unsafeUpdate(value, fixed)
 }
 
-const durationsOf = (metrics: Metrics.MetricsShape): Durations => {
-  const tagged = (outcome: "success" | "failure") =>
-    metrics.renderDuration.pipe(Metric.tagged("cache", "miss"), Metric.tagged("outcome", outcome))
-  return { success: tagged("success"), failure: tagged("failure") }
-}
+type Durations = Readonly<Record<"success" | "failure", (seconds: number) => void>>
+
+const durationsOf = (metrics: Metrics.MetricsShape): Durations => ({
+  success: labelled(metrics.renderDuration, [["cache", "miss"], ["outcome", "success"]]),
+  failure: labelled(metrics.renderDuration, [["cache", "miss"], ["outcome", "failure"]])
+})
 
 /** A render in this process, timed on the clock, recorded, frozen and weighed, as one plain call. */
 const renderNow = (clock: Clock.Clock, durations: Durations, job: InProcessJob): Rendered => {
@@ -168,7 +166,7 @@ const renderNow = (clock: Clock.Clock, durations: Durations, job: InProcessJob):
   const rendered = renderTemplate(job.template, job.inputs)
   const end = clock.unsafeCurrentTimeNanos()
   const seconds = Number(end - start) / 1e9
-  ;(RenderOutput.hasErrors(rendered.output) ? durations.failure : durations.success).unsafeUpdate(seconds, [])
+  ;(RenderOutput.hasErrors(rendered.output) ? durations.failure : durations.success)(seconds)
   return freezeAndWeigh(rendered)
 }
 
@@ -216,9 +214,13 @@ const inProcess = (clock: Clock.Clock, durations: Durations, key: RenderKey<Rend
   }
 }
 
-/** `get` in the asking fiber's tally (`RenderTally`: a reconcile cycle's own lookups and renders). */
+/**
+ * `get` counted in the asking fiber's tally (`RenderTally`: a reconcile cycle's own lookups and
+ * renders); `get` is called inside this step (one step on a hit, with `ManagedCache.unsafeGet`).
+ */
 const tallied = <A>(get: (onLoad?: () => void) => Effect.Effect<A, RenderCacheError>) =>
-  FiberRef.getWith(RenderTally.current, (tally) => {
+  Effect.withFiberRuntime<A, RenderCacheError>((fiber) => {
+    const tally = fiber.getFiberRef(RenderTally.current)
     if (tally === undefined) return get()
     tally.lookups++
     return get(() => tally.misses++)
@@ -237,9 +239,9 @@ export const make = (
   Effect.gen(function*() {
     const metrics = yield* Metrics.Metrics
     const evictions = {
-      idle: Metric.tagged(metrics.renderCacheEvictions, "reason", "idle"),
-      max_age: Metric.tagged(metrics.renderCacheEvictions, "reason", "max_age"),
-      capacity: Metric.tagged(metrics.renderCacheEvictions, "reason", "capacity")
+      idle: labelled(metrics.renderCacheEvictions, [["reason", "idle"]]),
+      max_age: labelled(metrics.renderCacheEvictions, [["reason", "max_age"]]),
+      capacity: labelled(metrics.renderCacheEvictions, [["reason", "capacity"]])
     }
     let renders = 0
     const durations = durationsOf(metrics)
@@ -258,12 +260,12 @@ export const make = (
           renders++
           metrics.renderCacheMisses.unsafeUpdate(1, [])
         },
-        evicted: (reason, count) => evictions[reason].unsafeUpdate(count, []),
+        evicted: (reason, count) => evictions[reason](count),
         size: (entries) => metrics.renderCacheSize.unsafeUpdate(entries, [])
       }
     })
     return yield* Spans.traced<RenderCacheShape>("RenderCache", {
-      get: (key) => tallied((onLoad) => cache.get(key, onLoad)),
+      get: (key) => tallied((onLoad) => cache.unsafeGet(key, onLoad)),
       stats: Effect.map(
         cache.stats,
         (s) => ({ entries: s.entries, bytes: s.weight, renders, generation: s.generation })

@@ -10,9 +10,15 @@ import type { CompiledTemplate } from "@warmpool/terraform"
 import { Owner } from "@warmpool/terraform"
 import * as Equal from "effect/Equal"
 import * as Hash from "effect/Hash"
-import { createHash } from "node:crypto"
+import * as Crypto from "node:crypto"
 
-const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex")
+/** SHA-256 (hex) of a text: Node's one-shot `crypto.hash` (Node ≥ 20.12) costs half a `createHash`. */
+const sha256: (text: string) => string = typeof Crypto.hash === "function"
+  ? (text) => Crypto.hash("sha256", text, "hex")
+  : (text) => Crypto.createHash("sha256").update(text).digest("hex")
+
+/** Values up to this many characters in all are hashed as one text; longer ones are streamed. */
+const oneShotLimit = 4096
 
 const compareCodePoints = (
   a: string,
@@ -36,8 +42,8 @@ export const canonicalValues = (values: Readonly<Record<string, string>>): strin
 /**
  * SHA-256 (hex) of the values, independent of key order: the pairs sorted by name (byte-wise),
  * each name and value fed to the hash with its UTF-8 length in front (`<bytes>:<text>`), which
- * makes the encoding injective like {@link canonicalValues} without building it (no escaping pass
- * or copy of a large value on the serving thread).
+ * makes the encoding injective like {@link canonicalValues} without an escaping pass. Small values
+ * are joined and hashed in one call; large ones are streamed into the hash, never copied.
  *
  * @since 0.1.0
  * @category utils
@@ -45,7 +51,17 @@ export const canonicalValues = (values: Readonly<Record<string, string>>): strin
 export const valuesDigest = (values: Readonly<Record<string, string>>): string => {
   const names = Object.keys(values)
   if (names.length > 1) names.sort(compareCodePoints)
-  const hash = createHash("sha256")
+  let length = 0
+  for (const name of names) length += name.length + (values[name]?.length ?? 0)
+  if (length <= oneShotLimit) {
+    let text = `${names.length};`
+    for (const name of names) {
+      const value = values[name] ?? ""
+      text += `${Buffer.byteLength(name)}:${name}${Buffer.byteLength(value)}:${value}`
+    }
+    return sha256(text)
+  }
+  const hash = Crypto.createHash("sha256")
   hash.update(`${names.length};`)
   for (const name of names) {
     const value = values[name] ?? ""

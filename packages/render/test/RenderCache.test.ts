@@ -14,6 +14,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as TestClock from "effect/TestClock"
+import { createHash } from "node:crypto"
 
 const files = (source: string) => Either.getOrThrow(TemplateFiles.fromRecord({ "main.tf": source }))
 
@@ -101,6 +102,18 @@ describe("RenderKey", () => {
     expect(RenderKey.valuesDigest({ a: "1,b:2" })).not.toBe(RenderKey.valuesDigest({ a: "1", b: "2" }))
     expect(RenderKey.valuesDigest({ "a\"": "b" })).not.toBe(RenderKey.valuesDigest({ a: "\"b" }))
     expect(RenderKey.valuesDigest({})).not.toBe(RenderKey.valuesDigest({ "": "" }))
+  })
+  it("values digest: small values hashed in one call and large ones streamed give the same digest scheme", () => {
+    const encode = (values: Record<string, string>) => {
+      const names = Object.keys(values).sort()
+      return `${names.length};` +
+        names.map((n) => `${Buffer.byteLength(n)}:${n}${Buffer.byteLength(values[n]!)}:${values[n]}`).join("")
+    }
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex")
+    const small = { zone: "eu", "név": "é" }
+    const large = { zone: "eu", blob: "x".repeat(10_000) + "é" }
+    expect(RenderKey.valuesDigest(small)).toBe(sha(encode(small)))
+    expect(RenderKey.valuesDigest(large)).toBe(sha(encode(large)))
   })
   it("owner digest is constant when the template never reads the owner", () => {
     expect(RenderKey.ownerDigest({ _tag: "None" }, alice)).toBe(RenderKey.ownerDigest({ _tag: "None" }, bob))

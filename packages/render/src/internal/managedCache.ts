@@ -98,6 +98,11 @@ export interface Stats {
 export interface ManagedCache<K extends Keyed, V, E> {
   /** The value of a key, loading it on a miss; `onLoad` runs when this call performed the load. */
   readonly get: (key: K, onLoad?: () => void) => Effect.Effect<V, E>
+  /**
+   * `get` for a caller already inside a step of its fiber (e.g. `Effect.withFiberRuntime`): it
+   * reads the clock and the index when called, which saves `get`'s own suspension on a hit.
+   */
+  readonly unsafeGet: (key: K, onLoad?: () => void) => Effect.Effect<V, E>
   readonly size: Effect.Effect<number>
   readonly stats: Effect.Effect<Stats>
   /** Drop idle and over-age entries now (the periodic sweep runs this). */
@@ -289,17 +294,16 @@ export const make = <K extends Keyed, V, E>(
     // The clock of the layer's context (TestClock in tests), read synchronously on the hot path.
     const clock = yield* Effect.clock
     const synchronous = options.synchronous
-    const get = (key: K, onLoad?: () => void): Effect.Effect<V, E> =>
-      Effect.suspend(() => {
-        const now = clock.unsafeCurrentTimeMillis()
-        const entry = lookupIndex(key.id, now)
-        if (entry !== undefined) {
-          observer.hit()
-          return Effect.succeed(entry.value)
-        }
-        const compute = synchronous?.(key)
-        return compute === undefined ? afterFlush(load(key, now, onLoad)) : loadNow(key, compute, now, onLoad)
-      })
+    const unsafeGet = (key: K, onLoad?: () => void): Effect.Effect<V, E> => {
+      const now = clock.unsafeCurrentTimeMillis()
+      const entry = lookupIndex(key.id, now)
+      if (entry !== undefined) {
+        observer.hit()
+        return Effect.succeed(entry.value)
+      }
+      const compute = synchronous?.(key)
+      return compute === undefined ? afterFlush(load(key, now, onLoad)) : loadNow(key, compute, now, onLoad)
+    }
 
     const sweep = Effect.suspend(() => {
       const now = clock.unsafeCurrentTimeMillis()
@@ -324,7 +328,8 @@ export const make = <K extends Keyed, V, E>(
     )
 
     return {
-      get,
+      get: (key, onLoad) => Effect.suspend(() => unsafeGet(key, onLoad)),
+      unsafeGet,
       size: Effect.sync(() => index.size),
       stats: Effect.sync(() => ({ entries: index.size, weight, generation, loadsSinceRebuild, loads })),
       sweep,
