@@ -9,9 +9,18 @@ import * as Setting from "@warmpool/server/Setting"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 
+/** The largest demand file read (a trace of some 200,000 claims): a bigger one is refused unread. */
+export const maxFileBytes = 16 * 1024 * 1024
+
 const readJson = (option: string, file: string) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
+    const info = yield* Effect.mapError(fs.stat(file), () => `${option}: cannot read ${file}`)
+    // A device or a pipe (e.g. /dev/zero) could be read forever: only regular files are read.
+    if (info.type !== "File") return yield* Effect.fail(`${option}: ${file} is not a regular file`)
+    if (Number(info.size) > maxFileBytes) {
+      return yield* Effect.fail(`${option}: ${file} is ${info.size} bytes; the limit is ${maxFileBytes} bytes (16 MiB)`)
+    }
     const text = yield* Effect.mapError(fs.readFileString(file), () => `${option}: cannot read ${file}`)
     return yield* Effect.try({
       try: () => JSON.parse(text) as unknown,
