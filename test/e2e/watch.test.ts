@@ -57,7 +57,7 @@ describe.skipIf(skip !== undefined)("serve --watch", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "warmpool-watch-"))
     fs.mkdirSync(path.join(dir, "pool"))
     fs.writeFileSync(mainTf(), template(1))
-    server = await startServer({ templates: dir, interval: "1s", echoDelay: "100ms", args: ["--watch"] })
+    server = await startServer({ templates: dir, interval: "1s", echoDelay: "100ms", args: ["--watch", "--watch-debounce", "500ms"] })
   }, 120_000)
 
   afterAll(async () => {
@@ -90,6 +90,7 @@ describe.skipIf(skip !== undefined)("serve --watch", () => {
 
   it("imports an edited template as the new active version and converges the pool to the new count", async () => {
     const first = await eventually("one prebuild of the first version", converged(1), 30_000)
+    expect(server.output()).toContain("for template changes (500ms of quiet)")
     const before = await versions()
     expect(before).toHaveLength(1)
     expect(before[0]).toMatchObject({ id: first.templateVersionId, active: true, ok: true, source: "directory" })

@@ -56,7 +56,11 @@ export const settings = {
   watch: Setting.make("watch", Setting.boolean, {
     default: false,
     doc:
-      "Watch --templates: a changed template is imported as a new version once its files are quiet for 2s; a broken change keeps the active version."
+      "Watch --templates: a changed template is imported as a new version once its files are quiet for --watch-debounce; a broken change keeps the active version."
+  }),
+  watchDebounce: Setting.make("watch-debounce", Setting.positiveDuration, {
+    default: Duration.seconds(2),
+    doc: "How long a watched template's files must be quiet before it is imported (with --watch)."
   }),
   host: Setting.make("host", Setting.host, {
     default: "127.0.0.1",
@@ -339,6 +343,8 @@ export interface ServerConfigShape {
   readonly templates: Option.Option<string>
   /** Watch {@link templates} and import changed templates as new versions (issue 16). */
   readonly watch: boolean
+  /** The quiet time after which a watched template's changes are imported (`WARMPOOL_WATCH_DEBOUNCE`). */
+  readonly watchDebounce: Duration.Duration
   readonly host: string
   readonly port: number
   readonly token: Redacted.Redacted<string>
@@ -458,6 +464,7 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
     db: v.db,
     templates: v.templates,
     watch: v.watch,
+    watchDebounce: v.watchDebounce,
     host: v.host,
     port: v.port,
     token: Option.getOrElse(v.token, () => Redacted.make(randomBytes(24).toString("base64url"))),

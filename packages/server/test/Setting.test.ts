@@ -224,6 +224,7 @@ const effects: ReadonlyArray<
   ["provisioner-workers", "4", (c) => c.provisionerWorkers, 4],
   ["max-pending-jobs", "7", (c) => c.maxPendingJobs, 7],
   ["watch", "true", (c) => c.watch, true],
+  ["watch-debounce", "500ms", (c) => Duration.toMillis(c.watchDebounce), 500],
   ["job-lease", "1m", (c) => Duration.toMillis(c.leases.lease), 60_000],
   ["job-heartbeat", "2s", (c) => Duration.toMillis(c.leases.heartbeat), 2_000],
   ["max-json-depth", "16", (c) => c.maxJsonDepth, 16],

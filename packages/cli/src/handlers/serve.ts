@@ -255,6 +255,7 @@ const serve = (config: ServerConfig.ServerConfigShape) =>
         const metrics = yield* Metrics.Metrics
         yield* Layer.build(TemplateWatcher.layer({
           root: config.templates.value,
+          debounce: config.watchDebounce,
           afterImport: ReconcilerMetrics.refresh(reconciler, store, metrics)
         }))
       }
