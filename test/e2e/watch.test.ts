@@ -57,7 +57,12 @@ describe.skipIf(skip !== undefined)("serve --watch", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "warmpool-watch-"))
     fs.mkdirSync(path.join(dir, "pool"))
     fs.writeFileSync(mainTf(), template(1))
-    server = await startServer({ templates: dir, interval: "1s", echoDelay: "100ms", args: ["--watch", "--watch-debounce", "500ms"] })
+    server = await startServer({
+      templates: dir,
+      interval: "1s",
+      echoDelay: "100ms",
+      args: ["--watch", "--watch-debounce", "500ms"]
+    })
   }, 120_000)
 
   afterAll(async () => {
