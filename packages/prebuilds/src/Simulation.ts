@@ -93,6 +93,8 @@ export interface SimulationOptions {
   readonly claimRates?: ReadonlyArray<ClaimWorkload.ClaimRate> | undefined
   /** Demand policies by `"template/preset"`, set before the first cycle. */
   readonly policies?: Readonly<Record<string, DemandPolicy.PolicyInput>> | undefined
+  /** The most prebuild jobs waiting for the provisioner, as `serve --max-pending-jobs` (default: no cap). */
+  readonly maxPendingJobs?: number | undefined
 }
 
 /**
@@ -304,7 +306,7 @@ export const run = <E1, E2>(
       Effect.mapError((error) => new SimulationError({ message: error.message }))
     )
     yield* callbacks.onImport(imports)
-    const reconciler = yield* Reconciler.make({ settings })
+    const reconciler = yield* Reconciler.make({ settings, maxPendingJobs: options.maxPendingJobs })
     const store = yield* Store.Store
     yield* setPolicies(store, options.policies ?? {})
     const claims = yield* Claims.Claims

@@ -61,6 +61,17 @@ describe("Simulation.run", () => {
       }
     }))
 
+  it.live("--max-pending-jobs: creates wait while the queue is full, and the pools still fill", () =>
+    Effect.gen(function*() {
+      const { cycles } = yield* simulate({ cycles: 6, maxPendingJobs: 1 })
+      // four creates are wanted; one job may wait at a time, so the first cycle makes one
+      expect(cycles[0]!.creates).toBe(1)
+      expect(cycles.reduce((n, c) => n + c.creates, 0)).toBe(4)
+      const last = cycles.at(-1)!
+      expect(pool(last, "devbox", "small-eu")).toMatchObject({ desired: 2, running: 2 })
+      expect(pool(last, "devbox", "large-us")).toMatchObject({ desired: 1, running: 1 })
+    }))
+
   it.live("a run is reproducible", () =>
     Effect.gen(function*() {
       const a = yield* simulate({ cycles: 6, failRate: 0.5 })

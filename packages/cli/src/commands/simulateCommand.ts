@@ -1,10 +1,11 @@
 /**
  * `warmpool simulate <templates-root> [--cycles N] [--interval D] [--echo-failure-rate X]
  * [--backoff-interval D] [--backoff-lookback D] [--hard-limit N] [--policies FILE]
- * [--claims FILE | --claim-rate template/preset=PER_HOUR ...] [--seed N] [--json]`
+ * [--max-pending-jobs N] [--claims FILE | --claim-rate template/preset=PER_HOUR ...] [--seed N] [--json]`
  *
  * The reconciler and echo settings are `serve`'s own (`ServerConfig.settings`): same flags, same
- * `WARMPOOL_*` variables, same defaults.
+ * `WARMPOOL_*` variables, same defaults; `--max-pending-jobs` is `serve`'s setting too, without a
+ * cap by default (the simulated provisioner is not `serve`'s).
  *
  * @since 0.1.0
  */
@@ -12,6 +13,7 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as ServerConfig from "@warmpool/server/ServerConfig"
+import * as Setting from "@warmpool/server/Setting"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as SettingFlags from "../internal/settingFlags.js"
@@ -23,14 +25,17 @@ import * as SettingFlags from "../internal/settingFlags.js"
  */
 export const simulateSettings: Pick<
   ServerConfig.Settings,
-  "interval" | "backoffInterval" | "backoffLookback" | "hardLimit" | "echoFailureRate" | "policies"
+  "interval" | "backoffInterval" | "backoffLookback" | "hardLimit" | "echoFailureRate" | "policies" | "maxPendingJobs"
 > = {
   interval: ServerConfig.settings.interval,
   backoffInterval: ServerConfig.settings.backoffInterval,
   backoffLookback: ServerConfig.settings.backoffLookback,
   hardLimit: ServerConfig.settings.hardLimit,
   echoFailureRate: ServerConfig.settings.echoFailureRate,
-  policies: ServerConfig.settings.policies
+  policies: ServerConfig.settings.policies,
+  maxPendingJobs: Setting.optional("max-pending-jobs", Setting.integer({ min: 1 }), {
+    doc: "The most prebuild jobs waiting for the simulated provisioner; creates wait beyond it (default: no cap)."
+  })
 }
 
 /**

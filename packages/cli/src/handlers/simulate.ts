@@ -166,7 +166,8 @@ export const run = (args: SimulateArgs) =>
         seed: args.seed,
         claims: trace,
         claimRates: rates,
-        policies
+        policies,
+        maxPendingJobs: Option.getOrUndefined(values.maxPendingJobs)
       },
       {
         onImport: (imports) => Effect.forEach(importLines(imports), (line) => note(line), { discard: true }),
