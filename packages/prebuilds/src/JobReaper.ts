@@ -13,6 +13,8 @@
  */
 import { Spans } from "@warmpool/metrics"
 import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
@@ -114,6 +116,18 @@ export const layer = (options: ReaperOptions = {}): Layer.Layer<JobReaper, Store
       return yield* Spans.traced("JobReaper", reaper)
     })
   )
+
+/**
+ * {@link layer} with its options read from configuration (a `Config` of the options, or one
+ * `Config` per option); the application names the keys.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config.Wrap<ReaperOptions>
+): Layer.Layer<JobReaper, StoreError | ConfigError.ConfigError, Store | Provisioner> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(config), layer))
 
 /**
  * A reaper that never reaps (tests that drive jobs by hand).

@@ -35,6 +35,7 @@
  * @since 0.1.0
  */
 import { Spans } from "@warmpool/metrics"
+import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
@@ -311,6 +312,29 @@ export const layerCommand = (
     Provisioner,
     Effect.flatMap(makeCommand(options), (provisioner) => Spans.traced("Provisioner", provisioner))
   )
+
+/**
+ * The echo provisioner with its options read from configuration (a `Config` of the options, or
+ * one `Config` per option, as `@effect/sql`'s clients take theirs); the application names the keys.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerEchoConfig = (
+  config: Config.Config.Wrap<EchoOptions>
+): Layer.Layer<Provisioner, ConfigError.ConfigError, Store | JobNotifications> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(config), layerEcho))
+
+/**
+ * The command provisioner with its options read from configuration (see {@link layerEchoConfig}).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerCommandConfig = (
+  config: Config.Config.Wrap<CommandOptions>
+): Layer.Layer<Provisioner, ConfigError.ConfigError, Store | JobNotifications> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(config), layerCommand))
 
 /**
  * A provisioner that never picks a job up.

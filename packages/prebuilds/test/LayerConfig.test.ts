@@ -12,7 +12,9 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import * as JobReaper from "../src/JobReaper.js"
 import * as Prebuilds from "../src/Prebuilds.js"
+import * as Provisioner from "../src/Provisioner.js"
 import * as Reconciler from "../src/Reconciler.js"
 import * as Store from "../src/Store.js"
 import { pgUrl, tempDirectory } from "./utils/storeBackends.js"
@@ -90,4 +92,54 @@ it.scoped("Reconciler.layerConfig keeps the history size read from the configura
       )
     )
     expect(String(failed)).toContain("RECONCILER_HISTORY")
+  }))
+
+it.scoped("Provisioner.layerEchoConfig starts the number of workers read from the configuration", () =>
+  Effect.gen(function*() {
+    const layer = Provisioner.layerEchoConfig({ workers: Config.integer("ECHO_WORKERS"), name: Config.succeed("cfg") })
+    const workers = Effect.map(Provisioner.Provisioner, (p) => p.workerIds.length)
+    const started = yield* workers.pipe(
+      Effect.provide(layer),
+      Effect.provide(services),
+      Effect.withConfigProvider(provider([["ECHO_WORKERS", "3"]]))
+    )
+    // the default is 2
+    expect(started).toBe(3)
+    const failed = yield* Effect.flip(
+      workers.pipe(
+        Effect.provide(layer),
+        Effect.provide(services),
+        Effect.withConfigProvider(provider([["ECHO_WORKERS", "three"]]))
+      )
+    )
+    expect(String(failed)).toContain("ECHO_WORKERS")
+  }))
+
+// Live clock: the command provisioner deals with real processes and real time.
+it.live("Provisioner.layerCommandConfig reads the command; JobReaper.layerConfig its interval", () =>
+  Effect.gen(function*() {
+    const provisioner = Provisioner.layerCommandConfig({ command: Config.string("PROVISIONER_COMMAND") })
+    const reaper = JobReaper.layerConfig({ interval: Config.duration("REAPER_INTERVAL") }).pipe(
+      Layer.provideMerge(provisioner)
+    )
+    const kind = Effect.zipRight(JobReaper.JobReaper, Effect.map(Provisioner.Provisioner, (p) => p.kind))
+    const configured = provider([["PROVISIONER_COMMAND", "true"], ["REAPER_INTERVAL", "2 seconds"]])
+    expect(yield* kind.pipe(Effect.provide(reaper), Effect.provide(services), Effect.withConfigProvider(configured)))
+      .toBe("command")
+    const noCommand = yield* Effect.flip(
+      kind.pipe(
+        Effect.provide(reaper),
+        Effect.provide(services),
+        Effect.withConfigProvider(provider([["REAPER_INTERVAL", "2 seconds"]]))
+      )
+    )
+    expect(String(noCommand)).toContain("PROVISIONER_COMMAND")
+    const badInterval = yield* Effect.flip(
+      kind.pipe(
+        Effect.provide(reaper),
+        Effect.provide(services),
+        Effect.withConfigProvider(provider([["PROVISIONER_COMMAND", "true"], ["REAPER_INTERVAL", "often"]]))
+      )
+    )
+    expect(String(badInterval)).toContain("REAPER_INTERVAL")
   }))
