@@ -490,7 +490,7 @@ const run = (source: string, values: Record<string, V.Value> = {}): Evaluator.Re
 
 const summaries = (r: Evaluator.Result): ReadonlyArray<string> => r.errors.map((e) => e.summary)
 
-describe("errors are not unknowns (RENDER.md §2.2)", () => {
+describe("errors are not unknowns (docs/render.md §2.2)", () => {
   it("tuple and object constructors keep the elements that succeeded", () => {
     const t = run("[1, nope, 3]")
     expect(fmt(t.value)).toBe("[1,unknown(any),3]")

@@ -19,7 +19,7 @@ textencodebase64 timeadd timecmp timestamp title tobool tonumber transpose trim 
 values yamldecode yamlencode zipmap`.split(/\s+/)
 
 describe("registry", () => {
-  it("has every function of RENDER.md §2.14", () => {
+  it("has every function of docs/render.md §2.14", () => {
     const missing = tiers.filter((name) => !FunctionTable.names().includes(name))
     expect(missing).toEqual([])
     for (const name of tiers) {

@@ -161,7 +161,7 @@ describe("Number: known values (expected texts are Terraform's, from Go big.Floa
     })
   }
 
-  it("RENDER.md §3.3 examples", () => {
+  it("docs/render.md §3.3 examples", () => {
     const cases: ReadonlyArray<readonly [string, string]> = [
       ["5", "5"],
       ["1.5", "1.5"],
