@@ -92,7 +92,13 @@ export class RenderCache extends Context.Tag("@warmpool/render/RenderCache")<Ren
 
 const cacheable = (rendered: Rendered): boolean => !rendered.impure && !RenderOutput.hasErrors(rendered.output)
 
-const weights = new WeakMap<Rendered, number>()
+/**
+ * The weight of the render most recently frozen (`freezeAndWeigh`), which the cache asks for
+ * right after: one remembered pair, not a `WeakMap` entry per render (an ephemeron costs about
+ * a microsecond to add, and more to collect).
+ */
+let lastWeighed: Rendered | undefined
+let lastWeight = 0
 
 /**
  * The size of a value's JSON serialisation, counted without building it: strings count their
@@ -125,21 +131,18 @@ const jsonSize = (value: unknown, freeze: boolean): number => {
  * @since 0.1.0
  * @category utils
  */
-export const weigh = (rendered: Rendered): number => {
-  let weight = weights.get(rendered)
-  if (weight === undefined) {
-    weight = jsonSize(rendered.output, false) + jsonSize(rendered.presetSettings, false)
-    weights.set(rendered, weight)
-  }
-  return weight
-}
+export const weigh = (rendered: Rendered): number =>
+  rendered === lastWeighed
+    ? lastWeight
+    : jsonSize(rendered.output, false) + jsonSize(rendered.presetSettings, false)
 
 /**
  * Freeze a fresh render deeply and weigh it, in one walk (the weight is remembered for `weigh`).
  * A render is made of plain objects and arrays only.
  */
 const freezeAndWeigh = (rendered: Rendered): Rendered => {
-  weights.set(rendered, jsonSize(rendered.output, true) + jsonSize(rendered.presetSettings, true))
+  lastWeight = jsonSize(rendered.output, true) + jsonSize(rendered.presetSettings, true)
+  lastWeighed = rendered
   return Object.freeze(rendered)
 }
 
