@@ -29,6 +29,13 @@ const valueReference = (instance: TemplateEvaluation.BlockInstance): string =>
     ? `data.coder_parameter.${instance.block.name}.value`
     : `data.coder_parameter.${instance.block.name}.[${instance.key}].value`
 
+const missingOptionAttribute = (attribute: "name" | "value"): RenderOutput.Diagnostic =>
+  diagnostic(
+    "error",
+    `Missing required attribute "${attribute}" for block ""`,
+    `The ${attribute} attribute is required`
+  )
+
 const extractOptions = (
   instance: TemplateEvaluation.BlockInstance,
   diagnostics: Array<RenderOutput.Diagnostic>
@@ -36,21 +43,13 @@ const extractOptions = (
   const bodies = instance.nested("option")
   const options: Array<RenderOutput.ParameterOption> = []
   let invalid = 0
-  for (const body of bodies) {
-    let missing = false
-    for (const attribute of ["name", "value"] as const) {
-      if (!body.has(attribute)) {
-        diagnostics.push(
-          diagnostic(
-            "error",
-            `Missing required attribute "${attribute}" for block ""`,
-            `The ${attribute} attribute is required`
-          )
-        )
-        missing = true
-      }
-    }
-    if (missing) continue
+  for (let i = 0; i < bodies.length; i++) {
+    const body = bodies[i]!
+    const missingName = !body.has("name")
+    if (missingName) diagnostics.push(missingOptionAttribute("name"))
+    const missingValue = !body.has("value")
+    if (missingValue) diagnostics.push(missingOptionAttribute("value"))
+    if (missingName || missingValue) continue
     const name = body.attribute("name")!
     if (name.value._tag !== "String") {
       diagnostics.push(
@@ -109,19 +108,25 @@ const extractStyling = (result: ExpressionEvaluator.Result | undefined): RenderO
   return styling
 }
 
+type ValueState = "absent" | "null" | "unknown" | "invalid" | "valid"
+
+const invalidValue = (
+  instance: TemplateEvaluation.BlockInstance,
+  state: Exclude<ValueState, "valid">
+): { readonly hcl: RenderOutput.HclString; readonly state: ValueState } => ({
+  hcl: { value: valueReference(instance), valid: false },
+  state
+})
+
 const parameterValue = (
   instance: TemplateEvaluation.BlockInstance
-): { readonly hcl: RenderOutput.HclString; readonly state: "absent" | "null" | "unknown" | "invalid" | "valid" } => {
+): { readonly hcl: RenderOutput.HclString; readonly state: ValueState } => {
   const value = instance.parameterValue()
-  const invalid = (state: "absent" | "null" | "unknown" | "invalid") => ({
-    hcl: { value: valueReference(instance), valid: false },
-    state
-  })
-  if (value._tag === "Absent") return invalid("absent")
-  if (value.value._tag === "Null") return invalid("null")
-  if (value.value._tag === "Unknown") return invalid("unknown")
+  if (value._tag === "Absent") return invalidValue(instance, "absent")
+  if (value.value._tag === "Null") return invalidValue(instance, "null")
+  if (value.value._tag === "Unknown") return invalidValue(instance, "unknown")
   const text = primitiveText(value.value)
-  return text === undefined ? invalid("invalid") : { hcl: { value: text, valid: true }, state: "valid" }
+  return text === undefined ? invalidValue(instance, "invalid") : { hcl: { value: text, valid: true }, state: "valid" }
 }
 
 /** Extract one `coder_parameter` instance. */
