@@ -118,10 +118,18 @@ const invalidValue = (
   state
 })
 
-const parameterValue = (
-  instance: TemplateEvaluation.BlockInstance
-): { readonly hcl: RenderOutput.HclString; readonly state: ValueState } => {
-  const value = instance.parameterValue()
+interface ValueFacts {
+  readonly hcl: RenderOutput.HclString
+  readonly state: ValueState
+}
+
+const parameterValue = (instance: TemplateEvaluation.BlockInstance): ValueFacts =>
+  valueFacts(instance, instance.parameterValue())
+
+const valueFacts = (
+  instance: TemplateEvaluation.BlockInstance,
+  value: TemplateEvaluation.ParameterValue
+): ValueFacts => {
   if (value._tag === "Absent") return invalidValue(instance, "absent")
   if (value.value._tag === "Null") return invalidValue(instance, "null")
   if (value.value._tag === "Unknown") return invalidValue(instance, "unknown")
@@ -289,6 +297,8 @@ interface Fixed {
   readonly icon: string
   readonly order: number
   readonly ephemeral: boolean
+  /** The value when the inputs have none for the parameter: its default, or absent. */
+  readonly withoutInput: ValueFacts
 }
 
 type FixedPart = Fixed | { readonly _tag: "Dropped"; readonly diagnostics: ReadonlyArray<RenderOutput.Diagnostic> }
@@ -315,6 +325,7 @@ const fixedOf = (instance: TemplateEvaluation.BlockInstance): FixedPart => {
   if (checked._tag === "Dropped") return checked
   const { name, type } = checked
   const { formType, invalidOptions, options, step1, validations } = nestedParts(instance, type, checked.formTypeText)
+  const defaultResult = instance.attribute("default")
   return {
     _tag: "Fixed",
     name,
@@ -324,7 +335,7 @@ const fixedOf = (instance: TemplateEvaluation.BlockInstance): FixedPart => {
     options,
     invalidOptions,
     validations,
-    defaultValue: hclString(instance.attribute("default")),
+    defaultValue: hclString(defaultResult),
     required: !instance.has("default"),
     displayName: textOr(instance.attribute("display_name")),
     description: textOr(instance.attribute("description")),
@@ -332,7 +343,14 @@ const fixedOf = (instance: TemplateEvaluation.BlockInstance): FixedPart => {
     mutable: isTrue(instance.attribute("mutable")),
     icon: textOr(instance.attribute("icon")),
     order: orderOf(instance.attribute("order")),
-    ephemeral: isTrue(instance.attribute("ephemeral"))
+    ephemeral: isTrue(instance.attribute("ephemeral")),
+    // TemplateEvaluation's `parameterValue` without an input (a constant has no errors)
+    withoutInput: valueFacts(
+      instance,
+      defaultResult !== undefined && defaultResult.errors.length === 0
+        ? { _tag: "Default", value: defaultResult.value }
+        : { _tag: "Absent" }
+    )
   }
 }
 
@@ -384,17 +402,34 @@ const copyValidation = (v: RenderOutput.ParameterValidation): RenderOutput.Param
   validation_monotonic: v.validation_monotonic
 })
 
+/**
+ * The value of a block of constants: TemplateEvaluation's `parameterValue` (the input by name, or
+ * the default), read from the inputs without the block's attributes.
+ */
+const fixedValue = (
+  fixed: Fixed,
+  instance: TemplateEvaluation.BlockInstance,
+  values: Readonly<Record<string, string>> | undefined
+): ValueFacts => {
+  if (values === undefined) return parameterValue(instance)
+  const input = values[fixed.name]
+  if (input !== undefined) return { hcl: { value: input, valid: true }, state: "valid" }
+  const { hcl, state } = fixed.withoutInput
+  return { hcl: { value: hcl.value, valid: hcl.valid }, state }
+}
+
 const fromFixed = (
   fixed: FixedPart,
   instance: TemplateEvaluation.BlockInstance,
-  regexes: RegexMemo.RegexMemo
+  regexes: RegexMemo.RegexMemo,
+  values: Readonly<Record<string, string>> | undefined
 ): Extracted => {
   if (fixed._tag === "Dropped") return { _tag: "Dropped", diagnostics: fixed.diagnostics.map(copyDiagnostic) }
   const { invalidOptions, required, type } = fixed
   const options = fixed.options.map(copyOption)
   const validations = fixed.validations.map(copyValidation)
   const defaultValue = { value: fixed.defaultValue.value, valid: fixed.defaultValue.valid }
-  const value = parameterValue(instance)
+  const value = fixedValue(fixed, instance, values)
   const parameter: RenderOutput.Parameter = {
     name: fixed.name,
     display_name: fixed.displayName,
@@ -427,13 +462,17 @@ const fromFixed = (
   return { _tag: "Parameter", parameter, address: addressOf(instance) }
 }
 
-/** Extract one `coder_parameter` instance. */
+/**
+ * Extract one `coder_parameter` instance. `values` are the parameter values the instance's
+ * evaluation was given (a block of constants then reads its value from them directly).
+ */
 export const extractParameter = (
   instance: TemplateEvaluation.BlockInstance,
-  regexes: RegexMemo.RegexMemo = RegexMemo.uncached
+  regexes: RegexMemo.RegexMemo = RegexMemo.uncached,
+  values?: Readonly<Record<string, string>>
 ): Extracted => {
   const fixed = fixedPartOf(instance)
-  return fixed === null ? extractEvaluated(instance, regexes) : fromFixed(fixed, instance, regexes)
+  return fixed === null ? extractEvaluated(instance, regexes) : fromFixed(fixed, instance, regexes, values)
 }
 
 const orderOf = (result: ExpressionEvaluator.Result | undefined): number => {

@@ -81,7 +81,7 @@ const renderUnsafe = (
     const blocks = instance.blocks("data", "coder_parameter")
     for (let i = 0; i < blocks.length; i++) {
       const block = blocks[i]!
-      const extracted = extractParameter(block, regexes)
+      const extracted = extractParameter(block, regexes, inputs.values)
       if (extracted._tag === "Dropped") {
         parameterErrors.push(...extracted.diagnostics)
         continue
