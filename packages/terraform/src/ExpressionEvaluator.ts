@@ -78,6 +78,11 @@ export interface Compiled {
   readonly expression: Ast.Expression
   /** The value, when the expression is a constant (no references, no errors). */
   readonly constant?: V.Value | undefined
+  /**
+   * With `constant`: the result `evaluate` returns, always this one object (a render reads it
+   * without calling `evaluate` or remembering it).
+   */
+  readonly constantResult?: Result | undefined
 }
 
 const noErrors: ReadonlyArray<Diagnostic.Diagnostic> = Object.freeze([])
@@ -132,7 +137,7 @@ export const compile = (
   }
   if (root.constant !== undefined) {
     const result: Result = Object.freeze({ value: root.constant, errors: noErrors, impure: false })
-    return { evaluate: () => result, references, expression, constant: root.constant }
+    return { evaluate: () => result, references, expression, constant: root.constant, constantResult: result }
   }
   const slotCount = compiler.slotCount
   const run = root.run

@@ -247,9 +247,26 @@ const cycleResult = (what: string, range?: Diagnostic.Range): Evaluator.Result =
 // -----------------------------------------------------------------------------------------------
 // bodies
 
+/** What `nested` returns for a type the body has no blocks of (shared: nothing to remember). */
+const noBodies: ReadonlyArray<Body> = Object.freeze([])
+
+const hasDynamic = (body: CompiledTemplate.Body, type: string): boolean => {
+  for (const dynamic of body.dynamics) if (dynamic.type === type) return true
+  return false
+}
+
+/** Nested block types kept in a flat list before the cache becomes a `Map`. */
+const nestedListLimit = 8
+
+/**
+ * The bodies of one evaluation are many (one per block instance and nested block) and most are
+ * read a few times: their memos are made on first use, small, and a constant attribute (most of
+ * a `coder_parameter`) is not remembered at all, its result being one shared object.
+ */
 class BodyImpl implements Body {
-  private readonly results = new Map<string, Evaluator.Result | typeof IN_PROGRESS>()
-  private nestedCache: Map<string, ReadonlyArray<Body>> | undefined
+  private results: Map<string, Evaluator.Result | typeof IN_PROGRESS> | undefined
+  /** Nested types and their bodies, alternating (`nestedListLimit` types at most), or a `Map`. */
+  private nestedCache: Array<string | ReadonlyArray<Body>> | Map<string, ReadonlyArray<Body>> | undefined
   constructor(
     readonly evaluation: EvaluationImpl,
     readonly body: CompiledTemplate.Body,
@@ -264,22 +281,50 @@ class BodyImpl implements Body {
   attribute(name: string): Evaluator.Result | undefined {
     const expression = this.body.attributes.get(name)
     if (expression === undefined) return undefined
-    const current = this.results.get(name)
+    if (expression.constant !== undefined && expression.constantResult !== undefined) return expression.constantResult
+    const results = this.results ??= new Map()
+    const current = results.get(name)
     if (current === IN_PROGRESS) return cycleResult(`${this.label}.${name}`)
     if (current !== undefined) return current
-    this.results.set(name, IN_PROGRESS)
+    results.set(name, IN_PROGRESS)
     const result = this.evaluation.run(expression, this.scope)
-    this.results.set(name, result)
+    results.set(name, result)
     return result
   }
 
-  nested(type: string): ReadonlyArray<Body> {
-    const cached = this.nestedCache?.get(type)
-    if (cached) return cached
-    const bodies: Array<Body> = []
-    for (const body of this.body.blocks.get(type) ?? []) {
-      bodies.push(new BodyImpl(this.evaluation, body, this.scope, `${this.label}.${type}`))
+  private cachedNested(type: string): ReadonlyArray<Body> | undefined {
+    const cache = this.nestedCache
+    if (cache === undefined) return undefined
+    if (cache instanceof Map) return cache.get(type)
+    for (let i = 0; i < cache.length; i += 2) if (cache[i] === type) return cache[i + 1] as ReadonlyArray<Body>
+    return undefined
+  }
+
+  private rememberNested(type: string, bodies: ReadonlyArray<Body>): void {
+    const cache = this.nestedCache
+    if (cache === undefined) {
+      this.nestedCache = [type, bodies]
+    } else if (cache instanceof Map) {
+      cache.set(type, bodies)
+    } else if (cache.length < 2 * nestedListLimit) {
+      cache.push(type, bodies)
+    } else {
+      const map = new Map<string, ReadonlyArray<Body>>()
+      for (let i = 0; i < cache.length; i += 2) map.set(cache[i] as string, cache[i + 1] as ReadonlyArray<Body>)
+      map.set(type, bodies)
+      this.nestedCache = map
     }
+  }
+
+  nested(type: string): ReadonlyArray<Body> {
+    const cached = this.cachedNested(type)
+    if (cached) return cached
+    const statics = this.body.blocks.get(type)
+    if ((statics === undefined || statics.length === 0) && !hasDynamic(this.body, type)) return noBodies
+    const label = `${this.label}.${type}`
+    // sized up front: `push` on an empty array reserves room for 16
+    const bodies: Array<Body> = new Array(statics === undefined ? 0 : statics.length)
+    for (let i = 0; i < bodies.length; i++) bodies[i] = new BodyImpl(this.evaluation, statics![i]!, this.scope, label)
     for (const dynamic of this.body.dynamics) {
       if (dynamic.type !== type || dynamic.forEach === undefined) continue
       const collection = this.evaluation.run(dynamic.forEach, this.scope).value
@@ -291,13 +336,12 @@ class BodyImpl implements Body {
             this.evaluation,
             dynamic.content,
             new IteratorScope(this.scope, dynamic.iterator, key, value),
-            `${this.label}.${type}`
+            label
           )
         )
       }
     }
-    this.nestedCache ??= new Map()
-    this.nestedCache.set(type, bodies)
+    this.rememberNested(type, bodies)
     return bodies
   }
 
@@ -352,7 +396,7 @@ class BlockInstanceImpl extends BodyImpl implements BlockInstance {
   private parameter: ParameterValue | undefined
   private parameterInProgress = false
   private objectCache: V.Value | undefined
-  private readonly attributeValues = new Map<string, Resolution | typeof IN_PROGRESS>()
+  private attributeValues: Map<string, Resolution | typeof IN_PROGRESS> | undefined
   constructor(
     evaluation: EvaluationImpl,
     readonly block: CompiledTemplate.Block,
@@ -362,7 +406,12 @@ class BlockInstanceImpl extends BodyImpl implements BlockInstance {
     repetition: Repetition,
     readonly address: string
   ) {
-    super(evaluation, block.body, new InstanceScope(module, repetition), module.prefix + address)
+    super(
+      evaluation,
+      block.body,
+      repetition === noRepetition ? module.moduleScope : new InstanceScope(module, repetition),
+      module.prefix + address
+    )
   }
 
   get isOwner(): boolean {
@@ -400,12 +449,13 @@ class BlockInstanceImpl extends BodyImpl implements BlockInstance {
 
   /** One attribute as references see it. */
   resolveAttribute(name: string): Resolution {
-    const current = this.attributeValues.get(name)
+    const attributeValues = this.attributeValues ??= new Map()
+    const current = attributeValues.get(name)
     if (current === IN_PROGRESS) return failed(cycleError(`${this.label}.${name}`))
     if (current !== undefined) return current
-    this.attributeValues.set(name, IN_PROGRESS)
+    attributeValues.set(name, IN_PROGRESS)
     const result = this.computeAttribute(name)
-    this.attributeValues.set(name, result)
+    attributeValues.set(name, result)
     return result
   }
 
@@ -460,6 +510,9 @@ interface Expansion {
   readonly shape: "single" | "count" | "for_each"
 }
 
+/** What a block whose expansion depends on itself expands to. */
+const cyclicExpansion: Expansion = Object.freeze({ shape: "single", instances: Object.freeze([]) })
+
 // -----------------------------------------------------------------------------------------------
 // module instances
 
@@ -474,12 +527,42 @@ type Repeat =
   | { readonly _tag: "Count"; readonly count: number }
   | { readonly _tag: "ForEach"; readonly entries: ReadonlyArray<readonly [string, V.Value]> }
 
+/** Per compiled module: its blocks by kind then type, in block order (made on first use). */
+const blocksByType = new WeakMap<
+  CompiledTemplate.Module,
+  Record<"data" | "resource", Map<string, Array<CompiledTemplate.Block>>>
+>()
+
+const noBlocks: ReadonlyArray<CompiledTemplate.Block> = Object.freeze([])
+
+/** A module's blocks of one kind and type without a scan of every block (a render asks a few times). */
+const blocksOfType = (
+  module: CompiledTemplate.Module,
+  kind: "data" | "resource",
+  type: string
+): ReadonlyArray<CompiledTemplate.Block> => {
+  let index = blocksByType.get(module)
+  if (index === undefined) {
+    index = { data: new Map(), resource: new Map() }
+    for (const block of module.blocks) {
+      const byType = index[block.kind]
+      const list = byType.get(block.type)
+      if (list === undefined) byType.set(block.type, [block])
+      else list.push(block)
+    }
+    blocksByType.set(module, index)
+  }
+  return index[kind].get(type) ?? noBlocks
+}
+
+const single: Repeat = { _tag: "Single", repetition: noRepetition }
+
 class ModuleInstanceImpl implements ModuleInstance {
   readonly prefix: string
   private readonly variables = new Map<string, Support.Converted>()
   private readonly variablesInProgress = new Set<string>()
   /** Keyed by the block itself (an address can be declared twice; `indexOf` made this O(n²)). */
-  private readonly expansions = new Memo<Expansion, CompiledTemplate.Block>()
+  private readonly expansions = new Map<CompiledTemplate.Block, Expansion | typeof IN_PROGRESS>()
   private readonly calls = new Memo<CallExpansion>()
   readonly moduleScope: InstanceScope
 
@@ -591,7 +674,7 @@ class ModuleInstanceImpl implements ModuleInstance {
     if (count !== undefined) {
       const n = Support.countOf(this.evaluation.run(count, scope).value)
       if (n === "unknown") return { _tag: "Unexpanded", kind: "count" }
-      if (n === "single") return { _tag: "Single", repetition: noRepetition }
+      if (n === "single") return single
       this.evaluation.meter.instances(n, count.expression.range)
       this.evaluation.meter.step(n, count.expression.range)
       return { _tag: "Count", count: n }
@@ -603,45 +686,78 @@ class ModuleInstanceImpl implements ModuleInstance {
       this.evaluation.meter.step(entries.length, forEach.expression.range)
       return { _tag: "ForEach", entries }
     }
-    return { _tag: "Single", repetition: noRepetition }
+    return single
   }
 
+  /**
+   * A block's instances, computed once per block. Written out rather than through `Memo`: a
+   * render asks once per block, and `Memo.get` would take two fresh closures every time.
+   */
   expansion(block: CompiledTemplate.Block): Expansion {
-    return this.expansions.get(block, () => {
-      const r = this.repeat(block.count, block.forEach, this.moduleScope)
-      const make = (key: number | string | undefined, unexpanded: boolean, repetition: Repetition) =>
-        new BlockInstanceImpl(
-          this.evaluation,
-          block,
-          this,
-          key,
-          unexpanded,
-          repetition,
-          block.address + instanceSuffix(key)
-        )
-      switch (r._tag) {
-        case "Single":
-          return { shape: "single", instances: [make(undefined, false, r.repetition)] }
-        case "Unexpanded":
-          return { shape: "single", instances: [make(undefined, true, unknownRepetition(r.kind))] }
-        case "Count":
-          return {
-            shape: "count",
-            instances: Array.from({ length: r.count }, (_, i) => make(i, false, { countIndex: V.numberFromJs(i) }))
-          }
-        case "ForEach":
-          return {
-            shape: "for_each",
-            instances: r.entries.map(([key, value]) => make(key, false, { eachKey: V.string(key), eachValue: value }))
-          }
-      }
-    }, () => ({ shape: "single", instances: [] }))
+    const current = this.expansions.get(block)
+    if (current === IN_PROGRESS) return cyclicExpansion
+    if (current !== undefined) return current
+    this.expansions.set(block, IN_PROGRESS)
+    let result: Expansion
+    try {
+      result = this.expand(block)
+    } catch (defect) {
+      this.expansions.delete(block)
+      throw defect
+    }
+    this.expansions.set(block, result)
+    return result
+  }
+
+  private instanceOf(
+    block: CompiledTemplate.Block,
+    key: number | string | undefined,
+    unexpanded: boolean,
+    repetition: Repetition
+  ): BlockInstanceImpl {
+    return new BlockInstanceImpl(
+      this.evaluation,
+      block,
+      this,
+      key,
+      unexpanded,
+      repetition,
+      block.address + instanceSuffix(key)
+    )
+  }
+
+  private expand(block: CompiledTemplate.Block): Expansion {
+    const r = this.repeat(block.count, block.forEach, this.moduleScope)
+    switch (r._tag) {
+      case "Single":
+        return { shape: "single", instances: [this.instanceOf(block, undefined, false, r.repetition)] }
+      case "Unexpanded":
+        return { shape: "single", instances: [this.instanceOf(block, undefined, true, unknownRepetition(r.kind))] }
+      case "Count":
+        return {
+          shape: "count",
+          instances: Array.from(
+            { length: r.count },
+            (_, i) => this.instanceOf(block, i, false, { countIndex: V.numberFromJs(i) })
+          )
+        }
+      case "ForEach":
+        return {
+          shape: "for_each",
+          instances: r.entries.map(([key, value]) =>
+            this.instanceOf(block, key, false, { eachKey: V.string(key), eachValue: value })
+          )
+        }
+    }
   }
 
   blocks(kind: "data" | "resource", type: string): ReadonlyArray<BlockInstance> {
     const out: Array<BlockInstance> = []
-    for (const block of this.module.blocks) {
-      if (block.kind === kind && block.type === type) out.push(...this.expansion(block).instances)
+    const blocks = blocksOfType(this.module, kind, type)
+    // indexed loops: iterators here cost an allocation per block in a render
+    for (let b = 0; b < blocks.length; b++) {
+      const instances = this.expansion(blocks[b]!).instances
+      for (let i = 0; i < instances.length; i++) out.push(instances[i]!)
     }
     return out
   }

@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import type { ExpressionEvaluator, TemplateEvaluation } from "@warmpool/terraform"
+import type { CompiledTemplate, ExpressionEvaluator, TemplateEvaluation } from "@warmpool/terraform"
 import { TfNumber } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
 import { formTypeOf } from "./formType.js"
@@ -29,6 +29,13 @@ const valueReference = (instance: TemplateEvaluation.BlockInstance): string =>
     ? `data.coder_parameter.${instance.block.name}.value`
     : `data.coder_parameter.${instance.block.name}.[${instance.key}].value`
 
+const missingOptionAttribute = (attribute: "name" | "value"): RenderOutput.Diagnostic =>
+  diagnostic(
+    "error",
+    `Missing required attribute "${attribute}" for block ""`,
+    `The ${attribute} attribute is required`
+  )
+
 const extractOptions = (
   instance: TemplateEvaluation.BlockInstance,
   diagnostics: Array<RenderOutput.Diagnostic>
@@ -36,21 +43,13 @@ const extractOptions = (
   const bodies = instance.nested("option")
   const options: Array<RenderOutput.ParameterOption> = []
   let invalid = 0
-  for (const body of bodies) {
-    let missing = false
-    for (const attribute of ["name", "value"] as const) {
-      if (!body.has(attribute)) {
-        diagnostics.push(
-          diagnostic(
-            "error",
-            `Missing required attribute "${attribute}" for block ""`,
-            `The ${attribute} attribute is required`
-          )
-        )
-        missing = true
-      }
-    }
-    if (missing) continue
+  for (let i = 0; i < bodies.length; i++) {
+    const body = bodies[i]!
+    const missingName = !body.has("name")
+    if (missingName) diagnostics.push(missingOptionAttribute("name"))
+    const missingValue = !body.has("value")
+    if (missingValue) diagnostics.push(missingOptionAttribute("value"))
+    if (missingName || missingValue) continue
     const name = body.attribute("name")!
     if (name.value._tag !== "String") {
       diagnostics.push(
@@ -109,26 +108,46 @@ const extractStyling = (result: ExpressionEvaluator.Result | undefined): RenderO
   return styling
 }
 
-const parameterValue = (
-  instance: TemplateEvaluation.BlockInstance
-): { readonly hcl: RenderOutput.HclString; readonly state: "absent" | "null" | "unknown" | "invalid" | "valid" } => {
-  const value = instance.parameterValue()
-  const invalid = (state: "absent" | "null" | "unknown" | "invalid") => ({
-    hcl: { value: valueReference(instance), valid: false },
-    state
-  })
-  if (value._tag === "Absent") return invalid("absent")
-  if (value.value._tag === "Null") return invalid("null")
-  if (value.value._tag === "Unknown") return invalid("unknown")
-  const text = primitiveText(value.value)
-  return text === undefined ? invalid("invalid") : { hcl: { value: text, valid: true }, state: "valid" }
+type ValueState = "absent" | "null" | "unknown" | "invalid" | "valid"
+
+const invalidValue = (
+  instance: TemplateEvaluation.BlockInstance,
+  state: Exclude<ValueState, "valid">
+): { readonly hcl: RenderOutput.HclString; readonly state: ValueState } => ({
+  hcl: { value: valueReference(instance), valid: false },
+  state
+})
+
+interface ValueFacts {
+  readonly hcl: RenderOutput.HclString
+  readonly state: ValueState
 }
 
-/** Extract one `coder_parameter` instance. */
-export const extractParameter = (
+const parameterValue = (instance: TemplateEvaluation.BlockInstance): ValueFacts =>
+  valueFacts(instance, instance.parameterValue())
+
+const valueFacts = (
   instance: TemplateEvaluation.BlockInstance,
-  regexes: RegexMemo.RegexMemo = RegexMemo.uncached
-): Extracted => {
+  value: TemplateEvaluation.ParameterValue
+): ValueFacts => {
+  if (value._tag === "Absent") return invalidValue(instance, "absent")
+  if (value.value._tag === "Null") return invalidValue(instance, "null")
+  if (value.value._tag === "Unknown") return invalidValue(instance, "unknown")
+  const text = primitiveText(value.value)
+  return text === undefined ? invalidValue(instance, "invalid") : { hcl: { value: text, valid: true }, state: "valid" }
+}
+
+/** What the checks that drop a parameter (`name`, `type`, `form_type`) found. */
+type Head =
+  | { readonly _tag: "Dropped"; readonly diagnostics: ReadonlyArray<RenderOutput.Diagnostic> }
+  | {
+    readonly _tag: "Head"
+    readonly name: string
+    readonly type: RenderOutput.ParameterType
+    readonly formTypeText: RenderOutput.FormType | ""
+  }
+
+const head = (instance: TemplateEvaluation.BlockInstance): Head => {
   const label = instance.block.name
   const name = instance.attribute("name")
   if (name === undefined) {
@@ -167,7 +186,6 @@ export const extractParameter = (
       ]
     }
   }
-  const type = typeText as RenderOutput.ParameterType
   const formTypeText = textOr(instance.attribute("form_type"))
   if (formTypeText !== "" && !formTypes.includes(formTypeText as RenderOutput.FormType)) {
     return {
@@ -181,25 +199,53 @@ export const extractParameter = (
       ]
     }
   }
+  return {
+    _tag: "Head",
+    name: name.value.value,
+    type: typeText as RenderOutput.ParameterType,
+    formTypeText: formTypeText as RenderOutput.FormType | ""
+  }
+}
 
+/** Options, validations, the resolved form type and the step 1 diagnostics (§4.2, §4.3). */
+const nestedParts = (
+  instance: TemplateEvaluation.BlockInstance,
+  type: RenderOutput.ParameterType,
+  formTypeText: RenderOutput.FormType | ""
+) => {
   const diagnostics: Array<RenderOutput.Diagnostic> = []
   const { count: optionCount, invalid: invalidOptions, options } = extractOptions(instance, diagnostics)
-  const formType = formTypeOf(type, optionCount > 0, formTypeText as RenderOutput.FormType | "")
+  const formType = formTypeOf(type, optionCount > 0, formTypeText)
   if (formType.error) diagnostics.unshift(formType.error)
   const validations = extractValidations(instance)
   if (validations.length > 1) {
     diagnostics.push(diagnostic("error", "Multiple 'validation' blocks found", "Only one validation block is allowed"))
   }
+  return { step1: diagnostics, options, invalidOptions, formType: formType.formType, validations }
+}
+
+const addressOf = (instance: TemplateEvaluation.BlockInstance): string =>
+  instance.module.address === "" ? instance.address : `${instance.module.address}.${instance.address}`
+
+/** Extract one `coder_parameter` instance by evaluating it. */
+const extractEvaluated = (
+  instance: TemplateEvaluation.BlockInstance,
+  regexes: RegexMemo.RegexMemo
+): Extracted => {
+  const checked = head(instance)
+  if (checked._tag === "Dropped") return checked
+  const { name, type } = checked
+  const { formType, invalidOptions, options, step1, validations } = nestedParts(instance, type, checked.formTypeText)
   const defaultResult = instance.attribute("default")
   const defaultValue = hclString(defaultResult)
   const value = parameterValue(instance)
   const required = !instance.has("default")
   const parameter: RenderOutput.Parameter = {
-    name: name.value.value,
+    name,
     display_name: textOr(instance.attribute("display_name")),
     description: textOr(instance.attribute("description")),
     type,
-    form_type: formType.formType,
+    form_type: formType,
     styling: extractStyling(instance.attribute("styling")),
     mutable: isTrue(instance.attribute("mutable")),
     default_value: defaultValue,
@@ -211,9 +257,9 @@ export const extractParameter = (
     ephemeral: isTrue(instance.attribute("ephemeral")),
     value: value.hcl,
     diagnostics: validateParameter({
-      step1: diagnostics,
+      step1,
       type,
-      formType: formType.formType,
+      formType,
       options,
       validations,
       value: value.hcl,
@@ -223,11 +269,210 @@ export const extractParameter = (
       required
     }, regexes)
   }
-  return {
-    _tag: "Parameter",
-    parameter,
-    address: instance.module.address === "" ? instance.address : `${instance.module.address}.${instance.address}`
+  return { _tag: "Parameter", parameter, address: addressOf(instance) }
+}
+
+// -----------------------------------------------------------------------------------------------
+// blocks of constants
+
+/**
+ * Everything of a parameter but its value and what the value decides (the validation pipeline):
+ * for a block of constants, the same in every render of the compiled template.
+ */
+interface Fixed {
+  readonly _tag: "Fixed"
+  readonly name: string
+  readonly type: RenderOutput.ParameterType
+  readonly formType: RenderOutput.FormType
+  readonly step1: ReadonlyArray<RenderOutput.Diagnostic>
+  readonly options: ReadonlyArray<RenderOutput.ParameterOption>
+  readonly invalidOptions: number
+  readonly validations: ReadonlyArray<RenderOutput.ParameterValidation>
+  readonly defaultValue: RenderOutput.HclString
+  readonly required: boolean
+  readonly displayName: string
+  readonly description: string
+  readonly styling: RenderOutput.ParameterStyling
+  readonly mutable: boolean
+  readonly icon: string
+  readonly order: number
+  readonly ephemeral: boolean
+  /** The value when the inputs have none for the parameter: its default, or absent. */
+  readonly withoutInput: ValueFacts
+}
+
+type FixedPart = Fixed | { readonly _tag: "Dropped"; readonly diagnostics: ReadonlyArray<RenderOutput.Diagnostic> }
+
+const constantBody = (body: CompiledTemplate.Body): boolean => {
+  if (body.dynamics.length > 0) return false
+  for (const expression of body.attributes.values()) {
+    if (expression.constant === undefined || expression.constantResult === undefined) return false
   }
+  for (const bodies of body.blocks.values()) for (const nested of bodies) if (!constantBody(nested)) return false
+  return true
+}
+
+/**
+ * A block without `count` / `for_each` / `dynamic` whose every attribute (nested blocks' too) is a
+ * constant: its attributes give the same results in every evaluation, so does its extraction up
+ * to the value.
+ */
+const constantBlock = (block: CompiledTemplate.Block): boolean =>
+  block.count === undefined && block.forEach === undefined && constantBody(block.body)
+
+const fixedOf = (instance: TemplateEvaluation.BlockInstance): FixedPart => {
+  const checked = head(instance)
+  if (checked._tag === "Dropped") return checked
+  const { name, type } = checked
+  const { formType, invalidOptions, options, step1, validations } = nestedParts(instance, type, checked.formTypeText)
+  const defaultResult = instance.attribute("default")
+  return {
+    _tag: "Fixed",
+    name,
+    type,
+    formType,
+    step1,
+    options,
+    invalidOptions,
+    validations,
+    defaultValue: hclString(defaultResult),
+    required: !instance.has("default"),
+    displayName: textOr(instance.attribute("display_name")),
+    description: textOr(instance.attribute("description")),
+    styling: extractStyling(instance.attribute("styling")),
+    mutable: isTrue(instance.attribute("mutable")),
+    icon: textOr(instance.attribute("icon")),
+    order: orderOf(instance.attribute("order")),
+    ephemeral: isTrue(instance.attribute("ephemeral")),
+    // TemplateEvaluation's `parameterValue` without an input (a constant has no errors)
+    withoutInput: valueFacts(
+      instance,
+      defaultResult !== undefined && defaultResult.errors.length === 0
+        ? { _tag: "Default", value: defaultResult.value }
+        : { _tag: "Absent" }
+    )
+  }
+}
+
+/**
+ * Per compiled block: its fixed part, or `null` when it is not a block of constants. A render of a
+ * large template then reads one small record per parameter instead of every attribute, option and
+ * validation of the compiled block (spread over megabytes, so out of the processor's caches).
+ */
+const fixedParts = new WeakMap<CompiledTemplate.Block, FixedPart | null>()
+
+const fixedPartOf = (instance: TemplateEvaluation.BlockInstance): FixedPart | null => {
+  const block = instance.block
+  let part = fixedParts.get(block)
+  if (part === undefined) {
+    part = constantBlock(block) ? fixedOf(instance) : null
+    fixedParts.set(block, part)
+  }
+  return part
+}
+
+// Outputs get their own objects (a cached output is frozen; renders share nothing mutable).
+const copyDiagnostic = (d: RenderOutput.Diagnostic): RenderOutput.Diagnostic =>
+  d.range === undefined
+    ? { severity: d.severity, summary: d.summary, detail: d.detail, extra: { code: d.extra.code } }
+    : {
+      severity: d.severity,
+      summary: d.summary,
+      detail: d.detail,
+      extra: { code: d.extra.code },
+      range: {
+        file: d.range.file,
+        start: { line: d.range.start.line, column: d.range.start.column },
+        end: { line: d.range.end.line, column: d.range.end.column }
+      }
+    }
+
+const copyOption = (o: RenderOutput.ParameterOption): RenderOutput.ParameterOption => ({
+  name: o.name,
+  description: o.description,
+  value: { value: o.value.value, valid: o.value.valid },
+  icon: o.icon
+})
+
+const copyValidation = (v: RenderOutput.ParameterValidation): RenderOutput.ParameterValidation => ({
+  validation_error: v.validation_error,
+  validation_regex: v.validation_regex,
+  validation_min: v.validation_min,
+  validation_max: v.validation_max,
+  validation_monotonic: v.validation_monotonic
+})
+
+/**
+ * The value of a block of constants: TemplateEvaluation's `parameterValue` (the input by name, or
+ * the default), read from the inputs without the block's attributes.
+ */
+const fixedValue = (
+  fixed: Fixed,
+  instance: TemplateEvaluation.BlockInstance,
+  values: Readonly<Record<string, string>> | undefined
+): ValueFacts => {
+  if (values === undefined) return parameterValue(instance)
+  const input = values[fixed.name]
+  if (input !== undefined) return { hcl: { value: input, valid: true }, state: "valid" }
+  const { hcl, state } = fixed.withoutInput
+  return { hcl: { value: hcl.value, valid: hcl.valid }, state }
+}
+
+const fromFixed = (
+  fixed: FixedPart,
+  instance: TemplateEvaluation.BlockInstance,
+  regexes: RegexMemo.RegexMemo,
+  values: Readonly<Record<string, string>> | undefined
+): Extracted => {
+  if (fixed._tag === "Dropped") return { _tag: "Dropped", diagnostics: fixed.diagnostics.map(copyDiagnostic) }
+  const { invalidOptions, required, type } = fixed
+  const options = fixed.options.map(copyOption)
+  const validations = fixed.validations.map(copyValidation)
+  const defaultValue = { value: fixed.defaultValue.value, valid: fixed.defaultValue.valid }
+  const value = fixedValue(fixed, instance, values)
+  const parameter: RenderOutput.Parameter = {
+    name: fixed.name,
+    display_name: fixed.displayName,
+    description: fixed.description,
+    type,
+    form_type: fixed.formType,
+    styling: { ...fixed.styling },
+    mutable: fixed.mutable,
+    default_value: defaultValue,
+    icon: fixed.icon,
+    options,
+    validations,
+    required,
+    order: fixed.order,
+    ephemeral: fixed.ephemeral,
+    value: value.hcl,
+    diagnostics: validateParameter({
+      step1: fixed.step1.map(copyDiagnostic),
+      type,
+      formType: fixed.formType,
+      options,
+      validations,
+      value: value.hcl,
+      defaultValue,
+      valueState: value.state,
+      invalidOptions,
+      required
+    }, regexes)
+  }
+  return { _tag: "Parameter", parameter, address: addressOf(instance) }
+}
+
+/**
+ * Extract one `coder_parameter` instance. `values` are the parameter values the instance's
+ * evaluation was given (a block of constants then reads its value from them directly).
+ */
+export const extractParameter = (
+  instance: TemplateEvaluation.BlockInstance,
+  regexes: RegexMemo.RegexMemo = RegexMemo.uncached,
+  values?: Readonly<Record<string, string>>
+): Extracted => {
+  const fixed = fixedPartOf(instance)
+  return fixed === null ? extractEvaluated(instance, regexes) : fromFixed(fixed, instance, regexes, values)
 }
 
 const orderOf = (result: ExpressionEvaluator.Result | undefined): number => {

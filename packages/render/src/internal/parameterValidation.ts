@@ -64,51 +64,77 @@ export const isOfType = (type: RenderOutput.ParameterType, text: string): boolea
   }
 }
 
-const optionChecks = (facts: ParameterFacts): ReadonlyArray<RenderOutput.Diagnostic> => {
-  const names = new Set<string>()
-  for (const option of facts.options) {
-    if (names.has(option.name)) {
-      return [
-        diagnostic(
-          "error",
-          "Option names must be unique.",
-          `multiple options found with the same name "${option.name}"`
-        )
-      ]
+/** Options compared pairwise up to this many; a `Set` beyond (a render checks every parameter). */
+const pairwiseLimit = 16
+
+/** The first option (in order) whose key an earlier option has, or `undefined`. */
+const firstRepeated = (
+  options: ReadonlyArray<RenderOutput.ParameterOption>,
+  key: (option: RenderOutput.ParameterOption) => string
+): RenderOutput.ParameterOption | undefined => {
+  if (options.length <= pairwiseLimit) {
+    for (let i = 1; i < options.length; i++) {
+      const k = key(options[i]!)
+      for (let j = 0; j < i; j++) if (key(options[j]!) === k) return options[i]
     }
-    names.add(option.name)
+    return undefined
   }
-  const values = new Set<string>()
-  for (const option of facts.options) {
-    if (values.has(option.value.value)) {
-      return [
-        diagnostic(
-          "error",
-          "Option values must be unique.",
-          `multiple options found with the same value "${option.value.value}"`
-        )
-      ]
-    }
-    values.add(option.value.value)
+  const seen = new Set<string>()
+  for (const option of options) {
+    const k = key(option)
+    if (seen.has(k)) return option
+    seen.add(k)
+  }
+  return undefined
+}
+
+const optionName = (option: RenderOutput.ParameterOption): string => option.name
+const optionValue = (option: RenderOutput.ParameterOption): string => option.value.value
+
+const noDiagnostics: ReadonlyArray<RenderOutput.Diagnostic> = Object.freeze([])
+
+const optionChecks = (facts: ParameterFacts): ReadonlyArray<RenderOutput.Diagnostic> => {
+  if (facts.options.length === 0) return noDiagnostics
+  const sameName = firstRepeated(facts.options, optionName)
+  if (sameName !== undefined) {
+    return [
+      diagnostic(
+        "error",
+        "Option names must be unique.",
+        `multiple options found with the same name "${sameName.name}"`
+      )
+    ]
+  }
+  const sameValue = firstRepeated(facts.options, optionValue)
+  if (sameValue !== undefined) {
+    return [
+      diagnostic(
+        "error",
+        "Option values must be unique.",
+        `multiple options found with the same value "${sameValue.value.value}"`
+      )
+    ]
   }
   // list(string) with multi-select takes plain string options; with radio, JSON string arrays.
-  if (facts.type === "list(string)" && facts.formType === "multi-select") return []
-  return facts.options
-    .filter((option) => !isOfType(facts.type, option.value.value))
-    .map((option) =>
+  if (facts.type === "list(string)" && facts.formType === "multi-select") return noDiagnostics
+  let mistyped: Array<RenderOutput.Diagnostic> | undefined
+  for (const option of facts.options) {
+    if (isOfType(facts.type, option.value.value)) continue
+    ;(mistyped ??= []).push(
       diagnostic(
         "error",
         `Option "${option.name}" with value="${option.value.value}" is not of type "${facts.type}"`,
         ""
       )
     )
+  }
+  return mistyped ?? noDiagnostics
 }
 
 const membership = (facts: ParameterFacts, x: string, label: string): RenderOutput.Diagnostic | undefined => {
   if (facts.options.length === 0) return undefined
-  const values = facts.options.map((o) => o.value.value)
   if (facts.formType !== "multi-select") {
-    if (values.includes(x)) return undefined
+    for (const option of facts.options) if (option.value.value === x) return undefined
     const empty = x === "" ? ". The value is empty, did you forget to set it with a default or from user input?" : ""
     return diagnostic(
       "error",
@@ -124,6 +150,7 @@ const membership = (facts: ParameterFacts, x: string, label: string): RenderOutp
       `value "${x}" is not a valid list of strings`
     )
   }
+  const values = facts.options.map((o) => o.value.value)
   const missing = list.filter((element) => !values.includes(element))
   if (missing.length === 0) return undefined
   return diagnostic(
@@ -205,7 +232,7 @@ const providerChecks = (
   const label = usingDefault ? "Default value" : "Value"
   const options = optionChecks(facts)
   if (options.length > 0) return options
-  if (facts.validations.length === 0 && v === undefined && d === undefined) return []
+  if (facts.validations.length === 0 && v === undefined && d === undefined) return noDiagnostics
   const x = v ?? d ?? ""
   const member = membership(facts, x, label)
   if (member) return [member]
@@ -222,7 +249,7 @@ const providerChecks = (
     }
   }
   const type = typeCheck(facts.type, x)
-  return type ? [type] : []
+  return type ? [type] : noDiagnostics
 }
 
 /**

@@ -73,21 +73,32 @@ const renderUnsafe = (
   const regexes = RegexMemo.forTemplate(template)
   const parameterErrors: Array<RenderOutput.Diagnostic> = []
   const parameters: Array<RenderOutput.Parameter> = []
-  const addresses = new Map<string, Array<string>>()
+  // Per parameter name, the block name of its first parameter; the addresses of every parameter
+  // of a name only for names declared more than once (rare: no list per parameter).
+  const firstBlock = new Map<string, string>()
+  const repeated = new Map<string, Array<string>>()
   for (const instance of instances) {
-    for (const block of instance.blocks("data", "coder_parameter")) {
-      const extracted = extractParameter(block, regexes)
+    const blocks = instance.blocks("data", "coder_parameter")
+    for (let i = 0; i < blocks.length; i++) {
+      const block = blocks[i]!
+      const extracted = extractParameter(block, regexes, inputs.values)
       if (extracted._tag === "Dropped") {
         parameterErrors.push(...extracted.diagnostics)
         continue
       }
       parameters.push(extracted.parameter)
-      const list = addresses.get(extracted.parameter.name) ?? []
-      list.push(`data.coder_parameter.${block.block.name}`)
-      addresses.set(extracted.parameter.name, list)
+      const name = extracted.parameter.name
+      const first = firstBlock.get(name)
+      if (first === undefined) {
+        firstBlock.set(name, block.block.name)
+      } else {
+        const list = repeated.get(name) ?? [`data.coder_parameter.${first}`]
+        list.push(`data.coder_parameter.${block.block.name}`)
+        repeated.set(name, list)
+      }
     }
   }
-  const duplicates = [...addresses].filter(([, list]) => list.length > 1).sort(([a], [b]) => compareBytes(a, b))
+  const duplicates = [...repeated].sort(([a], [b]) => compareBytes(a, b))
   for (const [name, list] of duplicates) {
     parameterErrors.push(
       diagnostic(

@@ -1,0 +1,168 @@
+/**
+ * A `coder_parameter` block of constants is extracted once per compiled template up to its value
+ * (`parameter.ts`, "blocks of constants"); every render then adds the value and runs the
+ * validation pipeline. The outputs must be byte for byte those of the evaluating path (the same
+ * template with every literal behind a call, which is never a constant), in every render of one
+ * compiled template, and no two outputs may share an object.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import type { RenderOutput } from "@warmpool/render"
+import type { CompiledTemplate } from "@warmpool/terraform"
+import * as Effect from "effect/Effect"
+import { renderTemplate } from "../src/internal/render.js"
+import { compile, inputsOf, main } from "./utils/render.js"
+
+type Literal = string | number | boolean
+interface BlockSpec {
+  readonly attributes: Readonly<Record<string, Literal>>
+  readonly nested?: ReadonlyArray<readonly [string, Readonly<Record<string, Literal>>]>
+}
+
+const parameters: Record<string, BlockSpec> = {
+  region: {
+    attributes: {
+      name: "region",
+      display_name: "Region",
+      description: "Where it runs",
+      type: "string",
+      default: "eu",
+      mutable: true,
+      icon: "/icon/region.svg",
+      order: 2,
+      styling: "{\"placeholder\":\"pick one\",\"disabled\":false}"
+    },
+    nested: [["option", { name: "EU", value: "eu", description: "Europe" }], ["option", { name: "US", value: "us" }]]
+  },
+  size: {
+    attributes: { name: "size", type: "number", default: 3, order: 1 },
+    nested: [["validation", { min: 1, max: 8, error: "between {min} and {max}, got {value}" }]]
+  },
+  code: {
+    attributes: { name: "code", type: "string", default: "ab-1", ephemeral: true },
+    nested: [["validation", { regex: "^[a-z]+-[0-9]+$", error: "word, dash, number" }]]
+  },
+  repeated_option: {
+    attributes: { name: "repeated_option", default: "x" },
+    nested: [["option", { name: "X", value: "x" }], ["option", { name: "X", value: "y" }]]
+  },
+  bad_form: { attributes: { name: "bad_form", form_type: "nonsense" } },
+  two_validations: {
+    attributes: { name: "two_validations", type: "number" },
+    nested: [["validation", { min: 1 }], ["validation", { max: 2 }]]
+  },
+  required: { attributes: { name: "required" } },
+  same_name: { attributes: { name: "required", default: "d" } }
+}
+
+const constantText = (value: Literal): string => typeof value === "string" ? JSON.stringify(value) : String(value)
+
+/** The same value behind a conversion call: evaluated in every render. */
+const evaluatedText = (value: Literal): string =>
+  typeof value === "string"
+    ? `tostring(${JSON.stringify(value)})`
+    : typeof value === "number"
+    ? `tonumber(${value})`
+    : `tobool(${value})`
+
+const source = (text: (value: Literal) => string): string =>
+  Object.entries(parameters).map(([label, spec]) =>
+    [
+      `data "coder_parameter" "${label}" {`,
+      ...Object.entries(spec.attributes).map(([name, value]) => `  ${name} = ${text(value)}`),
+      ...(spec.nested ?? []).flatMap(([type, attributes]) => [
+        `  ${type} {`,
+        ...Object.entries(attributes).map(([name, value]) => `    ${name} = ${text(value)}`),
+        `  }`
+      ]),
+      `}`
+    ].join("\n")
+  ).join("\n\n")
+
+const cases: ReadonlyArray<Readonly<Record<string, string>>> = [
+  {},
+  { region: "us", size: "9", code: "BAD", required: "r" },
+  { region: "mars", size: "x", code: "cd-22", repeated_option: "y" },
+  { size: "8", two_validations: "3" }
+]
+
+const json = (output: RenderOutput.RenderOutput) => JSON.stringify(output)
+
+const nameAttribute = (template: CompiledTemplate.CompiledTemplate) =>
+  template.root.blocks.find((block) => block.name === "region")!.body.attributes.get("name")!
+
+describe("parameters of constants: extracted once, rendered like evaluated ones", () => {
+  it.effect("the two templates take the two paths", () =>
+    Effect.gen(function*() {
+      expect(nameAttribute(yield* compile(main(source(constantText)))).constant).toBeDefined()
+      expect(nameAttribute(yield* compile(main(source(evaluatedText)))).constant).toBeUndefined()
+    }))
+
+  it.effect("every render of one compiled template equals the evaluating path, byte for byte", () =>
+    Effect.gen(function*() {
+      const constant = yield* compile(main(source(constantText)))
+      const evaluated = yield* compile(main(source(evaluatedText)))
+      // twice over the cases: the second round reads only what the first one kept
+      for (const values of [...cases, ...cases]) {
+        const expected = renderTemplate(evaluated, inputsOf({ values })).output
+        expect(json(renderTemplate(constant, inputsOf({ values })).output)).toEqual(json(expected))
+        expect(json(renderTemplate(constant, inputsOf({ values }), { full: true }).output)).toEqual(json(expected))
+      }
+      // what the cases cover: options, validations, step 1 errors, dropped and duplicate parameters
+      const output = renderTemplate(constant, inputsOf({ values: cases[1]! })).output
+      expect(output.parameters.map((p) => p.name)).toEqual([
+        "code",
+        "repeated_option",
+        "required",
+        "required",
+        "two_validations",
+        "size",
+        "region"
+      ])
+      const summaries = output.parameters.flatMap((p) => p.diagnostics.map((d) => `${p.name}: ${d.summary}`))
+      expect(summaries).toContain("size: Invalid parameter value according to 'validation' block")
+      expect(summaries).toContain("code: Invalid parameter value according to 'validation' block")
+      expect(summaries).toContain("repeated_option: Option names must be unique.")
+      expect(summaries).toContain("two_validations: Multiple 'validation' blocks found")
+      expect(output.diagnostics.map((d) => d.summary)).toEqual([
+        `Invalid "form_type" attribute for block coder_parameter.bad_form`,
+        `Found 2 duplicate parameters with name "required", this is not allowed`
+      ])
+      expect(output.parameters.find((p) => p.name === "region")!.styling).toEqual({
+        placeholder: "pick one",
+        disabled: false
+      })
+    }))
+
+  it.effect("two renders share no object", () =>
+    Effect.gen(function*() {
+      const template = yield* compile(main(source(constantText)))
+      const first = renderTemplate(template, inputsOf({ values: cases[1]! })).output
+      const second = renderTemplate(template, inputsOf({ values: cases[1]! })).output
+      const before = json(second)
+      const objects = (output: RenderOutput.RenderOutput): Array<unknown> =>
+        output.parameters.flatMap((p) => [
+          p,
+          p.styling,
+          p.default_value,
+          p.value,
+          p.options,
+          ...p.options,
+          ...p.options.map((o) => o.value),
+          p.validations,
+          ...p.validations,
+          p.diagnostics,
+          ...p.diagnostics,
+          ...p.diagnostics.map((d) => d.extra)
+        ]).concat(output.diagnostics, output.diagnostics.map((d) => d.extra))
+      const seen = new Set(objects(first))
+      expect(objects(second).filter((o) => seen.has(o))).toEqual([])
+      // changing one output leaves the next render alone
+      const region = first.parameters.find((p) => p.name === "region")! as {
+        -readonly [K in keyof RenderOutput.Parameter]: RenderOutput.Parameter[K]
+      }
+      ;(region.options as Array<RenderOutput.ParameterOption>).pop()
+      ;(region.styling as { placeholder?: string }).placeholder = "changed"
+      ;(first.diagnostics as Array<RenderOutput.Diagnostic>).length = 0
+      expect(json(renderTemplate(template, inputsOf({ values: cases[1]! })).output)).toEqual(before)
+    }))
+})
