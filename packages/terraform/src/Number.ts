@@ -551,7 +551,8 @@ export const compare = (a: TfNumber, b: TfNumber): -1 | 0 | 1 => {
   if (sx !== sy) return sx < sy ? -1 : 1
   if (sx === 0) return 0
   const c = Big.compareMagnitude(toBits(x), toBits(y))
-  return (sx < 0 ? -c : c) as -1 | 0 | 1
+  // `-c` of an equal magnitude would be -0, which is not 0 to `Object.is` (nor to a caller's switch on Object.is)
+  return (c === 0 ? 0 : sx < 0 ? -c : c) as -1 | 0 | 1
 }
 
 /**

@@ -335,6 +335,12 @@ describe("Number: integer arithmetic agrees with BigInt", () => {
     )
   })
 
+  it("compare of two equal negative big numbers is 0, not -0 (a counterexample fast-check found)", () => {
+    const a = p("-1606938044258990275541962092341162602522202993782792835301370")
+    expect(Object.is(N.compare(a, a), 0)).toBe(true)
+    expect(Object.is(N.compare(a, p("-1606938044258990275541962092341162602522202993782792835301370")), 0)).toBe(true)
+  })
+
   it("safe integers stay on the fast path with exact results", () => {
     const safe = fc.integer({ min: -(2 ** 40), max: 2 ** 40 })
     fc.assert(
