@@ -211,7 +211,13 @@ describe.skipIf(pgUrl === undefined)("warmpool serve: crash recovery on PostgreS
       }
     }
     expect(reaped.some((job) => job.status === "failed")).toBe(true)
-    expect(b.output()).toMatch(/reaper \(lease expired\): \d+ job\(s\) failed/)
+    // The reaper writes the jobs, then logs: the line can reach B's output a moment after the rows.
+    await eventually(
+      "the reaper's log line",
+      async () => /reaper \(lease expired\): \d+ job\(s\) failed/.test(b.output()) || undefined,
+      10_000,
+      100
+    )
 
     await eventually("the pools refilled by B", async () => (await filled(b)) || undefined, 60_000, 250)
     await eventually(
