@@ -3,8 +3,17 @@
  * the synthetic templates grow only in parameters.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { flagsOf, type StepTimes, table, type TemplateResult } from "../src/handlers/benchRender.js"
+import {
+  flagsOf,
+  minSampleMs,
+  repeated,
+  repeatedEffect,
+  type StepTimes,
+  table,
+  type TemplateResult
+} from "../src/handlers/benchRender.js"
 import { syntheticFiles, syntheticMainTf } from "../src/handlers/benchSynthetic.js"
 
 const sane: StepTimes = {
@@ -13,6 +22,7 @@ const sane: StepTimes = {
   coldMs: 12,
   warmRenderMs: 0.2,
   cacheMissMs: 0.25,
+  missFloorMs: 0.22,
   outputCacheOnlyMissMs: 12.5,
   cacheHitUs: 6,
   hashFloorUs: 4
@@ -27,6 +37,7 @@ describe("bench render flags", () => {
     ["cold below parse", { coldMs: 9 }, "coldMs 9.00 < parseOnlyMs 10.0"],
     ["cold below load + compile", { coldMs: 10.5 }, "coldMs 10.5 < loadCompileMs 11.0"],
     ["miss below the bare render", { cacheMissMs: 0.1 }, "cacheMissMs 0.100 < warmRenderMs 0.200"],
+    ["miss floor below the bare render", { missFloorMs: 0.1 }, "missFloorMs 0.100 < warmRenderMs 0.200"],
     ["hit below its hashing", { cacheHitUs: 3 }, "cacheHitUs 3.00 < hashFloorUs 4.00"]
   ]
   for (const [name, change, text] of rows) {
@@ -52,6 +63,35 @@ describe("bench render flags", () => {
     expect(clean).toContain("miss/warm")
     expect(clean).toContain("CPU time")
   })
+})
+
+describe("bench render samples", () => {
+  const busy = (ms: number) => {
+    const start = performance.now()
+    while (performance.now() - start < ms) {
+      // spin
+    }
+  }
+  it.effect("a microsecond step repeats for at least the minimum sample and counts its operations", () =>
+    Effect.gen(function*() {
+      let calls = 0
+      const start = performance.now()
+      const count = yield* repeated(() => {
+        calls++
+      })
+      expect(performance.now() - start).toBeGreaterThanOrEqual(minSampleMs)
+      expect(count).toBe(calls)
+      expect(count).toBeGreaterThan(10)
+      let effects = 0
+      const counted = yield* repeatedEffect(() => Effect.sync(() => effects++))
+      expect(counted).toBe(effects)
+      expect(counted).toBeGreaterThan(10)
+    }))
+  it.effect("an operation longer than the minimum sample runs once", () =>
+    Effect.gen(function*() {
+      expect(yield* repeated(() => busy(minSampleMs + 1))).toBe(1)
+      expect(yield* repeatedEffect(() => Effect.sync(() => busy(minSampleMs + 1)))).toBe(1)
+    }))
 })
 
 describe("synthetic templates", () => {

@@ -137,10 +137,14 @@ export const weigh = (rendered: Rendered): number =>
     : jsonSize(rendered.output, false) + jsonSize(rendered.presetSettings, false)
 
 /**
- * Freeze a fresh render deeply and weigh it, in one walk (the weight is remembered for `weigh`).
- * A render is made of plain objects and arrays only.
+ * Freeze a fresh render deeply and weigh it, in one walk (the weight is remembered for
+ * {@link weigh}): what every miss does to its render before keeping it. A render is made of plain
+ * objects and arrays only.
+ *
+ * @since 0.1.0
+ * @category utils
  */
-const freezeAndWeigh = (rendered: Rendered): Rendered => {
+export const freezeAndWeigh = (rendered: Rendered): Rendered => {
   lastWeight = jsonSize(rendered.output, true) + jsonSize(rendered.presetSettings, true)
   lastWeighed = rendered
   return Object.freeze(rendered)
