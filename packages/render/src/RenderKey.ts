@@ -70,18 +70,51 @@ export const valuesDigest = (values: Readonly<Record<string, string>>): string =
   return hash.digest("hex")
 }
 
+/** Per owner-reads value: the fields it reads, each with the start of its canonical pair (`["name",`). */
+const readPrefixes = new WeakMap<
+  CompiledTemplate.OwnerReads,
+  ReadonlyArray<readonly [keyof Owner.WorkspaceOwner, string]>
+>()
+
+const prefixesOf = (reads: CompiledTemplate.OwnerReads) => {
+  let prefixes = readPrefixes.get(reads)
+  if (prefixes === undefined) {
+    const fields = reads._tag === "Fields" ? Owner.fields.filter((field) => reads.fields.has(field)) : Owner.fields
+    prefixes = fields.map((field) => [field, `[${JSON.stringify(field)},`] as const)
+    readPrefixes.set(reads, prefixes)
+  }
+  return prefixes
+}
+
+/**
+ * The last owner text hashed and its digest: the renders of a reconcile cycle are for one owner,
+ * so the hash is computed once, and the text compared (a changed owner hashes again).
+ */
+let lastOwnerText = ""
+let lastOwnerDigest = ""
+
 /**
  * The owner digest for a compiled template: a constant when the template never reads
  * `data.coder_workspace_owner` (renders are then shared across owners), otherwise SHA-256 of the
- * owner fields the template can read.
+ * owner fields the template can read (the JSON array of their `[field, value]` pairs).
  *
  * @since 0.1.0
  * @category utils
  */
 export const ownerDigest = (reads: CompiledTemplate.OwnerReads, owner: Owner.WorkspaceOwner): string => {
   if (reads._tag === "None") return "-"
-  const fields = reads._tag === "All" ? Owner.fields : Owner.fields.filter((field) => reads.fields.has(field))
-  return sha256(JSON.stringify(fields.map((field) => [field, owner[field]])))
+  const prefixes = prefixesOf(reads)
+  let text = "["
+  for (let i = 0; i < prefixes.length; i++) {
+    const [field, prefix] = prefixes[i]!
+    text += `${i === 0 ? "" : ","}${prefix}${JSON.stringify(owner[field]) ?? "null"}]`
+  }
+  text += "]"
+  if (text !== lastOwnerText) {
+    lastOwnerDigest = sha256(text)
+    lastOwnerText = text
+  }
+  return lastOwnerDigest
 }
 
 /**

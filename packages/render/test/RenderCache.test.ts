@@ -126,6 +126,20 @@ describe("RenderKey", () => {
     )
     expect(RenderKey.ownerDigest({ _tag: "All" }, alice)).not.toBe(RenderKey.ownerDigest({ _tag: "All" }, bob))
   })
+  it("owner digest is SHA-256 of the JSON pairs of the fields read, also when owners alternate or change in place", () => {
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex")
+    const expected = (fields: ReadonlyArray<keyof Owner.WorkspaceOwner>, owner: Owner.WorkspaceOwner) =>
+      sha(JSON.stringify(fields.map((field) => [field, owner[field]])))
+    const reads: CompiledTemplate.OwnerReads = { _tag: "Fields", fields: new Set(["name", "groups", "email"]) }
+    const read = Owner.fields.filter((field) => reads.fields.has(field))
+    const changing = { ...alice, groups: ["a"] }
+    for (const owner of [alice, bob, alice, alice, bob, changing]) {
+      expect(RenderKey.ownerDigest(reads, owner)).toBe(expected(read, owner))
+      expect(RenderKey.ownerDigest({ _tag: "All" }, owner)).toBe(expected(Owner.fields, owner))
+    }
+    changing.groups = ["a", "b"]
+    expect(RenderKey.ownerDigest(reads, changing)).toBe(expected(read, changing))
+  })
 })
 
 describe("Renderer.renderCached (live caches)", () => {
