@@ -11,12 +11,32 @@
  * - `hashFloorUs`: the canonical hash of the same key + a `Map.get` (the floor of a hit).
  *
  * Every step runs once per round, rounds repeat until the budget is spent, and the order of the
- * steps rotates from round to round, so both sides of each ratio see the same machine load and no
- * step always runs after the one that leaves the most garbage. Every step that fills a cache has
- * its own bounded one. Each step is timed in wall time and in process CPU time (`cpu` fields).
- * A result that cannot be true (a cold render faster than its own parse, a miss faster than the
- * render it performs, a hit faster than its own hashing) is flagged in `flags`, and marked `!`
- * in the table, instead of being shown as a finding.
+ * steps changes from round to round: over every `n` rounds (`2n` for an odd count of steps) each
+ * step runs once in each position and right after each other step once (a balanced Latin square,
+ * `roundOrder`). A plain rotation of one order moves only where a round starts: each step then
+ * ran after the same step almost every time (the warm render after the output-cache miss, a
+ * compile), and carried what that step left behind in every sample. Every step that fills a cache
+ * has its own bounded one. Each step is timed in wall time and in process CPU time (`cpu` fields,
+ * the collector's helper threads included). A result that cannot be true (a cold render faster
+ * than its own parse, a miss faster than the render it performs, a hit faster than its own
+ * hashing) is flagged in `flags`, and marked `!` in the table, instead of being shown as a finding.
+ *
+ * Collector work is charged to the step that causes it:
+ * - A step that leaves live young objects behind (the parse and the steps that compile a template,
+ *   whose half-promoted dead structures keep young ones alive until they are copied twice; the
+ *   miss step, whose cache keeps its renders) ends its sample, timed, with two young-generation
+ *   collections, which copy and promote what it left. Left alone, that work fell into the next
+ *   step's samples: after a compile of a 1000-parameter template the next two scavenges took
+ *   10-30 ms instead of 1 ms, and the warm render of that template was measured 20-25 times slower
+ *   than the one of 100 parameters instead of about 10. Only young-generation collections are
+ *   forced: a forced full collection (`gc()`) is a testing collection that keeps no unused maps,
+ *   so the optimised code of every step was thrown away (wrong-map deoptimisations) and every step
+ *   ran up to ten times slower after it.
+ * - The warm render and the miss render as many times per sample as take about `sampleMs`
+ *   (measured after the warm-up rounds, at least 10): every sample then spans a similar amount of
+ *   allocation, so the young-generation collections its own renders cause fall inside its samples
+ *   at every template size, not only at the sizes where ten renders fill the young generation
+ *   (a median of shorter samples left them out for small templates only).
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
@@ -27,6 +47,8 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { exitCode } from "../internal/keyValue.js"
 import { templateDirs } from "../internal/templateDirs.js"
 import { syntheticFiles } from "./benchSynthetic.js"
@@ -114,6 +136,54 @@ const owner: Owner.WorkspaceOwner = { ...Owner.empty, id: "c42fdf75-3097-471c-8c
 /** Entries of each step's own cache: enough for the step, never growing with the rounds. */
 const boundedCapacity = 64
 
+/** About how long one sample of the warm render and of the miss takes (see the module header). */
+const sampleMs = 20
+
+/** The fewest renders in one sample of the warm render and of the miss. */
+const minRenders = 10
+
+/**
+ * The order of the steps in round `round`, for `count` steps: a balanced Latin square (Williams
+ * design). Row 0 is `0, 1, n-1, 2, n-2, …`, row `r` adds `r` to each entry (mod `n`); for an odd
+ * `n` the rows `n…2n-1` are the first `n` reversed. Over one period (`n` rounds, `2n` for odd `n`)
+ * each step takes each position equally often, and each step runs right after each other step
+ * equally often.
+ *
+ * @internal
+ */
+export const roundOrder = (round: number, count: number): Array<number> => {
+  const first: Array<number> = [0]
+  for (let k = 1; first.length < count; k++) {
+    first.push(k)
+    if (first.length < count) first.push(count - k)
+  }
+  const period = count % 2 === 0 ? count : 2 * count
+  const r = ((round % period) + period) % period
+  const row = first.map((step) => (step + r) % count)
+  return r >= count ? row.reverse() : row
+}
+
+type CollectorCall = (options?: { readonly type?: "minor" | "major" }) => void
+
+let collector: CollectorCall | undefined
+
+/**
+ * Two young-generation collections: what a step left alive in the young generation is copied and
+ * then promoted, so the next step starts with a young generation of its own (see the header).
+ */
+const collectYoung = (): void => {
+  if (collector === undefined) {
+    const exposed = (globalThis as { gc?: CollectorCall }).gc
+    if (typeof exposed === "function") collector = exposed
+    else {
+      setFlagsFromString("--expose-gc")
+      collector = runInNewContext("gc") as CollectorCall
+    }
+  }
+  collector({ type: "minor" })
+  collector({ type: "minor" })
+}
+
 const cpuNow = (): number => {
   const usage = process.cpuUsage()
   return (usage.user + usage.system) / 1000
@@ -122,7 +192,9 @@ const cpuNow = (): number => {
 interface Step {
   readonly field: keyof StepTimes
   /** Operations per sample; times are divided by it (and by 1000 for µs fields). */
-  readonly per: number
+  readonly per: () => number
+  /** Whether the sample ends with the collection of what the step left in the young generation. */
+  readonly settles: boolean
   readonly run: (round: number) => Effect.Effect<unknown, unknown, HclParser.HclParser>
   readonly wall: Array<number>
   readonly cpu: Array<number>
@@ -151,37 +223,43 @@ const benchTemplate = (name: string, files: TemplateFiles.TemplateFiles, budgetM
     let sink = 0
     let fresh = 0
     const batch = 200
-    const renders = 10
+    // Renders per sample of the warm render and of the miss: set after the warm-up rounds.
+    let renders = minRenders
+    const one = () => 1
+    const perRender = () => renders
+    const perBatch = () => batch / 1000
 
-    const step = (field: keyof StepTimes, per: number, run: Step["run"]): Step => ({
+    const step = (field: keyof StepTimes, per: Step["per"], settles: boolean, run: Step["run"]): Step => ({
       field,
       per,
+      settles,
       run,
       wall: [],
       cpu: []
     })
+    const warmRenders = (count: number) => {
+      for (let j = 0; j < count; j++) renderTemplate(template, { owner, values: freshValues(++fresh) })
+    }
     const steps: Array<Step> = [
-      step("parseOnlyMs", 1, () => parseAll),
-      step("loadCompileMs", 1, () => CompiledTemplate.compile(files)),
+      step("parseOnlyMs", one, true, () => parseAll),
+      step("loadCompileMs", one, true, () => CompiledTemplate.compile(files)),
       step(
         "coldMs",
-        1,
+        one,
+        true,
         () =>
           Effect.map(CompiledTemplate.compile(files), (t) => renderTemplate(t, { owner, values: freshValues(++fresh) }))
       ),
       // Abandoned design: the output cache misses, and the files are loaded and parsed first.
-      step("outputCacheOnlyMissMs", 1, () =>
+      step("outputCacheOnlyMissMs", one, true, () =>
         Effect.flatMap(CompiledTemplate.compile(files), (compiled) => {
           const values = freshValues(++fresh)
           return outputCache.get(
             RenderKey.make("bench", compiled, owner, values, { template: compiled, inputs: { owner, values } })
           )
         })),
-      step("warmRenderMs", renders, () =>
-        Effect.sync(() => {
-          for (let j = 0; j < renders; j++) renderTemplate(template, { owner, values: freshValues(++fresh) })
-        })),
-      step("cacheMissMs", renders, () =>
+      step("warmRenderMs", perRender, false, () => Effect.sync(() => warmRenders(renders))),
+      step("cacheMissMs", perRender, true, () =>
         Effect.gen(function*() {
           for (let j = 0; j < renders; j++) {
             const values = freshValues(++fresh)
@@ -190,11 +268,11 @@ const benchTemplate = (name: string, files: TemplateFiles.TemplateFiles, budgetM
             )
           }
         })),
-      step("cacheHitUs", batch / 1000, () =>
+      step("cacheHitUs", perBatch, false, () =>
         Effect.gen(function*() {
           for (let j = 0; j < batch; j++) yield* hitCache.get(RenderKey.make("bench", template, owner, hitValues, job))
         })),
-      step("hashFloorUs", batch / 1000, () =>
+      step("hashFloorUs", perBatch, false, () =>
         Effect.sync(() => {
           for (let j = 0; j < batch; j++) {
             const id = `bench\u0000${RenderKey.ownerDigest(template.ownerReads, owner)}\u0000${
@@ -213,20 +291,29 @@ const benchTemplate = (name: string, files: TemplateFiles.TemplateFiles, budgetM
           Effect.either(s.run(round)),
           () =>
             Effect.sync(() => {
+              if (s.settles) collectYoung()
               const cpu1 = cpuNow()
               const wall1 = performance.now()
               if (record) {
-                s.wall.push((wall1 - wall0) / s.per)
-                s.cpu.push((cpu1 - cpu0) / s.per)
+                const per = s.per()
+                s.wall.push((wall1 - wall0) / per)
+                s.cpu.push((cpu1 - cpu0) / per)
               }
             })
         )
       })
-    // Round `i` starts at step `i mod n`: every step runs first, last and in between as often.
     const round = (i: number, record: boolean) =>
-      Effect.forEach(steps.keys(), (k) => timed(steps[(i + k) % steps.length]!, i, record), { discard: true })
+      Effect.forEach(roundOrder(i, steps.length), (k) => timed(steps[k]!, i, record), { discard: true })
 
     for (let i = 0; i < steps.length; i++) yield* round(i, false)
+    // Renders per sample: about `sampleMs` of warm renders (median of three timings of ten).
+    const tenRenders: Array<number> = []
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now()
+      warmRenders(minRenders)
+      tenRenders.push((performance.now() - t0) / minRenders)
+    }
+    renders = Math.max(minRenders, Math.ceil(sampleMs / Math.max(median(tenRenders), 1e-3)))
     const started = performance.now()
     for (let i = 0; steps[0]!.wall.length < 15 || performance.now() - started < 4 * budgetMs; i++) {
       yield* round(i, true)
