@@ -12,8 +12,8 @@
  *
  * Every step runs once per round, rounds repeat until the budget is spent, and the order of the
  * steps changes from round to round: over every `n` rounds (`2n` for an odd count of steps) each
- * step runs once in each position and right after each other step once (a balanced Latin square,
- * `roundOrder`). A plain rotation of one order moves only where a round starts: each step then
+ * step runs equally often in each position and right after each other step (a balanced Latin
+ * square, `roundOrder`), and the measured rounds end on such a period. A plain rotation of one order moves only where a round starts: each step then
  * ran after the same step almost every time (the warm render after the output-cache miss, a
  * compile), and carried what that step left behind in every sample. Every step that fills a cache
  * has its own bounded one. Each step is timed in wall time and in process CPU time (`cpu` fields,
@@ -315,7 +315,12 @@ const benchTemplate = (name: string, files: TemplateFiles.TemplateFiles, budgetM
     }
     renders = Math.max(minRenders, Math.ceil(sampleMs / Math.max(median(tenRenders), 1e-3)))
     const started = performance.now()
-    for (let i = 0; steps[0]!.wall.length < 15 || performance.now() - started < 4 * budgetMs; i++) {
+    const period = steps.length % 2 === 0 ? steps.length : 2 * steps.length
+    for (
+      let i = 0;
+      i % period !== 0 || steps[0]!.wall.length < 15 || performance.now() - started < 4 * budgetMs;
+      i++
+    ) {
       yield* round(i, true)
     }
     if (sink < 0) yield* Console.log(sink)
