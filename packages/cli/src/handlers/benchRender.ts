@@ -36,7 +36,9 @@
  *   (measured after the warm-up rounds, at least 10): every sample then spans a similar amount of
  *   allocation, so the young-generation collections its own renders cause fall inside its samples
  *   at every template size, not only at the sizes where ten renders fill the young generation
- *   (a median of shorter samples left them out for small templates only).
+ *   (a median of ten-render samples left them out for small templates only), and refilling the
+ *   processor's caches after the step before (a compile evicts a large template's working set) is
+ *   a small part of any sample.
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
@@ -137,7 +139,7 @@ const owner: Owner.WorkspaceOwner = { ...Owner.empty, id: "c42fdf75-3097-471c-8c
 const boundedCapacity = 64
 
 /** About how long one sample of the warm render and of the miss takes (see the module header). */
-const sampleMs = 20
+const sampleMs = 100
 
 /** The fewest renders in one sample of the warm render and of the miss. */
 const minRenders = 10
