@@ -1,19 +1,13 @@
 /**
- * `warmpool bench render`: results that cannot be true are flagged, not shown as findings, and
- * the synthetic templates grow only in parameters.
+ * `warmpool bench render`: results that cannot be true are flagged, not shown as findings, the
+ * step order is balanced over the rounds, and the synthetic templates grow only in parameters.
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import {
-  flagsOf,
-  minSampleMs,
-  repeated,
-  repeatedEffect,
-  type StepTimes,
-  table,
-  type TemplateResult
-} from "../src/handlers/benchRender.js"
+import { execFile } from "node:child_process"
+import * as path from "node:path"
+import { promisify } from "node:util"
+import { flagsOf, roundOrder, type StepTimes, table, type TemplateResult } from "../src/handlers/benchRender.js"
 import { syntheticFiles, syntheticMainTf } from "../src/handlers/benchSynthetic.js"
 
 const sane: StepTimes = {
@@ -65,33 +59,49 @@ describe("bench render flags", () => {
   })
 })
 
-describe("bench render samples", () => {
-  const busy = (ms: number) => {
-    const start = performance.now()
-    while (performance.now() - start < ms) {
-      // spin
-    }
+describe("bench render step order", () => {
+  const period = (count: number) => (count % 2 === 0 ? count : 2 * count)
+  const rounds = (count: number, from = 0) =>
+    Array.from({ length: period(count) }, (_, i) => roundOrder(from + i, count))
+
+  for (const count of [1, 2, 3, 4, 7, 8]) {
+    it(`${count} steps: every round runs each step once`, () => {
+      for (const order of rounds(count)) expect([...order].sort((a, b) => a - b)).toEqual([...Array(count).keys()])
+    })
+
+    it(`${count} steps: over a period each step takes each position equally often`, () => {
+      const times = period(count) / count
+      for (let position = 0; position < count; position++) {
+        const counts = new Array<number>(count).fill(0)
+        for (const order of rounds(count)) counts[order[position]!]!++
+        expect(counts).toEqual(new Array<number>(count).fill(times))
+      }
+    })
+
+    it(`${count} steps: over a period each step runs right after each other step equally often`, () => {
+      const after = new Map<string, number>()
+      for (const order of rounds(count)) {
+        for (let k = 1; k < order.length; k++) {
+          const pair = `${order[k - 1]}>${order[k]}`
+          after.set(pair, (after.get(pair) ?? 0) + 1)
+        }
+      }
+      const expected = count < 2 ? 0 : period(count) / count
+      expect(after.size).toBe(count * (count - 1))
+      for (const times of after.values()) expect(times).toBe(expected)
+    })
   }
-  it.effect("a microsecond step repeats for at least the minimum sample and counts its operations", () =>
-    Effect.gen(function*() {
-      let calls = 0
-      const start = performance.now()
-      const count = yield* repeated(() => {
-        calls++
-      })
-      expect(performance.now() - start).toBeGreaterThanOrEqual(minSampleMs)
-      expect(count).toBe(calls)
-      expect(count).toBeGreaterThan(10)
-      let effects = 0
-      const counted = yield* repeatedEffect(() => Effect.sync(() => effects++))
-      expect(counted).toBe(effects)
-      expect(counted).toBeGreaterThan(10)
-    }))
-  it.effect("an operation longer than the minimum sample runs once", () =>
-    Effect.gen(function*() {
-      expect(yield* repeated(() => busy(minSampleMs + 1))).toBe(1)
-      expect(yield* repeatedEffect(() => Effect.sync(() => busy(minSampleMs + 1)))).toBe(1)
-    }))
+
+  it("is periodic, so any window of a period is balanced", () => {
+    expect(rounds(8, 5)).toEqual(rounds(8, 13))
+    expect(roundOrder(3, 7)).toEqual(roundOrder(17, 7))
+  })
+
+  it("is not a rotation of one order: the step before a step changes from round to round", () => {
+    const before = new Set<number>()
+    for (const order of rounds(8)) before.add(order[order.indexOf(4) - 1] ?? -1)
+    expect(before.size).toBeGreaterThan(2)
+  })
 })
 
 describe("synthetic templates", () => {
@@ -101,4 +111,29 @@ describe("synthetic templates", () => {
       expect(Either.isRight(syntheticFiles(n))).toBe(true)
     }
   })
+})
+
+describe("bench render end to end", () => {
+  const bin = path.resolve(import.meta.dirname, "..", "dist", "bin.js")
+
+  it(
+    "--json reports every step in wall and CPU time (young collections forced in a plain node)",
+    async () => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [bin, "bench", "render", "--synthetic", "2", "--budget-ms", "1", "--json"],
+        { env: { ...process.env, NO_COLOR: "1" } }
+      )
+      const { templates } = JSON.parse(stdout)
+      expect(templates.map((t: TemplateResult) => t.name)).toEqual(["synthetic-2"])
+      const [result] = templates as Array<TemplateResult>
+      for (const field of Object.keys(sane) as Array<keyof StepTimes>) {
+        expect(result![field], field).toBeGreaterThan(0)
+        expect(result!.cpu[field], `cpu ${field}`).toBeGreaterThanOrEqual(0)
+        expect(Number.isFinite(result!.cpu[field]), `cpu ${field}`).toBe(true)
+      }
+      expect(Array.isArray(result!.flags)).toBe(true)
+    },
+    120_000
+  )
 })

@@ -14,19 +14,35 @@
  * - `cacheHitUs`: a render-cache hit, key hashing included;
  * - `hashFloorUs`: the canonical hash of the same key + a `Map.get` (the floor of a hit).
  *
- * A sample of a step that takes microseconds (`warmRenderMs`, `cacheMissMs`, `cacheHitUs`,
- * `hashFloorUs`) repeats it for at least {@link minSampleMs} and divides by the count: the code it
- * measures runs long enough to be optimised by V8, as it is in a server. (Ten renders per sample
- * measured the interpreter: a 5 µs render took 25 µs, and ratios between steps said more about
- * tiering than about the work.)
- *
  * Every step runs once per round, rounds repeat until the budget is spent, and the order of the
- * steps rotates from round to round, so both sides of each ratio see the same machine load and no
- * step always runs after the one that leaves the most garbage. Every step that fills a cache has
- * its own bounded one. Each step is timed in wall time and in process CPU time (`cpu` fields).
- * A result that cannot be true (a cold render faster than its own parse, a miss faster than the
- * render it performs, a hit faster than its own hashing) is flagged in `flags`, and marked `!`
- * in the table, instead of being shown as a finding.
+ * steps changes from round to round: over every `n` rounds (`2n` for an odd count of steps) each
+ * step runs equally often in each position and right after each other step (a balanced Latin
+ * square, `roundOrder`), and the measured rounds end on such a period. A plain rotation of one
+ * order moves only where a round starts: each step then ran after the same step almost every time (the warm render after the output-cache miss, a
+ * compile), and carried what that step left behind in every sample. Every step that fills a cache
+ * has its own bounded one. Each step is timed in wall time and in process CPU time (`cpu` fields,
+ * the collector's helper threads included). A result that cannot be true (a cold render faster
+ * than its own parse, a miss faster than the render it performs, a hit faster than its own
+ * hashing) is flagged in `flags`, and marked `!` in the table, instead of being shown as a finding.
+ *
+ * Collector work is charged to the step that causes it:
+ * - A step that leaves live young objects behind (the parse and the steps that compile a template,
+ *   whose half-promoted dead structures keep young ones alive until they are copied twice; the
+ *   miss step, whose cache keeps its renders) ends its sample, timed, with two young-generation
+ *   collections, which copy and promote what it left. Left alone, that work fell into the next
+ *   step's samples: after a compile of a 1000-parameter template the next two scavenges took
+ *   10-30 ms instead of 1 ms, and the warm render of that template was measured 20-25 times slower
+ *   than the one of 100 parameters instead of about 10. Only young-generation collections are
+ *   forced: a forced full collection (`gc()`) is a testing collection that keeps no unused maps,
+ *   so the optimised code of every step was thrown away (wrong-map deoptimisations) and every step
+ *   ran up to ten times slower after it.
+ * - The warm render and the miss render as many times per sample as take about `sampleMs`
+ *   (measured after the warm-up rounds, at least 10): every sample then spans a similar amount of
+ *   allocation, so the young-generation collections its own renders cause fall inside its samples
+ *   at every template size, not only at the sizes where ten renders fill the young generation
+ *   (a median of ten-render samples left them out for small templates only), and refilling the
+ *   processor's caches after the step before (a compile evicts a large template's working set) is
+ *   a small part of any sample.
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
@@ -37,6 +53,8 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { exitCode } from "../internal/keyValue.js"
 import { templateDirs } from "../internal/templateDirs.js"
 import { syntheticFiles } from "./benchSynthetic.js"
@@ -126,12 +144,53 @@ const owner: Owner.WorkspaceOwner = { ...Owner.empty, id: "c42fdf75-3097-471c-8c
 /** Entries of each step's own cache: enough for the step, never growing with the rounds. */
 const boundedCapacity = 64
 
+/** About how long one sample of the warm render and of the miss takes (see the module header). */
+const sampleMs = 100
+
+/** The fewest renders in one sample of the warm render and of the miss. */
+const minRenders = 10
+
 /**
- * The shortest sample of a step that repeats its operation, in milliseconds.
+ * The order of the steps in round `round`, for `count` steps: a balanced Latin square (Williams
+ * design). Row 0 is `0, 1, n-1, 2, n-2, …`, row `r` adds `r` to each entry (mod `n`); for an odd
+ * `n` the rows `n…2n-1` are the first `n` reversed. Over one period (`n` rounds, `2n` for odd `n`)
+ * each step takes each position equally often, and each step runs right after each other step
+ * equally often.
  *
  * @internal
  */
-export const minSampleMs = 2
+export const roundOrder = (round: number, count: number): Array<number> => {
+  const first: Array<number> = [0]
+  for (let k = 1; first.length < count; k++) {
+    first.push(k)
+    if (first.length < count) first.push(count - k)
+  }
+  const period = count % 2 === 0 ? count : 2 * count
+  const r = ((round % period) + period) % period
+  const row = first.map((step) => (step + r) % count)
+  return r >= count ? row.reverse() : row
+}
+
+type CollectorCall = (options?: { readonly type?: "minor" | "major" }) => void
+
+let collector: CollectorCall | undefined
+
+/**
+ * Two young-generation collections: what a step left alive in the young generation is copied and
+ * then promoted, so the next step starts with a young generation of its own (see the header).
+ */
+const collectYoung = (): void => {
+  if (collector === undefined) {
+    const exposed = (globalThis as { gc?: CollectorCall }).gc
+    if (typeof exposed === "function") collector = exposed
+    else {
+      setFlagsFromString("--expose-gc")
+      collector = runInNewContext("gc") as CollectorCall
+    }
+  }
+  collector({ type: "minor" })
+  collector({ type: "minor" })
+}
 
 const cpuNow = (): number => {
   const usage = process.cpuUsage()
@@ -140,51 +199,14 @@ const cpuNow = (): number => {
 
 interface Step {
   readonly field: keyof StepTimes
-  /** Units of the field per millisecond of one operation (1000 for µs fields). */
-  readonly scale: number
-  /** One sample; succeeds with the number of operations it performed (times are divided by it). */
-  readonly run: (round: number) => Effect.Effect<number, unknown, HclParser.HclParser>
+  /** Operations per sample; times are divided by it (and by 1000 for µs fields). */
+  readonly per: () => number
+  /** Whether the sample ends with the collection of what the step left in the young generation. */
+  readonly settles: boolean
+  readonly run: (round: number) => Effect.Effect<unknown, unknown, HclParser.HclParser>
   readonly wall: Array<number>
   readonly cpu: Array<number>
 }
-
-/**
- * A sample that repeats a synchronous operation until {@link minSampleMs} have passed; succeeds
- * with the count.
- *
- * @internal
- */
-export const repeated = (operation: () => void): Effect.Effect<number> =>
-  Effect.sync(() => {
-    const start = performance.now()
-    let count = 0
-    do {
-      operation()
-      count++
-    } while (performance.now() - start < minSampleMs)
-    return count
-  })
-
-/**
- * The same for an effectful operation (run in one fiber, step after step).
- *
- * @internal
- */
-export const repeatedEffect = <E>(operation: () => Effect.Effect<unknown, E>): Effect.Effect<number, E> =>
-  Effect.suspend(() => {
-    const start = performance.now()
-    let count = 0
-    return Effect.map(
-      Effect.whileLoop({
-        while: () => count === 0 || performance.now() - start < minSampleMs,
-        body: operation,
-        step: () => {
-          count++
-        }
-      }),
-      () => count
-    )
-  })
 
 const benchTemplate = (name: string, files: TemplateFiles.TemplateFiles, budgetMs: number) =>
   Effect.scoped(Effect.gen(function*() {
@@ -208,62 +230,72 @@ const benchTemplate = (name: string, files: TemplateFiles.TemplateFiles, budgetM
     const floor = new Map<string, number>([[RenderKey.make("bench", template, owner, hitValues, job).id, 1]])
     let sink = 0
     let fresh = 0
+    const batch = 200
+    // Renders per sample of the warm render and of the miss: set after the warm-up rounds.
+    let renders = minRenders
+    const one = () => 1
+    const perRender = () => renders
+    const perBatch = () => batch / 1000
 
-    const step = (field: keyof StepTimes, scale: number, run: Step["run"]): Step => ({
+    const step = (field: keyof StepTimes, per: Step["per"], settles: boolean, run: Step["run"]): Step => ({
       field,
-      scale,
+      per,
+      settles,
       run,
       wall: [],
       cpu: []
     })
-    const once = <E, R>(effect: Effect.Effect<unknown, E, R>) => Effect.as(effect, 1)
+    const warmRenders = (count: number) => {
+      for (let j = 0; j < count; j++) renderTemplate(template, { owner, values: freshValues(++fresh) })
+    }
     const steps: Array<Step> = [
-      step("parseOnlyMs", 1, () => once(parseAll)),
-      step("loadCompileMs", 1, () => once(CompiledTemplate.compile(files))),
+      step("parseOnlyMs", one, true, () => parseAll),
+      step("loadCompileMs", one, true, () => CompiledTemplate.compile(files)),
       step(
         "coldMs",
-        1,
+        one,
+        true,
         () =>
-          once(
-            Effect.map(
-              CompiledTemplate.compile(files),
-              (t) => renderTemplate(t, { owner, values: freshValues(++fresh) })
-            )
-          )
+          Effect.map(CompiledTemplate.compile(files), (t) => renderTemplate(t, { owner, values: freshValues(++fresh) }))
       ),
       // Abandoned design: the output cache misses, and the files are loaded and parsed first.
-      step("outputCacheOnlyMissMs", 1, () =>
-        once(Effect.flatMap(CompiledTemplate.compile(files), (compiled) => {
+      step("outputCacheOnlyMissMs", one, true, () =>
+        Effect.flatMap(CompiledTemplate.compile(files), (compiled) => {
           const values = freshValues(++fresh)
           return outputCache.get(
             RenderKey.make("bench", compiled, owner, values, { template: compiled, inputs: { owner, values } })
           )
-        }))),
-      step("warmRenderMs", 1, () => repeated(() => renderTemplate(template, { owner, values: freshValues(++fresh) }))),
-      step("cacheMissMs", 1, () =>
-        repeatedEffect(() => {
-          const values = freshValues(++fresh)
-          return missCache.get(
-            RenderKey.make("bench", template, owner, values, { template, inputs: { owner, values } })
-          )
         })),
-      step("missFloorMs", 1, () =>
-        repeated(() => {
-          const values = freshValues(++fresh)
-          sink += RenderKey.ownerDigest(template.ownerReads, owner).length + RenderKey.valuesDigest(values).length
-          RenderCache.freezeAndWeigh(renderTemplate(template, { owner, values }))
+      step("warmRenderMs", perRender, false, () => Effect.sync(() => warmRenders(renders))),
+      step("cacheMissMs", perRender, true, () =>
+        Effect.gen(function*() {
+          for (let j = 0; j < renders; j++) {
+            const values = freshValues(++fresh)
+            yield* missCache.get(
+              RenderKey.make("bench", template, owner, values, { template, inputs: { owner, values } })
+            )
+          }
         })),
-      step(
-        "cacheHitUs",
-        1000,
-        () => repeatedEffect(() => hitCache.get(RenderKey.make("bench", template, owner, hitValues, job)))
-      ),
-      step("hashFloorUs", 1000, () =>
-        repeated(() => {
-          const id = `bench\u0000${RenderKey.ownerDigest(template.ownerReads, owner)}\u0000${
-            RenderKey.valuesDigest(hitValues)
-          }`
-          sink += floor.get(id) ?? 0
+      step("missFloorMs", perRender, false, () =>
+        Effect.sync(() => {
+          for (let j = 0; j < renders; j++) {
+            const values = freshValues(++fresh)
+            sink += RenderKey.ownerDigest(template.ownerReads, owner).length + RenderKey.valuesDigest(values).length
+            RenderCache.freezeAndWeigh(renderTemplate(template, { owner, values }))
+          }
+        })),
+      step("cacheHitUs", perBatch, false, () =>
+        Effect.gen(function*() {
+          for (let j = 0; j < batch; j++) yield* hitCache.get(RenderKey.make("bench", template, owner, hitValues, job))
+        })),
+      step("hashFloorUs", perBatch, false, () =>
+        Effect.sync(() => {
+          for (let j = 0; j < batch; j++) {
+            const id = `bench\u0000${RenderKey.ownerDigest(template.ownerReads, owner)}\u0000${
+              RenderKey.valuesDigest(hitValues)
+            }`
+            sink += floor.get(id) ?? 0
+          }
         }))
     ]
 
@@ -273,26 +305,38 @@ const benchTemplate = (name: string, files: TemplateFiles.TemplateFiles, budgetM
         const cpu0 = cpuNow()
         return Effect.tap(
           Effect.either(s.run(round)),
-          (ops) =>
+          () =>
             Effect.sync(() => {
+              if (s.settles) collectYoung()
               const cpu1 = cpuNow()
               const wall1 = performance.now()
-              // A failed sample (a template that does not compile) counts as one operation.
-              const per = (ops._tag === "Right" ? ops.right : 1) / s.scale
               if (record) {
+                const per = s.per()
                 s.wall.push((wall1 - wall0) / per)
                 s.cpu.push((cpu1 - cpu0) / per)
               }
             })
         )
       })
-    // Round `i` starts at step `i mod n`: every step runs first, last and in between as often.
     const round = (i: number, record: boolean) =>
-      Effect.forEach(steps.keys(), (k) => timed(steps[(i + k) % steps.length]!, i, record), { discard: true })
+      Effect.forEach(roundOrder(i, steps.length), (k) => timed(steps[k]!, i, record), { discard: true })
 
     for (let i = 0; i < steps.length; i++) yield* round(i, false)
+    // Renders per sample: about `sampleMs` of warm renders (median of three timings of ten).
+    const tenRenders: Array<number> = []
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now()
+      warmRenders(minRenders)
+      tenRenders.push((performance.now() - t0) / minRenders)
+    }
+    renders = Math.max(minRenders, Math.ceil(sampleMs / Math.max(median(tenRenders), 1e-3)))
     const started = performance.now()
-    for (let i = 0; steps[0]!.wall.length < 15 || performance.now() - started < 4 * budgetMs; i++) {
+    const period = steps.length % 2 === 0 ? steps.length : 2 * steps.length
+    for (
+      let i = 0;
+      i % period !== 0 || steps[0]!.wall.length < 15 || performance.now() - started < 4 * budgetMs;
+      i++
+    ) {
       yield* round(i, true)
     }
     if (sink < 0) yield* Console.log(sink)
