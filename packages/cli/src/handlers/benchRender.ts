@@ -18,8 +18,9 @@
  * steps changes from round to round: over every `n` rounds (`2n` for an odd count of steps) each
  * step runs equally often in each position and right after each other step (a balanced Latin
  * square, `roundOrder`), and the measured rounds end on such a period. A plain rotation of one
- * order moves only where a round starts: each step then ran after the same step almost every time (the warm render after the output-cache miss, a
- * compile), and carried what that step left behind in every sample. Every step that fills a cache
+ * order moves only where a round starts: each step then ran after the same step almost every
+ * time (the warm render after the output-cache miss, a compile), and carried what that step left
+ * behind in every sample. Every step that fills a cache
  * has its own bounded one. Each step is timed in wall time and in process CPU time (`cpu` fields,
  * the collector's helper threads included). A result that cannot be true (a cold render faster
  * than its own parse, a miss faster than the render it performs, a hit faster than its own
@@ -150,6 +151,9 @@ const sampleMs = 100
 /** The fewest renders in one sample of the warm render and of the miss. */
 const minRenders = 10
 
+/** The rounds after which {@link roundOrder} repeats, for `count` steps. */
+const roundPeriod = (count: number): number => (count % 2 === 0 ? count : 2 * count)
+
 /**
  * The order of the steps in round `round`, for `count` steps: a balanced Latin square (Williams
  * design). Row 0 is `0, 1, n-1, 2, n-2, …`, row `r` adds `r` to each entry (mod `n`); for an odd
@@ -165,7 +169,7 @@ export const roundOrder = (round: number, count: number): Array<number> => {
     first.push(k)
     if (first.length < count) first.push(count - k)
   }
-  const period = count % 2 === 0 ? count : 2 * count
+  const period = roundPeriod(count)
   const r = ((round % period) + period) % period
   const row = first.map((step) => (step + r) % count)
   return r >= count ? row.reverse() : row
@@ -331,7 +335,7 @@ const benchTemplate = (name: string, files: TemplateFiles.TemplateFiles, budgetM
     }
     renders = Math.max(minRenders, Math.ceil(sampleMs / Math.max(median(tenRenders), 1e-3)))
     const started = performance.now()
-    const period = steps.length % 2 === 0 ? steps.length : 2 * steps.length
+    const period = roundPeriod(steps.length)
     for (
       let i = 0;
       i % period !== 0 || steps[0]!.wall.length < 15 || performance.now() - started < 4 * budgetMs;
