@@ -186,7 +186,7 @@ const validationFailure = (
       const compiled = regexes.compile(regex)
       if (compiled._tag === "Invalid") return `compile regex "${regex}": ${compiled.message}`
       if (validation.validation_error === "") return "an error must be specified with a regex validation"
-      return compiled.regex.matcher(x).find()
+      return compiled.regex.test(x)
         ? undefined
         : `${validation.validation_error} (value "${x}" does not match "${regex}")`
     }
