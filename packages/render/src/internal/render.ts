@@ -8,6 +8,7 @@ import type { CompiledTemplate, Owner } from "@warmpool/terraform"
 import { Budgets, Plan, TemplateEvaluation } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
 import { extractParameter } from "./parameter.js"
+import { sortParameters } from "./parameterOrder.js"
 import { applyDefaultRule, type ExtractedPreset, extractPresetContained, type PrebuildSettings } from "./preset.js"
 import * as RegexMemo from "./regexMemo.js"
 import { extractSecrets } from "./secret.js"
@@ -49,9 +50,6 @@ const stopped = (diagnostics: ReadonlyArray<RenderOutput.Diagnostic>): Rendered 
   impure: false
 })
 
-const compareParameters = (a: RenderOutput.Parameter, b: RenderOutput.Parameter): number =>
-  a.order !== b.order ? a.order - b.order : compareBytes(a.name, b.name)
-
 const renderUnsafe = (
   template: CompiledTemplate.CompiledTemplate,
   inputs: RenderInputs,
@@ -72,7 +70,7 @@ const renderUnsafe = (
 
   const regexes = RegexMemo.forTemplate(template)
   const parameterErrors: Array<RenderOutput.Diagnostic> = []
-  const parameters: Array<RenderOutput.Parameter> = []
+  const unsorted: Array<RenderOutput.Parameter> = []
   // Per parameter name, the block name of its first parameter; the addresses of every parameter
   // of a name only for names declared more than once (rare: no list per parameter).
   const firstBlock = new Map<string, string>()
@@ -86,7 +84,7 @@ const renderUnsafe = (
         parameterErrors.push(...extracted.diagnostics)
         continue
       }
-      parameters.push(extracted.parameter)
+      unsorted.push(extracted.parameter)
       const name = extracted.parameter.name
       const first = firstBlock.get(name)
       if (first === undefined) {
@@ -108,7 +106,7 @@ const renderUnsafe = (
       )
     )
   }
-  parameters.sort(compareParameters)
+  const parameters = sortParameters(template, unsorted)
 
   const extractedPresets: Array<ExtractedPreset> = []
   for (const instance of instances) {
