@@ -86,7 +86,15 @@ export interface Compiled {
 }
 
 const noErrors: ReadonlyArray<Diagnostic.Diagnostic> = Object.freeze([])
+const noReferences: ReadonlyArray<Ast.Reference> = Object.freeze([])
 const noSlots: Array<V.Value> = []
+
+/**
+ * An `evaluate` that always gives `result`, made outside `compile` so that it keeps `result`
+ * alone: a closure made inside would keep `compile`'s whole context (two context objects per
+ * expression), and a compiled template holds one of these per constant attribute.
+ */
+const always = (result: Result) => (): Result => result
 
 const messageOf = (defect: unknown): string =>
   defect instanceof Error ? defect.message : typeof defect === "string" ? defect : "unexpected failure"
@@ -116,12 +124,14 @@ export const compile = (
   try {
     references = References.references(expression)
   } catch {
-    references = []
+    references = noReferences
   }
+  // most attributes are constants: one shared empty list instead of one per expression
+  if (references.length === 0) references = noReferences
   const parseErrors = parseDiagnostics.filter(Diagnostic.isError)
   if (parseErrors.length > 0) {
     const failed: Result = Object.freeze({ value: V.DynamicUnknown, errors: Object.freeze(parseErrors), impure: false })
-    return { evaluate: () => failed, references, expression }
+    return { evaluate: always(failed), references, expression }
   }
   const compiler = new Compiler(functions)
   let root: CompiledNode
@@ -133,11 +143,11 @@ export const compile = (
       errors: Object.freeze([internalError(expression, defect)]),
       impure: false
     })
-    return { evaluate: () => failed, references, expression }
+    return { evaluate: always(failed), references, expression }
   }
   if (root.constant !== undefined) {
     const result: Result = Object.freeze({ value: root.constant, errors: noErrors, impure: false })
-    return { evaluate: () => result, references, expression, constant: root.constant, constantResult: result }
+    return { evaluate: always(result), references, expression, constant: root.constant, constantResult: result }
   }
   const slotCount = compiler.slotCount
   const run = root.run

@@ -34,11 +34,10 @@ export interface Context {
 
 const pos = (line: number): Diagnostic.Pos => ({ line, column: 1, offset: 0 })
 
-export const contextOf = (block: Loader.Block): Context => ({
-  file: block.file,
-  address: block.address,
-  range: { file: block.file, start: pos(block.line ?? 1), end: pos(block.line ?? 1) }
-})
+export const contextOf = (block: Loader.Block): Context => {
+  const at = pos(block.line ?? 1)
+  return { file: block.file, address: block.address, range: { file: block.file, start: at, end: at } }
+}
 
 export const syntheticContext = (file: string): Context => ({
   file,
@@ -106,6 +105,9 @@ const iteratorName = (raw: unknown): string | undefined => {
 
 const noSkip: ReadonlySet<string> = new Set()
 
+/** The `dynamics` of the bodies that have none (nearly all): one shared frozen list. */
+const noDynamics: ReadonlyArray<CompiledTemplate.DynamicBlock> = Object.freeze([])
+
 /** Compile a block body: attributes, nested blocks per `schema`, and `dynamic` blocks. */
 export const compileBody = (
   raw: Record<string, unknown>,
@@ -139,5 +141,5 @@ export const compileBody = (
     }
     attributes.set(name, compileRaw(value, context))
   }
-  return { attributes, blocks, dynamics }
+  return { attributes, blocks, dynamics: dynamics.length === 0 ? noDynamics : dynamics }
 }

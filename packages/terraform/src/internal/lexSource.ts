@@ -6,7 +6,19 @@
  */
 import type { Pos, Range } from "../Diagnostic.js"
 
-const origin: Pos = { line: 1, column: 1, offset: 0 }
+const origin: Pos = Object.freeze({ line: 1, column: 1, offset: 0 })
+
+/**
+ * The positions of the first line of a source that starts at the origin, up to this offset, are
+ * shared frozen objects: expressions come mostly from hcl2json's attribute strings, each parsed
+ * as a source of its own, so a compiled template would otherwise hold two positions per syntax
+ * node, most of them equal (a third of a compiled template's objects).
+ */
+const sharedLength = 256
+const firstLine: ReadonlyArray<Pos> = Array.from(
+  { length: sharedLength },
+  (_, offset) => Object.freeze({ line: 1, column: offset + 1, offset })
+)
 
 /**
  * Converts 0-based offsets in `src` to `Pos` / `Range` values in the caller's coordinates.
@@ -45,6 +57,7 @@ export class SourceMap {
       this.lastLine = lo
     }
     const column = offset - starts[lo]!
+    if (lo === 0 && this.start === origin && offset < sharedLength) return firstLine[offset]!
     return lo === 0
       ? { line: this.start.line, column: this.start.column + column, offset: this.start.offset + offset }
       : { line: this.start.line + lo, column: column + 1, offset: this.start.offset + offset }
