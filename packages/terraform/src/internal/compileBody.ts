@@ -105,6 +105,9 @@ const iteratorName = (raw: unknown): string | undefined => {
 
 const noSkip: ReadonlySet<string> = new Set()
 
+/** The nested blocks of the bodies that have none (most): one shared empty map, never written. */
+const noNestedBlocks: ReadonlyMap<string, ReadonlyArray<CompiledTemplate.Body>> = new Map()
+
 /** The `dynamics` of the bodies that have none (nearly all): one shared frozen list. */
 const noDynamics: ReadonlyArray<CompiledTemplate.DynamicBlock> = Object.freeze([])
 
@@ -116,7 +119,7 @@ export const compileBody = (
   context: Context
 ): CompiledTemplate.Body => {
   const attributes = new Map<string, CompiledTemplate.Expression>()
-  const blocks = new Map<string, Array<CompiledTemplate.Body>>()
+  let blocks: Map<string, ReadonlyArray<CompiledTemplate.Body>> | undefined
   const dynamics: Array<CompiledTemplate.DynamicBlock> = []
   for (const [name, value] of Object.entries(raw)) {
     if (skip.has(name)) continue
@@ -136,10 +139,11 @@ export const compileBody = (
     }
     const nested = schema.get(name)
     if (nested !== undefined) {
+      blocks ??= new Map()
       blocks.set(name, asBodies(value).map((body) => compileBody(body, nested, noSkip, context)))
       continue
     }
     attributes.set(name, compileRaw(value, context))
   }
-  return { attributes, blocks, dynamics: dynamics.length === 0 ? noDynamics : dynamics }
+  return { attributes, blocks: blocks ?? noNestedBlocks, dynamics: dynamics.length === 0 ? noDynamics : dynamics }
 }
