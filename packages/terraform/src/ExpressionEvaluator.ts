@@ -86,7 +86,6 @@ export interface Compiled {
 }
 
 const noErrors: ReadonlyArray<Diagnostic.Diagnostic> = Object.freeze([])
-const noReferences: ReadonlyArray<Ast.Reference> = Object.freeze([])
 const noSlots: Array<V.Value> = []
 
 /**
@@ -124,10 +123,8 @@ export const compile = (
   try {
     references = References.references(expression)
   } catch {
-    references = noReferences
+    references = []
   }
-  // most attributes are constants: one shared empty list instead of one per expression
-  if (references.length === 0) references = noReferences
   const parseErrors = parseDiagnostics.filter(Diagnostic.isError)
   if (parseErrors.length > 0) {
     const failed: Result = Object.freeze({ value: V.DynamicUnknown, errors: Object.freeze(parseErrors), impure: false })

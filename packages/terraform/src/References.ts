@@ -43,6 +43,9 @@ type Work =
     readonly scope: Scope | undefined
   }
 
+/** The references of an expression that has none (most: constants), shared and frozen. */
+const none: ReadonlyArray<Ast.Reference> = Object.freeze([])
+
 /**
  * Every static reference in `expression`, in source order, one per occurrence: the root name
  * followed by the attribute names and literal index keys that follow it directly
@@ -149,7 +152,7 @@ export const references = (expression: Ast.Expression): ReadonlyArray<Ast.Refere
         break
     }
   }
-  return out
+  return out.length === 0 ? none : out
 }
 
 /** A chain of attribute / index steps: one reference for its static prefix, then its computed keys. */
