@@ -21,6 +21,7 @@ import * as Reconciler from "../src/Reconciler.js"
 import * as Settings from "../src/Settings.js"
 import * as Store from "../src/Store.js"
 import * as TemplateImport from "../src/TemplateImport.js"
+import { tick } from "./fixtures/provisioner/harness.js"
 import { type Backend, describeEachBackend } from "./utils/storeBackends.js"
 import { T0 } from "./utils/storeFixtures.js"
 
@@ -62,8 +63,15 @@ describeEachBackend("Prebuilds.layer", (backend) => {
         }).pipe(Effect.provide(services(backend, layer)), Effect.supervised(supervisor))
       )
       const reconciler = yield* Deferred.await(started)
-      // A few cycles and the builds between them.
-      for (let i = 0; i < 40; i++) yield* TestClock.adjust(Duration.seconds(1))
+      // Cycles and the builds between them, a virtual second at a time, until the pool is full or
+      // 20 s of real time went by: the store's queries (PostgreSQL's in particular) complete in
+      // real time, not on the TestClock, so a fixed count of seconds raced them on a loaded machine.
+      const full = Effect.map(reconciler.poolStatus, (pools) => pools.some((p) => p.running >= p.desired))
+      const deadline = performance.now() + 20_000
+      while (!(yield* full) && performance.now() < deadline) {
+        yield* TestClock.adjust(Duration.seconds(1))
+        yield* tick
+      }
       const pools = yield* reconciler.poolStatus
       expect(pools.map((p) => [p.preset, p.desired, p.running])).toEqual([["p", 2, 2]])
       expect((yield* supervisor.value).length).toBeGreaterThan(2)
