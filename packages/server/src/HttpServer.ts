@@ -32,7 +32,7 @@ import * as Authorization from "./Authorization.js"
 import * as BuildControlHandlers from "./BuildControlHandlers.js"
 import * as BuildHandlers from "./BuildHandlers.js"
 import * as HealthHandlers from "./HealthHandlers.js"
-import { depthScanner, describeProblem, shapeProblem } from "./internal/jsonShape.js"
+import { depthScanner, describeProblem, type ShapeLimits, shapeProblem } from "./internal/jsonShape.js"
 import { withReadBody } from "./internal/readRequest.js"
 import { BodyTooLarge, lingerAfterEarlyAnswer, readBody } from "./internal/requestBody.js"
 import * as PolicyHandlers from "./PolicyHandlers.js"
@@ -91,6 +91,11 @@ export interface GuardOptions {
   readonly maxBodyBytes: number
   /** JSON bodies nesting deeper than this get 400, before they are parsed. */
   readonly maxJsonDepth: number
+  /**
+   * JSON bodies with an object of more keys than this get 400, before they are parsed (default
+   * {@link defaultMaxJsonKeys}).
+   */
+  readonly maxJsonKeys?: number | undefined
   /** The bearer token `/api` routes and every request with a body must carry. */
   readonly token: Redacted.Redacted<string>
 }
@@ -177,8 +182,8 @@ const isMultipart = (request: HttpServerRequest.HttpServerRequest) =>
   (request.headers["content-type"] ?? "").toLowerCase().includes("multipart/")
 
 /** Why a JSON body cannot be handed to the API, or `undefined`. */
-const jsonProblem = (bytes: Uint8Array, maxDepth: number): string | undefined => {
-  const problem = shapeProblem(bytes, maxDepth)
+const jsonProblem = (bytes: Uint8Array, limits: ShapeLimits): string | undefined => {
+  const problem = shapeProblem(bytes, limits)
   if (problem !== undefined) return describeProblem(problem)
   let text: string
   try {
@@ -259,7 +264,10 @@ export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Defa
       }
     }
     if (isJson) {
-      const problem = jsonProblem(body.right, options.maxJsonDepth)
+      const problem = jsonProblem(body.right, {
+        maxDepth: options.maxJsonDepth,
+        maxKeys: options.maxJsonKeys ?? defaultMaxJsonKeys
+      })
       if (problem !== undefined) return malformed(problem)
     }
     const replaced = yield* Effect.either(
@@ -355,6 +363,16 @@ export const layerServe = (
   )
 
 /**
+ * The most keys one object of a JSON body may have when {@link GuardOptions} say nothing: as many
+ * as a template version may have files (`--upload-max-files`), far more than any template has
+ * parameters.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxJsonKeys = 10_000
+
+/**
  * The guard options of a configuration.
  *
  * @since 0.1.0
@@ -363,6 +381,7 @@ export const layerServe = (
 export const guardOptions = (config: ServerConfigShape): GuardOptions => ({
   maxBodyBytes: config.maxBodyBytes,
   maxJsonDepth: config.maxJsonDepth,
+  maxJsonKeys: config.maxJsonKeys,
   token: config.token
 })
 

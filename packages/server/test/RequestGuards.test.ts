@@ -72,15 +72,33 @@ describe("shapeProblem", () => {
     ["multi-byte keys, offsets in bytes", "{\"é\": 1, \"\\u00e9\": 2}", "DuplicateKey:é:10"],
     ["brackets after multi-byte text", "[\"ééé\", [[[]]]]", "TooDeep:3:13"],
     ["unterminated", "{\"a\": 1, \"a", undefined],
-    ["a malformed escape is left to the parser", "{\"\\x\": 1, \"\\x\": 2}", undefined]
+    ["a malformed escape is left to the parser", "{\"\\x\": 1, \"\\x\": 2}", undefined],
+    [
+      "an escape after many plain strings",
+      "{\"a\": \"x\", \"b\": \"y\", \"c\": 1, \"\\u0061\": 2}",
+      "DuplicateKey:a:29"
+    ],
+    ["escaped quotes inside keys", "{\"a\\\"b\": 1, \"a\\\"b\": 2}", "DuplicateKey:a\"b:12"],
+    ["escapes in values only", "{\"v\": \"\\\\ \\\"\", \"k\": 1, \"k\": 2}", "DuplicateKey:k:23"],
+    ["four keys are allowed", "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": {\"a\": 1}}", undefined],
+    ["a fifth key is not", "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4, \"e\": 5}", "TooManyKeys:4:33"],
+    ["keys count per object", "[{\"a\": 1, \"b\": 2, \"c\": 3}, {\"a\": 1, \"b\": 2, \"c\": 3}]", undefined],
+    [
+      "a repeated key is named before the count",
+      "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4, \"a\": 5}",
+      "DuplicateKey:a:33"
+    ],
+    ["many escapes before the closing quote", `{"k": "${"\\n".repeat(50)}", "k": 2}`, "DuplicateKey:k:110"]
   ]
   for (const [what, text, expected] of table) {
     it(what, () => {
-      const problem = shapeProblem(new TextEncoder().encode(text), 3)
+      const problem = shapeProblem(new TextEncoder().encode(text), { maxDepth: 3, maxKeys: 4 })
       const got = problem === undefined
         ? undefined
         : problem._tag === "TooDeep"
         ? `TooDeep:${problem.maxDepth}:${problem.offset}`
+        : problem._tag === "TooManyKeys"
+        ? `TooManyKeys:${problem.maxKeys}:${problem.offset}`
         : `DuplicateKey:${problem.key}:${problem.offset}`
       expect(got).toBe(expected)
     })
@@ -89,8 +107,63 @@ describe("shapeProblem", () => {
   it("never finds a problem in JSON.stringify output within the depth", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
-        expect(shapeProblem(new TextEncoder().encode(JSON.stringify(value)), 7)).toBe(undefined)
+        expect(shapeProblem(new TextEncoder().encode(JSON.stringify(value)), { maxDepth: 7, maxKeys: 1_000 })).toBe(
+          undefined
+        )
       }),
+      { numRuns: 500 }
+    )
+  })
+})
+
+describe("shapeProblem on large bodies", () => {
+  /** A body whose `indexOf` counts the bytes it reads (from the start position to the match). */
+  const counted = (text: string) => {
+    const bytes = Buffer.from(text)
+    const search = bytes.indexOf.bind(bytes)
+    let read = 0
+    bytes.indexOf = ((value: number, from: number) => {
+      const found = search(value, from)
+      read += (found < 0 ? bytes.length : found + 1) - from
+      return found
+    }) as typeof bytes.indexOf
+    return { bytes, read: () => read }
+  }
+
+  it("reads a body of many short strings a bounded number of times (not once per string)", () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `"k${i}": "x"`).join(", ")
+    const body = counted(`{"values": {${keys}}}`)
+    expect(shapeProblem(body.bytes, { maxDepth: 64, maxKeys: 100_000 })).toBe(undefined)
+    expect(body.read()).toBeLessThanOrEqual(3 * body.bytes.length)
+  })
+
+  it("stays linear with many escapes before a string's closing quote", () => {
+    const body = counted(`{"k": "${"\\n".repeat(20_000)}", "k": 2}`)
+    expect(shapeProblem(body.bytes, { maxDepth: 64, maxKeys: 100_000 })).toEqual({
+      _tag: "DuplicateKey",
+      key: "k",
+      offset: 40_010
+    })
+    expect(body.read()).toBeLessThanOrEqual(3 * body.bytes.length)
+  })
+
+  it("finds a repeated key wherever it is, whatever the keys contain", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ maxLength: 6 }), { minLength: 1, maxLength: 30 }),
+        fc.nat(),
+        fc.nat(),
+        (keys, from, to) => {
+          const repeated = keys[from % keys.length]!
+          const entries = keys.map((k) => `${JSON.stringify(k)}: ${JSON.stringify(k)}`)
+          entries.splice((to % keys.length) + 1, 0, `${JSON.stringify(repeated)}: 0`)
+          const problem = shapeProblem(new TextEncoder().encode(`{${entries.join(", ")}}`), {
+            maxDepth: 8,
+            maxKeys: 100
+          })
+          expect(problem?._tag === "DuplicateKey" ? problem.key : undefined).toBe(repeated)
+        }
+      ),
       { numRuns: 500 }
     )
   })
@@ -163,7 +236,7 @@ describe("requestGuards on a Node server", () => {
   beforeAll(async () => {
     const address = await Effect.runPromise(
       Effect.gen(function*() {
-        const options = { maxBodyBytes: limit, maxJsonDepth: 64, token: Redacted.make(token) }
+        const options = { maxBodyBytes: limit, maxJsonDepth: 64, maxJsonKeys: 100, token: Redacted.make(token) }
         const context = yield* Layer.buildWithScope(
           NodeHttpServer.layer(() => createGuardedServer(options), { port: 0 }),
           scope
@@ -328,7 +401,11 @@ describe("requestGuards on a Node server", () => {
       [`{"owner": {"groups": ${"[".repeat(20_000)}`, /deeper than 64 levels/],
       [new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), /not valid UTF-8/],
       ["{\"a\": ", /JSON/],
-      ["{\"files\": {\"main.tf\": \"\", \"main.tf\": \"x\"}}", /"main\.tf" appears twice/]
+      ["{\"files\": {\"main.tf\": \"\", \"main.tf\": \"x\"}}", /"main\.tf" appears twice/],
+      [
+        JSON.stringify({ values: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`p${i}`, "x"])) }),
+        /more than 100 keys/
+      ]
     ]
     for (const [body, message] of cases) {
       const reply = await send("/api/echo", { body, headers: json })
@@ -337,9 +414,12 @@ describe("requestGuards on a Node server", () => {
       expect(reply.json.message).toMatch(message)
     }
     expect(appCalls).toBe(before)
-    // 64 levels are fine.
+    // 64 levels and 100 keys are fine.
     const ok = await send("/api/echo", { body: "[".repeat(64) + "]".repeat(64), headers: json })
     expect(ok.status).toBe(200)
+    const values = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`p${i}`, "x"]))
+    const keys = await send("/api/echo", { body: JSON.stringify({ values }), headers: json })
+    expect(keys.json).toEqual({ body: { values }, url: "/api/echo" })
   })
 
   it("a defect and an empty failure are answered with typed JSON, never an empty 500", async () => {

@@ -1,9 +1,11 @@
 /**
  * What a JSON text looks like before it is parsed, found by one linear scan in constant stack:
- * how deeply it nests, and whether an object repeats a key. `JSON.parse` and every recursive walk
- * after it (schema decoding, error formatting) can overflow the stack on a body like `[[[[…]]]]`,
- * and `JSON.parse` silently keeps the last of two equal keys (`{"a": 1, "a": 2}`), so such bodies
- * are refused before any of them sees them.
+ * how deeply it nests, whether an object repeats a key, and how many keys an object has.
+ * `JSON.parse` and every recursive walk after it (schema decoding, error formatting) can overflow
+ * the stack on a body like `[[[[…]]]]`; `JSON.parse` silently keeps the last of two equal keys
+ * (`{"a": 1, "a": 2}`); and an object of half a million short keys, well inside the body limit,
+ * costs seconds of the serving thread in decoding, digests and copies to a render worker. Such
+ * bodies are refused before any of them sees them.
  *
  * @internal
  */
@@ -15,6 +17,13 @@ export type ShapeProblem =
     /** The limit that was exceeded. */
     readonly maxDepth: number
     /** The byte offset of the bracket that opened one level too many. */
+    readonly offset: number
+  }
+  | {
+    readonly _tag: "TooManyKeys"
+    /** The limit that was exceeded. */
+    readonly maxKeys: number
+    /** The byte offset of the key one over the limit. */
     readonly offset: number
   }
   | {
@@ -40,42 +49,66 @@ const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 
 /**
- * The index of the quote that closes a string whose contents start at `from`, or -1. Long strings
- * (a 6 MiB parameter value) are skipped with the native `indexOf`, not byte by byte; each search
- * resumes where the last one stopped, so the scan stays linear whatever the escapes. (`Buffer`'s
- * `indexOf` is a memchr; a plain `Uint8Array`'s is a hundred times slower.)
+ * The ends of the strings of one body, found with the native `indexOf` (`Buffer`'s is a memchr; a
+ * plain `Uint8Array`'s is a hundred times slower), so a long string (a 6 MiB parameter value) is
+ * skipped, not read byte by byte. The next backslash is remembered across strings: searching for
+ * it afresh from every string would read the rest of the body once per string when it has few
+ * escapes (a body of 500,000 short keys took a minute). Positions only move forward, so each
+ * search starts where the last one stopped and the scan stays linear.
  */
-const closingQuote = (bytes: Buffer, from: number): number => {
-  let i = from
-  let q = bytes.indexOf(quote, i)
-  let b = bytes.indexOf(backslash, i)
-  for (;;) {
-    if (q < 0) return -1
-    if (b < 0 || b > q) return q
-    // an escape comes before the quote: skip it and the character it escapes
-    i = b + 2
-    if (i > q) q = bytes.indexOf(quote, i)
-    b = bytes.indexOf(backslash, i)
+class StringEnds {
+  /** The next backslash at or after the last search's start; -1: none to the end of the body. */
+  private backslash = -2
+
+  constructor(private readonly bytes: Buffer) {}
+
+  private nextBackslash(from: number): number {
+    if (this.backslash !== -1 && this.backslash < from) this.backslash = this.bytes.indexOf(backslash, from)
+    return this.backslash
   }
+
+  /** The index of the quote that closes a string whose contents start at `from`, or -1. */
+  closingQuote(from: number): number {
+    let i = from
+    let q = this.bytes.indexOf(quote, i)
+    for (;;) {
+      if (q < 0) return -1
+      const b = this.nextBackslash(i)
+      if (b < 0 || b > q) return q
+      // an escape comes before the quote: skip it and the character it escapes (the quote found
+      // is searched again only once it is passed, so many escapes before it stay linear)
+      i = b + 2
+      if (i > q) q = this.bytes.indexOf(quote, i)
+    }
+  }
+}
+
+/** The bounds {@link shapeProblem} checks. */
+export interface ShapeLimits {
+  /** The deepest nesting of arrays and objects allowed. */
+  readonly maxDepth: number
+  /** The most keys one object may have. */
+  readonly maxKeys: number
 }
 
 /**
  * The first place where a JSON body (its UTF-8 bytes) nests arrays and objects more than
- * `maxDepth` levels deep or repeats a key inside one object, or `undefined`. Brackets inside
+ * `maxDepth` levels deep, repeats a key inside one object or gives one object more than `maxKeys`
+ * keys, or `undefined`. Brackets inside
  * strings do not count; the body need not be valid JSON (the parser that runs next reports that).
  * It works on the bytes, so a hostile body is refused before it is ever decoded into a string
  * (the structural characters are ASCII, and no byte of a multi-byte UTF-8 sequence is ASCII).
  * Time is linear in the body; the stack is bounded by `maxDepth`.
  */
-export const shapeProblem = (body: Uint8Array, maxDepth: number): ShapeProblem | undefined => {
-  const bytes = asBuffer(body)
+export const shapeProblem = (body: Uint8Array, { maxDepth, maxKeys }: ShapeLimits): ShapeProblem | undefined => {
+  const strings = new StringEnds(asBuffer(body))
   // One entry per open bracket: the keys seen so far in an object, `undefined` in an array.
   const open: Array<Set<string> | undefined> = []
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!
     if (c === quote) {
       const start = i
-      i = closingQuote(bytes, i + 1)
+      i = strings.closingQuote(i + 1)
       if (i < 0) return undefined // unterminated: the parser says so
       const keys = open[open.length - 1]
       if (keys === undefined) continue
@@ -90,6 +123,7 @@ export const shapeProblem = (body: Uint8Array, maxDepth: number): ShapeProblem |
         return undefined // a malformed escape: the parser says so
       }
       if (keys.has(key)) return { _tag: "DuplicateKey", key, offset: start }
+      if (keys.size >= maxKeys) return { _tag: "TooManyKeys", maxKeys, offset: start }
       keys.add(key)
     } else if (c === openBracket || c === openBrace) {
       if (open.length >= maxDepth) return { _tag: "TooDeep", maxDepth, offset: i }
@@ -174,7 +208,13 @@ export const depthScanner = (maxDepth: number) => {
 }
 
 /** A problem as the sentence a 400 answer carries. */
-export const describeProblem = (problem: ShapeProblem): string =>
-  problem._tag === "TooDeep"
-    ? `arrays and objects nest deeper than ${problem.maxDepth} levels (at byte ${problem.offset})`
-    : `the key ${JSON.stringify(problem.key)} appears twice in one object (at byte ${problem.offset})`
+export const describeProblem = (problem: ShapeProblem): string => {
+  switch (problem._tag) {
+    case "TooDeep":
+      return `arrays and objects nest deeper than ${problem.maxDepth} levels (at byte ${problem.offset})`
+    case "TooManyKeys":
+      return `an object has more than ${problem.maxKeys} keys (at byte ${problem.offset})`
+    case "DuplicateKey":
+      return `the key ${JSON.stringify(problem.key)} appears twice in one object (at byte ${problem.offset})`
+  }
+}
