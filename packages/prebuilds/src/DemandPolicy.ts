@@ -17,9 +17,13 @@
  * Everything here is pure: desired = f(policy, inputs); the instant comes in as a value read
  * from Effect's `Clock` by the caller. Compiled expressions are memoised by source text.
  *
+ * A policy is evaluated on the reconciler's own thread at every cycle, so it runs on
+ * {@link budgets} far smaller than a render's: a policy that needs more falls back like any other.
+ *
  * @since 0.1.0
  */
 import {
+  Budgets,
   Diagnostic,
   ExpressionEvaluator as Evaluator,
   ExpressionParser as Parser,
@@ -194,7 +198,23 @@ const unknownInput = (name: string, range: Diagnostic.Range): Diagnostic.Diagnos
     { range, code: Evaluation.undeclaredReference }
   )
 
+/**
+ * The budgets of one policy evaluation: 100,000 steps, collections of 10,000 elements, strings of
+ * 64 KiB. A policy is a formula over a dozen numbers; under a render's budgets (10 million steps)
+ * a hostile one held the reconciler's thread for seconds at every cycle, and with these a
+ * policy that exceeds them costs a few milliseconds.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const budgets: Budgets.Budgets = Budgets.make({
+  maxSteps: 100_000,
+  maxCollectionElements: 10_000,
+  maxStringBytes: 64 * 1024
+})
+
 const scopeOf = (inputs: Inputs): Evaluator.Scope => ({
+  meter: new Budgets.Meter(budgets),
   files: TfFunction.noFiles,
   resolve: (parts, range) => {
     const [root] = parts
@@ -341,6 +361,10 @@ export const evaluate = (policy: Policy, inputs: Inputs): Decision => {
   try {
     result = compiled(policy.expression).expression.evaluate(scopeOf(inputs))
   } catch (defect) {
+    if (Budgets.isBudgetExceeded(defect)) {
+      const { detail, summary } = defect.diagnostic
+      return fallback(baseline, `${summary}${detail === "" ? "" : `: ${detail}`}`)
+    }
     return fallback(baseline, `the policy failed to evaluate: ${String(defect)}`)
   }
   const error = result.errors.find(Diagnostic.isError)

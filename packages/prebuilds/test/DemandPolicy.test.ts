@@ -133,6 +133,30 @@ describe("DemandPolicy.evaluate (desired = f(policy, inputs))", () => {
     expect(DemandPolicy.evaluate(policy("claims_2h"), inputs()).error).toContain("claims_2h")
   })
 
+  it("runs on the policy budgets: a policy past them falls back, and says which budget", () => {
+    const table: ReadonlyArray<readonly [string, string, string]> = [
+      [
+        "steps",
+        "length(flatten([for i in range(1000): [for j in range(1000): [for k in range(1000): k]]]))",
+        "more than 100000 evaluation steps"
+      ],
+      ["string length", "length(join(\"\", [for i in range(100): format(\"%01000d\", i)]))", "more than 65536"],
+      ["collection size", "length(flatten([for i in range(200): range(100)]))", "more than 10000 elements"]
+    ]
+    for (const [budget, expression, message] of table) {
+      const decision = DemandPolicy.evaluate(policy(expression), inputs({ baseline: 4 }))
+      expect({ budget, desired: decision.desired, error: decision.error }).toMatchObject({
+        budget,
+        desired: 4,
+        error: expect.stringContaining(message)
+      })
+      expect(decision.error).toContain("Resource limit exceeded")
+    }
+    // within them: a thousand iterations is an ordinary policy
+    const sum = DemandPolicy.evaluate(policy("sum([for i in range(1000): i]) / 100000"), inputs())
+    expect(sum).toMatchObject({ value: 4.995, error: null })
+  })
+
   it("is pure: the same policy and inputs give the same decision", () => {
     const p = policy("max(baseline, ceil(claims_1h / 4)) + (weekday == 0 ? 1 : 0)", 0, 10)
     const given = inputs({ claims_1h: 17, weekday: 0 })
