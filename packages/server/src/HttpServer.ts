@@ -92,10 +92,11 @@ export interface GuardOptions {
   /** JSON bodies nesting deeper than this get 400, before they are parsed. */
   readonly maxJsonDepth: number
   /**
-   * JSON bodies with an object of more keys than this get 400, before they are parsed (default
-   * {@link defaultMaxJsonKeys}).
+   * JSON bodies with an object of more keys, or an array of more elements, than this get 400,
+   * before they are parsed (default
+   * {@link defaultMaxJsonItems}).
    */
-  readonly maxJsonKeys?: number | undefined
+  readonly maxJsonItems?: number | undefined
   /** The bearer token `/api` routes and every request with a body must carry. */
   readonly token: Redacted.Redacted<string>
 }
@@ -266,7 +267,7 @@ export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Defa
     if (isJson) {
       const problem = jsonProblem(body.right, {
         maxDepth: options.maxJsonDepth,
-        maxKeys: options.maxJsonKeys ?? defaultMaxJsonKeys
+        maxItems: options.maxJsonItems ?? defaultMaxJsonItems
       })
       if (problem !== undefined) return malformed(problem)
     }
@@ -363,14 +364,14 @@ export const layerServe = (
   )
 
 /**
- * The most keys one object of a JSON body may have when {@link GuardOptions} say nothing: as many
- * as a template version may have files (`--upload-max-files`), far more than any template has
- * parameters.
+ * The most keys one object, and elements one array, of a JSON body may have when
+ * {@link GuardOptions} say nothing: as many as a template version may have files
+ * (`--upload-max-files`), far more than any template has parameters.
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultMaxJsonKeys = 10_000
+export const defaultMaxJsonItems = 10_000
 
 /**
  * The guard options of a configuration.
@@ -381,7 +382,7 @@ export const defaultMaxJsonKeys = 10_000
 export const guardOptions = (config: ServerConfigShape): GuardOptions => ({
   maxBodyBytes: config.maxBodyBytes,
   maxJsonDepth: config.maxJsonDepth,
-  maxJsonKeys: config.maxJsonKeys,
+  maxJsonItems: config.maxJsonItems,
   token: config.token
 })
 

@@ -145,9 +145,10 @@ export const settings = {
     doc:
       "JSON bodies and uploaded .json files nesting arrays and objects deeper than this get 400, before they are parsed."
   }),
-  maxJsonKeys: Setting.make("max-json-keys", Setting.integer({ min: 1 }), {
+  maxJsonItems: Setting.make("max-json-items", Setting.integer({ min: 1 }), {
     default: 10_000,
-    doc: "JSON bodies with an object of more keys than this (parameter values, files) get 400, before they are parsed."
+    doc:
+      "JSON bodies with an object of more keys, or an array of more elements, than this get 400, before they are parsed."
   }),
   uploadMaxFiles: Setting.make("upload-max-files", Setting.integer({ min: 1 }), {
     default: 10_000,
@@ -376,8 +377,8 @@ export interface ServerConfigShape {
   readonly maxBodyBytes: number
   /** JSON bodies nesting arrays and objects deeper than this get 400 (before they are parsed). */
   readonly maxJsonDepth: number
-  /** JSON bodies with an object of more keys than this get 400 (before they are parsed). */
-  readonly maxJsonKeys: number
+  /** JSON bodies with an object of more keys, or an array of more elements, than this get 400. */
+  readonly maxJsonItems: number
   /** Bounds on an uploaded template version (file count, bytes per file, bytes in total). */
   readonly upload: {
     readonly maxFiles: number
@@ -484,7 +485,7 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
     leases: { lease: v.jobLease, heartbeat: v.jobHeartbeat },
     maxBodyBytes: v.maxBodyBytes,
     maxJsonDepth: v.maxJsonDepth,
-    maxJsonKeys: v.maxJsonKeys,
+    maxJsonItems: v.maxJsonItems,
     upload: { maxFiles: v.uploadMaxFiles, maxFileBytes: v.uploadMaxFileBytes, maxTotalBytes: v.uploadMaxTotalBytes },
     renderTimeout: v.renderTimeout,
     importTimeout: Option.getOrElse(v.importTimeout, () => v.renderTimeout),

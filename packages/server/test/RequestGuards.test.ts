@@ -81,7 +81,9 @@ describe("shapeProblem", () => {
     ["escaped quotes inside keys", "{\"a\\\"b\": 1, \"a\\\"b\": 2}", "DuplicateKey:a\"b:12"],
     ["escapes in values only", "{\"v\": \"\\\\ \\\"\", \"k\": 1, \"k\": 2}", "DuplicateKey:k:23"],
     ["four keys are allowed", "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": {\"a\": 1}}", undefined],
-    ["a fifth key is not", "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4, \"e\": 5}", "TooManyKeys:4:33"],
+    ["a fifth key is not", "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4, \"e\": 5}", "TooManyItems:object:4:33"],
+    ["four elements are allowed", "[1, [2, 3, 4, 5], \"6,7,8,9\", {\"a\": [1, 2]}]", undefined],
+    ["a fifth element is not", "{\"groups\": [\"a\", \"b\", \"c\", \"d\", \"e\"]}", "TooManyItems:array:4:30"],
     ["keys count per object", "[{\"a\": 1, \"b\": 2, \"c\": 3}, {\"a\": 1, \"b\": 2, \"c\": 3}]", undefined],
     [
       "a repeated key is named before the count",
@@ -92,13 +94,13 @@ describe("shapeProblem", () => {
   ]
   for (const [what, text, expected] of table) {
     it(what, () => {
-      const problem = shapeProblem(new TextEncoder().encode(text), { maxDepth: 3, maxKeys: 4 })
+      const problem = shapeProblem(new TextEncoder().encode(text), { maxDepth: 3, maxItems: 4 })
       const got = problem === undefined
         ? undefined
         : problem._tag === "TooDeep"
         ? `TooDeep:${problem.maxDepth}:${problem.offset}`
-        : problem._tag === "TooManyKeys"
-        ? `TooManyKeys:${problem.maxKeys}:${problem.offset}`
+        : problem._tag === "TooManyItems"
+        ? `TooManyItems:${problem.container}:${problem.maxItems}:${problem.offset}`
         : `DuplicateKey:${problem.key}:${problem.offset}`
       expect(got).toBe(expected)
     })
@@ -107,7 +109,7 @@ describe("shapeProblem", () => {
   it("never finds a problem in JSON.stringify output within the depth", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
-        expect(shapeProblem(new TextEncoder().encode(JSON.stringify(value)), { maxDepth: 7, maxKeys: 1_000 })).toBe(
+        expect(shapeProblem(new TextEncoder().encode(JSON.stringify(value)), { maxDepth: 7, maxItems: 1_000 })).toBe(
           undefined
         )
       }),
@@ -133,13 +135,13 @@ describe("shapeProblem on large bodies", () => {
   it("reads a body of many short strings a bounded number of times (not once per string)", () => {
     const keys = Array.from({ length: 20_000 }, (_, i) => `"k${i}": "x"`).join(", ")
     const body = counted(`{"values": {${keys}}}`)
-    expect(shapeProblem(body.bytes, { maxDepth: 64, maxKeys: 100_000 })).toBe(undefined)
+    expect(shapeProblem(body.bytes, { maxDepth: 64, maxItems: 100_000 })).toBe(undefined)
     expect(body.read()).toBeLessThanOrEqual(3 * body.bytes.length)
   })
 
   it("stays linear with many escapes before a string's closing quote", () => {
     const body = counted(`{"k": "${"\\n".repeat(20_000)}", "k": 2}`)
-    expect(shapeProblem(body.bytes, { maxDepth: 64, maxKeys: 100_000 })).toEqual({
+    expect(shapeProblem(body.bytes, { maxDepth: 64, maxItems: 100_000 })).toEqual({
       _tag: "DuplicateKey",
       key: "k",
       offset: 40_010
@@ -159,7 +161,7 @@ describe("shapeProblem on large bodies", () => {
           entries.splice((to % keys.length) + 1, 0, `${JSON.stringify(repeated)}: 0`)
           const problem = shapeProblem(new TextEncoder().encode(`{${entries.join(", ")}}`), {
             maxDepth: 8,
-            maxKeys: 100
+            maxItems: 100
           })
           expect(problem?._tag === "DuplicateKey" ? problem.key : undefined).toBe(repeated)
         }
@@ -236,7 +238,7 @@ describe("requestGuards on a Node server", () => {
   beforeAll(async () => {
     const address = await Effect.runPromise(
       Effect.gen(function*() {
-        const options = { maxBodyBytes: limit, maxJsonDepth: 64, maxJsonKeys: 100, token: Redacted.make(token) }
+        const options = { maxBodyBytes: limit, maxJsonDepth: 64, maxJsonItems: 100, token: Redacted.make(token) }
         const context = yield* Layer.buildWithScope(
           NodeHttpServer.layer(() => createGuardedServer(options), { port: 0 }),
           scope
@@ -405,7 +407,8 @@ describe("requestGuards on a Node server", () => {
       [
         JSON.stringify({ values: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`p${i}`, "x"])) }),
         /more than 100 keys/
-      ]
+      ],
+      [JSON.stringify({ owner: { groups: Array.from({ length: 101 }, (_, i) => `g${i}`) } }), /more than 100 elements/]
     ]
     for (const [body, message] of cases) {
       const reply = await send("/api/echo", { body, headers: json })
@@ -414,12 +417,15 @@ describe("requestGuards on a Node server", () => {
       expect(reply.json.message).toMatch(message)
     }
     expect(appCalls).toBe(before)
-    // 64 levels and 100 keys are fine.
+    // 64 levels, 100 keys and 100 elements are fine.
     const ok = await send("/api/echo", { body: "[".repeat(64) + "]".repeat(64), headers: json })
     expect(ok.status).toBe(200)
     const values = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`p${i}`, "x"]))
     const keys = await send("/api/echo", { body: JSON.stringify({ values }), headers: json })
     expect(keys.json).toEqual({ body: { values }, url: "/api/echo" })
+    const groups = Array.from({ length: 100 }, (_, i) => `g${i}`)
+    const elements = await send("/api/echo", { body: JSON.stringify({ groups }), headers: json })
+    expect(elements.json).toEqual({ body: { groups }, url: "/api/echo" })
   })
 
   it("a defect and an empty failure are answered with typed JSON, never an empty 500", async () => {

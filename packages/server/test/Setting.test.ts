@@ -228,7 +228,7 @@ const effects: ReadonlyArray<
   ["job-lease", "1m", (c) => Duration.toMillis(c.leases.lease), 60_000],
   ["job-heartbeat", "2s", (c) => Duration.toMillis(c.leases.heartbeat), 2_000],
   ["max-json-depth", "16", (c) => c.maxJsonDepth, 16],
-  ["max-json-keys", "100", (c) => c.maxJsonKeys, 100],
+  ["max-json-items", "100", (c) => c.maxJsonItems, 100],
   ["upload-max-files", "7", (c) => c.upload.maxFiles, 7],
   ["upload-max-file-bytes", "1024", (c) => c.upload.maxFileBytes, 1024],
   ["upload-max-total-bytes", "4096", (c) => c.upload.maxTotalBytes, 4096],

@@ -20,10 +20,12 @@ export type ShapeProblem =
     readonly offset: number
   }
   | {
-    readonly _tag: "TooManyKeys"
+    readonly _tag: "TooManyItems"
+    /** An object with too many keys, or an array with too many elements. */
+    readonly container: "object" | "array"
     /** The limit that was exceeded. */
-    readonly maxKeys: number
-    /** The byte offset of the key one over the limit. */
+    readonly maxItems: number
+    /** The byte offset of the key, or of the comma before the element, one over the limit. */
     readonly offset: number
   }
   | {
@@ -38,6 +40,7 @@ const backslash = 0x5c
 const colon = 0x3a
 const openBracket = 0x5b
 const closeBracket = 0x5d
+const comma = 0x2c
 const openBrace = 0x7b
 const closeBrace = 0x7d
 
@@ -87,23 +90,25 @@ class StringEnds {
 export interface ShapeLimits {
   /** The deepest nesting of arrays and objects allowed. */
   readonly maxDepth: number
-  /** The most keys one object may have. */
-  readonly maxKeys: number
+  /** The most keys one object, and the most elements one array, may have. */
+  readonly maxItems: number
 }
 
 /**
  * The first place where a JSON body (its UTF-8 bytes) nests arrays and objects more than
- * `maxDepth` levels deep, repeats a key inside one object or gives one object more than `maxKeys`
- * keys, or `undefined`. Brackets inside
+ * `maxDepth` levels deep, repeats a key inside one object, or gives one object more than `maxItems`
+ * keys or one array more than `maxItems` elements, or `undefined`. Brackets and commas inside
  * strings do not count; the body need not be valid JSON (the parser that runs next reports that).
  * It works on the bytes, so a hostile body is refused before it is ever decoded into a string
  * (the structural characters are ASCII, and no byte of a multi-byte UTF-8 sequence is ASCII).
  * Time is linear in the body; the stack is bounded by `maxDepth`.
  */
-export const shapeProblem = (body: Uint8Array, { maxDepth, maxKeys }: ShapeLimits): ShapeProblem | undefined => {
+export const shapeProblem = (body: Uint8Array, { maxDepth, maxItems }: ShapeLimits): ShapeProblem | undefined => {
   const strings = new StringEnds(asBuffer(body))
   // One entry per open bracket: the keys seen so far in an object, `undefined` in an array.
   const open: Array<Set<string> | undefined> = []
+  // One entry per open bracket: the commas seen so far directly inside it.
+  const commas: Array<number> = []
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!
     if (c === quote) {
@@ -123,13 +128,21 @@ export const shapeProblem = (body: Uint8Array, { maxDepth, maxKeys }: ShapeLimit
         return undefined // a malformed escape: the parser says so
       }
       if (keys.has(key)) return { _tag: "DuplicateKey", key, offset: start }
-      if (keys.size >= maxKeys) return { _tag: "TooManyKeys", maxKeys, offset: start }
+      if (keys.size >= maxItems) return { _tag: "TooManyItems", container: "object", maxItems, offset: start }
       keys.add(key)
     } else if (c === openBracket || c === openBrace) {
       if (open.length >= maxDepth) return { _tag: "TooDeep", maxDepth, offset: i }
       open.push(c === openBrace ? new Set() : undefined)
+      commas.push(0)
     } else if (c === closeBracket || c === closeBrace) {
       open.pop()
+      commas.pop()
+    } else if (c === comma && open.length > 0) {
+      const top = open.length - 1
+      // an array's elements are one more than its commas (objects count their keys above)
+      if (++commas[top]! >= maxItems && open[top] === undefined) {
+        return { _tag: "TooManyItems", container: "array", maxItems, offset: i }
+      }
     }
   }
   return undefined
@@ -212,8 +225,10 @@ export const describeProblem = (problem: ShapeProblem): string => {
   switch (problem._tag) {
     case "TooDeep":
       return `arrays and objects nest deeper than ${problem.maxDepth} levels (at byte ${problem.offset})`
-    case "TooManyKeys":
-      return `an object has more than ${problem.maxKeys} keys (at byte ${problem.offset})`
+    case "TooManyItems":
+      return problem.container === "object"
+        ? `an object has more than ${problem.maxItems} keys (at byte ${problem.offset})`
+        : `an array has more than ${problem.maxItems} elements (at byte ${problem.offset})`
     case "DuplicateKey":
       return `the key ${JSON.stringify(problem.key)} appears twice in one object (at byte ${problem.offset})`
   }
