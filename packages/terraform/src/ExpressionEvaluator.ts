@@ -85,6 +85,36 @@ export interface Compiled {
   readonly constantResult?: Result | undefined
 }
 
+/**
+ * What compiling expressions built, counted as they are compiled: the inputs of a compiled
+ * template's weight (`CompiledTemplate.weight`). One tally is shared by every expression of a
+ * template; `compile` adds to it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CompileTally {
+  /** Expressions compiled. */
+  expressions: number
+  /**
+   * Nodes compiled (`Compiler.nodes`) in expressions that are not constant: about one per syntax
+   * tree node, each kept with its tree and, most, with the closure that evaluates it.
+   */
+  nodes: number
+  /** Nodes compiled in constant expressions: their syntax tree is kept, their closures are not. */
+  constantNodes: number
+  /** Static references found (`References.references`), each a list of parts kept with the expression. */
+  references: number
+}
+
+/**
+ * A tally at zero.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const emptyTally = (): CompileTally => ({ expressions: 0, nodes: 0, constantNodes: 0, references: 0 })
+
 const noErrors: ReadonlyArray<Diagnostic.Diagnostic> = Object.freeze([])
 const noSlots: Array<V.Value> = []
 
@@ -109,7 +139,8 @@ const internalError = (expression: Ast.Expression, defect: unknown): Diagnostic.
 
 /**
  * Compile an expression against a function table (usually `FunctionTable.standard`). With
- * error `parseDiagnostics`, every evaluation reports them and gives the dynamic unknown.
+ * error `parseDiagnostics`, every evaluation reports them and gives the dynamic unknown. With a
+ * `tally`, what was built is added to it.
  *
  * @since 0.1.0
  * @category compiling
@@ -117,13 +148,18 @@ const internalError = (expression: Ast.Expression, defect: unknown): Diagnostic.
 export const compile = (
   expression: Ast.Expression,
   functions: FunctionTable,
-  parseDiagnostics: ReadonlyArray<Diagnostic.Diagnostic> = []
+  parseDiagnostics: ReadonlyArray<Diagnostic.Diagnostic> = [],
+  tally?: CompileTally
 ): Compiled => {
   let references: ReadonlyArray<Ast.Reference>
   try {
     references = References.references(expression)
   } catch {
     references = []
+  }
+  if (tally !== undefined) {
+    tally.expressions++
+    tally.references += references.length
   }
   const parseErrors = parseDiagnostics.filter(Diagnostic.isError)
   if (parseErrors.length > 0) {
@@ -135,6 +171,7 @@ export const compile = (
   try {
     root = compiler.compile(expression, undefined)
   } catch (defect) {
+    if (tally !== undefined) tally.nodes += compiler.nodes
     const failed: Result = Object.freeze({
       value: V.DynamicUnknown,
       errors: Object.freeze([internalError(expression, defect)]),
@@ -143,9 +180,11 @@ export const compile = (
     return { evaluate: always(failed), references, expression }
   }
   if (root.constant !== undefined) {
+    if (tally !== undefined) tally.constantNodes += compiler.nodes
     const result: Result = Object.freeze({ value: root.constant, errors: noErrors, impure: false })
     return { evaluate: always(result), references, expression, constant: root.constant, constantResult: result }
   }
+  if (tally !== undefined) tally.nodes += compiler.nodes
   const slotCount = compiler.slotCount
   const run = root.run
   const cost = compiler.nodes

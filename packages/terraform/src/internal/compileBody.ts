@@ -30,19 +30,22 @@ export interface Context {
   readonly file: string
   readonly address: string | undefined
   readonly range: Diagnostic.Range
+  /** What the expressions compiled in this context add up to (a template's weight), if counted. */
+  readonly tally?: Evaluator.CompileTally | undefined
 }
 
 const pos = (line: number): Diagnostic.Pos => ({ line, column: 1, offset: 0 })
 
-export const contextOf = (block: Loader.Block): Context => {
+export const contextOf = (block: Loader.Block, tally?: Evaluator.CompileTally): Context => {
   const at = pos(block.line ?? 1)
-  return { file: block.file, address: block.address, range: { file: block.file, start: at, end: at } }
+  return { file: block.file, address: block.address, range: { file: block.file, start: at, end: at }, tally }
 }
 
-export const syntheticContext = (file: string): Context => ({
+export const syntheticContext = (file: string, tally?: Evaluator.CompileTally): Context => ({
   file,
   address: undefined,
-  range: { file, start: pos(1), end: pos(1) }
+  range: { file, start: pos(1), end: pos(1) },
+  tally
 })
 
 interface Parsed {
@@ -84,7 +87,7 @@ export const parseRaw = (raw: unknown, context: Context): Parsed => {
 /** Parse and compile a raw value. */
 export const compileRaw = (raw: unknown, context: Context): CompiledTemplate.Expression => {
   const parsed = parseRaw(raw, context)
-  return Evaluator.compile(parsed.expression, FunctionTable.standard, parsed.diagnostics)
+  return Evaluator.compile(parsed.expression, FunctionTable.standard, parsed.diagnostics, context.tally)
 }
 
 /** Parse and compile HCL native expression source. */
