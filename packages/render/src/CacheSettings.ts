@@ -7,8 +7,7 @@
 import * as Duration from "effect/Duration"
 
 /**
- * The settings of one cache: sliding TTL, maximum age, sweep interval, capacity and (render cache
- * only) byte budget.
+ * The settings of one cache: sliding TTL, maximum age, sweep interval, capacity and byte budget.
  *
  * @since 0.1.0
  * @category models
@@ -24,7 +23,9 @@ export interface CacheSettings {
   readonly capacity: number
   /**
    * Maximum total size of the entries in bytes (least recently used ones are evicted; an entry
-   * larger than 1/16 of it is returned but not kept). Only the `RenderCache` weighs its entries.
+   * larger than 1/16 of it is returned but not kept). The `RenderCache` weighs a render's
+   * serialised size (default {@link defaultMaxBytes}), the `TemplateCache` a compiled template's
+   * estimated retained bytes (default {@link defaultTemplateMaxBytes}, 512 MiB).
    */
   readonly maxBytes?: number | undefined
 }
@@ -36,6 +37,15 @@ export interface CacheSettings {
  * @category constants
  */
 export const defaultMaxBytes = 256 * 1024 * 1024
+
+/**
+ * The template cache's default byte budget: 512 MiB of estimated retained bytes (see
+ * `TemplateCache.defaultMaxBytes`, the same value, for why).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultTemplateMaxBytes = 512 * 1024 * 1024
 
 /**
  * The defaults: 1 h idle TTL, 24 h maximum age, 15 min sweep, the given capacity.

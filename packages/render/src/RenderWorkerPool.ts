@@ -8,7 +8,8 @@
  * - A template version is routed to a stable slot (hash of its id modulo the pool size), so its
  *   `CompiledTemplate` is compiled once there. A worker that does not hold it answers
  *   `NeedFiles`; the pool then loads the files, sends `Compile` and asks again. Imports (files
- *   without a version) go round-robin.
+ *   without a version) go round-robin. A worker keeps its compiled templates within
+ *   `versionsPerWorker` and `templateBytesPerWorker` estimated bytes, least recently used out.
  * - Every request has a deadline. At the deadline the caller gets `RenderTimeout` and the
  *   worker thread is terminated at once and replaced; the requests that were queued on it (they
  *   did nothing wrong) are retried once on the replacement. The work runs in a fiber of the pool's
@@ -65,6 +66,12 @@ export interface RenderWorkerPoolSettings {
   readonly maxHeapMb: number
   /** Compiled template versions a worker keeps (least recently used first out). */
   readonly versionsPerWorker: number
+  /**
+   * The estimated retained bytes (`CompiledTemplate.weight`) of the compiled templates a worker
+   * keeps: the least recently used go until they fit, the one just compiled always stays
+   * (default {@link defaultTemplateBytes}: a quarter of `maxHeapMb`).
+   */
+  readonly templateBytesPerWorker?: number | undefined
   /** How long a worker may take to start. */
   readonly spawnTimeout: Duration.Duration
   /** Keep one more worker started, so a replacement is ready at once (default `true`). */
@@ -80,8 +87,20 @@ export interface RenderWorkerPoolSettings {
 export const defaultSize = (): number => Math.max(1, os.availableParallelism() - 1)
 
 /**
+ * The default template budget of a worker with a heap limit of `maxHeapMb`: a quarter of it
+ * (128 MiB of a 512 MiB heap). The estimate is 1.3 to 3.5 times the heap templates really keep,
+ * so they fill at most about a tenth of the heap, and renders — which build their values on
+ * the same heap, up to the evaluation budgets — keep the rest: templates are evicted long before
+ * the heap limit ends the worker.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const defaultTemplateBytes = (maxHeapMb: number): number => Math.floor(maxHeapMb * 1024 * 1024 / 4)
+
+/**
  * The defaults: {@link defaultSize} workers and a warm spare, 10 s deadlines, 512 MiB heap, 64
- * versions per worker.
+ * versions per worker within a quarter of the heap ({@link defaultTemplateBytes}).
  *
  * @since 0.1.0
  * @category utils
@@ -217,6 +236,7 @@ export const make = (
     const budgets = yield* Budgets.CurrentBudgets
     const size = Math.max(1, Math.trunc(settings.size))
     const heapLimit = `heap ${settings.maxHeapMb} MiB`
+    const templateBytes = settings.templateBytesPerWorker ?? defaultTemplateBytes(settings.maxHeapMb)
     const counters = { spawned: 0, timeouts: 0, exhausted: 0, retries: 0, compilations: 0 }
     let closed = false
 
@@ -231,7 +251,7 @@ export const make = (
       const death: { value: Death | undefined } = { value: undefined }
       const spawner: Worker.SpawnerFn = () => {
         const thread = new Thread(entry(), {
-          workerData: { versions: settings.versionsPerWorker, budgets },
+          workerData: { versions: settings.versionsPerWorker, templateBytes, budgets },
           resourceLimits: { maxOldGenerationSizeMb: settings.maxHeapMb },
           stdout: false,
           stderr: false

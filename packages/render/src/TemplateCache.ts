@@ -3,6 +3,15 @@
  * immutable, so an entry is only ever dropped for idleness, age or capacity). This is the cache
  * that removes the parse cost an output-only cache leaves in place.
  *
+ * It is bounded in bytes as well as in entries (docs/architecture.md decision 10): a compiled
+ * template weighs its estimated retained bytes (`CompiledTemplate.weight`, counted while
+ * compiling: the heap of a compiled template varies from 15 to over 200 times its source bytes
+ * with its shape, so source bytes would be no bound). The least recently used versions go until
+ * both bounds hold (`maxBytes`, default {@link defaultMaxBytes}); a version heavier than 1/16 of
+ * the budget is returned but not kept, so that one template cannot push out a sixteenth of the
+ * others: it is compiled again when next asked for (the render cache still answers its repeated
+ * renders).
+ *
  * @since 0.1.0
  */
 import { Metrics, Spans } from "@warmpool/metrics"
@@ -13,7 +22,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
-import type * as CacheSettings from "./CacheSettings.js"
+import * as CacheSettings from "./CacheSettings.js"
 import { StringKey } from "./internal/cacheKey.js"
 import { templateCacheObserver } from "./internal/cacheObserver.js"
 import * as ManagedCache from "./internal/managedCache.js"
@@ -29,6 +38,8 @@ import { TemplateSource } from "./TemplateSource.js"
  */
 export interface TemplateCacheStats {
   readonly entries: number
+  /** Total estimated retained bytes of the entries (`CompiledTemplate.weight`). */
+  readonly bytes: number
   /** Template compilations performed since the layer started. */
   readonly compilations: number
 }
@@ -44,6 +55,18 @@ export interface TemplateCacheShape {
   readonly stats: Effect.Effect<TemplateCacheStats>
   readonly sweep: Effect.Effect<void>
 }
+
+/**
+ * The template cache's default byte budget: 512 MiB of estimated retained bytes. The estimate is
+ * 1.3 to 2 times the heap a real template keeps, and such a template weighs 0.1 to 1 MiB (10
+ * MiB for 1000 parameters): hundreds of versions fit, the default capacity (256) binds first for
+ * real templates, and the budget for hostile or huge ones (an entry above 32 MiB is not kept).
+ * The service runs with Node's default heap of 2 GiB or more.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxBytes: number = CacheSettings.defaultTemplateMaxBytes
 
 /**
  * The `TemplateCache` service tag; its operations are {@link TemplateCacheShape}.
@@ -85,11 +108,13 @@ export const make = (
       ...settings,
       lookup: (key: StringKey) => compile(key.id),
       cacheable: () => true,
+      weigh: (template) => template.weight,
+      maxWeight: settings.maxBytes ?? defaultMaxBytes,
       observer: templateCacheObserver(metrics)
     })
     return yield* Spans.traced<TemplateCacheShape>("TemplateCache", {
       get: (templateVersionId) => cache.get(new StringKey(templateVersionId)),
-      stats: Effect.map(cache.size, (entries) => ({ entries, compilations: compilations() })),
+      stats: Effect.map(cache.stats, (s) => ({ entries: s.entries, bytes: s.weight, compilations: compilations() })),
       sweep: cache.sweep
     })
   })
@@ -106,7 +131,7 @@ export const layer = (settings: CacheSettings.CacheSettings) => Layer.scoped(Tem
  * The live layer with settings read from configuration (a `Config` of the settings, or one
  * `Config` per setting, as `@effect/sql`'s clients take theirs); the application decides the
  * names (the server's are `WARMPOOL_TEMPLATE_CACHE_TTL`, `_MAX_AGE`, `_SWEEP_INTERVAL`,
- * `_CAPACITY`).
+ * `_CAPACITY`, `_MAX_BYTES`).
  *
  * @since 0.1.0
  * @category layers
@@ -134,7 +159,7 @@ export const layerNoop: Layer.Layer<TemplateCache, never, TemplateSource | HclPa
   Effect.flatMap(compiler, ({ compilations, compile }) =>
     Spans.traced<TemplateCacheShape>("TemplateCache", {
       get: compile,
-      stats: Effect.sync(() => ({ entries: 0, compilations: compilations() })),
+      stats: Effect.sync(() => ({ entries: 0, bytes: 0, compilations: compilations() })),
       sweep: Effect.void
     }))
 )

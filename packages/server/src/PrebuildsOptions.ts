@@ -30,6 +30,11 @@ export const prebuildsOptions = (config: ServerConfigShape): Prebuilds.Options =
       ...RenderWorkerPool.defaults(),
       size: config.renderWorkers,
       maxHeapMb: config.renderWorkerHeapMb,
+      // the worker's template budget: a quarter of its heap, and no more than the template cache's
+      templateBytesPerWorker: Math.min(
+        RenderWorkerPool.defaultTemplateBytes(config.renderWorkerHeapMb),
+        config.templateCache.maxBytes ?? Number.POSITIVE_INFINITY
+      ),
       renderTimeout: config.renderTimeout,
       importTimeout: config.importTimeout
     },

@@ -225,6 +225,11 @@ export const settings = {
     default: 256,
     doc: "The most compiled template versions the cache keeps."
   }),
+  templateCacheMaxBytes: Setting.make("template-cache-max-bytes", Setting.integer({ min: 1 }), {
+    default: CacheSettings.defaultTemplateMaxBytes,
+    doc:
+      "The template cache's budget in estimated bytes of compiled templates; least recently used go first. Each render worker keeps at most this and a quarter of its heap."
+  }),
   budgetMaxInstances: Setting.make("budget-max-instances", Setting.integer({ min: 1 }), {
     default: Budgets.defaults.maxInstances,
     doc: "The most instances one count or for_each may expand to (blocks, modules, dynamic blocks)."
@@ -502,7 +507,8 @@ export const fromValues = (v: Values): Either.Either<ServerConfigShape, Setting.
       ttl: v.templateCacheTtl,
       maxAge: v.templateCacheMaxAge,
       sweepInterval: v.templateCacheSweepInterval,
-      capacity: v.templateCacheCapacity
+      capacity: v.templateCacheCapacity,
+      maxBytes: v.templateCacheMaxBytes
     },
     budgets: budgetsOf(v),
     otlpEndpoint: v.otlpEndpoint,

@@ -235,7 +235,8 @@ const effects: ReadonlyArray<
   ["import-timeout", "3s", (c) => Duration.toMillis(c.importTimeout), 3_000],
   ["render-workers", "3", (c) => c.renderWorkers, 3],
   ["render-worker-heap-mb", "128", (c) => c.renderWorkerHeapMb, 128],
-  ["render-cache-max-bytes", "65536", (c) => c.renderCache.maxBytes, 65536]
+  ["render-cache-max-bytes", "65536", (c) => c.renderCache.maxBytes, 65536],
+  ["template-cache-max-bytes", "1048576", (c) => c.templateCache.maxBytes, 1048576]
 ]
 
 /** Settings another row needs (a command provisioner's settings apply with `provisioner=command`). */

@@ -3,7 +3,10 @@
  * by the `RenderWorkerPool` through `NodeWorker`). It answers the `RenderWorker` requests with
  * `WorkerRunner.layerSerialized`: parsing (hcl2json), compiling, evaluating and rendering happen
  * here, off the service's event loop. The compiled templates of the versions routed to this
- * worker are kept, least recently used first out, up to `workerData.versions`.
+ * worker are kept, least recently used first out, up to `workerData.versions` of them and
+ * `workerData.templateBytes` of their estimated retained bytes (`CompiledTemplate.weight`,
+ * `weightedLru.ts`): templates are evicted well before they could fill the heap, whose limit
+ * ends the worker instead of evicting anything.
  *
  * @internal
  */
@@ -21,19 +24,22 @@ import * as RenderWorker from "../RenderWorker.js"
 import { pairsRecord, renderFiles } from "./filesRender.js"
 import { renderTemplate } from "./render.js"
 import { diagnostic, wire } from "./text.js"
+import * as WeightedLru from "./weightedLru.js"
 
-const capacity = typeof workerData?.versions === "number" && workerData.versions > 0 ? workerData.versions : 64
+const positive = (value: unknown, fallback: number): number =>
+  typeof value === "number" && value > 0 ? value : fallback
+/** The bounds of the compiled templates kept (the pool's `versionsPerWorker`, `templateBytesPerWorker`). */
+const capacity = positive(workerData?.versions, 64)
+const templateBytes = positive(workerData?.templateBytes, 128 * 1024 * 1024)
 /** The service's evaluation budgets, given by the pool. */
 const budgets = Budgets.make(
   typeof workerData?.budgets === "object" && workerData.budgets !== null ? workerData.budgets : {}
 )
-const compiled = new Map<string, CompiledTemplate.CompiledTemplate>()
-
-const keep = (versionId: string, template: CompiledTemplate.CompiledTemplate) => {
-  compiled.delete(versionId)
-  compiled.set(versionId, template)
-  while (compiled.size > capacity) compiled.delete(compiled.keys().next().value!)
-}
+const compiled = WeightedLru.make<string, CompiledTemplate.CompiledTemplate>({
+  maxEntries: capacity,
+  maxWeight: templateBytes,
+  weigh: (template) => template.weight
+})
 
 /** Files that fail the snapshot checks compile to a template whose every render reports why. */
 const filesOf = (pairs: ReadonlyArray<readonly [string, Uint8Array]>) =>
@@ -108,14 +114,13 @@ const handlers = {
   Warmup: () => warmup,
   Compile: ({ files, versionId }: RenderWorker.Compile) =>
     Effect.map(compile(files), (template) => {
-      keep(versionId, template)
+      compiled.set(versionId, template)
       return { ownerReads: template.ownerReads }
     }),
   RenderVersion: ({ full, owner, values, versionId }: RenderWorker.RenderVersion) =>
     Effect.suspend(() => {
       const template = compiled.get(versionId)
       if (template === undefined) return Effect.fail(new RenderWorker.NeedFiles({ versionId }))
-      keep(versionId, template)
       return Effect.map(
         Clock.currentTimeMillis,
         (now) => renderTemplate(template, { owner, values, now }, { full: full === true })
