@@ -26,8 +26,7 @@ import { renderTemplate } from "./render.js"
 import { diagnostic, wire } from "./text.js"
 import * as WeightedLru from "./weightedLru.js"
 
-const positive = (value: unknown, fallback: number): number =>
-  typeof value === "number" && value > 0 ? value : fallback
+const positive = (value: unknown, fallback: number): number => typeof value === "number" && value > 0 ? value : fallback
 /** The bounds of the compiled templates kept (the pool's `versionsPerWorker`, `templateBytesPerWorker`). */
 const capacity = positive(workerData?.versions, 64)
 const templateBytes = positive(workerData?.templateBytes, 128 * 1024 * 1024)
