@@ -174,9 +174,11 @@ export interface CompiledTemplate {
  * collection, per compile) for public Coder templates, synthetic templates of 10 to 1000
  * parameters and hostile shapes (20,000-term sums, 20,000 references in a list, 10,000
  * interpolations, 200 nested brackets, 200 calls of one module, 20,000 object keys, ...): the
- * smallest coefficients that bound every shape from above, plus a quarter. The estimate is 1.2 to
- * 1.9 times the measured heap for real templates and 1.3 to 3.4 times for the hostile ones; a
- * hostile template weighs up to 200 times its source bytes, a normal one 15 to 30 times.
+ * smallest coefficients that bound every shape from above, plus a quarter. The estimate is 1.3 to
+ * 2.0 times the measured heap for real and synthetic templates and 1.3 to 3.5 times for the
+ * hostile ones. The heap itself is 14 to 28 times the source bytes for real templates and up to
+ * 240 times for hostile ones (a module called 200 times: 2300 times), which is why source bytes
+ * are no measure. Not counted: what renders add later (the per-snapshot memo of constant calls).
  *
  * @since 0.1.0
  * @category constants
