@@ -173,10 +173,10 @@ export interface CompiledTemplate {
  * on the heap a compiled template keeps (`node --expose-gc`, heap and array buffers after a full
  * collection, per compile) for public Coder templates, synthetic templates of 10 to 1000
  * parameters and hostile shapes (20,000-term sums, 20,000 references in a list, 10,000
- * interpolations, 200 nested brackets, 200 calls of one module, 20,000 object keys, ...): the
- * smallest coefficients that bound every shape from above, plus a quarter. The estimate is 1.3 to
- * 2.0 times the measured heap for real and synthetic templates and 1.3 to 3.5 times for the
- * hostile ones. The heap itself is 14 to 28 times the source bytes for real templates and up to
+ * interpolations, 200 nested brackets, 200 calls of one module, 10,000 empty nested blocks,
+ * ...): the smallest coefficients that bound every shape from above, plus a quarter. The estimate
+ * is 1.3 to 1.7 times the measured heap for real templates, 1.5 to 2.2 for synthetic ones and 1.3
+ * to 3.5 for the hostile ones. The heap itself is 14 to 28 times the source bytes for real templates and up to
  * 240 times for hostile ones (a module called 200 times: 2300 times), which is why source bytes
  * are no measure. Not counted: what renders add later (the per-snapshot memo of constant calls).
  *
@@ -189,21 +189,23 @@ export const weightCoefficients = {
   /** A node of an expression that is not constant: its syntax tree node and closure. */
   node: 750,
   /** A node of a constant expression: its syntax tree node (the closures are dropped). */
-  constantNode: 300,
+  constantNode: 450,
   /** A static reference: its parts, and the traversal that resolves it. */
   reference: 2500,
-  /** A compiled expression: its record, its map entry, its result when constant. */
-  expression: 150,
+  /** A compiled expression: its record and its result when constant. */
+  expression: 50,
   /** A block (of every module instance): the loaded block, its compiled record and body. */
-  block: 1500,
+  block: 1450,
+  /** A block body, nested ones included: its attribute map and raw hcl2json object. */
+  body: 450,
   /** The template's own records: snapshot, module maps, diagnostics. */
   base: 4096
 } as const
 
 /**
  * The estimated retained bytes of a compiled template from what its compile counted: a linear
- * sum over source bytes, compiled nodes (constant or not), references, expressions and blocks
- * ({@link weightCoefficients}).
+ * sum over source bytes, compiled nodes (constant or not), references, expressions, blocks and
+ * bodies ({@link weightCoefficients}).
  *
  * @since 0.1.0
  * @category utils
@@ -211,7 +213,7 @@ export const weightCoefficients = {
 export const weightOf = (tally: Evaluator.CompileTally, sourceBytes: number, blocks: number): number => {
   const c = weightCoefficients
   return c.base + c.sourceByte * sourceBytes + c.node * tally.nodes + c.constantNode * tally.constantNodes +
-    c.reference * tally.references + c.expression * tally.expressions + c.block * blocks
+    c.reference * tally.references + c.expression * tally.expressions + c.block * blocks + c.body * tally.bodies
 }
 
 /** The blocks of a loaded module and of the modules it calls (once per call: each is compiled). */

@@ -105,6 +105,8 @@ export interface CompileTally {
   constantNodes: number
   /** Static references found (`References.references`), each a list of parts kept with the expression. */
   references: number
+  /** Block bodies compiled, nested ones included (counted by the template compiler, not here). */
+  bodies: number
 }
 
 /**
@@ -113,7 +115,13 @@ export interface CompileTally {
  * @since 0.1.0
  * @category constructors
  */
-export const emptyTally = (): CompileTally => ({ expressions: 0, nodes: 0, constantNodes: 0, references: 0 })
+export const emptyTally = (): CompileTally => ({
+  expressions: 0,
+  nodes: 0,
+  constantNodes: 0,
+  references: 0,
+  bodies: 0
+})
 
 const noErrors: ReadonlyArray<Diagnostic.Diagnostic> = Object.freeze([])
 const noSlots: Array<V.Value> = []

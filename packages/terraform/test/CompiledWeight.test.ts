@@ -64,26 +64,43 @@ const tallyOf = (hcl2jsonString: string) => {
 
 describe("the compile tally", () => {
   it("counts expressions, nodes of constant and other expressions, and references", () => {
-    expect(tallyOf("${1 + 2 + 3}")).toEqual({ expressions: 1, nodes: 0, constantNodes: 5, references: 0 })
-    expect(tallyOf("${[var.a, local.b, 1]}")).toEqual({ expressions: 1, nodes: 4, constantNodes: 0, references: 2 })
+    expect(tallyOf("${1 + 2 + 3}")).toEqual({ expressions: 1, nodes: 0, constantNodes: 5, references: 0, bodies: 0 })
+    expect(tallyOf("${[var.a, local.b, 1]}")).toEqual({
+      expressions: 1,
+      nodes: 4,
+      constantNodes: 0,
+      references: 2,
+      bodies: 0
+    })
     const tally = Evaluator.emptyTally()
     for (const source of ["a", "${var.a}", "${upper(var.b)}"]) {
       Evaluator.compile(Parser.parseHcl2JsonString(source).expression, FunctionTable.standard, [], tally)
     }
-    expect(tally).toEqual({ expressions: 3, nodes: 3, constantNodes: 1, references: 2 })
+    expect(tally).toEqual({ expressions: 3, nodes: 3, constantNodes: 1, references: 2, bodies: 0 })
   })
 
   it("weightOf is the linear sum of the coefficients", () => {
     const c = CompiledTemplate.weightCoefficients
-    const tally = { expressions: 2, nodes: 3, constantNodes: 5, references: 7 }
+    const tally = { expressions: 2, nodes: 3, constantNodes: 5, references: 7, bodies: 17 }
     expect(CompiledTemplate.weightOf(tally, 11, 13)).toBe(
-      c.base + 11 * c.sourceByte + 3 * c.node + 5 * c.constantNode + 7 * c.reference + 2 * c.expression + 13 * c.block
+      c.base + 11 * c.sourceByte + 3 * c.node + 5 * c.constantNode + 7 * c.reference + 2 * c.expression +
+        13 * c.block + 17 * c.body
     )
     expect(CompiledTemplate.weightOf(Evaluator.emptyTally(), 0, 0)).toBe(c.base)
   })
 })
 
 describe("CompiledTemplate.weight", () => {
+  it.effect("counts block bodies, nested ones included", () =>
+    Effect.gen(function*() {
+      const template = yield* compile({
+        "main.tf": `data "coder_parameter" "p" {\n  name = "p"\n${repeat(10, () => "  option {}", "\n")}\n}\n`
+      })
+      const bare = yield* weightOf({ "main.tf": `data "coder_parameter" "p" {\n  name = "p"\n}\n` })
+      // ten empty bodies: no expression in them, still weighed (plus their source bytes)
+      expect(template.weight - bare).toBeGreaterThanOrEqual(10 * CompiledTemplate.weightCoefficients.body)
+    }))
+
   it.effect("grows with the template: parameters, references, module calls", () =>
     Effect.gen(function*() {
       const ten = yield* weightOf(normal(10))

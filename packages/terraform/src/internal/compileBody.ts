@@ -121,6 +121,7 @@ export const compileBody = (
   skip: ReadonlySet<string>,
   context: Context
 ): CompiledTemplate.Body => {
+  if (context.tally !== undefined) context.tally.bodies++
   const attributes = new Map<string, CompiledTemplate.Expression>()
   let blocks: Map<string, ReadonlyArray<CompiledTemplate.Body>> | undefined
   const dynamics: Array<CompiledTemplate.DynamicBlock> = []
