@@ -174,7 +174,7 @@ export interface CompiledTemplate {
  * collection, per compile) for public Coder templates, synthetic templates of 10 to 1000
  * parameters and hostile shapes (20,000-term sums, 20,000 references in a list, 10,000
  * interpolations, 200 nested brackets, 200 calls of one module, 10,000 empty nested blocks,
- * ...): the smallest coefficients that bound every shape from above, plus a quarter. The estimate
+ * 5,000 one-byte files, ...): the smallest coefficients that bound every shape from above, plus a quarter. The estimate
  * is 1.3 to 1.7 times the measured heap for real templates, 1.5 to 2.2 for synthetic ones and 1.3
  * to 3.5 for the hostile ones. The heap itself is 14 to 28 times the source bytes for real templates and up to
  * 240 times for hostile ones (a module called 200 times: 2300 times), which is why source bytes
@@ -186,6 +186,8 @@ export interface CompiledTemplate {
 export const weightCoefficients = {
   /** The snapshot's bytes, their decoded text and the hcl2json body strings. */
   sourceByte: 3,
+  /** A file of the snapshot: its path, its entry, its byte array. */
+  file: 320,
   /** A node of an expression that is not constant: its syntax tree node and closure. */
   node: 750,
   /** A node of a constant expression: its syntax tree node (the closures are dropped). */
@@ -204,15 +206,20 @@ export const weightCoefficients = {
 
 /**
  * The estimated retained bytes of a compiled template from what its compile counted: a linear
- * sum over source bytes, compiled nodes (constant or not), references, expressions, blocks and
+ * sum over the snapshot's bytes and files, compiled nodes (constant or not), references, expressions, blocks and
  * bodies ({@link weightCoefficients}).
  *
  * @since 0.1.0
  * @category utils
  */
-export const weightOf = (tally: Evaluator.CompileTally, sourceBytes: number, blocks: number): number => {
+export const weightOf = (
+  tally: Evaluator.CompileTally,
+  snapshot: { readonly totalBytes: number; readonly fileCount: number },
+  blocks: number
+): number => {
   const c = weightCoefficients
-  return c.base + c.sourceByte * sourceBytes + c.node * tally.nodes + c.constantNode * tally.constantNodes +
+  return c.base + c.sourceByte * snapshot.totalBytes + c.file * snapshot.fileCount + c.node * tally.nodes +
+    c.constantNode * tally.constantNodes +
     c.reference * tally.references + c.expression * tally.expressions + c.block * blocks + c.body * tally.bodies
 }
 
@@ -424,7 +431,7 @@ export const fromLoaded = (loaded: Loader.LoadedTemplate, budgets?: Budgets.Budg
     fatal: loaded.fatal,
     ownerReads: ownerReadsOf(root),
     budgets: budgets ?? loaded.budgets ?? Budgets.defaults,
-    weight: weightOf(tally, loaded.files.totalBytes, blocksIn(loaded.root))
+    weight: weightOf(tally, loaded.files, blocksIn(loaded.root))
   }
 }
 

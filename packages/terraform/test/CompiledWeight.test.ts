@@ -82,11 +82,11 @@ describe("the compile tally", () => {
   it("weightOf is the linear sum of the coefficients", () => {
     const c = CompiledTemplate.weightCoefficients
     const tally = { expressions: 2, nodes: 3, constantNodes: 5, references: 7, bodies: 17 }
-    expect(CompiledTemplate.weightOf(tally, 11, 13)).toBe(
-      c.base + 11 * c.sourceByte + 3 * c.node + 5 * c.constantNode + 7 * c.reference + 2 * c.expression +
+    expect(CompiledTemplate.weightOf(tally, { totalBytes: 11, fileCount: 19 }, 13)).toBe(
+      c.base + 11 * c.sourceByte + 19 * c.file + 3 * c.node + 5 * c.constantNode + 7 * c.reference + 2 * c.expression +
         13 * c.block + 17 * c.body
     )
-    expect(CompiledTemplate.weightOf(Evaluator.emptyTally(), 0, 0)).toBe(c.base)
+    expect(CompiledTemplate.weightOf(Evaluator.emptyTally(), { totalBytes: 0, fileCount: 0 }, 0)).toBe(c.base)
   })
 })
 
