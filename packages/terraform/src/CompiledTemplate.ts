@@ -145,6 +145,9 @@ export type OwnerReads =
   }
 
 /**
+ * A template version compiled: its files, its modules, its tfvars, what loading and compiling
+ * reported, and its estimated retained bytes.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -45,6 +45,9 @@ export interface Scope {
 }
 
 /**
+ * What a scope answers for a reference: the value of the prefix it owns and how many parts that
+ * was, or an error.
+ *
  * @since 0.1.0
  * @category models
  */
