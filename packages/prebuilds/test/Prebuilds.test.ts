@@ -99,7 +99,7 @@ it.effect("Prebuilds.layerCoreConfig reads its options from configuration", () =
       Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["CACHES", "noop"]])))
     )
     // The no-op caches keep nothing.
-    expect(stats).toEqual([0, { entries: 0, compilations: 0 }])
+    expect(stats).toEqual([0, { entries: 0, bytes: 0, compilations: 0 }])
     const failed = yield* Effect.flip(
       Effect.provide(
         TemplateImport.TemplateImport,
