@@ -343,6 +343,9 @@ export interface Decision {
 
 const fallback = (baseline: number, error: string): Decision => ({ desired: baseline, baseline, value: null, error })
 
+/** A diagnostic as the one-line reason of a fallback. */
+const reason = (d: Diagnostic.Diagnostic): string => `${d.summary}${d.detail === "" ? "" : `: ${d.detail}`}`
+
 const describeType = (value: Value.Value): string =>
   value._tag === "Unknown" ? "an unknown value" : value._tag === "Null" ? "null" : `a ${value._tag.toLowerCase()}`
 
@@ -361,15 +364,12 @@ export const evaluate = (policy: Policy, inputs: Inputs): Decision => {
   try {
     result = compiled(policy.expression).expression.evaluate(scopeOf(inputs))
   } catch (defect) {
-    if (Budgets.isBudgetExceeded(defect)) {
-      const { detail, summary } = defect.diagnostic
-      return fallback(baseline, `${summary}${detail === "" ? "" : `: ${detail}`}`)
-    }
+    if (Budgets.isBudgetExceeded(defect)) return fallback(baseline, reason(defect.diagnostic))
     return fallback(baseline, `the policy failed to evaluate: ${String(defect)}`)
   }
   const error = result.errors.find(Diagnostic.isError)
   if (error !== undefined) {
-    return fallback(baseline, `${error.summary}${error.detail === "" ? "" : `: ${error.detail}`}`)
+    return fallback(baseline, reason(error))
   }
   const value = result.value
   if (value._tag !== "Number") return fallback(baseline, `the policy gave ${describeType(value)}, not a number`)

@@ -217,20 +217,12 @@ export const weightCoefficients = {
  */
 export const weightOf = (
   tally: Evaluator.CompileTally,
-  snapshot: { readonly totalBytes: number; readonly fileCount: number },
-  blocks: number
+  snapshot: { readonly totalBytes: number; readonly fileCount: number }
 ): number => {
   const c = weightCoefficients
   return c.base + c.sourceByte * snapshot.totalBytes + c.file * snapshot.fileCount + c.node * tally.nodes +
     c.constantNode * tally.constantNodes +
-    c.reference * tally.references + c.expression * tally.expressions + c.block * blocks + c.body * tally.bodies
-}
-
-/** The blocks of a loaded module and of the modules it calls (once per call: each is compiled). */
-const blocksIn = (module: Loader.LoadedModule): number => {
-  let blocks = module.blocks.length
-  for (const call of module.calls) if (call.module !== undefined) blocks += blocksIn(call.module)
-  return blocks
+    c.reference * tally.references + c.expression * tally.expressions + c.block * tally.blocks + c.body * tally.bodies
 }
 
 const blockMeta = new Set(["count", "for_each", "depends_on", "provider", "lifecycle"])
@@ -257,6 +249,7 @@ const compileModule = (
   const blocks: Array<Block> = []
   const resourceTypes = new Set<string>()
   let declaresOwner = false
+  tally.blocks += loaded.blocks.length
   for (const source of loaded.blocks) {
     const context = CompileBody.contextOf(source, tally)
     switch (source.kind) {
@@ -434,7 +427,7 @@ export const fromLoaded = (loaded: Loader.LoadedTemplate, budgets?: Budgets.Budg
     fatal: loaded.fatal,
     ownerReads: ownerReadsOf(root),
     budgets: budgets ?? loaded.budgets ?? Budgets.defaults,
-    weight: weightOf(tally, loaded.files, blocksIn(loaded.root))
+    weight: weightOf(tally, loaded.files)
   }
 }
 

@@ -110,6 +110,8 @@ export interface CompileTally {
   references: number
   /** Block bodies compiled, nested ones included (counted by the template compiler, not here). */
   bodies: number
+  /** Blocks compiled, once per module instance (counted by the template compiler, not here). */
+  blocks: number
 }
 
 /**
@@ -123,7 +125,8 @@ export const emptyTally = (): CompileTally => ({
   nodes: 0,
   constantNodes: 0,
   references: 0,
-  bodies: 0
+  bodies: 0,
+  blocks: 0
 })
 
 const noErrors: ReadonlyArray<Diagnostic.Diagnostic> = Object.freeze([])

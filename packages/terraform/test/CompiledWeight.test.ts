@@ -64,29 +64,37 @@ const tallyOf = (hcl2jsonString: string) => {
 
 describe("the compile tally", () => {
   it("counts expressions, nodes of constant and other expressions, and references", () => {
-    expect(tallyOf("${1 + 2 + 3}")).toEqual({ expressions: 1, nodes: 0, constantNodes: 5, references: 0, bodies: 0 })
+    expect(tallyOf("${1 + 2 + 3}")).toEqual({
+      expressions: 1,
+      nodes: 0,
+      constantNodes: 5,
+      references: 0,
+      bodies: 0,
+      blocks: 0
+    })
     expect(tallyOf("${[var.a, local.b, 1]}")).toEqual({
       expressions: 1,
       nodes: 4,
       constantNodes: 0,
       references: 2,
-      bodies: 0
+      bodies: 0,
+      blocks: 0
     })
     const tally = Evaluator.emptyTally()
     for (const source of ["a", "${var.a}", "${upper(var.b)}"]) {
       Evaluator.compile(Parser.parseHcl2JsonString(source).expression, FunctionTable.standard, [], tally)
     }
-    expect(tally).toEqual({ expressions: 3, nodes: 3, constantNodes: 1, references: 2, bodies: 0 })
+    expect(tally).toEqual({ expressions: 3, nodes: 3, constantNodes: 1, references: 2, bodies: 0, blocks: 0 })
   })
 
   it("weightOf is the linear sum of the coefficients", () => {
     const c = CompiledTemplate.weightCoefficients
-    const tally = { expressions: 2, nodes: 3, constantNodes: 5, references: 7, bodies: 17 }
-    expect(CompiledTemplate.weightOf(tally, { totalBytes: 11, fileCount: 19 }, 13)).toBe(
+    const tally = { expressions: 2, nodes: 3, constantNodes: 5, references: 7, bodies: 17, blocks: 13 }
+    expect(CompiledTemplate.weightOf(tally, { totalBytes: 11, fileCount: 19 })).toBe(
       c.base + 11 * c.sourceByte + 19 * c.file + 3 * c.node + 5 * c.constantNode + 7 * c.reference + 2 * c.expression +
         13 * c.block + 17 * c.body
     )
-    expect(CompiledTemplate.weightOf(Evaluator.emptyTally(), { totalBytes: 0, fileCount: 0 }, 0)).toBe(c.base)
+    expect(CompiledTemplate.weightOf(Evaluator.emptyTally(), { totalBytes: 0, fileCount: 0 })).toBe(c.base)
   })
 })
 

@@ -107,7 +107,7 @@ export const shapeProblem = (body: Uint8Array, { maxDepth, maxItems }: ShapeLimi
   const strings = new StringEnds(asBuffer(body))
   // One entry per open bracket: the keys seen so far in an object, `undefined` in an array.
   const open: Array<Set<string> | undefined> = []
-  // One entry per open bracket: the commas seen so far directly inside it.
+  // One entry per open bracket: the commas seen so far directly inside it (arrays only).
   const commas: Array<number> = []
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!
@@ -140,7 +140,7 @@ export const shapeProblem = (body: Uint8Array, { maxDepth, maxItems }: ShapeLimi
     } else if (c === comma && open.length > 0) {
       const top = open.length - 1
       // an array's elements are one more than its commas (objects count their keys above)
-      if (++commas[top]! >= maxItems && open[top] === undefined) {
+      if (open[top] === undefined && ++commas[top]! >= maxItems) {
         return { _tag: "TooManyItems", container: "array", maxItems, offset: i }
       }
     }
