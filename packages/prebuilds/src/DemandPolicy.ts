@@ -214,7 +214,7 @@ export const budgets: Budgets.Budgets = Budgets.make({
 })
 
 const scopeOf = (inputs: Inputs): Evaluator.Scope => ({
-  meter: new Budgets.Meter(budgets),
+  meter: new Budgets.Meter(budgets, "policy"),
   files: TfFunction.noFiles,
   resolve: (parts, range) => {
     const [root] = parts

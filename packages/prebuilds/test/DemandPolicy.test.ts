@@ -151,6 +151,8 @@ describe("DemandPolicy.evaluate (desired = f(policy, inputs))", () => {
         error: expect.stringContaining(message)
       })
       expect(decision.error).toContain("Resource limit exceeded")
+      // a policy is not a render: the message does not speak of one
+      expect(decision.error).not.toContain("render")
     }
     // within them: a thousand iterations is an ordinary policy
     const sum = DemandPolicy.evaluate(policy("sum([for i in range(1000): i]) / 100000"), inputs())

@@ -35,7 +35,7 @@ export interface Budgets {
   readonly maxCollectionElements: number
   /** Length of one string, in UTF-16 code units (never more than its UTF-8 bytes). */
   readonly maxStringBytes: number
-  /** Evaluation steps in one render: expression evaluations, iterations, call costs. */
+  /** Evaluation steps in one render (or one policy evaluation): expressions, iterations, call costs. */
   readonly maxSteps: number
   /** Size of one configuration file (`.tf`, `.tf.json`), in bytes. */
   readonly maxFileBytes: number
@@ -77,7 +77,7 @@ const descriptions: Record<Limit, string> = {
   maxInstances: "instances from one count or for_each",
   maxCollectionElements: "elements in one collection",
   maxStringBytes: "characters in one string",
-  maxSteps: "evaluation steps in one render",
+  maxSteps: "evaluation steps",
   maxFileBytes: "bytes in one template file",
   maxTotalFileBytes: "bytes in the template version's files",
   maxTfvarsBytes: "bytes in variable files",
@@ -203,7 +203,7 @@ export class BudgetExceeded {
 export const isBudgetExceeded = (u: unknown): u is BudgetExceeded => u instanceof BudgetExceeded
 
 /**
- * The meter of one render. Charges are cheap (a comparison); an excess throws `BudgetExceeded`,
+ * The meter of one render (or one policy evaluation). Charges are cheap (a comparison); an excess throws `BudgetExceeded`,
  * and so does every charge after it.
  *
  * @since 0.1.0
@@ -217,7 +217,11 @@ export class Meter {
   /** The first excess, once tripped. */
   exceeded: BudgetExceeded | undefined = undefined
   private stepLimit: number
-  constructor(readonly budgets: Budgets = defaults) {
+  /**
+   * @param subject What one metered run is, as the step excess names it: "render" by default, "policy"
+   * for a demand policy.
+   */
+  constructor(readonly budgets: Budgets = defaults, readonly subject: string = "render") {
     this.stepLimit = budgets.maxSteps
   }
 
@@ -234,7 +238,7 @@ export class Meter {
   step(n: number, range?: Diagnostic.Range | undefined): void {
     if ((this.steps += n) > this.stepLimit) {
       if (this.exceeded !== undefined) throw this.exceeded
-      this.trip("maxSteps", `This render needs more than ${this.budgets.maxSteps} evaluation steps.`, range)
+      this.trip("maxSteps", `This ${this.subject} needs more than ${this.budgets.maxSteps} evaluation steps.`, range)
     }
   }
 
