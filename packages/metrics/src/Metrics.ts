@@ -37,6 +37,8 @@ export const names = {
   templateCacheHits: "warmpool_template_cache_hits_total",
   templateCacheMisses: "warmpool_template_cache_misses_total",
   templateCacheSize: "warmpool_template_cache_size_entries",
+  renderCacheBytes: "warmpool_render_cache_size_bytes",
+  templateCacheBytes: "warmpool_template_cache_size_bytes",
   renderCacheEvictions: "warmpool_render_cache_evictions_total",
   renderDuration: "warmpool_render_duration_seconds",
   reconciliationDuration: "coderd_prebuilds_reconciliation_duration_seconds",
@@ -130,6 +132,10 @@ export interface Instruments {
   readonly templateCacheHits: Counter
   readonly templateCacheMisses: Counter
   readonly templateCacheSize: Gauge
+  /** The render cache's weight: the JSON size of the renders it keeps. */
+  readonly renderCacheBytes: Gauge
+  /** The template cache's weight: the estimated retained bytes of its compiled templates. */
+  readonly templateCacheBytes: Gauge
   /** Tagged with `reason`: see {@link evicted}. */
   readonly renderCacheEvictions: Counter
   /** Tagged with `cache` and `outcome`: see {@link rendered}. */
@@ -198,6 +204,13 @@ const liveInstruments: Instruments = {
   templateCacheSize: Metric.gauge(names.templateCacheSize, {
     description: "Compiled templates in the template cache."
   }),
+  renderCacheBytes: Metric.gauge(names.renderCacheBytes, {
+    description: "Bytes of the renders in the render cache (their JSON size), the weight its byte bound applies to."
+  }),
+  templateCacheBytes: Metric.gauge(names.templateCacheBytes, {
+    description:
+      "Estimated retained bytes of the compiled templates in the template cache (one copy of each; render workers keep their own copies within their own budget)."
+  }),
   renderCacheEvictions: Metric.counter(names.renderCacheEvictions, {
     description: "Render-cache entries removed, by reason (idle, max_age, capacity).",
     incremental: true
@@ -256,6 +269,8 @@ const noopInstruments: Instruments = {
   templateCacheHits: noopMetric(liveInstruments.templateCacheHits),
   templateCacheMisses: noopMetric(liveInstruments.templateCacheMisses),
   templateCacheSize: noopMetric(liveInstruments.templateCacheSize),
+  renderCacheBytes: noopMetric(liveInstruments.renderCacheBytes),
+  templateCacheBytes: noopMetric(liveInstruments.templateCacheBytes),
   renderCacheEvictions: noopMetric(liveInstruments.renderCacheEvictions),
   renderDuration: noopMetric(liveInstruments.renderDuration),
   reconciliationDuration: noopMetric(liveInstruments.reconciliationDuration),
@@ -271,6 +286,8 @@ const inProcessNames: ReadonlySet<string> = new Set([
   names.templateCacheHits,
   names.templateCacheMisses,
   names.templateCacheSize,
+  names.renderCacheBytes,
+  names.templateCacheBytes,
   names.renderCacheEvictions,
   names.renderDuration,
   names.reconciliationDuration,
@@ -291,6 +308,8 @@ const registerSeries = (instruments: Instruments): void => {
       instruments.templateCacheHits,
       instruments.templateCacheMisses,
       instruments.templateCacheSize,
+      instruments.renderCacheBytes,
+      instruments.templateCacheBytes,
       instruments.reconciliationDuration
     ]
   ) {

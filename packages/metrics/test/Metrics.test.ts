@@ -22,6 +22,8 @@ describe("Metrics (live layer)", () => {
         [Metrics.names.templateCacheHits, "counter"],
         [Metrics.names.templateCacheMisses, "counter"],
         [Metrics.names.templateCacheSize, "gauge"],
+        [Metrics.names.renderCacheBytes, "gauge"],
+        [Metrics.names.templateCacheBytes, "gauge"],
         [Metrics.names.renderCacheEvictions, "counter"],
         [Metrics.names.renderDuration, "histogram"],
         [Metrics.names.reconciliationDuration, "histogram"],

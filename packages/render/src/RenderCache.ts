@@ -268,7 +268,10 @@ export const make = (
           metrics.renderCacheMisses.unsafeUpdate(1, [])
         },
         evicted: (reason, count) => evictions[reason](count),
-        size: (entries) => metrics.renderCacheSize.unsafeUpdate(entries, [])
+        size: (entries, bytes) => {
+          metrics.renderCacheSize.unsafeUpdate(entries, [])
+          metrics.renderCacheBytes.unsafeUpdate(bytes, [])
+        }
       }
     })
     return yield* Spans.traced<RenderCacheShape>("RenderCache", {

@@ -43,12 +43,14 @@ export const OwnerReads = Schema.Union(
 )
 
 /**
- * What a worker answers when it compiles a stored version.
+ * What a worker answers when it compiles a stored version: what the template reads of the owner,
+ * and its estimated retained bytes (`CompiledTemplate.weight`), which the template cache's bytes
+ * gauge adds up.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const VersionSummary = Schema.Struct({ ownerReads: OwnerReads })
+export const VersionSummary = Schema.Struct({ ownerReads: OwnerReads, weight: Schema.Number })
 
 /**
  * The decoded type of the `VersionSummary` schema.

@@ -283,6 +283,10 @@ const makeWorker = (
           Effect.tap(() => RenderTally.count("compilations"))
         ),
       cacheable: () => true,
+      // Weighed for the bytes gauge only: the workers' own budgets bound what they keep compiled,
+      // and a summary is tiny, so the byte bound does not apply to it.
+      weigh: (summary) => summary.weight,
+      maxWeight: Number.POSITIVE_INFINITY,
       observer: templateCacheObserver(metrics)
     })
     const inProcess = (request: RenderRequest) => renderInProcess(metrics, request)

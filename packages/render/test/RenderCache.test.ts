@@ -222,6 +222,9 @@ describe("Renderer.renderCached (live caches)", () => {
         expect((yield* counter(metrics.renderCacheMisses)) - misses0).toBe(misses)
         expect((yield* cache.stats).entries).toBe(entries)
         expect((yield* Metric.value(metrics.renderCacheSize)).value).toBe(entries)
+        const { bytes } = yield* cache.stats
+        expect(bytes).toBeGreaterThan(100)
+        expect((yield* Metric.value(metrics.renderCacheBytes)).value).toBe(bytes)
       }
       expect((yield* templates.stats).compilations).toBe(1)
     }).pipe(Effect.provide(live)))
@@ -237,7 +240,7 @@ describe("Renderer.renderCached (live caches)", () => {
       expect((yield* templates.stats).compilations).toBe(1)
     }).pipe(Effect.provide(live)))
 
-  it.scoped("entries expire after the idle TTL and the sweep updates the size gauge", () =>
+  it.scoped("entries expire after the idle TTL and the sweep updates the size gauges", () =>
     Effect.gen(function*() {
       const renderer = yield* Renderer.Renderer
       const metrics = yield* Metrics.Metrics
@@ -247,6 +250,7 @@ describe("Renderer.renderCached (live caches)", () => {
       yield* TestClock.adjust(Duration.minutes(75))
       expect((yield* cache.stats).entries).toBe(0)
       expect((yield* Metric.value(metrics.renderCacheSize)).value).toBe(0)
+      expect((yield* Metric.value(metrics.renderCacheBytes)).value).toBe(0)
     }).pipe(Effect.provide(live)))
 })
 

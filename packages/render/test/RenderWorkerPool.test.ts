@@ -8,13 +8,14 @@ import { describe, expect, it } from "@effect/vitest"
 import { Metrics } from "@warmpool/metrics"
 import type { RenderOutput } from "@warmpool/render"
 import { CacheSettings, RenderCache, Renderer, RenderWorker, RenderWorkerPool, TemplateSource } from "@warmpool/render"
-import { Budgets, Owner, TemplateFiles } from "@warmpool/terraform"
+import { Budgets, CompiledTemplate, HclParser, Owner, TemplateFiles } from "@warmpool/terraform"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Supervisor from "effect/Supervisor"
@@ -283,7 +284,7 @@ describe("Renderer.layerWorker", () => {
     Renderer.layerWorker(CacheSettings.defaults(16)).pipe(
       Layer.provideMerge(RenderCache.layerWith(CacheSettings.defaults(100))),
       Layer.provideMerge(Layer.mergeAll(poolWith(), TemplateSource.layerFromMap(versions))),
-      Layer.provideMerge(Metrics.layerNoop)
+      Layer.provideMerge(Metrics.layer)
     )
 
   it.live("renders stored versions in the pool with the caches' single flight", () =>
@@ -303,6 +304,11 @@ describe("Renderer.layerWorker", () => {
       expect(results[0]!.output.parameters[0]!.value.value).toBe("alice")
       expect((yield* cache.stats).renders).toBe(1)
       expect((yield* pool.stats).compilations).toBe(1)
+      // The template cache's bytes gauge: the weight the worker reported for its compiled copy.
+      const metrics = yield* Metrics.Metrics
+      const weight = (yield* CompiledTemplate.compile(owned).pipe(Effect.provide(HclParser.layer))).weight
+      expect((yield* Metric.value(metrics.templateCacheBytes)).value).toBe(weight)
+      expect((yield* Metric.value(metrics.renderCacheBytes)).value).toBe((yield* cache.stats).bytes)
       // The owner is part of the key for a template that reads it.
       const bob = yield* renderer.renderCached({
         templateVersionId: "owned",

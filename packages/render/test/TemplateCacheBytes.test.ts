@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
 import * as Supervisor from "effect/Supervisor"
 import * as TestClock from "effect/TestClock"
 
@@ -56,9 +57,9 @@ const settings = (maxBytes: number): CacheSettings.CacheSettings => ({
   maxBytes
 })
 
-const cacheLayer = (maxBytes: number) =>
+const cacheLayer = (maxBytes: number, metrics = Metrics.layerNoop) =>
   TemplateCache.layer(settings(maxBytes)).pipe(
-    Layer.provide(Layer.mergeAll(TemplateSource.layerFromMap(versions), HclParser.layer, Metrics.layerNoop))
+    Layer.provideMerge(Layer.mergeAll(TemplateSource.layerFromMap(versions), HclParser.layer, metrics))
   )
 
 /** Room for exactly 16 `small` versions, each at the 1/16 limit of what one entry may weigh. */
@@ -114,6 +115,25 @@ describe("TemplateCache bounded in bytes", () => {
       yield* cache.get("heavy")
       expect((yield* cache.stats).compilations).toBe(after.compilations)
     }).pipe(Effect.provide(cacheLayer(16 * heavyWeight))))
+
+  it.scoped("the bytes gauge follows the cache's weight: growth, eviction and the sweep", () =>
+    Effect.gen(function*() {
+      const cache = yield* TemplateCache.TemplateCache
+      const metrics = yield* Metrics.Metrics
+      const gauge = Effect.map(Metric.value(metrics.templateCacheBytes), (s) => s.value)
+      expect(yield* gauge).toBe(0)
+      for (let i = 0; i < 16; i++) yield* cache.get(`v${i}`)
+      expect(yield* gauge).toBe(sixteen)
+      yield* cache.get("heavy")
+      expect(yield* gauge).toBe(sixteen)
+      yield* cache.get("f0")
+      const { bytes } = yield* cache.stats
+      expect(bytes).toBeLessThan(sixteen + fillerWeight)
+      expect(yield* gauge).toBe(bytes)
+      yield* TestClock.adjust(Duration.minutes(75))
+      expect(yield* gauge).toBe(0)
+      expect((yield* Metric.value(metrics.templateCacheSize)).value).toBe(0)
+    }).pipe(Effect.provide(cacheLayer(sixteen, Metrics.layer))))
 
   it.scoped("the sweep drops idle versions and their bytes", () =>
     Effect.gen(function*() {

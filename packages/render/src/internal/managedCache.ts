@@ -57,7 +57,8 @@ export interface Observer {
   readonly hit: () => void
   readonly miss: () => void
   readonly evicted: (reason: EvictionReason, count: number) => void
-  readonly size: (entries: number) => void
+  /** The entries and their total weight, after every change. */
+  readonly size: (entries: number, weight: number) => void
 }
 
 export interface Options<K extends Keyed, V, E> {
@@ -197,7 +198,7 @@ export const make = <K extends Keyed, V, E>(
       if (reason !== undefined) {
         drop(entry)
         observer.evicted(reason, 1)
-        observer.size(index.size)
+        observer.size(index.size, weight)
         return undefined
       }
       entry.lastAccess = now
@@ -269,7 +270,7 @@ export const make = <K extends Keyed, V, E>(
       }
       const kept = options.cacheable(value) &&
         admit(key, value, loaded ? startedAt : clock.unsafeCurrentTimeMillis(), startedAt, holder)
-      observer.size(index.size)
+      observer.size(index.size, weight)
       let after: Effect.Effect<V> = Effect.succeed(value)
       if (loadsSinceRebuild >= rebuildAfter) after = Effect.as(rebuild, value)
       if (!kept) after = Effect.zipRight(holder.invalidate(key), after)
@@ -296,7 +297,7 @@ export const make = <K extends Keyed, V, E>(
       observer.miss()
       loads++
       if (options.cacheable(value)) admit(key, value, now, now, undefined)
-      observer.size(index.size)
+      observer.size(index.size, weight)
       return afterFlush(Effect.succeed(value))
     }
 
@@ -327,11 +328,11 @@ export const make = <K extends Keyed, V, E>(
       }
       if (idle > 0) observer.evicted("idle", idle)
       if (old > 0) observer.evicted("max_age", old)
-      observer.size(index.size)
+      observer.size(index.size, weight)
       return afterFlush(Effect.void)
     })
 
-    observer.size(0)
+    observer.size(0, 0)
     yield* Effect.forkScoped(
       Effect.repeat(Effect.sleep(options.sweepInterval).pipe(Effect.zipRight(sweep)), Schedule.forever)
     )
@@ -348,7 +349,7 @@ export const make = <K extends Keyed, V, E>(
         mostRecent = undefined
         dropped = []
         yield* cache.invalidateAll
-        observer.size(0)
+        observer.size(0, 0)
       })
     }
   })

@@ -114,7 +114,7 @@ const handlers = {
   Compile: ({ files, versionId }: RenderWorker.Compile) =>
     Effect.map(compile(files), (template) => {
       compiled.set(versionId, template)
-      return { ownerReads: template.ownerReads }
+      return { ownerReads: template.ownerReads, weight: template.weight }
     }),
   RenderVersion: ({ full, owner, values, versionId }: RenderWorker.RenderVersion) =>
     Effect.suspend(() => {
