@@ -69,6 +69,26 @@ describe("§5.2 validatePresets", () => {
       ])
     }))
 
+  // The re-renders leave the presets out (validating N presets used to evaluate N² preset blocks):
+  // a preset block past a budget under another preset's values no longer stops that one's re-render.
+  it.effect("a preset is judged on its own values: another preset that fails under them is not its error", () =>
+    Effect.gen(function*() {
+      const output = yield* renderValidated(main(
+        template +
+          presetBlock(
+            "a_eu",
+            // 11,000 steps under its own values, past the 10 million steps of a render under "us"
+            `name = tostring(length(flatten([for i in range(data.coder_parameter.region.value == "us" ? 1000 : 1): ` +
+              `[for j in range(1000): [for k in range(11): k]]])))\n` +
+              `parameters = { region = "eu", token = "t" }\n${prebuilds(1)}`
+          ) +
+          presetBlock("b_us", `name = "us"\nparameters = { region = "us", token = "t" }\n${prebuilds(1)}`)
+      ))
+      expect(output.diagnostics).toEqual([])
+      expect(preset(output, "11000").diagnostics).toEqual([])
+      expect(preset(output, "us").diagnostics).toEqual([])
+    }))
+
   it.effect("presets without prebuilds, with 0 instances, or with an error already are skipped", () =>
     Effect.gen(function*() {
       const output = yield* renderValidated(main(

@@ -44,6 +44,18 @@ export interface Rendered {
   readonly impure: boolean
 }
 
+/**
+ * How to render: `full` evaluates every block, local and output, not only what the output needs
+ * (the result is the same; used to check selective evaluation); `presets: false` leaves the
+ * presets out, unevaluated (a preset's re-render with its own values needs the parameters only,
+ * and evaluating every preset in each of them made validating N presets cost N² preset
+ * evaluations).
+ */
+export interface RenderOptions {
+  readonly full: boolean
+  readonly presets?: boolean | undefined
+}
+
 const stopped = (diagnostics: ReadonlyArray<RenderOutput.Diagnostic>): Rendered => ({
   output: RenderOutput.failed(diagnostics),
   presetSettings: [],
@@ -53,7 +65,7 @@ const stopped = (diagnostics: ReadonlyArray<RenderOutput.Diagnostic>): Rendered 
 const renderUnsafe = (
   template: CompiledTemplate.CompiledTemplate,
   inputs: RenderInputs,
-  options: { readonly full: boolean }
+  options: RenderOptions
 ): Rendered => {
   if (template.fatal) return stopped([wire(template.fatal)])
   const plan = Plan.fromInput(template.files, { planJson: inputs.plan, planJsonPath: inputs.planPath })
@@ -109,7 +121,7 @@ const renderUnsafe = (
   const parameters = sortParameters(template, unsorted)
 
   const extractedPresets: Array<ExtractedPreset> = []
-  for (const instance of instances) {
+  for (const instance of options.presets === false ? [] : instances) {
     for (const block of instance.blocks("data", "coder_workspace_preset")) {
       extractedPresets.push(extractPresetContained(block))
     }
@@ -145,14 +157,11 @@ const renderUnsafe = (
   }
 }
 
-/**
- * Render a compiled template. `full` evaluates every block, local and output, not only what
- * the output needs (the result is the same; used to check selective evaluation).
- */
+/** Render a compiled template (see {@link RenderOptions}). */
 export const renderTemplate = (
   template: CompiledTemplate.CompiledTemplate,
   inputs: RenderInputs,
-  options: { readonly full: boolean } = { full: false }
+  options: RenderOptions = { full: false }
 ): Rendered => {
   try {
     return renderUnsafe(template, inputs, options)
@@ -165,9 +174,12 @@ export const renderTemplate = (
   }
 }
 
+const withoutPresets: RenderOptions = { full: false, presets: false }
+
 /**
  * docs/render.md §5.2: re-render each preset that has prebuild instances and no error yet with its
- * own parameters, and attach the errors.
+ * own parameters, and attach the errors. The re-renders leave the presets out, so validating N
+ * presets is linear in N.
  */
 export const validatePresets = (
   template: CompiledTemplate.CompiledTemplate,
@@ -177,7 +189,7 @@ export const validatePresets = (
   const presets = output.presets.map((preset) => {
     if (preset.prebuilds === null || preset.prebuilds.instances <= 0) return preset
     if (preset.diagnostics.some((d) => d.severity === "error")) return preset
-    const rerendered = renderTemplate(template, { ...inputs, values: preset.parameters }).output
+    const rerendered = renderTemplate(template, { ...inputs, values: preset.parameters }, withoutPresets).output
     const extra: Array<RenderOutput.Diagnostic> = []
     if (RenderOutput.hasErrors(rerendered)) {
       extra.push(...rerendered.diagnostics)
