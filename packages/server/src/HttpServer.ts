@@ -32,8 +32,9 @@ import * as Authorization from "./Authorization.js"
 import * as BuildControlHandlers from "./BuildControlHandlers.js"
 import * as BuildHandlers from "./BuildHandlers.js"
 import * as HealthHandlers from "./HealthHandlers.js"
+import { yieldToEventLoop } from "./internal/eventLoop.js"
 import { depthScanner, describeProblem, type ShapeLimits, shapeProblem } from "./internal/jsonShape.js"
-import { withReadBody } from "./internal/readRequest.js"
+import { type ParsedBody, withReadBody } from "./internal/readRequest.js"
 import { BodyTooLarge, lingerAfterEarlyAnswer, readBody } from "./internal/requestBody.js"
 import * as PolicyHandlers from "./PolicyHandlers.js"
 import * as PrebuildHandlers from "./PrebuildHandlers.js"
@@ -182,24 +183,36 @@ const withBody = (request: HttpServerRequest.HttpServerRequest, body: Uint8Array
 const isMultipart = (request: HttpServerRequest.HttpServerRequest) =>
   (request.headers["content-type"] ?? "").toLowerCase().includes("multipart/")
 
-/** Why a JSON body cannot be handed to the API, or `undefined`. */
-const jsonProblem = (bytes: Uint8Array, limits: ShapeLimits): string | undefined => {
+/**
+ * A JSON body checked: why it cannot be handed to the API (`problem`), or its text and value (none
+ * for an empty body), which the API then reads without decoding and parsing it again.
+ */
+const checkJson = (
+  bytes: Uint8Array,
+  limits: ShapeLimits
+): { readonly problem: string } | { readonly parsed: ParsedBody | undefined } => {
   const problem = shapeProblem(bytes, limits)
-  if (problem !== undefined) return describeProblem(problem)
+  if (problem !== undefined) return { problem: describeProblem(problem) }
   let text: string
   try {
     text = fatalUtf8.decode(bytes)
   } catch {
-    return "the body is not valid UTF-8"
+    return { problem: "the body is not valid UTF-8" }
   }
-  if (text.trim() === "") return undefined
+  if (text.trim() === "") return { parsed: undefined }
   try {
-    JSON.parse(text)
-    return undefined
+    return { parsed: { text, value: JSON.parse(text) as unknown } }
   } catch (e) {
-    return e instanceof Error ? e.message : String(e)
+    return { problem: e instanceof Error ? e.message : String(e) }
   }
 }
+
+/**
+ * Bodies from this size on are checked in a turn of the event loop of their own: decoding and
+ * parsing a 6 MiB body takes tens of milliseconds of the serving thread, and the requests that
+ * came in meanwhile (`/healthz`) are answered before the API takes it up.
+ */
+const largeBodyBytes = 1024 * 1024
 
 /**
  * Guards in front of the API, in this order, before anything reads a body:
@@ -264,15 +277,18 @@ export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Defa
           return errorBody(400, "BadRequest", `The request body could not be read: ${body.left.message}`)
       }
     }
+    let parsed: ParsedBody | undefined
     if (isJson) {
-      const problem = jsonProblem(body.right, {
+      const checked = checkJson(body.right, {
         maxDepth: options.maxJsonDepth,
         maxItems: options.maxJsonItems ?? defaultMaxJsonItems
       })
-      if (problem !== undefined) return malformed(problem)
+      if ("problem" in checked) return malformed(checked.problem)
+      parsed = checked.parsed
+      if (body.right.byteLength >= largeBodyBytes) yield* yieldToEventLoop
     }
     const replaced = yield* Effect.either(
-      isMultipart(request) ? withBody(request, body.right) : Effect.succeed(withReadBody(request, body.right))
+      isMultipart(request) ? withBody(request, body.right) : Effect.succeed(withReadBody(request, body.right, parsed))
     )
     if (replaced._tag === "Left") return errorBody(400, "BadRequest", "The request cannot carry a body.")
     return yield* app.pipe(Effect.provideService(HttpServerRequest.HttpServerRequest, replaced.right))

@@ -15,8 +15,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { withDeadline } from "./internal/deadline.js"
 import { importFailure, renderFailure, sourceUnavailable, storeFailure, validationFailed } from "./internal/errors.js"
+import { yieldToEventLoop } from "./internal/eventLoop.js"
 import { ownerOf } from "./internal/owner.js"
-import { encodedRender, encodeRender, renderResponse } from "./internal/renderBody.js"
+import { encodedRender, encodeRender, encodingOf, renderResponse } from "./internal/renderBody.js"
 import { filesOfTar } from "./internal/tar.js"
 import { checkEntries } from "./internal/upload.js"
 import { ServerConfig } from "./ServerConfig.js"
@@ -159,13 +160,21 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
                 : Effect.succeed(rendered.output)
             ),
             // Secret status is per owner, after the render cache (never part of a cached render).
-            // A cached output is encoded once and answered as bytes (`ETag`, 304 on a match).
-            Effect.map((output) => {
+            // A cached output is encoded once and answered as bytes (`ETag`, 304 on a match); the
+            // encoding of a new one (a 6 MiB render takes tens of milliseconds) waits for a turn of
+            // the event loop, so that the requests that came in meanwhile go first.
+            Effect.flatMap((output) => {
               const secrets = payload.owner?.secrets
-              const encoded = secrets === undefined
-                ? encodedRender(output)
-                : encodeRender(SecretRequirements.withStatus(output, secrets))
-              return renderResponse(encoded, request.headers["if-none-match"])
+              const ifNoneMatch = request.headers["if-none-match"]
+              const encoded = secrets === undefined ? encodingOf(output) : undefined
+              if (encoded !== undefined) return Effect.succeed(renderResponse(encoded, ifNoneMatch))
+              return Effect.map(yieldToEventLoop, () =>
+                renderResponse(
+                  secrets === undefined
+                    ? encodedRender(output)
+                    : encodeRender(SecretRequirements.withStatus(output, secrets)),
+                  ifNoneMatch
+                ))
             }),
             Effect.catchTags({
               TemplateNotFound: () =>

@@ -152,6 +152,16 @@ describe("withReadBody", () => {
       expect(yield* derived.json).toEqual({ values: { a: "é" } })
     }))
 
+  it.effect("a body the guards already parsed is handed over, not decoded and parsed again", () =>
+    Effect.gen(function*() {
+      const value = { values: { a: "é" } }
+      const request = withReadBody(original, body, { text: "{\"values\":{\"a\":\"é\"}}", value })
+      // the very value the guards parsed: the bytes were not parsed again
+      expect(yield* request.json).toBe(value)
+      expect(yield* request.text).toBe("{\"values\":{\"a\":\"é\"}}")
+      expect(yield* request.modify({ url: "/x" }).json).toBe(value)
+    }))
+
   it.effect("fails a body that is not JSON with the platform's RequestError", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(withReadBody(original, new TextEncoder().encode("{nope")).json)

@@ -4,6 +4,8 @@
  * bytes in memory. It replaces a web `Request` built around the bytes, which cost a stream, an
  * abort signal and promises on every request with a body (issue 14: a render cache hit was
  * mostly pipeline). Decoding failures are the same `RequestError`s the platform's requests give.
+ * A JSON body the guards already decoded and parsed (to check it) is handed over as text and
+ * value, so a 6 MiB body is decoded and parsed once, not twice.
  *
  * @internal
  */
@@ -23,8 +25,13 @@ class ReadRequest extends Inspectable.Class implements HttpServerRequest.HttpSer
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   private decoded: string | undefined
 
-  constructor(readonly original: HttpServerRequest.HttpServerRequest, readonly body: Uint8Array) {
+  constructor(
+    readonly original: HttpServerRequest.HttpServerRequest,
+    readonly body: Uint8Array,
+    readonly parsed?: ParsedBody | undefined
+  ) {
     super()
+    this.decoded = parsed?.text
   }
 
   get source() {
@@ -56,7 +63,7 @@ class ReadRequest extends Inspectable.Class implements HttpServerRequest.HttpSer
     return this.original.upgrade
   }
   modify(options: Parameters<HttpServerRequest.HttpServerRequest["modify"]>[0]): HttpServerRequest.HttpServerRequest {
-    return new ReadRequest(this.original.modify(options), this.body)
+    return new ReadRequest(this.original.modify(options), this.body, this.parsed)
   }
 
   private decodeText(): string {
@@ -69,6 +76,7 @@ class ReadRequest extends Inspectable.Class implements HttpServerRequest.HttpSer
     return Effect.sync(() => this.decodeText())
   }
   get json(): Effect.Effect<unknown, HttpServerError.RequestError> {
+    if (this.parsed !== undefined) return Effect.succeed(this.parsed.value)
     return Effect.try({ try: () => JSON.parse(this.decodeText()) as unknown, catch: (e) => this.decodeError(e) })
   }
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpServerError.RequestError> {
@@ -95,11 +103,19 @@ class ReadRequest extends Inspectable.Class implements HttpServerRequest.HttpSer
   }
 }
 
+/** A JSON body already decoded and parsed: its text and its value. */
+export interface ParsedBody {
+  readonly text: string
+  readonly value: unknown
+}
+
 /**
- * `request` with its body replaced by `body` (already read). Everything but the body accessors is
- * the original's; a request derived from it (`modify`) keeps the body.
+ * `request` with its body replaced by `body` (already read, and with `json`, already decoded and
+ * parsed). Everything but the body accessors is the original's; a request derived from it
+ * (`modify`) keeps the body.
  */
 export const withReadBody = (
   request: HttpServerRequest.HttpServerRequest,
-  body: Uint8Array
-): HttpServerRequest.HttpServerRequest => new ReadRequest(request, body)
+  body: Uint8Array,
+  json?: ParsedBody | undefined
+): HttpServerRequest.HttpServerRequest => new ReadRequest(request, body, json)
