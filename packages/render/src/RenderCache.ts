@@ -22,6 +22,7 @@ import * as CacheSettings from "./CacheSettings.js"
 import * as ManagedCache from "./internal/managedCache.js"
 import type { Rendered, RenderInputs } from "./internal/render.js"
 import { renderTemplate } from "./internal/render.js"
+import { jsonSize } from "./internal/sharedParts.js"
 import type { RenderFailure } from "./RenderError.js"
 import type { RenderKey } from "./RenderKey.js"
 import * as RenderOutput from "./RenderOutput.js"
@@ -101,30 +102,6 @@ let lastWeighed: Rendered | undefined
 let lastWeight = 0
 
 /**
- * The size of a value's JSON serialisation, counted without building it: strings count their
- * length and quotes (escapes left out), numbers their decimal text, structure its punctuation.
- * With `freeze`, every object and array it walks is frozen on the way (one walk for both). A
- * render is made of plain objects and arrays (nothing enumerable is inherited).
- */
-const jsonSize = (value: unknown, freeze: boolean): number => {
-  if (typeof value === "string") return value.length + 2
-  if (typeof value === "object") {
-    if (value === null) return 4
-    let size = 2
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) size += jsonSize(value[i], freeze) + 1
-    } else {
-      const record = value as Record<string, unknown>
-      for (const key in record) size += key.length + 4 + jsonSize(record[key], freeze)
-    }
-    if (freeze) Object.freeze(value)
-    return size
-  }
-  if (typeof value === "number") return value >= 0 && value < 10 && (value | 0) === value ? 1 : String(value).length
-  return typeof value === "boolean" ? (value ? 4 : 5) : 0
-}
-
-/**
  * The weight of a render: the size of its JSON serialisation (output and preset settings), in
  * bytes for ASCII text (UTF-16 code units otherwise), counted without serialising it.
  *
@@ -139,7 +116,9 @@ export const weigh = (rendered: Rendered): number =>
 /**
  * Freeze a fresh render deeply and weigh it, in one walk (the weight is remembered for
  * {@link weigh}): what every miss does to its render before keeping it. A render is made of plain
- * objects and arrays only.
+ * objects and arrays only; the parts it shares with the template's other renders (a block of
+ * constants' options, validations, styling, default) are frozen already and counted by their
+ * remembered size, not walked.
  *
  * @since 0.1.0
  * @category utils

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { renderTemplate } from "../src/internal/render.js"
-import { deepFreeze } from "../src/internal/timedRender.js"
+import { deepFreeze } from "../src/internal/sharedParts.js"
 import * as RenderOutput from "../src/RenderOutput.js"
 import * as SecretRequirements from "../src/SecretRequirements.js"
 import { compile, type Files, fixtureCases, fixtureFiles, inputsOf, main, render, summaries } from "./utils/render.js"

@@ -10,6 +10,7 @@ import * as RenderOutput from "../RenderOutput.js"
 import { formTypeOf } from "./formType.js"
 import { validateParameter } from "./parameterValidation.js"
 import * as RegexMemo from "./regexMemo.js"
+import { share } from "./sharedParts.js"
 import { diagnostic, hclString, isTrue, primitiveText, textOr, typeName } from "./text.js"
 
 const parameterTypes: ReadonlyArray<RenderOutput.ParameterType> = RenderOutput.ParameterType.literals
@@ -331,28 +332,30 @@ const fixedOf = (instance: TemplateEvaluation.BlockInstance): FixedPart => {
     name,
     type,
     formType,
-    step1,
-    options,
+    step1: share(step1),
+    options: share(options),
     invalidOptions,
-    validations,
-    defaultValue: hclString(defaultResult),
+    validations: share(validations),
+    defaultValue: share(hclString(defaultResult)),
     required: !instance.has("default"),
     displayName: textOr(instance.attribute("display_name")),
     description: textOr(instance.attribute("description")),
-    styling: extractStyling(instance.attribute("styling")),
+    styling: share(extractStyling(instance.attribute("styling"))),
     mutable: isTrue(instance.attribute("mutable")),
     icon: textOr(instance.attribute("icon")),
     order: orderOf(instance.attribute("order")),
     ephemeral: isTrue(instance.attribute("ephemeral")),
-    // TemplateEvaluation's `parameterValue` without an input (a constant has no errors)
-    withoutInput: valueFacts(
+    // TemplateEvaluation's `parameterValue` without an input (a constant has no errors), shared
+    withoutInput: sharedFacts(valueFacts(
       instance,
       defaultResult !== undefined && defaultResult.errors.length === 0
         ? { _tag: "Default", value: defaultResult.value }
         : { _tag: "Absent" }
-    )
+    ))
   }
 }
+
+const sharedFacts = (facts: ValueFacts): ValueFacts => ({ hcl: share(facts.hcl), state: facts.state })
 
 /**
  * Per compiled block: its fixed part, or `null` when it is not a block of constants. A render of a
@@ -371,7 +374,8 @@ const fixedPartOf = (instance: TemplateEvaluation.BlockInstance): FixedPart | nu
   return part
 }
 
-// Outputs get their own objects (a cached output is frozen; renders share nothing mutable).
+// What renders share (a block of constants' options, validations, styling, default and step-1
+// diagnostics) is frozen once; the rest of an output is its own, so renders share nothing mutable.
 const copyDiagnostic = (d: RenderOutput.Diagnostic): RenderOutput.Diagnostic =>
   d.range === undefined
     ? { severity: d.severity, summary: d.summary, detail: d.detail, extra: { code: d.extra.code } }
@@ -387,21 +391,6 @@ const copyDiagnostic = (d: RenderOutput.Diagnostic): RenderOutput.Diagnostic =>
       }
     }
 
-const copyOption = (o: RenderOutput.ParameterOption): RenderOutput.ParameterOption => ({
-  name: o.name,
-  description: o.description,
-  value: { value: o.value.value, valid: o.value.valid },
-  icon: o.icon
-})
-
-const copyValidation = (v: RenderOutput.ParameterValidation): RenderOutput.ParameterValidation => ({
-  validation_error: v.validation_error,
-  validation_regex: v.validation_regex,
-  validation_min: v.validation_min,
-  validation_max: v.validation_max,
-  validation_monotonic: v.validation_monotonic
-})
-
 /**
  * The value of a block of constants: TemplateEvaluation's `parameterValue` (the input by name, or
  * the default), read from the inputs without the block's attributes.
@@ -414,8 +403,7 @@ const fixedValue = (
   if (values === undefined) return parameterValue(instance)
   const input = values[fixed.name]
   if (input !== undefined) return { hcl: { value: input, valid: true }, state: "valid" }
-  const { hcl, state } = fixed.withoutInput
-  return { hcl: { value: hcl.value, valid: hcl.valid }, state }
+  return fixed.withoutInput
 }
 
 const fromFixed = (
@@ -425,10 +413,7 @@ const fromFixed = (
   values: Readonly<Record<string, string>> | undefined
 ): Extracted => {
   if (fixed._tag === "Dropped") return { _tag: "Dropped", diagnostics: fixed.diagnostics.map(copyDiagnostic) }
-  const { invalidOptions, required, type } = fixed
-  const options = fixed.options.map(copyOption)
-  const validations = fixed.validations.map(copyValidation)
-  const defaultValue = { value: fixed.defaultValue.value, valid: fixed.defaultValue.valid }
+  const { defaultValue, invalidOptions, options, required, type, validations } = fixed
   const value = fixedValue(fixed, instance, values)
   const parameter: RenderOutput.Parameter = {
     name: fixed.name,
@@ -436,7 +421,7 @@ const fromFixed = (
     description: fixed.description,
     type,
     form_type: fixed.formType,
-    styling: { ...fixed.styling },
+    styling: fixed.styling,
     mutable: fixed.mutable,
     default_value: defaultValue,
     icon: fixed.icon,
@@ -447,7 +432,7 @@ const fromFixed = (
     ephemeral: fixed.ephemeral,
     value: value.hcl,
     diagnostics: validateParameter({
-      step1: fixed.step1.map(copyDiagnostic),
+      step1: fixed.step1,
       type,
       formType: fixed.formType,
       options,

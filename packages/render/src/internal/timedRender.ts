@@ -32,12 +32,3 @@ export const timedRender = (
     )
     return rendered
   })
-
-/** Freeze a value and everything reachable from it. */
-export const deepFreeze = <A>(value: A): A => {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key])
-  }
-  return value
-}

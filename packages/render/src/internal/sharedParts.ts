@@ -1,0 +1,60 @@
+/**
+ * Parts of a render that every render of a compiled template shares: a block of constants'
+ * options, validations, styling, default and first diagnostics are the same objects in each of
+ * its renders (`parameter.ts`), frozen once when the block is first extracted, instead of copied
+ * into every render and frozen again by every cache miss.
+ *
+ * A miss still weighs the whole render (the size of its JSON serialisation: the server keeps
+ * that many encoded bytes beside each cached render), so each shared part's size is remembered
+ * when it is shared, and the walk that freezes and weighs a render counts a shared part by that
+ * size without walking into it.
+ *
+ * @internal
+ */
+
+/** The JSON size of every shared part, remembered when it was shared. */
+const sharedSizes = new WeakMap<object, number>()
+
+/**
+ * The size of a value's JSON serialisation, counted without building it: strings count their
+ * length and quotes (escapes left out), numbers their decimal text, structure its punctuation.
+ * With `freeze`, every object and array it walks is frozen on the way (one walk for both); a
+ * shared part is counted by its remembered size and not walked (it is frozen already). A render
+ * is made of plain objects and arrays (nothing enumerable is inherited).
+ */
+export const jsonSize = (value: unknown, freeze: boolean): number => {
+  if (typeof value === "string") return value.length + 2
+  if (typeof value === "object") {
+    if (value === null) return 4
+    if (Object.isFrozen(value)) {
+      const shared = sharedSizes.get(value)
+      if (shared !== undefined) return shared
+    }
+    let size = 2
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) size += jsonSize(value[i], freeze) + 1
+    } else {
+      const record = value as Record<string, unknown>
+      for (const key in record) size += key.length + 4 + jsonSize(record[key], freeze)
+    }
+    if (freeze) Object.freeze(value)
+    return size
+  }
+  if (typeof value === "number") return value >= 0 && value < 10 && (value | 0) === value ? 1 : String(value).length
+  return typeof value === "boolean" ? (value ? 4 : 5) : 0
+}
+
+/** Freeze a value and everything reachable from it (a frozen object's contents are taken as frozen). */
+export const deepFreeze = <A>(value: A): A => {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key])
+  }
+  return value
+}
+
+/** Make a part of a render shareable between renders: frozen deeply, its JSON size remembered. */
+export const share = <A extends object>(part: A): A => {
+  sharedSizes.set(part, jsonSize(part, true))
+  return part
+}
