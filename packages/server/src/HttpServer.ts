@@ -32,7 +32,7 @@ import * as Authorization from "./Authorization.js"
 import * as BuildControlHandlers from "./BuildControlHandlers.js"
 import * as BuildHandlers from "./BuildHandlers.js"
 import * as HealthHandlers from "./HealthHandlers.js"
-import { yieldToEventLoop } from "./internal/eventLoop.js"
+import { largeWorkBytes, yieldToEventLoop } from "./internal/eventLoop.js"
 import { depthScanner, describeProblem, type ShapeLimits, shapeProblem } from "./internal/jsonShape.js"
 import { type ParsedBody, withReadBody } from "./internal/readRequest.js"
 import { BodyTooLarge, lingerAfterEarlyAnswer, readBody } from "./internal/requestBody.js"
@@ -208,13 +208,6 @@ const checkJson = (
 }
 
 /**
- * Bodies from this size on are checked in a turn of the event loop of their own: decoding and
- * parsing a 6 MiB body takes tens of milliseconds of the serving thread, and the requests that
- * came in meanwhile (`/healthz`) are answered before the API takes it up.
- */
-const largeBodyBytes = 1024 * 1024
-
-/**
  * Guards in front of the API, in this order, before anything reads a body:
  *
  * 1. a declared `Content-Length` over the limit gets 413;
@@ -285,7 +278,9 @@ export const requestGuards = (options: GuardOptions) => <E, R>(app: HttpApp.Defa
       })
       if ("problem" in checked) return malformed(checked.problem)
       parsed = checked.parsed
-      if (body.right.byteLength >= largeBodyBytes) yield* yieldToEventLoop
+      // Decoding and parsing a 6 MiB body took tens of milliseconds: the requests that came in
+      // meanwhile (`/healthz`) are answered before the API takes it up.
+      if (body.right.byteLength >= largeWorkBytes) yield* yieldToEventLoop
     }
     const replaced = yield* Effect.either(
       isMultipart(request) ? withBody(request, body.right) : Effect.succeed(withReadBody(request, body.right, parsed))

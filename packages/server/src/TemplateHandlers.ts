@@ -8,14 +8,14 @@
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import { BadRequest, NotFound, RenderTimeout, ValidationFailed, WarmpoolApi } from "@warmpool/client/Api"
 import { Store, TemplateImport, TemplateVersions } from "@warmpool/prebuilds"
-import { Renderer, SecretRequirements } from "@warmpool/render"
+import { RenderCache, Renderer, SecretRequirements } from "@warmpool/render"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { withDeadline } from "./internal/deadline.js"
 import { importFailure, renderFailure, sourceUnavailable, storeFailure, validationFailed } from "./internal/errors.js"
-import { yieldToEventLoop } from "./internal/eventLoop.js"
+import { largeWorkBytes, yieldToEventLoop } from "./internal/eventLoop.js"
 import { ownerOf } from "./internal/owner.js"
 import { encodedRender, encodeRender, encodingOf, renderResponse } from "./internal/renderBody.js"
 import { filesOfTar } from "./internal/tar.js"
@@ -157,24 +157,29 @@ export const layer = HttpApiBuilder.group(WarmpoolApi, "templates", (handlers) =
             Effect.flatMap(([elapsed, rendered]) =>
               Duration.greaterThan(elapsed, config.renderTimeout)
                 ? Effect.fail(deadlineMissed())
-                : Effect.succeed(rendered.output)
+                : Effect.succeed(rendered)
             ),
             // Secret status is per owner, after the render cache (never part of a cached render).
             // A cached output is encoded once and answered as bytes (`ETag`, 304 on a match); the
-            // encoding of a new one (a 6 MiB render takes tens of milliseconds) waits for a turn of
-            // the event loop, so that the requests that came in meanwhile go first.
-            Effect.flatMap((output) => {
+            // encoding of a large new one (a 6 MiB render takes tens of milliseconds) waits for a
+            // turn of the event loop, so that the requests that came in meanwhile go first.
+            Effect.flatMap((rendered) => {
+              const output = rendered.output
               const secrets = payload.owner?.secrets
               const ifNoneMatch = request.headers["if-none-match"]
               const encoded = secrets === undefined ? encodingOf(output) : undefined
               if (encoded !== undefined) return Effect.succeed(renderResponse(encoded, ifNoneMatch))
-              return Effect.map(yieldToEventLoop, () =>
+              const respond = () =>
                 renderResponse(
                   secrets === undefined
                     ? encodedRender(output)
                     : encodeRender(SecretRequirements.withStatus(output, secrets)),
                   ifNoneMatch
-                ))
+                )
+              // The weight of a render just loaded is remembered by the cache (no walk).
+              return RenderCache.weigh(rendered) >= largeWorkBytes
+                ? Effect.map(yieldToEventLoop, respond)
+                : Effect.sync(respond)
             }),
             Effect.catchTags({
               TemplateNotFound: () =>

@@ -10,6 +10,12 @@
 import * as Effect from "effect/Effect"
 
 /**
+ * From this many bytes of body or of render output on, the work on them is split at a turn of
+ * the event loop; below it, a turn would cost more than the work it lets others go ahead of.
+ */
+export const largeWorkBytes = 1024 * 1024
+
+/**
  * Resumes after the event loop has run its pending I/O callbacks (`setImmediate`, not a timer:
  * no clock is involved, so it also runs under `TestClock`). Interrupting it cancels the turn.
  */
