@@ -20,10 +20,10 @@
  * square, `roundOrder`), and the measured rounds end on such a period. A plain rotation of one
  * order moves only where a round starts: each step then ran after the same step almost every
  * time (the warm render after the output-cache miss, a compile), and carried what that step left
- * behind in every sample. Every step that fills a cache
- * has its own bounded one, small enough that what it keeps does not grow the heap the collector
- * marks with the template's size (`boundedCapacity`). Each step is timed in wall time and in process CPU time (`cpu` fields,
- * the collector's helper threads included). A result that cannot be true (a cold render faster
+ * behind in every sample. Every step that fills a cache has its own bounded one, small enough
+ * that what it keeps does not grow the heap the collector marks with the template's size
+ * (`boundedCapacity`). Each step is timed in wall time and in process CPU time (`cpu` fields, the
+ * collector's helper threads included). A result that cannot be true (a cold render faster
  * than its own parse, a miss faster than the render it performs, a hit faster than its own
  * hashing) is flagged in `flags`, and marked `!` in the table, instead of being shown as a finding.
  *

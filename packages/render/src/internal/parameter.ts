@@ -374,8 +374,9 @@ const fixedPartOf = (instance: TemplateEvaluation.BlockInstance): FixedPart | nu
   return part
 }
 
-// What renders share (a block of constants' options, validations, styling, default and step-1
-// diagnostics) is frozen once; the rest of an output is its own, so renders share nothing mutable.
+// What renders share (a block of constants' options, validations, styling, default, step-1
+// diagnostics and value without an input) is frozen once (`sharedParts.ts`); the rest of an
+// output is its own, so renders share nothing mutable.
 const copyDiagnostic = (d: RenderOutput.Diagnostic): RenderOutput.Diagnostic =>
   d.range === undefined
     ? { severity: d.severity, summary: d.summary, detail: d.detail, extra: { code: d.extra.code } }

@@ -110,12 +110,12 @@ export interface ParsedBody {
 }
 
 /**
- * `request` with its body replaced by `body` (already read, and with `json`, already decoded and
- * parsed). Everything but the body accessors is the original's; a request derived from it
+ * `request` with its body replaced by `body` (already read, and with `parsed`, already decoded
+ * and parsed). Everything but the body accessors is the original's; a request derived from it
  * (`modify`) keeps the body.
  */
 export const withReadBody = (
   request: HttpServerRequest.HttpServerRequest,
   body: Uint8Array,
-  json?: ParsedBody | undefined
-): HttpServerRequest.HttpServerRequest => new ReadRequest(request, body, json)
+  parsed?: ParsedBody | undefined
+): HttpServerRequest.HttpServerRequest => new ReadRequest(request, body, parsed)
