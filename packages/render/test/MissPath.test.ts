@@ -154,6 +154,11 @@ describe("RenderCache miss", () => {
       expect(Object.isFrozen(unfrozen.output)).toBe(false)
       expect(RenderCache.weigh(rendered)).toBe(RenderCache.weigh(unfrozen))
       expect((yield* cache.stats).bytes).toBe(RenderCache.weigh(rendered))
+      // a render made of the parts the first one left to share weighs what its unfrozen copy does
+      const again = yield* cache.get(keyOf({ zone: "us", unused: "1" }))
+      expect(again).not.toBe(rendered)
+      expect(again.output.parameters).toEqual(rendered.output.parameters)
+      expect(RenderCache.weigh(again)).toBe(RenderCache.weigh(structuredClone({ ...again })))
     }).pipe(Effect.provide(Metrics.layerNoop)))
 
   it.scoped("records the render duration with cache=miss once per miss, not on hits", () =>

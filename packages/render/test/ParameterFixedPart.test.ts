@@ -4,7 +4,9 @@
  * validation pipeline. The outputs must be byte for byte those of the evaluating path (the same
  * template with every literal behind a call, which is never a constant), in every render of one
  * compiled template. Two outputs share only frozen objects: the parts a block of constants gives
- * every render (options, validations, styling, default); everything else is each render's own.
+ * every render (options, validations, styling, default) and its parameter built for a value
+ * (remembered per value: the one without an input and the last input's); everything else is each
+ * render's own.
  */
 import { describe, expect, it } from "@effect/vitest"
 import type { RenderOutput } from "@warmpool/render"
@@ -83,7 +85,10 @@ const cases: ReadonlyArray<Readonly<Record<string, string>>> = [
   {},
   { region: "us", size: "9", code: "BAD", required: "r" },
   { region: "mars", size: "x", code: "cd-22", repeated_option: "y" },
-  { size: "8", two_validations: "3" }
+  { size: "8", two_validations: "3" },
+  // an input equal to the default is still an input; an input too long to be remembered
+  { code: "ab-1", region: "eu" },
+  { region: "u".repeat(2000), code: "zz-9" }
 ]
 
 const json = (output: RenderOutput.RenderOutput) => JSON.stringify(output)
@@ -162,9 +167,12 @@ describe("parameters of constants: extracted once, rendered like evaluated ones"
       expect(shared.filter((o) => !Object.isFrozen(o))).toEqual([])
       const region = first.parameters.find((p) => p.name === "region")!
       expect(shared).toEqual(expect.arrayContaining([region.options, region.options[0]!.value, region.styling]))
-      // a render's own objects are not shared: the parameter, its value and its diagnostics list
-      for (const own of first.parameters.flatMap((p) => [p, p.value, p.diagnostics])) {
-        if (!Object.isFrozen(own)) expect(shared).not.toContain(own)
+      // so is a block of constants' parameter for the same value, built once
+      expect(second.parameters.find((p) => p.name === "region")).toBe(region)
+      // a render's own objects are not shared: the output and its lists
+      for (const own of [first, first.parameters, first.diagnostics]) {
+        expect(Object.isFrozen(own)).toBe(false)
+        expect([second, second.parameters, second.diagnostics]).not.toContain(own)
       }
       // a shared part cannot be changed (strict mode throws); an own part can, and the next render
       // is not affected either way
@@ -172,8 +180,34 @@ describe("parameters of constants: extracted once, rendered like evaluated ones"
       expect(() => {
         ;(region.styling as { placeholder?: string }).placeholder = "changed"
       }).toThrow(TypeError)
+      expect(() => {
+        ;(region as { -readonly [K in keyof RenderOutput.Parameter]: RenderOutput.Parameter[K] }).icon = "changed"
+      }).toThrow(TypeError)
       ;(first.diagnostics as Array<RenderOutput.Diagnostic>).length = 0
-      ;(region as { -readonly [K in keyof RenderOutput.Parameter]: RenderOutput.Parameter[K] }).icon = "changed"
+      ;(first.parameters as Array<RenderOutput.Parameter>).reverse()
       expect(json(renderTemplate(template, inputsOf({ values: cases[1]! })).output)).toEqual(before)
+    }))
+
+  it.effect("a block of constants' parameter is remembered per value: without an input, and the last input", () =>
+    Effect.gen(function*() {
+      const template = yield* compile(main(source(constantText)))
+      const region = (values: Readonly<Record<string, string>>) =>
+        renderTemplate(template, inputsOf({ values })).output.parameters.find((p) => p.name === "region")!
+      const none = region({})
+      const us = region({ region: "us" })
+      expect([none.value.value, us.value.value]).toEqual(["eu", "us"])
+      expect(region({})).toBe(none)
+      expect(region({ region: "us" })).toBe(us)
+      // another input replaces the last one; the parameter without an input stays
+      const mars = region({ region: "mars" })
+      expect(mars.value.value).toBe("mars")
+      expect(mars.diagnostics.map((d) => d.summary)).toEqual(["Value must be a valid option"])
+      expect(region({ region: "us" })).not.toBe(us)
+      expect(region({ region: "us" })).toEqual(us)
+      expect(region({})).toBe(none)
+      // a long input is built every time
+      const long = { region: "u".repeat(2000) }
+      expect(region(long)).not.toBe(region(long))
+      expect(region(long)).toEqual(region(long))
     }))
 })

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { lines, main, render } from "./utils/render.js"
+import { renderTemplate } from "../src/internal/render.js"
+import { compile, inputsOf, lines, main, render, renderCompiled } from "./utils/render.js"
 
 /**
  * A type text in a canonical form: no whitespace, object attributes sorted. Fails on text that
@@ -237,5 +238,30 @@ describe("§3.1 which variables", () => {
         "m/main.tf": variable("child_only", `default = 1`)
       })
       expect(output.variables.map((v) => v.name)).toEqual(["Alpha", "beta", "zeta"])
+    }))
+})
+
+describe("§3.1 variables across renders", () => {
+  it.effect("are extracted once per compiled template: its renders share them, deeply frozen", () =>
+    Effect.gen(function*() {
+      const template = yield* compile(main(variable("v", `default = { a = ["x"] }`) + variable("w", `type = string`)))
+      const first = renderCompiled(template).output.variables
+      const second = renderCompiled(template, { values: { v: "other" }, owner: { name: "someone" } }).output.variables
+      expect(second).toBe(first)
+      expect(first.map((v) => [v.name, v.default])).toEqual([["v", { a: ["x"] }], ["w", null]])
+      const nested = (first[0]!.default as { a: Array<string> }).a
+      expect(Object.isFrozen(first) && Object.isFrozen(first[0]) && Object.isFrozen(nested)).toBe(true)
+      expect(() => nested.push("y")).toThrow(TypeError)
+      expect(renderCompiled(template).output.variables[0]!.default).toEqual({ a: ["x"] })
+    }))
+
+  it.effect("an impure default is extracted again by every render (and the render is impure)", () =>
+    Effect.gen(function*() {
+      const template = yield* compile(main(variable("v", `default = uuid()`)))
+      const first = renderTemplate(template, inputsOf())
+      const second = renderTemplate(template, inputsOf())
+      expect([first.impure, second.impure]).toEqual([true, true])
+      expect(second.output.variables).not.toBe(first.output.variables)
+      expect(second.output.variables[0]!.default).not.toEqual(first.output.variables[0]!.default)
     }))
 })

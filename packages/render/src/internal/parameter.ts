@@ -300,7 +300,23 @@ interface Fixed {
   readonly ephemeral: boolean
   /** The value when the inputs have none for the parameter: its default, or absent. */
   readonly withoutInput: ValueFacts
+  /** The parameters built from this part so far, shared by the renders that give the same value. */
+  readonly built: Built
 }
+
+/**
+ * A block of constants' parameter is a function of its value alone: the one without an input,
+ * and the one for the last input of at most {@link rememberedInput} characters (a prebuild gives
+ * its preset's values render after render), are built once and shared, frozen.
+ */
+interface Built {
+  withoutInput: RenderOutput.Parameter | undefined
+  input: string | undefined
+  withInput: RenderOutput.Parameter | undefined
+}
+
+/** Longer inputs are not remembered by a compiled template (their parameter is built each time). */
+const rememberedInput = 1024
 
 type FixedPart = Fixed | { readonly _tag: "Dropped"; readonly diagnostics: ReadonlyArray<RenderOutput.Diagnostic> }
 
@@ -351,7 +367,8 @@ const fixedOf = (instance: TemplateEvaluation.BlockInstance): FixedPart => {
       defaultResult !== undefined && defaultResult.errors.length === 0
         ? { _tag: "Default", value: defaultResult.value }
         : { _tag: "Absent" }
-    ))
+    )),
+    built: { withoutInput: undefined, input: undefined, withInput: undefined }
   }
 }
 
@@ -375,8 +392,8 @@ const fixedPartOf = (instance: TemplateEvaluation.BlockInstance): FixedPart | nu
 }
 
 // What renders share (a block of constants' options, validations, styling, default, step-1
-// diagnostics and value without an input) is frozen once (`sharedParts.ts`); the rest of an
-// output is its own, so renders share nothing mutable.
+// diagnostics, value without an input, and its parameters built per value) is frozen once
+// (`sharedParts.ts`); the rest of an output is its own, so renders share nothing mutable.
 const copyDiagnostic = (d: RenderOutput.Diagnostic): RenderOutput.Diagnostic =>
   d.range === undefined
     ? { severity: d.severity, summary: d.summary, detail: d.detail, extra: { code: d.extra.code } }
@@ -392,31 +409,13 @@ const copyDiagnostic = (d: RenderOutput.Diagnostic): RenderOutput.Diagnostic =>
       }
     }
 
-/**
- * The value of a block of constants: TemplateEvaluation's `parameterValue` (the input by name, or
- * the default), read from the inputs without the block's attributes.
- */
-const fixedValue = (
+const buildFromFixed = (
   fixed: Fixed,
-  instance: TemplateEvaluation.BlockInstance,
-  values: Readonly<Record<string, string>> | undefined
-): ValueFacts => {
-  if (values === undefined) return parameterValue(instance)
-  const input = values[fixed.name]
-  if (input !== undefined) return { hcl: { value: input, valid: true }, state: "valid" }
-  return fixed.withoutInput
-}
-
-const fromFixed = (
-  fixed: FixedPart,
-  instance: TemplateEvaluation.BlockInstance,
-  regexes: RegexMemo.RegexMemo,
-  values: Readonly<Record<string, string>> | undefined
-): Extracted => {
-  if (fixed._tag === "Dropped") return { _tag: "Dropped", diagnostics: fixed.diagnostics.map(copyDiagnostic) }
+  value: ValueFacts,
+  regexes: RegexMemo.RegexMemo
+): RenderOutput.Parameter => {
   const { defaultValue, invalidOptions, options, required, type, validations } = fixed
-  const value = fixedValue(fixed, instance, values)
-  const parameter: RenderOutput.Parameter = {
+  return {
     name: fixed.name,
     display_name: fixed.displayName,
     description: fixed.description,
@@ -445,8 +444,42 @@ const fromFixed = (
       required
     }, regexes)
   }
-  return { _tag: "Parameter", parameter, address: addressOf(instance) }
 }
+
+/** The parameter of a block of constants for the inputs: built once per value (see {@link Built}). */
+const parameterFromFixed = (
+  fixed: Fixed,
+  instance: TemplateEvaluation.BlockInstance,
+  regexes: RegexMemo.RegexMemo,
+  values: Readonly<Record<string, string>> | undefined
+): RenderOutput.Parameter => {
+  if (values === undefined) return buildFromFixed(fixed, parameterValue(instance), regexes)
+  const built = fixed.built
+  const input = values[fixed.name]
+  if (input === undefined) {
+    return built.withoutInput ??= share(buildFromFixed(fixed, fixed.withoutInput, regexes))
+  }
+  if (built.input === input) return built.withInput!
+  const parameter = buildFromFixed(fixed, { hcl: { value: input, valid: true }, state: "valid" }, regexes)
+  if (input.length > rememberedInput) return parameter
+  built.input = input
+  built.withInput = share(parameter)
+  return parameter
+}
+
+const fromFixed = (
+  fixed: FixedPart,
+  instance: TemplateEvaluation.BlockInstance,
+  regexes: RegexMemo.RegexMemo,
+  values: Readonly<Record<string, string>> | undefined
+): Extracted =>
+  fixed._tag === "Dropped"
+    ? { _tag: "Dropped", diagnostics: fixed.diagnostics.map(copyDiagnostic) }
+    : {
+      _tag: "Parameter",
+      parameter: parameterFromFixed(fixed, instance, regexes, values),
+      address: addressOf(instance)
+    }
 
 /**
  * Extract one `coder_parameter` instance. `values` are the parameter values the instance's

@@ -12,6 +12,7 @@ import { sortParameters } from "./parameterOrder.js"
 import { applyDefaultRule, type ExtractedPreset, extractPresetContained, type PrebuildSettings } from "./preset.js"
 import * as RegexMemo from "./regexMemo.js"
 import { extractSecrets } from "./secret.js"
+import { emptyList, emptyRecord, orEmpty } from "./sharedParts.js"
 import { extractTags } from "./tags.js"
 import { compareBytes, defectMessage, diagnostic, wire } from "./text.js"
 import { extractVariables } from "./variables.js"
@@ -58,7 +59,7 @@ export interface RenderOptions {
 
 const stopped = (diagnostics: ReadonlyArray<RenderOutput.Diagnostic>): Rendered => ({
   output: RenderOutput.failed(diagnostics),
-  presetSettings: [],
+  presetSettings: emptyList,
   impure: false
 })
 
@@ -142,17 +143,20 @@ const renderUnsafe = (
     ...tags.diagnostics,
     ...secrets.diagnostics
   ]
+  const tagEntries = Object.entries(tags.tags)
   return {
     output: {
-      parameters,
-      presets: presets.map((p) => p.preset),
-      tags: Object.fromEntries(Object.entries(tags.tags).sort(([a], [b]) => compareBytes(a, b))),
-      unusable_tags: tags.unusable,
+      parameters: orEmpty(parameters),
+      presets: orEmpty(presets.map((p) => p.preset)),
+      tags: tagEntries.length === 0
+        ? emptyRecord
+        : Object.fromEntries(tagEntries.sort(([a], [b]) => compareBytes(a, b))),
+      unusable_tags: orEmpty(tags.unusable),
       variables,
-      secret_requirements: secrets.requirements,
-      diagnostics
+      secret_requirements: orEmpty(secrets.requirements),
+      diagnostics: orEmpty(diagnostics)
     },
-    presetSettings: presets.map((p) => p.settings),
+    presetSettings: orEmpty(presets.map((p) => p.settings)),
     impure: evaluation.impure()
   }
 }

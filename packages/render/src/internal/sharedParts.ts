@@ -1,8 +1,9 @@
 /**
  * Parts of a render that every render of a compiled template shares: a block of constants'
- * options, validations, styling, default and first diagnostics are the same objects in each of
- * its renders (`parameter.ts`), frozen once when the block is first extracted, instead of copied
- * into every render and frozen again by every cache miss.
+ * options, validations, styling, default and first diagnostics, and its whole parameter for a
+ * value it was given before (`parameter.ts`), the root variables (`variables.ts`) and the empty
+ * lists are the same objects in each of its renders, frozen once, instead of copied into every
+ * render and frozen again by every cache miss.
  *
  * A miss still weighs the whole render (the size of its JSON serialisation: the server keeps
  * that many encoded bytes beside each cached render), so each shared part's size is remembered
@@ -58,3 +59,12 @@ export const share = <A extends object>(part: A): A => {
   sharedSizes.set(part, jsonSize(part, true))
   return part
 }
+
+/** The empty list every render shares (its empty diagnostics, presets, tags and the like). */
+export const emptyList: ReadonlyArray<never> = share([])
+
+/** The empty record every render shares (no tags). */
+export const emptyRecord: Readonly<Record<string, never>> = share({})
+
+/** A list of a render, or the shared empty list when it has nothing. */
+export const orEmpty = <A>(list: ReadonlyArray<A>): ReadonlyArray<A> => (list.length === 0 ? emptyList : list)

@@ -6,6 +6,7 @@
 import type { CompiledTemplate, TemplateEvaluation } from "@warmpool/terraform"
 import { TfNumber, Type, Value } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"
+import { orEmpty, share } from "./sharedParts.js"
 import { compareBytes, defectMessage, diagnostic, wire } from "./text.js"
 
 /** A known value as JSON (sets as arrays in their order, numbers as JS numbers); null otherwise. */
@@ -55,8 +56,24 @@ const textOf = (evaluation: TemplateEvaluation.Evaluation, expression: CompiledT
   return value._tag === "String" ? value.value : ""
 }
 
+/**
+ * Per compiled template, its variables: they read the template alone (defaults, descriptions and
+ * flags, evaluated without references), so every render gives the same ones, extracted once and
+ * shared, frozen. An extraction that was impure or exceeded a budget is not kept.
+ */
+const sharedVariables = new WeakMap<CompiledTemplate.CompiledTemplate, ReadonlyArray<RenderOutput.Variable>>()
+
 /** The root module's variables, sorted by name; a failure is contained to its variable (docs/render.md §6). */
-export const extractVariables = (evaluation: TemplateEvaluation.Evaluation): Array<RenderOutput.Variable> => {
+export const extractVariables = (evaluation: TemplateEvaluation.Evaluation): ReadonlyArray<RenderOutput.Variable> => {
+  const template = evaluation.template
+  const known = sharedVariables.get(template)
+  if (known !== undefined) return known
+  const variables = orEmpty(extractEach(evaluation))
+  if (!evaluation.impure() && evaluation.meter.exceeded === undefined) sharedVariables.set(template, share(variables))
+  return variables
+}
+
+const extractEach = (evaluation: TemplateEvaluation.Evaluation): Array<RenderOutput.Variable> => {
   const variables = [...evaluation.template.root.variables.values()].sort((a, b) => compareBytes(a.name, b.name))
   return variables.map((variable) => {
     try {
