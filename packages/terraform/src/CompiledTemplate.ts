@@ -63,6 +63,8 @@ export interface Block {
   readonly name: string
   /** `data.coder_parameter.region` or `coder_agent.main`. */
   readonly address: string
+  /** The block's position in its module's `blocks` (an evaluation keeps per-block state by it). */
+  readonly index: number
   readonly count: Expression | undefined
   readonly forEach: Expression | undefined
   /** The body without the meta-arguments (`count`, `for_each`, `depends_on`, `provider`, `lifecycle`). */
@@ -312,6 +314,7 @@ const compileModule = (
           type: source.type,
           name: source.name,
           address: source.kind === "data" ? `data.${source.type}.${source.name}` : `${source.type}.${source.name}`,
+          index: blocks.length,
           count: meta("count"),
           forEach: meta("for_each"),
           body: CompileBody.compileBody(source.body, nestedBlocksOf(source.kind, source.type), blockMeta, context)

@@ -451,11 +451,11 @@ const parameterFromFixed = (
   fixed: Fixed,
   instance: TemplateEvaluation.BlockInstance,
   regexes: RegexMemo.RegexMemo,
-  values: Readonly<Record<string, string>> | undefined
+  values: ReadonlyMap<string, string> | undefined
 ): RenderOutput.Parameter => {
   if (values === undefined) return buildFromFixed(fixed, parameterValue(instance), regexes)
   const built = fixed.built
-  const input = values[fixed.name]
+  const input = values.get(fixed.name)
   if (input === undefined) {
     return built.withoutInput ??= share(buildFromFixed(fixed, fixed.withoutInput, regexes))
   }
@@ -471,7 +471,7 @@ const fromFixed = (
   fixed: FixedPart,
   instance: TemplateEvaluation.BlockInstance,
   regexes: RegexMemo.RegexMemo,
-  values: Readonly<Record<string, string>> | undefined
+  values: ReadonlyMap<string, string> | undefined
 ): Extracted =>
   fixed._tag === "Dropped"
     ? { _tag: "Dropped", diagnostics: fixed.diagnostics.map(copyDiagnostic) }
@@ -488,7 +488,7 @@ const fromFixed = (
 export const extractParameter = (
   instance: TemplateEvaluation.BlockInstance,
   regexes: RegexMemo.RegexMemo = RegexMemo.uncached,
-  values?: Readonly<Record<string, string>>
+  values?: ReadonlyMap<string, string>
 ): Extracted => {
   const fixed = fixedPartOf(instance)
   return fixed === null ? extractEvaluated(instance, regexes) : fromFixed(fixed, instance, regexes, values)

@@ -82,6 +82,9 @@ const renderUnsafe = (
   const instances = evaluation.instances()
 
   const regexes = RegexMemo.forTemplate(template)
+  // looked up by every parameter: a plain object's lookup of a thousand different names goes
+  // through V8's megamorphic cache, which a thousand names overflow
+  const values = new Map(Object.entries(inputs.values))
   const parameterErrors: Array<RenderOutput.Diagnostic> = []
   const unsorted: Array<RenderOutput.Parameter> = []
   // Per parameter name, the block name of its first parameter; the addresses of every parameter
@@ -92,7 +95,7 @@ const renderUnsafe = (
     const blocks = instance.blocks("data", "coder_parameter")
     for (let i = 0; i < blocks.length; i++) {
       const block = blocks[i]!
-      const extracted = extractParameter(block, regexes, inputs.values)
+      const extracted = extractParameter(block, regexes, values)
       if (extracted._tag === "Dropped") {
         parameterErrors.push(...extracted.diagnostics)
         continue
