@@ -375,18 +375,26 @@ const fixedOf = (instance: TemplateEvaluation.BlockInstance): FixedPart => {
 const sharedFacts = (facts: ValueFacts): ValueFacts => ({ hcl: share(facts.hcl), state: facts.state })
 
 /**
- * Per compiled block: its fixed part, or `null` when it is not a block of constants. A render of a
- * large template then reads one small record per parameter instead of every attribute, option and
- * validation of the compiled block (spread over megabytes, so out of the processor's caches).
+ * Per compiled module, its blocks' fixed parts by the block's `index`: `null` for a block that is
+ * not a block of constants, absent until first asked. A render of a large template then reads one
+ * small record per parameter instead of every attribute, option and validation of the compiled
+ * block (spread over megabytes, so out of the processor's caches), found by position rather than
+ * in a table keyed by every block of every template in the process.
  */
-const fixedParts = new WeakMap<CompiledTemplate.Block, FixedPart | null>()
+const fixedParts = new WeakMap<CompiledTemplate.Module, Array<FixedPart | null | undefined>>()
 
 const fixedPartOf = (instance: TemplateEvaluation.BlockInstance): FixedPart | null => {
+  const module = instance.module.module
+  let parts = fixedParts.get(module)
+  if (parts === undefined) {
+    parts = new Array(module.blocks.length)
+    fixedParts.set(module, parts)
+  }
   const block = instance.block
-  let part = fixedParts.get(block)
+  let part = parts[block.index]
   if (part === undefined) {
     part = constantBlock(block) ? fixedOf(instance) : null
-    fixedParts.set(block, part)
+    parts[block.index] = part
   }
   return part
 }
