@@ -315,8 +315,13 @@ interface Built {
   withInput: RenderOutput.Parameter | undefined
 }
 
-/** Longer inputs are not remembered by a compiled template (their parameter is built each time). */
-const rememberedInput = 1024
+/**
+ * Longer inputs are not remembered (their parameter is built each time). What a compiled template
+ * keeps this way is two small parameters per block of constants (a few hundred bytes each, the
+ * shared parts not counted again): within the margin of its estimated weight (`weightOf`), which
+ * is 1.3 to 2 times the heap it keeps.
+ */
+const rememberedInput = 256
 
 type FixedPart = Fixed | { readonly _tag: "Dropped"; readonly diagnostics: ReadonlyArray<RenderOutput.Diagnostic> }
 
