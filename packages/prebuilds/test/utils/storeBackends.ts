@@ -89,6 +89,13 @@ const sqliteFile: Backend = {
 const pgClient = (url: string, schema: string | undefined, maxConnections = 10) =>
   Store.layerPgClient({ url, schema, maxConnections })
 
+/**
+ * How long dropping a test's schema waits for locks that another session holds in it. A failed
+ * test can leave a session of its own inside a transaction; without a bound, the drop (and the
+ * test run) waited for it forever. Past the bound the schema is left behind.
+ */
+const dropLockTimeout = "5s"
+
 /** A fresh schema on the server of `url`, dropped (with everything in it) when the scope closes. */
 export const pgSchema = (url: string): Effect.Effect<string, unknown, Scope.Scope> =>
   Effect.gen(function*() {
@@ -96,7 +103,13 @@ export const pgSchema = (url: string): Effect.Effect<string, unknown, Scope.Scop
     const schema = `wp_test_${randomUUID().replaceAll("-", "").slice(0, 20)}`
     yield* Effect.acquireRelease(
       admin.unsafe(`CREATE SCHEMA ${schema}`).raw,
-      () => Effect.ignore(admin.unsafe(`DROP SCHEMA ${schema} CASCADE`).raw)
+      () =>
+        Effect.ignore(admin.withTransaction(
+          Effect.zipRight(
+            admin.unsafe(`SET LOCAL lock_timeout = '${dropLockTimeout}'`).raw,
+            admin.unsafe(`DROP SCHEMA ${schema} CASCADE`).raw
+          )
+        ))
     )
     return schema
   })
