@@ -28,14 +28,23 @@ const schemaExists = (sql: SqlClient.SqlClient, schema: string) =>
     (rows) => rows[0]!.n === 1
   )
 
+/**
+ * A test schema with a table `t`, whose cleanup runs when the returned scope is closed; `admin` is
+ * a session of its own to look at the server with.
+ */
+const schemaWithTable = Effect.gen(function*() {
+  const url = pgUrl!
+  const admin = yield* session(url)
+  const scope = yield* Scope.make()
+  const schema = yield* Scope.extend(pgSchema(url), scope)
+  yield* admin.unsafe(`CREATE TABLE ${schema}.t (x int)`)
+  return { url, admin, scope, schema }
+})
+
 describePg("the test schema's cleanup", () => {
   it.scopedLive("drops the schema and everything in it when the scope closes", () =>
     Effect.gen(function*() {
-      const url = pgUrl!
-      const admin = yield* session(url)
-      const scope = yield* Scope.make()
-      const schema = yield* Scope.extend(pgSchema(url), scope)
-      yield* admin.unsafe(`CREATE TABLE ${schema}.t (x int)`)
+      const { admin, schema, scope } = yield* schemaWithTable
       expect(yield* schemaExists(admin, schema)).toBe(true)
       yield* Scope.close(scope, Exit.void)
       expect(yield* schemaExists(admin, schema)).toBe(false)
@@ -45,11 +54,7 @@ describePg("the test schema's cleanup", () => {
     "gives up after its lock timeout when another session keeps a table of the schema locked",
     () =>
       Effect.gen(function*() {
-        const url = pgUrl!
-        const admin = yield* session(url)
-        const scope = yield* Scope.make()
-        const schema = yield* Scope.extend(pgSchema(url), scope)
-        yield* admin.unsafe(`CREATE TABLE ${schema}.t (x int)`)
+        const { admin, schema, scope, url } = yield* schemaWithTable
         // what a failed test can leave: a session of its own, inside a transaction, holding a lock
         const locker = yield* session(url)
         const locked = yield* Deferred.make<void>()

@@ -116,9 +116,8 @@ export const weigh = (rendered: Rendered): number =>
 /**
  * Freeze a fresh render deeply and weigh it, in one walk (the weight is remembered for
  * {@link weigh}): what every miss does to its render before keeping it. A render is made of plain
- * objects and arrays only; the parts it shares with the template's other renders (a block of
- * constants' options, validations, styling, default) are frozen already and counted by their
- * remembered size, not walked.
+ * objects and arrays only; the parts it shares with the template's other renders (see
+ * `internal/sharedParts.ts`) are frozen already and counted by their remembered size, not walked.
  *
  * @since 0.1.0
  * @category utils
