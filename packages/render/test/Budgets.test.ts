@@ -345,3 +345,18 @@ describe("the default budgets", () => {
       }))
   }
 })
+
+describe("a root variable's default over a budget", () => {
+  it.effect("stops every render of the template, not only the first (variables over budget are not kept)", () =>
+    Effect.gen(function*() {
+      const template = yield* compileWith(
+        { "main.tf": `variable "v" {\n  default = range(1000)\n}\n` + parameter(`"a"`) },
+        Budgets.make({ maxCollectionElements: 100 }, generous)
+      )
+      for (let i = 0; i < 2; i++) {
+        const output = renderTemplate(template, inputsOf()).output
+        expect(limitErrors(output)).toHaveLength(1)
+        expect(output.parameters).toEqual([])
+      }
+    }))
+})
