@@ -70,28 +70,60 @@ export const valuesDigest = (values: Readonly<Record<string, string>>): string =
   return hash.digest("hex")
 }
 
-/** Per owner-reads value: the fields it reads, each with the start of its canonical pair (`["name",`). */
-const readPrefixes = new WeakMap<
-  CompiledTemplate.OwnerReads,
-  ReadonlyArray<readonly [keyof Owner.WorkspaceOwner, string]>
->()
+/** A field of an owner digested: a string as it is, anything else (groups, roles) as JSON. */
+type Remembered = string | { readonly json: string }
 
-const prefixesOf = (reads: CompiledTemplate.OwnerReads) => {
-  let prefixes = readPrefixes.get(reads)
-  if (prefixes === undefined) {
-    const fields = reads._tag === "Fields" ? Owner.fields.filter((field) => reads.fields.has(field)) : Owner.fields
-    prefixes = fields.map((field) => [field, `[${JSON.stringify(field)},`] as const)
-    readPrefixes.set(reads, prefixes)
-  }
-  return prefixes
-}
+const remember = (value: unknown): Remembered => typeof value === "string" ? value : { json: JSON.stringify(value) }
+
+const matches = (value: unknown, remembered: Remembered | undefined): boolean =>
+  typeof value === "string"
+    ? value === remembered
+    : typeof remembered === "object" && JSON.stringify(value) === remembered.json
 
 /**
- * The last owner text hashed and its digest: the renders of a reconcile cycle are for one owner,
- * so the hash is computed once, and the text compared (a changed owner hashes again).
+ * How owners are digested for one set of fields read: each field with the start of its canonical
+ * pair (`["name",`), and the last owner digested, field by field, with its digest. The renders
+ * of a reconcile cycle are for one owner, so its text is built and hashed once per set of fields,
+ * and the next owners' fields are compared to it (a changed owner, or one changed in place, is
+ * digested again).
  */
-let lastOwnerText = ""
-let lastOwnerDigest = ""
+interface Reading {
+  readonly prefixes: ReadonlyArray<readonly [keyof Owner.WorkspaceOwner, string]>
+  last: ReadonlyArray<Remembered> | undefined
+  digest: string
+}
+
+const readings = new WeakMap<CompiledTemplate.OwnerReads, Reading>()
+/** One reading per set of fields (at most one per subset of `Owner.fields`), shared by templates. */
+const readingsByFields = new Map<string, Reading>()
+
+const readingOf = (reads: CompiledTemplate.OwnerReads): Reading => {
+  let reading = readings.get(reads)
+  if (reading === undefined) {
+    const fields = reads._tag === "Fields" ? Owner.fields.filter((field) => reads.fields.has(field)) : Owner.fields
+    const id = fields.join(",")
+    reading = readingsByFields.get(id)
+    if (reading === undefined) {
+      reading = {
+        prefixes: fields.map((field) => [field, `[${JSON.stringify(field)},`] as const),
+        last: undefined,
+        digest: ""
+      }
+      readingsByFields.set(id, reading)
+    }
+    readings.set(reads, reading)
+  }
+  return reading
+}
+
+const sameAsLast = (reading: Reading, owner: Owner.WorkspaceOwner): boolean => {
+  const { last, prefixes } = reading
+  if (last === undefined) return false
+  for (let i = 0; i < prefixes.length; i++) {
+    if (!matches(owner[prefixes[i]![0]], last[i])) return false
+  }
+  return true
+}
 
 /**
  * The owner digest for a compiled template: a constant when the template never reads
@@ -103,18 +135,18 @@ let lastOwnerDigest = ""
  */
 export const ownerDigest = (reads: CompiledTemplate.OwnerReads, owner: Owner.WorkspaceOwner): string => {
   if (reads._tag === "None") return "-"
-  const prefixes = prefixesOf(reads)
+  const reading = readingOf(reads)
+  if (sameAsLast(reading, owner)) return reading.digest
+  const { prefixes } = reading
   let text = "["
   for (let i = 0; i < prefixes.length; i++) {
     const [field, prefix] = prefixes[i]!
     text += `${i === 0 ? "" : ","}${prefix}${JSON.stringify(owner[field]) ?? "null"}]`
   }
   text += "]"
-  if (text !== lastOwnerText) {
-    lastOwnerDigest = sha256(text)
-    lastOwnerText = text
-  }
-  return lastOwnerDigest
+  reading.digest = sha256(text)
+  reading.last = prefixes.map(([field]) => remember(owner[field]))
+  return reading.digest
 }
 
 /**

@@ -158,7 +158,10 @@ export interface CompiledTemplate {
   readonly root: Module
   /** Values from `*.tfvars` / `*.tfvars.json` files, compiled (evaluated in an empty scope). */
   readonly tfvars: ReadonlyMap<string, Expression>
-  /** Load and compile diagnostics (parse errors, override warnings, ...). */
+  /**
+   * Load and compile diagnostics (parse errors, override warnings, ...), each frozen: the same
+   * objects in every render of the template.
+   */
   readonly diagnostics: ReadonlyArray<Diagnostic.Diagnostic>
   /** A diagnostic that stops every render (`Failed to load tfvars from files`). */
   readonly fatal: Diagnostic.Diagnostic | undefined
@@ -426,7 +429,7 @@ export const fromLoaded = (loaded: Loader.LoadedTemplate, budgets?: Budgets.Budg
     files: loaded.files,
     root,
     tfvars,
-    diagnostics,
+    diagnostics: diagnostics.map((d) => Object.freeze(d)),
     fatal: loaded.fatal,
     ownerReads: ownerReadsOf(root),
     budgets: budgets ?? loaded.budgets ?? Budgets.defaults,

@@ -557,6 +557,35 @@ const blocksOfType = (
 
 const single: Repeat = { _tag: "Single", repetition: noRepetition }
 
+/**
+ * The warnings `diagnostics()` reports (a module not loaded, a count not expanded), per compiled
+ * module, by what they are about: made once and frozen, so every evaluation of the template
+ * reports the same objects and a render can convert them once (`@warmpool/render` shares what it
+ * builds from frozen diagnostics). At most `structuralLimit` per module: an address made of
+ * `for_each` keys can take as many values as the input, so past that, warnings are made anew.
+ */
+const structuralWarnings = new WeakMap<CompiledTemplate.Module, Map<string, Diagnostic.Diagnostic>>()
+const structuralLimit = 256
+
+const structuralWarning = (
+  module: CompiledTemplate.Module,
+  key: string,
+  make: () => Diagnostic.Diagnostic
+): Diagnostic.Diagnostic => {
+  let warnings = structuralWarnings.get(module)
+  if (warnings === undefined) {
+    warnings = new Map()
+    structuralWarnings.set(module, warnings)
+  }
+  let warning = warnings.get(key)
+  if (warning === undefined) {
+    warning = make()
+    if (warnings.size >= structuralLimit) return warning
+    warnings.set(key, Object.freeze(warning))
+  }
+  return warning
+}
+
 class ModuleInstanceImpl implements ModuleInstance {
   readonly prefix: string
   private readonly variables = new Map<string, Support.Converted>()
@@ -1089,11 +1118,12 @@ class EvaluationImpl implements Evaluation {
         if (seenCalls.has(key)) continue
         seenCalls.add(key)
         out.push(
-          Diagnostic.warning(
-            "Module not loaded. Did you run `terraform init`?",
-            `Module 'module "${call.name}"' in file "${call.source.file}" cannot be resolved. This module will be ignored.`,
-            { code: "module_not_loaded", address: `${instance.prefix}module.${call.name}` }
-          )
+          structuralWarning(instance.module, `call\u0000${instance.prefix}\u0000${call.name}`, () =>
+            Diagnostic.warning(
+              "Module not loaded. Did you run `terraform init`?",
+              `Module 'module "${call.name}"' in file "${call.source.file}" cannot be resolved. This module will be ignored.`,
+              { code: "module_not_loaded", address: `${instance.prefix}module.${call.name}` }
+            ))
         )
       }
       for (const block of instance.module.blocks) {
@@ -1101,10 +1131,15 @@ class EvaluationImpl implements Evaluation {
         const expansion = instance.expansion(block)
         if (expansion.instances.length === 1 && expansion.instances[0]!.unexpanded) {
           out.push(
-            Diagnostic.warning(
-              `Unexpanded count argument on block "${instance.prefix}${block.address}"`,
-              "The count argument is not expanded. This may lead to unexpected behavior. The default behavior is to assume count is 1.",
-              { address: instance.prefix + block.address }
+            structuralWarning(
+              instance.module,
+              `count\u0000${instance.prefix}\u0000${block.index}`,
+              () =>
+                Diagnostic.warning(
+                  `Unexpanded count argument on block "${instance.prefix}${block.address}"`,
+                  "The count argument is not expanded. This may lead to unexpected behavior. The default behavior is to assume count is 1.",
+                  { address: instance.prefix + block.address }
+                )
             )
           )
         }

@@ -4,9 +4,10 @@
  *
  * @internal
  */
-import type { CompiledTemplate, ExpressionEvaluator, TemplateEvaluation } from "@warmpool/terraform"
+import type { ExpressionEvaluator, TemplateEvaluation } from "@warmpool/terraform"
 import { TfNumber } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
+import { perConstantBlock } from "./constantBlocks.js"
 import { formTypeOf } from "./formType.js"
 import { validateParameter } from "./parameterValidation.js"
 import * as RegexMemo from "./regexMemo.js"
@@ -325,23 +326,6 @@ const rememberedInput = 256
 
 type FixedPart = Fixed | { readonly _tag: "Dropped"; readonly diagnostics: ReadonlyArray<RenderOutput.Diagnostic> }
 
-const constantBody = (body: CompiledTemplate.Body): boolean => {
-  if (body.dynamics.length > 0) return false
-  for (const expression of body.attributes.values()) {
-    if (expression.constant === undefined || expression.constantResult === undefined) return false
-  }
-  for (const bodies of body.blocks.values()) for (const nested of bodies) if (!constantBody(nested)) return false
-  return true
-}
-
-/**
- * A block without `count` / `for_each` / `dynamic` whose every attribute (nested blocks' too) is a
- * constant: its attributes give the same results in every evaluation, so does its extraction up
- * to the value.
- */
-const constantBlock = (block: CompiledTemplate.Block): boolean =>
-  block.count === undefined && block.forEach === undefined && constantBody(block.body)
-
 const fixedOf = (instance: TemplateEvaluation.BlockInstance): FixedPart => {
   const checked = head(instance)
   if (checked._tag === "Dropped") return checked
@@ -380,29 +364,11 @@ const fixedOf = (instance: TemplateEvaluation.BlockInstance): FixedPart => {
 const sharedFacts = (facts: ValueFacts): ValueFacts => ({ hcl: share(facts.hcl), state: facts.state })
 
 /**
- * Per compiled module, its blocks' fixed parts by the block's `index`: `null` for a block that is
- * not a block of constants, absent until first asked. A render of a large template then reads one
+ * The fixed part of a block of constants, by position: a render of a large template reads one
  * small record per parameter instead of every attribute, option and validation of the compiled
- * block (spread over megabytes, so out of the processor's caches), found by position rather than
- * in a table keyed by every block of every template in the process.
+ * block (spread over megabytes, so out of the processor's caches).
  */
-const fixedParts = new WeakMap<CompiledTemplate.Module, Array<FixedPart | null | undefined>>()
-
-const fixedPartOf = (instance: TemplateEvaluation.BlockInstance): FixedPart | null => {
-  const module = instance.module.module
-  let parts = fixedParts.get(module)
-  if (parts === undefined) {
-    parts = new Array(module.blocks.length)
-    fixedParts.set(module, parts)
-  }
-  const block = instance.block
-  let part = parts[block.index]
-  if (part === undefined) {
-    part = constantBlock(block) ? fixedOf(instance) : null
-    parts[block.index] = part
-  }
-  return part
-}
+const fixedPartOf = perConstantBlock(fixedOf)
 
 // What renders share (a block of constants' options, validations, styling, default, step-1
 // diagnostics, value without an input, and its parameters built per value) is frozen once

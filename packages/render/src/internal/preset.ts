@@ -7,6 +7,8 @@
 import type { ExpressionEvaluator, TemplateEvaluation, Value } from "@warmpool/terraform"
 import { TfNumber } from "@warmpool/terraform"
 import type * as RenderOutput from "../RenderOutput.js"
+import { perConstantBlock } from "./constantBlocks.js"
+import { orEmpty, share } from "./sharedParts.js"
 import { defectMessage, diagnostic, primitiveText, typeName } from "./text.js"
 
 /** A preset's prebuild settings (not part of the wire format). */
@@ -70,7 +72,7 @@ const settingsOf = (instance: TemplateEvaluation.BlockInstance): PrebuildSetting
   return {
     ttlSeconds: ttl === undefined || ttl <= 0 ? null : ttl,
     timezone: timezoneValue?._tag === "String" ? timezoneValue.value : "",
-    schedules
+    schedules: orEmpty(schedules)
   }
 }
 
@@ -106,7 +108,7 @@ export const extractPreset = (instance: TemplateEvaluation.BlockInstance): Extra
       parameters: parametersOf(known(instance.attribute("parameters"))),
       default: defaultOf(known(instance.attribute("default"))),
       prebuilds,
-      diagnostics
+      diagnostics: orEmpty(diagnostics)
     },
     settings: settingsOf(instance)
   }
@@ -138,6 +140,16 @@ export const extractPresetContained = (instance: TemplateEvaluation.BlockInstanc
     }
   }
 }
+
+/** A preset block of constants' extraction, made once per compiled template and shared by its renders. */
+const sharedPresetOf = perConstantBlock((instance): ExtractedPreset => {
+  const extracted = extractPresetContained(instance)
+  return { preset: share(extracted.preset), settings: share(extracted.settings) }
+})
+
+/** `extractPresetContained`, shared between renders for a block of constants. */
+export const extractPresetShared = (instance: TemplateEvaluation.BlockInstance): ExtractedPreset =>
+  sharedPresetOf(instance) ?? extractPresetContained(instance)
 
 /** Apply the default rule: the first default wins, every later one gets an error. */
 export const applyDefaultRule = (presets: ReadonlyArray<ExtractedPreset>): Array<ExtractedPreset> => {

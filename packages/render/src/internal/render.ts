@@ -4,15 +4,15 @@
  *
  * @internal
  */
-import type { CompiledTemplate, Owner } from "@warmpool/terraform"
+import type { CompiledTemplate, Diagnostic as TfDiagnostic, Owner } from "@warmpool/terraform"
 import { Budgets, Plan, TemplateEvaluation } from "@warmpool/terraform"
 import * as RenderOutput from "../RenderOutput.js"
 import { extractParameter } from "./parameter.js"
 import { sortParameters } from "./parameterOrder.js"
-import { applyDefaultRule, type ExtractedPreset, extractPresetContained, type PrebuildSettings } from "./preset.js"
+import { applyDefaultRule, type ExtractedPreset, extractPresetShared, type PrebuildSettings } from "./preset.js"
 import * as RegexMemo from "./regexMemo.js"
 import { extractSecrets } from "./secret.js"
-import { emptyList, emptyRecord, orEmpty } from "./sharedParts.js"
+import { emptyList, emptyRecord, orEmpty, share } from "./sharedParts.js"
 import { extractTags } from "./tags.js"
 import { compareBytes, defectMessage, diagnostic, wire } from "./text.js"
 import { extractVariables } from "./variables.js"
@@ -55,6 +55,23 @@ export interface Rendered {
 export interface RenderOptions {
   readonly full: boolean
   readonly presets?: boolean | undefined
+}
+
+/**
+ * Frozen diagnostics (a compiled template's own, and an evaluation's warnings about modules not
+ * loaded and counts not expanded) are the same objects in every render of a template: each is
+ * converted once, and its wire form shared between renders.
+ */
+const wiredOnce = new WeakMap<TfDiagnostic.Diagnostic, RenderOutput.Diagnostic>()
+
+const wireShared = (d: TfDiagnostic.Diagnostic): RenderOutput.Diagnostic => {
+  if (!Object.isFrozen(d)) return wire(d)
+  let wired = wiredOnce.get(d)
+  if (wired === undefined) {
+    wired = share(wire(d))
+    wiredOnce.set(d, wired)
+  }
+  return wired
 }
 
 const stopped = (diagnostics: ReadonlyArray<RenderOutput.Diagnostic>): Rendered => ({
@@ -127,7 +144,7 @@ const renderUnsafe = (
   const extractedPresets: Array<ExtractedPreset> = []
   for (const instance of options.presets === false ? [] : instances) {
     for (const block of instance.blocks("data", "coder_workspace_preset")) {
-      extractedPresets.push(extractPresetContained(block))
+      extractedPresets.push(extractPresetShared(block))
     }
   }
   const presets = applyDefaultRule(extractedPresets)
@@ -140,8 +157,8 @@ const renderUnsafe = (
   // a budget exceeded while extracting (and caught by an evaluation) still stops the render
   if (evaluation.meter.exceeded !== undefined) return stopped([wire(evaluation.meter.exceeded.diagnostic)])
   const diagnostics = [
-    ...evaluation.diagnostics().map(wire),
-    ...template.diagnostics.map(wire),
+    ...evaluation.diagnostics().map(wireShared),
+    ...template.diagnostics.map(wireShared),
     ...parameterErrors,
     ...tags.diagnostics,
     ...secrets.diagnostics
