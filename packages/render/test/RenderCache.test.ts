@@ -140,6 +140,36 @@ describe("RenderKey", () => {
     changing.groups = ["a", "b"]
     expect(RenderKey.ownerDigest(reads, changing)).toBe(expected(read, changing))
   })
+  it("owner digest: an owner whose lists change in place, and templates that read other fields in turn", () => {
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex")
+    const expected = (fields: ReadonlyArray<keyof Owner.WorkspaceOwner>, owner: Owner.WorkspaceOwner) =>
+      sha(JSON.stringify(fields.map((field) => [field, owner[field]])))
+    const owner = {
+      ...alice,
+      groups: ["users"],
+      rbac_roles: [{ name: "member", org_id: "o1" }]
+    }
+    const lists: CompiledTemplate.OwnerReads = { _tag: "Fields", fields: new Set(["groups", "rbac_roles"]) }
+    const sameLists: CompiledTemplate.OwnerReads = { _tag: "Fields", fields: new Set(["rbac_roles", "groups"]) }
+    const name: CompiledTemplate.OwnerReads = { _tag: "Fields", fields: new Set(["name"]) }
+    const check = () => {
+      expect(RenderKey.ownerDigest(lists, owner)).toBe(expected(["groups", "rbac_roles"], owner))
+      expect(RenderKey.ownerDigest(name, owner)).toBe(expected(["name"], owner))
+      expect(RenderKey.ownerDigest(sameLists, owner)).toBe(expected(["groups", "rbac_roles"], owner))
+    }
+    check()
+    owner.groups.push("admins")
+    check()
+    owner.rbac_roles[0] = { name: "owner", org_id: "o1" }
+    check()
+    ;(owner.rbac_roles[0] as { org_id: string }).org_id = "o2"
+    check()
+    owner.name = "renamed"
+    check()
+    expect(RenderKey.ownerDigest(lists, { ...owner, groups: ["users", "admins"] })).toBe(
+      RenderKey.ownerDigest(lists, owner)
+    )
+  })
 })
 
 describe("Renderer.renderCached (live caches)", () => {

@@ -11,7 +11,7 @@ import { perConstantBlock } from "./constantBlocks.js"
 import { formTypeOf } from "./formType.js"
 import { validateParameter } from "./parameterValidation.js"
 import * as RegexMemo from "./regexMemo.js"
-import { share } from "./sharedParts.js"
+import { emptyRecord, orEmpty, share } from "./sharedParts.js"
 import { diagnostic, hclString, isTrue, primitiveText, textOr, typeName } from "./text.js"
 
 const parameterTypes: ReadonlyArray<RenderOutput.ParameterType> = RenderOutput.ParameterType.literals
@@ -93,21 +93,21 @@ const extractValidations = (instance: TemplateEvaluation.BlockInstance): Array<R
 
 const extractStyling = (result: ExpressionEvaluator.Result | undefined): RenderOutput.ParameterStyling => {
   const text = result === undefined ? undefined : primitiveText(result.value)
-  if (text === undefined) return {}
+  if (text === undefined) return emptyRecord
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch {
-    return {}
+    return emptyRecord
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {}
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return emptyRecord
   const raw = parsed as Record<string, unknown>
   const styling: { placeholder?: string; disabled?: boolean; label?: string; mask_input?: boolean } = {}
   if (typeof raw["placeholder"] === "string") styling.placeholder = raw["placeholder"]
   if (typeof raw["disabled"] === "boolean") styling.disabled = raw["disabled"]
   if (typeof raw["label"] === "string") styling.label = raw["label"]
   if (typeof raw["mask_input"] === "boolean") styling.mask_input = raw["mask_input"]
-  return styling
+  return Object.keys(styling).length === 0 ? emptyRecord : styling
 }
 
 type ValueState = "absent" | "null" | "unknown" | "invalid" | "valid"
@@ -252,13 +252,13 @@ const extractEvaluated = (
     mutable: isTrue(instance.attribute("mutable")),
     default_value: defaultValue,
     icon: textOr(instance.attribute("icon")),
-    options,
-    validations,
+    options: orEmpty(options),
+    validations: orEmpty(validations),
     required,
     order: orderOf(instance.attribute("order")),
     ephemeral: isTrue(instance.attribute("ephemeral")),
     value: value.hcl,
-    diagnostics: validateParameter({
+    diagnostics: orEmpty(validateParameter({
       step1,
       type,
       formType,
@@ -269,7 +269,7 @@ const extractEvaluated = (
       valueState: value.state,
       invalidOptions,
       required
-    }, regexes)
+    }, regexes))
   }
   return { _tag: "Parameter", parameter, address: addressOf(instance) }
 }
