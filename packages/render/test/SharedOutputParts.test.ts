@@ -136,6 +136,26 @@ describe("renders of one compiled template share", () => {
     }))
 })
 
+describe("a shared part", () => {
+  it.effect("looks like a plain value: keys, JSON, structuredClone and strict equality see no trace of its size", () =>
+    Effect.gen(function*() {
+      const template = yield* compile(files)
+      renderCompiled(template)
+      const output = renderCompiled(template).output
+      const fixed = byName(output.presets, "fixed")
+      const diagnostic = output.diagnostics[0]!
+      for (const part of [fixed, fixed.parameters, diagnostic, diagnostic.extra]) {
+        expect(Object.isFrozen(part)).toBe(true)
+        expect(Object.keys(part)).toEqual(Object.keys(JSON.parse(JSON.stringify(part))))
+        expect(part).toStrictEqual(JSON.parse(JSON.stringify(part)))
+        expect(structuredClone(part)).toStrictEqual(part)
+      }
+      expect(JSON.stringify(fixed)).toBe(
+        `{"name":"fixed","parameters":{"size":"3"},"default":false,"prebuilds":{"instances":2},"diagnostics":[]}`
+      )
+    }))
+})
+
 /** JSON text without characters JSON escapes (their escapes are not counted, by design). */
 const plainText = FastCheck.string({ unit: FastCheck.constantFrom(..."azAZ09 -_.:/{}[],é") })
 

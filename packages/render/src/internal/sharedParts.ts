@@ -13,8 +13,16 @@
  * @internal
  */
 
-/** The JSON size of every shared part, remembered when it was shared. */
-const sharedSizes = new WeakMap<object, number>()
+/**
+ * The JSON size of a shared part, kept on the part itself under this symbol, not enumerable: one
+ * property read finds it (a table keyed by the parts cost a lookup per part, as much as walking a
+ * small one), and JSON, `structuredClone`, `Object.keys` and equality in tests never see it.
+ */
+const sharedSize: unique symbol = Symbol("warmpool/render/sharedSize")
+
+interface Sized {
+  readonly [sharedSize]?: number
+}
 
 /**
  * The size of a value's JSON serialisation, counted without building it: strings count their
@@ -28,10 +36,8 @@ export const jsonSize = (value: unknown, freeze: boolean): number => {
   if (typeof value === "string") return value.length + 2
   if (typeof value === "object") {
     if (value === null) return 4
-    if (Object.isFrozen(value)) {
-      const shared = sharedSizes.get(value)
-      if (shared !== undefined) return shared
-    }
+    const shared = (value as Sized)[sharedSize]
+    if (shared !== undefined) return shared
     // brackets, and a comma after each element but the last; strings, most of a render's values,
     // are counted here rather than in a call each
     let size = 1
@@ -64,10 +70,17 @@ export const deepFreeze = <A>(value: A): A => {
   return value
 }
 
-/** Make a part of a render shareable between renders: frozen deeply, its JSON size remembered. */
+/**
+ * Make a part of a render shareable between renders: frozen deeply, its JSON size remembered (an
+ * object frozen already, which cannot take the size, is shared too, and walked when weighed).
+ */
 export const share = <A extends object>(part: A): A => {
-  sharedSizes.set(part, jsonSize(part, true))
-  return part
+  if ((part as Sized)[sharedSize] !== undefined || Object.isFrozen(part)) return part
+  const size = jsonSize(part, false)
+  const record = part as Record<string, unknown>
+  for (const key in record) jsonSize(record[key], true)
+  Object.defineProperty(part, sharedSize, { value: size })
+  return Object.freeze(part)
 }
 
 /** The empty list every render shares (its empty diagnostics, presets, tags and the like). */
