@@ -558,32 +558,59 @@ const blocksOfType = (
 const single: Repeat = { _tag: "Single", repetition: noRepetition }
 
 /**
- * The warnings `diagnostics()` reports (a module not loaded, a count not expanded), per compiled
- * module, by what they are about: made once and frozen, so every evaluation of the template
- * reports the same objects and a render can convert them once (`@warmpool/render` shares what it
- * builds from frozen diagnostics). At most `structuralLimit` per module: an address made of
- * `for_each` keys can take as many values as the input, so past that, warnings are made anew.
+ * Where a compiled module can warn (`diagnostics()`): its calls of modules that are not loaded
+ * (each with the text that tells calls of one module apart), and its `coder_` blocks with a
+ * `count`. Found once per compiled module.
+ *
+ * The warnings themselves are made once per module instance address and frozen, so every
+ * evaluation of the template reports the same objects and a render can convert them once
+ * (`@warmpool/render` shares what it builds from frozen diagnostics). For at most
+ * `structuralLimit` addresses per module: an address made of `for_each` keys can take as many
+ * values as the input, so past that, warnings are made anew.
  */
-const structuralWarnings = new WeakMap<CompiledTemplate.Module, Map<string, Diagnostic.Diagnostic>>()
+interface WarningSites {
+  readonly unloaded: ReadonlyArray<CompiledTemplate.ModuleCall>
+  readonly unloadedKeys: ReadonlyArray<string>
+  readonly counted: ReadonlyArray<CompiledTemplate.Block>
+  /** Per instance address, the warnings made so far, by site (unloaded calls, then counted blocks). */
+  readonly made: Map<string, Array<Diagnostic.Diagnostic | undefined>>
+}
+
+const warningSites = new WeakMap<CompiledTemplate.Module, WarningSites>()
 const structuralLimit = 256
 
-const structuralWarning = (
-  module: CompiledTemplate.Module,
-  key: string,
+const sitesOf = (module: CompiledTemplate.Module): WarningSites => {
+  let sites = warningSites.get(module)
+  if (sites === undefined) {
+    const unloaded = module.calls.filter((call) => call.module === undefined)
+    sites = {
+      unloaded,
+      unloadedKeys: unloaded.map((call) => `${module.dir}\u0000${call.name}`),
+      counted: module.blocks.filter((block) => block.count !== undefined && block.type.startsWith("coder_")),
+      made: new Map()
+    }
+    warningSites.set(module, sites)
+  }
+  return sites
+}
+
+/** The warnings made for an address so far (`undefined` past the bound: nothing is kept). */
+const madeFor = (sites: WarningSites, prefix: string): Array<Diagnostic.Diagnostic | undefined> | undefined => {
+  let made = sites.made.get(prefix)
+  if (made === undefined && sites.made.size < structuralLimit) {
+    made = []
+    sites.made.set(prefix, made)
+  }
+  return made
+}
+
+const kept = (
+  made: Array<Diagnostic.Diagnostic | undefined> | undefined,
+  site: number,
   make: () => Diagnostic.Diagnostic
 ): Diagnostic.Diagnostic => {
-  let warnings = structuralWarnings.get(module)
-  if (warnings === undefined) {
-    warnings = new Map()
-    structuralWarnings.set(module, warnings)
-  }
-  let warning = warnings.get(key)
-  if (warning === undefined) {
-    warning = make()
-    if (warnings.size >= structuralLimit) return warning
-    warnings.set(key, Object.freeze(warning))
-  }
-  return warning
+  if (made === undefined) return make()
+  return made[site] ??= Object.freeze(make())
 }
 
 class ModuleInstanceImpl implements ModuleInstance {
@@ -1110,40 +1137,32 @@ class EvaluationImpl implements Evaluation {
     const out: Array<Diagnostic.Diagnostic> = []
     const seenCalls = new Set<string>()
     for (const instance of this.instances() as ReadonlyArray<ModuleInstanceImpl>) {
-      for (const call of instance.module.calls) {
-        if (call.module !== undefined) continue
-        const expansion = instance.callExpansion(call)
-        if (expansion.keys.length === 0) continue
-        const key = `${instance.module.dir}\u0000${call.name}`
-        if (seenCalls.has(key)) continue
+      const sites = sitesOf(instance.module)
+      if (sites.unloaded.length === 0 && sites.counted.length === 0) continue
+      const { prefix } = instance
+      const made = madeFor(sites, prefix)
+      sites.unloaded.forEach((call, site) => {
+        if (instance.callExpansion(call).keys.length === 0) return
+        const key = sites.unloadedKeys[site]!
+        if (seenCalls.has(key)) return
         seenCalls.add(key)
-        out.push(
-          structuralWarning(instance.module, `call\u0000${instance.prefix}\u0000${call.name}`, () =>
-            Diagnostic.warning(
-              "Module not loaded. Did you run `terraform init`?",
-              `Module 'module "${call.name}"' in file "${call.source.file}" cannot be resolved. This module will be ignored.`,
-              { code: "module_not_loaded", address: `${instance.prefix}module.${call.name}` }
-            ))
-        )
-      }
-      for (const block of instance.module.blocks) {
-        if (block.count === undefined || !block.type.startsWith("coder_")) continue
+        out.push(kept(made, site, () =>
+          Diagnostic.warning(
+            "Module not loaded. Did you run `terraform init`?",
+            `Module 'module "${call.name}"' in file "${call.source.file}" cannot be resolved. This module will be ignored.`,
+            { code: "module_not_loaded", address: `${prefix}module.${call.name}` }
+          )))
+      })
+      sites.counted.forEach((block, i) => {
         const expansion = instance.expansion(block)
-        if (expansion.instances.length === 1 && expansion.instances[0]!.unexpanded) {
-          out.push(
-            structuralWarning(
-              instance.module,
-              `count\u0000${instance.prefix}\u0000${block.index}`,
-              () =>
-                Diagnostic.warning(
-                  `Unexpanded count argument on block "${instance.prefix}${block.address}"`,
-                  "The count argument is not expanded. This may lead to unexpected behavior. The default behavior is to assume count is 1.",
-                  { address: instance.prefix + block.address }
-                )
-            )
-          )
-        }
-      }
+        if (expansion.instances.length !== 1 || !expansion.instances[0]!.unexpanded) return
+        out.push(kept(made, sites.unloaded.length + i, () =>
+          Diagnostic.warning(
+            `Unexpanded count argument on block "${prefix}${block.address}"`,
+            "The count argument is not expanded. This may lead to unexpected behavior. The default behavior is to assume count is 1.",
+            { address: prefix + block.address }
+          )))
+      })
     }
     return out
   }
