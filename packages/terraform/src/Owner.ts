@@ -76,13 +76,25 @@ export const fields: ReadonlyArray<keyof WorkspaceOwner> = [
 
 const roleType = T.object([["name", T.string], ["org_id", T.string]])
 
+const sameStrings = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean =>
+  a.length === b.length && a.every((item, i) => item === b[i])
+
+const sameRoles = (a: ReadonlyArray<typeof RbacRole.Type>, b: ReadonlyArray<typeof RbacRole.Type>): boolean =>
+  a.length === b.length && a.every((role, i) => role.name === b[i]!.name && role.org_id === b[i]!.org_id)
+
+const sameOwner = (a: WorkspaceOwner, b: WorkspaceOwner): boolean =>
+  a.id === b.id && a.name === b.name && a.full_name === b.full_name && a.email === b.email &&
+  a.ssh_public_key === b.ssh_public_key && a.login_type === b.login_type && sameStrings(a.groups, b.groups) &&
+  sameRoles(a.rbac_roles, b.rbac_roles)
+
 /**
- * The owner as a Terraform object value.
- *
- * @since 0.1.0
- * @category utils
+ * The last owner converted (a copy, so an owner changed in place converts again) and its value:
+ * the renders of a reconcile cycle are for one owner, and values are immutable.
  */
-export const toValue = (owner: WorkspaceOwner): V.Value =>
+let lastOwner: WorkspaceOwner | undefined
+let lastValue: V.Value | undefined
+
+const convert = (owner: WorkspaceOwner): V.Value =>
   V.object([
     ["id", V.string(owner.id)],
     ["name", V.string(owner.name)],
@@ -99,3 +111,20 @@ export const toValue = (owner: WorkspaceOwner): V.Value =>
       )
     ]
   ])
+
+/**
+ * The owner as a Terraform object value.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const toValue = (owner: WorkspaceOwner): V.Value => {
+  if (lastValue !== undefined && lastOwner !== undefined && sameOwner(owner, lastOwner)) return lastValue
+  lastValue = convert(owner)
+  lastOwner = {
+    ...owner,
+    groups: [...owner.groups],
+    rbac_roles: owner.rbac_roles.map((role) => ({ name: role.name, org_id: role.org_id }))
+  }
+  return lastValue
+}

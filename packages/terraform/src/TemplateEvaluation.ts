@@ -1095,7 +1095,7 @@ const invalidReference = (root: string, range: Diagnostic.Range): Diagnostic.Dia
 
 class EvaluationImpl implements Evaluation {
   readonly root: ModuleInstanceImpl
-  readonly ownerValue: V.Value
+  private ownerValueMemo: V.Value | undefined
   readonly empty: Evaluator.Scope
   private impureSeen = false
   private instanceList: ReadonlyArray<ModuleInstanceImpl> | undefined
@@ -1104,7 +1104,6 @@ class EvaluationImpl implements Evaluation {
 
   constructor(readonly template: CompiledTemplate.CompiledTemplate, readonly input: Input) {
     this.meter = new Budgets.Meter(input.budgets ?? template.budgets ?? Budgets.defaults)
-    this.ownerValue = Owner.toValue(input.owner)
     this.empty = emptyScope(template.files, this.meter, input.now)
     this.root = new ModuleInstanceImpl(this, template.root, "", undefined)
     this.planIndex = input.plan === undefined ? undefined : Support.indexPlan(input.plan)
@@ -1131,6 +1130,11 @@ class EvaluationImpl implements Evaluation {
     visit(this.root, 0)
     this.instanceList = out
     return out
+  }
+
+  /** The owner as a Terraform value, made when a template first reads it. */
+  get ownerValue(): V.Value {
+    return this.ownerValueMemo ??= Owner.toValue(this.input.owner)
   }
 
   diagnostics(): ReadonlyArray<Diagnostic.Diagnostic> {
