@@ -1,9 +1,10 @@
 /**
  * Parts of a render that every render of a compiled template shares: a block of constants'
  * options, validations, styling, default and first diagnostics, and its whole parameter for a
- * value it was given before (`parameter.ts`), the root variables (`variables.ts`) and the empty
- * lists are the same objects in each of its renders, frozen once, instead of copied into every
- * render and frozen again by every cache miss.
+ * value it was given before (`parameter.ts`), a preset block of constants (`preset.ts`), the
+ * template's diagnostics and the evaluation's warnings (`render.ts`), the root variables
+ * (`variables.ts`) and the empty lists and styling are the same objects in each of its renders,
+ * frozen once, instead of copied into every render and frozen again by every cache miss.
  *
  * A miss still weighs the whole render (the size of its JSON serialisation: the server keeps
  * that many encoded bytes beside each cached render), so each shared part's size is remembered
