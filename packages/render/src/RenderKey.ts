@@ -70,26 +70,15 @@ export const valuesDigest = (values: Readonly<Record<string, string>>): string =
   return hash.digest("hex")
 }
 
-/** A field of an owner digested: a string as it is, anything else (groups, roles) as JSON. */
-type Remembered = string | { readonly json: string }
-
-const remember = (value: unknown): Remembered => typeof value === "string" ? value : { json: JSON.stringify(value) }
-
-const matches = (value: unknown, remembered: Remembered | undefined): boolean =>
-  typeof value === "string"
-    ? value === remembered
-    : typeof remembered === "object" && JSON.stringify(value) === remembered.json
-
 /**
  * How owners are digested for one set of fields read: each field with the start of its canonical
- * pair (`["name",`), and the last owner digested, field by field, with its digest. The renders
- * of a reconcile cycle are for one owner, so its text is built and hashed once per set of fields,
- * and the next owners' fields are compared to it (a changed owner, or one changed in place, is
- * digested again).
+ * pair (`["name",`), and the last owner digested (a snapshot) with its digest. The renders of a
+ * reconcile cycle are for one owner, so its text is built and hashed once per set of fields, and
+ * the next owners are compared to it (a changed owner, or one changed in place, is digested again).
  */
 interface Reading {
   readonly prefixes: ReadonlyArray<readonly [keyof Owner.WorkspaceOwner, string]>
-  last: ReadonlyArray<Remembered> | undefined
+  last: Owner.WorkspaceOwner | undefined
   digest: string
 }
 
@@ -116,15 +105,6 @@ const readingOf = (reads: CompiledTemplate.OwnerReads): Reading => {
   return reading
 }
 
-const sameAsLast = (reading: Reading, owner: Owner.WorkspaceOwner): boolean => {
-  const { last, prefixes } = reading
-  if (last === undefined) return false
-  for (let i = 0; i < prefixes.length; i++) {
-    if (!matches(owner[prefixes[i]![0]], last[i])) return false
-  }
-  return true
-}
-
 /**
  * The owner digest for a compiled template: a constant when the template never reads
  * `data.coder_workspace_owner` (renders are then shared across owners), otherwise SHA-256 of the
@@ -136,7 +116,7 @@ const sameAsLast = (reading: Reading, owner: Owner.WorkspaceOwner): boolean => {
 export const ownerDigest = (reads: CompiledTemplate.OwnerReads, owner: Owner.WorkspaceOwner): string => {
   if (reads._tag === "None") return "-"
   const reading = readingOf(reads)
-  if (sameAsLast(reading, owner)) return reading.digest
+  if (reading.last !== undefined && Owner.same(owner, reading.last)) return reading.digest
   const { prefixes } = reading
   let text = "["
   for (let i = 0; i < prefixes.length; i++) {
@@ -145,7 +125,7 @@ export const ownerDigest = (reads: CompiledTemplate.OwnerReads, owner: Owner.Wor
   }
   text += "]"
   reading.digest = sha256(text)
-  reading.last = prefixes.map(([field]) => remember(owner[field]))
+  reading.last = Owner.snapshot(owner)
   return reading.digest
 }
 

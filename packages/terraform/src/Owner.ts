@@ -82,10 +82,30 @@ const sameStrings = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolea
 const sameRoles = (a: ReadonlyArray<typeof RbacRole.Type>, b: ReadonlyArray<typeof RbacRole.Type>): boolean =>
   a.length === b.length && a.every((role, i) => role.name === b[i]!.name && role.org_id === b[i]!.org_id)
 
-const sameOwner = (a: WorkspaceOwner, b: WorkspaceOwner): boolean =>
+/**
+ * Whether two owners have the same fields (lists compared by content): what memos of an owner
+ * (its Terraform value, a render key's owner digest) compare the next owner with.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const same = (a: WorkspaceOwner, b: WorkspaceOwner): boolean =>
   a.id === b.id && a.name === b.name && a.full_name === b.full_name && a.email === b.email &&
   a.ssh_public_key === b.ssh_public_key && a.login_type === b.login_type && sameStrings(a.groups, b.groups) &&
   sameRoles(a.rbac_roles, b.rbac_roles)
+
+/**
+ * A copy of an owner that shares nothing mutable with it: what a memo keeps, so an owner changed
+ * in place afterwards no longer compares {@link same}.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const snapshot = (owner: WorkspaceOwner): WorkspaceOwner => ({
+  ...owner,
+  groups: [...owner.groups],
+  rbac_roles: owner.rbac_roles.map((role) => ({ name: role.name, org_id: role.org_id }))
+})
 
 /**
  * The last owner converted (a copy, so an owner changed in place converts again) and its value:
@@ -119,12 +139,8 @@ const convert = (owner: WorkspaceOwner): V.Value =>
  * @category utils
  */
 export const toValue = (owner: WorkspaceOwner): V.Value => {
-  if (lastValue !== undefined && lastOwner !== undefined && sameOwner(owner, lastOwner)) return lastValue
+  if (lastValue !== undefined && lastOwner !== undefined && same(owner, lastOwner)) return lastValue
   lastValue = convert(owner)
-  lastOwner = {
-    ...owner,
-    groups: [...owner.groups],
-    rbac_roles: owner.rbac_roles.map((role) => ({ name: role.name, org_id: role.org_id }))
-  }
+  lastOwner = snapshot(owner)
   return lastValue
 }
